@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import avro from 'avsc';
+import type { Config } from './config.js';
+import { AppError, DependencyError, ValidationError } from './errors.js';
+
+/** The Avro contracts, one per event type (file names in schemas/). */
+export const CONTRACTS = {
+  sales: 'sales-weekly.avsc',
+  trainingRequests: 'training-request.avsc',
+  modelTrained: 'model-trained.avsc',
+  modelPromoted: 'model-promoted.avsc',
+} as const;
+export type Contract = keyof typeof CONTRACTS;
+
+const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
+
+/** The raw JSON text of a contract. */
+export function contractText(contract: Contract): string {
+  return readFileSync(join(SCHEMA_DIR, CONTRACTS[contract]), 'utf8');
+}
+
+/** Thrown when bytes are not a registry-framed Avro record we can read. */
+export class DecodeError extends AppError {
+  constructor(message: string, cause?: unknown) {
+    super('DECODE', message, { cause });
+  }
+}
+
+/**
+ * Avro at the edges: registers each contract under the TopicNameStrategy
+ * subject `<topic>-value` with BACKWARD compatibility, then encodes and
+ * decodes the Confluent wire format (magic 0, 4-byte schema id, Avro body)
+ * synchronously with cached types. Decoding resolves unknown writer ids
+ * through the registry once.
+ */
+export class AvroCodec {
+  readonly registry: SchemaRegistry;
+  private readonly writers = new Map<Contract, { id: number; type: avro.Type }>();
+  private readonly readers = new Map<number, avro.Type>();
+  private readonly pending = new Map<number, Promise<avro.Type>>();
+
+  constructor(registryUrl: string) {
+    this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 5 } });
+  }
+
+  /** A codec for the configured registry. */
+  static fromConfig(cfg: Readonly<Config>): AvroCodec {
+    return new AvroCodec(cfg.registry.url);
+  }
+
+  /** Registers `contract` for `topic` (idempotent); returns the schema id. */
+  async register(contract: Contract, topic: string, schemaText = contractText(contract)): Promise<number> {
+    try {
+      const { id } = await this.registry.register(
+        { type: SchemaType.AVRO, schema: schemaText },
+        { subject: `${topic}-value` },
+      );
+      const type = avro.Type.forSchema(JSON.parse(schemaText) as avro.Schema);
+      this.writers.set(contract, { id, type });
+      this.readers.set(id, type);
+      return id;
+    } catch (err) {
+      const msg = (err as Error).message;
+      const incompatible = /compatib/i.test(msg) || (err as { status?: number }).status === 409;
+      if (incompatible) throw new AppError('SCHEMA_INCOMPATIBLE', `schema for ${topic} refused by the registry: ${msg}`, { cause: err });
+      throw new DependencyError('schema registry', msg, err);
+    }
+  }
+
+  /** Encodes a value of `contract`; throws ValidationError naming the first bad field. */
+  encode(contract: Contract, value: unknown): Buffer {
+    const w = this.writers.get(contract);
+    if (!w) throw new AppError('NOT_REGISTERED', `contract ${contract} is not registered yet`);
+    let bad: string | null = null;
+    const ok = w.type.isValid(value, {
+      errorHook: (path, v) => {
+        if (bad === null) bad = `${path.join('.') || contract}`;
+        void v;
+      },
+    });
+    if (!ok) throw new ValidationError(bad ?? contract, `a value matching the ${contract} schema`);
+    const body = w.type.toBuffer(value);
+    const out = Buffer.allocUnsafe(5 + body.length);
+    out.writeUInt8(0, 0);
+    out.writeInt32BE(w.id, 1);
+    body.copy(out, 5);
+    return out;
+  }
+
+  /** Decodes registry-framed Avro into a plain object; throws DecodeError on anything unreadable. */
+  async decode(buf: Buffer | null): Promise<{ schemaId: number; value: unknown }> {
+    if (!buf || buf.length < 6) throw new DecodeError(`message too short for the registry wire format (${buf?.length ?? 0} bytes)`);
+    if (buf.readUInt8(0) !== 0) throw new DecodeError(`unknown magic byte ${buf.readUInt8(0)} (expected 0)`);
+    const id = buf.readInt32BE(1);
+    const type = this.readers.get(id) ?? (await this.readerFor(id));
+    try {
+      const { value, offset } = type.decode(buf, 5);
+      if (offset !== buf.length) throw new Error(`trailing or missing bytes (decoded to ${offset} of ${buf.length})`);
+      return { schemaId: id, value: type.name ? { ...(value as object) } : value };
+    } catch (err) {
+      throw new DecodeError(`Avro body does not match schema ${id}: ${(err as Error).message}`, err);
+    }
+  }
+
+  private readerFor(id: number): Promise<avro.Type> {
+    let p = this.pending.get(id);
+    if (!p) {
+      p = this.registry
+        .getSchema(id)
+        .then((s) => {
+          const type = s as unknown as avro.Type;
+          this.readers.set(id, type);
+          return type;
+        })
+        .catch((err: unknown) => {
+          this.pending.delete(id);
+          const status = (err as { status?: number }).status;
+          if (status === 404 || /not found/i.test((err as Error).message)) throw new DecodeError(`unknown schema id ${id}`, err);
+          throw new DependencyError('schema registry', (err as Error).message, err);
+        });
+      this.pending.set(id, p);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,194 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every variable the system reads, with its default. `.env.example` documents each one. */
+const EnvSchema = z.object({
+  STACK_DIR: z.string().default('.stack'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  KAFKA_PORT: port.default(19092),
+  KAFKA_CONTROLLER_PORT: port.default(19093),
+  KAFKA_HEAP_MB: z.coerce.number().int().min(256).default(1024),
+  KAFKA_BROKERS: z.string().optional(),
+  SALES_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+  REGISTRY_PORT: port.default(18081),
+  REGISTRY_URL: z.string().url().optional(),
+  REGISTRY_HEAP_MB: z.coerce.number().int().min(256).default(512),
+  CLICKHOUSE_HTTP_PORT: port.default(18123),
+  CLICKHOUSE_TCP_PORT: port.default(19000),
+  CLICKHOUSE_URL: z.string().url().optional(),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('forecast'),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  MATERIALIZER_GROUP: z.string().default('materializer'),
+  MATERIALIZER_BATCH_ROWS: z.coerce.number().int().min(1).default(50000),
+  MATERIALIZER_BATCH_MS: z.coerce.number().int().min(10).default(500),
+  SIM_SEED: z.coerce.number().int().default(42),
+  SIM_STORES: z.coerce.number().int().min(1).max(500).default(45),
+  SIM_DEPTS: z.coerce.number().int().min(1).max(99).default(80),
+  SIM_START_WEEK: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default('2010-02-05'),
+  SIM_WEEKS: z.coerce.number().int().min(1).max(2000).default(143),
+  SIM_RATE: z.coerce.number().positive().default(1),
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: port.default(8080),
+  GATEWAY_TOKEN: z.string().default('change-me'),
+  GATEWAY_OPEN_READS: bool.default(true),
+  GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(100000).default(1000),
+  TRAIN_CRON: z.string().default('0 3 * * *'),
+  TRAIN_THRESHOLD_FRACTION: z.coerce.number().min(0).max(1).default(0.5),
+  TRAIN_HORIZON: z.coerce.number().int().min(1).max(52).default(4),
+  TRAIN_HOLDOUT_WEEKS: z.coerce.number().int().min(1).max(104).default(8),
+  TRAIN_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0),
+  TRAIN_PYTHON: z.string().optional(),
+  HOLIDAY_CALENDAR: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Topics {
+  sales: string;
+  trainingRequests: string;
+  modelTrained: string;
+  modelPromoted: string;
+  modelArtifacts: string;
+  deadLetter: string;
+}
+
+export interface Config {
+  root: string;
+  stackDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  kafka: { brokers: string[]; port: number; controllerPort: number; heapMb: number; salesPartitions: number };
+  registry: { url: string; port: number; heapMb: number };
+  clickhouse: { url: string; httpPort: number; tcpPort: number; database: string; user: string; password: string };
+  topics: Topics;
+  materializer: { groupId: string; batchRows: number; batchMs: number };
+  simulator: { seed: number; stores: number; depts: number; startWeek: string; weeks: number; rate: number };
+  gateway: { host: string; port: number; token: string; openReads: boolean; maxBatch: number };
+  trainer: {
+    cron: string;
+    thresholdFraction: number;
+    horizon: number;
+    holdoutWeeks: number;
+    promotionMargin: number;
+    python: string;
+    holidayCalendar: string | null;
+  };
+}
+
+/** Topic names, optionally prefixed (tests use a unique prefix per run). */
+export function topicNames(prefix = ''): Topics {
+  return {
+    sales: `${prefix}sales.weekly`,
+    trainingRequests: `${prefix}training.requests`,
+    modelTrained: `${prefix}model.trained`,
+    modelPromoted: `${prefix}model.promoted`,
+    modelArtifacts: `${prefix}model.artifacts`,
+    deadLetter: `${prefix}sales.weekly.dlq`,
+  };
+}
+
+/** Reads KEY=VALUE lines of a .env file; a missing file gives nothing. */
+export function readDotEnv(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  const out: Record<string, string> = {};
+  for (const raw of readFileSync(path, 'utf8').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq < 1) continue;
+    out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim().replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return out;
+}
+
+/**
+ * Parses the configuration once: `.env` in `root` under the process
+ * environment (the environment wins). Throws ConfigError naming each bad
+ * variable. The result is frozen; nothing below main reads process.env.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Readonly<Config> {
+  const merged: Record<string, string | undefined> = { ...readDotEnv(resolve(root, '.env')) };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') merged[k] = v;
+  const parsed = EnvSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return fromEnv(parsed.data, root);
+}
+
+function fromEnv(e: Env, root: string): Readonly<Config> {
+  const stackDir = resolve(root, e.STACK_DIR);
+  const cfg: Config = {
+    root,
+    stackDir,
+    logLevel: e.LOG_LEVEL,
+    kafka: {
+      brokers: (e.KAFKA_BROKERS ?? `127.0.0.1:${e.KAFKA_PORT}`).split(',').map((s) => s.trim()).filter(Boolean),
+      port: e.KAFKA_PORT,
+      controllerPort: e.KAFKA_CONTROLLER_PORT,
+      heapMb: e.KAFKA_HEAP_MB,
+      salesPartitions: e.SALES_PARTITIONS,
+    },
+    registry: {
+      url: e.REGISTRY_URL ?? `http://127.0.0.1:${e.REGISTRY_PORT}/apis/ccompat/v7`,
+      port: e.REGISTRY_PORT,
+      heapMb: e.REGISTRY_HEAP_MB,
+    },
+    clickhouse: {
+      url: e.CLICKHOUSE_URL ?? `http://127.0.0.1:${e.CLICKHOUSE_HTTP_PORT}`,
+      httpPort: e.CLICKHOUSE_HTTP_PORT,
+      tcpPort: e.CLICKHOUSE_TCP_PORT,
+      database: e.CLICKHOUSE_DATABASE,
+      user: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
+    },
+    topics: topicNames(e.TOPIC_PREFIX),
+    materializer: { groupId: e.MATERIALIZER_GROUP, batchRows: e.MATERIALIZER_BATCH_ROWS, batchMs: e.MATERIALIZER_BATCH_MS },
+    simulator: {
+      seed: e.SIM_SEED,
+      stores: e.SIM_STORES,
+      depts: e.SIM_DEPTS,
+      startWeek: e.SIM_START_WEEK,
+      weeks: e.SIM_WEEKS,
+      rate: e.SIM_RATE,
+    },
+    gateway: {
+      host: e.GATEWAY_HOST,
+      port: e.GATEWAY_PORT,
+      token: e.GATEWAY_TOKEN,
+      openReads: e.GATEWAY_OPEN_READS,
+      maxBatch: e.GATEWAY_MAX_BATCH,
+    },
+    trainer: {
+      cron: e.TRAIN_CRON,
+      thresholdFraction: e.TRAIN_THRESHOLD_FRACTION,
+      horizon: e.TRAIN_HORIZON,
+      holdoutWeeks: e.TRAIN_HOLDOUT_WEEKS,
+      promotionMargin: e.TRAIN_PROMOTION_MARGIN,
+      python: e.TRAIN_PYTHON ?? resolve(stackDir, 'venv/bin/python'),
+      holidayCalendar: e.HOLIDAY_CALENDAR ?? null,
+    },
+  };
+  return deepFreeze(cfg);
+}
+
+/** A copy of a config with some parts replaced (tests: unique topics, database). */
+export function withOverrides(cfg: Readonly<Config>, patch: (draft: Config) => void): Readonly<Config> {
+  const draft = structuredClone(cfg) as Config;
+  patch(draft);
+  return deepFreeze(draft);
+}
+
+function deepFreeze<T>(obj: T): T {
+  for (const v of Object.values(obj as object)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(obj);
+}

@@ -1,0 +1,72 @@
+/**
+ * One error base for the whole system. Every error carries a stable `code`,
+ * an optional `cause` and whether retrying the same operation may succeed;
+ * retry and crash policies look only at `retriable`.
+ */
+export class AppError extends Error {
+  readonly code: string;
+  readonly retriable: boolean;
+  constructor(code: string, message: string, opts: { cause?: unknown; retriable?: boolean } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = opts.retriable ?? false;
+  }
+}
+
+/** Bad input: names the field and what was expected. Never retriable. */
+export class ValidationError extends AppError {
+  readonly field: string;
+  readonly expected: string;
+  readonly got: unknown;
+  constructor(field: string, expected: string, got?: unknown) {
+    super('VALIDATION', `${field}: expected ${expected}${got === undefined ? '' : `, got ${describe(got)}`}`);
+    this.field = field;
+    this.expected = expected;
+    this.got = got;
+  }
+}
+
+/** A thing that was asked for does not exist (unknown series, model version...). */
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super('NOT_FOUND', `${what} not found`);
+  }
+}
+
+/** A dependency (broker, registry, database, child process) failed; usually worth a retry. */
+export class DependencyError extends AppError {
+  constructor(dependency: string, message: string, cause?: unknown, retriable = true) {
+    super('DEPENDENCY', `${dependency}: ${message}`, { cause, retriable });
+  }
+}
+
+/** Wrong configuration: the process cannot start. */
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('CONFIG', message);
+  }
+}
+
+/** Short, safe rendering of a bad value for an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** The message of anything thrown, with no stack. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Whether retrying may help: AppErrors say so; unknown errors are treated as transient. */
+export function isRetriable(err: unknown): boolean {
+  if (err instanceof AppError) return err.retriable;
+  const anyErr = err as { retriable?: unknown } | null;
+  if (anyErr && typeof anyErr.retriable === 'boolean') return anyErr.retriable;
+  return true;
+}

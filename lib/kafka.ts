@@ -1,0 +1,72 @@
+import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
+import type { Config, Topics } from './config.js';
+import { DependencyError } from './errors.js';
+import { createLogger } from './log.js';
+
+const kafkaLog = createLogger('kafkajs');
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client for the configured brokers; its log goes through our logger at WARN and above. */
+export function createKafka(cfg: Readonly<Config>, clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: [...cfg.kafka.brokers],
+    logLevel: logLevel.WARN,
+    retry: { retries: 8, initialRetryTime: 200 },
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...rest } = log;
+        // kafkajs warns about its v2 partitioner change on every producer; we choose ours explicitly
+        if (String(message).includes('switched default partitioner')) return;
+        kafkaLog[LEVELS[level] ?? 'info'](String(message), rest);
+      },
+  });
+}
+
+/** Topic layout: sales are partitioned by series; the rest are small, ordered logs. The log is kept forever. */
+export function topicSpecs(cfg: Readonly<Config>, topics: Topics = cfg.topics): ITopicConfig[] {
+  const forever = [{ name: 'retention.ms', value: '-1' }];
+  return [
+    { topic: topics.sales, numPartitions: cfg.kafka.salesPartitions, configEntries: forever },
+    { topic: topics.deadLetter, numPartitions: 1, configEntries: forever },
+    { topic: topics.trainingRequests, numPartitions: 1, configEntries: forever },
+    { topic: topics.modelTrained, numPartitions: 1, configEntries: forever },
+    { topic: topics.modelPromoted, numPartitions: 1, configEntries: forever },
+    {
+      topic: topics.modelArtifacts,
+      numPartitions: 1,
+      configEntries: [...forever, { name: 'max.message.bytes', value: '33554432' }],
+    },
+  ];
+}
+
+/** Creates the topics that do not exist yet (idempotent). */
+export async function ensureTopics(admin: Admin, specs: ITopicConfig[]): Promise<void> {
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } catch (err) {
+    throw new DependencyError('kafka', `creating topics failed: ${(err as Error).message}`, err);
+  }
+}
+
+/** Sum over partitions of (high watermark - committed offset) for a group on a topic. */
+export async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  const done = new Map<number, number>();
+  for (const t of committed) for (const p of t.partitions) done.set(p.partition, Number(p.offset));
+  let lag = 0;
+  for (const p of ends) {
+    const c = done.get(p.partition) ?? -1;
+    const high = Number(p.high);
+    lag += c < 0 ? high - Number(p.low) : Math.max(0, high - c);
+  }
+  return lag;
+}

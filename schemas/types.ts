@@ -1,0 +1,95 @@
+/** TypeScript shapes of the Avro contracts in this folder. Handlers only ever see these. */
+
+/** One week of sales for one series; `week` is an ISO date (YYYY-MM-DD), any weekday. */
+export interface SalesWeek {
+  eventId: string;
+  store: number;
+  dept: number;
+  week: string;
+  weeklySales: number;
+  isHoliday: boolean;
+  temperature: number | null;
+  fuelPrice: number | null;
+  markdown1: number | null;
+  markdown2: number | null;
+  markdown3: number | null;
+  markdown4: number | null;
+  markdown5: number | null;
+  cpi: number | null;
+  unemployment: number | null;
+  storeType: string | null;
+  storeSize: number | null;
+  source: string;
+  /** epoch milliseconds */
+  producedAt: number;
+}
+
+/** The optional exogenous fields of a SalesWeek, in schema order. */
+export const EXOGENOUS_FIELDS = [
+  'temperature', 'fuelPrice', 'markdown1', 'markdown2', 'markdown3', 'markdown4', 'markdown5', 'cpi', 'unemployment',
+] as const;
+export type ExogenousField = (typeof EXOGENOUS_FIELDS)[number];
+
+export type TrainingTrigger = 'schedule' | 'threshold' | 'manual' | 'backtest';
+
+export interface TrainingRequested {
+  requestId: string;
+  trigger: TrainingTrigger;
+  reason: string;
+  cutoffWeek: string | null;
+  requestedBy: string;
+  requestedAt: number;
+  /** JSON overrides of training parameters, or null */
+  params: string | null;
+}
+
+export type PromotionDecision = 'promoted' | 'rejected' | 'failed';
+
+export interface ModelTrained {
+  runId: string;
+  version: number;
+  requestIds: string[];
+  trigger: string;
+  reasons: string[];
+  params: string;
+  featureVersion: string;
+  features: string[];
+  horizon: number;
+  metrics: string;
+  holdoutWeeks: string[];
+  dataMaxWeek: string;
+  dataRows: number;
+  dataSeries: number;
+  topicOffsets: string;
+  durationMs: number;
+  artifactSha256: string;
+  artifactUri: string;
+  artifactBytes: number;
+  decision: PromotionDecision;
+  decisionReason: string;
+  trainedAt: number;
+}
+
+export type PromotionKind = 'promotion' | 'rollback' | 'manual';
+
+export interface ModelPromoted {
+  version: number;
+  runId: string;
+  previousVersion: number | null;
+  kind: PromotionKind;
+  reason: string;
+  artifactSha256: string;
+  artifactUri: string;
+  promotedBy: string;
+  promotedAt: number;
+}
+
+/** Deterministic event id of a series-week: `store-dept-week`. */
+export function salesEventId(store: number, dept: number, week: string): string {
+  return `${store}-${dept}-${week}`;
+}
+
+/** Kafka key of a series: `store:dept` keeps a series ordered in one partition. */
+export function seriesKey(store: number, dept: number): string {
+  return `${store}:${dept}`;
+}

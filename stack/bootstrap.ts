@@ -1,0 +1,31 @@
+import type { Config } from '../lib/config.js';
+import { AvroCodec, type Contract } from '../lib/avro.js';
+import { createKafka, ensureTopics, topicSpecs } from '../lib/kafka.js';
+
+/** Which contract each topic carries (the dead-letter and artifact topics carry raw bytes). */
+export function topicContracts(cfg: Readonly<Config>): [Contract, string][] {
+  return [
+    ['sales', cfg.topics.sales],
+    ['trainingRequests', cfg.topics.trainingRequests],
+    ['modelTrained', cfg.topics.modelTrained],
+    ['modelPromoted', cfg.topics.modelPromoted],
+  ];
+}
+
+/**
+ * Creates the topics and registers every contract under `<topic>-value`
+ * with BACKWARD compatibility. Idempotent; returns the codec ready to encode.
+ */
+export async function bootstrapContracts(cfg: Readonly<Config>): Promise<AvroCodec> {
+  const kafka = createKafka(cfg, 'bootstrap');
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, topicSpecs(cfg));
+  } finally {
+    await admin.disconnect();
+  }
+  const codec = AvroCodec.fromConfig(cfg);
+  for (const [contract, topic] of topicContracts(cfg)) await codec.register(contract, topic);
+  return codec;
+}

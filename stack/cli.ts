@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadConfig, type Config } from '../lib/config.js';
+import { AppError, messageOf } from '../lib/errors.js';
+import { createLogger, setLogLevel } from '../lib/log.js';
+import { bootstrapContracts } from './bootstrap.js';
+import { installChromium, installStack } from './install.js';
+import { logFile, runningPid, services, startService, stopService } from './services.js';
+
+const log = createLogger('stack');
+const USAGE = `usage: npm run stack -- <command>
+  install   install what is missing (Kafka and Apicurio from Maven Central, ClickHouse from apt, the Python venv)
+  up        install, start Kafka, the schema registry and ClickHouse, create topics, register schemas
+  down      stop every service this stack started
+  status    show each service's health
+  logs [s]  print the last lines of a service's log (kafka, registry, clickhouse)
+  demo      up, then run the simulator, materializer, trainer and gateway until Ctrl-C (npm start)
+  test      up, run typecheck, lint and every test, then stop what it started (npm test)`;
+
+/** Starts the services that are not running; returns the names it started. */
+async function up(cfg: Readonly<Config>): Promise<string[]> {
+  installStack(cfg, log);
+  const started: string[] = [];
+  for (const svc of services(cfg)) {
+    let shown = 0;
+    const fresh = await startService(cfg, svc, (s) => {
+      if (s >= shown + 10) {
+        shown = s;
+        log.info(`waiting for ${svc.name} (${s}s)`);
+      }
+    });
+    if (fresh) started.push(svc.name);
+    log.info(`${svc.name}: ${fresh ? 'started' : 'already running'} (log: ${logFile(cfg, svc.name)})`);
+  }
+  await bootstrapContracts(cfg);
+  log.info(`topics created and schemas registered at ${cfg.registry.url}`);
+  return started;
+}
+
+async function down(cfg: Readonly<Config>, only?: string[]): Promise<void> {
+  for (const svc of [...services(cfg)].reverse()) {
+    if (only && !only.includes(svc.name)) continue;
+    if (await stopService(cfg, svc.name)) log.info(`${svc.name}: stopped`);
+  }
+}
+
+async function status(cfg: Readonly<Config>): Promise<boolean> {
+  let allOk = true;
+  for (const svc of services(cfg)) {
+    const pid = runningPid(cfg, svc.name);
+    const ok = await svc.healthy();
+    allOk &&= ok;
+    const ports = svc.ports.map((p) => p.port).join(',');
+    process.stdout.write(`${svc.name.padEnd(11)} ${ok ? 'healthy  ' : 'DOWN     '} ports ${ports.padEnd(12)} ${pid ? `pid ${pid}` : 'not started by this stack'}\n`);
+  }
+  return allOk;
+}
+
+/** Runs a child process with inherited output; resolves its exit code. */
+function runInherit(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', env });
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function test(cfg: Readonly<Config>): Promise<number> {
+  installChromium(log);
+  const started = await up(cfg);
+  const steps: [string, string[]][] = [
+    ['typecheck', ['npx', 'tsc', '--noEmit', '-p', '.']],
+    ['lint', ['npx', 'eslint', '.']],
+    ['tests', ['node', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000', '**/*.test.ts']],
+  ];
+  let code = 0;
+  try {
+    for (const [name, argv] of steps) {
+      log.info(`running ${name}`);
+      const c = await runInherit(argv[0]!, argv.slice(1));
+      if (c !== 0) {
+        log.error(`${name} failed (exit ${c})`);
+        code = c;
+        if (name !== 'tests') continue;
+      }
+    }
+  } finally {
+    if (started.length > 0) await down(cfg, started);
+  }
+  return code;
+}
+
+/** The system's own processes for the demo, in start order. */
+function demoProcesses(): { name: string; args: string[] }[] {
+  const all = [
+    { name: 'materializer', args: ['consumers/materializer/main.ts'] },
+    { name: 'registry-projector', args: ['consumers/registry/main.ts'] },
+    { name: 'trainer', args: ['trainer/main.ts'] },
+    { name: 'gateway', args: ['gateway/main.ts'] },
+    { name: 'simulator', args: ['producers/cli.ts', 'demo'] },
+  ];
+  return all.filter((p) => existsSync(p.args[0]!));
+}
+
+async function demo(cfg: Readonly<Config>): Promise<number> {
+  const started = await up(cfg);
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping the system');
+    for (const c of children.reverse()) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 3000));
+    await down(cfg, started);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  for (const p of demoProcesses()) {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...p.args], { stdio: 'inherit', env: process.env });
+    child.once('exit', (code) => {
+      if (!stopping && code !== 0) log.warn(`${p.name} exited with code ${code}`);
+    });
+    children.push(child);
+    log.info(`${p.name} started (pid ${child.pid})`);
+  }
+  log.info(`dashboard: http://${cfg.gateway.host}:${cfg.gateway.port}/  (Ctrl-C stops everything)`);
+  return new Promise<number>(() => undefined);
+}
+
+async function main(): Promise<number> {
+  const [cmd, ...rest] = process.argv.slice(2);
+  const cfg = loadConfig();
+  setLogLevel(cfg.logLevel);
+  switch (cmd) {
+    case 'install':
+      installStack(cfg, log);
+      log.info('installed');
+      return 0;
+    case 'up':
+      await up(cfg);
+      await status(cfg);
+      return 0;
+    case 'down':
+      await down(cfg);
+      return 0;
+    case 'status':
+      return (await status(cfg)) ? 0 : 1;
+    case 'logs': {
+      for (const svc of services(cfg)) {
+        if (rest[0] && rest[0] !== svc.name) continue;
+        const f = logFile(cfg, svc.name);
+        process.stdout.write(`== ${svc.name} (${f})\n`);
+        if (existsSync(f)) process.stdout.write(`${readFileSync(f, 'utf8').split('\n').slice(-40).join('\n')}\n`);
+      }
+      return 0;
+    }
+    case 'demo':
+      return demo(cfg);
+    case 'test':
+      return test(cfg);
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return cmd ? 2 : 0;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log.error(err instanceof AppError ? err.message : `unexpected failure: ${messageOf(err)}`);
+    if (!(err instanceof AppError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  },
+);

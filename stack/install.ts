@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../lib/config.js';
+import { AppError } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+
+/** Where each installed component lives under the stack folder. */
+export function stackPaths(cfg: Readonly<Config>) {
+  const s = cfg.stackDir;
+  return {
+    kafkaLibs: join(s, 'kafka', 'libs'),
+    kafkaData: join(s, 'kafka', 'data'),
+    apicurio: join(s, 'apicurio'),
+    clickhouse: join(s, 'clickhouse'),
+    venv: join(s, 'venv'),
+    logs: join(s, 'logs'),
+    run: join(s, 'run'),
+    artifacts: join(s, 'artifacts'),
+  };
+}
+
+const APICURIO = 'io.apicurio:apicurio-registry-app:3.0.9:tar.gz:all';
+
+/** Runs a command, streaming nothing; throws with the tail of its output when it fails. */
+function run(cmd: string, args: string[], what: string, opts: { cwd?: string } = {}): void {
+  const r = spawnSync(cmd, args, { cwd: opts.cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error || r.status !== 0) {
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+    throw new AppError('INSTALL', `${what} failed (${cmd} ${args.join(' ')}):\n${out || r.error?.message}`);
+  }
+}
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+}
+
+function hashOf(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** Installs through Maven a jar set when its pom changed since the last install. */
+function installKafka(cfg: Readonly<Config>, log: Logger): void {
+  const p = stackPaths(cfg);
+  const pom = join(cfg.root, 'stack', 'maven', 'pom.xml');
+  const marker = join(p.kafkaLibs, '.pom-sha256');
+  const want = hashOf(pom);
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return;
+  if (!has('mvn') || !has('java')) throw new AppError('INSTALL', 'Kafka needs Java 17+ and Maven (mvn) on PATH');
+  log.info('installing Apache Kafka from Maven Central');
+  run('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${p.kafkaLibs}`, '-DincludeScope=runtime'], 'Kafka install');
+  writeFileSync(marker, want);
+}
+
+function installApicurio(cfg: Readonly<Config>, log: Logger): void {
+  const p = stackPaths(cfg);
+  const marker = join(p.apicurio, '.artifact');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === APICURIO) return;
+  log.info('installing Apicurio Registry from Maven Central (about 110 MB the first time)');
+  run('mvn', ['-q', '-B', 'dependency:unpack', `-Dartifact=${APICURIO}`, `-DoutputDirectory=${p.apicurio}`, `-DmarkersDirectory=${join(p.apicurio, '.markers')}`], 'Apicurio Registry install');
+  if (!apicurioJar(cfg)) throw new AppError('INSTALL', `Apicurio archive has no runner jar in ${p.apicurio}`);
+  writeFileSync(marker, APICURIO);
+}
+
+/** The runnable jar of the unpacked Apicurio Registry, or null. */
+export function apicurioJar(cfg: Readonly<Config>): string | null {
+  const dir = stackPaths(cfg).apicurio;
+  if (!existsSync(dir)) return null;
+  const jar = readdirSync(dir).find((f) => f.endsWith('-runner.jar') || f === 'quarkus-run.jar');
+  return jar ? join(dir, jar) : null;
+}
+
+/** Debian packages are installed with apt-get when missing (root is needed). */
+function aptInstall(pkgs: string[], log: Logger): void {
+  log.info(`installing ${pkgs.join(', ')} with apt-get`);
+  if (process.getuid && process.getuid() !== 0) {
+    throw new AppError('INSTALL', `${pkgs.join(', ')} missing: run as root or install them: sudo apt-get install -y ${pkgs.join(' ')}`);
+  }
+  run('apt-get', ['update', '-qq'], 'apt-get update');
+  run('sh', ['-c', `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkgs.join(' ')}`], `apt-get install ${pkgs.join(' ')}`);
+}
+
+/** Path of the ClickHouse server binary, or null. */
+export function clickhouseBinary(): string | null {
+  for (const c of ['/usr/bin/clickhouse-server', '/usr/sbin/clickhouse-server', '/usr/bin/clickhouse']) if (existsSync(c)) return c;
+  return null;
+}
+
+function installClickhouse(log: Logger): void {
+  if (clickhouseBinary()) return;
+  aptInstall(['clickhouse-server', 'clickhouse-client'], log);
+}
+
+/** The project-local Python virtualenv for the XGBoost step, from the pinned requirements. */
+function installVenv(cfg: Readonly<Config>, log: Logger): void {
+  const p = stackPaths(cfg);
+  const req = join(cfg.root, 'trainer', 'python', 'requirements.txt');
+  if (!existsSync(req)) return;
+  const marker = join(p.venv, '.requirements-sha256');
+  const want = hashOf(req);
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return;
+  log.info('creating the Python virtualenv for XGBoost and ONNX export');
+  if (!existsSync(join(p.venv, 'bin', 'python'))) run('python3', ['-m', 'venv', p.venv], 'python venv');
+  run(join(p.venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', '-r', req], 'pip install');
+  writeFileSync(marker, want);
+}
+
+/** Chromium for the browser tests (Debian's package; playwright-core drives it). */
+export function installChromium(log: Logger): void {
+  if (existsSync('/usr/bin/chromium')) return;
+  aptInstall(['chromium'], log);
+}
+
+/** Installs every missing component of the stack. Idempotent and quick when nothing changed. */
+export function installStack(cfg: Readonly<Config>, log: Logger): void {
+  const p = stackPaths(cfg);
+  for (const d of Object.values(p)) mkdirSync(d, { recursive: true });
+  installClickhouse(log);
+  installKafka(cfg, log);
+  installApicurio(cfg, log);
+  installVenv(cfg, log);
+}

@@ -1,0 +1,274 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import type { Config } from '../lib/config.js';
+import { AppError } from '../lib/errors.js';
+import { apicurioJar, clickhouseBinary, stackPaths } from './install.js';
+
+/** A long-running service of the local stack: how to start it and how to know it is healthy. */
+export interface Service {
+  name: string;
+  /** ports it listens on, with the variable that sets each (for the "port taken" message) */
+  ports: { port: number; variable: string }[];
+  /** prepares config files and data folders; returns the command to run */
+  prepare(): { cmd: string; args: string[]; cwd?: string };
+  /** resolves true when the service answers as healthy */
+  healthy(): Promise<boolean>;
+  /** seconds to wait for health after start */
+  startTimeoutS: number;
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function portOpen(port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createConnection({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.once('connect', () => done(true));
+    sock.once('error', () => done(false));
+  });
+}
+
+async function httpOk(url: string, test: (body: string) => boolean): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1500) });
+    return res.ok && test(await res.text());
+  } catch {
+    return false;
+  }
+}
+
+function kafka(cfg: Readonly<Config>): Service {
+  const p = stackPaths(cfg);
+  const k = cfg.kafka;
+  return {
+    name: 'kafka',
+    ports: [
+      { port: k.port, variable: 'KAFKA_PORT' },
+      { port: k.controllerPort, variable: 'KAFKA_CONTROLLER_PORT' },
+    ],
+    startTimeoutS: 90,
+    prepare() {
+      const props = join(cfg.stackDir, 'kafka', 'server.properties');
+      writeFileSync(
+        props,
+        [
+          'process.roles=broker,controller',
+          'node.id=1',
+          `controller.quorum.voters=1@127.0.0.1:${k.controllerPort}`,
+          `listeners=PLAINTEXT://127.0.0.1:${k.port},CONTROLLER://127.0.0.1:${k.controllerPort}`,
+          `advertised.listeners=PLAINTEXT://127.0.0.1:${k.port}`,
+          'controller.listener.names=CONTROLLER',
+          'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+          `log.dirs=${p.kafkaData}`,
+          `num.partitions=${k.salesPartitions}`,
+          'offsets.topic.replication.factor=1',
+          'offsets.topic.num.partitions=10',
+          'transaction.state.log.replication.factor=1',
+          'transaction.state.log.min.isr=1',
+          'group.initial.rebalance.delay.ms=0',
+          'auto.create.topics.enable=false',
+          // model artifacts travel on a topic, so a message may be a few MB
+          'message.max.bytes=33554432',
+          'replica.fetch.max.bytes=33554432',
+          '',
+        ].join('\n'),
+      );
+      const log4j = join(cfg.stackDir, 'kafka', 'log4j.properties');
+      writeFileSync(
+        log4j,
+        'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\n' +
+          'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\n' +
+          'log4j.logger.kafka.server.KafkaServer=INFO\nlog4j.logger.kafka.server.BrokerServer=INFO\n',
+      );
+      const cp = `${p.kafkaLibs}/*`;
+      const jvm = [`-Xms256m`, `-Xmx${k.heapMb}m`, `-Dlog4j.configuration=file:${log4j}`, '-cp', cp];
+      if (!existsSync(join(p.kafkaData, 'meta.properties'))) {
+        mkdirSync(p.kafkaData, { recursive: true });
+        const id = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' });
+        const uuid = id.stdout.trim().split('\n').pop() ?? '';
+        const fmt = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', uuid, '-c', props], { encoding: 'utf8' });
+        if (fmt.status !== 0) throw new AppError('STACK', `formatting Kafka storage failed: ${fmt.stderr || fmt.stdout}`);
+      }
+      return { cmd: 'java', args: [...jvm, 'kafka.Kafka', props] };
+    },
+    healthy: () => portOpen(k.port),
+  };
+}
+
+function registry(cfg: Readonly<Config>): Service {
+  const r = cfg.registry;
+  return {
+    name: 'registry',
+    ports: [{ port: r.port, variable: 'REGISTRY_PORT' }],
+    startTimeoutS: 120,
+    prepare() {
+      const jar = apicurioJar(cfg);
+      if (!jar) throw new AppError('STACK', 'Apicurio Registry is not installed: run npm run stack -- install');
+      return {
+        cmd: 'java',
+        args: [
+          `-Xmx${r.heapMb}m`,
+          `-Dquarkus.http.port=${r.port}`,
+          '-Dquarkus.http.host=127.0.0.1',
+          '-Dapicurio.storage.kind=kafkasql',
+          `-Dapicurio.kafkasql.bootstrap.servers=${cfg.kafka.brokers.join(',')}`,
+          // the registry keeps its schemas in Kafka itself (the log is the source of truth)
+          '-Dapicurio.kafkasql.topic=_schemas.apicurio',
+          '-Dquarkus.log.level=WARN',
+          '-Dquarkus.log.category."io.apicurio".level=INFO',
+          '-jar',
+          jar,
+        ],
+      };
+    },
+    healthy: () => httpOk(`http://127.0.0.1:${r.port}/health/ready`, (b) => b.includes('"UP"')),
+  };
+}
+
+function clickhouse(cfg: Readonly<Config>): Service {
+  const c = cfg.clickhouse;
+  const dir = stackPaths(cfg).clickhouse;
+  return {
+    name: 'clickhouse',
+    ports: [
+      { port: c.httpPort, variable: 'CLICKHOUSE_HTTP_PORT' },
+      { port: c.tcpPort, variable: 'CLICKHOUSE_TCP_PORT' },
+    ],
+    startTimeoutS: 60,
+    prepare() {
+      const bin = clickhouseBinary();
+      if (!bin) throw new AppError('STACK', 'clickhouse-server is not installed: run npm run stack -- install');
+      for (const d of ['data', 'tmp', 'log', 'user_files']) mkdirSync(join(dir, d), { recursive: true });
+      writeFileSync(
+        join(dir, 'users.xml'),
+        `<?xml version="1.0"?>
+<yandex>
+  <profiles><default><max_memory_usage>8000000000</max_memory_usage><load_balancing>random</load_balancing></default></profiles>
+  <users><default><password></password><networks><ip>::1</ip><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+`,
+      );
+      const config = join(dir, 'config.xml');
+      writeFileSync(
+        config,
+        `<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>${dir}/log/server.log</log><errorlog>${dir}/log/error.log</errorlog><size>10M</size><count>2</count></logger>
+  <http_port>${c.httpPort}</http_port>
+  <tcp_port>${c.tcpPort}</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>${dir}/data/</path>
+  <tmp_path>${dir}/tmp/</tmp_path>
+  <user_files_path>${dir}/user_files/</user_files_path>
+  <users_config>${dir}/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <mark_cache_size>536870912</mark_cache_size>
+  <max_concurrent_queries>100</max_concurrent_queries>
+</yandex>
+`,
+      );
+      const args = bin.endsWith('/clickhouse') ? ['server', `--config-file=${config}`] : [`--config-file=${config}`];
+      return { cmd: bin, args, cwd: dir };
+    },
+    healthy: () => httpOk(`http://127.0.0.1:${c.httpPort}/ping`, (b) => b.startsWith('Ok')),
+  };
+}
+
+/** The stack's services in start order (the registry stores its schemas in Kafka). */
+export function services(cfg: Readonly<Config>): Service[] {
+  return [clickhouse(cfg), kafka(cfg), registry(cfg)];
+}
+
+function pidFile(cfg: Readonly<Config>, name: string): string {
+  return join(stackPaths(cfg).run, `${name}.pid`);
+}
+
+/** The pid of a service this stack started, if that process is still alive. */
+export function runningPid(cfg: Readonly<Config>, name: string): number | null {
+  const f = pidFile(cfg, name);
+  if (!existsSync(f)) return null;
+  const pid = Number(readFileSync(f, 'utf8'));
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    rmSync(f, { force: true });
+    return null;
+  }
+}
+
+/** Log file of a service. */
+export function logFile(cfg: Readonly<Config>, name: string): string {
+  return join(stackPaths(cfg).logs, `${name}.log`);
+}
+
+/**
+ * Starts a service detached (it outlives this process), logging to
+ * .stack/logs/<name>.log, and waits until it is healthy. Returns false when it
+ * was already running (started earlier by this stack).
+ */
+export async function startService(cfg: Readonly<Config>, svc: Service, onWait?: (s: number) => void): Promise<boolean> {
+  if (runningPid(cfg, svc.name) !== null && (await waitHealthy(svc, svc.startTimeoutS))) return false;
+  for (const { port, variable } of svc.ports) {
+    if (await portOpen(port)) {
+      throw new AppError('PORT_TAKEN', `${svc.name}: port ${port} is already in use by another process; free it or set ${variable} in .env`);
+    }
+  }
+  const { cmd, args, cwd } = svc.prepare();
+  mkdirSync(stackPaths(cfg).logs, { recursive: true });
+  const out = openSync(logFile(cfg, svc.name), 'a');
+  const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  writeFileSync(pidFile(cfg, svc.name), String(child.pid));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const started = Date.now();
+  while ((Date.now() - started) / 1000 < svc.startTimeoutS) {
+    if (exited) break;
+    if (await svc.healthy()) return true;
+    onWait?.(Math.round((Date.now() - started) / 1000));
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const tail = readFileSync(logFile(cfg, svc.name), 'utf8').split('\n').slice(-12).join('\n');
+  await stopService(cfg, svc.name);
+  throw new AppError('STACK', `${svc.name} did not become healthy within ${svc.startTimeoutS}s; last log lines:\n${tail}`);
+}
+
+async function waitHealthy(svc: Service, seconds: number): Promise<boolean> {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    if (await svc.healthy()) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+/** Stops a service this stack started: SIGTERM, then SIGKILL after a grace period (seconds). */
+export async function stopService(cfg: Readonly<Config>, name: string, graceS = 20): Promise<boolean> {
+  const pid = runningPid(cfg, name);
+  if (pid === null) return false;
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, s); // the whole process group (detached)
+    } catch {
+      try {
+        process.kill(pid, s);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  signal('SIGTERM');
+  const until = Date.now() + graceS * 1000;
+  while (Date.now() < until && runningPid(cfg, name) !== null) await new Promise((r) => setTimeout(r, 200));
+  if (runningPid(cfg, name) !== null) signal('SIGKILL');
+  rmSync(pidFile(cfg, name), { force: true });
+  return true;
+}
