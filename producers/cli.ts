@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../lib/config.js';
+import { createClickhouse } from '../lib/clickhouse.js';
+import { AppError, messageOf } from '../lib/errors.js';
+import { createKafka } from '../lib/kafka.js';
+import { createLogger, setLogLevel } from '../lib/log.js';
+import { addWeeks } from '../lib/weeks.js';
+import { bootstrapContracts } from '../stack/bootstrap.js';
+import { createSalesTable } from '../consumers/materializer/table.js';
+import { generateHistory, generateWeek, seriesCatalog, type GeneratorOptions } from './generator.js';
+import { importCsv } from './import.js';
+import { injectNextWeek, latestWeek } from './next-week.js';
+import { progressBar } from './progress.js';
+import { SalesProducer } from './sales-producer.js';
+
+const log = createLogger('simulator');
+const USAGE = `usage: npm run simulate -- <command> [options]
+  backfill     produce the whole generated history (--weeks, --stores, --depts, --seed)
+  next-week    produce one more week for every series
+  continuous   produce the following weeks forever at --rate events/s (default SIM_RATE)
+  import FILE  import a CSV of weekly sales (--features FILE, --stores-file FILE)
+  demo         backfill when the projection is empty, then continuous`;
+
+function simOptions(cfg: Readonly<Config>, v: Record<string, string | boolean | undefined>): GeneratorOptions & { startWeek: string; weeks: number } {
+  const num = (name: string, fallback: number) => {
+    const raw = v[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new AppError('USAGE', `--${name}: expected a positive integer, got "${String(raw)}"`);
+    return n;
+  };
+  return {
+    seed: num('seed', cfg.simulator.seed),
+    stores: num('stores', cfg.simulator.stores),
+    depts: num('depts', cfg.simulator.depts),
+    weeks: num('weeks', cfg.simulator.weeks),
+    startWeek: cfg.simulator.startWeek,
+  };
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      weeks: { type: 'string' },
+      stores: { type: 'string' },
+      depts: { type: 'string' },
+      seed: { type: 'string' },
+      rate: { type: 'string' },
+      features: { type: 'string' },
+      'stores-file': { type: 'string' },
+    },
+  });
+  const [cmd, arg] = positionals;
+  if (!cmd) {
+    process.stderr.write(`${USAGE}\n`);
+    return;
+  }
+  const cfg = loadConfig();
+  setLogLevel(cfg.logLevel);
+  const sim = simOptions(cfg, values);
+  const codec = await bootstrapContracts(cfg);
+  const kafka = createKafka(cfg, 'simulator');
+  const producer = await SalesProducer.connect(kafka, codec, cfg);
+  const ch = createClickhouse(cfg);
+  await createSalesTable(ch, cfg.clickhouse.database);
+  const stop = async () => {
+    await producer.disconnect().catch(() => undefined);
+    await ch.close().catch(() => undefined);
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  try {
+    const backfill = async () => {
+      const total = seriesCatalog(sim).length * sim.weeks;
+      const bar = progressBar('backfill', 'events');
+      const t0 = Date.now();
+      const n = await producer.send(generateHistory({ ...sim, producedAt: Date.now() }), { total, onProgress: bar.update });
+      bar.done();
+      log.info(`backfill: ${n} events (${sim.weeks} weeks from ${sim.startWeek}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    };
+    const continuous = async (rate: number) => {
+      log.info(`continuous: producing the following weeks at ${rate} events/s (Ctrl-C stops)`);
+      for (;;) {
+        const latest = await latestWeek(ch, cfg.clickhouse.database);
+        const index = latest === null ? 0 : Math.round((Date.parse(latest) - Date.parse(sim.startWeek)) / (7 * 86400000)) + 1;
+        const events = generateWeek({ ...sim, source: 'simulator', producedAt: Date.now() }, index);
+        const slice = Math.max(1, Math.round(rate / 4));
+        for (let i = 0; i < events.length; i += slice) {
+          const t = Date.now();
+          await producer.send(events.slice(i, i + slice));
+          await new Promise((r) => setTimeout(r, Math.max(0, 250 - (Date.now() - t))));
+        }
+        log.info(`continuous: week ${events[0]?.week ?? addWeeks(sim.startWeek, index)} produced (${events.length} events)`);
+        // let the projection catch up so the next index is computed from it
+        for (let i = 0; i < 40 && (await latestWeek(ch, cfg.clickhouse.database)) === latest; i++) await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    const rate = values.rate === undefined ? cfg.simulator.rate : Number(values.rate);
+    if (!(rate > 0)) throw new AppError('USAGE', `--rate: expected a positive number of events per second, got "${values.rate}"`);
+    switch (cmd) {
+      case 'backfill':
+        await backfill();
+        break;
+      case 'next-week': {
+        const r = await injectNextWeek({ producer, ch, database: cfg.clickhouse.database, sim });
+        log.info(`next week ${r.week}: ${r.events} events`);
+        break;
+      }
+      case 'continuous':
+        await continuous(rate);
+        break;
+      case 'import': {
+        if (!arg) throw new AppError('USAGE', 'import: expected the path of a CSV file');
+        const r = await importCsv(producer, { train: arg, features: values.features, stores: values['stores-file'] }, log);
+        log.info(`import: ${r.sent} events sent, ${r.errors} rows rejected`);
+        break;
+      }
+      case 'demo':
+        if ((await latestWeek(ch, cfg.clickhouse.database)) === null) await backfill();
+        await continuous(rate);
+        break;
+      default:
+        throw new AppError('USAGE', `unknown command "${cmd}"\n${USAGE}`);
+    }
+  } finally {
+    await stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  log.error(err instanceof AppError ? err.message : `failed: ${messageOf(err)}`);
+  process.exit(1);
+});
