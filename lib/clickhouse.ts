@@ -12,7 +12,6 @@ export function createClickhouse(cfg: Readonly<Config>): ClickHouseClient {
     url: cfg.clickhouse.url,
     username: cfg.clickhouse.user,
     password: cfg.clickhouse.password,
-    request_timeout: 120_000,
     max_open_connections: 8,
     compression: { request: false, response: false },
   });

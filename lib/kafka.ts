@@ -24,6 +24,9 @@ export function createKafka(cfg: Readonly<Config>, clientId: string): Kafka {
         const { message, ...rest } = log;
         // kafkajs warns about its v2 partitioner change on every producer; we choose ours explicitly
         if (String(message).includes('switched default partitioner')) return;
+        // we bound producer retries on purpose so a dead broker surfaces as an error;
+        // downstream projections are idempotent, so a duplicate after exhausted retries is harmless
+        if (String(message).includes('Limiting retries for the idempotent producer')) return;
         kafkaLog[LEVELS[level] ?? 'info'](String(message), rest);
       },
   });

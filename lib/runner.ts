@@ -72,6 +72,9 @@ export async function runBuffered(opts: RunnerOptions): Promise<RunningConsumer>
     maxBytesPerPartition: 4 * 1024 * 1024,
     maxBytes: 32 * 1024 * 1024,
     maxWaitTimeInMs: Math.min(flushMs, 500),
+    // a killed member is noticed in seconds, so its partitions move on quickly
+    sessionTimeout: 10_000,
+    heartbeatInterval: 2_000,
     retry: { retries: 10 },
   });
   let buffer: Delivery[] = [];
@@ -170,7 +173,10 @@ export async function runBuffered(opts: RunnerOptions): Promise<RunningConsumer>
           headers,
         });
       }
-      if (buffer.length >= flushRows || Date.now() - oldest >= flushMs) {
+      // flush on size or age, or as soon as this partition is caught up, so a
+      // steady trickle is visible quickly while a backfill still gets big inserts
+      const caughtUp = batch.offsetLag() === '0';
+      if (buffer.length >= flushRows || Date.now() - oldest >= flushMs || caughtUp) {
         await flush();
         await heartbeat();
       }

@@ -7,7 +7,7 @@ import { createLogger, setLogLevel } from '../lib/log.js';
 import { addWeeks } from '../lib/weeks.js';
 import { bootstrapContracts } from '../stack/bootstrap.js';
 import { createSalesTable } from '../consumers/materializer/table.js';
-import { generateHistory, generateWeek, seriesCatalog, type GeneratorOptions } from './generator.js';
+import { generateHistory, generateWeek, historyEventCount, type GeneratorOptions } from './generator.js';
 import { importCsv } from './import.js';
 import { injectNextWeek, latestWeek } from './next-week.js';
 import { progressBar } from './progress.js';
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
   try {
     const backfill = async () => {
-      const total = seriesCatalog(sim).length * sim.weeks;
+      const total = historyEventCount(sim);
       const bar = progressBar('backfill', 'events');
       const t0 = Date.now();
       const n = await producer.send(generateHistory({ ...sim, producedAt: Date.now() }), { total, onProgress: bar.update });

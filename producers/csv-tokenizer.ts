@@ -1,0 +1,154 @@
+/**
+ * Incremental RFC 4180 tokenizer: text goes in chunk by chunk (a record may span
+ * chunks), records come out with the physical line they start on, so a 400k-line
+ * file never has to be in memory. Accepts CRLF, LF or CR-only line endings, a UTF-8
+ * BOM, quoted fields with commas, doubled quotes and line breaks. A quote inside an
+ * unquoted field is kept as text (spreadsheets write such files); text after a closing
+ * quote or a quote left open at the end marks the record as malformed.
+ */
+
+/** A record of fields; `line` is the 1-based line it starts on; `error` says why it is malformed, else null. */
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+  error: string | null;
+}
+
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const BOM = 0xfeff;
+
+const enum State {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  /** a quote inside a quoted field: either the first of a doubled quote or the closing one */
+  QuoteInQuoted,
+  AfterQuote,
+}
+
+export class CsvTokenizer {
+  private state = State.FieldStart;
+  private field = '';
+  private fields: string[] = [];
+  private error: string | null = null;
+  private line = 1;
+  private recordLine = 1;
+  private lastCr = false;
+  private started = false;
+
+  /** Feeds the next chunk; returns the records it completed. */
+  push(chunk: string): CsvRecord[] {
+    const out: CsvRecord[] = [];
+    const n = chunk.length;
+    let i = 0;
+    if (!this.started && n > 0) {
+      this.started = true;
+      if (chunk.charCodeAt(0) === BOM) i = 1;
+    }
+    while (i < n) {
+      const c = chunk.charCodeAt(i);
+      if (this.state === State.Quoted) {
+        let j = i;
+        while (j < n) {
+          const d = chunk.charCodeAt(j);
+          if (d === QUOTE || d === CR || d === LF) break;
+          j++;
+        }
+        if (j > i) {
+          this.field += chunk.slice(i, j);
+          this.lastCr = false;
+          i = j;
+        } else if (c === QUOTE) {
+          this.state = State.QuoteInQuoted;
+          this.lastCr = false;
+          i++;
+        } else {
+          this.field += c === CR ? '\r' : '\n';
+          this.countNewline(c);
+          i++;
+        }
+        continue;
+      }
+      if (this.state === State.QuoteInQuoted) {
+        if (c === QUOTE) {
+          this.field += '"';
+          this.state = State.Quoted;
+          i++;
+          continue;
+        }
+        this.state = State.AfterQuote;
+      }
+      if (c === COMMA) {
+        this.endField();
+        this.lastCr = false;
+        i++;
+      } else if (c === CR || c === LF) {
+        // The LF of a CRLF ends an empty record, which endRecord drops like a blank line.
+        this.countNewline(c);
+        this.endRecord(out);
+        i++;
+      } else if (c === QUOTE && this.state === State.FieldStart) {
+        this.state = State.Quoted;
+        this.lastCr = false;
+        i++;
+      } else {
+        if (this.state === State.AfterQuote) this.error ??= `field ${this.fields.length + 1}: text after a closing quote`;
+        else this.state = State.Unquoted;
+        let j = i + 1;
+        while (j < n) {
+          const d = chunk.charCodeAt(j);
+          if (d === COMMA || d === CR || d === LF) break;
+          j++;
+        }
+        this.field += chunk.slice(i, j);
+        this.lastCr = false;
+        i = j;
+      }
+    }
+    return out;
+  }
+
+  /** Ends the input; returns the last record if the text did not end with a line break. */
+  end(): CsvRecord[] {
+    const out: CsvRecord[] = [];
+    if (this.state === State.Quoted) this.error ??= `field ${this.fields.length + 1}: quoted field not closed before the end of the file`;
+    if (this.state !== State.FieldStart || this.fields.length > 0) this.endRecord(out);
+    return out;
+  }
+
+  private countNewline(c: number): void {
+    if (c === CR) {
+      this.line++;
+      this.lastCr = true;
+    } else {
+      if (!this.lastCr) this.line++;
+      this.lastCr = false;
+    }
+  }
+
+  private endField(): void {
+    this.fields.push(this.field);
+    this.field = '';
+    this.state = State.FieldStart;
+  }
+
+  private endRecord(out: CsvRecord[]): void {
+    const blank = this.fields.length === 0 && this.state === State.FieldStart;
+    if (!blank) {
+      this.endField();
+      out.push({ line: this.recordLine, fields: this.fields, error: this.error });
+    }
+    this.fields = [];
+    this.error = null;
+    this.recordLine = this.line;
+  }
+}
+
+/** All records of a whole text (tests, small side files). */
+export function tokenizeCsv(text: string): CsvRecord[] {
+  const t = new CsvTokenizer();
+  return [...t.push(text), ...t.end()];
+}
