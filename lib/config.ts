@@ -35,7 +35,7 @@ const EnvSchema = z.object({
   SIM_DEPTS: z.coerce.number().int().min(1).max(99).default(80),
   SIM_START_WEEK: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default('2010-02-05'),
   SIM_WEEKS: z.coerce.number().int().min(1).max(2000).default(143),
-  SIM_RATE: z.coerce.number().positive().default(1),
+  SIM_RATE: z.coerce.number().positive().default(200),
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: port.default(8080),
   GATEWAY_TOKEN: z.string().default('change-me'),
@@ -104,7 +104,10 @@ export function readDotEnv(path: string): Record<string, string> {
     if (!line || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
     if (eq < 1) continue;
-    out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim().replace(/^(['"])(.*)\1$/, '$2');
+    const value = line.slice(eq + 1).trim();
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    // unquoted values may carry a trailing " # comment", as in .env.example
+    out[line.slice(0, eq).trim()] = quoted ? quoted[2]! : value.replace(/(^|\s+)#.*$/, '').trim();
   }
   return out;
 }

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig, type Config } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from './bootstrap.js';
-import { installChromium, installStack } from './install.js';
+import { installStack, installTestTools } from './install.js';
 import { logFile, runningPid, services, startService, stopService } from './services.js';
 
 const log = createLogger('stack');
@@ -64,13 +65,29 @@ function runInherit(cmd: string, args: string[], env: NodeJS.ProcessEnv = proces
   });
 }
 
+/** Every test file of the project: unit tests first (fast feedback), then integration tests. */
+function findTests(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+      if (e.name.startsWith('.') || e.name === 'node_modules' || e.name === 'dist') continue;
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(rel);
+      else if (e.name.endsWith('.test.ts') || e.name.endsWith('.test.tsx')) found.push(rel);
+    }
+  };
+  walk('');
+  const unit = found.filter((f) => !f.includes('.int.test.')).sort();
+  return [...unit, ...found.filter((f) => f.includes('.int.test.')).sort()];
+}
+
 async function test(cfg: Readonly<Config>): Promise<number> {
-  installChromium(log);
+  installTestTools(log);
   const started = await up(cfg);
   const steps: [string, string[]][] = [
     ['typecheck', ['npx', 'tsc', '--noEmit', '-p', '.']],
     ['lint', ['npx', 'eslint', '.']],
-    ['tests', ['node', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000', '**/*.test.ts']],
+    ['tests', ['node', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000', ...findTests(cfg.root)]],
   ];
   let code = 0;
   try {

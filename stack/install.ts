@@ -106,10 +106,22 @@ function installVenv(cfg: Readonly<Config>, log: Logger): void {
   writeFileSync(marker, want);
 }
 
-/** Chromium for the browser tests (Debian's package; playwright-core drives it). */
-export function installChromium(log: Logger): void {
-  if (existsSync('/usr/bin/chromium')) return;
-  aptInstall(['chromium'], log);
+/**
+ * What the tests need beyond the stack: Debian's chromium (driven by
+ * playwright-core) and a docker compose client to validate docker-compose.yaml.
+ */
+export function installTestTools(log: Logger): void {
+  const missing: string[] = [];
+  if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
+  if (!composeCommand()) missing.push('docker-compose');
+  if (missing.length > 0) aptInstall(missing, log);
+}
+
+/** The docker compose client available here: the plugin or Debian's docker-compose, or null. */
+export function composeCommand(): string[] | null {
+  if (spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0) return ['docker', 'compose'];
+  if (has('docker-compose')) return ['docker-compose'];
+  return null;
 }
 
 /** Installs every missing component of the stack. Idempotent and quick when nothing changed. */

@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: every benchmark, one after the other, each in its own
+ * process against the running stack (`npm run stack -- up`). Figures are
+ * printed by each script; the README keeps the latest ones.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const BENCHES = ['bench/backfill.ts', 'bench/train.ts', 'bench/predict.ts', 'bench/replay.ts', 'bench/backtest.ts'];
+let failed = 0;
+for (const file of BENCHES.filter((f) => existsSync(f))) {
+  process.stdout.write(`\n== ${file}\n`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (r.status !== 0) failed += 1;
+}
+process.exit(failed > 0 ? 1 : 0);

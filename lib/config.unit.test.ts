@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadConfig, readDotEnv } from './config.js';
+import { ConfigError } from './errors.js';
+
+describe('config', () => {
+  it('parses .env.example as shipped, inline comments stripped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    copyFileSync('.env.example', join(dir, '.env'));
+    const env = readDotEnv(join(dir, '.env'));
+    assert.equal(env.TRAIN_CRON, '0 3 * * *');
+    assert.equal(env.KAFKA_PORT, '19092');
+    assert.equal(env.CLICKHOUSE_PASSWORD, '');
+    const cfg = loadConfig({}, dir);
+    assert.deepEqual(cfg.kafka.brokers, ['127.0.0.1:19092']);
+    assert.equal(cfg.trainer.horizon, 4);
+    assert.equal(cfg.gateway.openReads, true);
+    assert.ok(Object.isFrozen(cfg.kafka));
+  });
+
+  it('the environment wins over .env', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, '.env'), 'GATEWAY_PORT=9000\nTOPIC_PREFIX="x."\n');
+    const cfg = loadConfig({ GATEWAY_PORT: '9100' }, dir);
+    assert.equal(cfg.gateway.port, 9100);
+    assert.equal(cfg.topics.sales, 'x.sales.weekly');
+  });
+
+  it('names every bad variable and what was expected', () => {
+    assert.throws(
+      () => loadConfig({ KAFKA_PORT: 'abc', TRAIN_HORIZON: '99' }, mkdtempSync(join(tmpdir(), 'cfg-'))),
+      (err: unknown) => err instanceof ConfigError && /KAFKA_PORT/.test(err.message) && /TRAIN_HORIZON/.test(err.message),
+    );
+  });
+});
