@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from './config.js';
 import { DependencyError, ValidationError } from './errors.js';
 
@@ -14,6 +14,8 @@ export function createClickhouse(cfg: Readonly<Config>): ClickHouseClient {
     password: cfg.clickhouse.password,
     max_open_connections: 8,
     compression: { request: false, response: false },
+    // failures surface as DependencyError from the helpers below; the client's own error log would print them twice
+    log: { level: ClickHouseLogLevel.OFF },
   });
 }
 

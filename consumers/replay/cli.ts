@@ -1,0 +1,78 @@
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../lib/config.js';
+import { messageOf } from '../../lib/errors.js';
+import { createLogger, setLogLevel } from '../../lib/log.js';
+import { progressBar } from '../../producers/progress.js';
+import { selectProjections } from './projections.js';
+import { replay, type ReplayStart } from './replay.js';
+
+const log = createLogger('replay');
+const USAGE = `usage: npm run replay -- [options]
+  --target DB       database to rebuild into (default <live>_replay_<yyyymmddhhmmss>); the live one is untouched
+  --from TIME       start at the first event at or after TIME (ISO 8601, e.g. 2026-11-26T10:00:00Z); default: the beginning
+  --only NAMES      comma-separated projections (sales, registry); default: all
+  --in-place        rebuild the live database itself (drops its projection tables first; asks for confirmation)
+  --yes             confirm --in-place without asking`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      target: { type: 'string' },
+      from: { type: 'string' },
+      only: { type: 'string' },
+      'in-place': { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const cfg = loadConfig();
+  setLogLevel(cfg.logLevel);
+  let from: ReplayStart = { kind: 'beginning' };
+  if (values.from !== undefined) {
+    const ms = Date.parse(values.from);
+    if (Number.isNaN(ms)) throw new Error(`--from: expected an ISO 8601 time such as 2026-11-26T10:00:00Z, got "${values.from}"`);
+    from = { kind: 'timestamp', ms };
+  }
+  const inPlace = values['in-place'] === true;
+  const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const target = inPlace ? cfg.clickhouse.database : (values.target ?? `${cfg.clickhouse.database}_replay_${stamp}`);
+  if (inPlace && !values.yes) {
+    if (!process.stdin.isTTY) throw new Error('--in-place drops the live projection tables: add --yes to confirm when not on a terminal');
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl.question(`This drops and rebuilds the projection tables of the LIVE database "${target}". Type the database name to confirm: `);
+    rl.close();
+    if (answer.trim() !== target) {
+      log.info('not confirmed; nothing changed');
+      return 1;
+    }
+  }
+  const projections = selectProjections(values.only ? values.only.split(',').map((s) => s.trim()) : null);
+  log.info(`replaying ${projections.map((p) => p.name).join(', ')} from ${from.kind === 'beginning' ? 'the beginning' : new Date(from.ms).toISOString()} into ${target}`);
+  const bar = progressBar('replay', 'events');
+  const r = await replay(cfg, { target, projections, from, inPlace, onProgress: (done, total) => bar.update(done, total) });
+  bar.done();
+  log.info(`replayed ${r.events} events in ${r.seconds.toFixed(1)}s (${Math.round(r.eventsPerSecond)} events/s); ${r.deadLetters} would-be dead letters skipped`);
+  if (r.comparison) {
+    for (const t of r.comparison.tables) {
+      process.stdout.write(
+        `${t.equal ? 'EQUAL   ' : 'DIFFERS '} ${t.table.padEnd(18)} live ${String(t.live.rows).padStart(8)} rows ${t.live.hash}   replayed ${String(t.replayed.rows).padStart(8)} rows ${t.replayed.hash}\n`,
+      );
+    }
+    process.stdout.write(r.comparison.equal ? 'the replayed projection equals the live one\n' : 'the replayed projection DIFFERS from the live one (did the live one move on during the replay?)\n');
+    return r.comparison.equal ? 0 : 3;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log.error(messageOf(err));
+    process.exit(1);
+  },
+);
