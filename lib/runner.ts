@@ -116,8 +116,9 @@ export async function runBuffered(opts: RunnerOptions): Promise<RunningConsumer>
     if (!retriable) {
       clearInterval(timer);
       stopped = true;
-      await consumer.disconnect().catch(() => undefined);
       rejectDone(err);
+      // not awaited: this may run inside eachBatch, which disconnect() would wait for
+      void consumer.disconnect().catch(() => undefined);
       return;
     }
     for (const [, first] of firstOffsets(batch)) consumer.seek(first);
@@ -158,6 +159,7 @@ export async function runBuffered(opts: RunnerOptions): Promise<RunningConsumer>
     eachBatchAutoResolve: true,
     partitionsConsumedConcurrently: 1,
     eachBatch: async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+      if (stopped) return;
       for (const m of batch.messages) {
         if (!isRunning() || isStale()) break;
         const headers: Record<string, string> = {};
