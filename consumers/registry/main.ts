@@ -20,10 +20,10 @@ export interface RegistryProjector {
   stop(): Promise<void>;
 }
 
-/** Starts the projector in-process; group id default 'registry-projector' (replays from the beginning when new). */
+/** Starts the projector in-process; group id default `registry-projector:<database>` (one projection per database; a new group replays from the beginning). */
 export async function startRegistryProjector(cfg: Readonly<Config>, opts: { groupId?: string; log?: Logger } = {}): Promise<RegistryProjector> {
   const log = opts.log ?? createLogger('registry-projector');
-  const groupId = opts.groupId ?? 'registry-projector';
+  const groupId = opts.groupId ?? `registry-projector:${cfg.clickhouse.database}`;
   const kafka = createKafka(cfg, 'registry-projector');
   const admin = kafka.admin();
   await admin.connect();

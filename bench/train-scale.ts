@@ -1,0 +1,55 @@
+/**
+ * Timing and accuracy check at full scale on the project simulator
+ * (producers/generator.ts: ≈3,300 series x 143 weeks), H = 4, 8-week holdout.
+ * Not a test: it prints numbers.
+ * Run: npx tsx bench/train-scale.ts [maxTrainWeeks, 0 = all] [rounds] [maxDepth]
+ */
+import { generateHistory } from '../producers/generator.js';
+import { splitByTime } from '../trainer/dataset.js';
+import { SeriesHistory } from '../trainer/series-history.js';
+import { baselineForecasts, compareOnSamePoints } from '../trainer/metrics.js';
+import { trainXgboost } from '../trainer/xgboost.js';
+
+const [trainWeeks, rounds, maxDepth] = process.argv.slice(2).map(Number);
+const ms = (t: number) => Math.round(performance.now() - t);
+
+let t = performance.now();
+const byKey = SeriesHistory.fromSalesWeeks(generateHistory({ producedAt: 0 }));
+const genMs = ms(t);
+t = performance.now();
+const data = splitByTime([...byKey.values()], { horizon: 4, holdoutWeeks: 8 });
+const matrixMs = ms(t);
+console.log(`series ${byKey.size}, train rows ${data.train.rows}, holdout rows ${data.holdout.rows}, cols ${data.train.cols}`);
+
+t = performance.now();
+const res = await trainXgboost({
+  train: data.train,
+  holdout: data.holdout,
+  ...(trainWeeks === undefined || Number.isNaN(trainWeeks) ? {} : { maxTrainWeeks: trainWeeks }),
+  params: { nthread: 2, ...(rounds ? { rounds } : {}), ...(maxDepth ? { maxDepth } : {}) },
+  onLog: (l) => {
+    if (l.type === 'log' || l.type === 'error') console.log(`  py: ${l.msg}`);
+  },
+});
+const trainMs = ms(t);
+
+const base = baselineForecasts(byKey, data.holdout.meta);
+const cmp = compareOnSamePoints(data.holdout.actual, data.holdout.meta.isHoliday, {
+  model: res.predictions,
+  seasonalNaive: base.seasonalNaive,
+  lastValue: base.lastValue,
+});
+const r = (x: number) => Math.round(x);
+console.log(JSON.stringify({
+  genMs,
+  matrixMs,
+  trainXgboostMs: trainMs,
+  timings: Object.fromEntries(Object.entries(res.timings).map(([k, v]) => [k, r(v)])),
+  bestIteration: res.bestIteration,
+  onnxBytes: res.onnx.length,
+  parity: res.parity,
+  points: cmp.n,
+  dropped: cmp.dropped,
+  wape: Object.fromEntries(Object.entries(cmp.metrics).map(([k, m]) => [k, +m.wape.toFixed(4)])),
+  wmae: Object.fromEntries(Object.entries(cmp.metrics).map(([k, m]) => [k, r(m.wmae)])),
+}, null, 1));

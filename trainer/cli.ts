@@ -1,0 +1,170 @@
+/**
+ * The registry and training CLI. User errors print one line naming what was
+ * wrong (exit 2); dependency failures print their message (exit 1); no stack
+ * traces unless LOG_LEVEL=debug.
+ *
+ *   npx tsx trainer/cli.ts models list
+ *   npx tsx trainer/cli.ts models show <version>
+ *   npx tsx trainer/cli.ts models promote <version> [--reason text] [--by name]
+ *   npx tsx trainer/cli.ts models rollback [<version>] [--reason text] [--by name]
+ *   npx tsx trainer/cli.ts train [--reason text] [--cutoff YYYY-MM-DD] [--params JSON] [--by name]
+ */
+import { userInfo } from 'node:os';
+import { loadConfig, type Config } from '../lib/config.js';
+import { AppError, ValidationError, messageOf } from '../lib/errors.js';
+import { setLogLevel } from '../lib/log.js';
+import { openRegistryClient, type ModelDetail, type ModelSummary } from './registry-api.js';
+
+const USAGE = `usage:
+  models list                                  versions with stage and holdout WAPE
+  models show <version>                        one version in full
+  models promote <version> [--reason text]     make a version the champion (manual)
+  models rollback [<version>] [--reason text]  back to the previous champion (or <version>)
+  train [--reason text] [--cutoff YYYY-MM-DD] [--params JSON]
+                                               ask the trainer for a run
+options: --by <name> (default: the OS user)`;
+
+interface Parsed {
+  words: string[];
+  flags: Record<string, string>;
+}
+
+/** Splits argv into positional words and --flag value pairs; throws ValidationError on a flag without a value. */
+export function parseArgs(argv: readonly string[]): Parsed {
+  const words: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      words.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1);
+    else {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new ValidationError(a, 'a value after the flag');
+      flags[a.slice(2)] = v;
+      i++;
+    }
+  }
+  return { words, flags };
+}
+
+function versionArg(s: string | undefined, required: boolean): number | undefined {
+  if (s === undefined) {
+    if (required) throw new ValidationError('version', 'a model version number (see: models list)');
+    return undefined;
+  }
+  if (!/^v?\d+$/.test(s)) throw new ValidationError('version', 'a model version number like 3 or v3', s);
+  return Number(s.replace(/^v/, ''));
+}
+
+const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(2)}%`);
+const when = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().slice(0, 16).replace('T', ' '));
+
+/** The listing as an aligned text table. */
+export function formatList(models: readonly ModelSummary[]): string {
+  if (models.length === 0) return 'no models yet (ask for one: train --reason "first model")';
+  const head = ['version', 'stage', 'WAPE', 'seasonal-naive', 'last-value', 'champion then', 'data to', 'trained (UTC)', 'trigger'];
+  const body = models.map((m) => [`v${m.version}`, m.stage, pct(m.wape.model), pct(m.wape.seasonalNaive), pct(m.wape.lastValue), pct(m.wape.champion), m.dataMaxWeek || '-', when(m.trainedAt), m.trigger || '-']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  return [head, ...body].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** One version in full as text. */
+export function formatDetail(d: ModelDetail): string {
+  const r = d.run;
+  const lines = [`v${d.version}  ${d.stage}`];
+  if (r) {
+    lines.push(
+      `run          ${r.runId}`,
+      `decision     ${r.decision}: ${r.decisionReason}`,
+      `trigger      ${r.trigger}`,
+      ...r.reasons.map((x, i) => `${i === 0 ? 'reasons      ' : '             '}${x}`),
+      `requests     ${r.requestIds.join(', ')}`,
+      `params       ${r.params}`,
+      `features     ${r.featureVersion} (${r.features.length} columns), horizon ${r.horizon}`,
+      `data         ${r.dataRows} rows, ${r.dataSeries} series, up to ${r.dataMaxWeek || '-'}; sales offsets ${r.topicOffsets}`,
+      `holdout      ${r.holdoutWeeks[0] ?? '-'} .. ${r.holdoutWeeks.at(-1) ?? '-'} (${r.holdoutWeeks.length} weeks, ${d.metrics.points ?? 0} points)`,
+      `artifact     ${r.artifactUri || '-'} (${r.artifactBytes} bytes)`,
+      `trained      ${when(r.trainedAt)} in ${(r.durationMs / 1000).toFixed(1)} s`,
+    );
+    for (const k of ['model', 'seasonalNaive', 'lastValue', 'champion'] as const) {
+      const m = d.metrics[k];
+      if (m) lines.push(`${k.padEnd(13)}WAPE ${pct(m.wape)}  MAE ${m.mae?.toFixed(1)}  RMSE ${m.rmse?.toFixed(1)}  WMAE ${m.wmae?.toFixed(1)}`);
+    }
+    if (d.metrics.championNote) lines.push(`champion     ${d.metrics.championNote}`);
+  }
+  for (const p of d.promotions) lines.push(`${p.kind.padEnd(13)}${when(p.promotedAt)} by ${p.promotedBy} (previous ${p.previousVersion === null ? '-' : `v${p.previousVersion}`}): ${p.reason}`);
+  return lines.join('\n');
+}
+
+/** Runs one command; returns the text to print. */
+export async function runCli(cfg: Readonly<Config>, argv: readonly string[]): Promise<string> {
+  const { words, flags } = parseArgs(argv);
+  const by = flags.by ?? safeUser();
+  const [cmd, sub, arg] = words;
+  if (cmd === undefined || cmd === 'help' || flags.help !== undefined) return USAGE;
+  const client = openRegistryClient(cfg);
+  try {
+    if (cmd === 'train') {
+      const r = await client.requestTraining({
+        trigger: 'manual',
+        reason: flags.reason ?? 'manual request from the CLI',
+        requestedBy: by,
+        cutoffWeek: flags.cutoff ?? null,
+        params: flags.params ?? null,
+      });
+      return `requested training ${r.requestId}${r.cutoffWeek ? ` (data up to ${r.cutoffWeek})` : ''}: ${r.reason}`;
+    }
+    if (cmd !== 'models') throw new ValidationError('command', '"models" or "train" (run with no arguments for help)', cmd);
+    switch (sub) {
+      case 'list':
+        return formatList(await client.listModels());
+      case 'show':
+        return formatDetail(await client.showModel(versionArg(arg, true)!));
+      case 'promote': {
+        const p = await client.promoteVersion(versionArg(arg, true)!, { kind: 'manual', reason: flags.reason ?? `promoted by ${by} from the CLI`, by });
+        return `v${p.version} is the champion (was ${p.previousVersion === null ? 'none' : `v${p.previousVersion}`})`;
+      }
+      case 'rollback': {
+        const v = versionArg(arg, false);
+        const p = await client.rollback({ ...(v !== undefined ? { version: v } : {}), reason: flags.reason ?? `rolled back by ${by} from the CLI`, by });
+        return `rolled back: v${p.version} is the champion (was v${p.previousVersion})`;
+      }
+      default:
+        throw new ValidationError('models command', 'list | show <v> | promote <v> | rollback [<v>]', sub);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username || 'cli';
+  } catch {
+    return 'cli';
+  }
+}
+
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  setLogLevel(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
+  try {
+    process.stdout.write(`${await runCli(cfg, process.argv.slice(2))}\n`);
+  } catch (err) {
+    const user = err instanceof ValidationError || (err instanceof AppError && ['NOT_FOUND', 'NO_CHAMPION', 'NO_PREVIOUS'].includes(err.code));
+    process.stderr.write(`error: ${messageOf(err)}\n`);
+    if (cfg.logLevel === 'debug' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = user ? 2 : 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`error: ${messageOf(err)}\n`);
+    process.exitCode = 1;
+  });
+}

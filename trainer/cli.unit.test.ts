@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatList, parseArgs } from './cli.js';
+
+describe('trainer CLI', () => {
+  it('splits words and flags (both --k v and --k=v)', () => {
+    assert.deepEqual(parseArgs(['models', 'promote', '3', '--reason', 'better on holidays', '--by=ana']), {
+      words: ['models', 'promote', '3'],
+      flags: { reason: 'better on holidays', by: 'ana' },
+    });
+  });
+
+  it('names the flag that has no value', () => {
+    assert.throws(() => parseArgs(['train', '--reason']), /--reason: expected a value/);
+  });
+
+  it('lists versions as an aligned table with percentages', () => {
+    const text = formatList([
+      { version: 2, stage: 'champion', runId: 'r2', decision: 'promoted', decisionReason: '', trigger: 'manual', dataMaxWeek: '2012-10-26', trainedAt: Date.parse('2024-01-02T03:04:00Z'), wape: { model: 0.0812, seasonalNaive: 0.1, lastValue: null, champion: 0.09 }, artifactUri: 'u' },
+    ]);
+    const [head, row] = text.split('\n');
+    assert.match(head!, /^version\s+stage\s+WAPE/);
+    assert.match(row!, /^v2\s+champion\s+8\.12%\s+10\.00%\s+-\s+9\.00%\s+2012-10-26\s+2024-01-02 03:04\s+manual$/);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Splits histories into a training matrix and a holdout matrix by time. The
+ * holdout is the last `holdoutWeeks` target weeks of the data; the model never
+ * sees a target from it, while its features still use every week up to each
+ * row's own origin (a rolling-origin backtest with one fixed model).
+ */
+import { ValidationError } from '../lib/errors.js';
+import { addWeeks, isoOfDay } from '../lib/weeks.js';
+import { buildTrainingMatrix, DEFAULT_HORIZON, type TrainingMatrix } from './features.js';
+import type { SeriesHistory } from './series-history.js';
+
+export interface SplitOptions {
+  /** H, forecast horizon in weeks (1..52); default 4. */
+  horizon?: number;
+  /** Target weeks at the end kept out of training for scoring; default 8. */
+  holdoutWeeks?: number;
+  /** Only the last N target weeks before the holdout train the model (bounds time); default all. */
+  trainWeeks?: number;
+  /** Last week of data to use (ISO date); default the latest week of any series. */
+  cutoffWeek?: string;
+}
+
+export interface Dataset {
+  train: TrainingMatrix;
+  holdout: TrainingMatrix;
+  /** Holdout target weeks, ascending. */
+  holdoutWeeks: string[];
+  /** Latest week of data used. */
+  dataMaxWeek: string;
+}
+
+/** Training and holdout matrices over the same series, split by target week. */
+export function splitByTime(series: readonly SeriesHistory[], opts: SplitOptions = {}): Dataset {
+  const horizon = opts.horizon ?? DEFAULT_HORIZON;
+  const holdoutWeeks = opts.holdoutWeeks ?? 8;
+  if (!Number.isInteger(holdoutWeeks) || holdoutWeeks < 1) throw new ValidationError('holdoutWeeks', 'an integer >= 1', holdoutWeeks);
+  let maxDay = -Infinity;
+  for (const s of series) if (s.length > 0) maxDay = Math.max(maxDay, s.firstDay + 7 * (s.length - 1));
+  if (!Number.isFinite(maxDay)) throw new ValidationError('series', 'at least one series with data', series.length);
+  const dataMaxWeek = opts.cutoffWeek ?? isoOfDay(maxDay);
+  const holdoutFrom = addWeeks(dataMaxWeek, -holdoutWeeks + 1);
+  const trainTo = addWeeks(holdoutFrom, -1);
+  const trainFrom = opts.trainWeeks === undefined ? undefined : addWeeks(trainTo, -opts.trainWeeks + 1);
+  return {
+    train: buildTrainingMatrix(series, { horizon, toWeek: trainTo, ...(trainFrom ? { fromWeek: trainFrom } : {}) }),
+    holdout: buildTrainingMatrix(series, { horizon, fromWeek: holdoutFrom, toWeek: dataMaxWeek }),
+    holdoutWeeks: Array.from({ length: holdoutWeeks }, (_, i) => addWeeks(holdoutFrom, i)),
+    dataMaxWeek,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The time-based holdout: the last K weeks up to the cut-off are never
+ * trained on; every forecast (model, both baselines, the champion) is scored
+ * on exactly the same holdout points. Rows inside the holdout use only data
+ * up to their own origin (the feature module guarantees it), so a holdout row
+ * at horizon h is what a forecast made h weeks earlier would have seen.
+ */
+import { ValidationError } from '../lib/errors.js';
+import { splitByTime } from './dataset.js';
+import type { SeriesHistory, TrainingMatrix } from './features.js';
+import { baselineForecasts, compareOnSamePoints, type Comparison } from './metrics.js';
+
+export interface HoldoutSplit {
+  train: TrainingMatrix;
+  holdout: TrainingMatrix;
+  /** The K holdout weeks (ISO), oldest first; the last one is the cut-off. */
+  holdoutWeeks: string[];
+}
+
+/**
+ * Builds the training rows (targets before the holdout) and the holdout rows
+ * (targets in the last `holdoutWeeks` weeks up to `cutoffWeek`) with the
+ * feature module's own split, and refuses a split with nothing on either side.
+ */
+export function splitHoldout(series: readonly SeriesHistory[], o: { cutoffWeek: string; holdoutWeeks: number; horizon: number }): HoldoutSplit {
+  const { train, holdout, holdoutWeeks } = splitByTime(series, o);
+  const K = o.holdoutWeeks;
+  if (train.rows === 0) throw new ValidationError('data', `training rows before the ${K}-week holdout (the data ends ${o.cutoffWeek})`, 0);
+  if (holdout.rows === 0) throw new ValidationError('data', `holdout rows in the ${K} weeks up to ${o.cutoffWeek}`, 0);
+  return { train, holdout, holdoutWeeks };
+}
+
+/**
+ * Scores the model, seasonal-naive, last-value and (when given) the champion
+ * on the holdout points where every one of them has a forecast.
+ */
+export function scoreHoldout(
+  split: HoldoutSplit,
+  series: ReadonlyMap<string, SeriesHistory>,
+  model: Float64Array,
+  champion: Float64Array | null,
+): Comparison {
+  const { holdout } = split;
+  const base = baselineForecasts(series, holdout.meta);
+  const forecasts: Record<string, ArrayLike<number>> = { model, seasonalNaive: base.seasonalNaive, lastValue: base.lastValue };
+  if (champion) forecasts.champion = champion;
+  return compareOnSamePoints(holdout.actual, holdout.meta.isHoliday, forecasts);
+}

@@ -1,0 +1,48 @@
+/**
+ * The trainer process: training-request consumer, cron and threshold
+ * triggers, one run at a time. SIGINT/SIGTERM stop the triggers and the
+ * consumer, let a run in progress record itself, then exit.
+ * Run: npx tsx trainer/main.ts
+ */
+import { loadConfig } from '../lib/config.js';
+import { messageOf } from '../lib/errors.js';
+import { createLogger, setLogLevel } from '../lib/log.js';
+import { startTrainer } from './trainer-service.js';
+
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  setLogLevel(cfg.logLevel);
+  const log = createLogger('trainer');
+  const trainer = await startTrainer(cfg, { log });
+  log.info(
+    `trainer up: requests on ${cfg.topics.trainingRequests}, cron "${cfg.trainer.cron}", threshold ${cfg.trainer.thresholdFraction}, ` +
+      `horizon ${cfg.trainer.horizon}, holdout ${cfg.trainer.holdoutWeeks} weeks, data from ${cfg.clickhouse.database}`,
+  );
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    trainer.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error(`stop failed: ${messageOf(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  await trainer.done.catch((err: unknown) => {
+    log.error(`stopped: ${messageOf(err)}`);
+    process.exit(1);
+  });
+}
+
+main().catch((err: unknown) => {
+  createLogger('trainer').error(messageOf(err));
+  process.exit(1);
+});

@@ -1,0 +1,145 @@
+/**
+ * The registry as a library, for the CLI and the gateway: ask for training,
+ * promote or roll back (both are `model.promoted` events decided against the
+ * registry fold), list and show versions. Reads come from the ClickHouse
+ * projection (fast, no consumer group join); writes go to the log.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Kafka } from 'kafkajs';
+import { createClickhouse } from '../lib/clickhouse.js';
+import type { Config } from '../lib/config.js';
+import { NotFoundError } from '../lib/errors.js';
+import { createKafka } from '../lib/kafka.js';
+import type { ModelPromoted, ModelTrained, PromotionKind, TrainingRequested, TrainingTrigger } from '../schemas/types.js';
+import { bootstrapContracts } from '../stack/bootstrap.js';
+import { readRegistry, readRequests } from '../consumers/registry/read.js';
+import { EventPublisher } from './event-publisher.js';
+import { decideRegistry } from './registry-commands.js';
+import { runMetrics, stageOf, summarize, type ModelSummary, type RegistryState, type RunMetrics, type Stage } from './registry-state.js';
+import { newRequest } from './training-request.js';
+import type { XgbParams } from './xgboost.js';
+
+export type { ModelSummary, Stage } from './registry-state.js';
+
+export interface TrainingRequestInput {
+  /** Default 'manual'. */
+  trigger?: TrainingTrigger;
+  reason: string;
+  requestedBy?: string;
+  /** Last week (ISO) the run may use; default all data. */
+  cutoffWeek?: string | null;
+  params?: XgbParams | string | null;
+}
+
+export interface PromoteInput {
+  /** Default 'manual'. */
+  kind?: PromotionKind;
+  reason: string;
+  by: string;
+}
+
+export interface ModelDetail {
+  version: number;
+  stage: Stage;
+  run: ModelTrained | null;
+  metrics: RunMetrics;
+  /** Every promotion of this version, oldest first. */
+  promotions: ModelPromoted[];
+}
+
+export interface RegistryClient {
+  requestTraining(input: TrainingRequestInput): Promise<TrainingRequested>;
+  promoteVersion(version: number, input: PromoteInput): Promise<ModelPromoted>;
+  /** Without a version: back to the champion before the current one. */
+  rollback(input: { version?: number; reason: string; by: string }): Promise<ModelPromoted>;
+  /** Every version, newest first. */
+  listModels(): Promise<ModelSummary[]>;
+  showModel(version: number): Promise<ModelDetail>;
+  /** The champion's line, or null before the first promotion. */
+  champion(): Promise<ModelSummary | null>;
+  /** The latest training requests, newest first (default 50). */
+  requests(limit?: number): Promise<TrainingRequested[]>;
+  state(): Promise<RegistryState>;
+  close(): Promise<void>;
+}
+
+/** A client holding one ClickHouse client and, after the first write, one producer. Close it when done. */
+export function openRegistryClient(cfg: Readonly<Config>): RegistryClient {
+  const ch: ClickHouseClient = createClickhouse(cfg);
+  let publisher: Promise<EventPublisher> | null = null;
+  const writer = () => {
+    publisher ??= bootstrapContracts(cfg).then((codec) => {
+      const kafka: Kafka = createKafka(cfg, 'registry-api');
+      return EventPublisher.connect(kafka, codec, cfg.topics);
+    });
+    return publisher;
+  };
+  const state = () => readRegistry(ch, cfg.clickhouse.database);
+  const promote = async (decide: (s: RegistryState) => ModelPromoted) => {
+    const event = decide(await state());
+    await (await writer()).modelPromoted(event);
+    return event;
+  };
+  return {
+    async requestTraining(input) {
+      const req = newRequest({ trigger: input.trigger ?? 'manual', reason: input.reason, requestedBy: input.requestedBy ?? 'api', cutoffWeek: input.cutoffWeek ?? null, params: input.params ?? null });
+      await (await writer()).trainingRequested(req);
+      return req;
+    },
+    promoteVersion: (version, input) =>
+      promote((s) => decideRegistry({ type: 'promote', version, kind: input.kind ?? 'manual', reason: input.reason, by: input.by, at: Date.now() }, s)),
+    rollback: (input) =>
+      promote((s) => decideRegistry({ type: 'rollback', ...(input.version !== undefined ? { version: input.version } : {}), reason: input.reason, by: input.by, at: Date.now() }, s)),
+    listModels: async () => summarize(await state()),
+    async showModel(version) {
+      const s = await state();
+      const stage = stageOf(s, version);
+      if (stage === null) throw new NotFoundError(`model version ${version}`);
+      const run = s.versions.get(version) ?? null;
+      return { version, stage, run, metrics: run ? runMetrics(run) : {}, promotions: s.promotions.filter((p) => p.version === version) };
+    },
+    async champion() {
+      return summarize(await state()).find((m) => m.stage === 'champion') ?? null;
+    },
+    requests: (limit) => readRequests(ch, cfg.clickhouse.database, limit),
+    state,
+    async close() {
+      if (publisher) await (await publisher.catch(() => null))?.disconnect();
+      await ch.close();
+    },
+  };
+}
+
+/** Publishes a training request (default trigger 'manual'); one-shot convenience over openRegistryClient. */
+export async function requestTraining(cfg: Readonly<Config>, input: TrainingRequestInput): Promise<TrainingRequested> {
+  return withClient(cfg, (c) => c.requestTraining(input));
+}
+
+/** Promotes a version (default kind 'manual'); throws ValidationError / NotFoundError when it cannot be. */
+export async function promoteVersion(cfg: Readonly<Config>, version: number, input: PromoteInput): Promise<ModelPromoted> {
+  return withClient(cfg, (c) => c.promoteVersion(version, input));
+}
+
+/** Rolls back to `version`, or to the previous champion when omitted. */
+export async function rollback(cfg: Readonly<Config>, input: { version?: number; reason: string; by: string }): Promise<ModelPromoted> {
+  return withClient(cfg, (c) => c.rollback(input));
+}
+
+/** Every version with stage and headline WAPEs, newest first. */
+export async function listModels(cfg: Readonly<Config>): Promise<ModelSummary[]> {
+  return withClient(cfg, (c) => c.listModels());
+}
+
+/** One version in full; NotFoundError when unknown. */
+export async function showModel(cfg: Readonly<Config>, version: number): Promise<ModelDetail> {
+  return withClient(cfg, (c) => c.showModel(version));
+}
+
+async function withClient<T>(cfg: Readonly<Config>, fn: (c: RegistryClient) => Promise<T>): Promise<T> {
+  const c = openRegistryClient(cfg);
+  try {
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
+}

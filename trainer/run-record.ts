@@ -1,0 +1,100 @@
+/**
+ * The `model.trained` record of a run, successful or not. A failed run is a
+ * fact too: it answers its requests (so they are not retried forever) and
+ * says why, with empty artifact fields.
+ */
+import { AppError, messageOf } from '../lib/errors.js';
+import type { ModelTrained } from '../schemas/types.js';
+import { FEATURE_NAMES, FEATURE_VERSION } from './features.js';
+import type { Comparison } from './metrics.js';
+import type { RunMetrics } from './registry-state.js';
+import type { RunPlan } from './training-request.js';
+
+export interface RunIdentity {
+  runId: string;
+  version: number;
+  plan: RunPlan;
+  horizon: number;
+  startedAt: number;
+}
+
+/** What a successful run measured and produced. */
+export interface RunFacts {
+  comparison: Comparison;
+  champion: { version: number; note?: string } | null;
+  holdoutWeeks: string[];
+  dataMaxWeek: string;
+  dataRows: number;
+  dataSeries: number;
+  topicOffsets: Record<string, number>;
+  artifact: { sha256: string; uri: string; bytes: number };
+  decision: 'promoted' | 'rejected';
+  decisionReason: string;
+}
+
+/** The metrics JSON of a comparison (NaN becomes null in JSON). */
+export function metricsOf(c: Comparison, champion: RunFacts['champion']): RunMetrics {
+  return {
+    model: c.metrics.model,
+    seasonalNaive: c.metrics.seasonalNaive,
+    lastValue: c.metrics.lastValue,
+    champion: c.metrics.champion ?? null,
+    championVersion: champion?.version ?? null,
+    ...(champion?.note ? { championNote: champion.note } : champion ? {} : { championNote: 'no champion yet' }),
+    points: c.n,
+    dropped: c.dropped,
+  };
+}
+
+/** The record of a run that trained, was validated and was decided on. */
+export function trainedRecord(id: RunIdentity, f: RunFacts, now: number): ModelTrained {
+  return {
+    ...common(id, now),
+    metrics: JSON.stringify(metricsOf(f.comparison, f.champion)),
+    holdoutWeeks: f.holdoutWeeks,
+    dataMaxWeek: f.dataMaxWeek,
+    dataRows: f.dataRows,
+    dataSeries: f.dataSeries,
+    topicOffsets: JSON.stringify(f.topicOffsets),
+    artifactSha256: f.artifact.sha256,
+    artifactUri: f.artifact.uri,
+    artifactBytes: f.artifact.bytes,
+    decision: f.decision,
+    decisionReason: f.decisionReason,
+  };
+}
+
+/** The record of a run that failed; `partial` keeps whatever was known when it failed. */
+export function failedRecord(id: RunIdentity, err: unknown, now: number, partial: Partial<Pick<ModelTrained, 'dataMaxWeek' | 'dataRows' | 'dataSeries' | 'topicOffsets' | 'holdoutWeeks'>> = {}): ModelTrained {
+  const code = err instanceof AppError ? err.code : 'INTERNAL';
+  return {
+    ...common(id, now),
+    metrics: '{}',
+    holdoutWeeks: partial.holdoutWeeks ?? [],
+    dataMaxWeek: partial.dataMaxWeek ?? '',
+    dataRows: partial.dataRows ?? 0,
+    dataSeries: partial.dataSeries ?? 0,
+    topicOffsets: partial.topicOffsets ?? '{}',
+    artifactSha256: '',
+    artifactUri: '',
+    artifactBytes: 0,
+    decision: 'failed',
+    decisionReason: `${code}: ${messageOf(err)}`.slice(0, 2000),
+  };
+}
+
+function common(id: RunIdentity, now: number) {
+  return {
+    runId: id.runId,
+    version: id.version,
+    requestIds: id.plan.requestIds,
+    trigger: id.plan.trigger,
+    reasons: id.plan.reasons,
+    params: id.plan.params,
+    featureVersion: FEATURE_VERSION,
+    features: [...FEATURE_NAMES],
+    horizon: id.horizon,
+    durationMs: Math.max(0, now - id.startedAt),
+    trainedAt: now,
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * One training run, start to record: read the projection up to the cut-off,
+ * build the matrices with the shared feature module, train and export through
+ * the Python driver (which refuses an ONNX that disagrees with XGBoost), score
+ * model, baselines and champion on one holdout, decide with the policy,
+ * publish the artifact, then the `model.trained` record and, when promoted,
+ * the `model.promoted` event. Whatever fails, the run is still recorded.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Config } from '../lib/config.js';
+import { messageOf } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import type { ModelPromoted, ModelTrained } from '../schemas/types.js';
+import { scoreChampion } from './champion-scorer.js';
+import { publishTraining } from './diagnostics.js';
+import { FEATURE_VERSION } from './features.js';
+import type { EventPublisher } from './event-publisher.js';
+import { scoreHoldout, splitHoldout } from './holdout.js';
+import { decidePromotion } from './promotion-policy.js';
+import { promotionOfRun } from './registry-commands.js';
+import { championOf, nextVersion, runMetrics, type RunMetrics } from './registry-state.js';
+import type { RegistryView } from './registry-view.js';
+import { failedRecord, trainedRecord, type RunIdentity } from './run-record.js';
+import { loadTrainingData, waitForMaterializer } from './training-data.js';
+import { DEFAULT_TRAIN_PARAMS, parseParams, type RunPlan } from './training-request.js';
+import { trainXgboost, type TrainOptions, type TrainerLine } from './xgboost.js';
+
+export interface RunContext {
+  cfg: Readonly<Config>;
+  kafka: Kafka;
+  admin: Admin;
+  ch: ClickHouseClient;
+  publisher: EventPublisher;
+  view: RegistryView;
+  log: Logger;
+  /** Where fetched champion artifacts are cached (verified by hash on every read). */
+  cacheDir: string;
+  /** How long to wait for the materializer to catch up before reading; default 30 s. */
+  materializerWaitMs?: number;
+  /** Overrides for the Python step (tests, the benchmark's memory probe). */
+  xgb?: Partial<Pick<TrainOptions, 'python' | 'script' | 'timeoutMs' | 'validWeeks' | 'parityTolerance'>>;
+  /** Extra listener for the driver's lines (the benchmark); they also go to the diagnostics channel. */
+  onLine?: (line: TrainerLine) => void;
+}
+
+export interface RunOutcome {
+  trained: ModelTrained;
+  promoted: ModelPromoted | null;
+  metrics: RunMetrics;
+  /** Milliseconds per phase: wait, read, features, train (incl. export and parity), champion, evaluate, publish. */
+  timings: Record<string, number>;
+  /** The driver's own timings (python load/train/predict/export, parity). */
+  trainTimings: Record<string, number>;
+}
+
+/** Executes one run for a plan; throws only when even the failure could not be recorded. */
+export async function executeRun(plan: RunPlan, ctx: RunContext, runId: string = randomUUID()): Promise<RunOutcome> {
+  const { cfg, log } = ctx;
+  const startedAt = Date.now();
+  const state = await ctx.view.sync();
+  // Record the parameters actually used (defaults under overrides), not only what was asked for.
+  const effective = effectiveParams(plan.params);
+  const id: RunIdentity = { runId, version: nextVersion(state), plan: { ...plan, params: effective.json }, horizon: cfg.trainer.horizon, startedAt };
+  const champion = championOf(state);
+  const timings: Record<string, number> = {};
+  let trainTimings: Record<string, number> = {};
+  const phase = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+    const t = performance.now();
+    const v = await fn();
+    timings[name] = performance.now() - t;
+    publishTraining({ type: 'phase', runId, phase: name, ms: timings[name]! });
+    return v;
+  };
+  log.info(`run ${runId} v${id.version} started: ${plan.reasons.join(' | ')}`);
+  publishTraining({ type: 'started', runId, version: id.version, requestIds: plan.requestIds, reasons: plan.reasons, at: startedAt });
+
+  let partial: Parameters<typeof failedRecord>[3] = {};
+  let trained: ModelTrained;
+  let promoted: ModelPromoted | null = null;
+  try {
+    const params = parseParams(effective.json);
+    await phase('wait', async () => {
+      const w = await waitForMaterializer(ctx.admin, cfg.materializer.groupId, cfg.topics.sales, ctx.materializerWaitMs ?? 30_000);
+      if (!w.caughtUp && w.behind > 0) log.warn(`materializer still ${w.behind} events behind; training on what the projection holds`);
+    });
+    const data = await phase('read', () => loadTrainingData(ctx.ch, cfg.clickhouse.database, plan.cutoffWeek));
+    if (data.maxWeek === null) throw new Error(`no sales rows in ${cfg.clickhouse.database} up to ${plan.cutoffWeek ?? 'now'}`);
+    partial = { dataMaxWeek: data.maxWeek, dataRows: data.rows, dataSeries: data.series.size, topicOffsets: JSON.stringify(data.topicOffsets) };
+    const split = await phase('features', () =>
+      splitHoldout([...data.series.values()], { cutoffWeek: data.maxWeek!, holdoutWeeks: cfg.trainer.holdoutWeeks, horizon: cfg.trainer.horizon }),
+    );
+    partial.holdoutWeeks = split.holdoutWeeks;
+    log.info(`run ${runId}: ${data.rows} rows, ${data.series.size} series up to ${data.maxWeek}; ${split.train.rows} training rows, ${split.holdout.rows} holdout rows`);
+
+    const result = await phase('train', () =>
+      trainXgboost({
+        train: split.train,
+        holdout: split.holdout,
+        params,
+        python: cfg.trainer.python,
+        ...ctx.xgb,
+        onLog: (line) => {
+          if (line.type === 'log' || line.type === 'error') log.info(`[python] ${line.msg}`);
+          else if (line.type === 'stderr') log.debug(`[python:stderr] ${line.msg}`);
+          publishTraining({ type: 'log', runId, line });
+          ctx.onLine?.(line);
+        },
+      }),
+    );
+    trainTimings = result.timings;
+    log.info(`run ${runId}: ONNX ${result.sha256.slice(0, 12)} matches XGBoost on ${result.parity.rows} holdout rows (max |diff| ${result.parity.maxAbsDiff.toExponential(2)})`);
+
+    const champ = champion
+      ? await phase('champion', () => scoreChampion(ctx.kafka, champion, state.versions.get(champion.version), split.holdout, ctx.cacheDir))
+      : null;
+    const comparison = await phase('evaluate', () =>
+      scoreHoldout(split, data.series, result.predictions, champ && 'predictions' in champ ? champ.predictions : null),
+    );
+    const verdict = decidePromotion({
+      type: 'evaluate',
+      version: id.version,
+      model: comparison.metrics.model!,
+      seasonalNaive: comparison.metrics.seasonalNaive!,
+      champion: champ && comparison.metrics.champion ? { version: champ.version, metrics: comparison.metrics.champion } : null,
+      ...(champ && 'note' in champ ? { championNote: champ.note } : {}),
+      margin: cfg.trainer.promotionMargin,
+    });
+    const artifact = await phase('publish', () => ctx.publisher.artifact(result.onnx, { version: String(id.version), runId, featureVersion: FEATURE_VERSION }));
+    trained = trainedRecord(
+      id,
+      {
+        comparison,
+        champion: champ ? { version: champ.version, ...('note' in champ ? { note: champ.note } : {}) } : null,
+        holdoutWeeks: split.holdoutWeeks,
+        dataMaxWeek: data.maxWeek,
+        dataRows: data.rows,
+        dataSeries: data.series.size,
+        topicOffsets: data.topicOffsets,
+        artifact,
+        decision: verdict.decision,
+        decisionReason: verdict.reason,
+      },
+      Date.now(),
+    );
+  } catch (err) {
+    log.error(`run ${runId} v${id.version} failed: ${messageOf(err)}`);
+    trained = failedRecord(id, err, Date.now(), partial);
+  }
+
+  const t = performance.now();
+  await ctx.publisher.modelTrained(trained);
+  if (trained.decision === 'promoted') {
+    promoted = promotionOfRun(trained, state, Date.now());
+    await ctx.publisher.modelPromoted(promoted);
+  }
+  timings.record = performance.now() - t;
+  log.info(`run ${runId} v${id.version} ${trained.decision}: ${trained.decisionReason}`);
+  publishTraining({ type: 'finished', runId, version: id.version, decision: trained.decision, reason: trained.decisionReason, durationMs: trained.durationMs, at: Date.now() });
+  return { trained, promoted, metrics: runMetrics(trained), timings, trainTimings };
+}
+
+/** Defaults under the plan's overrides as JSON; unparsable overrides are kept as they are so the run fails saying why. */
+function effectiveParams(json: string): { json: string } {
+  try {
+    return { json: JSON.stringify({ ...DEFAULT_TRAIN_PARAMS, ...parseParams(json) }) };
+  } catch {
+    return { json };
+  }
+}

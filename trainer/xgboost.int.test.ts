@@ -1,0 +1,139 @@
+/**
+ * Runs the real Python step (the project venv, .stack/venv) on a small
+ * simulated data set, then breaks it on purpose: a failing script, a missing
+ * interpreter, a corrupted ONNX file and an ONNX that disagrees with XGBoost
+ * must each surface as a clear, typed error.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AppError } from '../lib/errors.js';
+import { generateHistory } from '../producers/generator.js';
+import { isoOfDay } from '../lib/weeks.js';
+import { splitByTime, type Dataset } from './dataset.js';
+import { featureVector, inverseTarget } from './features.js';
+import { baselineForecasts, compareOnSamePoints } from './metrics.js';
+import { OnnxModel } from './onnx-model.js';
+import { SeriesHistory } from './series-history.js';
+import { DEFAULT_PYTHON, TRAIN_SCRIPT, trainXgboost, type TrainResult, type TrainerLine } from './xgboost.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'xgb-int-'));
+// The project simulator: yearly seasonality, holiday lifts and a December ramp a model can learn.
+const byKey = SeriesHistory.fromSalesWeeks(generateHistory({ stores: 4, depts: 10, seed: 7, producedAt: 0 }));
+const fast = { rounds: 120, maxDepth: 5, eta: 0.15, nthread: 2 };
+let data: Dataset;
+let trained: TrainResult;
+const lines: TrainerLine[] = [];
+
+/** A stand-in train.py: reads the manifest like the real one, then runs `body` (python). */
+function fakeScript(name: string, body: string): string {
+  const path = join(tmp, name);
+  writeFileSync(path, `import json, os, shutil, sys\nm = json.load(open(sys.argv[1]))\nbase = os.path.dirname(sys.argv[1])\n${body}\n`);
+  return path;
+}
+
+const rejectsWith = (p: Promise<unknown>, code: string, re: RegExp) =>
+  assert.rejects(p, (err: unknown) => {
+    assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    assert.match(err.message, re);
+    return true;
+  });
+
+describe('trainXgboost on a small simulated set', () => {
+  before(async () => {
+    data = splitByTime([...byKey.values()], { horizon: 4, holdoutWeeks: 8 });
+    trained = await trainXgboost({ train: data.train, holdout: data.holdout, params: fast, onLog: (l) => lines.push(l) });
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('streams progress and passes the ONNX parity check', () => {
+    assert.ok(lines.some((l) => l.type === 'progress'), 'progress lines');
+    assert.ok(lines.some((l) => l.type === 'done'), 'done line');
+    assert.equal(trained.parity.rows, data.holdout.rows);
+    assert.ok(trained.parity.maxAbsDiff <= 1e-4, `max diff ${trained.parity.maxAbsDiff}`);
+    assert.match(trained.sha256, /^[0-9a-f]{64}$/);
+    assert.ok(trained.bestIteration >= 0 && trained.bestIteration < fast.rounds);
+  });
+
+  it('beats seasonal-naive and last-value on the holdout, on the same points', () => {
+    const b = baselineForecasts(byKey, data.holdout.meta);
+    const c = compareOnSamePoints(data.holdout.actual, data.holdout.meta.isHoliday, {
+      model: trained.predictions,
+      seasonalNaive: b.seasonalNaive,
+      lastValue: b.lastValue,
+    });
+    assert.ok(c.n > data.holdout.rows * 0.8, `scored ${c.n} of ${data.holdout.rows}`);
+    const { model, seasonalNaive, lastValue } = c.metrics;
+    assert.ok(model!.wape < seasonalNaive!.wape, `model ${model!.wape} vs seasonal-naive ${seasonalNaive!.wape}`);
+    assert.ok(model!.wape < lastValue!.wape, `model ${model!.wape} vs last-value ${lastValue!.wape}`);
+  });
+
+  it('serving path: OnnxModel over an online feature vector gives the same forecast', async () => {
+    const model = await OnnxModel.load(trained.onnx);
+    await model.warm();
+    const r = data.holdout.rows - 1;
+    const s = byKey.get(`${data.holdout.meta.store[r]}:${data.holdout.meta.dept[r]}`)!;
+    const v = featureVector(s, isoOfDay(data.holdout.meta.day[r]!), data.holdout.meta.horizon[r]!);
+    assert.deepEqual([...v], [...data.holdout.X.subarray(r * data.holdout.cols, (r + 1) * data.holdout.cols)]);
+    const [z] = await model.predict(v, 1);
+    // Same vector, same trees; only the float32 summation order may differ with the thread count.
+    const expected = trained.predictions[r]!;
+    assert.ok(Math.abs(inverseTarget(z!, v) - expected) <= 1e-6 * Math.abs(expected), `${inverseTarget(z!, v)} vs ${expected}`);
+    const batch = await model.predict(data.holdout.X);
+    assert.equal(batch.length, data.holdout.rows);
+    await model.close();
+  });
+
+  it('a corrupted ONNX file is refused with ONNX_LOAD', async () => {
+    const bad = Buffer.from(trained.onnx);
+    bad.fill(0x5a, 16, 4096);
+    await rejectsWith(OnnxModel.load(bad), 'ONNX_LOAD', /cannot be loaded/);
+    const script = fakeScript('garbage.py', [
+      "open(os.path.join(base, 'model.onnx'), 'wb').write(b'not an onnx model')",
+      "json.dump({'bestIteration': 0, 'holdoutPredictions': [0.0] * m['holdout']['rows']}, open(os.path.join(base, 'result.json'), 'w'))",
+    ].join('\n'));
+    await rejectsWith(trainXgboost({ train: data.train, holdout: data.holdout, script }), 'ONNX_LOAD', /cannot be loaded/);
+  });
+
+  it('an ONNX that disagrees with XGBoost fails PARITY', async () => {
+    const real = join(tmp, 'real.onnx');
+    writeFileSync(real, trained.onnx);
+    const script = fakeScript('drift.py', [
+      `shutil.copy(${JSON.stringify(real)}, os.path.join(base, 'model.onnx'))`,
+      "json.dump({'bestIteration': 0, 'holdoutPredictions': [0.5] * m['holdout']['rows']}, open(os.path.join(base, 'result.json'), 'w'))",
+    ].join('\n'));
+    await rejectsWith(trainXgboost({ train: data.train, holdout: data.holdout, script }), 'PARITY', /disagrees with XGBoost/);
+  });
+
+  it('a failing python step surfaces its JSON error and exit code', async () => {
+    const script = fakeScript('boom.py', 'print(json.dumps({"type": "error", "code": "TRAIN", "msg": "out of memory (simulated)"}))\nsys.exit(3)');
+    await rejectsWith(trainXgboost({ train: data.train, holdout: data.holdout, script }), 'TRAIN_FAILED', /exited with 3: TRAIN: out of memory \(simulated\)/);
+  });
+
+  it('a hung python step is killed at the timeout', async () => {
+    const script = fakeScript('hang.py', 'import time\ntime.sleep(30)');
+    await rejectsWith(trainXgboost({ train: data.train, holdout: data.holdout, script, timeoutMs: 500 }), 'TRAIN_TIMEOUT', /killed after 500 ms/);
+  });
+
+  it('a missing interpreter is a DEPENDENCY error that says how to fix it', async () => {
+    await rejectsWith(trainXgboost({ train: data.train, holdout: data.holdout, python: join(tmp, 'no-python') }), 'DEPENDENCY', /venv/);
+  });
+
+  it('train.py rejects a truncated matrix with exit 2 and a JSON error line', () => {
+    writeFileSync(join(tmp, 'X.f32'), Buffer.alloc(4 * 10));
+    writeFileSync(join(tmp, 'y.f32'), Buffer.alloc(4 * 3));
+    writeFileSync(join(tmp, 'bad.json'), JSON.stringify({
+      cols: 4, featureNames: ['a', 'b', 'c', 'd'], train: { rows: 3, X: 'X.f32', y: 'y.f32', w: 'y.f32' },
+    }));
+    const p = spawnSync(DEFAULT_PYTHON, [TRAIN_SCRIPT, join(tmp, 'bad.json')], { encoding: 'utf8' });
+    assert.equal(p.status, 2, p.stderr);
+    const last = JSON.parse(p.stdout.trim().split('\n').pop()!) as { type: string; code: string; msg: string };
+    assert.equal(last.type, 'error');
+    assert.equal(last.code, 'BAD_INPUT');
+    assert.match(last.msg, /train\.X: .* 40 bytes, expected 48/);
+  });
+});
