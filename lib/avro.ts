@@ -12,6 +12,8 @@ export const CONTRACTS = {
   trainingRequests: 'training-request.avsc',
   modelTrained: 'model-trained.avsc',
   modelPromoted: 'model-promoted.avsc',
+  backtestRequested: 'backtest-requested.avsc',
+  backtestFinished: 'backtest-finished.avsc',
 } as const;
 export type Contract = keyof typeof CONTRACTS;
 

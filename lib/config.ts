@@ -59,6 +59,8 @@ export interface Topics {
   modelPromoted: string;
   modelArtifacts: string;
   deadLetter: string;
+  backtestRequests: string;
+  backtestResults: string;
 }
 
 export interface Config {
@@ -92,6 +94,8 @@ export function topicNames(prefix = ''): Topics {
     modelPromoted: `${prefix}model.promoted`,
     modelArtifacts: `${prefix}model.artifacts`,
     deadLetter: `${prefix}sales.weekly.dlq`,
+    backtestRequests: `${prefix}backtest.requests`,
+    backtestResults: `${prefix}backtest.results`,
   };
 }
 

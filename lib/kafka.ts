@@ -41,6 +41,8 @@ export function topicSpecs(cfg: Readonly<Config>, topics: Topics = cfg.topics): 
     { topic: topics.trainingRequests, numPartitions: 1, configEntries: forever },
     { topic: topics.modelTrained, numPartitions: 1, configEntries: forever },
     { topic: topics.modelPromoted, numPartitions: 1, configEntries: forever },
+    { topic: topics.backtestRequests, numPartitions: 1, configEntries: forever },
+    { topic: topics.backtestResults, numPartitions: 1, configEntries: forever },
     {
       topic: topics.modelArtifacts,
       numPartitions: 1,

@@ -84,6 +84,53 @@ export interface ModelPromoted {
   promotedAt: number;
 }
 
+/** A walk-forward backtest was asked for (`backtest.requests`). */
+export interface BacktestRequested {
+  backtestId: string;
+  /** The last N evaluable weeks as cut-offs; null when a range is given. */
+  cutoffCount: number | null;
+  fromWeek: string | null;
+  toWeek: string | null;
+  horizon: number;
+  refitEvery: number;
+  /** JSON of the XGBoost parameters used. */
+  params: string;
+  /** `store:dept` series charted in the report. */
+  series: string[];
+  salesTopic: string;
+  /** JSON: partition -> end offset (exclusive) of the sales log read. */
+  topicOffsets: string;
+  reason: string;
+  requestedBy: string;
+  /** epoch milliseconds */
+  requestedAt: number;
+}
+
+export type BacktestStatus = 'finished' | 'failed';
+
+/** The outcome of one backtest (`backtest.results`). */
+export interface BacktestFinished {
+  backtestId: string;
+  status: BacktestStatus;
+  reason: string;
+  notes: string[];
+  cutoffs: string[];
+  horizon: number;
+  refitEvery: number;
+  refits: number;
+  series: number;
+  points: number;
+  dropped: number;
+  methods: string[];
+  /** JSON: overall, byHorizon and byCutoff metrics per method. */
+  metrics: string;
+  reportPath: string;
+  outputDir: string;
+  requestedAt: number;
+  durationMs: number;
+  finishedAt: number;
+}
+
 /** Deterministic event id of a series-week: `store-dept-week`. */
 export function salesEventId(store: number, dept: number, week: string): string {
   return `${store}-${dept}-${week}`;

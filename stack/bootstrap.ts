@@ -9,6 +9,8 @@ export function topicContracts(cfg: Readonly<Config>): [Contract, string][] {
     ['trainingRequests', cfg.topics.trainingRequests],
     ['modelTrained', cfg.topics.modelTrained],
     ['modelPromoted', cfg.topics.modelPromoted],
+    ['backtestRequested', cfg.topics.backtestRequests],
+    ['backtestFinished', cfg.topics.backtestResults],
   ];
 }
 

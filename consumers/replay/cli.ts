@@ -11,7 +11,7 @@ const log = createLogger('replay');
 const USAGE = `usage: npm run replay -- [options]
   --target DB       database to rebuild into (default <live>_replay_<yyyymmddhhmmss>); the live one is untouched
   --from TIME       start at the first event at or after TIME (ISO 8601, e.g. 2026-11-26T10:00:00Z); default: the beginning
-  --only NAMES      comma-separated projections (sales, registry); default: all
+  --only NAMES      comma-separated projections (sales, registry, backtests); default: all
   --in-place        rebuild the live database itself (drops its projection tables first; asks for confirmation)
   --yes             confirm --in-place without asking`;
 

@@ -7,6 +7,8 @@ import { createSalesTable, SALES_TABLE } from '../materializer/table.js';
 import { salesSink } from '../materializer/sink.js';
 import { createRegistryTables, PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from '../registry/tables.js';
 import { registrySink } from '../registry/sink.js';
+import { backtestSink } from '../../trainer/backtest/projection/sink.js';
+import { BACKTEST_CHECKSUM_TABLES, createBacktestTables } from '../../trainer/backtest/projection/tables.js';
 
 /** A table of a projection and the columns that define its content (everything the log determines). */
 export interface ChecksumTable {
@@ -50,6 +52,14 @@ export const PROJECTIONS: Projection[] = [
       { table: RUNS_TABLE, columns: ['version', 'run_id', 'trigger', 'params', 'metrics', 'data_max_week', 'data_rows', 'artifact_sha256', 'decision', 'decision_reason', 'trained_at', 'kafka_partition', 'kafka_offset'] },
       { table: PROMOTIONS_TABLE, columns: ['version', 'run_id', 'previous_version', 'kind', 'reason', 'artifact_sha256', 'promoted_by', 'promoted_at', 'kafka_partition', 'kafka_offset'] },
     ],
+  },
+  {
+    name: 'backtests',
+    topics: (cfg) => [cfg.topics.backtestRequests, cfg.topics.backtestResults],
+    createTables: createBacktestTables,
+    sink: ({ cfg, ch, database, codec, deadLetters, groupId }) =>
+      backtestSink({ codec, ch, database, topics: cfg.topics, producer: deadLetters, groupId }),
+    tables: BACKTEST_CHECKSUM_TABLES,
   },
 ];
 

@@ -1,0 +1,177 @@
+/**
+ * The walk-forward loop. For each cut-off C, oldest first: advance every
+ * series to what was known at C (as-of.ts), refit on that data when due,
+ * forecast h = 1..H from origin C with the latest model and the baselines,
+ * and score each forecast against the final value of its target week.
+ * Between refits the last fitted model forecasts from the new cut-off with
+ * features from the new as-of data, as a deployed model would.
+ */
+import { AppError, ValidationError, messageOf } from '../../lib/errors.js';
+import { isoOfDay } from '../../lib/weeks.js';
+import { COL, FEATURE_COUNT, type TrainingMatrix } from '../features.js';
+import { AsOfView, finalHistories } from './as-of.js';
+import { lastValueAt, meanAt, seasonalNaiveAt } from './baselines.js';
+import { isRefit } from './cutoffs.js';
+import { forecastRows, trainingRows } from './matrices.js';
+import { PointSet } from './points.js';
+import type { SalesLog } from './sales-log.js';
+
+/** A fitted model as the loop uses it: sales forecasts (original units) for rows of X. */
+export interface Forecaster {
+  predict(X: Float32Array, rows: number): Promise<Float64Array>;
+  close(): Promise<void>;
+}
+
+/** Fits a model on training rows; `forecast` is the cut-off's forecast rows (the trainer's parity check scores them). */
+export type FitFn = (train: TrainingMatrix, forecast: TrainingMatrix) => Promise<{ forecaster: Forecaster; info: Record<string, number> }>;
+
+export interface WalkForwardOptions {
+  /** Cut-off weeks (day numbers), ascending. */
+  cutoffs: readonly number[];
+  /** H, 1..52. */
+  horizon: number;
+  /** Refit at every k-th cut-off (the first always). */
+  refitEvery: number;
+  fit: FitFn;
+  /** Target weeks of training rows before each refit cut-off (default 60, as trainXgboost keeps). */
+  trainWeeks?: number;
+  /** Training rows above this use one series in k (default 3,000,000). */
+  maxTrainRows?: number;
+  onCutoff?: (p: CutoffProgress) => void;
+}
+
+export interface CutoffProgress {
+  /** 1-based. */
+  index: number;
+  total: number;
+  cutoff: string;
+  refit: { trainRows: number; ms: number } | null;
+  forecastRows: number;
+  elapsedMs: number;
+  /** Estimated time left: remaining refits and plain cut-offs at their average cost so far. */
+  etaMs: number;
+}
+
+export interface RefitRecord {
+  cutoff: string;
+  trainRows: number;
+  seriesStride: number;
+  ms: number;
+  info: Record<string, number>;
+}
+
+export interface WalkForwardResult {
+  points: PointSet;
+  refits: RefitRecord[];
+  /** Series forecast at one cut-off at least. */
+  seriesForecast: number;
+  /** Forecasts whose target week has no value in the log: not scored. */
+  noActual: number;
+  /** Of those, the ones whose target is after the log's last week. */
+  pastEnd: number;
+  notes: string[];
+}
+
+/** Runs the loop over `log`; throws only for failures that are not about the data (python missing, a broken model...). */
+export async function walkForward(log: SalesLog, o: WalkForwardOptions): Promise<WalkForwardResult> {
+  const H = o.horizon;
+  const view = new AsOfView(log);
+  const final = finalHistories(log);
+  const points = new PointSet();
+  const refits: RefitRecord[] = [];
+  const notes: string[] = [];
+  const forecastSeries = new Set<number>();
+  let model: Forecaster | null = null;
+  let noActual = 0;
+  let pastEnd = 0;
+  let noLevel = 0;
+  let offGrid = 0;
+  const lastDay = log.weekDays[log.weekDays.length - 1] ?? -Infinity;
+  const t0 = performance.now();
+  const cost = { refitMs: 0, refits: 0, plainMs: 0, plain: 0 };
+  try {
+    for (let i = 0; i < o.cutoffs.length; i++) {
+      const tc = performance.now();
+      const C = o.cutoffs[i]!;
+      const cutoff = isoOfDay(C);
+      view.advanceTo(C);
+      const fr = forecastRows(view.histories, C, H);
+      noLevel += fr.noLevel;
+      offGrid += fr.offGrid;
+      let refit: CutoffProgress['refit'] = null;
+      if (isRefit(i, o.refitEvery)) {
+        const tr = trainingRows(view.histories, C, H, o.trainWeeks ?? 60, o.maxTrainRows ?? 3_000_000);
+        const tf = performance.now();
+        try {
+          if (fr.matrix.rows === 0) throw new ValidationError('forecast rows', `a series with sales in the 52 weeks up to ${cutoff}`, 0);
+          const fitted = await o.fit(tr.matrix, fr.matrix);
+          await model?.close();
+          model = fitted.forecaster;
+          const ms = performance.now() - tf;
+          refits.push({ cutoff, trainRows: tr.matrix.rows, seriesStride: tr.seriesStride, ms, info: fitted.info });
+          refit = { trainRows: tr.matrix.rows, ms };
+          if (tr.seriesStride > 1) notes.push(`refit at ${cutoff}: ${tr.matrix.rows} training rows from one series in ${tr.seriesStride} (row budget)`);
+        } catch (err) {
+          // too little data is a finding about the data: say so and keep the previous model, as production would
+          if (!(err instanceof ValidationError) && !(err instanceof AppError && err.code === 'TRAIN_INPUT')) throw err;
+          notes.push(`refit at ${cutoff} not possible (${messageOf(err)}); ${model ? 'the previous model forecast instead' : 'no model forecasts until a refit succeeds'}`);
+        }
+      }
+      const preds = model && fr.matrix.rows > 0 ? await model.predict(fr.matrix.X, fr.matrix.rows) : null;
+      for (let r = 0; r < fr.matrix.rows; r++) {
+        const si = fr.series[r]!;
+        const h = fr.matrix.meta.horizon[r]!;
+        const targetDay = fr.matrix.meta.day[r]!;
+        const fin = final[si]!;
+        const ti = (targetDay - fin.firstDay) / 7;
+        const actual = fin.salesAt(ti);
+        if (!Number.isFinite(actual)) {
+          noActual++;
+          if (targetDay > lastDay) pastEnd++;
+          continue;
+        }
+        const s = view.histories[si]!;
+        const origin = s.length - 1;
+        const flag = ti < fin.length ? fin.holiday[ti]! : 255;
+        forecastSeries.add(si);
+        points.push({
+          cutoff: i,
+          series: si,
+          horizon: h,
+          targetDay,
+          // the data's own flag where it has one, else the calendar the features use
+          holiday: flag === 255 ? fr.matrix.X[r * FEATURE_COUNT + COL.holiday] === 1 : flag === 1,
+          actual,
+          forecasts: {
+            model: preds ? preds[r]! : Number.NaN,
+            seasonalNaive: seasonalNaiveAt(s, origin, h),
+            lastValue: lastValueAt(s, origin),
+            mean4: meanAt(s, origin),
+          },
+        });
+      }
+      const ms = performance.now() - tc;
+      if (refit) {
+        cost.refitMs += ms;
+        cost.refits++;
+      } else {
+        cost.plainMs += ms;
+        cost.plain++;
+      }
+      o.onCutoff?.({ index: i + 1, total: o.cutoffs.length, cutoff, refit, forecastRows: fr.matrix.rows, elapsedMs: performance.now() - t0, etaMs: eta(i, o, cost) });
+    }
+  } finally {
+    await model?.close();
+  }
+  if (offGrid > 0) notes.push(`${offGrid} series-cut-offs were skipped: the series' weeks fall on another weekday than the cut-off week`);
+  if (noLevel > 0) notes.push(`${noLevel} series-cut-offs had no sales in the 52 weeks up to the cut-off: no forecast (no level to scale from)`);
+  return { points, refits, seriesForecast: forecastSeries.size, noActual, pastEnd, notes };
+}
+
+function eta(i: number, o: WalkForwardOptions, c: { refitMs: number; refits: number; plainMs: number; plain: number }): number {
+  const avgRefit = c.refits > 0 ? c.refitMs / c.refits : 0;
+  const avgPlain = c.plain > 0 ? c.plainMs / c.plain : avgRefit / 4;
+  let left = 0;
+  for (let j = i + 1; j < o.cutoffs.length; j++) left += isRefit(j, o.refitEvery) ? avgRefit : avgPlain;
+  return left;
+}
