@@ -10,8 +10,9 @@ import { createKafka, ensureTopics, topicSpecs } from '../../lib/kafka.js';
 import { createLogger, setLogLevel, type Logger } from '../../lib/log.js';
 import { runBuffered, type RunningConsumer } from '../../lib/runner.js';
 import { AvroCodec } from '../../lib/avro.js';
-import { registrySink, type RegistryBatch } from './sink.js';
-import { createRegistryTables } from './tables.js';
+import type { RoutedBatch } from '../routed-sink.js';
+import { registrySink } from './sink.js';
+import { createRegistryTables, PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from './tables.js';
 
 export interface RegistryProjector {
   running: RunningConsumer;
@@ -37,10 +38,10 @@ export async function startRegistryProjector(cfg: Readonly<Config>, opts: { grou
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const counts = { requests: 0, runs: 0, promotions: 0, dead: 0 };
-  const onProjected = (b: RegistryBatch) => {
-    counts.requests += b.requests.length;
-    counts.runs += b.runs.length;
-    counts.promotions += b.promotions.length;
+  const onProjected = (b: RoutedBatch) => {
+    counts.requests += b.rows.get(REQUESTS_TABLE)?.length ?? 0;
+    counts.runs += b.rows.get(RUNS_TABLE)?.length ?? 0;
+    counts.promotions += b.rows.get(PROMOTIONS_TABLE)?.length ?? 0;
     counts.dead += b.dead.length;
     for (const d of b.dead) log.warn(`dead-lettered ${d.delivery.topic}/${d.delivery.partition}@${d.delivery.offset}: ${d.reason}`);
   };
