@@ -1,0 +1,333 @@
+/**
+ * The HTTP API against the real stack: 503 before the first model, predict
+ * (single and batch), forecast, every validation path with the field it
+ * names, 404s, auth on writes (and on reads when closed), the body limit,
+ * OpenAPI generated from the validators, metrics.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createKafka } from '../lib/kafka.js';
+import { eventually } from '../lib/testing.js';
+import { withOverrides } from '../lib/config.js';
+import { AvroCodec } from '../lib/avro.js';
+import type { TrainingRequested } from '../schemas/types.js';
+import { ForecastResponse, PredictBatchResponse, Prediction } from './api/schemas.js';
+import { startGateway, type Gateway } from './server.js';
+import { auth, call, publishModel, setUp, trainModel, TOKEN, type Fixture } from './test/fixture.js';
+
+let f: Fixture;
+let gw: Gateway;
+let onnx: Buffer;
+const P = '/v1/predict';
+
+/** Asserts a 400 whose error names `field`. */
+async function rejects400(path: string, body: unknown, field: string, method = 'POST', headers: Record<string, string> = {}) {
+  const r = await call(gw.url, method, path, body, headers);
+  assert.equal(r.status, 400, `${JSON.stringify(body)} -> ${r.status} ${JSON.stringify(r.body)}`);
+  assert.equal(r.body.error.code, 'VALIDATION');
+  assert.equal(r.body.error.field, field, JSON.stringify(r.body));
+  assert.match(r.body.error.message, new RegExp(`^${field.replace(/\./g, '\\.')}: expected `));
+  assert.ok(!/\n\s+at /.test(JSON.stringify(r.body)), 'no stack trace');
+}
+
+describe('gateway API', { timeout: 240_000 }, () => {
+  before(async () => {
+    f = await setUp('api');
+    [onnx, gw] = await Promise.all([trainModel(f.series), startGateway(f.cfg)]);
+  });
+  after(async () => {
+    await gw?.close();
+    await f?.cleanup();
+  });
+
+  describe('before the first model', () => {
+    it('predict and forecast answer 503 with the reason, readyz names the missing model', async () => {
+      const r = await call(gw.url, 'POST', P, { store: 1, dept: 1, week: '2011-08-19' });
+      assert.equal(r.status, 503);
+      assert.equal(r.body.error.code, 'NO_MODEL');
+      assert.match(r.body.error.message, /no model has been promoted yet/);
+      assert.equal(r.headers.get('retry-after'), '5');
+      const fc = await call(gw.url, 'GET', '/v1/forecast?store=1&dept=1');
+      assert.equal(fc.status, 503);
+      const ready = await call(gw.url, 'GET', '/readyz');
+      assert.equal(ready.status, 503);
+      assert.equal(ready.body.ready, false);
+      assert.equal(ready.body.checks.model.ok, false);
+      assert.equal(ready.body.checks.kafka.ok, true);
+      assert.equal(ready.body.checks.state.ok, true);
+      const health = await call(gw.url, 'GET', '/healthz');
+      assert.equal(health.status, 200);
+      assert.equal(health.body.status, 'ok');
+    });
+
+    it('validation still runs first: a bad request is a 400, not a 503', async () => {
+      await rejects400(P, { store: 1, dept: 1 }, 'week');
+    });
+
+    it('serves the first promoted model once it is on the log', async () => {
+      await publishModel(f, 1, onnx);
+      assert.ok(await eventually(() => gw.holder.current?.version === 1, 60_000), 'model v1 loaded');
+      const ready = await call(gw.url, 'GET', '/readyz');
+      assert.equal(ready.status, 200, JSON.stringify(ready.body));
+    });
+  });
+
+  describe('predict and forecast', () => {
+    it('predicts one item: the week after the last known one, with version, horizon and origin', async () => {
+      const r = await call(gw.url, 'POST', P, { store: 2, dept: 3, week: '2011-08-19' });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      Prediction.parse(r.body);
+      assert.equal(r.body.modelVersion, 1);
+      assert.equal(r.body.horizon, 1);
+      assert.equal(r.body.origin, '2011-08-12');
+      assert.equal(r.body.actual, null);
+      assert.ok(Number.isFinite(r.body.forecast) && r.body.forecast > 0);
+    });
+
+    it('predicts a known week one week ahead and returns its actual', async () => {
+      const e = f.events.find((x) => x.store === 1 && x.dept === 2 && x.week === '2011-06-03')!;
+      const r = await call(gw.url, 'POST', P, { store: 1, dept: 2, week: '2011-06-03' });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.horizon, 1);
+      assert.equal(r.body.origin, '2011-05-27');
+      assert.equal(r.body.actual, e.weeklySales);
+    });
+
+    it('an explicit horizon moves the origin back, and exogenous overrides change the inputs', async () => {
+      const r = await call(gw.url, 'POST', P, { store: 1, dept: 2, week: '2011-06-03', horizon: 3 });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.origin, '2011-05-13');
+      const over = await call(gw.url, 'POST', P, { store: 1, dept: 2, week: '2011-06-03', horizon: 3, markdown1: 50000, temperature: null });
+      assert.equal(over.status, 200, JSON.stringify(over.body));
+    });
+
+    it('a batch is scored by one version and keeps the order of its items', async () => {
+      const items = [
+        { store: 1, dept: 1, week: '2011-08-19' },
+        { store: 3, dept: 3, week: '2011-09-02' },
+        { store: 2, dept: 2, week: '2011-03-04', horizon: 2 },
+      ];
+      const r = await call(gw.url, 'POST', P, { items });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      PredictBatchResponse.parse(r.body);
+      assert.equal(r.body.count, 3);
+      assert.deepEqual(
+        r.body.predictions.map((p: { store: number; week: string; horizon: number }) => [p.store, p.week, p.horizon]),
+        [[1, '2011-08-19', 1], [3, '2011-09-02', 3], [2, '2011-03-04', 2]],
+      );
+      // a single call for the same item gives the same number as inside the batch
+      const one = await call(gw.url, 'POST', P, items[1]);
+      assert.equal(one.body.forecast, r.body.predictions[1].forecast);
+    });
+
+    it('a batch at the documented limit is accepted; one more item is refused naming items', async () => {
+      const item = { store: 1, dept: 1, week: '2011-08-19' };
+      const max = f.cfg.gateway.maxBatch;
+      const ok = await call(gw.url, 'POST', P, { items: Array(max).fill(item) });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.body.count, max);
+      await rejects400(P, { items: Array(max + 1).fill(item) }, 'items');
+    });
+
+    it('forecasts the next weeks of a series', async () => {
+      const r = await call(gw.url, 'GET', '/v1/forecast?store=3&dept=1&horizon=4');
+      assert.equal(r.status, 200);
+      ForecastResponse.parse(r.body);
+      assert.equal(r.body.origin, '2011-08-12');
+      assert.deepEqual(r.body.points.map((p: { week: string }) => p.week), ['2011-08-19', '2011-08-26', '2011-09-02', '2011-09-09']);
+      // the forecast and predict paths agree for the same week and horizon
+      const p = await call(gw.url, 'POST', P, { store: 3, dept: 1, week: '2011-09-02' });
+      assert.equal(p.body.forecast, r.body.points[2].forecast);
+      const dflt = await call(gw.url, 'GET', '/v1/forecast?store=3&dept=1');
+      assert.equal(dflt.body.points.length, f.cfg.trainer.horizon);
+    });
+
+    it('unknown store or dept is a 404 naming it', async () => {
+      let r = await call(gw.url, 'POST', P, { store: 99, dept: 1, week: '2011-08-19' });
+      assert.equal(r.status, 404);
+      assert.match(r.body.error.message, /store 99 not found/);
+      r = await call(gw.url, 'POST', P, { items: [{ store: 1, dept: 1, week: '2011-08-19' }, { store: 1, dept: 77, week: '2011-08-19' }] });
+      assert.equal(r.status, 404);
+      assert.match(r.body.error.message, /dept 77 of store 1 not found/);
+      r = await call(gw.url, 'GET', '/v1/forecast?store=1&dept=77');
+      assert.equal(r.status, 404);
+    });
+  });
+
+  describe('validation: every error names its field', () => {
+    const ok = { store: 1, dept: 1, week: '2011-08-19' };
+    const cases: [string, unknown, string][] = [
+      ['missing store', { dept: 1, week: '2011-08-19' }, 'store'],
+      ['store not a number', { ...ok, store: 'one' }, 'store'],
+      ['store not an integer', { ...ok, store: 1.5 }, 'store'],
+      ['store below 1', { ...ok, store: 0 }, 'store'],
+      ['dept missing', { store: 1, week: '2011-08-19' }, 'dept'],
+      ['week not a date', { ...ok, week: '19/08/2011' }, 'week'],
+      ['week not a calendar date', { ...ok, week: '2011-02-30' }, 'week'],
+      ['week off the series grid', { ...ok, week: '2011-08-20' }, 'week'],
+      ['week beyond the model horizon', { ...ok, week: '2012-01-06' }, 'week'],
+      ['week before the series starts', { ...ok, week: '2010-02-05' }, 'week'],
+      ['horizon 0', { ...ok, horizon: 0 }, 'horizon'],
+      ['horizon above the model horizon', { ...ok, week: '2011-06-03', horizon: 8 }, 'horizon'],
+      ['horizon too short for a future week', { ...ok, week: '2011-09-02', horizon: 1 }, 'horizon'],
+      ['exogenous not a number', { ...ok, cpi: 'high' }, 'cpi'],
+      ['unknown field', { ...ok, stor: 1 }, 'stor'],
+      ['body not an object', [1, 2], 'body'],
+      ['empty batch', { items: [] }, 'items'],
+      ['batch not an array', { items: 'x' }, 'items'],
+      ['bad item in a batch', { items: [ok, { ...ok, week: 'soon' }] }, 'items.1.week'],
+      ['unknown field in a batch item', { items: [ok, ok, { ...ok, foo: 1 }] }, 'items.2.foo'],
+      ['item beyond the horizon in a batch', { items: [ok, { ...ok, week: '2012-01-06' }] }, 'items.1.week'],
+    ];
+    for (const [name, body, field] of cases) it(`predict: ${name} -> 400 ${field}`, () => rejects400(P, body, field));
+
+    it('malformed JSON -> 400 body', async () => {
+      const r = await call(gw.url, 'POST', P, '{"store": 1,');
+      assert.equal(r.status, 400);
+      assert.equal(r.body.error.field, 'body');
+    });
+
+    it('a body that is not JSON -> 415', async () => {
+      const r = await call(gw.url, 'POST', P, 'store=1', { 'content-type': 'application/x-www-form-urlencoded' });
+      assert.equal(r.status, 415);
+      assert.match(r.body.error.message, /^body: expected content-type application\/json/);
+    });
+
+    it('a body over the limit -> 413, without reading it all', async () => {
+      const big = JSON.stringify({ items: Array(40_000).fill({ store: 1, dept: 1, week: '2011-08-19' }) });
+      assert.ok(big.length > 1024 * 1024);
+      const r = await call(gw.url, 'POST', P, big);
+      assert.equal(r.status, 413);
+      assert.equal(r.body.error.code, 'PAYLOAD_TOO_LARGE');
+    });
+
+    const forecastCases: [string, string, string][] = [
+      ['missing store', 'dept=1', 'store'],
+      ['store not a number', 'store=abc&dept=1', 'store'],
+      ['missing dept', 'store=1', 'dept'],
+      ['horizon 0', 'store=1&dept=1&horizon=0', 'horizon'],
+      ['horizon over 52', 'store=1&dept=1&horizon=99', 'horizon'],
+      ['horizon above the model horizon', 'store=1&dept=1&horizon=10', 'horizon'],
+      ['unknown parameter', 'store=1&dept=1&weeks=3', 'weeks'],
+    ];
+    for (const [name, qs, field] of forecastCases) it(`forecast: ${name} -> 400 ${field}`, () => rejects400(`/v1/forecast?${qs}`, undefined, field, 'GET'));
+
+    it('features: week off the grid -> 400 week; a valid one matches the layout', async () => {
+      await rejects400('/v1/features?store=1&dept=1&week=2011-08-13&horizon=1', undefined, 'week', 'GET');
+      const r = await call(gw.url, 'GET', '/v1/features?store=1&dept=1&week=2011-08-19&horizon=1');
+      assert.equal(r.status, 200);
+      assert.equal(r.body.names.length, r.body.values.length);
+    });
+
+    it('unknown route -> 404 JSON', async () => {
+      const r = await call(gw.url, 'GET', '/v1/nothing');
+      assert.equal(r.status, 404);
+      assert.equal(r.body.error.code, 'NOT_FOUND');
+    });
+  });
+
+  describe('auth', () => {
+    it('writes need the bearer token: 401 without, 403 when wrong', async () => {
+      for (const [method, path, body] of [
+        ['POST', '/v1/ops/train', { reason: 'x' }],
+        ['POST', '/v1/ops/next-week', undefined],
+        ['POST', '/v1/models/1/promote', {}],
+        ['POST', '/v1/ops/rollback', {}],
+      ] as const) {
+        const none = await call(gw.url, method, path, body);
+        assert.equal(none.status, 401, `${path} without token`);
+        assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer/);
+        const wrong = await call(gw.url, method, path, body, { authorization: 'Bearer nope' });
+        assert.equal(wrong.status, 403, `${path} with a wrong token`);
+      }
+    });
+
+    it('with the token, a training request lands on training.requests', async () => {
+      const r = await call(gw.url, 'POST', '/v1/ops/train', { reason: 'api test' }, auth);
+      assert.equal(r.status, 202, JSON.stringify(r.body));
+      assert.match(r.body.requestId, /^[0-9a-f-]{36}$/);
+      assert.ok(await eventually(() => gw.registry().requests.some((q) => q.requestId === r.body.requestId), 20_000), 'the gateway folded its own request');
+      const q = gw.registry().requests.find((x) => x.requestId === r.body.requestId) as TrainingRequested;
+      assert.equal(q.trigger, 'manual');
+      assert.equal(q.reason, 'api test');
+      const runs = await call(gw.url, 'GET', '/v1/runs');
+      assert.ok(runs.body.requests.some((x: { requestId: string }) => x.requestId === r.body.requestId));
+      await rejects400('/v1/ops/train', { reason: 'x', cutoffWeek: 'yesterday' }, 'cutoffWeek', 'POST', auth);
+    });
+
+    it('promote and rollback are decided by the registry rules', async () => {
+      let r = await call(gw.url, 'POST', '/v1/models/1/promote', {}, auth);
+      assert.equal(r.status, 400, 'the champion cannot be promoted again');
+      assert.equal(r.body.error.field, 'version');
+      r = await call(gw.url, 'POST', '/v1/models/99/promote', {}, auth);
+      assert.equal(r.status, 404);
+      r = await call(gw.url, 'POST', '/v1/ops/rollback', {}, auth);
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      r = await call(gw.url, 'POST', '/v1/models/abc/promote', {}, auth);
+      assert.equal(r.status, 400);
+      assert.equal(r.body.error.field, 'version');
+    });
+
+    it('reads need the token too when reads are closed; health stays open', async () => {
+      const closed = await startGateway(withOverrides(f.cfg, (d) => (d.gateway.openReads = false)));
+      try {
+        const none = await call(closed.url, 'GET', '/v1/models');
+        assert.equal(none.status, 401);
+        const withToken = await call(closed.url, 'GET', '/v1/models', undefined, { authorization: `Bearer ${TOKEN}` });
+        assert.equal(withToken.status, 200);
+        assert.equal(withToken.body.champion, 1);
+        const p = await call(closed.url, 'POST', P, { store: 1, dept: 1, week: '2011-08-19' });
+        assert.equal(p.status, 401);
+        assert.equal((await call(closed.url, 'GET', '/healthz')).status, 200);
+      } finally {
+        await closed.close();
+      }
+    });
+  });
+
+  describe('documentation and metrics', () => {
+    it('serves an OpenAPI 3 document generated from the validators', async () => {
+      const r = await call(gw.url, 'GET', '/openapi.json');
+      assert.equal(r.status, 200);
+      assert.match(r.body.openapi, /^3\./);
+      for (const path of ['/v1/predict', '/v1/forecast', '/v1/models', '/v1/models/{version}/promote', '/v1/ops/train', '/v1/ops/next-week', '/v1/ops/rollback', '/readyz']) {
+        assert.ok(r.body.paths[path], `documents ${path}`);
+      }
+      const item = r.body.components.schemas.PredictItem;
+      assert.deepEqual(item.required.sort(), ['dept', 'store', 'week']);
+      assert.equal(item.properties.store.type, 'integer');
+      assert.equal(item.additionalProperties, false);
+      const batch = r.body.components.schemas.PredictBatch;
+      assert.equal(batch.properties.items.maxItems, f.cfg.gateway.maxBatch, 'the documented batch limit is the enforced one');
+      assert.deepEqual(r.body.paths['/v1/ops/train'].post.security, [{ bearer: [] }]);
+      const fq = r.body.paths['/v1/forecast'].get.parameters.map((p: { name: string }) => p.name);
+      assert.deepEqual(fq, ['store', 'dept', 'horizon']);
+      const docs = await fetch(`${gw.url}/docs`);
+      assert.equal(docs.status, 200);
+      const html = await docs.text();
+      assert.match(html, /\/v1\/predict/);
+      assert.match(html, /bearer token/);
+    });
+
+    it('exposes Prometheus metrics: latency histogram, predictions by version, consumer lag', async () => {
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      assert.match(text, /gateway_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/predict"/);
+      assert.match(text, /gateway_predictions_total\{[^}]*model_version="1"[^}]*kind="predict"[^}]*\} \d+/);
+      assert.match(text, /gateway_consumer_lag_messages\{[^}]*group="gateway"/);
+      assert.match(text, /gateway_model_version\{[^}]*\} 1/);
+    });
+  });
+
+  it('a decoded copy of the log matches: requests made through the API are real Avro events', async () => {
+    // read training.requests from the start with a fresh consumer and decode through the registry
+    const codec = AvroCodec.fromConfig(f.cfg);
+    const consumer = createKafka(f.cfg, 'api-check').consumer({ groupId: `${f.prefix}check` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: f.cfg.topics.trainingRequests, fromBeginning: true });
+    const seen: TrainingRequested[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push((await codec.decode(message.value)).value as TrainingRequested) });
+    const got = await eventually(() => seen.some((r) => r.reason === 'api test'), 20_000);
+    await consumer.disconnect();
+    assert.ok(got);
+  });
+});

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { Route } from './route.js';
+import { ErrorResponse } from './schemas.js';
+
+/** Stable URL of the generated OpenAPI document. */
+export const OPENAPI_PATH = '/openapi.json';
+
+type Json = Record<string, unknown>;
+
+/**
+ * Builds the OpenAPI 3.1 document from the mounted routes' zod schemas
+ * (JSON Schema 2020-12 is OpenAPI 3.1's own dialect). Shared shapes with a
+ * zod `id` land once under components.schemas and are referenced.
+ */
+export function buildOpenApi(routes: readonly Route[], info: { title: string; version: string; description: string }): Json {
+  const components: Record<string, Json> = {};
+  const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
+    const raw = JSON.stringify(z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }));
+    // shared shapes (zod `id`) come back as $defs; in OpenAPI they live under components
+    const out = JSON.parse(raw.replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
+    const defs = (out.$defs ?? {}) as Record<string, Json>;
+    for (const [id, d] of Object.entries(defs)) components[id] = d;
+    delete out.$defs;
+    delete out.$schema;
+    // a root schema with an id is itself a component: keep it there and reference it
+    const id = (s.meta() as { id?: string } | undefined)?.id;
+    if (id) {
+      components[id] = out;
+      return { $ref: `#/components/schemas/${id}` };
+    }
+    return out;
+  };
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const { spec } of routes) {
+    const path = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const parameters: Json[] = [];
+    for (const [where, schema] of [['query', spec.query], ['path', spec.params]] as const) {
+      if (!schema) continue;
+      const obj = schemaOf(schema, 'output');
+      const props = (obj.properties ?? {}) as Record<string, Json>;
+      const required = new Set((obj.required ?? []) as string[]);
+      for (const [name, s] of Object.entries(props)) {
+        const { description, ...rest } = s;
+        parameters.push({ name, in: where, required: where === 'path' || required.has(name), description, schema: rest });
+      }
+    }
+    const responses: Record<string, Json> = {
+      [String(spec.ok.status ?? 200)]: { description: spec.ok.description, content: { 'application/json': { schema: schemaOf(spec.ok.schema, 'output') } } },
+    };
+    const errors: Record<number, string> = { ...(spec.errors ?? {}) };
+    if (spec.query || spec.params || spec.body) errors[400] ??= 'a field is invalid; `error.field` names it and `error.expected` says what was expected';
+    if (spec.access === 'write') {
+      errors[401] ??= 'no bearer token';
+      errors[403] ??= 'wrong bearer token';
+    }
+    if (spec.body) errors[413] ??= 'body larger than the limit';
+    for (const [status, why] of Object.entries(errors)) {
+      responses[status] = { description: why, content: { 'application/json': { schema: schemaOf(ErrorResponse, 'output') } } };
+    }
+    const op: Json = {
+      operationId: `${spec.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
+      summary: spec.summary,
+      description: spec.description,
+      tags: [spec.tag],
+      parameters: parameters.length > 0 ? parameters : undefined,
+      responses,
+    };
+    if (spec.access === 'write') op.security = [{ bearer: [] }];
+    if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } };
+    (paths[path] ??= {})[spec.method] = op;
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the gateway token from config (GATEWAY_TOKEN); required on writes' } },
+    },
+  };
+}

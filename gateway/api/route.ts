@@ -1,0 +1,71 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { z } from 'zod';
+import { assertBearer } from '../http/auth.js';
+import { readJson } from '../http/body.js';
+import { parseWith } from '../http/validate.js';
+
+/** Who may call a route: anyone, readers (token only when reads are closed), or writers (token always). */
+export type Access = 'public' | 'read' | 'write';
+
+/** A route as data: the router mounts it and the OpenAPI document describes it, from the same schemas. */
+export interface RouteSpec<Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  method: 'get' | 'post';
+  /** Koa-style path, `:name` for parameters. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: Access;
+  query?: Q;
+  params?: P;
+  body?: B;
+  /** Custom body parsing (e.g. one item or a batch); defaults to `body` parsed as a whole. */
+  parseBody?: (raw: unknown) => unknown;
+  /** Status of a success (default 200) and its schema. */
+  ok: { status?: number; schema: z.ZodType; description: string };
+  /** Error statuses this route can answer, with why. */
+  errors?: Record<number, string>;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface Route<Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  spec: RouteSpec<Q, P, B>;
+  handle(input: { query: Out<Q>; params: Out<P>; body: Out<B> }, ctx: Context): unknown;
+}
+
+/** Declares a route: its spec and a handler that receives already-validated input. */
+export function route<Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType>(
+  spec: RouteSpec<Q, P, B>,
+  handle: Route<Q, P, B>['handle'],
+): Route {
+  return { spec, handle } as unknown as Route;
+}
+
+export interface MountOptions {
+  token: string;
+  openReads: boolean;
+  bodyLimit: number;
+}
+
+/** Mounts routes on a router: access check, body read with a limit, validation, handler, JSON reply. */
+export function mount(router: Router, routes: readonly Route[], opts: MountOptions): void {
+  for (const r of routes) {
+    const { spec } = r;
+    router[spec.method](spec.path, async (ctx: Context) => {
+      if (spec.access === 'write' || (spec.access === 'read' && !opts.openReads)) assertBearer(ctx, opts.token);
+      const query = spec.query ? parseWith(spec.query, ctx.query, 'query') : undefined;
+      const params = spec.params ? parseWith(spec.params, ctx.params, 'path') : undefined;
+      let body: unknown;
+      if (spec.body || spec.parseBody) {
+        const raw = await readJson(ctx, opts.bodyLimit);
+        body = spec.parseBody ? spec.parseBody(raw) : parseWith(spec.body!, raw, 'body');
+      }
+      const result = await r.handle({ query, params, body } as never, ctx);
+      // a handler may pick another status for the same body (readiness answers 503 with its checks)
+      ctx.status = typeof ctx.state.status === 'number' ? (ctx.state.status as number) : (spec.ok.status ?? 200);
+      ctx.body = result;
+    });
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Every request and response shape of the HTTP API, as zod schemas. The
+ * routes validate with these and the OpenAPI document is generated from
+ * them, so the docs cannot drift from what the server accepts.
+ */
+import { z } from 'zod';
+import { dayOfName } from '../predict/week-names.js';
+import { EXOGENOUS_FIELDS } from '../../schemas/types.js';
+import { MAX_HORIZON } from '../../trainer/feature-spec.js';
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+export const Store = z.int().min(1).max(65535).describe('Store number');
+export const Dept = z.int().min(1).max(65535).describe('Department number');
+export const Week = z
+  .string()
+  .regex(ISO, { error: 'an ISO date YYYY-MM-DD' })
+  .refine((s) => dayOfName(s) !== null, { error: 'a real calendar date YYYY-MM-DD' })
+  .describe('ISO date of the week as the data names it (any weekday, 7 days apart)');
+export const Horizon = z.int().min(1).max(MAX_HORIZON);
+const QueryInt = (min: number, max: number) => z.coerce.number<string>().pipe(z.int().min(min).max(max));
+
+const exoShape = Object.fromEntries(
+  EXOGENOUS_FIELDS.map((f) => [f, z.number().nullable().optional().describe(`overrides the model input exo_${f} (default: the last value known at the origin)`)]),
+) as Record<(typeof EXOGENOUS_FIELDS)[number], z.ZodOptional<z.ZodNullable<z.ZodNumber>>>;
+
+/** One thing to predict: a series and a target week, optionally a horizon and exogenous overrides. */
+export const PredictItem = z
+  .strictObject({
+    store: Store,
+    dept: Dept,
+    week: Week,
+    horizon: Horizon.optional().describe(
+      'weeks between the forecast origin and the target week; default: from the series\' last known week (1 for weeks already known)',
+    ),
+    ...exoShape,
+  })
+  .meta({ id: 'PredictItem' });
+export type PredictItem = z.output<typeof PredictItem>;
+
+/** A batch: `items` holds 1..maxBatch items, scored together by one model version. */
+export function predictBatch(maxBatch: number) {
+  return z.strictObject({ items: z.array(PredictItem).min(1).max(maxBatch) }).meta({ id: 'PredictBatch' });
+}
+
+/** The documented body of POST /v1/predict: one item, or a batch. */
+export function predictBody(maxBatch: number) {
+  return z.union([PredictItem, predictBatch(maxBatch)]).describe(`one item, or {"items": [...]} with at most ${maxBatch} items`);
+}
+
+export const Prediction = z
+  .object({
+    store: Store,
+    dept: Dept,
+    week: Week,
+    horizon: Horizon,
+    origin: Week.describe('last week whose data the forecast uses'),
+    forecast: z.number().describe('predicted weekly sales'),
+    actual: z.number().nullable().describe('actual sales when the week is already known'),
+    modelVersion: z.int(),
+  })
+  .meta({ id: 'Prediction' });
+export type Prediction = z.output<typeof Prediction>;
+
+export const PredictBatchResponse = z
+  .object({ modelVersion: z.int(), count: z.int(), predictions: z.array(Prediction) })
+  .meta({ id: 'PredictBatchResponse' });
+
+export const ForecastQuery = z.strictObject({
+  store: QueryInt(1, 65535).describe('Store number'),
+  dept: QueryInt(1, 65535).describe('Department number'),
+  horizon: QueryInt(1, MAX_HORIZON).optional().describe('number of weeks ahead (default: the trainer horizon; at most the champion\'s)'),
+});
+
+export const ForecastResponse = z
+  .object({
+    store: Store,
+    dept: Dept,
+    origin: Week,
+    modelVersion: z.int(),
+    points: z.array(z.object({ week: Week, horizon: Horizon, forecast: z.number() })),
+  })
+  .meta({ id: 'ForecastResponse' });
+
+export const FeaturesQuery = z.strictObject({
+  store: QueryInt(1, 65535),
+  dept: QueryInt(1, 65535),
+  week: Week,
+  horizon: QueryInt(1, MAX_HORIZON),
+});
+
+export const FeaturesResponse = z
+  .object({
+    store: Store,
+    dept: Dept,
+    week: Week,
+    horizon: Horizon,
+    featureVersion: z.string(),
+    names: z.array(z.string()),
+    values: z.array(z.number().nullable()).describe('null where the feature is missing (NaN)'),
+  })
+  .meta({ id: 'FeaturesResponse' });
+
+export const SeriesQuery = z.strictObject({
+  store: QueryInt(1, 65535),
+  dept: QueryInt(1, 65535),
+  weeks: QueryInt(1, 520).optional().describe('how many recent weeks (default 104)'),
+});
+
+export const SeriesResponse = z
+  .object({
+    store: Store,
+    dept: Dept,
+    modelVersion: z.int().nullable(),
+    weeks: z.array(Week),
+    actual: z.array(z.number().nullable()),
+    predicted: z.array(z.number().nullable()).describe('one-week-ahead forecasts of the current champion (null before any model)'),
+  })
+  .meta({ id: 'SeriesResponse' });
+
+export const CatalogResponse = z
+  .object({
+    series: z.int(),
+    stores: z.array(z.object({ store: Store, depts: z.array(Dept) })),
+    firstWeek: Week.nullable(),
+    latestWeek: Week.nullable(),
+  })
+  .meta({ id: 'CatalogResponse' });
+
+export const TrainBody = z.strictObject({
+  reason: z.string().min(1).max(500).optional().describe('why (kept with the request)'),
+  cutoffWeek: Week.optional().describe('last week the run may use (default: all data)'),
+});
+export const TrainResponse = z.object({ requestId: z.string(), topic: z.string() }).meta({ id: 'TrainResponse' });
+
+export const VersionParams = z.strictObject({ version: QueryInt(1, 2 ** 31 - 1).describe('model version') });
+export const PromoteBody = z.strictObject({ reason: z.string().min(1).max(500).optional() });
+export const RollbackBody = z.strictObject({
+  reason: z.string().min(1).max(500).optional(),
+  version: z.int().min(1).optional().describe('version to return to (default: the champion before the current one)'),
+});
+export const PromotionResponse = z
+  .object({ version: z.int(), previousVersion: z.int().nullable(), kind: z.enum(['promotion', 'rollback', 'manual']) })
+  .meta({ id: 'PromotionResponse' });
+
+export const NextWeekResponse = z.object({ week: Week, events: z.int() }).meta({ id: 'NextWeekResponse' });
+
+export const ModelSummary = z
+  .object({
+    version: z.int(),
+    runId: z.string(),
+    stage: z.enum(['champion', 'archived', 'candidate', 'rejected', 'failed']),
+    trigger: z.string(),
+    reasons: z.array(z.string()),
+    decision: z.string().describe('promoted | rejected | failed, or unknown when only the promotion is in the log'),
+    decisionReason: z.string(),
+    params: z.record(z.string(), z.unknown()).describe('XGBoost parameters of the run'),
+    metrics: z.record(z.string(), z.unknown()).describe('holdout metrics: model, seasonalNaive, lastValue, champion, each {wape, mae, rmse, wmae}'),
+    featureVersion: z.string(),
+    horizon: z.int().nullable(),
+    holdoutWeeks: z.array(z.string()),
+    dataMaxWeek: z.string(),
+    dataRows: z.number().nullable(),
+    dataSeries: z.int().nullable(),
+    durationMs: z.number().nullable(),
+    artifactSha256: z.string(),
+    artifactBytes: z.number().nullable(),
+    trainedAt: z.number().nullable(),
+    promotedAt: z.number().nullable().describe('when it last became champion'),
+  })
+  .meta({ id: 'ModelSummary' });
+export const ModelsResponse = z.object({ champion: z.int().nullable(), models: z.array(ModelSummary) }).meta({ id: 'ModelsResponse' });
+
+export const RunsResponse = z
+  .object({
+    requests: z.array(
+      z.object({ requestId: z.string(), trigger: z.string(), reason: z.string(), requestedBy: z.string(), requestedAt: z.number(), runId: z.string().nullable() }),
+    ),
+    runs: z.array(ModelSummary),
+  })
+  .meta({ id: 'RunsResponse' });
+
+export const HealthResponse = z.object({ status: z.literal('ok'), uptimeS: z.number() });
+export const ReadyResponse = z
+  .object({
+    ready: z.boolean(),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string() })),
+  })
+  .meta({ id: 'ReadyResponse' });
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      field: z.string().optional().describe('the request field that was wrong'),
+      expected: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });

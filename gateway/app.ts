@@ -1,0 +1,64 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from '../lib/log.js';
+import { renderDocs } from './api/docs-page.js';
+import { buildOpenApi, OPENAPI_PATH } from './api/openapi.js';
+import { mount, type Route } from './api/route.js';
+import type { GatewayContext } from './context.js';
+import { errorMiddleware, logAppErrors } from './http/errors.js';
+import { serveDashboard } from './http/static.js';
+import { timing, type LatencySink } from './http/timing.js';
+import { healthRoutes, mountMetrics } from './routes/health.js';
+import { modelRoutes } from './routes/models.js';
+import { opsRoutes } from './routes/ops.js';
+import { predictRoutes } from './routes/predict.js';
+import { seriesRoutes } from './routes/series.js';
+
+export interface AppOptions {
+  webDir: string;
+  bodyLimit: number;
+  log: Logger;
+  latency?: LatencySink;
+}
+
+/** Every route of the gateway, in documentation order. */
+export function allRoutes(g: GatewayContext): Route[] {
+  return [...predictRoutes(g), ...seriesRoutes(g), ...modelRoutes(g), ...opsRoutes(g), ...healthRoutes(g)];
+}
+
+/**
+ * The Koa application: timing, then errors, then routes, then the dashboard.
+ * One concern per middleware; one error listener.
+ */
+export function createApp(g: GatewayContext, opts: AppOptions): { app: Koa; openapi: Record<string, unknown> } {
+  const app = new Koa();
+  app.on('error', logAppErrors(opts.log));
+  app.use(timing(g.metrics, opts.latency));
+  app.use(errorMiddleware());
+
+  const routes = allRoutes(g);
+  const openapi = buildOpenApi(routes, {
+    title: 'Weekly sales forecasting gateway',
+    version: '1',
+    description:
+      'Predictions from the champion XGBoost model (ONNX, hot-swapped on model.promoted), features computed online from sales.weekly, ' +
+      `and the operations of the event-sourced pipeline. Writes need "Authorization: Bearer <token>"; reads ${g.cfg.gateway.openReads ? 'are open' : 'need it too'}. ` +
+      `Bodies are limited to ${opts.bodyLimit} bytes; a batch to ${g.cfg.gateway.maxBatch} items.`,
+  });
+  const docs = renderDocs(openapi, OPENAPI_PATH);
+
+  const router = new Router();
+  mount(router, routes, { token: g.cfg.gateway.token, openReads: g.cfg.gateway.openReads, bodyLimit: opts.bodyLimit });
+  mountMetrics(router, g);
+  router.get(OPENAPI_PATH, (ctx) => {
+    ctx.body = openapi;
+  });
+  router.get('/docs', (ctx) => {
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = docs;
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(serveDashboard(opts.webDir, ['/v1/', '/socket.io', '/metrics', '/docs', OPENAPI_PATH, '/healthz', '/readyz']));
+  return { app, openapi };
+}

@@ -1,0 +1,30 @@
+import type { Config } from '../lib/config.js';
+import type { ModelHolder } from './model/holder.js';
+import type { SeriesStore } from './state/series-store.js';
+import type { GatewayRegistry } from './state/registry-fold.js';
+import type { LiveAccuracy } from './live/accuracy.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { Operations } from './ops/operations.js';
+import type { Readiness } from './readiness.js';
+import type { ScoringRow } from './predict/resolve.js';
+import type { LoadedModel } from './model/holder.js';
+
+/** Why rows were scored (a metric label). */
+export type ScoreKind = 'predict' | 'forecast' | 'shadow' | 'series';
+
+/** Everything the routes need, built once by the server and passed down (no globals). */
+export interface GatewayContext {
+  cfg: Readonly<Config>;
+  store: SeriesStore;
+  holder: ModelHolder;
+  registry: () => GatewayRegistry;
+  accuracy: LiveAccuracy;
+  metrics: GatewayMetrics;
+  ops: Operations;
+  readiness: Readiness;
+  /** Called after every scoring call (metrics, live accuracy). */
+  scored: (kind: ScoreKind, model: LoadedModel, rows: readonly ScoringRow[], forecasts: Float64Array) => void;
+  /** Throws a 503 while the online state is still replaying the log (predictions would use partial history). */
+  assertServing: () => void;
+  startedAt: number;
+}

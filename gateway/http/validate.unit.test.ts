@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ValidationError } from '../../lib/errors.js';
+import { ForecastQuery, PredictItem, predictBatch } from '../api/schemas.js';
+import { parseWith } from './validate.js';
+
+function fieldOf(fn: () => unknown): { field: string; message: string } {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ValidationError, String(err));
+    return { field: err.field, message: err.message };
+  }
+  assert.fail('expected a ValidationError');
+}
+
+describe('parseWith: every error names its field and the expectation', () => {
+  it('missing, wrong type, out of range, unknown', () => {
+    assert.deepEqual(fieldOf(() => parseWith(PredictItem, { dept: 1, week: '2011-01-07' }, 'body')), { field: 'store', message: 'store: expected a number (required)' });
+    assert.equal(fieldOf(() => parseWith(PredictItem, { store: 'x', dept: 1, week: '2011-01-07' }, 'body')).message, 'store: expected a number, got "x"');
+    assert.match(fieldOf(() => parseWith(PredictItem, { store: 0, dept: 1, week: '2011-01-07' }, 'body')).message, /^store: expected a value >= 1, got 0$/);
+    assert.deepEqual(fieldOf(() => parseWith(PredictItem, { store: 1, dept: 1, week: '2011-01-07', stor: 2 }, 'body')).field, 'stor');
+  });
+
+  it('dates: shape and calendar', () => {
+    assert.equal(fieldOf(() => parseWith(PredictItem, { store: 1, dept: 1, week: '7/1/2011' }, 'body')).message, 'week: expected an ISO date YYYY-MM-DD, got "7/1/2011"');
+    assert.equal(fieldOf(() => parseWith(PredictItem, { store: 1, dept: 1, week: '2011-02-29' }, 'body')).message, 'week: expected a real calendar date YYYY-MM-DD, got "2011-02-29"');
+  });
+
+  it('nested paths in a batch, and the batch limit', () => {
+    const batch = predictBatch(3);
+    const ok = { store: 1, dept: 1, week: '2011-01-07' };
+    assert.equal(fieldOf(() => parseWith(batch, { items: [ok, { ...ok, horizon: 99 }] }, 'body')).field, 'items.1.horizon');
+    assert.equal(fieldOf(() => parseWith(batch, { items: [ok, ok, ok, ok] }, 'body')).message, 'items: expected at most 3 item(s), got an array');
+    assert.equal(fieldOf(() => parseWith(batch, { items: [] }, 'body')).message, 'items: expected at least 1 item(s), got an array');
+  });
+
+  it('query strings are coerced, and a non-object body names the root', () => {
+    assert.deepEqual(parseWith(ForecastQuery, { store: '3', dept: '4' }, 'query'), { store: 3, dept: 4 });
+    assert.equal(fieldOf(() => parseWith(ForecastQuery, { store: '3', dept: '4', horizon: '1.5' }, 'query')).field, 'horizon');
+    assert.equal(fieldOf(() => parseWith(PredictItem, [1], 'body')).field, 'body');
+  });
+});

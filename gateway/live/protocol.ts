@@ -1,0 +1,119 @@
+/**
+ * The Socket.IO messages the gateway sends the dashboard. Everything is
+ * pre-aggregated on the server; the dashboard only draws. Shared as types
+ * with web/ (type-only imports, erased at build time).
+ */
+import type { AccuracyColumns } from './accuracy.js';
+
+/** Series of the system-status charts, one value per tick (1 s). */
+export const STATUS_KEYS = ['sales', 'requests', 'trained', 'promoted', 'dead', 'matLag', 'gwLag', 'rows', 'p50', 'p99', 'rps'] as const;
+export type StatusKey = (typeof STATUS_KEYS)[number];
+
+export type StatusColumns = { t: number[] } & Record<StatusKey, (number | null)[]>;
+
+export interface Component {
+  name: string;
+  /** null = unknown (not checked yet, or not observable from the gateway) */
+  ok: boolean | null;
+  detail: string;
+}
+
+export interface Totals {
+  rows: number | null;
+  series: number;
+  firstWeek: string | null;
+  latestWeek: string | null;
+  deadLetters: number | null;
+  /** Messages on each topic (end offsets summed). */
+  topicEnds: Record<string, number>;
+  predictions: number;
+}
+
+export interface ModelState {
+  /** The version being served, or null. */
+  serving: number | null;
+  servingSince: number | null;
+  /** The latest promotion in the log (what should be served). */
+  champion: number | null;
+  state: 'none' | 'loading' | 'loaded' | 'failed';
+  detail: string;
+  /** The last load that failed on this gateway (the served model, if any, kept serving). */
+  lastFailure: { version: number; reason: string; at: number } | null;
+}
+
+export interface TrainingLine {
+  at: number;
+  runId: string | null;
+  kind: 'requested' | 'started' | 'phase' | 'log' | 'finished' | 'promoted' | 'load';
+  text: string;
+  level: 'info' | 'warn' | 'error';
+}
+
+export interface RequestRow {
+  requestId: string;
+  trigger: string;
+  reason: string;
+  requestedBy: string;
+  requestedAt: number;
+  runId: string | null;
+}
+
+/** A version as the dashboard lists it (the API's ModelSummary). */
+export interface ModelRow {
+  version: number;
+  runId: string;
+  stage: string;
+  trigger: string;
+  reasons: string[];
+  decision: string;
+  decisionReason: string;
+  params: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  featureVersion: string;
+  horizon: number | null;
+  holdoutWeeks: string[];
+  dataMaxWeek: string;
+  dataRows: number | null;
+  dataSeries: number | null;
+  durationMs: number | null;
+  artifactSha256: string;
+  artifactBytes: number | null;
+  trainedAt: number | null;
+  promotedAt: number | null;
+}
+
+export interface ModelsMessage {
+  champion: number | null;
+  models: ModelRow[];
+  requests: RequestRow[];
+}
+
+export interface Tick {
+  t: number;
+  values: Record<StatusKey, number | null>;
+  totals: Totals;
+  components: Component[];
+  model: ModelState;
+}
+
+export interface Snapshot {
+  at: number;
+  columns: StatusColumns;
+  totals: Totals;
+  components: Component[];
+  model: ModelState;
+  accuracy: AccuracyColumns;
+  models: ModelsMessage;
+  training: TrainingLine[];
+  /** Whether write operations need a token (the sidebar asks for one). */
+  writesNeedToken: boolean;
+}
+
+/** Server -> client event names and payloads. */
+export interface ServerEvents {
+  snapshot: (s: Snapshot) => void;
+  tick: (t: Tick) => void;
+  accuracy: (a: AccuracyColumns) => void;
+  models: (m: ModelsMessage) => void;
+  training: (l: TrainingLine) => void;
+}

@@ -1,0 +1,305 @@
+import { EventEmitter } from 'node:events';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Admin } from 'kafkajs';
+import { ident, rows, strLit } from '../../lib/clickhouse.js';
+import type { Config } from '../../lib/config.js';
+import { messageOf } from '../../lib/errors.js';
+import { groupLag } from '../../lib/kafka.js';
+import type { Logger } from '../../lib/log.js';
+import { SALES_TABLE } from '../../consumers/materializer/table.js';
+import { championOf } from '../../trainer/registry-state.js';
+import type { ModelHolder } from '../model/holder.js';
+import type { GatewayMetrics } from '../metrics.js';
+import type { Readiness } from '../readiness.js';
+import type { Follower } from '../state/follower.js';
+import type { SeriesStore } from '../state/series-store.js';
+import { runOfRequest, type GatewayRegistry } from '../state/registry-fold.js';
+import { listVersions } from '../routes/models.js';
+import type { LiveAccuracy } from './accuracy.js';
+import { Columns, percentile } from './columns.js';
+import { STATUS_KEYS, type Component, type ModelState, type ModelsMessage, type Snapshot, type StatusKey, type Tick, type Totals, type TrainingLine } from './protocol.js';
+
+const TRAINING_LINES = 400;
+const LATENCY_ROUTES = new Set(['/v1/predict', '/v1/forecast']);
+
+export interface StatusDeps {
+  cfg: Readonly<Config>;
+  admin: Admin;
+  ch: ClickHouseClient;
+  store: SeriesStore;
+  holder: ModelHolder;
+  registry: () => GatewayRegistry;
+  accuracy: LiveAccuracy;
+  follower: () => Follower | null;
+  readiness: Readiness;
+  metrics: GatewayMetrics;
+  log: Logger;
+  /** Tick period in ms (default 1000). */
+  tickMs?: number;
+}
+
+/**
+ * The live status the dashboard shows, aggregated here once per tick:
+ * events/s per topic (from end offsets, so it is the system's rate, not this
+ * replica's), consumer lag, ClickHouse rows, latest week, predict latency,
+ * components' health. Emits `tick`, `models`, `accuracy` and `training`.
+ */
+export class LiveStatus extends EventEmitter {
+  private readonly columns = new Columns<StatusKey>(STATUS_KEYS);
+  private readonly training: TrainingLine[] = [];
+  private latencies: number[] = [];
+  private requestsInWindow = 0;
+  private predictions = 0;
+  private lastTick = Date.now();
+  private timers: NodeJS.Timeout[] = [];
+  private refreshing = false;
+  private ends: { at: number; byTopic: Record<string, number> } | null = null;
+  private rates: Partial<Record<StatusKey, number | null>> = {};
+  private matLag: number | null = null;
+  private matState = 'unknown';
+  private rowCount: number | null = null;
+  /** External dependencies' health from the last refresh (the gateway's own parts are read live). */
+  private dependencies: Component[] = [];
+  private debounce = new Map<string, NodeJS.Timeout>();
+  private lastFailure: ModelState['lastFailure'] = null;
+
+  constructor(private readonly deps: StatusDeps) {
+    super();
+  }
+
+  /** Starts the tick and refresh loops. */
+  start(): void {
+    const tickMs = this.deps.tickMs ?? 1000;
+    this.timers.push(setInterval(() => this.tick(), tickMs));
+    this.timers.push(setInterval(() => void this.refresh(), 2000));
+    void this.refresh();
+    for (const t of this.timers) t.unref();
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    for (const t of this.debounce.values()) clearTimeout(t);
+    this.timers = [];
+  }
+
+  /** Request latency sink (from the timing middleware). */
+  recordLatency(route: string, ms: number): void {
+    if (!LATENCY_ROUTES.has(route)) return;
+    this.requestsInWindow++;
+    // bounded sample: at most 4,000 per tick is plenty for a p99
+    if (this.latencies.length < 4000) this.latencies.push(ms);
+  }
+
+  /** A load of this gateway failed (shown beside the served model until a later load succeeds). */
+  loadFailed(version: number, reason: string): void {
+    this.lastFailure = { version, reason, at: Date.now() };
+  }
+
+  loadSucceeded(version: number): void {
+    if (this.lastFailure && this.lastFailure.version <= version) this.lastFailure = null;
+  }
+
+  countPredictions(n: number): void {
+    this.predictions += n;
+  }
+
+  /** Adds a line to the training log and pushes it to clients. */
+  trainingLine(line: TrainingLine): void {
+    this.training.push(line);
+    if (this.training.length > TRAINING_LINES) this.training.splice(0, this.training.length - TRAINING_LINES);
+    this.emit('training', line);
+  }
+
+  /** The model log changed: push the new list soon (bursts collapse to one message). */
+  registryChanged(): void {
+    this.later('models', 150, () => this.emit('models', this.modelsMessage()));
+  }
+
+  accuracyChanged(): void {
+    this.later('accuracy', 500, () => {
+      const a = this.deps.accuracy.columns();
+      for (const o of a.overall) if (o.wape !== null) this.deps.metrics.liveWape.set({ model_version: String(o.version) }, o.wape);
+      this.emit('accuracy', a);
+    });
+  }
+
+  /** Everything a freshly connected dashboard needs. */
+  snapshot(): Snapshot {
+    return {
+      at: Date.now(),
+      columns: this.columns.toJSON(),
+      totals: this.totals(),
+      components: this.components(),
+      model: this.modelState(),
+      accuracy: this.deps.accuracy.columns(),
+      models: this.modelsMessage(),
+      training: [...this.training],
+      writesNeedToken: true,
+    };
+  }
+
+  modelsMessage(): ModelsMessage {
+    const st = this.deps.registry();
+    const answered = runOfRequest(st);
+    return {
+      champion: championOf(st.registry)?.version ?? null,
+      models: listVersions(st.registry),
+      requests: [...st.requests]
+        .slice(-50)
+        .reverse()
+        .map((r) => ({ requestId: r.requestId, trigger: r.trigger, reason: r.reason, requestedBy: r.requestedBy, requestedAt: Number(r.requestedAt), runId: answered.get(r.requestId) ?? null })),
+    };
+  }
+
+  private later(key: string, ms: number, fn: () => void): void {
+    if (this.debounce.has(key)) return;
+    const t = setTimeout(() => {
+      this.debounce.delete(key);
+      fn();
+    }, ms);
+    t.unref();
+    this.debounce.set(key, t);
+  }
+
+  /** Dependencies (from the last refresh) plus this gateway's state and model, read now. */
+  private components(): Component[] {
+    const f = this.deps.follower();
+    const cur = this.deps.holder.current;
+    const m = this.modelState();
+    const lag = f ? Object.values(f.lag()).reduce((a, b) => a + b, 0) : null;
+    return [
+      ...this.dependencies,
+      f?.isCaughtUp()
+        ? { name: 'gateway state', ok: true, detail: `${this.deps.store.size} series, caught up${lag ? ` (${lag} behind)` : ''}` }
+        : { name: 'gateway state', ok: false, detail: 'replaying the log into the online feature state' },
+      { name: 'model', ok: cur !== null && m.lastFailure === null ? true : cur !== null ? null : false, detail: m.lastFailure ? `${m.detail}; v${m.lastFailure.version} failed to load` : m.detail },
+    ];
+  }
+
+  private modelState(): ModelState {
+    const { holder } = this.deps;
+    const cur = holder.current;
+    const s = holder.status;
+    const champion = championOf(this.deps.registry().registry)?.version ?? null;
+    const detail =
+      s.state === 'failed'
+        ? `v${s.version} failed to load: ${s.reason}`
+        : s.state === 'loading'
+          ? `loading v${s.version}`
+          : s.state === 'none'
+            ? s.reason
+            : `serving v${s.version}${s.ms > 0 ? ` (loaded in ${Math.round(s.ms)} ms)` : ''}`;
+    return { serving: cur?.version ?? null, servingSince: cur?.loadedAt ?? null, champion, state: s.state, detail, lastFailure: this.lastFailure };
+  }
+
+  private totals(): Totals {
+    const byTopic = this.ends?.byTopic ?? {};
+    return {
+      rows: this.rowCount,
+      series: this.deps.store.size,
+      firstWeek: this.deps.store.firstWeek,
+      latestWeek: this.deps.store.latestWeek,
+      deadLetters: byTopic[this.deps.cfg.topics.deadLetter] ?? null,
+      topicEnds: byTopic,
+      predictions: this.predictions,
+    };
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const dt = Math.max(0.001, (now - this.lastTick) / 1000);
+    this.lastTick = now;
+    const f = this.deps.follower();
+    const gwLag = f ? Object.values(f.lag()).reduce((a, b) => a + b, 0) : null;
+    const values: Record<StatusKey, number | null> = {
+      sales: this.rates.sales ?? null,
+      requests: this.rates.requests ?? null,
+      trained: this.rates.trained ?? null,
+      promoted: this.rates.promoted ?? null,
+      dead: this.rates.dead ?? null,
+      matLag: this.matLag,
+      gwLag,
+      rows: this.rowCount,
+      p50: round(percentile(this.latencies, 0.5)),
+      p99: round(percentile(this.latencies, 0.99)),
+      rps: Math.round(this.requestsInWindow / dt),
+    };
+    this.latencies = [];
+    this.requestsInWindow = 0;
+    const t = Math.round(now / 1000);
+    this.columns.push(t, values);
+    this.deps.metrics.seriesHeld.set(this.deps.store.size);
+    this.deps.metrics.modelVersion.set(this.deps.holder.current?.version ?? 0);
+    const tick: Tick = { t, values, totals: this.totals(), components: this.components(), model: this.modelState() };
+    this.emit('tick', tick);
+  }
+
+  /** Off the hot path: end offsets, lag, row count and health, every 2 s, never overlapping. */
+  private async refresh(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    const { cfg, admin, metrics } = this.deps;
+    try {
+      const topics: [StatusKey, string][] = [
+        ['sales', cfg.topics.sales],
+        ['requests', cfg.topics.trainingRequests],
+        ['trained', cfg.topics.modelTrained],
+        ['promoted', cfg.topics.modelPromoted],
+        ['dead', cfg.topics.deadLetter],
+      ];
+      const byTopic: Record<string, number> = {};
+      await Promise.all(
+        topics.map(async ([, topic]) => {
+          const parts = await admin.fetchTopicOffsets(topic).catch(() => null);
+          if (parts) byTopic[topic] = parts.reduce((a, p) => a + Number(p.high), 0);
+        }),
+      );
+      const at = Date.now();
+      if (this.ends) {
+        const dt = Math.max(0.001, (at - this.ends.at) / 1000);
+        for (const [key, topic] of topics) {
+          const a = this.ends.byTopic[topic];
+          const b = byTopic[topic];
+          this.rates[key] = a === undefined || b === undefined ? null : Math.round(((b - a) / dt) * 10) / 10;
+        }
+      }
+      this.ends = { at, byTopic };
+
+      const groupId = cfg.materializer.groupId;
+      this.matLag = await groupLag(admin, groupId, cfg.topics.sales).catch(() => null);
+      if (this.matLag !== null) metrics.consumerLag.set({ group: groupId, topic: cfg.topics.sales }, this.matLag);
+      const groups = await admin.describeGroups([groupId]).catch(() => null);
+      const g = groups?.groups[0];
+      this.matState = g ? `${g.state}${g.members.length > 0 ? `, ${g.members.length} member(s)` : ''}` : 'unknown';
+
+      const f = this.deps.follower();
+      if (f) {
+        await f.refreshLag().catch(() => undefined);
+        for (const [topic, lag] of Object.entries(f.lag())) metrics.consumerLag.set({ group: 'gateway', topic }, lag);
+      }
+      // rows of active parts: no error before the materializer has created the table, and no scan
+      this.rowCount = await rows<{ n: string | null; parts: string }>(
+        this.deps.ch,
+        `SELECT sum(rows) AS n, count() AS parts FROM system.parts WHERE active AND database = ${strLit(ident(cfg.clickhouse.database, 'database'))} AND table = ${strLit(SALES_TABLE)}`,
+      )
+        .then((r) => (Number(r[0]?.parts ?? 0) > 0 ? Number(r[0]?.n ?? 0) : null))
+        .catch(() => null);
+
+      const c = (await this.deps.readiness.check()).checks;
+      this.dependencies = [
+        { name: 'kafka', ok: c.kafka?.ok ?? null, detail: c.kafka?.detail ?? '' },
+        { name: 'schema registry', ok: c.registry?.ok ?? null, detail: c.registry?.detail ?? '' },
+        { name: 'clickhouse', ok: c.clickhouse?.ok ?? null, detail: c.clickhouse?.detail ?? '' },
+        { name: 'materializer', ok: this.matState.startsWith('Stable') ? true : this.matState === 'unknown' ? null : false, detail: `group ${groupId}: ${this.matState}${this.matLag !== null ? `, lag ${this.matLag}` : ''}` },
+      ];
+    } catch (err) {
+      this.deps.log.warn(`status refresh failed: ${messageOf(err)}`);
+    } finally {
+      this.refreshing = false;
+    }
+  }
+}
+
+function round(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 100) / 100;
+}

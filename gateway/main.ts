@@ -1,0 +1,53 @@
+/**
+ * The gateway process: `tsx gateway/main.ts`. Builds the dashboard when
+ * web/dist is missing, starts the gateway on the configured host and port,
+ * and shuts down cleanly on SIGINT / SIGTERM.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../lib/config.js';
+import { AppError, messageOf } from '../lib/errors.js';
+import { createLogger, setLogLevel, type Logger } from '../lib/log.js';
+import { startGateway, WEB_DIST } from './server.js';
+
+/** Builds web/ into web/dist with Vite; on failure the gateway still serves the API and a page saying why. */
+async function ensureDashboard(log: Logger): Promise<void> {
+  if (existsSync(join(WEB_DIST, 'index.html'))) return;
+  log.info('web/dist is missing: building the dashboard (vite build web)');
+  try {
+    const { build } = await import('vite');
+    await build({ configFile: join(WEB_DIST, '..', 'vite.config.ts'), logLevel: 'warn' });
+    log.info('dashboard built');
+  } catch (err) {
+    log.warn(`dashboard build failed, serving the API only: ${messageOf(err)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  setLogLevel(cfg.logLevel);
+  const log = createLogger('gateway');
+  await ensureDashboard(log);
+  if (cfg.gateway.token === 'change-me') log.warn('GATEWAY_TOKEN is the default "change-me": set your own before exposing the gateway');
+  const gw = await startGateway(cfg, { log, waitForCatchUp: false });
+  log.info(`listening on ${gw.url} (dashboard /, API docs /docs, OpenAPI /openapi.json, metrics /metrics)`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: closing`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    gw.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  createLogger('gateway').error(err instanceof AppError ? err.message : `failed to start: ${messageOf(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Kafka } from 'kafkajs';
+import type { AvroCodec } from '../../lib/avro.js';
+import type { Config } from '../../lib/config.js';
+import { injectNextWeek } from '../../producers/next-week.js';
+import { SalesProducer } from '../../producers/sales-producer.js';
+import type { ModelPromoted } from '../../schemas/types.js';
+import { EventPublisher } from '../../trainer/event-publisher.js';
+import { decideRegistry } from '../../trainer/registry-commands.js';
+import { newRequest } from '../../trainer/training-request.js';
+import type { GatewayRegistry } from '../state/registry-fold.js';
+
+/** The write operations the dashboard and scripts call; each one is an event on the log. */
+export interface Operations {
+  /** The simulator's "next week" step (the same function as `npm run simulate -- next-week`). */
+  nextWeek(): Promise<{ week: string; events: number }>;
+  /** A manual training request on training.requests. */
+  requestTraining(input: { reason?: string; cutoffWeek?: string; by: string }): Promise<{ requestId: string; topic: string }>;
+  /** A promotion (kind manual) of an existing version, decided by the trainer's registry rules. */
+  promote(input: { version: number; reason?: string; by: string }): Promise<ModelPromoted>;
+  /** A rollback: a promotion back to `version`, or to the previous champion. */
+  rollback(input: { version?: number; reason?: string; by: string }): Promise<ModelPromoted>;
+  close(): Promise<void>;
+}
+
+/**
+ * Operations over the shared producers. Producers connect on first use, so
+ * a read-only gateway never opens one. Decisions on promotions use the
+ * trainer's own command logic against the gateway's fold of the model log.
+ */
+export function createOperations(deps: {
+  cfg: Readonly<Config>;
+  kafka: Kafka;
+  codec: AvroCodec;
+  ch: ClickHouseClient;
+  registry: () => GatewayRegistry;
+}): Operations {
+  const { cfg } = deps;
+  let sales: Promise<SalesProducer> | null = null;
+  let publisher: Promise<EventPublisher> | null = null;
+  const salesProducer = () => (sales ??= SalesProducer.connect(deps.kafka, deps.codec, cfg).catch((err: unknown) => ((sales = null), Promise.reject(err))));
+  const events = () =>
+    (publisher ??= EventPublisher.connect(deps.kafka, deps.codec, cfg.topics).catch((err: unknown) => ((publisher = null), Promise.reject(err))));
+
+  return {
+    async nextWeek() {
+      const s = cfg.simulator;
+      return injectNextWeek({
+        producer: await salesProducer(),
+        ch: deps.ch,
+        database: cfg.clickhouse.database,
+        sim: { seed: s.seed, stores: s.stores, depts: s.depts, startWeek: s.startWeek },
+        source: 'next-week:gateway',
+      });
+    },
+    async requestTraining({ reason, cutoffWeek, by }) {
+      const r = newRequest({ trigger: 'manual', reason: reason ?? 'requested from the gateway', cutoffWeek: cutoffWeek ?? null, requestedBy: by });
+      await (await events()).trainingRequested(r);
+      return { requestId: r.requestId, topic: cfg.topics.trainingRequests };
+    },
+    async promote({ version, reason, by }) {
+      const p = decideRegistry(
+        { type: 'promote', version, kind: 'manual', reason: reason ?? `promoted by hand from the gateway`, by, at: Date.now() },
+        deps.registry().registry,
+      );
+      await (await events()).modelPromoted(p);
+      return p;
+    },
+    async rollback({ version, reason, by }) {
+      const p = decideRegistry(
+        { type: 'rollback', ...(version !== undefined ? { version } : {}), reason: reason ?? 'rolled back from the gateway', by, at: Date.now() },
+        deps.registry().registry,
+      );
+      await (await events()).modelPromoted(p);
+      return p;
+    },
+    async close() {
+      const [s, p] = await Promise.allSettled([sales, publisher]);
+      await Promise.allSettled([
+        s.status === 'fulfilled' && s.value ? s.value.disconnect() : undefined,
+        p.status === 'fulfilled' && p.value ? p.value.disconnect() : undefined,
+      ]);
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import type { z } from 'zod';
+import { NotFoundError } from '../../lib/errors.js';
+import type { ModelTrained } from '../../schemas/types.js';
+import { championOf, stageOf, type RegistryState } from '../../trainer/registry-state.js';
+import { route, type Route } from '../api/route.js';
+import { ModelsResponse, ModelSummary, RunsResponse, VersionParams } from '../api/schemas.js';
+import type { GatewayContext } from '../context.js';
+import { runOfRequest } from '../state/registry-fold.js';
+
+type Summary = z.output<typeof ModelSummary>;
+
+function json(text: string | undefined): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text ?? '') as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** One version as the API lists it: its run record (when the log has it), stage and promotion time. */
+export function summarizeVersion(s: RegistryState, version: number): Summary {
+  const run: ModelTrained | undefined = s.versions.get(version);
+  const promo = [...s.promotions].reverse().find((p) => p.version === version);
+  return {
+    version,
+    runId: run?.runId ?? promo?.runId ?? '',
+    stage: stageOf(s, version) ?? 'candidate',
+    trigger: run?.trigger ?? '',
+    reasons: run?.reasons ?? [],
+    decision: run?.decision ?? 'unknown',
+    decisionReason: run?.decisionReason ?? promo?.reason ?? '',
+    params: json(run?.params),
+    metrics: json(run?.metrics),
+    featureVersion: run?.featureVersion ?? '',
+    horizon: run?.horizon ?? null,
+    holdoutWeeks: run?.holdoutWeeks ?? [],
+    dataMaxWeek: run?.dataMaxWeek ?? '',
+    dataRows: run ? Number(run.dataRows) : null,
+    dataSeries: run?.dataSeries ?? null,
+    durationMs: run ? Number(run.durationMs) : null,
+    artifactSha256: run?.artifactSha256 ?? promo?.artifactSha256 ?? '',
+    artifactBytes: run ? Number(run.artifactBytes) : null,
+    trainedAt: run ? Number(run.trainedAt) : null,
+    promotedAt: promo ? Number(promo.promotedAt) : null,
+  };
+}
+
+/** Every version newest first. */
+export function listVersions(s: RegistryState): Summary[] {
+  const versions = new Set<number>([...s.versions.keys(), ...s.promotions.map((p) => p.version)]);
+  return [...versions].sort((a, b) => b - a).map((v) => summarizeVersion(s, v));
+}
+
+/** GET /v1/models, /v1/models/:version, /v1/runs: reads of the gateway's fold of the model log. */
+export function modelRoutes(g: GatewayContext): Route[] {
+  const list = route(
+    {
+      method: 'get',
+      path: '/v1/models',
+      tag: 'models',
+      access: 'read',
+      summary: 'Every model version with its stage, parameters, holdout metrics against the baselines and data window',
+      ok: { schema: ModelsResponse, description: 'versions, newest first' },
+    },
+    () => {
+      const s = g.registry().registry;
+      return { champion: championOf(s)?.version ?? null, models: listVersions(s) };
+    },
+  );
+  const one = route(
+    {
+      method: 'get',
+      path: '/v1/models/:version',
+      tag: 'models',
+      access: 'read',
+      summary: 'One model version',
+      params: VersionParams,
+      ok: { schema: ModelSummary, description: 'the version' },
+      errors: { 404: 'unknown version' },
+    },
+    ({ params }) => {
+      const { version } = params as z.output<typeof VersionParams>;
+      const s = g.registry().registry;
+      if (!s.versions.has(version) && !s.promotions.some((p) => p.version === version)) throw new NotFoundError(`model version ${version}`);
+      return summarizeVersion(s, version);
+    },
+  );
+  const runs = route(
+    {
+      method: 'get',
+      path: '/v1/runs',
+      tag: 'models',
+      access: 'read',
+      summary: 'Training requests (newest first, with the run that answered each) and runs',
+      ok: { schema: RunsResponse, description: 'requests and runs' },
+    },
+    () => {
+      const st = g.registry();
+      const answered = runOfRequest(st);
+      const requests = [...st.requests].reverse().map((r) => ({
+        requestId: r.requestId,
+        trigger: r.trigger,
+        reason: r.reason,
+        requestedBy: r.requestedBy,
+        requestedAt: Number(r.requestedAt),
+        runId: answered.get(r.requestId) ?? null,
+      }));
+      const runs = [...st.registry.versions.values()]
+        .sort((a, b) => Number(b.trainedAt) - Number(a.trainedAt))
+        .map((r) => summarizeVersion(st.registry, r.version));
+      return { requests, runs };
+    },
+  );
+  return [list, one, runs];
+}

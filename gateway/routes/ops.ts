@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import { route, type Route } from '../api/route.js';
+import { NextWeekResponse, PromoteBody, PromotionResponse, RollbackBody, TrainBody, TrainResponse, VersionParams } from '../api/schemas.js';
+import type { GatewayContext } from '../context.js';
+
+const by = (ctx: { ip: string }) => `gateway:${ctx.ip}`;
+
+/** Write operations: each appends an event to the log. All need the bearer token. */
+export function opsRoutes(g: GatewayContext): Route[] {
+  const nextWeek = route(
+    {
+      method: 'post',
+      path: '/v1/ops/next-week',
+      tag: 'operations',
+      access: 'write',
+      summary: 'Inject the next week of sales for every series (the simulator step)',
+      ok: { schema: NextWeekResponse, description: 'the week produced and how many events', status: 202 },
+      errors: { 503: 'Kafka or ClickHouse unavailable' },
+    },
+    () => g.ops.nextWeek(),
+  );
+  const train = route(
+    {
+      method: 'post',
+      path: '/v1/ops/train',
+      tag: 'operations',
+      access: 'write',
+      summary: 'Request a training run (trigger manual)',
+      body: TrainBody,
+      ok: { schema: TrainResponse, description: 'the request was appended to training.requests', status: 202 },
+    },
+    ({ body }, ctx) => {
+      const b = body as z.output<typeof TrainBody>;
+      return g.ops.requestTraining({ ...b, by: by(ctx) });
+    },
+  );
+  const promote = route(
+    {
+      method: 'post',
+      path: '/v1/models/:version/promote',
+      tag: 'operations',
+      access: 'write',
+      summary: 'Promote a version by hand (a model.promoted event of kind manual)',
+      params: VersionParams,
+      body: PromoteBody,
+      ok: { schema: PromotionResponse, description: 'the promotion event that was appended', status: 202 },
+      errors: { 404: 'unknown version' },
+    },
+    async ({ params, body }, ctx) => {
+      const { version } = params as z.output<typeof VersionParams>;
+      const b = body as z.output<typeof PromoteBody>;
+      const p = await g.ops.promote({ version, reason: b.reason, by: by(ctx) });
+      return { version: p.version, previousVersion: p.previousVersion, kind: p.kind };
+    },
+  );
+  const rollback = route(
+    {
+      method: 'post',
+      path: '/v1/ops/rollback',
+      tag: 'operations',
+      access: 'write',
+      summary: 'Roll back to the previous champion, or to a given version (a model.promoted event of kind rollback)',
+      body: RollbackBody,
+      ok: { schema: PromotionResponse, description: 'the promotion event that was appended', status: 202 },
+      errors: { 404: 'unknown version', 409: 'no champion, or no earlier champion to return to' },
+    },
+    async ({ body }, ctx) => {
+      const b = body as z.output<typeof RollbackBody>;
+      const p = await g.ops.rollback({ version: b.version, reason: b.reason, by: by(ctx) });
+      return { version: p.version, previousVersion: p.previousVersion, kind: p.kind };
+    },
+  );
+  return [nextWeek, train, promote, rollback];
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { ValidationError } from '../../lib/errors.js';
+import { addWeeks } from '../../lib/weeks.js';
+import { FEATURE_NAMES, FEATURE_VERSION, featureVector } from '../../trainer/features.js';
+import { route, type Route } from '../api/route.js';
+import {
+  FeaturesQuery,
+  FeaturesResponse,
+  ForecastQuery,
+  ForecastResponse,
+  PredictBatchResponse,
+  Prediction,
+  PredictItem,
+  predictBatch,
+  predictBody,
+} from '../api/schemas.js';
+import { parseWith } from '../http/validate.js';
+import type { GatewayContext } from '../context.js';
+import { scoreRows, toPrediction, withModel } from '../predict/predictor.js';
+import { resolveItem, rowAt, type ScoringRow } from '../predict/resolve.js';
+
+const NOT_READY = 'no model is being served yet (before the first promotion, or while the first one loads)';
+
+/** POST /v1/predict and GET /v1/forecast, /v1/features: the serving API. */
+export function predictRoutes(g: GatewayContext): Route[] {
+  const maxBatch = g.cfg.gateway.maxBatch;
+  const batchSchema = predictBatch(maxBatch);
+  const predict = route(
+    {
+      method: 'post',
+      path: '/v1/predict',
+      tag: 'predict',
+      access: 'read',
+      summary: `Predict weekly sales for one item or a batch of up to ${maxBatch}`,
+      description:
+        'Features come from the online state kept from sales.weekly through the shared feature module; no database is queried. ' +
+        `A batch is {"items": [...]} (1..${maxBatch} items, the documented limit, GATEWAY_MAX_BATCH) and is scored by one model version in one call.`,
+      body: predictBody(maxBatch),
+      parseBody: (raw: unknown) =>
+        raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'items' in raw
+          ? { batch: true as const, items: parseWith(batchSchema, raw, 'body').items }
+          : { batch: false as const, items: [parseWith(PredictItem, raw, 'body')] },
+      ok: { schema: z.union([Prediction, PredictBatchResponse]), description: 'a Prediction for one item, or a PredictBatchResponse for a batch' },
+      errors: { 404: 'unknown store or dept', 503: NOT_READY },
+    },
+    async ({ body }) => {
+      const { batch, items } = body as { batch: boolean; items: PredictItem[] };
+      g.assertServing();
+      return withModel(g.holder, async (model) => {
+        const prefix = (i: number) => (batch ? `items.${i}.` : '');
+        const rows = items.map((it, i) => resolveItem(g.store, it, model.horizon, model.version, prefix(i)));
+        const forecasts = await scoreRows(model, rows, (i) => `${prefix(i)}week`);
+        g.scored('predict', model, rows, forecasts);
+        const predictions = rows.map((r, i) => toPrediction(model, r, forecasts[i]!));
+        return batch ? { modelVersion: model.version, count: predictions.length, predictions } : predictions[0];
+      });
+    },
+  );
+
+  const forecast = route(
+    {
+      method: 'get',
+      path: '/v1/forecast',
+      tag: 'predict',
+      access: 'read',
+      summary: 'The next 1..H weeks of a series, after its last known week',
+      query: ForecastQuery,
+      ok: { schema: ForecastResponse, description: 'one point per week ahead' },
+      errors: { 404: 'unknown store or dept', 503: NOT_READY },
+    },
+    async ({ query }) => {
+      const q = query as z.output<typeof ForecastQuery>;
+      g.assertServing();
+      const history = g.store.get(q.store, q.dept);
+      return withModel(g.holder, async (model) => {
+        const H = q.horizon ?? Math.min(g.cfg.trainer.horizon, model.horizon);
+        if (H > model.horizon) throw new ValidationError('horizon', `an integer 1..${model.horizon} (the horizon model v${model.version} was trained for)`, H);
+        const last = history.length - 1;
+        const rows: ScoringRow[] = Array.from({ length: H }, (_, k) => rowAt(history, last + k + 1, k + 1));
+        const forecasts = await scoreRows(model, rows, () => 'store');
+        g.scored('forecast', model, rows, forecasts);
+        return {
+          store: q.store,
+          dept: q.dept,
+          origin: history.weekAt(last),
+          modelVersion: model.version,
+          points: rows.map((r, i) => ({ week: r.week, horizon: r.horizon, forecast: Math.round(forecasts[i]! * 100) / 100 })),
+        };
+      });
+    },
+  );
+
+  const features = route(
+    {
+      method: 'get',
+      path: '/v1/features',
+      tag: 'predict',
+      access: 'read',
+      summary: 'The feature vector the model would see for a series, week and horizon (debugging, skew checks)',
+      query: FeaturesQuery,
+      ok: { schema: FeaturesResponse, description: 'names and values in model column order' },
+      errors: { 404: 'unknown store or dept' },
+    },
+    ({ query }) => {
+      const q = query as z.output<typeof FeaturesQuery>;
+      const history = g.store.get(q.store, q.dept);
+      if (history.length > 0 && q.week > addWeeks(history.weekAt(history.length - 1), 52)) {
+        throw new ValidationError('week', 'a week at most 52 weeks after the series\' last known week', q.week);
+      }
+      const v = featureVector(history, q.week, q.horizon);
+      return { store: q.store, dept: q.dept, week: q.week, horizon: q.horizon, featureVersion: FEATURE_VERSION, names: [...FEATURE_NAMES], values: [...v].map((x) => (Number.isNaN(x) ? null : x)) };
+    },
+  );
+  return [predict, forecast, features];
+}

@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import { route, type Route } from '../api/route.js';
+import { CatalogResponse, SeriesQuery, SeriesResponse } from '../api/schemas.js';
+import type { GatewayContext } from '../context.js';
+import { scoreRows } from '../predict/predictor.js';
+import { rowAt, type ScoringRow } from '../predict/resolve.js';
+import { COL, featureVector } from '../../trainer/features.js';
+
+/** Read-only views of the online state for the dashboard: the series catalog, and actual vs predicted for one series. */
+export function seriesRoutes(g: GatewayContext): Route[] {
+  const catalog = route(
+    {
+      method: 'get',
+      path: '/v1/catalog',
+      tag: 'series',
+      access: 'read',
+      summary: 'Stores and their departments held by the gateway, and the week range',
+      ok: { schema: CatalogResponse, description: 'the catalog' },
+    },
+    () => ({ series: g.store.size, stores: g.store.catalog(), firstWeek: g.store.firstWeek, latestWeek: g.store.latestWeek }),
+  );
+
+  const series = route(
+    {
+      method: 'get',
+      path: '/v1/series',
+      tag: 'series',
+      access: 'read',
+      summary: 'Actual sales of a series beside the champion\'s one-week-ahead forecasts, plus the next week',
+      query: SeriesQuery,
+      ok: { schema: SeriesResponse, description: 'columns: weeks, actual, predicted' },
+      errors: { 404: 'unknown store or dept' },
+    },
+    async ({ query }) => {
+      const q = query as z.output<typeof SeriesQuery>;
+      const history = g.store.get(q.store, q.dept);
+      const n = Math.min(q.weeks ?? 104, history.length);
+      const first = history.length - n;
+      // one more week than the data: the forecast of the week that has not happened yet
+      const idx = Array.from({ length: n + 1 }, (_, i) => first + i);
+      const weeks = idx.map((t) => history.weekAt(t));
+      const actual = idx.map((t) => {
+        const y = history.salesAt(t);
+        return Number.isNaN(y) ? null : y;
+      });
+      const lease = g.holder.lease();
+      if (!lease) return { store: q.store, dept: q.dept, modelVersion: null, weeks, actual, predicted: idx.map(() => null) };
+      try {
+        // rows whose origin has no level cannot be forecast; they stay null
+        const rows: ScoringRow[] = idx
+          .filter((t) => t >= 1 && !Number.isNaN(featureVector(history, history.weekAt(t), 1)[COL.level]!))
+          .map((t) => rowAt(history, t, 1));
+        const forecasts = rows.length > 0 ? await scoreRows(lease.model, rows) : new Float64Array(0);
+        g.scored('series', lease.model, rows, forecasts);
+        const byT = new Map(rows.map((r, i) => [r.t, Math.round(forecasts[i]! * 100) / 100]));
+        return { store: q.store, dept: q.dept, modelVersion: lease.model.version, weeks, actual, predicted: idx.map((t) => byT.get(t) ?? null) };
+      } finally {
+        lease.release();
+      }
+    },
+  );
+  return [catalog, series];
+}

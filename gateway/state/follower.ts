@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import { messageOf } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
+
+/** One message as the follower hands it to a handler. */
+export interface Followed {
+  topic: string;
+  partition: number;
+  offset: string;
+  value: Buffer | null;
+}
+
+export interface FollowerOptions {
+  kafka: Kafka;
+  admin: Admin;
+  topics: string[];
+  /** Called for each message in log order per partition; a throw skips the message (it is logged). */
+  handle: (m: Followed) => Promise<void> | void;
+  /** Called after each fetched batch (cheap hook for "the stream went quiet" logic). */
+  afterBatch?: () => void;
+  log: Logger;
+}
+
+export interface Follower {
+  /** Resolves once every partition has been read up to its end offset as of start-up. */
+  caughtUp: Promise<void>;
+  isCaughtUp(): boolean;
+  /** Messages behind the end of each topic, summed (from the last `refreshLag`). */
+  lag(): Record<string, number>;
+  /** Re-reads end offsets to update lag (called by the status loop, off the hot path). */
+  refreshLag(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Reads whole topics into memory, from the beginning, as a projection.
+ * Every gateway replica must see every partition, so each one joins its own
+ * throw-away consumer group and never commits: a restart simply replays the
+ * log, which is what rebuilding a projection means here.
+ */
+export async function startFollower(opts: FollowerOptions): Promise<Follower> {
+  const groupId = `gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const consumer: Consumer = opts.kafka.consumer({
+    groupId,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+    maxBytes: 64 * 1024 * 1024,
+    // sales arrive weekly: a long poll costs nothing while idle and adds at most this much delay
+    maxWaitTimeInMs: 500,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+  });
+  // end offsets at start-up: "caught up" means everything that existed when we started
+  const targets = new Map<string, bigint>();
+  const ends = new Map<string, bigint>();
+  const positions = new Map<string, bigint>();
+  for (const topic of opts.topics) {
+    for (const p of await opts.admin.fetchTopicOffsets(topic)) {
+      const k = `${topic}/${p.partition}`;
+      positions.set(k, BigInt(p.low));
+      ends.set(k, BigInt(p.high));
+      if (BigInt(p.high) > BigInt(p.low)) targets.set(k, BigInt(p.high));
+    }
+  }
+  let resolveCaughtUp!: () => void;
+  const caughtUp = new Promise<void>((r) => (resolveCaughtUp = r));
+  let caught = false;
+  const checkCaughtUp = () => {
+    if (caught) return;
+    for (const [k, target] of targets) if ((positions.get(k) ?? 0n) < target) return;
+    caught = true;
+    resolveCaughtUp();
+  };
+  checkCaughtUp();
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async ({ batch, heartbeat, isRunning }) => {
+      const k = `${batch.topic}/${batch.partition}`;
+      for (const m of batch.messages) {
+        if (!isRunning()) return;
+        try {
+          await opts.handle({ topic: batch.topic, partition: batch.partition, offset: m.offset, value: m.value });
+        } catch (err) {
+          opts.log.warn(`skipped ${k}@${m.offset}: ${messageOf(err)}`);
+        }
+        positions.set(k, BigInt(m.offset) + 1n);
+      }
+      const high = BigInt(batch.highWatermark);
+      if (high > (ends.get(k) ?? 0n)) ends.set(k, high);
+      checkCaughtUp();
+      opts.afterBatch?.();
+      await heartbeat();
+    },
+  });
+
+  return {
+    caughtUp,
+    isCaughtUp: () => caught,
+    lag() {
+      const out: Record<string, number> = {};
+      for (const [k, end] of ends) {
+        const topic = k.slice(0, k.lastIndexOf('/'));
+        const behind = end - (positions.get(k) ?? 0n);
+        out[topic] = (out[topic] ?? 0) + Number(behind > 0n ? behind : 0n);
+      }
+      return out;
+    },
+    async refreshLag() {
+      for (const topic of opts.topics) {
+        for (const p of await opts.admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+      }
+    },
+    async stop() {
+      await consumer.disconnect().catch(() => undefined);
+      // the group never held offsets; leaving it would only clutter the broker's group list
+      await opts.admin.deleteGroups([groupId]).catch(() => undefined);
+    },
+  };
+}

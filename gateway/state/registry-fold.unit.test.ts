@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ModelPromoted, ModelTrained, TrainingRequested } from '../../schemas/types.js';
+import { championOf } from '../../trainer/registry-state.js';
+import { evolveGatewayRegistry, initialGatewayRegistry, runOfRequest, type ModelLogEvent } from './registry-fold.js';
+
+const req = (id: string): TrainingRequested => ({ requestId: id, trigger: 'manual', reason: 'r', cutoffWeek: null, requestedBy: 't', requestedAt: 1, params: null });
+const run = (version: number, requestIds: string[]): ModelTrained =>
+  ({ runId: `run-${version}`, version, requestIds, decision: 'promoted' }) as unknown as ModelTrained;
+const promo = (version: number, at: number): ModelPromoted =>
+  ({ version, runId: `run-${version}`, previousVersion: null, kind: 'promotion', reason: '', artifactSha256: '', artifactUri: '', promotedBy: 't', promotedAt: at }) as ModelPromoted;
+
+const fold = (events: ModelLogEvent[]) => events.reduce(evolveGatewayRegistry, initialGatewayRegistry);
+
+describe('gateway registry fold', () => {
+  it('given requests, runs and promotions, the last promotion is the champion and requests know their run', () => {
+    const s = fold([
+      { type: 'requested', event: req('a') },
+      { type: 'requested', event: req('b') },
+      { type: 'trained', event: run(1, ['a', 'b']) },
+      { type: 'promoted', event: promo(1, 10) },
+      { type: 'trained', event: run(2, []) },
+      { type: 'promoted', event: promo(2, 20) },
+    ]);
+    assert.equal(championOf(s.registry)?.version, 2);
+    assert.deepEqual([...runOfRequest(s)], [['a', 'run-1'], ['b', 'run-1']]);
+  });
+
+  it('a redelivered request changes nothing (same state object)', () => {
+    const once = fold([{ type: 'requested', event: req('a') }]);
+    assert.equal(evolveGatewayRegistry(once, { type: 'requested', event: req('a') }), once);
+  });
+
+  it('replaying the same events rebuilds an equal state', () => {
+    const events: ModelLogEvent[] = [{ type: 'requested', event: req('a') }, { type: 'trained', event: run(1, ['a']) }, { type: 'promoted', event: promo(1, 5) }];
+    assert.deepEqual(fold(events), fold(events));
+  });
+});

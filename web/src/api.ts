@@ -1,0 +1,44 @@
+/** REST calls from the dashboard. Errors come back as the gateway words them (field and expectation), never a stack. */
+import { Store } from './store.js';
+
+const TOKEN_KEY = 'forecast.token';
+
+/** The write token, kept for the browser session only. */
+export const token = new Store<string | null>(sessionStorage.getItem(TOKEN_KEY));
+
+export function setToken(t: string | null): void {
+  if (t) sessionStorage.setItem(TOKEN_KEY, t);
+  else sessionStorage.removeItem(TOKEN_KEY);
+  token.set(t);
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Calls the gateway; `write` adds the bearer token. Throws ApiError with the gateway's message. */
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: { write?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const t = token.get();
+  if (t && (opts.write || method === 'GET')) headers.authorization = `Bearer ${t}`;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { message?: string; field?: string } } | null)?.error;
+    throw new ApiError(res.status, err?.message ?? `HTTP ${res.status}`, err?.field);
+  }
+  return json as T;
+}

@@ -1,0 +1,99 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartProps {
+  /** Columnar data `[xs, ...ys]`, drawn as given. */
+  data: uPlot.AlignedData;
+  series: uPlot.Series[];
+  /** Changes when the arrays in `data` changed in place. */
+  version: number;
+  height?: number;
+  /** x axis: wall-clock seconds (live status, default), weeks (dates), or model versions. */
+  x?: 'clock' | 'date' | 'version';
+  yLabel?: string;
+  testId?: string;
+  /** y axes after the x axis (default: one axis labelled `yLabel`). */
+  axes?: uPlot.Axis[];
+  scales?: uPlot.Scales;
+}
+
+const DAY = 86_400;
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** An x axis whose ticks never go below the data's own step (no ":10.500" on a once-a-second series). */
+function xAxis(kind: 'clock' | 'date' | 'version'): uPlot.Axis {
+  if (kind === 'version') return { label: 'version', incrs: [1, 2, 5, 10, 20, 50], values: (_u, vals) => vals.map((v) => `v${v}`) };
+  if (kind === 'date') {
+    return {
+      space: 70,
+      incrs: [7 * DAY, 14 * DAY, 28 * DAY, 91 * DAY, 182 * DAY, 364 * DAY],
+      values: (_u, vals) => vals.map((v) => new Date(v * 1000).toISOString().slice(0, 10)),
+    };
+  }
+  return {
+    space: 70,
+    incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600],
+    values: (_u, vals) => vals.map((v) => {
+      const d = new Date(v * 1000);
+      return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+    }),
+  };
+}
+
+/** x range with room around a single point (uPlot would otherwise zoom out to years). */
+function xRange(kind: 'clock' | 'date' | 'version'): uPlot.Scale.Range {
+  const pad = kind === 'date' ? 14 * DAY : kind === 'version' ? 1 : 5;
+  // uPlot widens a lone time point by itself (to ~1,000 days), so look at the data, not at min/max
+  return (u, min, max) => {
+    const xs = u.data[0];
+    if (xs && xs.length === 1 && xs[0] != null) return [xs[0] - pad, xs[0] + pad];
+    return [min, max];
+  };
+}
+
+/**
+ * A uPlot chart that is created once and fed new columns with `setData`
+ * (no re-creation per update, so thousands of points stay cheap), and that
+ * follows its container's width.
+ */
+export function Chart({ data, series, version, height = 180, x = 'clock', yLabel, testId, axes, scales }: ChartProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const shape = series.map((s) => s.label).join('|');
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const opts: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height,
+      series: [{}, ...series],
+      scales: { x: { time: x !== 'version', range: xRange(x) }, ...scales },
+      axes: [xAxis(x), ...(axes ?? [{ label: yLabel, size: 60 }])],
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+    };
+    const p = new uPlot(opts, data, el);
+    plot.current = p;
+    const ro = new ResizeObserver(() => p.setSize({ width: Math.max(200, el.clientWidth), height }));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      p.destroy();
+      plot.current = null;
+    };
+    // re-create only when the set of series changes, not on data
+  }, [shape, height, x]);
+
+  useEffect(() => {
+    plot.current?.setData(data);
+    // the point count on the element lets a browser test see the chart move without reading canvas pixels
+    if (host.current) host.current.dataset.points = String(data[0]?.length ?? 0);
+  }, [version, data]);
+
+  return <div ref={host} data-testid={testId} class="chart" />;
+}
+
+/** A palette that stays readable on white. */
+export const COLORS = ['#2f5f9d', '#2f7d5b', '#c98a12', '#c0392b', '#7a4fb0', '#1b8a9a', '#9c5b2e', '#5d6d7e'];

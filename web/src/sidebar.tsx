@@ -1,0 +1,102 @@
+import { useState } from 'preact/hooks';
+import { injectNextWeek, toast, tokenRequest, trainNow } from './actions.js';
+import { VIEWS } from './app.js';
+import { live } from './live.js';
+import { useStore } from './store.js';
+import { fmt } from './format.js';
+
+/** Navigation, headline facts, and the two actions the demo is driven with. */
+export function Sidebar({ view }: { view: string }) {
+  const s = useStore(live);
+  const [busy, setBusy] = useState<string | null>(null);
+  const run = (name: string, fn: () => Promise<void>) => async () => {
+    setBusy(name);
+    try {
+      await fn();
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <aside>
+      <h1>Weekly sales forecasting</h1>
+      <div class="facts">
+        <span data-testid="connection">
+          <span class={`dot ${s.connected ? 'ok' : 'bad'}`} />
+          {s.connected ? 'live' : 'reconnecting…'}
+        </span>
+        <span>
+          latest week <b data-testid="latest-week">{s.totals?.latestWeek ?? '–'}</b>
+        </span>
+        <span>
+          serving <b data-testid="serving-version">{s.model?.serving != null ? `v${s.model.serving}` : 'no model'}</b>
+          {s.model?.champion != null && s.model.champion !== s.model.serving ? ` (champion v${s.model.champion})` : ''}
+        </span>
+        <span>
+          series <b>{fmt(s.totals?.series)}</b>
+        </span>
+      </div>
+      <nav>
+        {VIEWS.map((v) => (
+          <a href={`#/${v.id}`} class={v.id === view ? 'active' : ''} data-testid={`nav-${v.id}`}>
+            {v.title}
+          </a>
+        ))}
+      </nav>
+      <button data-testid="inject-next-week" disabled={busy !== null} onClick={run('inject', injectNextWeek)}>
+        {busy === 'inject' ? 'Injecting…' : 'Inject next week'}
+      </button>
+      <button data-testid="train-now" class="secondary" disabled={busy !== null} onClick={run('train', trainNow)}>
+        {busy === 'train' ? 'Requesting…' : 'Train now'}
+      </button>
+      <div class="facts" style="margin-top:auto">
+        <a href="/docs" style="color:#c9d4e6">API docs</a>
+        <a href="/metrics" style="color:#c9d4e6">Prometheus metrics</a>
+      </div>
+    </aside>
+  );
+}
+
+/** Asks for the gateway token when a write needs one (kept for this browser session). */
+export function TokenDialog() {
+  const resolve = useStore(tokenRequest);
+  const [value, setValue] = useState('');
+  if (!resolve) return null;
+  const done = (t: string | null) => {
+    tokenRequest.set(null);
+    setValue('');
+    resolve(t);
+  };
+  return (
+    <div class="modal" role="dialog" aria-label="gateway token">
+      <form
+        class="panel"
+        onSubmit={(e) => {
+          e.preventDefault();
+          done(value.trim() || null);
+        }}
+      >
+        <h3>Gateway token</h3>
+        <span class="muted">Write operations need the bearer token from the gateway's configuration (GATEWAY_TOKEN).</span>
+        <input data-testid="token-input" type="password" autoFocus value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
+        <div class="row">
+          <button type="submit" data-testid="token-ok">
+            OK
+          </button>
+          <button type="button" class="secondary" onClick={() => done(null)}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+export function Toast() {
+  const t = useStore(toast);
+  return t ? (
+    <div class={`toast ${t.bad ? 'bad' : ''}`} data-testid="toast">
+      {t.text}
+    </div>
+  ) : null;
+}

@@ -1,0 +1,140 @@
+import { useEffect, useState } from 'preact/hooks';
+import type uPlot from 'uplot';
+import { api } from '../api.js';
+import { Chart, COLORS } from '../chart.js';
+import { fmt, isoToSec, pct, wapeOf } from '../format.js';
+import { live } from '../live.js';
+import { SeriesPicker } from '../series-picker.js';
+import { useStore } from '../store.js';
+
+interface SeriesData {
+  modelVersion: number | null;
+  weeks: string[];
+  actual: (number | null)[];
+  predicted: (number | null)[];
+}
+
+const pctAxis = (): uPlot.Axis => ({ label: 'WAPE', size: 60, values: (_u, vals) => vals.map((v) => `${(v * 100).toFixed(1)}%`) });
+
+/** Holdout metrics per version against the baselines, live accuracy as actuals arrive, actual vs predicted. */
+export function PerformanceView() {
+  const s = useStore(live);
+  const models = [...s.models.models].filter((m) => wapeOf(m.metrics, 'model') !== null).sort((a, b) => a.version - b.version);
+  const holdout: uPlot.AlignedData = [
+    models.map((m) => m.version),
+    models.map((m) => wapeOf(m.metrics, 'model')),
+    models.map((m) => wapeOf(m.metrics, 'seasonalNaive')),
+    models.map((m) => wapeOf(m.metrics, 'lastValue')),
+  ];
+  const a = s.accuracy;
+  const accData = [a.weeks.map(isoToSec), ...a.wape] as uPlot.AlignedData;
+  const accSeries: uPlot.Series[] = a.versions.map((v, i) => ({ label: `v${v}`, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: false, points: { show: true } }));
+
+  const [pick, setPick] = useState({ store: 1, dept: 1 });
+  const [series, setSeries] = useState<SeriesData | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  const latest = s.totals?.latestWeek;
+  const serving = s.model?.serving;
+  useEffect(() => {
+    api<SeriesData>('GET', `/v1/series?store=${pick.store}&dept=${pick.dept}&weeks=104`).then(
+      (d) => {
+        setSeries(d);
+        setErr(null);
+      },
+      (e: Error) => setErr(e.message),
+    );
+  }, [pick.store, pick.dept, latest, serving]);
+
+  return (
+    <div class="grid">
+      <div class="grid cols-2">
+        <div class="panel">
+          <h3>Holdout WAPE by version (lower is better)</h3>
+          {models.length === 0 ? <p class="muted">No trained model yet.</p> : null}
+          <Chart
+            testId="chart-holdout"
+            x="version"
+            version={models.length}
+            data={holdout}
+            series={[
+              { label: 'model', stroke: COLORS[0], width: 2, points: { show: true } },
+              { label: 'seasonal naive', stroke: COLORS[2], width: 1.5, dash: [6, 4], points: { show: true } },
+              { label: 'last value', stroke: COLORS[3], width: 1.5, dash: [2, 4], points: { show: true } },
+            ]}
+            axes={[pctAxis()]}
+          />
+          <table>
+            <thead>
+              <tr>
+                <th>version</th>
+                <th>stage</th>
+                <th class="num">model</th>
+                <th class="num">seasonal naive</th>
+                <th class="num">last value</th>
+                <th class="num">champion then</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...models].reverse().map((m) => (
+                <tr>
+                  <td>v{m.version}</td>
+                  <td>
+                    <span class={`stage ${m.stage}`}>{m.stage}</span>
+                  </td>
+                  <td class="num">{pct(wapeOf(m.metrics, 'model'))}</td>
+                  <td class="num">{pct(wapeOf(m.metrics, 'seasonalNaive'))}</td>
+                  <td class="num">{pct(wapeOf(m.metrics, 'lastValue'))}</td>
+                  <td class="num">{pct(wapeOf(m.metrics, 'champion'))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div class="panel">
+          <h3>Live accuracy as actuals arrive (WAPE per week, per version)</h3>
+          {a.weeks.length === 0 ? <p class="muted">Forecasts of the next week are compared with its actuals when that week arrives: inject a week to see the first point.</p> : null}
+          <Chart testId="chart-live-accuracy" x="date" version={a.weeks.length * 100 + a.versions.length} data={accData} series={accSeries} axes={[pctAxis()]} />
+          <table data-testid="live-accuracy">
+            <thead>
+              <tr>
+                <th>version</th>
+                <th class="num">WAPE so far</th>
+                <th class="num">points</th>
+              </tr>
+            </thead>
+            <tbody>
+              {a.overall.map((o) => (
+                <tr>
+                  <td>v{o.version}</td>
+                  <td class="num">{pct(o.wape)}</td>
+                  <td class="num">{fmt(o.n)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      <div class="panel">
+        <div class="row" style="justify-content:space-between">
+          <h3>Actual vs predicted (one week ahead{series?.modelVersion != null ? `, champion v${series.modelVersion}` : ''})</h3>
+          <div class="row">
+            <SeriesPicker store={pick.store} dept={pick.dept} onChange={(store, dept) => setPick({ store, dept })} />
+          </div>
+        </div>
+        {err ? <div class="banner bad">{err}</div> : null}
+        <Chart
+          testId="chart-series"
+          height={260}
+          version={series ? series.weeks.length + (series.modelVersion ?? 0) * 1000 + pick.store * 7 + pick.dept : 0}
+          data={series ? ([series.weeks.map(isoToSec), series.actual, series.predicted] as uPlot.AlignedData) : [[], [], []]}
+          series={[
+            { label: 'actual', stroke: COLORS[0], width: 2 },
+            { label: 'predicted', stroke: COLORS[2], width: 2, dash: [5, 3] },
+          ]}
+          x="date"
+          axes={[{ label: 'sales', size: 70 }]}
+        />
+      </div>
+    </div>
+  );
+}

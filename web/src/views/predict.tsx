@@ -1,0 +1,124 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api } from '../api.js';
+import { fmt } from '../format.js';
+import { live } from '../live.js';
+import { SeriesPicker } from '../series-picker.js';
+import { useStore } from '../store.js';
+
+interface Prediction {
+  store: number;
+  dept: number;
+  week: string;
+  horizon: number;
+  origin: string;
+  forecast: number;
+  actual: number | null;
+  modelVersion: number;
+}
+
+const nextWeek = (iso: string | null | undefined) => (iso ? new Date(Date.parse(`${iso}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10) : '');
+
+/** Pick a series and a week; the prediction appears beside the actual when that week is known. */
+export function PredictView() {
+  const s = useStore(live);
+  const [pick, setPick] = useState({ store: 1, dept: 1 });
+  const [week, setWeek] = useState('');
+  const [horizon, setHorizon] = useState('');
+  const [result, setResult] = useState<Prediction | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (!week && s.totals?.latestWeek) setWeek(nextWeek(s.totals.latestWeek));
+  }, [s.totals?.latestWeek]);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body: Record<string, unknown> = { store: pick.store, dept: pick.dept, week };
+      if (horizon) body.horizon = Number(horizon);
+      setResult(await api<Prediction>('POST', '/v1/predict', body));
+    } catch (err) {
+      setResult(null);
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const diff = result && result.actual !== null ? result.forecast - result.actual : null;
+  return (
+    <div class="grid cols-2">
+      <form class="panel" onSubmit={submit}>
+        <h3>Ask the serving model</h3>
+        <div class="row">
+          <SeriesPicker store={pick.store} dept={pick.dept} onChange={(store, dept) => setPick({ store, dept })} />
+          <label>
+            week
+            <input data-testid="predict-week" type="date" value={week} onInput={(e) => setWeek((e.target as HTMLInputElement).value)} />
+          </label>
+          <label>
+            horizon (optional)
+            <input type="number" min="1" max="52" value={horizon} placeholder="auto" style="width:90px" onInput={(e) => setHorizon((e.target as HTMLInputElement).value)} />
+          </label>
+          <button data-testid="predict-submit" type="submit" disabled={busy || !week}>
+            Predict
+          </button>
+        </div>
+        <p class="muted">Weeks follow the data's 7-day grid; without a horizon the origin is the series' last known week (or the week before a known one).</p>
+        {error ? (
+          <div class="banner bad" data-testid="predict-error">
+            {error}
+          </div>
+        ) : null}
+      </form>
+      <div class="panel" data-testid="predict-result">
+        <h3>Result</h3>
+        {result ? (
+          <table>
+            <tbody>
+              <tr>
+                <td>forecast</td>
+                <td class="big" data-testid="predict-forecast">
+                  {fmt(result.forecast, 2)}
+                </td>
+              </tr>
+              <tr>
+                <td>actual</td>
+                <td class="big" data-testid="predict-actual">
+                  {result.actual === null ? <span class="muted">not known yet</span> : fmt(result.actual, 2)}
+                </td>
+              </tr>
+              {diff !== null ? (
+                <tr>
+                  <td>error</td>
+                  <td>
+                    {fmt(diff, 2)} ({result.actual ? `${((Math.abs(diff) / Math.abs(result.actual)) * 100).toFixed(1)}%` : '–'})
+                  </td>
+                </tr>
+              ) : null}
+              <tr>
+                <td>model</td>
+                <td data-testid="predict-version">v{result.modelVersion}</td>
+              </tr>
+              <tr>
+                <td>series, week</td>
+                <td>
+                  store {result.store}, dept {result.dept}, {result.week}
+                </td>
+              </tr>
+              <tr>
+                <td>horizon, origin</td>
+                <td>
+                  {result.horizon} week(s) after {result.origin}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+        ) : (
+          <p class="muted">No prediction yet.</p>
+        )}
+      </div>
+    </div>
+  );
+}
