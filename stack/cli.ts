@@ -86,6 +86,8 @@ async function test(cfg: Readonly<Config>): Promise<number> {
   const started = await up(cfg);
   const steps: [string, string[]][] = [
     ['typecheck', ['npx', 'tsc', '--noEmit', '-p', '.']],
+    // the browser tests drive the built dashboard, so build it from this checkout's sources
+    ['dashboard build', ['npx', 'vite', 'build', 'web', '--logLevel', 'warn']],
     ['lint', ['npx', 'eslint', '.']],
     ['tests', ['node', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000', ...findTests(cfg.root)]],
   ];
@@ -120,6 +122,8 @@ function demoProcesses(): { name: string; args: string[] }[] {
 
 async function demo(cfg: Readonly<Config>): Promise<number> {
   const started = await up(cfg);
+  log.info('building the dashboard');
+  if ((await runInherit('npx', ['vite', 'build', 'web', '--logLevel', 'warn'])) !== 0) log.warn('dashboard build failed; the gateway serves the API and a page saying why');
   const children: ChildProcess[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
