@@ -8,6 +8,7 @@ import type { GatewayContext } from './context.js';
 import { errorMiddleware, logAppErrors } from './http/errors.js';
 import { serveDashboard } from './http/static.js';
 import { timing, type LatencySink } from './http/timing.js';
+import { backtestRoutes } from './routes/backtests.js';
 import { healthRoutes, mountMetrics } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { opsRoutes } from './routes/ops.js';
@@ -23,7 +24,7 @@ export interface AppOptions {
 
 /** Every route of the gateway, in documentation order. */
 export function allRoutes(g: GatewayContext): Route[] {
-  return [...predictRoutes(g), ...seriesRoutes(g), ...modelRoutes(g), ...opsRoutes(g), ...healthRoutes(g)];
+  return [...predictRoutes(g), ...seriesRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...healthRoutes(g)];
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../lib/config.js';
 import type { ModelHolder } from './model/holder.js';
 import type { SeriesStore } from './state/series-store.js';
@@ -15,6 +16,8 @@ export type ScoreKind = 'predict' | 'forecast' | 'shadow' | 'series';
 /** Everything the routes need, built once by the server and passed down (no globals). */
 export interface GatewayContext {
   cfg: Readonly<Config>;
+  /** ClickHouse, for reads of projections the gateway does not hold in memory (backtests). */
+  ch: ClickHouseClient;
   store: SeriesStore;
   holder: ModelHolder;
   registry: () => GatewayRegistry;

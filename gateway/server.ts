@@ -20,6 +20,7 @@ import { ShadowForecaster } from './live/shadow.js';
 import { attachSocket } from './live/socket.js';
 import { LiveStatus } from './live/status.js';
 import { followTrainingDiagnostics, lineOfLoad, lineOfModelLog } from './live/training-feed.js';
+import { followTrainingLog, type TrainingLogFollower } from './live/training-log-follower.js';
 import { createMetrics } from './metrics.js';
 import { ModelHolder, type LoadedModel } from './model/holder.js';
 import { ModelLoader } from './model/loader.js';
@@ -111,6 +112,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   };
   const g: GatewayContext = {
     cfg,
+    ch,
     store,
     holder,
     registry: () => registry,
@@ -137,6 +139,17 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   status.start();
   const stopDiagnostics = followTrainingDiagnostics((l) => status.trainingLine(l));
+  // a trainer in another process: its lines come over Kafka (telemetry; the gateway serves without them)
+  const trainingLog: TrainingLogFollower | null = await followTrainingLog({
+    kafka,
+    admin,
+    topic: cfg.topics.trainingLog,
+    log: log.child('training-log'),
+    onLine: (l) => status.trainingLine(l),
+  }).catch((err: unknown) => {
+    log.warn(`not following ${cfg.topics.trainingLog}, the training log shows only this process's trainer: ${messageOf(err)}`);
+    return null;
+  });
 
   let lastSalesAt = 0;
   const modelLog = (e: ModelLogEvent) => {
@@ -231,7 +244,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
         io.close(() => resolve());
         server.closeAllConnections();
       });
-      await Promise.allSettled([follower?.stop(), ops.close()]);
+      await Promise.allSettled([follower?.stop(), trainingLog?.stop(), ops.close()]);
       await loader.idle().catch(() => undefined);
       await Promise.allSettled([admin.disconnect(), ch.close(), holder.close()]);
     },

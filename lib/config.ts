@@ -61,6 +61,8 @@ export interface Topics {
   deadLetter: string;
   backtestRequests: string;
   backtestResults: string;
+  /** Trainer progress lines across processes (telemetry, not a domain fact: JSON values, short retention). */
+  trainingLog: string;
 }
 
 export interface Config {
@@ -96,6 +98,7 @@ export function topicNames(prefix = ''): Topics {
     deadLetter: `${prefix}sales.weekly.dlq`,
     backtestRequests: `${prefix}backtest.requests`,
     backtestResults: `${prefix}backtest.results`,
+    trainingLog: `${prefix}training.log`,
   };
 }
 

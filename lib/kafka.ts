@@ -32,7 +32,7 @@ export function createKafka(cfg: Readonly<Config>, clientId: string): Kafka {
   });
 }
 
-/** Topic layout: sales are partitioned by series; the rest are small, ordered logs. The log is kept forever. */
+/** Topic layout: sales are partitioned by series; the rest are small, ordered logs. The log is kept forever (the training log, telemetry, for a day). */
 export function topicSpecs(cfg: Readonly<Config>, topics: Topics = cfg.topics): ITopicConfig[] {
   const forever = [{ name: 'retention.ms', value: '-1' }];
   return [
@@ -43,6 +43,9 @@ export function topicSpecs(cfg: Readonly<Config>, topics: Topics = cfg.topics): 
     { topic: topics.modelPromoted, numPartitions: 1, configEntries: forever },
     { topic: topics.backtestRequests, numPartitions: 1, configEntries: forever },
     { topic: topics.backtestResults, numPartitions: 1, configEntries: forever },
+    // Telemetry, not a domain fact: the trainer's progress lines for dashboards in other processes.
+    // Plain JSON keyed by run id (no Avro contract, nothing replays it), kept for a day.
+    { topic: topics.trainingLog, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '86400000' }] },
     {
       topic: topics.modelArtifacts,
       numPartitions: 1,

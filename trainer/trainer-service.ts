@@ -27,6 +27,7 @@ import { answeredRequestIds, type RegistryState } from './registry-state.js';
 import { startRegistryView, type RegistryView } from './registry-view.js';
 import { startScheduler, type Scheduler } from './schedule.js';
 import { startThresholdWatcher, type ThresholdWatcher } from './threshold-watcher.js';
+import { startTrainingLogRelay, type RunningRelay } from './training-log-relay.js';
 import { startTail } from './topic-tail.js';
 import { handleCoordinator, initialCoordinatorState, type CoordinatorCommand, type CoordinatorState } from './training-coordinator.js';
 import { newRequest, planRun, type NewRequest } from './training-request.js';
@@ -48,6 +49,8 @@ export interface TrainerOptions {
   xgb?: RunContext['xgb'];
   /** How long stop() waits for a run in progress; default 120 s. */
   stopTimeoutMs?: number;
+  /** Relay the diagnostics channel to the training.log topic for dashboards in other processes (default true). */
+  relayLog?: boolean;
 }
 
 export interface TrainerService {
@@ -76,6 +79,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
   const ch: ClickHouseClient = createClickhouse(cfg);
   const publisher = await EventPublisher.connect(kafka, codec, cfg.topics);
   const view: RegistryView = await startRegistryView(kafka, codec, cfg.topics, log.child('registry'));
+  const relay: RunningRelay | null = opts.relayLog === false ? null : await startTrainingLogRelay({ kafka, topic: cfg.topics.trainingLog, log: log.child('log-relay') });
 
   let coord = initialCoordinatorState;
   const dispatch = (cmd: CoordinatorCommand) => {
@@ -216,7 +220,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
         log.info('waiting for the run in progress to be recorded');
         await Promise.race([current, new Promise((r) => setTimeout(r, opts.stopTimeoutMs ?? 120_000).unref())]);
       }
-      await Promise.allSettled([view.stop(), publisher.disconnect()]);
+      await Promise.allSettled([view.stop(), publisher.disconnect(), relay?.stop()]);
       await Promise.allSettled([admin.disconnect(), ch.close()]);
     },
   };

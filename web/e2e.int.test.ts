@@ -106,6 +106,10 @@ describe('dashboard in chromium', { timeout: 420_000 }, () => {
     assert.match(log, /request .* \(manual, by gateway:/);
     assert.match(log, /run v1 promoted/);
     assert.match(log, /gateway serving v1/);
+    // the in-process trainer's lines reach this gateway by its diagnostics channel and by training.log: shown once
+    const rounds = log.split('\n').flatMap((l) => /(round \d+\/\d+.*)$/.exec(l)?.[1] ?? []);
+    assert.ok(rounds.length > 0, 'XGBoost rounds streamed');
+    assert.equal(new Set(rounds).size, rounds.length, `no line twice: ${rounds.join(' | ')}`);
     await shot('04-training-log');
   });
 
@@ -153,11 +157,12 @@ describe('dashboard in chromium', { timeout: 420_000 }, () => {
     const other = champion === 1 ? 2 : 1;
     await page.getByTestId('serving-version').filter({ hasText: `v${champion}` }).waitFor({ timeout: 60_000 });
     await page.getByTestId(`promote-${other}`).click();
+    // the served version comes with a tick, the stages with their own message: wait for each
     await page.getByTestId('serving-version').filter({ hasText: `v${other}` }).waitFor({ timeout: 60_000 });
-    assert.match(await page.getByTestId(`model-row-${other}`).innerText(), /champion/);
+    await page.getByTestId(`model-row-${other}`).filter({ hasText: 'champion' }).waitFor({ timeout: 10_000 });
     await page.getByTestId('rollback').click();
     await page.getByTestId('serving-version').filter({ hasText: `v${champion}` }).waitFor({ timeout: 60_000 });
-    assert.match(await page.getByTestId(`model-row-${champion}`).innerText(), /champion/);
+    await page.getByTestId(`model-row-${champion}`).filter({ hasText: 'champion' }).waitFor({ timeout: 10_000 });
   });
 
   it('reconnects by itself when the gateway restarts', async () => {

@@ -45,7 +45,7 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
       }
     }
     const responses: Record<string, Json> = {
-      [String(spec.ok.status ?? 200)]: { description: spec.ok.description, content: { 'application/json': { schema: schemaOf(spec.ok.schema, 'output') } } },
+      [String(spec.ok.status ?? 200)]: { description: spec.ok.description, content: { [spec.ok.contentType ?? 'application/json']: { schema: schemaOf(spec.ok.schema, 'output') } } },
     };
     const errors: Record<number, string> = { ...(spec.errors ?? {}) };
     if (spec.query || spec.params || spec.body) errors[400] ??= 'a field is invalid; `error.field` names it and `error.expected` says what was expected';

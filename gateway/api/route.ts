@@ -22,8 +22,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType, P extends z.ZodType 
   body?: B;
   /** Custom body parsing (e.g. one item or a batch); defaults to `body` parsed as a whole. */
   parseBody?: (raw: unknown) => unknown;
-  /** Status of a success (default 200) and its schema. */
-  ok: { status?: number; schema: z.ZodType; description: string };
+  /** Status of a success (default 200), its schema and media type (default application/json; the handler sets any other). */
+  ok: { status?: number; schema: z.ZodType; description: string; contentType?: string };
   /** Error statuses this route can answer, with why. */
   errors?: Record<number, string>;
 }

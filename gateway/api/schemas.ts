@@ -18,7 +18,8 @@ export const Week = z
   .refine((s) => dayOfName(s) !== null, { error: 'a real calendar date YYYY-MM-DD' })
   .describe('ISO date of the week as the data names it (any weekday, 7 days apart)');
 export const Horizon = z.int().min(1).max(MAX_HORIZON);
-const QueryInt = (min: number, max: number) => z.coerce.number<string>().pipe(z.int().min(min).max(max));
+/** An integer query or path parameter (they arrive as strings) within [min, max]. */
+export const QueryInt = (min: number, max: number) => z.coerce.number<string>().pipe(z.int().min(min).max(max));
 
 const exoShape = Object.fromEntries(
   EXOGENOUS_FIELDS.map((f) => [f, z.number().nullable().optional().describe(`overrides the model input exo_${f} (default: the last value known at the origin)`)]),

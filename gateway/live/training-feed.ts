@@ -45,9 +45,8 @@ export function lineOfLoad(e: LoadEvent): TrainingLine | null {
   return { at: e.at, runId: null, kind: 'load', level: 'error', text: `gateway could not load v${e.version}, ${'previous model keeps serving'}: ${e.reason}` };
 }
 
-/** A line for a trainer diagnostic, or null for those the model log already reports (requested, finished). */
-export function lineOfDiagnostic(d: TrainingDiagnostic): TrainingLine | null {
-  const at = Date.now();
+/** A line for a trainer diagnostic, or null for those the model log already reports (requested, finished). `at`: when it was said (epoch ms; default now). */
+export function lineOfDiagnostic(d: TrainingDiagnostic, at = Date.now()): TrainingLine | null {
   switch (d.type) {
     case 'requested':
     case 'finished':

@@ -4,6 +4,7 @@ import { setToken } from './api.js';
 import { live, reconnectLive } from './live.js';
 import { useStore } from './store.js';
 import { Sidebar, Toast, TokenDialog } from './sidebar.js';
+import { BacktestsView } from './views/backtests.js';
 import { ModelsView } from './views/models.js';
 import { PerformanceView } from './views/performance.js';
 import { PredictView } from './views/predict.js';
@@ -15,6 +16,7 @@ export const VIEWS = [
   { id: 'performance', title: 'Model performance', render: () => <PerformanceView /> },
   { id: 'training', title: 'Training log', render: () => <TrainingView /> },
   { id: 'models', title: 'Models', render: () => <ModelsView /> },
+  { id: 'backtests', title: 'Backtests', render: () => <BacktestsView /> },
   { id: 'predict', title: 'Predict test', render: () => <PredictView /> },
 ] as const;
 

@@ -9,8 +9,8 @@ export interface ChartProps {
   /** Changes when the arrays in `data` changed in place. */
   version: number;
   height?: number;
-  /** x axis: wall-clock seconds (live status, default), weeks (dates), or model versions. */
-  x?: 'clock' | 'date' | 'version';
+  /** x axis: wall-clock seconds (live status, default), weeks (dates), model versions, or forecast horizons (weeks ahead). */
+  x?: XKind;
   yLabel?: string;
   testId?: string;
   /** y axes after the x axis (default: one axis labelled `yLabel`). */
@@ -18,12 +18,15 @@ export interface ChartProps {
   scales?: uPlot.Scales;
 }
 
+type XKind = 'clock' | 'date' | 'version' | 'horizon';
+
 const DAY = 86_400;
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** An x axis whose ticks never go below the data's own step (no ":10.500" on a once-a-second series). */
-function xAxis(kind: 'clock' | 'date' | 'version'): uPlot.Axis {
+function xAxis(kind: XKind): uPlot.Axis {
   if (kind === 'version') return { label: 'version', incrs: [1, 2, 5, 10, 20, 50], values: (_u, vals) => vals.map((v) => `v${v}`) };
+  if (kind === 'horizon') return { label: 'weeks ahead', incrs: [1, 2, 4, 8, 13, 26], values: (_u, vals) => vals.map((v) => `h${v}`) };
   if (kind === 'date') {
     return {
       space: 70,
@@ -42,8 +45,8 @@ function xAxis(kind: 'clock' | 'date' | 'version'): uPlot.Axis {
 }
 
 /** x range with room around a single point (uPlot would otherwise zoom out to years). */
-function xRange(kind: 'clock' | 'date' | 'version'): uPlot.Scale.Range {
-  const pad = kind === 'date' ? 14 * DAY : kind === 'version' ? 1 : 5;
+function xRange(kind: XKind): uPlot.Scale.Range {
+  const pad = kind === 'date' ? 14 * DAY : kind === 'version' || kind === 'horizon' ? 1 : 5;
   // uPlot widens a lone time point by itself (to ~1,000 days), so look at the data, not at min/max
   return (u, min, max) => {
     const xs = u.data[0];
@@ -69,7 +72,7 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
       width: Math.max(200, el.clientWidth),
       height,
       series: [{}, ...series],
-      scales: { x: { time: x !== 'version', range: xRange(x) }, ...scales },
+      scales: { x: { time: x === 'clock' || x === 'date', range: xRange(x) }, ...scales },
       axes: [xAxis(x), ...(axes ?? [{ label: yLabel, size: 60 }])],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TrainingDiagnostic } from '../../trainer/diagnostics.js';
+import type { TrainingLogRecord } from '../../trainer/training-log-record.js';
+import { relayedLines } from './training-log-follower.js';
+
+const other = { host: 'trainer-box', pid: 4242 };
+const rec = (seq: number, msg: TrainingDiagnostic, from = other, relay = 'r1'): TrainingLogRecord => ({ v: 1, ...from, relay, seq, at: 1_700_000_000_000 + seq, msg });
+const progress = (i: number): TrainingDiagnostic => ({ type: 'log', runId: 'run-1', line: { type: 'progress', round: i, of: 150, validMae: 0.1234 } });
+
+describe('training lines relayed over Kafka', () => {
+  it('turns another process\'s lines into training-log lines, timed when the trainer said them', () => {
+    const toLine = relayedLines({ host: 'gateway-box', pid: 1 });
+    assert.deepEqual(toLine(rec(1, progress(10))), { at: 1_700_000_000_001, runId: 'run-1', kind: 'log', level: 'info', text: 'round 10/150, valid MAE 0.1234' });
+    assert.equal(toLine(rec(2, { type: 'phase', runId: 'run-1', phase: 'read', ms: 1500 }))?.text, 'read done in 1.50 s');
+  });
+
+  it('skips lines published by its own process: the diagnostics channel already delivered them', () => {
+    const toLine = relayedLines(other);
+    assert.equal(toLine(rec(1, progress(1))), null);
+  });
+
+  it('skips a line seen before (redelivery), per relay', () => {
+    const toLine = relayedLines({ host: 'gateway-box', pid: 1 });
+    assert.ok(toLine(rec(1, progress(1))));
+    assert.ok(toLine(rec(2, progress(2))));
+    assert.equal(toLine(rec(2, progress(2))), null);
+    assert.equal(toLine(rec(1, progress(1))), null);
+    assert.ok(toLine(rec(1, progress(1), other, 'r2')), 'another relay (a restarted trainer) counts from 1 again');
+  });
+
+  it('leaves requested and finished to the model log', () => {
+    const toLine = relayedLines({ host: 'gateway-box', pid: 1 });
+    assert.equal(toLine(rec(1, { type: 'finished', runId: 'run-1', version: 1, decision: 'promoted', reason: 'ok', durationMs: 1, at: 1 })), null);
+  });
+});

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { Config } from '../../lib/config.js';
+import { NotFoundError } from '../../lib/errors.js';
+import type { Metrics } from '../../trainer/metrics.js';
+import { BACKTEST_FILES, BACKTEST_ID, backtestDir, listBacktests, readBacktest, type BacktestDetail as Detail, type BacktestListing } from '../../trainer/backtest/index.js';
+import { BacktestDetail, BacktestParams, BacktestReport, BacktestsQuery, BacktestsResponse, type BacktestSummary } from '../api/backtest-schemas.js';
+import { route, type Route } from '../api/route.js';
+import type { GatewayContext } from '../context.js';
+import { HttpError } from '../http/errors.js';
+
+/**
+ * Where this gateway looks for a backtest's report: the default folder only.
+ * The path recorded in the log is never opened, so nothing on the log can
+ * make the gateway serve an arbitrary file.
+ */
+function localReport(cfg: Readonly<Config>, id: string): string {
+  return join(backtestDir(cfg, id), BACKTEST_FILES.report);
+}
+
+function summary(cfg: Readonly<Config>, b: BacktestListing): BacktestSummary {
+  const { reportPath: _reportPath, ...rest } = b;
+  const here = BACKTEST_ID.test(b.id) && existsSync(localReport(cfg, b.id));
+  return { ...rest, reportUrl: here ? `/v1/backtests/${b.id}/report` : null };
+}
+
+type ByMethod = Partial<Record<string, Metrics>>;
+
+/** WAPE per method as columns over `groups` (null where a method has no finite value). */
+function wapeColumns(methods: readonly string[], groups: readonly { metrics: ByMethod }[]): Record<string, (number | null)[]> {
+  return Object.fromEntries(
+    methods.map((m) => [
+      m,
+      groups.map((g) => {
+        const w = g.metrics[m]?.wape;
+        return typeof w === 'number' && Number.isFinite(w) ? w : null;
+      }),
+    ]),
+  );
+}
+
+function detail(cfg: Readonly<Config>, d: Detail): z.output<typeof BacktestDetail> {
+  const { metrics, cutoffList, ...listing } = d;
+  const byHorizon = metrics.byHorizon ?? [];
+  const byCutoff = metrics.byCutoff ?? [];
+  return {
+    ...summary(cfg, listing),
+    cutoffList,
+    byHorizon: { horizon: byHorizon.map((g) => g.horizon), wape: wapeColumns(d.methods, byHorizon) },
+    byCutoff: { cutoff: byCutoff.map((g) => g.cutoff), wape: wapeColumns(d.methods, byCutoff) },
+    metrics: metrics as Record<string, unknown>,
+  };
+}
+
+/** GET /v1/backtests, /v1/backtests/:id and its report: reads of the backtest projection (trainer/backtest). */
+export function backtestRoutes(g: GatewayContext): Route[] {
+  const list = route(
+    {
+      method: 'get',
+      path: '/v1/backtests',
+      tag: 'backtests',
+      access: 'read',
+      summary: 'Past walk-forward backtests, newest first, with status, cut-offs and overall WAPE of the model and the baselines',
+      query: BacktestsQuery,
+      ok: { schema: BacktestsResponse, description: 'backtests, newest first (empty before the first one)' },
+    },
+    async ({ query }) => {
+      const q = query as z.output<typeof BacktestsQuery>;
+      const backtests = await listBacktests(g.cfg, { limit: q.limit ?? 50, ch: g.ch });
+      return { backtests: backtests.map((b) => summary(g.cfg, b)) };
+    },
+  );
+  const one = route(
+    {
+      method: 'get',
+      path: '/v1/backtests/:id',
+      tag: 'backtests',
+      access: 'read',
+      summary: 'One backtest with its metrics by horizon and by cut-off (as columns)',
+      params: BacktestParams,
+      ok: { schema: BacktestDetail, description: 'the backtest' },
+      errors: { 404: 'unknown backtest id' },
+    },
+    async ({ params }) => {
+      const { id } = params as z.output<typeof BacktestParams>;
+      const d = await readBacktest(g.cfg, id, { ch: g.ch });
+      if (!d) throw new NotFoundError(`backtest ${id}`);
+      return detail(g.cfg, d);
+    },
+  );
+  const report = route(
+    {
+      method: 'get',
+      path: '/v1/backtests/:id/report',
+      tag: 'backtests',
+      access: 'read',
+      summary: 'The self-contained HTML report of a backtest, when it was written on this machine',
+      params: BacktestParams,
+      ok: { schema: BacktestReport, description: 'the report', contentType: 'text/html' },
+      errors: { 404: 'unknown backtest id, or no copy of its report here (the message says which)' },
+    },
+    async ({ params }, ctx) => {
+      const { id } = params as z.output<typeof BacktestParams>;
+      const file = localReport(g.cfg, id);
+      if (!existsSync(file)) {
+        const d = await readBacktest(g.cfg, id, { ch: g.ch });
+        if (!d) throw new NotFoundError(`backtest ${id}`);
+        throw new HttpError(404, 'REPORT_NOT_HERE', reportMissing(d, file));
+      }
+      ctx.type = 'text/html; charset=utf-8';
+      return await readFile(file, 'utf8');
+    },
+  );
+  return [list, one, report];
+}
+
+/** Why a known backtest's report cannot be served, in words a person can act on. */
+function reportMissing(d: BacktestListing, here: string): string {
+  if (d.status === 'requested') return `backtest ${d.id} has not finished yet, so it has no report`;
+  if (d.status === 'failed') return `backtest ${d.id} failed (${d.failure ?? 'no reason recorded'}), so it has no report`;
+  if (!d.reportPath) return `backtest ${d.id} wrote no report`;
+  return `the report of backtest ${d.id} is not on this gateway's machine (no ${here}); it was written to ${d.reportPath} on the machine that ran it`;
+}

@@ -1,0 +1,175 @@
+import { useEffect, useState } from 'preact/hooks';
+import type uPlot from 'uplot';
+import type { BacktestDetail, BacktestSummary } from '../../../gateway/api/backtest-schemas.js';
+import { api } from '../api.js';
+import { Chart, COLORS } from '../chart.js';
+import { dateTime, dur, fmt, pct } from '../format.js';
+
+/** Methods as the backtest names them, with their label and colour (the model first, then the baselines). */
+const METHODS: { key: keyof BacktestSummary['wape']; label: string; color: string; dash?: number[] }[] = [
+  { key: 'model', label: 'model', color: COLORS[0]! },
+  { key: 'seasonalNaive', label: 'seasonal naive', color: COLORS[2]!, dash: [6, 4] },
+  { key: 'lastValue', label: 'last value', color: COLORS[3]!, dash: [2, 4] },
+  { key: 'mean4', label: '4-week mean', color: COLORS[4]!, dash: [8, 3, 2, 3] },
+];
+// backtests take minutes and are started from the CLI, so a slow poll is enough
+const REFRESH_MS = 15_000;
+
+const pctAxis = (): uPlot.Axis => ({ label: 'WAPE', size: 60, values: (_u, vals) => vals.map((v) => `${(v * 100).toFixed(1)}%`) });
+const cutoffRange = (b: BacktestSummary) => (b.cutoffs.count === 0 ? '–' : b.cutoffs.first === b.cutoffs.last ? b.cutoffs.first : `${b.cutoffs.first} … ${b.cutoffs.last}`);
+
+/** Past walk-forward backtests (trainer/backtest) with the model against the baselines; one of them charted by horizon. */
+export function BacktestsView() {
+  const [list, setList] = useState<BacktestSummary[] | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [detail, setDetail] = useState<BacktestDetail | null>(null);
+  const [loads, setLoads] = useState(0);
+
+  const refresh = () =>
+    api<{ backtests: BacktestSummary[] }>('GET', '/v1/backtests?limit=100').then(
+      (r) => {
+        setList(r.backtests);
+        setErr(null);
+      },
+      (e: Error) => setErr(e.message),
+    );
+  useEffect(() => {
+    void refresh();
+    const t = setInterval(() => void refresh(), REFRESH_MS);
+    return () => clearInterval(t);
+  }, []);
+
+  // the newest finished one is shown until the reader picks another
+  const shown = picked ?? list?.find((b) => b.status === 'finished')?.id ?? null;
+  const listed = list?.find((b) => b.id === shown);
+  useEffect(() => {
+    if (!shown) return;
+    api<BacktestDetail>('GET', `/v1/backtests/${shown}`).then(
+      (d) => {
+        setDetail(d);
+        setLoads((n) => n + 1);
+      },
+      (e: Error) => setErr(e.message),
+    );
+  }, [shown, listed?.status, listed?.reportUrl]);
+
+  return (
+    <div class="grid">
+      <div class="panel">
+        <div class="row" style="justify-content:space-between">
+          <h3>Walk-forward backtests</h3>
+          <button class="secondary" data-testid="backtests-refresh" onClick={() => void refresh()}>
+            Refresh
+          </button>
+        </div>
+        {err ? <div class="banner bad">{err}</div> : null}
+        <table data-testid="backtests-table">
+          <thead>
+            <tr>
+              <th>backtest</th>
+              <th>status</th>
+              <th>requested</th>
+              <th>cut-offs</th>
+              <th class="num">horizon</th>
+              <th class="num">refit every</th>
+              <th class="num">points</th>
+              {METHODS.map((m) => (
+                <th class="num">{m.key === 'model' ? 'WAPE model' : m.label}</th>
+              ))}
+              <th>report</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(list ?? []).map((b) => (
+              <tr data-testid={`backtest-row-${b.id}`} class={`clickable ${b.id === shown ? 'selected' : ''}`} onClick={() => setPicked(b.id)}>
+                <td class="nowrap" title={b.reason}>
+                  {b.id}
+                </td>
+                <td>
+                  <span class={`stage ${b.status === 'finished' ? 'champion' : b.status}`} title={b.failure ?? ''}>
+                    {b.status}
+                  </span>
+                </td>
+                <td>{dateTime(b.requestedAt)}</td>
+                <td class="nowrap">
+                  {b.cutoffs.count > 0 ? `${b.cutoffs.count}: ` : ''}
+                  {cutoffRange(b)}
+                </td>
+                <td class="num">{b.horizon}</td>
+                <td class="num">{b.refitEvery}</td>
+                <td class="num">{fmt(b.points)}</td>
+                {METHODS.map((m) => {
+                  const w = b.wape[m.key];
+                  const model = b.wape.model;
+                  const cmp = m.key === 'model' || w === null || model === null ? '' : model < w ? 'better' : 'worse';
+                  return <td class={`num ${cmp}`}>{pct(w)}</td>;
+                })}
+                <td>
+                  {b.reportUrl ? (
+                    <a href={b.reportUrl} target="_blank" rel="noopener" data-testid={`backtest-report-${b.id}`} onClick={(e) => e.stopPropagation()}>
+                      report
+                    </a>
+                  ) : (
+                    <span class="muted">–</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {list && list.length === 0 ? (
+          <p class="muted">
+            No backtest yet: run <code>npm run backtest</code> (for example <code>npm run backtest -- --cutoffs 8 --horizon 4</code>).
+          </p>
+        ) : (
+          <p class="muted">Baseline WAPEs are green where the model beats them, on the same points. Click a row to chart it.</p>
+        )}
+      </div>
+      {detail && detail.id === shown ? <Detail d={detail} loads={loads} /> : null}
+    </div>
+  );
+}
+
+function Detail({ d, loads }: { d: BacktestDetail; loads: number }) {
+  const methods = METHODS.filter((m) => d.byHorizon.wape[m.key] !== undefined);
+  const data = [d.byHorizon.horizon, ...methods.map((m) => d.byHorizon.wape[m.key]!)] as uPlot.AlignedData;
+  return (
+    <div class="panel" data-testid="backtest-detail">
+      <div class="row" style="justify-content:space-between">
+        <h3>
+          {d.id}: WAPE by horizon (lower is better)
+        </h3>
+        {d.reportUrl ? (
+          <a href={d.reportUrl} target="_blank" rel="noopener" data-testid="backtest-report-link">
+            Open the full report
+          </a>
+        ) : (
+          <span class="muted">no copy of its report on this gateway</span>
+        )}
+      </div>
+      {d.failure ? <div class="banner bad">{d.failure}</div> : null}
+      <Chart
+        testId="chart-backtest-horizon"
+        x="horizon"
+        version={loads}
+        data={data}
+        series={methods.map((m) => ({ label: m.label, stroke: m.color, width: m.key === 'model' ? 2 : 1.5, dash: m.dash, points: { show: true } }))}
+        axes={[pctAxis()]}
+      />
+      <p class="muted">
+        {d.reason} · {d.cutoffs.count} cut-off(s), h = 1..{d.horizon}, refit every {d.refitEvery} ({d.refits} fit(s)) · {fmt(d.points)} points · took {dur(d.durationMs)}
+      </p>
+      {d.notes.length > 0 ? (
+        <details>
+          <summary>What could not be evaluated ({d.notes.length})</summary>
+          <ul>
+            {d.notes.map((n) => (
+              <li>{n}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}
