@@ -116,7 +116,15 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
     projector = await startRegistryProjector(cfg, { groupId: `proj-${cfg.clickhouse.database}` });
     const api = openRegistryClient(cfg);
     try {
-      await until(async () => (await api.listModels().catch(() => [])).length === 5, 30_000, '5 versions in the projection');
+      // runs and promotions arrive on different topics, so wait until the projection holds both
+      await until(
+        async () => {
+          const l = await api.listModels().catch(() => []);
+          return l.length === 5 && l.some((m) => m.version === 1 && m.stage === 'champion');
+        },
+        30_000,
+        '5 versions and the champion in the projection',
+      );
       const list = await api.listModels();
       assert.deepEqual(list.map((m) => [m.version, m.stage]).reverse().slice(0, 3), [[1, 'champion'], [2, 'rejected'], [3, 'failed']]);
       assert.match(await runCli(cfg, ['models', 'list']), /v1\s+champion/);
