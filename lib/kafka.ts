@@ -65,6 +65,17 @@ export async function ensureTopics(admin: Admin, specs: ITopicConfig[]): Promise
   }
 }
 
+/** Connects an admin just long enough to create the configured topics that are missing (idempotent). */
+export async function ensureConfiguredTopics(kafka: Kafka, cfg: Readonly<Config>): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, topicSpecs(cfg));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Sum over partitions of (high watermark - committed offset) for a group on a topic. */
 export async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
   const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);

@@ -1,6 +1,6 @@
 import type { Config } from '../lib/config.js';
 import { AvroCodec, type Contract } from '../lib/avro.js';
-import { createKafka, ensureTopics, topicSpecs } from '../lib/kafka.js';
+import { createKafka, ensureConfiguredTopics } from '../lib/kafka.js';
 
 /** Which contract each topic carries (the dead-letter and artifact topics carry raw bytes). */
 export function topicContracts(cfg: Readonly<Config>): [Contract, string][] {
@@ -20,13 +20,7 @@ export function topicContracts(cfg: Readonly<Config>): [Contract, string][] {
  */
 export async function bootstrapContracts(cfg: Readonly<Config>): Promise<AvroCodec> {
   const kafka = createKafka(cfg, 'bootstrap');
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, topicSpecs(cfg));
-  } finally {
-    await admin.disconnect();
-  }
+  await ensureConfiguredTopics(kafka, cfg);
   const codec = AvroCodec.fromConfig(cfg);
   for (const [contract, topic] of topicContracts(cfg)) await codec.register(contract, topic);
   return codec;

@@ -6,7 +6,7 @@
 import { createClickhouse } from '../../lib/clickhouse.js';
 import { loadConfig, type Config } from '../../lib/config.js';
 import { messageOf } from '../../lib/errors.js';
-import { createKafka, ensureTopics, topicSpecs } from '../../lib/kafka.js';
+import { createKafka, ensureConfiguredTopics } from '../../lib/kafka.js';
 import { createLogger, setLogLevel, type Logger } from '../../lib/log.js';
 import { runBuffered, type RunningConsumer } from '../../lib/runner.js';
 import { AvroCodec } from '../../lib/avro.js';
@@ -26,13 +26,7 @@ export async function startRegistryProjector(cfg: Readonly<Config>, opts: { grou
   const log = opts.log ?? createLogger('registry-projector');
   const groupId = opts.groupId ?? `registry-projector:${cfg.clickhouse.database}`;
   const kafka = createKafka(cfg, 'registry-projector');
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, topicSpecs(cfg));
-  } finally {
-    await admin.disconnect();
-  }
+  await ensureConfiguredTopics(kafka, cfg);
   const ch = createClickhouse(cfg);
   await createRegistryTables(ch, cfg.clickhouse.database);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
