@@ -4,7 +4,7 @@ import { createClickhouse } from '../lib/clickhouse.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
-import { addWeeks } from '../lib/weeks.js';
+import { addWeeks, weeksBetween } from '../lib/weeks.js';
 import { bootstrapContracts } from '../stack/bootstrap.js';
 import { createSalesTable } from '../consumers/materializer/table.js';
 import { generateHistory, generateWeek, historyEventCount, type GeneratorOptions } from './generator.js';
@@ -79,11 +79,16 @@ async function main(): Promise<void> {
       bar.done();
       log.info(`backfill: ${n} events (${sim.weeks} weeks from ${sim.startWeek}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
     };
-    const continuous = async (rate: number) => {
+    // The next week to produce is counted here, not re-read from the projection each
+    // time: right after a backfill the projection still lags behind the log.
+    const continuous = async (rate: number, startIndex?: number) => {
       log.info(`continuous: producing the following weeks at ${rate} events/s (Ctrl-C stops)`);
-      for (;;) {
+      let index = startIndex;
+      if (index === undefined) {
         const latest = await latestWeek(ch, cfg.clickhouse.database);
-        const index = latest === null ? 0 : Math.round((Date.parse(latest) - Date.parse(sim.startWeek)) / (7 * 86400000)) + 1;
+        index = latest === null ? 0 : weeksBetween(sim.startWeek, latest) + 1;
+      }
+      for (;; index++) {
         const events = generateWeek({ ...sim, source: 'simulator', producedAt: Date.now() }, index);
         const slice = Math.max(1, Math.round(rate / 4));
         for (let i = 0; i < events.length; i += slice) {
@@ -92,8 +97,6 @@ async function main(): Promise<void> {
           await new Promise((r) => setTimeout(r, Math.max(0, 250 - (Date.now() - t))));
         }
         log.info(`continuous: week ${events[0]?.week ?? addWeeks(sim.startWeek, index)} produced (${events.length} events)`);
-        // let the projection catch up so the next index is computed from it
-        for (let i = 0; i < 40 && (await latestWeek(ch, cfg.clickhouse.database)) === latest; i++) await new Promise((r) => setTimeout(r, 250));
       }
     };
     const rate = values.rate === undefined ? cfg.simulator.rate : Number(values.rate);
@@ -117,8 +120,10 @@ async function main(): Promise<void> {
         break;
       }
       case 'demo':
-        if ((await latestWeek(ch, cfg.clickhouse.database)) === null) await backfill();
-        await continuous(rate);
+        if ((await latestWeek(ch, cfg.clickhouse.database)) === null) {
+          await backfill();
+          await continuous(rate, sim.weeks);
+        } else await continuous(rate);
         break;
       default:
         throw new AppError('USAGE', `unknown command "${cmd}"\n${USAGE}`);
