@@ -121,7 +121,11 @@ export async function runBuffered(opts: RunnerOptions): Promise<RunningConsumer>
       void consumer.disconnect().catch(() => undefined);
       return;
     }
-    for (const [, first] of firstOffsets(batch)) consumer.seek(first);
+    // what was buffered meanwhile lies after the failed batch: drop it too, or a
+    // later commit of it could move the group past the messages that failed
+    const dropped = buffer;
+    buffer = [];
+    for (const [, first] of firstOffsets([...batch, ...dropped])) consumer.seek(first);
     await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** Math.min(failures, 6))));
   };
 
