@@ -7,36 +7,39 @@ import type { Kafka, Producer } from 'kafkajs';
 import { publishArtifact } from '../lib/artifacts.js';
 import type { AvroCodec } from '../lib/avro.js';
 import type { Topics } from '../lib/config.js';
+import { AvroPublisher } from '../lib/publisher.js';
 import { DependencyError, messageOf } from '../lib/errors.js';
 import type { ModelPromoted, ModelTrained, TrainingRequested } from '../schemas/types.js';
 
-export class EventPublisher {
+export class EventPublisher extends AvroPublisher {
   private constructor(
-    private readonly producer: Producer,
-    private readonly codec: AvroCodec,
+    producer: Producer,
+    codec: AvroCodec,
     private readonly topics: Readonly<Topics>,
-  ) {}
+  ) {
+    super(producer, codec);
+  }
 
   /** Registers the three contracts on their topics (idempotent) and connects an idempotent producer. */
   static async connect(kafka: Kafka, codec: AvroCodec, topics: Readonly<Topics>): Promise<EventPublisher> {
-    await codec.register('trainingRequests', topics.trainingRequests);
-    await codec.register('modelTrained', topics.modelTrained);
-    await codec.register('modelPromoted', topics.modelPromoted);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    const producer = await AvroPublisher.open(kafka, codec, [
+      ['trainingRequests', topics.trainingRequests],
+      ['modelTrained', topics.modelTrained],
+      ['modelPromoted', topics.modelPromoted],
+    ]);
     return new EventPublisher(producer, codec, topics);
   }
 
   async trainingRequested(r: TrainingRequested): Promise<void> {
-    await this.send(this.topics.trainingRequests, r.requestId, this.codec.encode('trainingRequests', r));
+    await this.publish('trainingRequests', this.topics.trainingRequests, r.requestId, r);
   }
 
   async modelTrained(e: ModelTrained): Promise<void> {
-    await this.send(this.topics.modelTrained, e.runId, this.codec.encode('modelTrained', e));
+    await this.publish('modelTrained', this.topics.modelTrained, e.runId, e);
   }
 
   async modelPromoted(e: ModelPromoted): Promise<void> {
-    await this.send(this.topics.modelPromoted, String(e.version), this.codec.encode('modelPromoted', e));
+    await this.publish('modelPromoted', this.topics.modelPromoted, String(e.version), e);
   }
 
   /** Publishes ONNX bytes on the artifacts topic; returns their content address. */
@@ -48,15 +51,4 @@ export class EventPublisher {
     }
   }
 
-  async disconnect(): Promise<void> {
-    await this.producer.disconnect();
-  }
-
-  private async send(topic: string, key: string, value: Buffer): Promise<void> {
-    try {
-      await this.producer.send({ topic, acks: -1, messages: [{ key, value }] });
-    } catch (err) {
-      throw new DependencyError('kafka', `producing to ${topic} failed: ${messageOf(err)}`, err);
-    }
-  }
 }
