@@ -10,10 +10,10 @@ import { loadConfig, topicNames, withOverrides, type Config } from '../lib/confi
 import { createClickhouse, exec, rows } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
 import { setLogLevel } from '../lib/log.js';
-import { bootstrapContracts } from '../stack/bootstrap.js';
+import { bootstrapContracts } from '../lib/bootstrap.js';
 import { startMaterializer } from '../consumers/materializer/main.js';
-import { generateHistory, generateWeek, seriesCatalog } from '../producers/generator.js';
-import { SalesProducer } from '../producers/sales-producer.js';
+import { generateHistory, generateWeek, seriesCatalog } from '../domain/simulation/generator.js';
+import { SalesProducer } from '../domain/sales/producer.js';
 
 async function countRows(cfg: Readonly<Config>, ch: ReturnType<typeof createClickhouse>): Promise<number> {
   const r = await rows<{ n: string }>(ch, `SELECT count() AS n FROM ${cfg.clickhouse.database}.sales_weekly`);

@@ -17,9 +17,9 @@ import { createClickhouse, exec } from '../lib/clickhouse.js';
 import { loadConfig, topicNames, withOverrides } from '../lib/config.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
-import { generateHistory } from '../producers/generator.js';
-import { SalesProducer } from '../producers/sales-producer.js';
-import { bootstrapContracts } from '../stack/bootstrap.js';
+import { generateHistory } from '../domain/simulation/generator.js';
+import { SalesProducer } from '../domain/sales/producer.js';
+import { bootstrapContracts } from '../lib/bootstrap.js';
 import { parseRequest } from '../trainer/backtest/request.js';
 import { runBacktest } from '../trainer/backtest/run.js';
 

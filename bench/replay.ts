@@ -9,12 +9,12 @@ import { loadConfig, topicNames, withOverrides } from '../lib/config.js';
 import { createClickhouse, exec } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
 import { setLogLevel } from '../lib/log.js';
-import { bootstrapContracts } from '../stack/bootstrap.js';
+import { bootstrapContracts } from '../lib/bootstrap.js';
 import { startMaterializer } from '../consumers/materializer/main.js';
 import { selectProjections } from '../consumers/replay/projections.js';
 import { replay } from '../consumers/replay/replay.js';
-import { generateHistory } from '../producers/generator.js';
-import { SalesProducer } from '../producers/sales-producer.js';
+import { generateHistory } from '../domain/simulation/generator.js';
+import { SalesProducer } from '../domain/sales/producer.js';
 
 setLogLevel('warn');
 const tag = `r${Date.now().toString(36)}${randomUUID().slice(0, 4)}`;

@@ -1,13 +1,13 @@
 /**
  * Timing and accuracy check at full scale on the project simulator
- * (producers/generator.ts: ≈3,300 series x 143 weeks), H = 4, 8-week holdout.
+ * (domain/simulation/generator.ts: ≈3,300 series x 143 weeks), H = 4, 8-week holdout.
  * Not a test: it prints numbers.
  * Run: npx tsx bench/train-scale.ts [maxTrainWeeks, 0 = all] [rounds] [maxDepth]
  */
-import { generateHistory } from '../producers/generator.js';
+import { generateHistory } from '../domain/simulation/generator.js';
 import { splitByTime } from '../trainer/dataset.js';
-import { SeriesHistory } from '../trainer/series-history.js';
-import { baselineForecasts, compareOnSamePoints } from '../trainer/metrics.js';
+import { SeriesHistory } from '../domain/features/series-history.js';
+import { baselineForecasts, compareOnSamePoints } from '../domain/registry/metrics.js';
 import { trainXgboost } from '../trainer/xgboost.js';
 
 const [trainWeeks, rounds, maxDepth] = process.argv.slice(2).map(Number);

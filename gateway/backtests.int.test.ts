@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '../lib/log.js';
 import { BACKTEST_FILES, parseRequest, runBacktest, type BacktestResult } from '../trainer/backtest/index.js';
-import { BacktestDetail, BacktestsResponse } from './api/backtest-schemas.js';
+import { BacktestDetail, BacktestsResponse } from '../domain/backtest/api.js';
 import { startGateway, type Gateway } from './server.js';
 import { call, setUp, type Fixture } from './test/fixture.js';
 

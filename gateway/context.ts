@@ -3,7 +3,7 @@ import type { Config } from '../lib/config.js';
 import type { ModelHolder } from './model/holder.js';
 import type { SeriesStore } from './state/series-store.js';
 import type { GatewayRegistry } from './state/registry-fold.js';
-import type { LiveAccuracy } from './live/accuracy.js';
+import type { LiveAccuracy } from '../domain/live/accuracy.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { Operations } from './ops/operations.js';
 import type { Readiness } from './readiness.js';

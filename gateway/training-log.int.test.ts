@@ -12,8 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { startMaterializer, type Materializer } from '../consumers/materializer/main.js';
 import { isolatedEnv } from '../lib/testing.js';
-import { waitForRows } from '../trainer/int-fixture.js';
-import type { ServerEvents, Snapshot, TrainingLine } from './live/protocol.js';
+import { waitForRows } from '../trainer/test/fixture.js';
+import type { ServerEvents, Snapshot, TrainingLine } from '../domain/live/protocol.js';
 import { startGateway, type Gateway } from './server.js';
 import { auth, call, setUp, type Fixture } from './test/fixture.js';
 

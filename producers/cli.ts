@@ -5,13 +5,13 @@ import { AppError, messageOf } from '../lib/errors.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { addWeeks, weeksBetween } from '../lib/weeks.js';
-import { bootstrapContracts } from '../stack/bootstrap.js';
-import { createSalesTable } from '../consumers/materializer/table.js';
-import { generateHistory, generateWeek, historyEventCount, type GeneratorOptions } from './generator.js';
+import { bootstrapContracts } from '../lib/bootstrap.js';
+import { createSalesTable } from '../domain/sales/table.js';
+import { generateHistory, generateWeek, historyEventCount, type GeneratorOptions } from '../domain/simulation/generator.js';
 import { importCsv } from './import.js';
-import { injectNextWeek, latestWeek } from './next-week.js';
-import { progressBar } from './progress.js';
-import { SalesProducer } from './sales-producer.js';
+import { injectNextWeek, latestWeek } from '../domain/simulation/next-week.js';
+import { progressBar } from '../lib/progress.js';
+import { SalesProducer } from '../domain/sales/producer.js';
 
 const log = createLogger('simulator');
 const USAGE = `usage: npm run simulate -- <command> [options]

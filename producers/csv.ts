@@ -15,7 +15,7 @@ import {
   type Columns, type Target,
 } from './csv-columns.js';
 import { CsvTokenizer, tokenizeCsv, type CsvRecord } from './csv-tokenizer.js';
-import { DEFAULT_HOLIDAYS, isHolidayWeek, type HolidayRule } from './holidays.js';
+import { DEFAULT_HOLIDAYS, isHolidayWeek, type HolidayRule } from '../domain/sales/holidays.js';
 
 /** A row that could not be imported; `message` names the column and what was expected. */
 export interface CsvIssue {

@@ -1,8 +1,8 @@
 import type { Logger } from '../lib/log.js';
 import type { SalesWeek } from '../schemas/types.js';
 import { formatIssue, readSalesCsv } from './csv.js';
-import { progressBar } from './progress.js';
-import type { SalesProducer } from './sales-producer.js';
+import { progressBar } from '../lib/progress.js';
+import type { SalesProducer } from '../domain/sales/producer.js';
 
 export interface ImportResult {
   sent: number;

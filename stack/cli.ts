@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
-import { bootstrapContracts } from './bootstrap.js';
+import { bootstrapContracts } from '../lib/bootstrap.js';
 import { installStack, installTestTools } from './install.js';
 import { logFile, runningPid, services, startService, stopService } from './services.js';
 

@@ -9,8 +9,8 @@ import type { Kafka } from 'kafkajs';
 import { fetchArtifact } from '../lib/artifacts.js';
 import { AppError } from '../lib/errors.js';
 import type { ModelPromoted, ModelTrained } from '../schemas/types.js';
-import { FEATURE_VERSION, inverseTargets, type TrainingMatrix } from './features.js';
-import { OnnxModel } from './onnx-model.js';
+import { FEATURE_VERSION, inverseTargets, type TrainingMatrix } from '../domain/features/features.js';
+import { OnnxModel } from '../domain/model/onnx-model.js';
 
 export type ChampionScore = { version: number; predictions: Float64Array } | { version: number; note: string };
 

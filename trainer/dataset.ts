@@ -6,8 +6,8 @@
  */
 import { ValidationError } from '../lib/errors.js';
 import { addWeeks, isoOfDay } from '../lib/weeks.js';
-import { buildTrainingMatrix, DEFAULT_HORIZON, type TrainingMatrix } from './features.js';
-import type { SeriesHistory } from './series-history.js';
+import { buildTrainingMatrix, DEFAULT_HORIZON, type TrainingMatrix } from '../domain/features/features.js';
+import type { SeriesHistory } from '../domain/features/series-history.js';
 
 export interface SplitOptions {
   /** H, forecast horizon in weeks (1..52); default 4. */

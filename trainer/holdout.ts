@@ -7,8 +7,8 @@
  */
 import { ValidationError } from '../lib/errors.js';
 import { splitByTime } from './dataset.js';
-import type { SeriesHistory, TrainingMatrix } from './features.js';
-import { baselineForecasts, compareOnSamePoints, type Comparison } from './metrics.js';
+import type { SeriesHistory, TrainingMatrix } from '../domain/features/features.js';
+import { baselineForecasts, compareOnSamePoints, type Comparison } from '../domain/registry/metrics.js';
 
 export interface HoldoutSplit {
   train: TrainingMatrix;

@@ -11,15 +11,15 @@ import type { Config } from '../lib/config.js';
 import { NotFoundError } from '../lib/errors.js';
 import { createKafka } from '../lib/kafka.js';
 import type { ModelPromoted, ModelTrained, PromotionKind, TrainingRequested, TrainingTrigger } from '../schemas/types.js';
-import { bootstrapContracts } from '../stack/bootstrap.js';
-import { readRegistry, readRequests } from '../consumers/registry/read.js';
-import { EventPublisher } from './event-publisher.js';
-import { decideRegistry } from './registry-commands.js';
-import { runMetrics, stageOf, summarize, type ModelSummary, type RegistryState, type RunMetrics, type Stage } from './registry-state.js';
-import { newRequest } from './training-request.js';
+import { bootstrapContracts } from '../lib/bootstrap.js';
+import { readRegistry, readRequests } from '../domain/registry/projection/read.js';
+import { EventPublisher } from '../domain/training/event-publisher.js';
+import { decideRegistry } from '../domain/registry/commands.js';
+import { runMetrics, stageOf, summarize, type ModelSummary, type RegistryState, type RunMetrics, type Stage } from '../domain/registry/state.js';
+import { newRequest } from '../domain/training/request.js';
 import type { XgbParams } from './xgboost.js';
 
-export type { ModelSummary, Stage } from './registry-state.js';
+export type { ModelSummary, Stage } from '../domain/registry/state.js';
 
 export interface TrainingRequestInput {
   /** Default 'manual'. */

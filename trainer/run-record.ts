@@ -5,10 +5,10 @@
  */
 import { AppError, messageOf } from '../lib/errors.js';
 import type { ModelTrained } from '../schemas/types.js';
-import { FEATURE_NAMES, FEATURE_VERSION } from './features.js';
-import type { Comparison } from './metrics.js';
-import type { RunMetrics } from './registry-state.js';
-import type { RunPlan } from './training-request.js';
+import { FEATURE_NAMES, FEATURE_VERSION } from '../domain/features/features.js';
+import type { Comparison } from '../domain/registry/metrics.js';
+import type { RunMetrics } from '../domain/registry/state.js';
+import type { RunPlan } from '../domain/training/request.js';
 
 export interface RunIdentity {
   runId: string;

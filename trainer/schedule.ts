@@ -7,7 +7,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { ConfigError, messageOf } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { TrainingRequested } from '../schemas/types.js';
-import { newRequest } from './training-request.js';
+import { newRequest } from '../domain/training/request.js';
 
 /** setTimeout's ceiling (~24.8 days); longer waits are chained. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

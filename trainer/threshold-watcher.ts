@@ -15,14 +15,14 @@ import type { Config } from '../lib/config.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { runBuffered, type Delivery } from '../lib/runner.js';
-import { SALES_TABLE } from '../consumers/materializer/table.js';
+import { SALES_TABLE } from '../domain/sales/table.js';
 import type { SalesWeek } from '../schemas/types.js';
-import { publishTraining } from './diagnostics.js';
-import type { EventPublisher } from './event-publisher.js';
-import { championDataWeek } from './registry-state.js';
-import type { RegistryView } from './registry-view.js';
+import { publishTraining } from '../domain/training/diagnostics.js';
+import type { EventPublisher } from '../domain/training/event-publisher.js';
+import { championDataWeek } from '../domain/registry/state.js';
+import type { RegistryView } from '../domain/registry/view.js';
 import { decideThreshold, evolveThreshold, initialThresholdState, thresholdReason, type ThresholdEvent, type ThresholdState } from './threshold.js';
-import { newRequest } from './training-request.js';
+import { newRequest } from '../domain/training/request.js';
 
 export interface ThresholdWatcherOptions {
   cfg: Readonly<Config>;

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKafka, groupLag } from '../lib/kafka.js';
 import type { ModelTrained, TrainingRequested } from '../schemas/types.js';
-import { cleanUp, loadHistory, readTopic, sendWeek, smallSim, uniqueConfig, until, waitForRows, type History } from './int-fixture.js';
-import { championDataWeek } from './registry-state.js';
+import { cleanUp, loadHistory, readTopic, sendWeek, smallSim, uniqueConfig, until, waitForRows, type History } from './test/fixture.js';
+import { championDataWeek } from '../domain/registry/state.js';
 import { startTrainer, type TrainerService } from './trainer-service.js';
 
 const cfg = uniqueConfig('thr', (d) => {

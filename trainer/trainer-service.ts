@@ -20,17 +20,17 @@ import { createKafka } from '../lib/kafka.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import { runBuffered, type RunningConsumer } from '../lib/runner.js';
 import type { TrainingRequested } from '../schemas/types.js';
-import { bootstrapContracts } from '../stack/bootstrap.js';
-import { publishTraining } from './diagnostics.js';
-import { EventPublisher } from './event-publisher.js';
-import { answeredRequestIds, type RegistryState } from './registry-state.js';
-import { startRegistryView, type RegistryView } from './registry-view.js';
+import { bootstrapContracts } from '../lib/bootstrap.js';
+import { publishTraining } from '../domain/training/diagnostics.js';
+import { EventPublisher } from '../domain/training/event-publisher.js';
+import { answeredRequestIds, type RegistryState } from '../domain/registry/state.js';
+import { startRegistryView, type RegistryView } from '../domain/registry/view.js';
 import { startScheduler, type Scheduler } from './schedule.js';
 import { startThresholdWatcher, type ThresholdWatcher } from './threshold-watcher.js';
 import { startTrainingLogRelay, type RunningRelay } from './training-log-relay.js';
-import { startTail } from './topic-tail.js';
+import { startTail } from '../lib/topic-tail.js';
 import { handleCoordinator, initialCoordinatorState, type CoordinatorCommand, type CoordinatorState } from './training-coordinator.js';
-import { newRequest, planRun, type NewRequest } from './training-request.js';
+import { newRequest, planRun, type NewRequest } from '../domain/training/request.js';
 import { executeRun, type RunContext, type RunOutcome } from './training-run.js';
 
 export interface TrainerOptions {

@@ -9,7 +9,7 @@ import {
   type CoordinatorEvent,
   type CoordinatorState,
 } from './training-coordinator.js';
-import { planRun } from './training-request.js';
+import { planRun } from '../domain/training/request.js';
 
 const req = (id: string, trigger: TrainingRequested['trigger'], extra: Partial<TrainingRequested> = {}): TrainingRequested => ({
   requestId: id,

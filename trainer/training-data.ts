@@ -9,8 +9,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
 import { dateLit, ident } from '../lib/clickhouse.js';
 import { DependencyError, messageOf } from '../lib/errors.js';
-import { SALES_TABLE } from '../consumers/materializer/table.js';
-import { SeriesHistory, type HistoryRow } from './features.js';
+import { SALES_TABLE } from '../domain/sales/table.js';
+import { SeriesHistory, type HistoryRow } from '../domain/features/features.js';
 
 export interface TrainingData {
   /** Keyed `store:dept`. */

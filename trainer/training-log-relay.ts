@@ -14,8 +14,8 @@ import { hostname } from 'node:os';
 import type { Kafka, Producer } from 'kafkajs';
 import { messageOf } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import { TRAINING_CHANNEL_NAME, type TrainingDiagnostic } from './diagnostics.js';
-import { encodeTrainingLog, keyOf } from './training-log-record.js';
+import { TRAINING_CHANNEL_NAME, type TrainingDiagnostic } from '../domain/training/diagnostics.js';
+import { encodeTrainingLog, keyOf } from '../domain/training/log-record.js';
 
 /** Sends one batch of keyed messages; may reject (the batch is then dropped). */
 export type SendBatch = (messages: { key: string; value: Buffer }[]) => Promise<void>;

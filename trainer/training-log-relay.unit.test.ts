@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Logger } from '../lib/log.js';
-import type { TrainingDiagnostic } from './diagnostics.js';
-import { decodeTrainingLog } from './training-log-record.js';
+import type { TrainingDiagnostic } from '../domain/training/diagnostics.js';
+import { decodeTrainingLog } from '../domain/training/log-record.js';
 import { TrainingLogRelay, type SendBatch } from './training-log-relay.js';
 
 const round = (runId: string, i: number): TrainingDiagnostic => ({ type: 'log', runId, line: { type: 'progress', round: i, of: 100, validMae: 0.5 } });

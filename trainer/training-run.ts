@@ -14,17 +14,17 @@ import { messageOf } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { ModelPromoted, ModelTrained } from '../schemas/types.js';
 import { scoreChampion } from './champion-scorer.js';
-import { publishTraining } from './diagnostics.js';
-import { FEATURE_VERSION } from './features.js';
-import type { EventPublisher } from './event-publisher.js';
+import { publishTraining } from '../domain/training/diagnostics.js';
+import { FEATURE_VERSION } from '../domain/features/features.js';
+import type { EventPublisher } from '../domain/training/event-publisher.js';
 import { scoreHoldout, splitHoldout } from './holdout.js';
-import { decidePromotion } from './promotion-policy.js';
-import { promotionOfRun } from './registry-commands.js';
-import { championOf, nextVersion, runMetrics, type RunMetrics } from './registry-state.js';
-import type { RegistryView } from './registry-view.js';
+import { decidePromotion } from '../domain/registry/promotion-policy.js';
+import { promotionOfRun } from '../domain/registry/commands.js';
+import { championOf, nextVersion, runMetrics, type RunMetrics } from '../domain/registry/state.js';
+import type { RegistryView } from '../domain/registry/view.js';
 import { failedRecord, trainedRecord, type RunIdentity } from './run-record.js';
 import { loadTrainingData, waitForMaterializer } from './training-data.js';
-import { DEFAULT_TRAIN_PARAMS, parseParams, type RunPlan } from './training-request.js';
+import { DEFAULT_TRAIN_PARAMS, parseParams, type RunPlan } from '../domain/training/request.js';
 import { trainXgboost, type TrainOptions, type TrainerLine } from './xgboost.js';
 
 export interface RunContext {

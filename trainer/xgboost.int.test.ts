@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppError } from '../lib/errors.js';
-import { generateHistory } from '../producers/generator.js';
+import { generateHistory } from '../domain/simulation/generator.js';
 import { isoOfDay } from '../lib/weeks.js';
 import { splitByTime, type Dataset } from './dataset.js';
-import { featureVector, inverseTarget } from './features.js';
-import { baselineForecasts, compareOnSamePoints } from './metrics.js';
-import { OnnxModel } from './onnx-model.js';
-import { SeriesHistory } from './series-history.js';
+import { featureVector, inverseTarget } from '../domain/features/features.js';
+import { baselineForecasts, compareOnSamePoints } from '../domain/registry/metrics.js';
+import { OnnxModel } from '../domain/model/onnx-model.js';
+import { SeriesHistory } from '../domain/features/series-history.js';
 import { DEFAULT_PYTHON, TRAIN_SCRIPT, trainXgboost, type TrainResult, type TrainerLine } from './xgboost.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'xgb-int-'));

@@ -12,8 +12,8 @@ import { endianness, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError, DependencyError, ValidationError, messageOf } from '../lib/errors.js';
-import { inverseTargets, type TrainingMatrix } from './features.js';
-import { OnnxModel } from './onnx-model.js';
+import { inverseTargets, type TrainingMatrix } from '../domain/features/features.js';
+import { OnnxModel } from '../domain/model/onnx-model.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** train.py next to this file. */
@@ -21,27 +21,8 @@ export const TRAIN_SCRIPT = join(HERE, 'python', 'train.py');
 /** The venv python the project's setup creates, relative to the repo root. */
 export const DEFAULT_PYTHON = resolve(HERE, '..', '.stack', 'venv', 'bin', 'python');
 
-/** XGBoost settings passed to train.py (its DEFAULTS fill the rest). */
-export interface XgbParams {
-  rounds?: number;
-  maxDepth?: number;
-  eta?: number;
-  earlyStopping?: number;
-  nthread?: number;
-  subsample?: number;
-  colsampleBytree?: number;
-  minChildWeight?: number;
-  maxBin?: number;
-  seed?: number;
-}
-
-/** One line from train.py (or its stderr, wrapped as type 'stderr'). */
-export type TrainerLine =
-  | { type: 'log'; msg: string }
-  | { type: 'progress'; round: number; of: number; validMae?: number | null }
-  | { type: 'done'; bestIteration: number; timings: Record<string, number> }
-  | { type: 'error'; code: string; msg: string }
-  | { type: 'stderr'; msg: string };
+export type { XgbParams, TrainerLine } from '../domain/training/params.js';
+import type { XgbParams, TrainerLine } from '../domain/training/params.js';
 
 export interface TrainOptions {
   /** Rows to learn from; its last `validWeeks` target weeks become the early-stopping set. */

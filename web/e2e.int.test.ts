@@ -18,7 +18,7 @@ import { startMaterializer, type Materializer } from '../consumers/materializer/
 import { startTrainer, type TrainerService } from '../trainer/trainer-service.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { setUp, SIM, TOKEN, type Fixture } from '../gateway/test/fixture.js';
-import { generateWeek } from '../producers/generator.js';
+import { generateWeek } from '../domain/simulation/generator.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 import { createClickhouse, rows } from '../lib/clickhouse.js';

@@ -3,9 +3,9 @@ import { after, describe, it } from 'node:test';
 import { createClickhouse, rows } from '../../lib/clickhouse.js';
 import { createKafka } from '../../lib/kafka.js';
 import { eventually, isolatedConfig } from '../../lib/testing.js';
-import { bootstrapContracts } from '../../stack/bootstrap.js';
-import { generateWeek } from '../../producers/generator.js';
-import { SalesProducer } from '../../producers/sales-producer.js';
+import { bootstrapContracts } from '../../lib/bootstrap.js';
+import { generateWeek } from '../../domain/simulation/generator.js';
+import { SalesProducer } from '../../domain/sales/producer.js';
 import { seriesKey } from '../../schemas/types.js';
 import { startMaterializer } from './main.js';
 

@@ -6,7 +6,7 @@ import { createKafka, ensureTopics, groupLag, topicSpecs } from '../../lib/kafka
 import { createLogger, setLogLevel, type Logger } from '../../lib/log.js';
 import { runBuffered, type RunningConsumer } from '../../lib/runner.js';
 import { messageOf } from '../../lib/errors.js';
-import { createSalesTable } from './table.js';
+import { createSalesTable } from '../../domain/sales/table.js';
 import { salesSink, type Projected } from './sink.js';
 
 /** Diagnostics channel carrying the materializer's status (lag, throughput, latest week). */

@@ -4,9 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import { createClickhouse, rows } from '../../lib/clickhouse.js';
 import { createKafka } from '../../lib/kafka.js';
 import { eventually, isolatedConfig, isolatedEnv } from '../../lib/testing.js';
-import { bootstrapContracts } from '../../stack/bootstrap.js';
-import { generateHistory } from '../../producers/generator.js';
-import { SalesProducer } from '../../producers/sales-producer.js';
+import { bootstrapContracts } from '../../lib/bootstrap.js';
+import { generateHistory } from '../../domain/simulation/generator.js';
+import { SalesProducer } from '../../domain/sales/producer.js';
 import type { SalesWeek } from '../../schemas/types.js';
 import { startMaterializer, type Materializer } from './main.js';
 

@@ -5,9 +5,9 @@ import { insertRows, ident } from '../../lib/clickhouse.js';
 import { AppError, messageOf } from '../../lib/errors.js';
 import type { BatchSink, Delivery } from '../../lib/runner.js';
 import type { SalesWeek } from '../../schemas/types.js';
-import { deadLetter } from '../dead-letter.js';
-import { SALES_TABLE, salesRow } from './table.js';
-import { validateSalesWeek } from './validate.js';
+import { deadLetter } from '../../lib/dead-letter.js';
+import { SALES_TABLE, salesRow } from '../../domain/sales/table.js';
+import { validateSalesWeek } from '../../domain/sales/validate.js';
 
 /** What one batch became: rows for ClickHouse and letters for the dead-letter topic. */
 export interface Projected {

@@ -1,6 +1,6 @@
 /**
  * The registry projector: training.requests, model.trained and model.promoted
- * into ClickHouse (consumers/registry/tables.ts), batched and committed only
+ * into ClickHouse (domain/registry/projection/tables.ts), batched and committed only
  * after the inserts succeeded. Run: npx tsx consumers/registry/main.ts
  */
 import { createClickhouse } from '../../lib/clickhouse.js';
@@ -10,9 +10,9 @@ import { createKafka, ensureConfiguredTopics } from '../../lib/kafka.js';
 import { createLogger, setLogLevel, type Logger } from '../../lib/log.js';
 import { runBuffered, type RunningConsumer } from '../../lib/runner.js';
 import { AvroCodec } from '../../lib/avro.js';
-import type { RoutedBatch } from '../routed-sink.js';
+import type { RoutedBatch } from '../../lib/routed-sink.js';
 import { registrySink } from './sink.js';
-import { createRegistryTables, PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from './tables.js';
+import { createRegistryTables, PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from '../../domain/registry/projection/tables.js';
 
 export interface RegistryProjector {
   running: RunningConsumer;

@@ -1,13 +1,13 @@
 /**
  * The registry projection's routes: each of the three registry topics goes
- * to its table (consumers/routed-sink.ts decodes, dead-letters what cannot be
+ * to its table (lib/routed-sink.ts decodes, dead-letters what cannot be
  * read, and inserts before the runner commits the batch's offsets).
  */
 import type { Topics } from '../../lib/config.js';
 import type { ModelPromoted, ModelTrained, TrainingRequested } from '../../schemas/types.js';
-import { routedSink, type Route, type RoutedSinkDeps } from '../routed-sink.js';
-import { promotionRow, requestRow, runRow } from './rows.js';
-import { PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from './tables.js';
+import { routedSink, type Route, type RoutedSinkDeps } from '../../lib/routed-sink.js';
+import { promotionRow, requestRow, runRow } from '../../domain/registry/projection/rows.js';
+import { PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from '../../domain/registry/projection/tables.js';
 
 /** The registry projection's topics and tables. */
 export function registryRoutes(topics: Readonly<Topics>): Route[] {

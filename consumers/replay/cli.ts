@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config.js';
 import { messageOf } from '../../lib/errors.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
-import { progressBar } from '../../producers/progress.js';
+import { progressBar } from '../../lib/progress.js';
 import { selectProjections } from './projections.js';
 import { replay, type ReplayStart } from './replay.js';
 

@@ -3,12 +3,12 @@ import type { Producer } from 'kafkajs';
 import type { AvroCodec } from '../../lib/avro.js';
 import type { Config } from '../../lib/config.js';
 import type { BatchSink } from '../../lib/runner.js';
-import { createSalesTable, SALES_TABLE } from '../materializer/table.js';
+import { createSalesTable, SALES_TABLE } from '../../domain/sales/table.js';
 import { salesSink } from '../materializer/sink.js';
-import { createRegistryTables, PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from '../registry/tables.js';
+import { createRegistryTables, PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from '../../domain/registry/projection/tables.js';
 import { registrySink } from '../registry/sink.js';
-import { backtestSink } from '../../trainer/backtest/projection/sink.js';
-import { BACKTEST_CHECKSUM_TABLES, createBacktestTables } from '../../trainer/backtest/projection/tables.js';
+import { backtestSink } from '../backtest/sink.js';
+import { BACKTEST_CHECKSUM_TABLES, createBacktestTables } from '../../domain/backtest/projection/tables.js';
 
 /** A table of a projection and the columns that define its content (everything the log determines). */
 export interface ChecksumTable {

@@ -4,9 +4,10 @@
  * them, so the docs cannot drift from what the server accepts.
  */
 import { z } from 'zod';
+import { QueryInt } from '../../lib/query.js';
 import { dayOfName } from '../predict/week-names.js';
 import { EXOGENOUS_FIELDS } from '../../schemas/types.js';
-import { MAX_HORIZON } from '../../trainer/feature-spec.js';
+import { MAX_HORIZON } from '../../domain/features/spec.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -19,7 +20,7 @@ export const Week = z
   .describe('ISO date of the week as the data names it (any weekday, 7 days apart)');
 export const Horizon = z.int().min(1).max(MAX_HORIZON);
 /** An integer query or path parameter (they arrive as strings) within [min, max]. */
-export const QueryInt = (min: number, max: number) => z.coerce.number<string>().pipe(z.int().min(min).max(max));
+export { QueryInt };
 
 const exoShape = Object.fromEntries(
   EXOGENOUS_FIELDS.map((f) => [f, z.number().nullable().optional().describe(`overrides the model input exo_${f} (default: the last value known at the origin)`)]),

@@ -1,5 +1,5 @@
 import { seriesKey } from '../../schemas/types.js';
-import { COL, featureVector } from '../../trainer/features.js';
+import { COL, featureVector } from '../../domain/features/features.js';
 import type { LoadedModel } from '../model/holder.js';
 import { scoreRows } from '../predict/predictor.js';
 import { rowAt, type ScoringRow } from '../predict/resolve.js';

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { bearerMatches } from '../http/auth.js';
-import type { ServerEvents } from './protocol.js';
+import type { ServerEvents } from '../../domain/live/protocol.js';
 import type { LiveStatus } from './status.js';
 
 /**

@@ -1,8 +1,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ModelPromoted, ModelTrained, TrainingRequested } from '../../schemas/types.js';
-import { TRAINING_CHANNEL_NAME, type TrainingDiagnostic } from '../../trainer/diagnostics.js';
+import { TRAINING_CHANNEL_NAME, type TrainingDiagnostic } from '../../domain/training/diagnostics.js';
 import type { LoadEvent } from '../model/loader.js';
-import type { TrainingLine } from './protocol.js';
+import type { TrainingLine } from '../../domain/live/protocol.js';
 
 /** A training-log line for a model-log event (works whichever process the trainer runs in). */
 export function lineOfModelLog(

@@ -11,8 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../../lib/log.js';
-import { decodeTrainingLog, type TrainingLogRecord } from '../../trainer/training-log-record.js';
-import type { TrainingLine } from './protocol.js';
+import { decodeTrainingLog, type TrainingLogRecord } from '../../domain/training/log-record.js';
+import type { TrainingLine } from '../../domain/live/protocol.js';
 import { lineOfDiagnostic } from './training-feed.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TrainingDiagnostic } from '../../trainer/diagnostics.js';
-import type { TrainingLogRecord } from '../../trainer/training-log-record.js';
+import type { TrainingDiagnostic } from '../../domain/training/diagnostics.js';
+import type { TrainingLogRecord } from '../../domain/training/log-record.js';
 import { relayedLines } from './training-log-follower.js';
 
 const other = { host: 'trainer-box', pid: 4242 };

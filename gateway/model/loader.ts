@@ -3,8 +3,8 @@ import { fetchArtifact, parseArtifactUri } from '../../lib/artifacts.js';
 import { AppError, messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
-import { FEATURE_COUNT, FEATURE_VERSION } from '../../trainer/features.js';
-import { OnnxModel } from '../../trainer/onnx-model.js';
+import { FEATURE_COUNT, FEATURE_VERSION } from '../../domain/features/features.js';
+import { OnnxModel } from '../../domain/model/onnx-model.js';
 import type { LoadedModel, ModelHolder } from './holder.js';
 
 /** What happened to a promotion, for metrics, logs and the live status. */

@@ -2,12 +2,12 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../lib/avro.js';
 import type { Config } from '../../lib/config.js';
-import { injectNextWeek } from '../../producers/next-week.js';
-import { SalesProducer } from '../../producers/sales-producer.js';
+import { injectNextWeek } from '../../domain/simulation/next-week.js';
+import { SalesProducer } from '../../domain/sales/producer.js';
 import type { ModelPromoted } from '../../schemas/types.js';
-import { EventPublisher } from '../../trainer/event-publisher.js';
-import { decideRegistry } from '../../trainer/registry-commands.js';
-import { newRequest } from '../../trainer/training-request.js';
+import { EventPublisher } from '../../domain/training/event-publisher.js';
+import { decideRegistry } from '../../domain/registry/commands.js';
+import { newRequest } from '../../domain/training/request.js';
 import type { GatewayRegistry } from '../state/registry-fold.js';
 
 /** The write operations the dashboard and scripts call; each one is an event on the log. */

@@ -1,5 +1,5 @@
 import { HttpError } from '../http/errors.js';
-import { FEATURE_COUNT, inverseTarget } from '../../trainer/features.js';
+import { FEATURE_COUNT, inverseTarget } from '../../domain/features/features.js';
 import type { LoadedModel, ModelHolder } from '../model/holder.js';
 import type { Prediction } from '../api/schemas.js';
 import { buildMatrix, type ScoringRow } from './resolve.js';

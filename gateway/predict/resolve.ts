@@ -1,6 +1,6 @@
 import { ValidationError } from '../../lib/errors.js';
 import { EXOGENOUS_FIELDS } from '../../schemas/types.js';
-import { COL, FEATURE_COUNT, featureVector, type SeriesHistory } from '../../trainer/features.js';
+import { COL, FEATURE_COUNT, featureVector, type SeriesHistory } from '../../domain/features/features.js';
 import type { SeriesStore } from '../state/series-store.js';
 import type { PredictItem } from '../api/schemas.js';
 import { dayOfName, weekName } from './week-names.js';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { NotFoundError } from '../../lib/errors.js';
 import type { ModelTrained } from '../../schemas/types.js';
-import { championOf, stageOf, type RegistryState } from '../../trainer/registry-state.js';
+import { championOf, stageOf, type RegistryState } from '../../domain/registry/state.js';
 import { route, type Route } from '../api/route.js';
 import { ModelsResponse, ModelSummary, RunsResponse, VersionParams } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors.js';
 import { addWeeks } from '../../lib/weeks.js';
-import { FEATURE_NAMES, FEATURE_VERSION, featureVector } from '../../trainer/features.js';
+import { FEATURE_NAMES, FEATURE_VERSION, featureVector } from '../../domain/features/features.js';
 import { route, type Route } from '../api/route.js';
 import {
   FeaturesQuery,

@@ -4,7 +4,7 @@ import { CatalogResponse, SeriesQuery, SeriesResponse } from '../api/schemas.js'
 import type { GatewayContext } from '../context.js';
 import { scoreRows } from '../predict/predictor.js';
 import { rowAt, type ScoringRow } from '../predict/resolve.js';
-import { COL, featureVector } from '../../trainer/features.js';
+import { COL, featureVector } from '../../domain/features/features.js';
 
 /** Read-only views of the online state for the dashboard: the series catalog, and actual vs predicted for one series. */
 export function seriesRoutes(g: GatewayContext): Route[] {

@@ -1,10 +1,10 @@
 /**
  * The gateway's projection of the model log: the trainer's registry fold
- * (runs and promotions, trainer/registry-state.ts) plus the training requests
+ * (runs and promotions, domain/registry/state.ts) plus the training requests
  * the dashboard lists. Pure: a replay of the topics rebuilds the same state.
  */
 import type { ModelPromoted, ModelTrained, TrainingRequested } from '../../schemas/types.js';
-import { emptyRegistry, evolveRegistry, type RegistryState } from '../../trainer/registry-state.js';
+import { emptyRegistry, evolveRegistry, type RegistryState } from '../../domain/registry/state.js';
 
 export type ModelLogEvent =
   | { type: 'requested'; event: TrainingRequested }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ModelPromoted, ModelTrained, TrainingRequested } from '../../schemas/types.js';
-import { championOf } from '../../trainer/registry-state.js';
+import { championOf } from '../../domain/registry/state.js';
 import { evolveGatewayRegistry, initialGatewayRegistry, runOfRequest, type ModelLogEvent } from './registry-fold.js';
 
 const req = (id: string): TrainingRequested => ({ requestId: id, trigger: 'manual', reason: 'r', cutoffWeek: null, requestedBy: 't', requestedAt: 1, params: null });

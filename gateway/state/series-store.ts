@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../lib/errors.js';
-import { rowOfSalesWeek, SeriesHistory } from '../../trainer/features.js';
+import { rowOfSalesWeek, SeriesHistory } from '../../domain/features/features.js';
 import { seriesKey, type SalesWeek } from '../../schemas/types.js';
 
 /**

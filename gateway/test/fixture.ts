@@ -10,12 +10,12 @@ import type { Config } from '../../lib/config.js';
 import { withOverrides } from '../../lib/config.js';
 import { createKafka } from '../../lib/kafka.js';
 import { isolatedConfig } from '../../lib/testing.js';
-import { generateHistory } from '../../producers/generator.js';
-import { SalesProducer } from '../../producers/sales-producer.js';
+import { generateHistory } from '../../domain/simulation/generator.js';
+import { SalesProducer } from '../../domain/sales/producer.js';
 import type { ModelPromoted, ModelTrained, SalesWeek } from '../../schemas/types.js';
-import { bootstrapContracts } from '../../stack/bootstrap.js';
-import { EventPublisher } from '../../trainer/event-publisher.js';
-import { buildTrainingMatrix, FEATURE_NAMES, FEATURE_VERSION, SeriesHistory } from '../../trainer/features.js';
+import { bootstrapContracts } from '../../lib/bootstrap.js';
+import { EventPublisher } from '../../domain/training/event-publisher.js';
+import { buildTrainingMatrix, FEATURE_NAMES, FEATURE_VERSION, SeriesHistory } from '../../domain/features/features.js';
 import { addWeeks } from '../../lib/weeks.js';
 import { trainXgboost, type XgbParams } from '../../trainer/xgboost.js';
 

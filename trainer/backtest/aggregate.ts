@@ -1,13 +1,13 @@
 /**
- * Backtest scoring: the same definitions as trainer/metrics.ts (WAPE, MAE,
+ * Backtest scoring: the same definitions as domain/registry/metrics.ts (WAPE, MAE,
  * RMSE, WMAE with holiday weeks weighing 5), accumulated in one pass per
  * group (overall, per horizon, per cut-off) over exactly the same points for
  * every method: those with an actual and a forecast from every method
  * compared. A method with no forecast anywhere is left out of the comparison
  * (and named with the reason) rather than emptying it for all the others.
  */
-import { HOLIDAY_WEIGHT, type Metrics } from '../metrics.js';
-import { METHODS, type Method, type PointSet } from './points.js';
+import { HOLIDAY_WEIGHT, type Metrics } from '../../domain/registry/metrics.js';
+import { METHODS, type Method, type PointSet } from '../../domain/backtest/points.js';
 
 /** Running sums behind every metric; `metricsOf` turns them into values. */
 export interface ErrorSums {
@@ -35,7 +35,7 @@ export function addError(acc: ErrorSums, actual: number, forecast: number, holid
   acc.weight += w;
 }
 
-/** Metrics of the sums; NaN where undefined (no points, or WAPE with every actual 0), as trainer/metrics.ts does. */
+/** Metrics of the sums; NaN where undefined (no points, or WAPE with every actual 0), as domain/registry/metrics.ts does. */
 export function metricsOf(acc: ErrorSums): Metrics {
   const { n } = acc;
   return {

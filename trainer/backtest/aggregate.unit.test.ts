@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluate } from '../metrics.js';
+import { evaluate } from '../../domain/registry/metrics.js';
 import { addError, emptySums, metricsOf, summarize } from './aggregate.js';
-import { PointSet, type Method } from './points.js';
+import { PointSet, type Method } from '../../domain/backtest/points.js';
 
 const NaN_ = Number.NaN;
 const close = (a: number, b: number, msg?: string) => assert.ok(Math.abs(a - b) < 1e-9, `${msg ?? ''} ${a} != ${b}`);

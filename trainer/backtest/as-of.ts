@@ -18,7 +18,7 @@
  * incrementally: every event is applied once over a whole backtest.
  */
 import { isoOfDay } from '../../lib/weeks.js';
-import { SeriesHistory } from '../features.js';
+import { SeriesHistory } from '../../domain/features/features.js';
 import type { SalesLog, SeriesLog } from './sales-log.js';
 
 /** Per-series histories as they stood at a cut-off; `advanceTo` only moves forward. */

@@ -4,7 +4,7 @@
  * values they need are unknown; the scorer then drops that point for every
  * method, so all are compared on the same points.
  */
-import type { SeriesHistory } from '../features.js';
+import type { SeriesHistory } from '../../domain/features/features.js';
 
 /** Weeks averaged by the mean baseline. */
 export const MEAN_WEEKS = 4;

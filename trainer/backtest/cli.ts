@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config.js';
 import { AppError, ConfigError, ValidationError, messageOf } from '../../lib/errors.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
-import { progressBar } from '../../producers/progress.js';
-import { listBacktests, type BacktestListing } from './projection/read.js';
+import { progressBar } from '../../lib/progress.js';
+import { listBacktests, type BacktestListing } from '../../domain/backtest/projection/read.js';
 import { parseRequest } from './request.js';
 import { runBacktest, type BacktestProgress } from './run.js';
 

@@ -7,8 +7,8 @@ import { createKafka } from '../../lib/kafka.js';
 import { createLogger } from '../../lib/log.js';
 import { isolatedConfig } from '../../lib/testing.js';
 import { importCsv } from '../../producers/import.js';
-import { SalesProducer } from '../../producers/sales-producer.js';
-import { bootstrapContracts } from '../../stack/bootstrap.js';
+import { SalesProducer } from '../../domain/sales/producer.js';
+import { bootstrapContracts } from '../../lib/bootstrap.js';
 import { parseRequest } from './request.js';
 import { runBacktest } from './run.js';
 

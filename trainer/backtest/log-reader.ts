@@ -9,7 +9,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../lib/avro.js';
 import { AppError, DependencyError, messageOf } from '../../lib/errors.js';
 import type { SalesWeek } from '../../schemas/types.js';
-import { validateSalesWeek } from '../../consumers/materializer/validate.js';
+import { validateSalesWeek } from '../../domain/sales/validate.js';
 import { SalesLogBuilder, type SalesLog } from './sales-log.js';
 
 /** Per partition, the offsets [low, high) the backtest reads. */

@@ -4,7 +4,7 @@
  * cut-off, and the forecast rows from the cut-off itself (origin C, h = 1..H).
  */
 import { addWeeks, isoOfDay } from '../../lib/weeks.js';
-import { buildTrainingMatrix, COL, FEATURE_COUNT, FEATURE_NAMES, featureVector, type SeriesHistory, type TrainingMatrix } from '../features.js';
+import { buildTrainingMatrix, COL, FEATURE_COUNT, FEATURE_NAMES, featureVector, type SeriesHistory, type TrainingMatrix } from '../../domain/features/features.js';
 
 export interface ForecastRows {
   /** In the trainer's matrix shape (y and actual are NaN: the future is not in the as-of data). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addWeeks, isoOfDay, parseIsoDay } from '../../lib/weeks.js';
-import { COL, FEATURE_COUNT, SeriesHistory } from '../features.js';
+import { COL, FEATURE_COUNT, SeriesHistory } from '../../domain/features/features.js';
 import { forecastRows, trainingRows } from './matrices.js';
 
 const START = '2011-01-07';

@@ -8,16 +8,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { isoOfDay } from '../../lib/weeks.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../../domain/registry/metrics.js';
 import { isScored, type BacktestMetrics } from './aggregate.js';
-import { METHOD_COLUMNS, METHODS, type Method, type PointSet } from './points.js';
+import { METHOD_COLUMNS, METHODS, type Method, type PointSet } from '../../domain/backtest/points.js';
 import type { BacktestResult } from './result.js';
 import { renderReport } from './report-html.js';
 import type { Chart } from './report-data.js';
 import type { SalesLog } from './sales-log.js';
 
 /** File names inside a backtest's folder. */
-export const FILES = { result: 'result.json', metricsCsv: 'metrics.csv', pointsCsv: 'points.csv', report: 'report.html' } as const;
+export { BACKTEST_FILES as FILES } from '../../domain/backtest/files.js';
+import { BACKTEST_FILES as FILES } from '../../domain/backtest/files.js';
 
 /** Paths of a backtest's files in `dir`. */
 export function filesIn(dir: string): BacktestResult['files'] {

@@ -4,9 +4,9 @@
  * by cut-off, and actual vs forecast for a few series.
  */
 import { parseIsoDay } from '../../lib/weeks.js';
-import { SeriesHistory } from '../features.js';
+import { SeriesHistory } from '../../domain/features/features.js';
 import { isScored, type BacktestMetrics } from './aggregate.js';
-import { METHODS, type Method, type PointSet } from './points.js';
+import { METHODS, type Method, type PointSet } from '../../domain/backtest/points.js';
 import type { SalesLog } from './sales-log.js';
 
 export interface ChartLine {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../../domain/registry/metrics.js';
 import type { BacktestResult } from './result.js';
 import { METHOD_LABELS, type Chart } from './report-data.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { summarize } from './aggregate.js';
 import { metricsCsv } from './outputs.js';
-import { PointSet } from './points.js';
+import { PointSet } from '../../domain/backtest/points.js';
 import { errorCharts } from './report-data.js';
 import { renderReport } from './report-html.js';
 import type { BacktestResult } from './result.js';

@@ -4,8 +4,8 @@
  */
 import { ValidationError } from '../../lib/errors.js';
 import { isIsoDate } from '../../lib/weeks.js';
-import { MAX_HORIZON } from '../features.js';
-import { parseParams } from '../training-request.js';
+import { MAX_HORIZON } from '../../domain/features/features.js';
+import { parseParams } from '../../domain/training/request.js';
 import type { XgbParams } from '../xgboost.js';
 import type { CutoffSpec } from './cutoffs.js';
 

@@ -6,7 +6,7 @@
  */
 import { parseIsoDay } from '../../lib/weeks.js';
 import type { SalesWeek } from '../../schemas/types.js';
-import { rowOfSalesWeek, type HistoryRow } from '../features.js';
+import { rowOfSalesWeek, type HistoryRow } from '../../domain/features/features.js';
 
 /** One series' events in log order. */
 export interface SeriesLog {

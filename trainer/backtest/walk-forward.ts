@@ -8,12 +8,12 @@
  */
 import { AppError, ValidationError, messageOf } from '../../lib/errors.js';
 import { isoOfDay } from '../../lib/weeks.js';
-import { COL, FEATURE_COUNT, type TrainingMatrix } from '../features.js';
+import { COL, FEATURE_COUNT, type TrainingMatrix } from '../../domain/features/features.js';
 import { AsOfView, finalHistories } from './as-of.js';
 import { lastValueAt, meanAt, seasonalNaiveAt } from './baselines.js';
 import { isRefit } from './cutoffs.js';
 import { forecastRows, trainingRows } from './matrices.js';
-import { PointSet } from './points.js';
+import { PointSet } from '../../domain/backtest/points.js';
 import type { SalesLog } from './sales-log.js';
 
 /** A fitted model as the loop uses it: sales forecasts (original units) for rows of X. */

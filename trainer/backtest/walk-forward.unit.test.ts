@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addWeeks, isoOfDay, parseIsoDay } from '../../lib/weeks.js';
-import { COL, FEATURE_COUNT, type TrainingMatrix } from '../features.js';
+import { COL, FEATURE_COUNT, type TrainingMatrix } from '../../domain/features/features.js';
 import { cyclicHistory, salesEvent } from './fixtures.js';
 import { SalesLogBuilder } from './sales-log.js';
 import { walkForward, type FitFn } from './walk-forward.js';

@@ -4,8 +4,8 @@
  * onnxruntime as the gateway would serve it.
  */
 import type { Logger } from '../../lib/log.js';
-import { inverseTargets } from '../features.js';
-import { OnnxModel } from '../onnx-model.js';
+import { inverseTargets } from '../../domain/features/features.js';
+import { OnnxModel } from '../../domain/model/onnx-model.js';
 import { trainXgboost, type XgbParams } from '../xgboost.js';
 import type { FitFn } from './walk-forward.js';
 

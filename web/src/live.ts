@@ -4,8 +4,8 @@
  * them, appending tick values to the columns uPlot draws in place.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { AccuracyColumns } from '../../gateway/live/accuracy.js';
-import type { Component, ModelState, ModelsMessage, ServerEvents, Snapshot, StatusColumns, StatusKey, Totals, TrainingLine } from '../../gateway/live/protocol.js';
+import type { AccuracyColumns } from '../../domain/live/accuracy.js';
+import type { Component, ModelState, ModelsMessage, ServerEvents, Snapshot, StatusColumns, StatusKey, Totals, TrainingLine } from '../../domain/live/protocol.js';
 import { Store } from './store.js';
 
 const KEYS: StatusKey[] = ['sales', 'requests', 'trained', 'promoted', 'dead', 'matLag', 'gwLag', 'rows', 'p50', 'p99', 'rps'];

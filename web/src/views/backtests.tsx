@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import type { BacktestDetail, BacktestSummary } from '../../../gateway/api/backtest-schemas.js';
+import type { BacktestDetail, BacktestSummary } from '../../../domain/backtest/api.js';
 import { api } from '../api.js';
 import { Chart, COLORS } from '../chart.js';
 import { dateTime, dur, fmt, pct } from '../format.js';

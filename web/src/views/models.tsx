@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ModelRow } from '../../../gateway/live/protocol.js';
+import type { ModelRow } from '../../../domain/live/protocol.js';
 import { promote, rollback } from '../actions.js';
 import { dateTime, dur, fmt, pct, wapeOf } from '../format.js';
 import { live } from '../live.js';

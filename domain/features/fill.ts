@@ -1,0 +1,125 @@
+/**
+ * The arithmetic behind every feature vector: `fillOrigin` writes the columns
+ * that depend on the origin O only, `fillTarget` those that depend on T and h.
+ * featureVector (online) and buildTrainingMatrix (offline) both call exactly
+ * these two, which is what keeps serving and training identical.
+ */
+import { EXOGENOUS_FIELDS } from '../../schemas/types.js';
+import { isoOfDay, weekOfYear } from '../../lib/weeks.js';
+import { COL, FEATURE_SPEC } from './spec.js';
+import { isHolidayWeek } from '../sales/holidays.js';
+import { EXO_COUNT, type SeriesHistory } from './series-history.js';
+
+const S = FEATURE_SPEC;
+const NAN = Number.NaN;
+
+/**
+ * Writes every column that depends only on the origin o (an index into s).
+ * Reads no sales or exogenous value at an index > o: this is the no-leakage line.
+ */
+export function fillOrigin(s: SeriesHistory, o: number, out: Float32Array): void {
+  out[COL.store] = s.store;
+  out[COL.dept] = s.dept;
+  out[COL.storeType] = s.lastKnown(s.storeTypes, o);
+  out[COL.storeSize] = s.lastKnown(s.storeSizes, o);
+
+  let base = windowStats(s, o, S.level.window);
+  if (base.n === 0) base = windowStats(s, o, S.level.fallbackWindow);
+  // Round to float32 first: the target and its inverse must use the very values the vector holds.
+  const level = Math.fround(base.n === 0 ? NAN : base.mean);
+  const scale = Math.fround(base.n === 0 ? NAN : Math.max(base.meanAbs, S.level.minScale));
+  out[COL.level] = level;
+  out[COL.scale] = scale;
+  const norm = (v: number) => (v - level) / scale;
+
+  S.lags.forEach((k, j) => {
+    out[COL.lags + j] = norm(s.salesAt(o - k + 1));
+  });
+  S.windows.forEach((w, j) => {
+    const st = windowStats(s, o, w);
+    out[COL.windows + 2 * j] = st.n === 0 ? NAN : norm(st.mean);
+    out[COL.windows + 2 * j + 1] = st.n === 0 ? NAN : st.std / scale;
+  });
+  const ly = windowStats(s, o - 52, S.lastYearWindow);
+  out[COL.lastYear] = ly.n === 0 ? NAN : norm(ly.mean);
+  out[COL.known] = windowStats(s, o, S.countWindow).n;
+
+  for (let f = 0; f < S.exogenous.length; f++) {
+    const field = S.exogenous[f]!;
+    const fi = EXO_FIELD_INDEX[field]!;
+    let v = NAN;
+    for (let i = Math.min(o, s.length - 1); i > o - S.exoLookback && i >= 0; i--) {
+      const x = s.exo[i * EXO_COUNT + fi]!;
+      if (!Number.isNaN(x)) {
+        v = x;
+        break;
+      }
+    }
+    out[COL.exo + f] = v;
+  }
+}
+
+/** Writes the columns that depend on the target index t and horizon h (origin o = t - h already filled). */
+export function fillTarget(s: SeriesHistory, t: number, h: number, out: Float32Array): void {
+  const o = t - h;
+  const day = s.firstDay + 7 * t;
+  out[COL.horizon] = h;
+  out[COL.weekOfYear] = weekOfYearOfDay(day);
+  // The calendar, not the data's flag: T may be in the future where no row exists yet.
+  out[COL.holiday] = holidayOfDay(day) ? 1 : 0;
+  out[COL.holidayNext] = holidayOfDay(day + 7) ? 1 : 0;
+  const level = out[COL.level] as number;
+  const scale = out[COL.scale] as number;
+  S.seasonalLags.forEach((k, j) => {
+    const i = t - k;
+    out[COL.seasonal + j] = i <= o ? (s.salesAt(i) - level) / scale : NAN;
+  });
+}
+
+interface Stats {
+  n: number;
+  mean: number;
+  meanAbs: number;
+  std: number;
+}
+
+/** Mean, mean |y| and population std of the known sales in indexes end-w+1..end. */
+function windowStats(s: SeriesHistory, end: number, w: number): Stats {
+  let n = 0;
+  let sum = 0;
+  let sumAbs = 0;
+  const lo = Math.max(0, end - w + 1);
+  const hi = Math.min(end, s.length - 1);
+  for (let i = lo; i <= hi; i++) {
+    const v = s.sales[i]!;
+    if (Number.isNaN(v)) continue;
+    n++;
+    sum += v;
+    sumAbs += Math.abs(v);
+  }
+  if (n === 0) return { n, mean: NAN, meanAbs: NAN, std: NAN };
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = lo; i <= hi; i++) {
+    const v = s.sales[i]!;
+    if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
+  }
+  return { n, mean, meanAbs: sumAbs / n, std: Math.sqrt(ss / n) };
+}
+
+const EXO_FIELD_INDEX: Record<string, number> = Object.fromEntries(EXOGENOUS_FIELDS.map((f, i) => [f, i]));
+
+// Calendar lookups memoized by day number: a training matrix asks about the same ~150 weeks a million times.
+const holidayMemo = new Map<number, boolean>();
+/** Whether the week ending on day number `day` is a holiday week (domain/sales/holidays.ts calendar), memoized. */
+export function holidayOfDay(day: number): boolean {
+  let v = holidayMemo.get(day);
+  if (v === undefined) holidayMemo.set(day, (v = isHolidayWeek(isoOfDay(day))));
+  return v;
+}
+const woyMemo = new Map<number, number>();
+function weekOfYearOfDay(day: number): number {
+  let v = woyMemo.get(day);
+  if (v === undefined) woyMemo.set(day, (v = weekOfYear(isoOfDay(day))));
+  return v;
+}

@@ -1,0 +1,106 @@
+/**
+ * The features, declared as data. Changing anything here changes
+ * FEATURE_VERSION (it carries a hash of the spec), so a model trained on one
+ * layout can never be served vectors of another without the mismatch showing.
+ *
+ * Vocabulary: T is the target week, h in 1..H the horizon, O = T - h the
+ * forecast origin (the last week whose data may be used). "Normalized" means
+ * (value - level) / scale with level/scale taken at O (see `level`): it makes
+ * series of very different sizes look alike to one cross-series model.
+ */
+import { createHash } from 'node:crypto';
+import { EXOGENOUS_FIELDS, type ExogenousField } from '../../schemas/types.js';
+
+export interface FeatureSpec {
+  /** lag k = y(O - k + 1): lag 1 is the value at the origin (k weeks before T when h = 1). Normalized. */
+  readonly lags: readonly number[];
+  /** Seasonal lag k = y(T - k), used only when T - k <= O (else NaN). Normalized. */
+  readonly seasonalLags: readonly number[];
+  /** Rolling windows w: mean (normalized) and population std (/ scale) over known weeks O-w+1..O. */
+  readonly windows: readonly number[];
+  /** Last year's level: mean over weeks O-52-w+1..O-52 (normalized); pairs with the seasonal lags. */
+  readonly lastYearWindow: number;
+  /** Count of known weeks in O-w+1..O (tells the model how much history it has). */
+  readonly countWindow: number;
+  /** Exogenous fields, each the last non-null value in O-lookback+1..O. */
+  readonly exogenous: readonly ExogenousField[];
+  readonly exoLookback: number;
+  /**
+   * Target transform base: level = mean of known weeks in O-window+1..O (falling
+   * back to the longer window when that is empty); scale = max(mean |y| over the
+   * same weeks, minScale). The model learns z = (y(T) - level) / scale.
+   */
+  readonly level: { readonly window: number; readonly fallbackWindow: number; readonly minScale: number };
+}
+
+/** Horizons the module supports (the seasonal lag 52 stays known up to h = 52). */
+export const MAX_HORIZON = 52;
+/** Default forecast horizon H in weeks. */
+export const DEFAULT_HORIZON = 4;
+
+export const FEATURE_SPEC: FeatureSpec = Object.freeze({
+  lags: [1, 2, 3, 4, 8, 13],
+  seasonalLags: [51, 52, 53],
+  windows: [4, 13, 52],
+  lastYearWindow: 13,
+  countWindow: 52,
+  exogenous: EXOGENOUS_FIELDS,
+  exoLookback: 4,
+  level: { window: 13, fallbackWindow: 52, minScale: 1 },
+});
+
+/** Ordered feature names: the model's input columns. */
+export const FEATURE_NAMES: readonly string[] = Object.freeze([
+  'horizon',
+  'week_of_year',
+  'holiday_target',
+  'holiday_next',
+  'store',
+  'dept',
+  'store_type',
+  'store_size',
+  'level',
+  'scale',
+  ...FEATURE_SPEC.lags.map((k) => `lag_${k}`),
+  ...FEATURE_SPEC.seasonalLags.map((k) => `slag_${k}`),
+  ...FEATURE_SPEC.windows.flatMap((w) => [`mean_${w}`, `std_${w}`]),
+  `ly_mean_${FEATURE_SPEC.lastYearWindow}`,
+  `known_${FEATURE_SPEC.countWindow}`,
+  ...FEATURE_SPEC.exogenous.map((f) => `exo_${f}`),
+]);
+
+/** Number of model input columns. */
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/** Version of the layout: bump the prefix for semantic changes the spec cannot show. */
+export const FEATURE_VERSION = `v1-${createHash('sha256')
+  .update(JSON.stringify({ spec: FEATURE_SPEC, names: FEATURE_NAMES }))
+  .digest('hex')
+  .slice(0, 8)}`;
+
+/** Column index of a feature name; throws on a typo so layouts cannot drift silently. */
+export function col(name: string): number {
+  const i = FEATURE_NAMES.indexOf(name);
+  if (i < 0) throw new RangeError(`unknown feature ${name}`);
+  return i;
+}
+
+/** Fixed column positions the feature code writes to. */
+export const COL = Object.freeze({
+  horizon: col('horizon'),
+  weekOfYear: col('week_of_year'),
+  holiday: col('holiday_target'),
+  holidayNext: col('holiday_next'),
+  store: col('store'),
+  dept: col('dept'),
+  storeType: col('store_type'),
+  storeSize: col('store_size'),
+  level: col('level'),
+  scale: col('scale'),
+  lags: col(`lag_${FEATURE_SPEC.lags[0]}`),
+  seasonal: col(`slag_${FEATURE_SPEC.seasonalLags[0]}`),
+  windows: col(`mean_${FEATURE_SPEC.windows[0]}`),
+  lastYear: col(`ly_mean_${FEATURE_SPEC.lastYearWindow}`),
+  known: col(`known_${FEATURE_SPEC.countWindow}`),
+  exo: col(`exo_${FEATURE_SPEC.exogenous[0]}`),
+});

@@ -1,0 +1,171 @@
+/**
+ * The model registry is a fold over two logs: `model.trained` (every run,
+ * its numbers and decision) and `model.promoted` (every change of champion,
+ * rollbacks included). The same `evolveRegistry` serves the trainer (live,
+ * from Kafka), the registry projection (from ClickHouse rows) and the CLI.
+ *
+ * The two topics are read side by side, so a promotion may be folded before
+ * the run it names; nothing here depends on that order: the champion is the
+ * last promotion in the promotion log, and a version's stage is derived when
+ * asked, not stored.
+ */
+import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
+import type { Metrics } from './metrics.js';
+
+export type RegistryEvent = { type: 'trained'; event: ModelTrained } | { type: 'promoted'; event: ModelPromoted };
+
+export interface RegistryState {
+  /** Every run by version (a failed run has a version too: versions number runs). */
+  readonly versions: ReadonlyMap<number, ModelTrained>;
+  /** Promotions in log order; the last one names the champion. */
+  readonly promotions: readonly ModelPromoted[];
+}
+
+export const emptyRegistry: RegistryState = Object.freeze({ versions: new Map<number, ModelTrained>(), promotions: [] });
+
+/**
+ * - champion: named by the latest promotion
+ * - archived: was champion once, not now
+ * - candidate: passed the policy but no promotion is recorded (yet)
+ * - rejected / failed: the run's own decision
+ */
+export type Stage = 'champion' | 'archived' | 'candidate' | 'rejected' | 'failed';
+
+/** Applies one event. Redelivered events (same version, or an identical promotion) leave the state as it was. */
+export function evolveRegistry(state: RegistryState, e: RegistryEvent): RegistryState {
+  switch (e.type) {
+    case 'trained': {
+      const versions = new Map(state.versions);
+      versions.set(e.event.version, e.event);
+      return { ...state, versions };
+    }
+    case 'promoted': {
+      const p = e.event;
+      const dup = state.promotions.some((q) => q.version === p.version && q.promotedAt === p.promotedAt && q.kind === p.kind);
+      return dup ? state : { ...state, promotions: [...state.promotions, p] };
+    }
+    default:
+      return assertNever(e);
+  }
+}
+
+/** Folds events from the empty registry. */
+export function foldRegistry(events: Iterable<RegistryEvent>, from: RegistryState = emptyRegistry): RegistryState {
+  let s = from;
+  for (const e of events) s = evolveRegistry(s, e);
+  return s;
+}
+
+/** The latest promotion (the champion's record), or null before the first one. */
+export function championOf(state: RegistryState): ModelPromoted | null {
+  return state.promotions.at(-1) ?? null;
+}
+
+/** The stage of a version, or null when the registry has never heard of it. */
+export function stageOf(state: RegistryState, version: number): Stage | null {
+  const champion = championOf(state);
+  if (champion?.version === version) return 'champion';
+  if (state.promotions.some((p) => p.version === version)) return 'archived';
+  const run = state.versions.get(version);
+  if (!run) return null;
+  return run.decision === 'promoted' ? 'candidate' : run.decision;
+}
+
+/** The next version number: one past every version either log mentions (1 for an empty registry). */
+export function nextVersion(state: RegistryState): number {
+  let max = 0;
+  for (const v of state.versions.keys()) max = Math.max(max, v);
+  for (const p of state.promotions) max = Math.max(max, p.version);
+  return max + 1;
+}
+
+/** The last week the champion was trained on, or null without a champion (or before its run is folded). */
+export function championDataWeek(state: RegistryState): string | null {
+  const c = championOf(state);
+  if (!c) return null;
+  const run = state.versions.get(c.version);
+  return run && run.dataMaxWeek !== '' ? run.dataMaxWeek : null;
+}
+
+/** Every request id some recorded run answered. */
+export function answeredRequestIds(state: RegistryState): string[] {
+  const out: string[] = [];
+  for (const run of state.versions.values()) out.push(...run.requestIds);
+  return out;
+}
+
+/** A run's metrics JSON as written by the trainer. */
+export interface RunMetrics {
+  model?: Metrics;
+  seasonalNaive?: Metrics;
+  lastValue?: Metrics;
+  champion?: Metrics | null;
+  championVersion?: number | null;
+  /** Why the champion has no numbers (no champion, other feature layout...). */
+  championNote?: string;
+  /** Holdout points every forecast was scored on, and those left out. */
+  points?: number;
+  dropped?: number;
+}
+
+/** Parses a run's metrics JSON; malformed text gives an empty object (a failed run has none). */
+export function runMetrics(run: ModelTrained): RunMetrics {
+  try {
+    const v = JSON.parse(run.metrics) as unknown;
+    return v && typeof v === 'object' ? (v as RunMetrics) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** One line of a version listing. */
+export interface ModelSummary {
+  version: number;
+  stage: Stage;
+  runId: string;
+  decision: ModelTrained['decision'] | 'unknown';
+  decisionReason: string;
+  trigger: string;
+  dataMaxWeek: string;
+  trainedAt: number | null;
+  /** Holdout WAPE of the model and its comparators (null when not measured). */
+  wape: { model: number | null; seasonalNaive: number | null; lastValue: number | null; champion: number | null };
+  artifactUri: string;
+}
+
+/** Every known version, newest first, with its stage and headline numbers. */
+export function summarize(state: RegistryState): ModelSummary[] {
+  const versions = new Set<number>([...state.versions.keys(), ...state.promotions.map((p) => p.version)]);
+  return [...versions]
+    .sort((a, b) => b - a)
+    .map((v) => {
+      const run = state.versions.get(v);
+      const m = run ? runMetrics(run) : {};
+      const promo = [...state.promotions].reverse().find((p) => p.version === v);
+      return {
+        version: v,
+        stage: stageOf(state, v) ?? 'candidate',
+        runId: run?.runId ?? promo?.runId ?? '',
+        decision: run?.decision ?? 'unknown',
+        decisionReason: run?.decisionReason ?? '',
+        trigger: run?.trigger ?? '',
+        dataMaxWeek: run?.dataMaxWeek ?? '',
+        trainedAt: run?.trainedAt ?? null,
+        wape: {
+          model: num(m.model?.wape),
+          seasonalNaive: num(m.seasonalNaive?.wape),
+          lastValue: num(m.lastValue?.wape),
+          champion: num(m.champion?.wape),
+        },
+        artifactUri: run?.artifactUri || promo?.artifactUri || '',
+      };
+    });
+}
+
+function num(v: number | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled registry event ${JSON.stringify(x)}`);
+}

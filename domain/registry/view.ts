@@ -1,0 +1,55 @@
+/**
+ * The trainer's live view of the registry: the registry fold over
+ * `model.trained` and `model.promoted`, read from the log itself (so the
+ * trainer needs no projection to be running), with listeners for changes
+ * (the threshold watcher follows the champion's data window).
+ */
+import type { Kafka } from 'kafkajs';
+import type { AvroCodec } from '../../lib/avro.js';
+import type { Topics } from '../../lib/config.js';
+import type { Logger } from '../../lib/log.js';
+import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
+import { emptyRegistry, evolveRegistry, type RegistryState } from './state.js';
+import { startTail } from '../../lib/topic-tail.js';
+
+export interface RegistryView {
+  state(): RegistryState;
+  /** Waits until every registry event written before the call is folded (default timeout 30 s). */
+  sync(timeoutMs?: number): Promise<RegistryState>;
+  /** Called after each folded event; returns an unsubscribe function. */
+  onChange(listener: (s: RegistryState) => void): () => void;
+  stop(): Promise<void>;
+}
+
+/** Starts the view and waits until it has caught up with the log. */
+export async function startRegistryView(kafka: Kafka, codec: AvroCodec, topics: Readonly<Topics>, log: Logger): Promise<RegistryView> {
+  let state = emptyRegistry;
+  const listeners = new Set<(s: RegistryState) => void>();
+  const tail = await startTail({
+    kafka,
+    codec,
+    log,
+    name: 'trainer-registry-view',
+    topics: [topics.modelTrained, topics.modelPromoted],
+    onValue: (topic, value) => {
+      state =
+        topic === topics.modelTrained
+          ? evolveRegistry(state, { type: 'trained', event: value as ModelTrained })
+          : evolveRegistry(state, { type: 'promoted', event: value as ModelPromoted });
+      for (const l of listeners) l(state);
+    },
+  });
+  await tail.sync();
+  return {
+    state: () => state,
+    async sync(timeoutMs) {
+      await tail.sync(timeoutMs);
+      return state;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop: () => tail.stop(),
+  };
+}

@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { salesEventId, type SalesWeek } from '../../schemas/types.js';
+import { addWeeks, parseIsoDay } from '../../lib/weeks.js';
+import { generateHistory, generateWeek, historyEventCount, seriesCatalog } from './generator.js';
+import { buildModel, resolveOptions } from './sim-model.js';
+
+const SMALL = { seed: 7, stores: 4, depts: 12, weeks: 30, producedAt: 1_700_000_000_000 };
+
+/** One streaming pass over the full default history, keeping only aggregates. */
+interface FullRun {
+  ms: number;
+  events: number;
+  weeks: string[];
+  totalByWeek: Map<string, number>;
+  holidayWeeks: string[];
+  orderOk: boolean;
+  negatives: number;
+  negativeSeries: Set<string>;
+  salesBySeries: Map<string, number[]>;
+  markdownsBeforeStart: number;
+  afterStart: number;
+  markdown1AfterStart: number;
+}
+
+function fullRun(): FullRun {
+  const r: FullRun = {
+    ms: 0, events: 0, weeks: [], totalByWeek: new Map(), holidayWeeks: [], orderOk: true, negatives: 0,
+    negativeSeries: new Set(), salesBySeries: new Map(), markdownsBeforeStart: 0, afterStart: 0, markdown1AfterStart: 0,
+  };
+  let prev: SalesWeek | null = null;
+  const t0 = performance.now();
+  for (const e of generateHistory({ producedAt: 0 })) {
+    r.events++;
+    if (prev === null || prev.week !== e.week) {
+      r.weeks.push(e.week);
+      if (e.isHoliday) r.holidayWeeks.push(e.week);
+    } else if (prev.store * 1000 + prev.dept >= e.store * 1000 + e.dept) r.orderOk = false;
+    prev = e;
+    r.totalByWeek.set(e.week, (r.totalByWeek.get(e.week) ?? 0) + e.weeklySales);
+    const key = `${e.store}:${e.dept}`;
+    let sales = r.salesBySeries.get(key);
+    if (!sales) r.salesBySeries.set(key, (sales = []));
+    sales.push(e.weeklySales);
+    if (e.weeklySales < 0) {
+      r.negatives++;
+      r.negativeSeries.add(key);
+    }
+    const anyMarkdown = e.markdown1 ?? e.markdown2 ?? e.markdown3 ?? e.markdown4 ?? e.markdown5;
+    if (e.week < '2011-11-11') {
+      if (anyMarkdown !== null) r.markdownsBeforeStart++;
+    } else {
+      r.afterStart++;
+      if (e.markdown1 !== null) r.markdown1AfterStart++;
+    }
+  }
+  r.ms = performance.now() - t0;
+  return r;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+describe('generator: determinism and API', () => {
+  it('gives identical output for the same seed', () => {
+    assert.deepEqual([...generateHistory(SMALL)], [...generateHistory(SMALL)]);
+  });
+
+  it('gives different sales for a different seed', () => {
+    const a = [...generateHistory(SMALL)].map((e) => e.weeklySales);
+    const b = [...generateHistory({ ...SMALL, seed: 8 })].map((e) => e.weeklySales);
+    assert.notDeepEqual(a, b);
+  });
+
+  it('generateWeek(i) is week i of the history, and does not depend on opts.weeks', () => {
+    const history = [...generateHistory(SMALL)];
+    const week12 = history.filter((e) => e.week === addWeeks('2010-02-05', 12));
+    assert.ok(week12.length > 0);
+    assert.deepEqual(generateWeek(SMALL, 12), week12);
+    // The "next week" step: index = weeks already produced.
+    const next = generateWeek(SMALL, SMALL.weeks);
+    assert.ok(next.length > 0);
+    assert.ok(next.every((e) => e.week === addWeeks('2010-02-05', SMALL.weeks)));
+    assert.deepEqual(generateWeek({ ...SMALL, weeks: 500 }, SMALL.weeks), next);
+    assert.throws(() => generateWeek(SMALL, -1), RangeError);
+  });
+
+  it('fills event fields: eventId, source override, producedAt, store type and size', () => {
+    const catalog = seriesCatalog(SMALL);
+    const events = generateWeek({ ...SMALL, source: 'next-week' }, 3);
+    const bySeries = new Map(catalog.map((s) => [`${s.store}:${s.dept}`, s]));
+    for (const e of events) {
+      assert.equal(e.eventId, salesEventId(e.store, e.dept, e.week));
+      assert.equal(e.source, 'next-week');
+      assert.equal(e.producedAt, SMALL.producedAt);
+      const s = bySeries.get(`${e.store}:${e.dept}`);
+      assert.ok(s, `series ${e.store}:${e.dept} is in the catalog`);
+      assert.equal(e.storeType, s.storeType);
+      assert.equal(e.storeSize, s.storeSize);
+    }
+    assert.equal(generateWeek(SMALL, 0)[0]?.source, 'simulator');
+  });
+
+  it('starts on any weekday: a Tuesday start gives Tuesday weeks and Tuesday holiday flags', () => {
+    const opts = { ...SMALL, startWeek: '2010-01-05', weeks: 52 };
+    const weeks = new Set<string>();
+    const flagged = new Set<string>();
+    for (const e of generateHistory(opts)) {
+      weeks.add(e.week);
+      if (e.isHoliday) flagged.add(e.week);
+    }
+    assert.equal(weeks.size, 52);
+    for (const w of weeks) assert.equal(new Date(`${w}T00:00:00Z`).getUTCDay(), 2, w);
+    assert.deepEqual([...flagged], ['2010-02-09', '2010-09-07', '2010-11-30', '2010-12-28']);
+  });
+
+  it('rejects bad options naming the option', () => {
+    assert.throws(() => seriesCatalog({ startWeek: '2010-02-30' }), /startWeek: expected an ISO date/);
+    assert.throws(() => seriesCatalog({ stores: 0 }), /stores: expected an integer/);
+  });
+
+  it('gives store types A/B/C with Walmart-like counts and sizes', () => {
+    const stores = new Map(seriesCatalog().map((s) => [s.store, s]));
+    const count = { A: 0, B: 0, C: 0 };
+    for (const s of stores.values()) {
+      count[s.storeType]++;
+      const [lo, hi] = ({ A: [150_000, 220_000], B: [35_000, 140_000], C: [35_000, 45_000] } as const)[s.storeType];
+      assert.ok(s.storeSize >= lo && s.storeSize <= hi, `store ${s.store} ${s.storeType} ${s.storeSize}`);
+    }
+    assert.deepEqual(count, { A: 22, B: 17, C: 6 });
+  });
+
+  it('gives a permanent level shift to a few percent of series', () => {
+    const series = buildModel(resolveOptions()).series;
+    const share = series.filter((s) => s.shiftWeek >= 0).length / series.length;
+    assert.ok(share > 0.02 && share < 0.06, `shifted share ${share}`);
+  });
+});
+
+describe('generator: full default history (45 stores, 143 weeks)', () => {
+  let r: FullRun;
+  before(() => {
+    r = fullRun();
+  });
+
+  it('is fast: well under 2 s', () => {
+    assert.ok(r.ms < 2000, `${Math.round(r.ms)} ms`);
+  });
+
+  it('has ~3,300 series and ~420k events', () => {
+    const series = seriesCatalog().length;
+    assert.ok(series >= 3150 && series <= 3450, `series ${series}`);
+    assert.ok(r.salesBySeries.size === series, 'every catalog series has events');
+    assert.ok(r.events >= 400_000 && r.events <= 440_000, `events ${r.events}`);
+    assert.equal(historyEventCount(), r.events);
+  });
+
+  it('streams week by week, 7 days apart from the start, series ordered within a week', () => {
+    assert.equal(r.weeks.length, 143);
+    assert.equal(r.weeks[0], '2010-02-05');
+    assert.equal(r.weeks[142], '2012-10-26');
+    for (let i = 1; i < r.weeks.length; i++) {
+      assert.equal((parseIsoDay(r.weeks[i] ?? '') ?? 0) - (parseIsoDay(r.weeks[i - 1] ?? '') ?? 0), 7);
+    }
+    assert.ok(r.orderOk);
+  });
+
+  it('flags exactly the Walmart holiday weeks', () => {
+    assert.deepEqual(r.holidayWeeks, [
+      '2010-02-12', '2010-09-10', '2010-11-26', '2010-12-31',
+      '2011-02-11', '2011-09-09', '2011-11-25', '2011-12-30',
+      '2012-02-10', '2012-09-07',
+    ]);
+  });
+
+  it('lifts holiday weeks above their neighbours', () => {
+    const total = (w: string) => r.totalByWeek.get(w) ?? NaN;
+    let ratioSum = 0;
+    for (const w of r.holidayWeeks) {
+      const around = (total(addWeeks(w, -1)) + total(addWeeks(w, 1))) / 2;
+      ratioSum += total(w) / around;
+      if (!w.endsWith('-12-31') && !w.endsWith('-12-30')) {
+        // Super Bowl, Labor Day and Thanksgiving beat both neighbours.
+        assert.ok(total(w) > total(addWeeks(w, -1)) && total(w) > total(addWeeks(w, 1)), w);
+      }
+    }
+    assert.ok(ratioSum / r.holidayWeeks.length > 1.05, `mean ratio ${ratioSum / r.holidayWeeks.length}`);
+    const thanksgiving = total('2010-11-26') / total('2010-11-19');
+    assert.ok(thanksgiving > 1.2, `Thanksgiving lift ${thanksgiving}`);
+  });
+
+  it('makes the week before Christmas the biggest of its year, and the Christmas week above the year average', () => {
+    for (const [year, pre, xmas] of [['2010', '2010-12-24', '2010-12-31'], ['2011', '2011-12-23', '2011-12-30']] as const) {
+      const ofYear = [...r.totalByWeek].filter(([w]) => w.startsWith(year));
+      const max = ofYear.reduce((a, b) => (b[1] > a[1] ? b : a));
+      assert.equal(max[0], pre);
+      const mean = ofYear.reduce((s, [, v]) => s + v, 0) / ofYear.length;
+      assert.ok((r.totalByWeek.get(xmas) ?? 0) > mean, xmas);
+    }
+  });
+
+  it('has negative sales, rare and only in tiny departments', () => {
+    const share = r.negatives / r.events;
+    assert.ok(share > 0 && share < 0.01, `negative share ${share}`);
+    for (const key of r.negativeSeries) {
+      const m = median(r.salesBySeries.get(key) ?? []);
+      assert.ok(m < 1000, `series ${key} with returns has median ${m}`);
+    }
+  });
+
+  it('has markdowns only from 2011-11-11 on, then mostly present', () => {
+    assert.equal(r.markdownsBeforeStart, 0);
+    assert.ok(r.markdown1AfterStart / r.afterStart > 0.85, `markdown1 present ${r.markdown1AfterStart}/${r.afterStart}`);
+  });
+});
+
+describe('generator: covariates', () => {
+  it('keeps temperature, fuel, CPI and unemployment in realistic ranges', () => {
+    for (const e of generateHistory({ stores: 45, depts: 2, weeks: 143, producedAt: 0 })) {
+      assert.ok(e.temperature !== null && e.temperature > -20 && e.temperature < 115, `temperature ${e.temperature}`);
+      assert.ok(e.fuelPrice !== null && e.fuelPrice >= 2.4 && e.fuelPrice <= 4.3, `fuel ${e.fuelPrice}`);
+      assert.ok(e.cpi !== null && e.cpi >= 126 && e.cpi <= 240, `cpi ${e.cpi}`);
+      assert.ok(e.unemployment !== null && e.unemployment >= 3.5 && e.unemployment <= 14.5, `unemployment ${e.unemployment}`);
+    }
+  });
+
+  it('makes summer warmer than winter for every store', () => {
+    const jan = new Map<number, number>();
+    const jul = new Map<number, number>();
+    for (const e of generateWeek({ depts: 1, producedAt: 0 }, 50)) jan.set(e.store, e.temperature ?? NaN); // 2011-01-21
+    for (const e of generateWeek({ depts: 1, producedAt: 0 }, 76)) jul.set(e.store, e.temperature ?? NaN); // 2011-07-22
+    assert.ok(jan.size > 0);
+    for (const [store, t] of jan) assert.ok((jul.get(store) ?? -Infinity) > t, `store ${store}`);
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * What the trainer says while it works, on `node:diagnostics_channel`
+ * (the gateway subscribes and forwards to the dashboard; nothing here knows
+ * about the dashboard). Publishing costs nothing when nobody listens.
+ */
+import { channel } from 'node:diagnostics_channel';
+import type { TrainerLine } from './params.js';
+
+/** Channel name the gateway subscribes to. */
+export const TRAINING_CHANNEL_NAME = 'forecast:training';
+export const TRAINING_CHANNEL = channel(TRAINING_CHANNEL_NAME);
+
+export type TrainingDiagnostic =
+  | { type: 'requested'; requestId: string; trigger: string; reason: string; at: number }
+  | { type: 'started'; runId: string; version: number; requestIds: string[]; reasons: string[]; at: number }
+  | { type: 'phase'; runId: string; phase: string; ms: number; detail?: Record<string, unknown> }
+  | { type: 'log'; runId: string; line: TrainerLine }
+  | { type: 'finished'; runId: string; version: number; decision: 'promoted' | 'rejected' | 'failed'; reason: string; durationMs: number; at: number };
+
+/** Publishes one message when someone listens. */
+export function publishTraining(msg: TrainingDiagnostic): void {
+  if (TRAINING_CHANNEL.hasSubscribers) TRAINING_CHANNEL.publish(msg);
+}

@@ -1,0 +1,54 @@
+/**
+ * The trainer's side of the log: training requests, run records, promotions
+ * and artifacts, encoded through the registry and acknowledged by all
+ * replicas before a call returns. Keys: request id, run id, version.
+ */
+import type { Kafka, Producer } from 'kafkajs';
+import { publishArtifact } from '../../lib/artifacts.js';
+import type { AvroCodec } from '../../lib/avro.js';
+import type { Topics } from '../../lib/config.js';
+import { AvroPublisher } from '../../lib/publisher.js';
+import { DependencyError, messageOf } from '../../lib/errors.js';
+import type { ModelPromoted, ModelTrained, TrainingRequested } from '../../schemas/types.js';
+
+export class EventPublisher extends AvroPublisher {
+  private constructor(
+    producer: Producer,
+    codec: AvroCodec,
+    private readonly topics: Readonly<Topics>,
+  ) {
+    super(producer, codec);
+  }
+
+  /** Registers the three contracts on their topics (idempotent) and connects an idempotent producer. */
+  static async connect(kafka: Kafka, codec: AvroCodec, topics: Readonly<Topics>): Promise<EventPublisher> {
+    const producer = await AvroPublisher.open(kafka, codec, [
+      ['trainingRequests', topics.trainingRequests],
+      ['modelTrained', topics.modelTrained],
+      ['modelPromoted', topics.modelPromoted],
+    ]);
+    return new EventPublisher(producer, codec, topics);
+  }
+
+  async trainingRequested(r: TrainingRequested): Promise<void> {
+    await this.publish('trainingRequests', this.topics.trainingRequests, r.requestId, r);
+  }
+
+  async modelTrained(e: ModelTrained): Promise<void> {
+    await this.publish('modelTrained', this.topics.modelTrained, e.runId, e);
+  }
+
+  async modelPromoted(e: ModelPromoted): Promise<void> {
+    await this.publish('modelPromoted', this.topics.modelPromoted, String(e.version), e);
+  }
+
+  /** Publishes ONNX bytes on the artifacts topic; returns their content address. */
+  async artifact(bytes: Buffer, headers: Record<string, string> = {}): Promise<{ sha256: string; uri: string; bytes: number }> {
+    try {
+      return await publishArtifact(this.producer, this.topics.modelArtifacts, bytes, headers);
+    } catch (err) {
+      throw new DependencyError('kafka', `publishing the artifact failed: ${messageOf(err)}`, err);
+    }
+  }
+
+}
