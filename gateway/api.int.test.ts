@@ -4,6 +4,7 @@
  * names, 404s, auth on writes (and on reads when closed), the body limit,
  * OpenAPI generated from the validators, metrics.
  */
+import { TRAINING_REQUESTED } from '../domain/contracts.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKafka } from '../lib/kafka.js';
@@ -325,7 +326,7 @@ describe('gateway API', { timeout: 240_000 }, () => {
     await consumer.connect();
     await consumer.subscribe({ topic: f.cfg.topics.trainingRequests, fromBeginning: true });
     const seen: TrainingRequested[] = [];
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push((await codec.decode(message.value)).value as TrainingRequested) });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(await codec.decode(TRAINING_REQUESTED, message.value)) });
     const got = await eventually(() => seen.some((r) => r.reason === 'api test'), 20_000);
     await consumer.disconnect();
     assert.ok(got);

@@ -4,30 +4,33 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClickhouse } from '../lib/clickhouse.js';
 import type { Config } from '../lib/config.js';
-import { messageOf } from '../lib/errors.js';
+import { AppError, messageOf } from '../lib/errors.js';
+import type { AvroCodec } from '../lib/avro.js';
+import { DeadLetters } from '../lib/dead-letter.js';
+import type { Delivery } from '../lib/runner.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger, type Logger } from '../lib/log.js';
-import { seriesKey, type ModelPromoted, type ModelTrained, type SalesWeek, type TrainingRequested } from '../schemas/types.js';
+import { seriesKey } from '../schemas/types.js';
+import { MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, TRAINING_REQUESTED } from '../domain/contracts.js';
+import { SeriesGrid } from '../domain/sales/grid.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
-import { validateSalesWeek } from '../domain/sales/validate.js';
 import { championOf } from '../domain/registry/state.js';
 import { createApp } from './app.js';
-import type { GatewayContext, ScoreKind } from './context.js';
+import type { GatewayContext } from './context.js';
 import { DEFAULT_BODY_LIMIT } from './http/body.js';
 import { HttpError } from './http/errors.js';
 import { LiveAccuracy } from '../domain/live/accuracy.js';
 import { ShadowForecaster } from './live/shadow.js';
 import { attachSocket } from './live/socket.js';
 import { LiveStatus } from './live/status.js';
-import { followTrainingDiagnostics, lineOfLoad, lineOfModelLog } from './live/training-feed.js';
+import { lineOfLoad, lineOfModelLog } from './live/training-feed.js';
 import { followTrainingLog, type TrainingLogFollower } from './live/training-log-follower.js';
 import { createMetrics } from './metrics.js';
-import { ModelHolder, type LoadedModel } from './model/holder.js';
+import { ModelHolder } from './model/holder.js';
 import { ModelLoader } from './model/loader.js';
 import { createOperations } from './ops/operations.js';
-import type { ScoringRow } from './predict/resolve.js';
 import { createReadiness } from './readiness.js';
-import { startFollower, type Follower, type Followed } from './state/follower.js';
+import { startFollower, type Follower } from './state/follower.js';
 import { evolveGatewayRegistry, initialGatewayRegistry, type GatewayRegistry, type ModelLogEvent } from './state/registry-fold.js';
 import { SeriesStore } from './state/series-store.js';
 
@@ -57,153 +60,107 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** What the parts of a gateway share while it starts. */
+interface Parts {
+  cfg: Readonly<Config>;
+  log: Logger;
+  kafka: ReturnType<typeof createKafka>;
+  admin: ReturnType<ReturnType<typeof createKafka>['admin']>;
+  store: SeriesStore;
+  holder: ModelHolder;
+  accuracy: LiveAccuracy;
+  status: LiveStatus;
+  loader: ModelLoader;
+  metrics: ReturnType<typeof createMetrics>;
+}
+
+/** The online state: sales, requests, runs and promotions replayed from the log, each decoded with its contract. */
+interface OnlineState {
+  follower: Follower;
+  caughtUp: Promise<void>;
+  isCaughtUp(): boolean;
+  registry(): GatewayRegistry;
+  lastSalesAt(): number;
+  stop(): Promise<void>;
+}
+
 /**
- * Starts a gateway: HTTP API, dashboard and Socket.IO on one port, the
- * online state replayed from the log, the champion loaded, and live status.
- * The port comes from config (0 = any free port, for tests).
+ * Follows the log into memory. A message its contract (or its series' 7-day
+ * grid) refuses is dead-lettered with the reason, as the materializer does,
+ * and leaves the state untouched; a registry outage is logged and the
+ * message skipped (issue: it should be retried).
  */
-export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions = {}): Promise<Gateway> {
-  const log = opts.log ?? createLogger('gateway');
-  const startedAt = Date.now();
-  const metrics = createMetrics();
-  const codec = await bootstrapContracts(cfg);
-  const kafka = createKafka(cfg, 'gateway');
-  const admin = kafka.admin();
-  await admin.connect();
-  const ch = createClickhouse(cfg);
-  const store = new SeriesStore();
-  const holder = new ModelHolder();
-  const accuracy = new LiveAccuracy();
+async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) => void): Promise<OnlineState> {
+  const { cfg, log, store, accuracy, status, loader } = p;
   let registry: GatewayRegistry = initialGatewayRegistry;
-  let follower: Follower | null = null;
   let caught = false;
-  const readiness = createReadiness({ admin, registryUrl: cfg.registry.url, ch, holder, follower: () => follower });
-  const status = new LiveStatus({ cfg, admin, ch, store, holder, registry: () => registry, accuracy, follower: () => follower, readiness, metrics, log, tickMs: opts.tickMs });
-  const loader = new ModelLoader({
-    kafka,
-    holder,
-    cacheDir: join(cfg.stackDir, 'artifacts', 'models'),
-    runOf: (v) => registry.registry.versions.get(v),
-    defaultHorizon: cfg.trainer.horizon,
-    log,
-    onEvent: (e) => {
-      if (e.type === 'loaded') {
-        metrics.modelLoads.inc({ result: 'ok' });
-        status.loadSucceeded(e.version);
-      }
-      if (e.type === 'failed') {
-        metrics.modelLoads.inc({ result: 'failed' });
-        status.loadFailed(e.version, e.reason);
-      }
-      const line = lineOfLoad(e);
-      if (line) status.trainingLine(line);
-    },
-  });
-  const ops = createOperations({ cfg, kafka, codec, ch, registry: () => registry });
-
-  const scored = (kind: ScoreKind, model: LoadedModel, rows: readonly ScoringRow[], forecasts: Float64Array) => {
-    metrics.predictions.inc({ model_version: String(model.version), kind }, rows.length);
-    status.countPredictions(rows.length);
-    if (kind === 'series') return;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      if (r.t >= r.history.length) accuracy.forecast(model.version, seriesKey(r.history.store, r.history.dept), r.week, forecasts[i]!);
-    }
-  };
-  const g: GatewayContext = {
-    cfg,
-    ch,
-    store,
-    holder,
-    registry: () => registry,
-    accuracy,
-    metrics,
-    ops,
-    readiness,
-    scored,
-    startedAt,
-    assertServing: () => {
-      if (!caught) throw new HttpError(503, 'CATCHING_UP', 'the gateway is still replaying sales.weekly into its online state; retry shortly', { headers: { 'retry-after': '2' }, retriable: true });
-    },
-  };
-  const { app } = createApp(g, { webDir: opts.webDir ?? WEB_DIST, bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT, log, latency: (route, ms) => status.recordLatency(route, ms) });
-  const server: Server = createServer(app.callback());
-  // keep-alive longer than typical client pools so load tests do not pay reconnects
-  server.keepAliveTimeout = 65_000;
-  const io = attachSocket(server, status, { token: cfg.gateway.token, openReads: cfg.gateway.openReads });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(cfg.gateway.port, cfg.gateway.host, () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  status.start();
-  const stopDiagnostics = followTrainingDiagnostics((l) => status.trainingLine(l));
-  // a trainer in another process: its lines come over Kafka (telemetry; the gateway serves without them)
-  const trainingLog: TrainingLogFollower | null = await followTrainingLog({
-    kafka,
-    admin,
-    topic: cfg.topics.trainingLog,
-    log: log.child('training-log'),
-    onLine: (l) => status.trainingLine(l),
-  }).catch((err: unknown) => {
-    log.warn(`not following ${cfg.topics.trainingLog}, the training log shows only this process's trainer: ${messageOf(err)}`);
-    return null;
-  });
-
   let lastSalesAt = 0;
+  const grid = new SeriesGrid();
+  const dead = await DeadLetters.connect(p.kafka, cfg.topics.deadLetter, 'gateway');
   const modelLog = (e: ModelLogEvent) => {
     registry = evolveGatewayRegistry(registry, e);
     status.trainingLine(lineOfModelLog(e));
     status.registryChanged();
     if (e.type === 'promoted' && caught) void loader.request(e.event);
   };
-  const handle = async (m: Followed) => {
-    const { value } = await codec.decode(m.value);
-    switch (m.topic) {
-      case cfg.topics.sales: {
-        const e = validateSalesWeek(value as SalesWeek);
-        store.apply(e);
-        if (accuracy.actual(seriesKey(e.store, e.dept), e.week, e.weeklySales) > 0) status.accuracyChanged();
-        lastSalesAt = Date.now();
-        return;
-      }
-      case cfg.topics.trainingRequests:
-        return modelLog({ type: 'requested', event: value as TrainingRequested });
-      case cfg.topics.modelTrained:
-        return modelLog({ type: 'trained', event: value as ModelTrained });
-      case cfg.topics.modelPromoted:
-        return modelLog({ type: 'promoted', event: value as ModelPromoted });
-      default:
-        return;
+  const routes: Record<string, (m: Delivery) => Promise<void>> = {
+    [cfg.topics.sales]: async (m) => {
+      const e = grid.check(await codec.decode(SALES_WEEK, m.value));
+      store.apply(e);
+      if (accuracy.actual(seriesKey(e.store, e.dept), e.week, e.weeklySales) > 0) status.accuracyChanged();
+      lastSalesAt = Date.now();
+    },
+    [cfg.topics.trainingRequests]: async (m) => modelLog({ type: 'requested', event: await codec.decode(TRAINING_REQUESTED, m.value) }),
+    [cfg.topics.modelTrained]: async (m) => modelLog({ type: 'trained', event: await codec.decode(MODEL_TRAINED, m.value) }),
+    [cfg.topics.modelPromoted]: async (m) => modelLog({ type: 'promoted', event: await codec.decode(MODEL_PROMOTED, m.value) }),
+  };
+  const handle = async (m: Delivery) => {
+    try {
+      await routes[m.topic]?.(m);
+    } catch (err) {
+      if (err instanceof AppError && err.retriable) throw err;
+      await dead.send(m, messageOf(err));
+      throw err;
     }
   };
   const t0 = Date.now();
-  follower = await startFollower({
-    kafka,
-    admin,
-    topics: [cfg.topics.sales, cfg.topics.trainingRequests, cfg.topics.modelTrained, cfg.topics.modelPromoted],
-    handle,
-    log: log.child('follower'),
-  });
-  const caughtUp = follower.caughtUp.then(async () => {
+  const f = await startFollower({ kafka: p.kafka, admin: p.admin, topics: Object.keys(routes), handle, log: log.child('follower') });
+  follower(f);
+  const caughtUp = f.caughtUp.then(async () => {
     caught = true;
     log.info(`online state caught up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${store.size} series, ${store.events} events, latest week ${store.latestWeek ?? '-'}`);
     const champion = championOf(registry.registry);
     if (champion) await loader.request(champion);
   });
+  return {
+    follower: f,
+    caughtUp,
+    isCaughtUp: () => caught,
+    registry: () => registry,
+    lastSalesAt: () => lastSalesAt,
+    async stop() {
+      await f.stop();
+      await dead.disconnect();
+    },
+  };
+}
 
-  // Shadow forecasts (live accuracy): after a burst of sales settles (or every
-  // 5 s during a steady stream), forecast the next week of series that moved.
+/**
+ * Shadow forecasts (live accuracy): after a burst of sales settles (or every
+ * 5 s during a steady stream), forecast the next week of series that moved.
+ * Returns the stop function.
+ */
+function startShadow(p: Parts, state: OnlineState, scored: GatewayContext['scored']): () => void {
+  const { store, holder, accuracy, log } = p;
   const shadow = new ShadowForecaster(store);
   let shadowing = false;
   let lastPass = { at: 0, events: -1, version: -1 };
-  const shadowTimer = setInterval(() => {
+  const timer = setInterval(() => {
     const now = Date.now();
     const model = holder.current;
-    if (!caught || shadowing || !model) return;
+    if (!state.isCaughtUp() || shadowing || !model) return;
     if (store.events === lastPass.events && model.version === lastPass.version) return;
-    if (now - lastSalesAt < 500 && now - lastPass.at < 5000) return;
+    if (now - state.lastSalesAt() < 500 && now - lastPass.at < 5000) return;
     const lease = holder.lease();
     if (!lease) return;
     shadowing = true;
@@ -219,32 +176,122 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
         shadowing = false;
       });
   }, 500);
-  shadowTimer.unref();
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
+/** The model loader, reporting loads to the metrics, the status and the training log. */
+function createLoader(cfg: Readonly<Config>, kafka: Parts['kafka'], holder: ModelHolder, registry: () => GatewayRegistry, log: Logger, report: () => { status: LiveStatus; metrics: Parts['metrics'] }): ModelLoader {
+  return new ModelLoader({
+    kafka,
+    holder,
+    cacheDir: join(cfg.stackDir, 'artifacts', 'models'),
+    runOf: (v) => registry().registry.versions.get(v),
+    defaultHorizon: cfg.trainer.horizon,
+    log,
+    onEvent: (e) => {
+      const { status, metrics } = report();
+      if (e.type === 'loaded') {
+        metrics.modelLoads.inc({ result: 'ok' });
+        status.loadSucceeded(e.version);
+      }
+      if (e.type === 'failed') {
+        metrics.modelLoads.inc({ result: 'failed' });
+        status.loadFailed(e.version, e.reason);
+      }
+      const line = lineOfLoad(e);
+      if (line) status.trainingLine(line);
+    },
+  });
+}
+
+/** Counts scored rows, and records shadow and forecast rows for live accuracy. */
+function scorer(p: Parts): GatewayContext['scored'] {
+  return (kind, model, rows, forecasts) => {
+    p.metrics.predictions.inc({ model_version: String(model.version), kind }, rows.length);
+    p.status.countPredictions(rows.length);
+    if (kind === 'series') return;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (r.t >= r.history.length) p.accuracy.forecast(model.version, seriesKey(r.history.store, r.history.dept), r.week, forecasts[i]!);
+    }
+  };
+}
+
+/** Listens on the configured host and port (0 = any free port) with the app and Socket.IO; resolves the URL. */
+async function listen(cfg: Readonly<Config>, app: ReturnType<typeof createApp>['app'], status: LiveStatus): Promise<{ server: Server; io: ReturnType<typeof attachSocket>; url: string }> {
+  const server: Server = createServer(app.callback());
+  // keep-alive longer than typical client pools so load tests do not pay reconnects
+  server.keepAliveTimeout = 65_000;
+  const io = attachSocket(server, status, { token: cfg.gateway.token, openReads: cfg.gateway.openReads });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cfg.gateway.port, cfg.gateway.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  return { server, io, url: `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}` };
+}
+
+/**
+ * Starts a gateway: HTTP API, dashboard and Socket.IO on one port, the
+ * online state replayed from the log, the champion loaded, and live status.
+ * The port comes from config (0 = any free port, for tests).
+ */
+export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions = {}): Promise<Gateway> {
+  const log = opts.log ?? createLogger('gateway');
+  const metrics = createMetrics();
+  const codec = await bootstrapContracts(cfg);
+  const kafka = createKafka(cfg, 'gateway');
+  const admin = kafka.admin();
+  await admin.connect();
+  const ch = createClickhouse(cfg);
+  const store = new SeriesStore();
+  const holder = new ModelHolder();
+  const accuracy = new LiveAccuracy();
+  let state: OnlineState | null = null;
+  let follower: Follower | null = null;
+  const registry = () => state?.registry() ?? initialGatewayRegistry;
+  const readiness = createReadiness({ admin, registryUrl: cfg.registry.url, ch, holder, follower: () => follower });
+  const status = new LiveStatus({ cfg, admin, ch, store, holder, registry, accuracy, follower: () => follower, readiness, metrics, log, tickMs: opts.tickMs });
+  const loader = createLoader(cfg, kafka, holder, registry, log, () => ({ status, metrics }));
+  const parts: Parts = { cfg, log, kafka, admin, store, holder, accuracy, status, loader, metrics };
+  const ops = createOperations({ cfg, kafka, codec, ch, registry });
+  const g: GatewayContext = {
+    cfg, ch, store, holder, registry, accuracy, metrics, ops, readiness, scored: scorer(parts), startedAt: Date.now(),
+    assertServing: () => {
+      if (!state?.isCaughtUp()) throw new HttpError(503, 'CATCHING_UP', 'the gateway is still replaying sales.weekly into its online state; retry shortly', { headers: { 'retry-after': '2' }, retriable: true });
+    },
+  };
+  const { app } = createApp(g, { webDir: opts.webDir ?? WEB_DIST, bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT, log, latency: (route, ms) => status.recordLatency(route, ms) });
+  const { server, io, url } = await listen(cfg, app, status);
+  status.start();
+  // the one path of training lines to the dashboard, whichever process the trainer runs in (telemetry: the gateway serves without it)
+  const trainingLog: TrainingLogFollower | null = await followTrainingLog({ kafka, admin, topic: cfg.topics.trainingLog, log: log.child('training-log'), onLine: (l) => status.trainingLine(l) }).catch(
+    (err: unknown) => {
+      log.warn(`not following ${cfg.topics.trainingLog}, the dashboard shows no training log lines: ${messageOf(err)}`);
+      return null;
+    },
+  );
+  const online = await followState(parts, codec, (f) => (follower = f));
+  state = online;
+  const stopShadow = startShadow(parts, online, g.scored);
   if (opts.waitForCatchUp ?? true) {
-    await caughtUp;
+    await online.caughtUp;
     await loader.idle();
   }
-
   let closed = false;
   return {
-    url,
-    holder,
-    store,
-    loader,
-    registry: () => registry,
-    caughtUp,
+    url, holder, store, loader, registry, caughtUp: online.caughtUp,
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(shadowTimer);
+      stopShadow();
       status.stop();
-      stopDiagnostics();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
         server.closeAllConnections();
       });
-      await Promise.allSettled([follower?.stop(), trainingLog?.stop(), ops.close()]);
+      await Promise.allSettled([online.stop(), trainingLog?.stop(), ops.close()]);
       await loader.idle().catch(() => undefined);
       await Promise.allSettled([admin.disconnect(), ch.close(), holder.close()]);
     },

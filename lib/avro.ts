@@ -24,6 +24,35 @@ export function contractText(contract: Contract): string {
   return readFileSync(join(SCHEMA_DIR, CONTRACTS[contract]), 'utf8');
 }
 
+/**
+ * A contract as handlers see it: its Avro file plus the one validator that
+ * turns a decoded record into its TypeScript type (domain rules included).
+ * `decode(contract, bytes)` runs both, so every consumer of a topic accepts
+ * and refuses exactly the same events.
+ */
+export interface TypedContract<T> {
+  readonly name: Contract;
+  /** Checks a decoded record and returns it typed; throws ValidationError naming the field. */
+  validate(value: unknown): T;
+}
+
+/** Declares a typed contract. */
+export function typedContract<T>(name: Contract, validate: (value: unknown) => T): TypedContract<T> {
+  return { name, validate };
+}
+
+/** The full record name a contract's schema declares (namespace.name). */
+const recordNames = new Map<Contract, string>();
+function recordName(contract: Contract): string {
+  let n = recordNames.get(contract);
+  if (n === undefined) {
+    const s = JSON.parse(contractText(contract)) as { name: string; namespace?: string };
+    n = s.namespace && !s.name.includes('.') ? `${s.namespace}.${s.name}` : s.name;
+    recordNames.set(contract, n);
+  }
+  return n;
+}
+
 /** Thrown when bytes are not a registry-framed Avro record we can read. */
 export class DecodeError extends AppError {
   constructor(message: string, cause?: unknown) {
@@ -92,8 +121,27 @@ export class AvroCodec {
     return out;
   }
 
-  /** Decodes registry-framed Avro into a plain object; throws DecodeError on anything unreadable. */
-  async decode(buf: Buffer | null): Promise<{ schemaId: number; value: unknown }> {
+  /**
+   * Decodes registry-framed Avro written with `contract`'s schema (any
+   * registered version of it) and runs the contract's validator. Throws
+   * DecodeError for unreadable bytes or another record type, ValidationError
+   * for a value the contract refuses, DependencyError (retriable) when the
+   * registry cannot be reached.
+   */
+  async decode<T>(contract: TypedContract<T>, buf: Buffer | null): Promise<T> {
+    const { type, value } = await this.decodeFramed(buf);
+    const want = recordName(contract.name);
+    if (type.name !== want) throw new DecodeError(`expected a ${want} record, got ${type.name ?? 'an unnamed type'}`);
+    return contract.validate(value);
+  }
+
+  /** Decodes registry-framed Avro into a plain object without any contract (tools that show raw records). */
+  async decodeAny(buf: Buffer | null): Promise<{ schemaId: number; value: unknown }> {
+    const { id, value } = await this.decodeFramed(buf);
+    return { schemaId: id, value };
+  }
+
+  private async decodeFramed(buf: Buffer | null): Promise<{ id: number; type: avro.Type; value: unknown }> {
     if (!buf || buf.length < 6) throw new DecodeError(`message too short for the registry wire format (${buf?.length ?? 0} bytes)`);
     if (buf.readUInt8(0) !== 0) throw new DecodeError(`unknown magic byte ${buf.readUInt8(0)} (expected 0)`);
     const id = buf.readInt32BE(1);
@@ -101,7 +149,7 @@ export class AvroCodec {
     try {
       const { value, offset } = type.decode(buf, 5);
       if (offset !== buf.length) throw new Error(`trailing or missing bytes (decoded to ${offset} of ${buf.length})`);
-      return { schemaId: id, value: type.name ? { ...(value as object) } : value };
+      return { id, type, value: type.name ? { ...(value as object) } : value };
     } catch (err) {
       throw new DecodeError(`Avro body does not match schema ${id}: ${(err as Error).message}`, err);
     }

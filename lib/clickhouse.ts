@@ -31,12 +31,6 @@ export function dateLit(iso: string, field = 'week'): string {
   return `toDate('${iso}')`;
 }
 
-/** A SQL integer literal after checking it is a safe integer. */
-export function intLit(n: number, field = 'value'): string {
-  if (!Number.isSafeInteger(n)) throw new ValidationError(field, 'an integer', n);
-  return String(n);
-}
-
 /** A SQL string literal with quotes and backslashes escaped. */
 export function strLit(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

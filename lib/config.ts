@@ -47,7 +47,6 @@ const EnvSchema = z.object({
   TRAIN_HOLDOUT_WEEKS: z.coerce.number().int().min(1).max(104).default(8),
   TRAIN_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0),
   TRAIN_PYTHON: z.string().optional(),
-  HOLIDAY_CALENDAR: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -83,7 +82,6 @@ export interface Config {
     holdoutWeeks: number;
     promotionMargin: number;
     python: string;
-    holidayCalendar: string | null;
   };
 }
 
@@ -185,7 +183,6 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       holdoutWeeks: e.TRAIN_HOLDOUT_WEEKS,
       promotionMargin: e.TRAIN_PROMOTION_MARGIN,
       python: e.TRAIN_PYTHON ?? resolve(stackDir, 'venv/bin/python'),
-      holidayCalendar: e.HOLIDAY_CALENDAR ?? null,
     },
   };
   return deepFreeze(cfg);

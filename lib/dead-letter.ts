@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { Kafka, Message, Producer } from 'kafkajs';
 import type { Delivery } from './runner.js';
 
 /**
@@ -20,4 +20,29 @@ export function deadLetter(d: Delivery, reason: string, consumerGroup: string): 
       'dlq.at': new Date().toISOString(),
     },
   };
+}
+
+/**
+ * The dead-letter path of a consumer that is not a projection (the gateway,
+ * the trainer's request consumer, the threshold watcher): each refused
+ * message goes to the dead-letter topic with its reason, acked by all
+ * replicas, before the consumer moves past it.
+ */
+export class DeadLetters {
+  private constructor(private readonly producer: Producer, private readonly topic: string, private readonly group: string) {}
+
+  /** Connects an idempotent producer for `consumerGroup`'s dead letters. */
+  static async connect(kafka: Kafka, topic: string, consumerGroup: string): Promise<DeadLetters> {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    return new DeadLetters(producer, topic, consumerGroup);
+  }
+
+  async send(d: Delivery, reason: string): Promise<void> {
+    await this.producer.send({ topic: this.topic, acks: -1, messages: [deadLetter(d, reason, this.group)] });
+  }
+
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+  }
 }

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
-import type { AvroCodec } from './avro.js';
+import type { AvroCodec, TypedContract } from './avro.js';
 import { ident, insertRows } from './clickhouse.js';
 import { AppError, messageOf } from './errors.js';
 import type { BatchSink, Delivery } from './runner.js';
@@ -12,11 +12,16 @@ export interface LogPosition {
   offset: string;
 }
 
-/** One topic of a projection: the table its events go to and how an event becomes a row. */
+/** One topic of a projection: the table its events go to, and how its bytes become a row (decoded and validated by the topic's contract). */
 export interface Route {
   topic: string;
   table: string;
-  toRow(value: unknown, at: LogPosition): object;
+  rowOf(codec: AvroCodec, bytes: Buffer | null, at: LogPosition): Promise<object>;
+}
+
+/** A route for `topic`: every message is decoded with `contract` (its validator included), then mapped by `toRow`. */
+export function route<T>(topic: string, table: string, contract: TypedContract<T>, toRow: (value: T, at: LogPosition) => object): Route {
+  return { topic, table, rowOf: async (codec, bytes, at) => toRow(await codec.decode(contract, bytes), at) };
 }
 
 /** A batch after routing: rows per table (in route order) and what could not be read. */
@@ -35,10 +40,9 @@ export async function routeBatch(codec: AvroCodec, routes: readonly Route[], bat
   const out: RoutedBatch = { rows: new Map(routes.map((r) => [r.table, []])), dead: [] };
   for (const d of batch) {
     try {
-      const route = byTopic.get(d.topic);
-      if (!route) throw new AppError('UNEXPECTED_TOPIC', `no projection route reads ${d.topic}`);
-      const { value } = await codec.decode(d.value);
-      out.rows.get(route.table)!.push(route.toRow(value, { partition: d.partition, offset: d.offset }));
+      const r = byTopic.get(d.topic);
+      if (!r) throw new AppError('UNEXPECTED_TOPIC', `no projection route reads ${d.topic}`);
+      out.rows.get(r.table)!.push(await r.rowOf(codec, d.value, { partition: d.partition, offset: d.offset }));
     } catch (err) {
       if (err instanceof AppError && err.retriable) throw err;
       out.dead.push({ delivery: d, reason: messageOf(err) });

@@ -7,16 +7,31 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import type { AvroCodec } from './avro.js';
+import type { AvroCodec, TypedContract } from './avro.js';
 import { DependencyError, messageOf } from './errors.js';
 import type { Logger } from './log.js';
+
+/** Where a record sits in its topic. */
+export interface TailPosition {
+  partition: number;
+  offset: string;
+}
+
+/** One followed topic: how its bytes are decoded (with the topic's contract) and handed on. */
+export interface TailTopic {
+  topic: string;
+  handle(codec: AvroCodec, bytes: Buffer | null, where: TailPosition): Promise<void>;
+}
+
+/** Follows `topic` with `contract`; `onValue` gets each validated value in log order per partition. */
+export function tailOf<T>(topic: string, contract: TypedContract<T>, onValue: (value: T, where: TailPosition) => void): TailTopic {
+  return { topic, handle: async (codec, bytes, where) => onValue(await codec.decode(contract, bytes), where) };
+}
 
 export interface TailOptions {
   kafka: Kafka;
   codec: AvroCodec;
-  topics: string[];
-  /** Called in log order per partition with the decoded value. */
-  onValue: (topic: string, value: unknown, where: { partition: number; offset: string }) => void;
+  topics: TailTopic[];
   log: Logger;
   /** Group id prefix; a unique suffix is added and the group is deleted on stop. */
   name: string;
@@ -35,15 +50,16 @@ export async function startTail(opts: TailOptions): Promise<TopicTail> {
   await admin.connect();
   const consumer: Consumer = opts.kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 10 } });
   const seen = new Map<string, bigint>(); // topic/partition -> next offset
+  const byTopic = new Map(opts.topics.map((t) => [t.topic, t]));
+  const topics = opts.topics.map((t) => t.topic);
   try {
     await consumer.connect();
-    await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+    await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
         try {
-          const { value } = await opts.codec.decode(message.value);
-          opts.onValue(topic, value, { partition, offset: message.offset });
+          await byTopic.get(topic)?.handle(opts.codec, message.value, { partition, offset: message.offset });
         } catch (err) {
           // an unreadable record cannot change what we know; the projector dead-letters it
           opts.log.warn(`skipping ${topic}/${partition}@${message.offset}: ${messageOf(err)}`);
@@ -53,12 +69,12 @@ export async function startTail(opts: TailOptions): Promise<TopicTail> {
     });
   } catch (err) {
     await Promise.allSettled([consumer.disconnect(), admin.disconnect()]);
-    throw new DependencyError('kafka', `following ${opts.topics.join(', ')} failed: ${messageOf(err)}`, err);
+    throw new DependencyError('kafka', `following ${topics.join(', ')} failed: ${messageOf(err)}`, err);
   }
   let stopped = false;
   return {
     async sync(timeoutMs = 30_000) {
-      const ends = await Promise.all(opts.topics.map(async (t) => ({ t, parts: await admin.fetchTopicOffsets(t) })));
+      const ends = await Promise.all(topics.map(async (t) => ({ t, parts: await admin.fetchTopicOffsets(t) })));
       const deadline = Date.now() + timeoutMs;
       const behind = () =>
         ends.flatMap(({ t, parts }) =>

@@ -12,11 +12,14 @@ import type { Kafka } from 'kafkajs';
 import type { AvroCodec } from '../lib/avro.js';
 import { ident, rows, strLit } from '../lib/clickhouse.js';
 import type { Config } from '../lib/config.js';
-import { AppError } from '../lib/errors.js';
+import { AppError, messageOf } from '../lib/errors.js';
+import { DeadLetters } from '../lib/dead-letter.js';
 import type { Logger } from '../lib/log.js';
 import { runBuffered, type Delivery } from '../lib/runner.js';
 import { SALES_TABLE } from '../domain/sales/table.js';
-import type { SalesWeek } from '../schemas/types.js';
+import { seriesKey } from '../schemas/types.js';
+import { SALES_WEEK } from '../domain/contracts.js';
+import { SeriesGrid } from '../domain/sales/grid.js';
 import { publishTraining } from '../domain/training/diagnostics.js';
 import type { EventPublisher } from '../domain/training/event-publisher.js';
 import { championDataWeek } from '../domain/registry/state.js';
@@ -48,7 +51,11 @@ export interface ThresholdWatcher {
 /** Starts the watcher (seeded, subscribed, consuming). */
 export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise<ThresholdWatcher> {
   const minWeeks = o.minWeeks ?? 52 + o.cfg.trainer.holdoutWeeks;
-  let state = evolveThreshold(initialThresholdState, { type: 'weeksObserved', weeks: await seriesSpans(o.ch, o.cfg.clickhouse.database) });
+  const spans = await seriesSpans(o.ch, o.cfg.clickhouse.database);
+  let state = evolveThreshold(initialThresholdState, {
+    type: 'weeksObserved',
+    weeks: spans.flatMap((s) => [{ key: seriesKey(s.store, s.dept), week: s.first }, { key: seriesKey(s.store, s.dept), week: s.latest }]),
+  });
   state = evolveThreshold(state, { type: 'championChanged', dataWeek: championDataWeek(o.view.state()) });
   if (o.firedWeek) state = evolveThreshold(state, { type: 'thresholdReached', dataWeek: o.firedWeek, basis: null, advanced: 0, total: 0, share: 0 });
   const unsubscribe = o.view.onChange((s) => {
@@ -57,16 +64,19 @@ export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise
   });
   o.log.info(`threshold: ${state.series.size} series known, champion window ${state.championWeek ?? '-'}, last fired ${state.firedWeek ?? '-'}`);
 
+  const grid = new SeriesGrid();
+  for (const s of spans) grid.seed(s.store, s.dept, s.first);
+  const dead = await DeadLetters.connect(o.kafka, o.cfg.topics.deadLetter, o.groupId);
   const sink = async (batch: Delivery[]) => {
     const weeks: { key: string; week: string }[] = [];
     for (const d of batch) {
       try {
-        const { value } = await o.codec.decode(d.value);
-        const e = value as SalesWeek;
-        weeks.push({ key: `${e.store}:${e.dept}`, week: e.week });
+        const e = grid.check(await o.codec.decode(SALES_WEEK, d.value));
+        weeks.push({ key: seriesKey(e.store, e.dept), week: e.week });
       } catch (err) {
-        // the materializer dead-letters what cannot be read; here it just does not count
+        // refused exactly as the materializer refuses it, so it never counts towards a threshold
         if (err instanceof AppError && err.retriable) throw err;
+        await dead.send(d, messageOf(err));
       }
     }
     let next = evolveThreshold(state, { type: 'weeksObserved', weeks });
@@ -109,12 +119,13 @@ export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise
     async stop() {
       unsubscribe();
       await running.stop();
+      await dead.disconnect();
     },
   };
 }
 
 /** First and latest week of every series in the projection ([] when it does not exist yet). */
-async function seriesSpans(ch: ClickHouseClient, database: string): Promise<{ key: string; week: string }[]> {
+async function seriesSpans(ch: ClickHouseClient, database: string): Promise<{ store: number; dept: number; first: string; latest: string }[]> {
   const db = ident(database, 'database');
   const exists = await rows<{ n: string }>(ch, `SELECT count() AS n FROM system.tables WHERE database = ${strLit(db)} AND name = ${strLit(SALES_TABLE)}`);
   if (Number(exists[0]?.n ?? 0) === 0) return [];
@@ -122,8 +133,5 @@ async function seriesSpans(ch: ClickHouseClient, database: string): Promise<{ ke
     ch,
     `SELECT store, dept, toString(min(week)) AS first, toString(max(week)) AS latest FROM ${db}.${SALES_TABLE} GROUP BY store, dept`,
   );
-  return spans.flatMap((s) => [
-    { key: `${s.store}:${s.dept}`, week: s.first },
-    { key: `${s.store}:${s.dept}`, week: s.latest },
-  ]);
+  return spans.map((s) => ({ ...s, store: Number(s.store), dept: Number(s.dept) }));
 }

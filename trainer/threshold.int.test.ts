@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKafka, groupLag } from '../lib/kafka.js';
-import type { ModelTrained, TrainingRequested } from '../schemas/types.js';
+import { MODEL_TRAINED, TRAINING_REQUESTED } from '../domain/contracts.js';
 import { cleanUp, loadHistory, readTopic, sendWeek, smallSim, uniqueConfig, until, waitForRows, type History } from './test/fixture.js';
 import { championDataWeek } from '../domain/registry/state.js';
 import { startTrainer, type TrainerService } from './trainer-service.js';
@@ -20,7 +20,7 @@ const group = `trainer-${cfg.clickhouse.database}`;
 let history: History;
 let trainer: TrainerService;
 
-const thresholdRequests = async () => (await readTopic<TrainingRequested>(cfg, cfg.topics.trainingRequests)).filter((r) => r.trigger === 'threshold');
+const thresholdRequests = async () => (await readTopic(cfg, cfg.topics.trainingRequests, TRAINING_REQUESTED)).filter((r) => r.trigger === 'threshold');
 
 /** Waits until the watcher has consumed everything on the sales topic. */
 async function watcherCaughtUp(): Promise<void> {
@@ -71,7 +71,7 @@ describe('threshold trigger (integration)', { timeout: 300_000 }, () => {
     await waitForRows(cfg, history.events + events.length);
     reqs = await thresholdRequests();
     assert.equal(reqs.length, 2, 're-sent data does not fire');
-    const runs = await readTopic<ModelTrained>(cfg, cfg.topics.modelTrained);
+    const runs = await readTopic(cfg, cfg.topics.modelTrained, MODEL_TRAINED);
     assert.equal(runs.length, 2);
   });
 });

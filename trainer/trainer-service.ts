@@ -28,7 +28,9 @@ import { startRegistryView, type RegistryView } from '../domain/registry/view.js
 import { startScheduler, type Scheduler } from './schedule.js';
 import { startThresholdWatcher, type ThresholdWatcher } from './threshold-watcher.js';
 import { startTrainingLogRelay, type RunningRelay } from './training-log-relay.js';
-import { startTail } from '../lib/topic-tail.js';
+import { startTail, tailOf } from '../lib/topic-tail.js';
+import { DeadLetters } from '../lib/dead-letter.js';
+import { TRAINING_REQUESTED } from '../domain/contracts.js';
 import { handleCoordinator, initialCoordinatorState, type CoordinatorCommand, type CoordinatorState } from './training-coordinator.js';
 import { newRequest, planRun, type NewRequest } from '../domain/training/request.js';
 import { executeRun, type RunContext, type RunOutcome } from './training-run.js';
@@ -92,7 +94,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
 
   // Read the request log once: unanswered requests run now; the last threshold request seeds the watcher.
   const logged: TrainingRequested[] = [];
-  const tail = await startTail({ kafka, codec, log, name: 'trainer-requests-replay', topics: [cfg.topics.trainingRequests], onValue: (_t, v) => logged.push(v as TrainingRequested) });
+  const tail = await startTail({ kafka, codec, log, name: 'trainer-requests-replay', topics: [tailOf(cfg.topics.trainingRequests, TRAINING_REQUESTED, (r) => logged.push(r))] });
   await tail.sync();
   await tail.stop();
   let lastThreshold: string | null = null;
@@ -137,6 +139,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
       });
   };
 
+  const dead = await DeadLetters.connect(kafka, cfg.topics.deadLetter, `${prefix}-requests`);
   const consumer: RunningConsumer = await runBuffered({
     kafka,
     groupId: `${prefix}-requests`,
@@ -148,10 +151,11 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
       for (const d of batch) {
         let r: TrainingRequested;
         try {
-          r = (await codec.decode(d.value)).value as TrainingRequested;
+          r = await codec.decode(TRAINING_REQUESTED, d.value);
         } catch (err) {
           if (err instanceof AppError && err.retriable) throw err;
-          log.warn(`skipping unreadable request ${d.topic}/${d.partition}@${d.offset}: ${messageOf(err)}`);
+          log.warn(`dead-lettering unreadable request ${d.topic}/${d.partition}@${d.offset}: ${messageOf(err)}`);
+          await dead.send(d, messageOf(err));
           continue;
         }
         for (const e of dispatch({ type: 'request', request: r })) {
@@ -220,7 +224,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
         log.info('waiting for the run in progress to be recorded');
         await Promise.race([current, new Promise((r) => setTimeout(r, opts.stopTimeoutMs ?? 120_000).unref())]);
       }
-      await Promise.allSettled([view.stop(), publisher.disconnect(), relay?.stop()]);
+      await Promise.allSettled([view.stop(), publisher.disconnect(), relay?.stop(), dead.disconnect()]);
       await Promise.allSettled([admin.disconnect(), ch.close()]);
     },
   };

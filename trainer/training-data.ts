@@ -9,7 +9,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
 import { dateLit, ident } from '../lib/clickhouse.js';
 import { DependencyError, messageOf } from '../lib/errors.js';
-import { SALES_TABLE } from '../domain/sales/table.js';
+import { SALES_COLUMN_NAMES, SALES_TABLE } from '../domain/sales/table.js';
 import { SeriesHistory, type HistoryRow } from '../domain/features/features.js';
 
 export interface TrainingData {
@@ -22,11 +22,8 @@ export interface TrainingData {
   topicOffsets: Record<string, number>;
 }
 
-const COLUMNS = [
-  'store', 'dept', 'toString(week)', 'weekly_sales', 'is_holiday', 'temperature', 'fuel_price',
-  'markdown1', 'markdown2', 'markdown3', 'markdown4', 'markdown5', 'cpi', 'unemployment',
-  'store_type', 'store_size', 'kafka_partition', 'toString(kafka_offset)',
-];
+/** Column positions of the SELECT, which lists the projection's columns in table order. */
+const AT = Object.fromEntries(SALES_COLUMN_NAMES.map((n, i) => [n, i])) as Record<string, number>;
 
 /** A TabSeparated field as a number; `\\N` (NULL) becomes null. */
 const num = (f: string | undefined): number | null => (f === undefined || f === '\\N' ? null : Number(f));
@@ -34,7 +31,7 @@ const num = (f: string | undefined): number | null => (f === undefined || f === 
 /** Reads every row with week <= cutoff (all rows when null), streamed, in (store, dept, week) order. */
 export async function loadTrainingData(ch: ClickHouseClient, database: string, cutoffWeek: string | null): Promise<TrainingData> {
   const where = cutoffWeek === null ? '' : `WHERE week <= ${dateLit(cutoffWeek, 'cutoffWeek')}`;
-  const query = `SELECT ${COLUMNS.join(', ')} FROM ${ident(database, 'database')}.${SALES_TABLE} FINAL ${where} ORDER BY store, dept, week`;
+  const query = `SELECT ${SALES_COLUMN_NAMES.join(', ')} FROM ${ident(database, 'database')}.${SALES_TABLE} FINAL ${where} ORDER BY store, dept, week`;
   const out: TrainingData = { series: new Map(), rows: 0, maxWeek: null, topicOffsets: {} };
   let current: { store: number; dept: number; rows: HistoryRow[] } | null = null;
   const close = () => {
@@ -46,34 +43,35 @@ export async function loadTrainingData(ch: ClickHouseClient, database: string, c
     for await (const batch of rs.stream()) {
       for (const row of batch) {
         const r = row.text.split('\t');
-        const store = Number(r[0]);
-        const dept = Number(r[1]);
-        const week = r[2]!;
+        const f = (name: string) => r[AT[name]!];
+        const store = Number(f('store'));
+        const dept = Number(f('dept'));
+        const week = f('week')!;
         if (!current || current.store !== store || current.dept !== dept) {
           close();
           current = { store, dept, rows: [] };
         }
         current.rows.push({
           week,
-          sales: num(r[3]),
-          isHoliday: r[4] === '1',
-          temperature: num(r[5]),
-          fuelPrice: num(r[6]),
-          markdown1: num(r[7]),
-          markdown2: num(r[8]),
-          markdown3: num(r[9]),
-          markdown4: num(r[10]),
-          markdown5: num(r[11]),
-          cpi: num(r[12]),
-          unemployment: num(r[13]),
+          sales: num(f('weekly_sales')),
+          isHoliday: f('is_holiday') === '1',
+          temperature: num(f('temperature')),
+          fuelPrice: num(f('fuel_price')),
+          markdown1: num(f('markdown1')),
+          markdown2: num(f('markdown2')),
+          markdown3: num(f('markdown3')),
+          markdown4: num(f('markdown4')),
+          markdown5: num(f('markdown5')),
+          cpi: num(f('cpi')),
+          unemployment: num(f('unemployment')),
           // the projection stores "unknown" as '' and 0 (no Nullable for these columns)
-          storeType: r[14] || null,
-          storeSize: num(r[15]) || null,
+          storeType: f('store_type') || null,
+          storeSize: num(f('store_size')) || null,
         });
         out.rows++;
         if (out.maxWeek === null || week > out.maxWeek) out.maxWeek = week;
-        const part = r[16]!;
-        const off = Number(r[17]);
+        const part = f('kafka_partition')!;
+        const off = Number(f('kafka_offset'));
         if (!(off <= (out.topicOffsets[part] ?? -1))) out.topicOffsets[part] = off;
       }
     }

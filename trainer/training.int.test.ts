@@ -8,11 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import { fetchArtifact } from '../lib/artifacts.js';
 import { createClickhouse } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
-import type { ModelPromoted, ModelTrained } from '../schemas/types.js';
+import type { ModelTrained } from '../schemas/types.js';
 import { startRegistryProjector, type RegistryProjector } from '../consumers/registry/main.js';
 import { runCli } from './cli.js';
 import { FEATURE_COUNT, FEATURE_VERSION } from '../domain/features/features.js';
 import { scoreHoldout, splitHoldout } from './holdout.js';
+import { MODEL_PROMOTED, MODEL_TRAINED } from '../domain/contracts.js';
 import { cleanUp, loadHistory, readTopic, smallSim, uniqueConfig, until, type History } from './test/fixture.js';
 import { OnnxModel } from '../domain/model/onnx-model.js';
 import { openRegistryClient } from './registry-api.js';
@@ -69,7 +70,7 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
     const again = scoreHoldout(split, data.series, preds, null);
     assert.ok(Math.abs(again.metrics.model!.wape - o.metrics.model!.wape) < 1e-9, `${again.metrics.model!.wape} vs ${o.metrics.model!.wape}`);
 
-    const promotions = await readTopic<ModelPromoted>(cfg, cfg.topics.modelPromoted);
+    const promotions = await readTopic(cfg, cfg.topics.modelPromoted, MODEL_PROMOTED);
     assert.deepEqual(promotions.map((p) => [p.version, p.kind, p.previousVersion]), [[1, 'promotion', null]]);
   });
 
@@ -94,7 +95,7 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
     assert.equal(o.trained.decision, 'failed');
     assert.match(o.trained.decisionReason, /no sales rows/);
     assert.equal(o.trained.artifactUri, '');
-    const recorded = await readTopic<ModelTrained>(cfg, cfg.topics.modelTrained);
+    const recorded = await readTopic(cfg, cfg.topics.modelTrained, MODEL_TRAINED);
     assert.deepEqual(recorded.map((r) => r.decision), ['promoted', 'rejected', 'failed']);
   });
 
@@ -108,7 +109,7 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
     assert.deepEqual(next.trained.requestIds, ids);
     assert.deepEqual(next.trained.reasons, ['schedule: tick', 'threshold: new week', 'manual: me too']);
     assert.equal(next.trained.trigger, 'schedule+threshold+manual');
-    const runs = (await readTopic<ModelTrained>(cfg, cfg.topics.modelTrained)).filter((r) => r.requestIds.some((id) => ids.includes(id)));
+    const runs = (await readTopic(cfg, cfg.topics.modelTrained, MODEL_TRAINED)).filter((r) => r.requestIds.some((id) => ids.includes(id)));
     assert.equal(runs.length, 1, 'one run for the whole burst');
   });
 

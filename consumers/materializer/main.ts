@@ -1,99 +1,89 @@
-import { channel } from 'node:diagnostics_channel';
-import { loadConfig, type Config } from '../../lib/config.js';
-import { AvroCodec } from '../../lib/avro.js';
-import { createClickhouse } from '../../lib/clickhouse.js';
-import { createKafka, ensureTopics, groupLag, topicSpecs } from '../../lib/kafka.js';
-import { createLogger, setLogLevel, type Logger } from '../../lib/log.js';
-import { runBuffered, type RunningConsumer } from '../../lib/runner.js';
+/**
+ * The sales materializer: `sales.weekly` into ClickHouse through the one
+ * projector (lib/projector.ts) with the sales projection (domain/sales),
+ * plus a lag and throughput line every 2 s. Run: npx tsx consumers/materializer/main.ts
+ */
+import type { Config } from '../../lib/config.js';
 import { messageOf } from '../../lib/errors.js';
-import { createSalesTable } from '../../domain/sales/table.js';
-import { salesSink, type Projected } from './sink.js';
-
-/** Diagnostics channel carrying the materializer's status (lag, throughput, latest week). */
-export const MATERIALIZER_STATUS = channel('forecast:materializer');
+import { createKafka, groupLag } from '../../lib/kafka.js';
+import { createLogger, type Logger } from '../../lib/log.js';
+import { startProjector } from '../../lib/projector.js';
+import type { RoutedBatch } from '../../lib/routed-sink.js';
+import type { RunningConsumer } from '../../lib/runner.js';
+import { SALES_PROJECTION } from '../../domain/sales/projection.js';
+import { SALES_TABLE } from '../../domain/sales/table.js';
+import { runConsumerProcess } from '../main.js';
 
 export interface Materializer {
   running: RunningConsumer;
   stop(): Promise<void>;
-  /** rows and dead letters written since start */
+  /** rows and dead letters written since start, and the latest week written */
   counts(): { rows: number; dead: number; maxWeek: string | null };
+}
+
+/** The latest week among a batch's sales rows, or null. */
+function maxWeekOf(b: RoutedBatch): string | null {
+  let max: string | null = null;
+  for (const r of b.rows.get(SALES_TABLE) ?? []) {
+    const w = (r as { week: string }).week;
+    if (max === null || w > max) max = w;
+  }
+  return max;
 }
 
 /** Starts the sales materializer: sales.weekly -> ClickHouse, bad events -> dead-letter topic. */
 export async function startMaterializer(cfg: Readonly<Config>, log: Logger = createLogger('materializer')): Promise<Materializer> {
-  const kafka = createKafka(cfg, 'materializer');
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, topicSpecs(cfg));
-  const ch = createClickhouse(cfg);
-  await createSalesTable(ch, cfg.clickhouse.database);
-  const codec = AvroCodec.fromConfig(cfg);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const counts = { rows: 0, dead: 0, maxWeek: null as string | null };
-  const onProjected = (p: Projected) => {
-    counts.rows += p.rows.length;
-    counts.dead += p.dead.length;
-    if (p.maxWeek && (!counts.maxWeek || p.maxWeek > counts.maxWeek)) counts.maxWeek = p.maxWeek;
-    for (const d of p.dead) log.warn(`dead-lettered ${d.delivery.topic}/${d.delivery.partition}@${d.delivery.offset}: ${d.reason}`);
-  };
-  const running = await runBuffered({
-    kafka,
+  let maxWeek: string | null = null;
+  const p = await startProjector(cfg, SALES_PROJECTION, {
     groupId: cfg.materializer.groupId,
-    topics: [cfg.topics.sales],
     flushRows: cfg.materializer.batchRows,
     flushMs: cfg.materializer.batchMs,
     log,
-    sink: salesSink({ codec, ch, database: cfg.clickhouse.database, producer, deadLetterTopic: cfg.topics.deadLetter, groupId: cfg.materializer.groupId, onProjected }),
+    onProjected: (b) => {
+      const w = maxWeekOf(b);
+      if (w && (!maxWeek || w > maxWeek)) maxWeek = w;
+    },
   });
-  let lastRows = 0;
-  let lastAt = Date.now();
-  const status = setInterval(() => {
-    groupLag(admin, cfg.materializer.groupId, cfg.topics.sales)
-      .then((lag) => {
-        const now = Date.now();
-        const rate = ((counts.rows - lastRows) * 1000) / Math.max(1, now - lastAt);
-        lastRows = counts.rows;
-        lastAt = now;
-        const s = { lag, rate, rows: counts.rows, dead: counts.dead, maxWeek: counts.maxWeek, at: now };
-        if (MATERIALIZER_STATUS.hasSubscribers) MATERIALIZER_STATUS.publish(s);
-        if (rate > 0 || lag > 0) log.info(`lag ${lag}, ${Math.round(rate)} rows/s, ${counts.rows} rows, ${counts.dead} dead letters, latest week ${counts.maxWeek ?? '-'}`);
-      })
-      .catch((err: unknown) => log.warn(`lag check failed: ${messageOf(err)}`));
-  }, 2000);
-  status.unref();
+  const counts = () => ({ rows: p.counts().rows[SALES_TABLE] ?? 0, dead: p.counts().dead, maxWeek });
+  const stopStatus = logStatus(cfg, log, counts);
   return {
-    running,
-    counts: () => ({ ...counts }),
+    running: p.running,
+    counts,
     async stop() {
-      clearInterval(status);
-      await running.stop();
-      await Promise.allSettled([producer.disconnect(), admin.disconnect(), ch.close()]);
+      await stopStatus();
+      await p.stop();
     },
   };
 }
 
-async function main(): Promise<void> {
-  const cfg = loadConfig();
-  setLogLevel(cfg.logLevel);
-  const log = createLogger('materializer');
-  const m = await startMaterializer(cfg, log);
-  log.info(`consuming ${cfg.topics.sales} into ${cfg.clickhouse.database} as group ${cfg.materializer.groupId}`);
-  const shutdown = () => {
-    log.info('stopping: flushing the last batch and committing');
-    m.stop().then(() => process.exit(0), () => process.exit(1));
+/** Logs lag and throughput every 2 s while there is work; returns the stop function. */
+function logStatus(cfg: Readonly<Config>, log: Logger, counts: Materializer['counts']): () => Promise<void> {
+  const admin = createKafka(cfg, 'materializer-status').admin();
+  const connected = admin.connect();
+  let last = { rows: 0, at: Date.now() };
+  const timer = setInterval(() => {
+    connected
+      .then(() => groupLag(admin, cfg.materializer.groupId, cfg.topics.sales))
+      .then((lag) => {
+        const c = counts();
+        const now = Date.now();
+        const rate = ((c.rows - last.rows) * 1000) / Math.max(1, now - last.at);
+        last = { rows: c.rows, at: now };
+        if (rate > 0 || lag > 0) log.info(`lag ${lag}, ${Math.round(rate)} rows/s, ${c.rows} rows, ${c.dead} dead letters, latest week ${c.maxWeek ?? '-'}`);
+      })
+      .catch((err: unknown) => log.warn(`lag check failed: ${messageOf(err)}`));
+  }, 2000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await connected.then(() => admin.disconnect()).catch(() => undefined);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  await m.running.done.catch((err: unknown) => {
-    log.error(`stopped: ${messageOf(err)}`);
-    process.exit(1);
-  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err: unknown) => {
-    createLogger('materializer').error(messageOf(err));
-    process.exit(1);
+  runConsumerProcess('materializer', async (cfg, log) => {
+    const m = await startMaterializer(cfg, log);
+    log.info(`consuming ${cfg.topics.sales} into ${cfg.clickhouse.database} as group ${cfg.materializer.groupId}`);
+    return m;
   });
 }

@@ -65,7 +65,7 @@ describe('replay rebuilds the sales projection from the log', () => {
       await eventually(async () => (await tableChecksum(ch, target, { table: 'sales_weekly', columns: ['store'] })).rows === events.length - 1, 20_000),
       'mutation applied',
     );
-    const again = await (await import('./checksum.js')).compareDatabases(ch, db, target, selectProjections(['sales'])[0]!.tables);
+    const again = await (await import('./checksum.js')).compareDatabases(ch, db, target, selectProjections(['sales'])[0]!.spec.checksumTables);
     assert.equal(again.equal, false);
   });
 });

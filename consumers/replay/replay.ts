@@ -5,6 +5,7 @@ import { createClickhouse, exec, ident } from '../../lib/clickhouse.js';
 import type { Config } from '../../lib/config.js';
 import { createKafka } from '../../lib/kafka.js';
 import { createLogger } from '../../lib/log.js';
+import { routedSink } from '../../lib/routed-sink.js';
 import { runBuffered } from '../../lib/runner.js';
 import { compareDatabases } from './checksum.js';
 import type { Projection } from './projections.js';
@@ -31,6 +32,92 @@ export interface ReplayResult {
   comparison: Awaited<ReturnType<typeof compareDatabases>> | null;
 }
 
+interface PlannedProjection {
+  projection: Projection;
+  groupId: string;
+  /** topic/partition -> end offset (exclusive) to read up to */
+  ends: Map<string, bigint>;
+  total: number;
+}
+
+type Admin = ReturnType<ReturnType<typeof createKafka>['admin']>;
+
+/** Fixes, before reading, where each projection's replay starts and ends on each topic-partition (its group is positioned at the start). */
+async function plan(cfg: Readonly<Config>, admin: Admin, projection: Projection, from: ReplayStart): Promise<PlannedProjection> {
+  const groupId = `replay-${projection.name}-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
+  const ends = new Map<string, bigint>();
+  let total = 0;
+  for (const topic of projection.spec.topics(cfg.topics)) {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const starts =
+      from.kind === 'beginning'
+        ? offsets.map((o) => ({ partition: o.partition, offset: o.low }))
+        : (await admin.fetchTopicOffsetsByTimestamp(topic, from.ms)).map((o) => ({ partition: o.partition, offset: o.offset }));
+    await admin.setOffsets({ groupId, topic, partitions: starts });
+    for (const o of offsets) {
+      const start = BigInt(starts.find((x) => x.partition === o.partition)?.offset ?? o.high);
+      const end = BigInt(o.high);
+      if (end > start) {
+        ends.set(`${topic}/${o.partition}`, end);
+        total += Number(end - start);
+      }
+    }
+  }
+  return { projection, groupId, ends, total };
+}
+
+interface RebuildDeps {
+  cfg: Readonly<Config>;
+  kafka: ReturnType<typeof createKafka>;
+  admin: Admin;
+  ch: ReturnType<typeof createClickhouse>;
+  codec: AvroCodec;
+  target: string;
+  deadLetters: Producer;
+  log: ReturnType<typeof createLogger>;
+  /** called with the number of events each written batch covered */
+  onWritten(n: number): void;
+}
+
+/** Reads one planned projection up to its end offsets into `target` with the projection's own routes; resolves when done. */
+async function rebuild(d: RebuildDeps, p: PlannedProjection): Promise<void> {
+  const { spec } = p.projection;
+  const routes = await spec.routes({ topics: d.cfg.topics, ch: d.ch, database: d.target });
+  const sink = routedSink({ codec: d.codec, ch: d.ch, database: d.target, routes, producer: d.deadLetters, deadLetterTopic: d.cfg.topics.deadLetter, groupId: p.groupId });
+  const remaining = new Map(p.ends);
+  let finish!: () => void;
+  const finished = new Promise<void>((r) => (finish = r));
+  const running = await runBuffered({
+    kafka: d.kafka,
+    groupId: p.groupId,
+    topics: spec.topics(d.cfg.topics),
+    fromBeginning: true,
+    flushRows: d.cfg.materializer.batchRows,
+    flushMs: 250,
+    log: d.log,
+    sink: async (batch) => {
+      // only what existed when the replay started; later events belong to the live projection
+      const inPlan = batch.filter((x) => {
+        const end = p.ends.get(`${x.topic}/${x.partition}`);
+        return end !== undefined && BigInt(x.offset) < end;
+      });
+      await sink(inPlan);
+      d.onWritten(inPlan.length);
+      for (const x of inPlan) {
+        const k = `${x.topic}/${x.partition}`;
+        if (BigInt(x.offset) + 1n >= (remaining.get(k) ?? 0n)) remaining.delete(k);
+      }
+      if (remaining.size === 0) finish();
+    },
+  });
+  try {
+    await Promise.race([finished, running.done]);
+  } finally {
+    await running.stop();
+    await d.admin.deleteGroups([p.groupId]).catch(() => undefined);
+  }
+}
+
 /**
  * Rebuilds projections from their topics into `target`. It reads through its
  * own fresh consumer group, positioned with admin offsets (the beginning, or
@@ -48,85 +135,34 @@ export async function replay(cfg: Readonly<Config>, opts: ReplayOptions): Promis
   const admin = kafka.admin();
   await admin.connect();
   const ch = createClickhouse(cfg);
-  const codec = AvroCodec.fromConfig(cfg);
   let deadLetters = 0;
   // dead letters of a replay are counted, not re-sent: the live DLQ already holds them
   const countingProducer = { send: async (r: { messages: unknown[] }) => ((deadLetters += r.messages.length), []) } as unknown as Producer;
   const t0 = performance.now();
   let done = 0;
+  const deps: RebuildDeps = { cfg, kafka, admin, ch, codec: AvroCodec.fromConfig(cfg), target, deadLetters: countingProducer, log, onWritten: (n) => (done += n) };
   try {
-    // plan: start and end offsets per topic-partition, fixed before reading
-    const plan: { projection: Projection; groupId: string; ends: Map<string, bigint>; total: number }[] = [];
-    let total = 0;
-    for (const p of opts.projections) {
-      const groupId = `replay-${p.name}-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
-      const ends = new Map<string, bigint>();
-      let count = 0;
-      for (const topic of p.topics(cfg)) {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        const starts =
-          opts.from.kind === 'beginning'
-            ? offsets.map((o) => ({ partition: o.partition, offset: o.low }))
-            : (await admin.fetchTopicOffsetsByTimestamp(topic, opts.from.ms)).map((o) => ({ partition: o.partition, offset: o.offset }));
-        await admin.setOffsets({ groupId, topic, partitions: starts });
-        for (const o of offsets) {
-          const start = BigInt(starts.find((s) => s.partition === o.partition)?.offset ?? o.high);
-          const end = BigInt(o.high);
-          if (end > start) {
-            ends.set(`${topic}/${o.partition}`, end);
-            count += Number(end - start);
-          }
-        }
-      }
-      plan.push({ projection: p, groupId, ends, total: count });
-      total += count;
-    }
+    const plans: PlannedProjection[] = [];
+    for (const p of opts.projections) plans.push(await plan(cfg, admin, p, opts.from));
+    const total = plans.reduce((n, p) => n + p.total, 0);
     await exec(ch, `CREATE DATABASE IF NOT EXISTS ${target}`);
-    for (const { projection, groupId, ends } of plan) {
-      if (opts.inPlace) for (const t of projection.tables) await exec(ch, `DROP TABLE IF EXISTS ${target}.${ident(t.table, 'table')}`);
-      await projection.createTables(ch, target);
-      if (ends.size === 0) continue;
-      const sink = projection.sink({ cfg, ch, database: target, codec, deadLetters: countingProducer, groupId });
-      const remaining = new Map(ends);
-      let finish!: () => void;
-      const finished = new Promise<void>((r) => (finish = r));
-      const running = await runBuffered({
-        kafka,
-        groupId,
-        topics: projection.topics(cfg),
-        fromBeginning: true,
-        flushRows: cfg.materializer.batchRows,
-        flushMs: 250,
-        log,
-        sink: async (batch) => {
-          // only what existed when the replay started; later events belong to the live projection
-          const inPlan = batch.filter((d) => {
-            const end = ends.get(`${d.topic}/${d.partition}`);
-            return end !== undefined && BigInt(d.offset) < end;
-          });
-          await sink(inPlan);
-          done += inPlan.length;
-          for (const d of inPlan) {
-            const k = `${d.topic}/${d.partition}`;
-            if (BigInt(d.offset) + 1n >= (remaining.get(k) ?? 0n)) remaining.delete(k);
-          }
-          if (remaining.size === 0) finish();
-        },
-      });
+    for (const p of plans) {
+      const { spec } = p.projection;
+      if (opts.inPlace) for (const t of spec.checksumTables) await exec(ch, `DROP TABLE IF EXISTS ${target}.${ident(t.table, 'table')}`);
+      await spec.createTables(ch, target);
+      if (p.ends.size === 0) continue;
       const ticker = setInterval(() => opts.onProgress?.(done, total, done / Math.max(0.001, (performance.now() - t0) / 1000)), 250);
       try {
-        await Promise.race([finished, running.done]);
+        await rebuild(deps, p);
       } finally {
         clearInterval(ticker);
-        await running.stop();
-        await admin.deleteGroups([groupId]).catch(() => undefined);
       }
     }
     const seconds = (performance.now() - t0) / 1000;
     opts.onProgress?.(done, total, done / Math.max(0.001, seconds));
     const comparison =
       opts.from.kind === 'beginning' && target !== live
-        ? await compareDatabases(ch, live, target, opts.projections.flatMap((p) => p.tables))
+        ? await compareDatabases(ch, live, target, opts.projections.flatMap((p) => p.spec.checksumTables))
         : null;
     return { events: done, seconds, eventsPerSecond: done / Math.max(0.001, seconds), deadLetters, comparison };
   } finally {

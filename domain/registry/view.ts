@@ -8,9 +8,9 @@ import type { Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../lib/avro.js';
 import type { Topics } from '../../lib/config.js';
 import type { Logger } from '../../lib/log.js';
-import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
-import { emptyRegistry, evolveRegistry, type RegistryState } from './state.js';
-import { startTail } from '../../lib/topic-tail.js';
+import { emptyRegistry, evolveRegistry, type RegistryEvent, type RegistryState } from './state.js';
+import { startTail, tailOf } from '../../lib/topic-tail.js';
+import { MODEL_PROMOTED, MODEL_TRAINED } from '../contracts.js';
 
 export interface RegistryView {
   state(): RegistryState;
@@ -25,19 +25,19 @@ export interface RegistryView {
 export async function startRegistryView(kafka: Kafka, codec: AvroCodec, topics: Readonly<Topics>, log: Logger): Promise<RegistryView> {
   let state = emptyRegistry;
   const listeners = new Set<(s: RegistryState) => void>();
+  const fold = (e: RegistryEvent) => {
+    state = evolveRegistry(state, e);
+    for (const l of listeners) l(state);
+  };
   const tail = await startTail({
     kafka,
     codec,
     log,
     name: 'trainer-registry-view',
-    topics: [topics.modelTrained, topics.modelPromoted],
-    onValue: (topic, value) => {
-      state =
-        topic === topics.modelTrained
-          ? evolveRegistry(state, { type: 'trained', event: value as ModelTrained })
-          : evolveRegistry(state, { type: 'promoted', event: value as ModelPromoted });
-      for (const l of listeners) l(state);
-    },
+    topics: [
+      tailOf(topics.modelTrained, MODEL_TRAINED, (event) => fold({ type: 'trained', event })),
+      tailOf(topics.modelPromoted, MODEL_PROMOTED, (event) => fold({ type: 'promoted', event })),
+    ],
   });
   await tail.sync();
   return {

@@ -5,6 +5,64 @@ import type { SalesWeek } from '../../schemas/types.js';
 /** Name of the sales projection table. */
 export const SALES_TABLE = 'sales_weekly';
 
+/** Where an event sits in the log: the projection keeps it to order rewrites of a week. */
+export interface SalesAt {
+  partition: number;
+  offset: number;
+}
+
+/** One column of the sales projection: its ClickHouse type and its value for an event. */
+export interface SalesColumn {
+  name: string;
+  type: string;
+  value(e: SalesWeek, at: SalesAt): unknown;
+}
+
+const col = (name: string, type: string, value: SalesColumn['value']): SalesColumn => ({ name, type, value });
+
+/**
+ * THE column list of the sales projection. The DDL, the row an event
+ * becomes, the replay checksum's columns and the trainer's SELECT are all
+ * generated from it, so a column is added in one place. Unknown store type
+ * and size are stored as '' and 0 (these columns are not Nullable).
+ */
+export const SALES_COLUMNS: readonly SalesColumn[] = [
+  col('store', 'UInt16', (e) => e.store),
+  col('dept', 'UInt16', (e) => e.dept),
+  col('week', 'Date', (e) => e.week),
+  col('weekly_sales', 'Float64', (e) => e.weeklySales),
+  col('is_holiday', 'UInt8', (e) => (e.isHoliday ? 1 : 0)),
+  col('temperature', 'Nullable(Float64)', (e) => e.temperature),
+  col('fuel_price', 'Nullable(Float64)', (e) => e.fuelPrice),
+  col('markdown1', 'Nullable(Float64)', (e) => e.markdown1),
+  col('markdown2', 'Nullable(Float64)', (e) => e.markdown2),
+  col('markdown3', 'Nullable(Float64)', (e) => e.markdown3),
+  col('markdown4', 'Nullable(Float64)', (e) => e.markdown4),
+  col('markdown5', 'Nullable(Float64)', (e) => e.markdown5),
+  col('cpi', 'Nullable(Float64)', (e) => e.cpi),
+  col('unemployment', 'Nullable(Float64)', (e) => e.unemployment),
+  col('store_type', 'String', (e) => e.storeType ?? ''),
+  col('store_size', 'UInt32', (e) => e.storeSize ?? 0),
+  col('event_id', 'String', (e) => e.eventId),
+  col('source', 'String', (e) => e.source),
+  col('produced_at', 'UInt64', (e) => e.producedAt),
+  col('kafka_partition', 'UInt16', (_e, at) => at.partition),
+  col('kafka_offset', 'UInt64', (_e, at) => at.offset),
+  col('version', 'UInt64', (_e, at) => at.offset),
+];
+
+/** Every column name, in table order (the replay checksum compares all of them). */
+export const SALES_COLUMN_NAMES: readonly string[] = SALES_COLUMNS.map((c) => c.name);
+
+/** The CREATE TABLE statement of the sales projection in `db` (an already checked identifier). */
+export function salesTableDdl(db: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${db}.${SALES_TABLE} (
+      ${SALES_COLUMNS.map((c) => `${c.name} ${c.type}`).join(',\n      ')}
+    ) ENGINE = ReplacingMergeTree(version)
+    PARTITION BY toYear(week)
+    ORDER BY (store, dept, week)`;
+}
+
 /**
  * The sales projection: one row per series-week. ReplacingMergeTree keeps
  * the row with the highest `version` (the Kafka offset, so the last write in
@@ -14,61 +72,13 @@ export const SALES_TABLE = 'sales_weekly';
 export async function createSalesTable(ch: ClickHouseClient, database: string): Promise<void> {
   const db = ident(database, 'database');
   await exec(ch, `CREATE DATABASE IF NOT EXISTS ${db}`);
-  await exec(
-    ch,
-    `CREATE TABLE IF NOT EXISTS ${db}.${SALES_TABLE} (
-      store UInt16,
-      dept UInt16,
-      week Date,
-      weekly_sales Float64,
-      is_holiday UInt8,
-      temperature Nullable(Float64),
-      fuel_price Nullable(Float64),
-      markdown1 Nullable(Float64),
-      markdown2 Nullable(Float64),
-      markdown3 Nullable(Float64),
-      markdown4 Nullable(Float64),
-      markdown5 Nullable(Float64),
-      cpi Nullable(Float64),
-      unemployment Nullable(Float64),
-      store_type String,
-      store_size UInt32,
-      event_id String,
-      source String,
-      produced_at UInt64,
-      kafka_partition UInt16,
-      kafka_offset UInt64,
-      version UInt64
-    ) ENGINE = ReplacingMergeTree(version)
-    PARTITION BY toYear(week)
-    ORDER BY (store, dept, week)`,
-  );
+  await exec(ch, salesTableDdl(db));
 }
 
 /** The table row of a validated event; `version` orders rewrites of the same week. */
 export function salesRow(e: SalesWeek, partition: number, offset: number): Record<string, unknown> {
-  return {
-    store: e.store,
-    dept: e.dept,
-    week: e.week,
-    weekly_sales: e.weeklySales,
-    is_holiday: e.isHoliday ? 1 : 0,
-    temperature: e.temperature,
-    fuel_price: e.fuelPrice,
-    markdown1: e.markdown1,
-    markdown2: e.markdown2,
-    markdown3: e.markdown3,
-    markdown4: e.markdown4,
-    markdown5: e.markdown5,
-    cpi: e.cpi,
-    unemployment: e.unemployment,
-    store_type: e.storeType ?? '',
-    store_size: e.storeSize ?? 0,
-    event_id: e.eventId,
-    source: e.source,
-    produced_at: e.producedAt,
-    kafka_partition: partition,
-    kafka_offset: offset,
-    version: offset,
-  };
+  const at = { partition, offset };
+  const row: Record<string, unknown> = {};
+  for (const c of SALES_COLUMNS) row[c.name] = c.value(e, at);
+  return row;
 }

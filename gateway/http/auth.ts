@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { HttpError } from './errors.js';
 
 /** Whether an Authorization header carries exactly `Bearer <token>` (constant-time compare). */
@@ -21,20 +21,4 @@ export function assertBearer(ctx: Context, token: string): void {
     });
   }
   if (!bearerMatches(header, token)) throw new HttpError(403, 'FORBIDDEN', 'authorization: the bearer token is not valid');
-}
-
-/** Middleware for write routes: always requires the token. */
-export function requireToken(token: string) {
-  return async (ctx: Context, next: Next): Promise<void> => {
-    assertBearer(ctx, token);
-    await next();
-  };
-}
-
-/** Middleware for read routes: requires the token only when reads are not open (config `openReads`). */
-export function readAccess(token: string, openReads: boolean) {
-  return async (ctx: Context, next: Next): Promise<void> => {
-    if (!openReads) assertBearer(ctx, token);
-    await next();
-  };
 }

@@ -16,14 +16,14 @@ import type { TrainingLine } from '../../domain/live/protocol.js';
 import { lineOfDiagnostic } from './training-feed.js';
 
 /**
- * The pure handler: a record to a training line, or null when it comes from
- * `self` (default: this process), was already seen, or the model log reports
- * it anyway (requested, finished).
+ * The pure handler: a record to a training line, or null when it was
+ * already seen or the model log reports it anyway (requested, finished).
+ * This topic is the one path of training lines to the dashboard, whichever
+ * process the trainer runs in (the trainer relays its diagnostics channel).
  */
-export function relayedLines(self: { host: string; pid: number } = { host: hostname(), pid: process.pid }): (r: TrainingLogRecord) => TrainingLine | null {
+export function relayedLines(): (r: TrainingLogRecord) => TrainingLine | null {
   const lastSeq = new Map<string, number>();
   return (r) => {
-    if (r.host === self.host && r.pid === self.pid) return null;
     if (r.seq <= (lastSeq.get(r.relay) ?? 0)) return null;
     lastSeq.set(r.relay, r.seq);
     return lineOfDiagnostic(r.msg, r.at);

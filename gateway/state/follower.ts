@@ -2,15 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { messageOf } from '../../lib/errors.js';
+import type { Delivery } from '../../lib/runner.js';
 import type { Logger } from '../../lib/log.js';
 
 /** One message as the follower hands it to a handler. */
-export interface Followed {
-  topic: string;
-  partition: number;
-  offset: string;
-  value: Buffer | null;
-}
+/** A followed message: the same shape a runner's sink sees, so a refused one can be dead-lettered as it is. */
+export type Followed = Delivery;
 
 export interface FollowerOptions {
   kafka: Kafka;
@@ -84,7 +81,15 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
       for (const m of batch.messages) {
         if (!isRunning()) return;
         try {
-          await opts.handle({ topic: batch.topic, partition: batch.partition, offset: m.offset, value: m.value });
+          await opts.handle({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key ? m.key.toString() : null,
+            value: m.value,
+            timestamp: m.timestamp,
+            headers: {},
+          });
         } catch (err) {
           opts.log.warn(`skipped ${k}@${m.offset}: ${messageOf(err)}`);
         }

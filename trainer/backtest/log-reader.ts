@@ -8,8 +8,8 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../lib/avro.js';
 import { AppError, DependencyError, messageOf } from '../../lib/errors.js';
-import type { SalesWeek } from '../../schemas/types.js';
-import { validateSalesWeek } from '../../domain/sales/validate.js';
+import { SALES_WEEK } from '../../domain/contracts.js';
+import { SeriesGrid } from '../../domain/sales/grid.js';
 import { SalesLogBuilder, type SalesLog } from './sales-log.js';
 
 /** Per partition, the offsets [low, high) the backtest reads. */
@@ -49,6 +49,9 @@ export async function readSalesLog(
 ): Promise<ReadResult> {
   const t0 = performance.now();
   const builder = new SalesLogBuilder();
+  // the same refusals as the materializer (contract and 7-day grid): counted here, not re-dead-lettered,
+  // since the live materializer already sent each of them to the dead-letter topic once
+  const grid = new SeriesGrid();
   const pending = new Map<number, bigint>();
   // next offset to take per partition: a batch kafkajs retries is not added twice
   const next = new Map<number, bigint>();
@@ -93,8 +96,7 @@ export async function readSalesLog(
           if (offset >= end) break;
           if (offset < (next.get(batch.partition) ?? 0n)) continue;
           try {
-            const { value } = await codec.decode(m.value);
-            builder.add(validateSalesWeek(value as SalesWeek), batch.partition);
+            builder.add(grid.check(await codec.decode(SALES_WEEK, m.value)), batch.partition);
           } catch (err) {
             if (err instanceof AppError && err.retriable) throw err; // a registry outage: kafkajs retries the batch
             invalid++;

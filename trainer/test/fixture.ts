@@ -15,8 +15,8 @@ import { generateHistory, generateWeek, type GeneratorOptions } from '../../doma
 import { SalesProducer } from '../../domain/sales/producer.js';
 import { bootstrapContracts } from '../../lib/bootstrap.js';
 import type { SalesWeek } from '../../schemas/types.js';
-import { AvroCodec } from '../../lib/avro.js';
-import { startTail } from '../../lib/topic-tail.js';
+import { AvroCodec, type TypedContract } from '../../lib/avro.js';
+import { startTail, tailOf } from '../../lib/topic-tail.js';
 
 /** A unique config: topic prefix, database, materializer group. */
 export function uniqueConfig(tag: string, patch: (d: Config) => void = () => {}): Readonly<Config> {
@@ -106,15 +106,14 @@ export async function cleanUp(cfg: Readonly<Config>): Promise<void> {
 }
 
 /** Every decoded value on `topic` right now, in log order (one-shot read). */
-export async function readTopic<T>(cfg: Readonly<Config>, topic: string): Promise<T[]> {
+export async function readTopic<T>(cfg: Readonly<Config>, topic: string, contract: TypedContract<T>): Promise<T[]> {
   const out: T[] = [];
   const tail = await startTail({
     kafka: createKafka(cfg, 'test-reader'),
     codec: AvroCodec.fromConfig(cfg),
-    topics: [topic],
+    topics: [tailOf(topic, contract, (v) => out.push(v))],
     log: createLogger('test-reader'),
     name: 'test-reader',
-    onValue: (_t, v) => out.push(v as T),
   });
   try {
     await tail.sync();

@@ -1,0 +1,36 @@
+/**
+ * What every consumer process's `main` shares: load the config once, start
+ * the consumer, stop it gracefully on the first SIGINT/SIGTERM (flush, commit,
+ * leave the group), and exit non-zero when it stops for good on its own.
+ */
+import { loadConfig, type Config } from '../lib/config.js';
+import { messageOf } from '../lib/errors.js';
+import { createLogger, setLogLevel, type Logger } from '../lib/log.js';
+import type { RunningConsumer } from '../lib/runner.js';
+
+/** Runs `start` as a process until a signal or a fatal stop. */
+export function runConsumerProcess(name: string, start: (cfg: Readonly<Config>, log: Logger) => Promise<{ running: RunningConsumer; stop(): Promise<void> }>): void {
+  const log = createLogger(name);
+  const main = async () => {
+    const cfg = loadConfig();
+    setLogLevel(cfg.logLevel);
+    const c = await start(cfg, log);
+    let stopping = false;
+    const shutdown = () => {
+      if (stopping) return;
+      stopping = true;
+      log.info('stopping: flushing the last batch and committing');
+      c.stop().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+    await c.running.done.catch((err: unknown) => {
+      log.error(`stopped: ${messageOf(err)}`);
+      process.exit(1);
+    });
+  };
+  main().catch((err: unknown) => {
+    log.error(messageOf(err));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * The typed contracts: each Avro contract with the one validator every
+ * consumer of its topic runs (lib/avro.ts `decode(contract, bytes)`). The
+ * field readers check what Avro's types cannot say to TypeScript; the domain
+ * rules (a real calendar date, ids in range, the event id) come from the
+ * concept's own module.
+ */
+import { typedContract } from '../lib/avro.js';
+import { ValidationError } from '../lib/errors.js';
+import { FieldReader } from '../lib/fields.js';
+import { isIsoDate } from '../lib/weeks.js';
+import type {
+  BacktestFinished, BacktestRequested, ModelPromoted, ModelTrained, SalesWeek, TrainingRequested,
+} from '../schemas/types.js';
+import { BACKTEST_ID } from './backtest/events.js';
+import { validateSalesWeek } from './sales/validate.js';
+
+const TRIGGERS = ['schedule', 'threshold', 'manual', 'backtest'] as const;
+const DECISIONS = ['promoted', 'rejected', 'failed'] as const;
+const KINDS = ['promotion', 'rollback', 'manual'] as const;
+const BACKTEST_STATUSES = ['finished', 'failed'] as const;
+
+/** A real calendar date, or null. */
+function dateOrNull(r: FieldReader, field: string): string | null {
+  const s = r.strOrNull(field);
+  if (s !== null && !isIsoDate(s)) throw new ValidationError(`${r.record}.${field}`, 'a real calendar date YYYY-MM-DD or null', s);
+  return s;
+}
+
+function backtestId(r: FieldReader): string {
+  const id = r.str('backtestId');
+  if (!BACKTEST_ID.test(id)) throw new ValidationError(`${r.record}.backtestId`, 'a backtest id such as bt-20240131-120000-a1b2c3', id);
+  return id;
+}
+
+function readSalesWeek(value: unknown): SalesWeek {
+  const r = new FieldReader('SalesWeekRecorded', value);
+  return validateSalesWeek({
+    eventId: r.str('eventId'),
+    store: r.int('store'),
+    dept: r.int('dept'),
+    week: r.str('week'),
+    weeklySales: r.num('weeklySales'),
+    isHoliday: r.bool('isHoliday'),
+    temperature: r.numOrNull('temperature'),
+    fuelPrice: r.numOrNull('fuelPrice'),
+    markdown1: r.numOrNull('markdown1'),
+    markdown2: r.numOrNull('markdown2'),
+    markdown3: r.numOrNull('markdown3'),
+    markdown4: r.numOrNull('markdown4'),
+    markdown5: r.numOrNull('markdown5'),
+    cpi: r.numOrNull('cpi'),
+    unemployment: r.numOrNull('unemployment'),
+    storeType: r.strOrNull('storeType'),
+    storeSize: r.intOrNull('storeSize', 0),
+    source: r.str('source'),
+    producedAt: r.int('producedAt', 0),
+  });
+}
+
+function readTrainingRequested(value: unknown): TrainingRequested {
+  const r = new FieldReader('TrainingRequested', value);
+  const params = r.strOrNull('params');
+  if (params !== null) r.json('params');
+  return {
+    requestId: r.str('requestId'),
+    trigger: r.oneOf('trigger', TRIGGERS),
+    reason: r.str('reason'),
+    cutoffWeek: dateOrNull(r, 'cutoffWeek'),
+    requestedBy: r.str('requestedBy'),
+    requestedAt: r.int('requestedAt', 0),
+    params,
+  };
+}
+
+function readModelTrained(value: unknown): ModelTrained {
+  const r = new FieldReader('ModelTrained', value);
+  return {
+    runId: r.str('runId'),
+    version: r.int('version', 1),
+    requestIds: r.strs('requestIds'),
+    trigger: r.str('trigger'),
+    reasons: r.strs('reasons'),
+    params: r.json('params'),
+    featureVersion: r.str('featureVersion'),
+    features: r.strs('features'),
+    horizon: r.int('horizon', 1),
+    metrics: r.json('metrics'),
+    holdoutWeeks: r.strs('holdoutWeeks'),
+    dataMaxWeek: r.str('dataMaxWeek'),
+    dataRows: r.int('dataRows', 0),
+    dataSeries: r.int('dataSeries', 0),
+    topicOffsets: r.json('topicOffsets'),
+    durationMs: r.int('durationMs', 0),
+    artifactSha256: r.str('artifactSha256'),
+    artifactUri: r.str('artifactUri'),
+    artifactBytes: r.int('artifactBytes', 0),
+    decision: r.oneOf('decision', DECISIONS),
+    decisionReason: r.str('decisionReason'),
+    trainedAt: r.int('trainedAt', 0),
+  };
+}
+
+function readModelPromoted(value: unknown): ModelPromoted {
+  const r = new FieldReader('ModelPromoted', value);
+  return {
+    version: r.int('version', 1),
+    runId: r.str('runId'),
+    previousVersion: r.intOrNull('previousVersion', 1),
+    kind: r.oneOf('kind', KINDS),
+    reason: r.str('reason'),
+    artifactSha256: r.str('artifactSha256'),
+    artifactUri: r.str('artifactUri'),
+    promotedBy: r.str('promotedBy'),
+    promotedAt: r.int('promotedAt', 0),
+  };
+}
+
+function readBacktestRequested(value: unknown): BacktestRequested {
+  const r = new FieldReader('BacktestRequested', value);
+  return {
+    backtestId: backtestId(r),
+    cutoffCount: r.intOrNull('cutoffCount', 1),
+    fromWeek: dateOrNull(r, 'fromWeek'),
+    toWeek: dateOrNull(r, 'toWeek'),
+    horizon: r.int('horizon', 1),
+    refitEvery: r.int('refitEvery', 1),
+    params: r.json('params'),
+    series: r.strs('series'),
+    salesTopic: r.str('salesTopic'),
+    topicOffsets: r.json('topicOffsets'),
+    reason: r.str('reason'),
+    requestedBy: r.str('requestedBy'),
+    requestedAt: r.int('requestedAt', 0),
+  };
+}
+
+function readBacktestFinished(value: unknown): BacktestFinished {
+  const r = new FieldReader('BacktestFinished', value);
+  return {
+    backtestId: backtestId(r),
+    status: r.oneOf('status', BACKTEST_STATUSES),
+    reason: r.str('reason'),
+    notes: r.strs('notes'),
+    cutoffs: r.strs('cutoffs'),
+    horizon: r.int('horizon', 1),
+    refitEvery: r.int('refitEvery', 1),
+    refits: r.int('refits', 0),
+    series: r.int('series', 0),
+    points: r.int('points', 0),
+    dropped: r.int('dropped', 0),
+    methods: r.strs('methods'),
+    metrics: r.json('metrics'),
+    reportPath: r.str('reportPath'),
+    outputDir: r.str('outputDir'),
+    requestedAt: r.int('requestedAt', 0),
+    durationMs: r.int('durationMs', 0),
+    finishedAt: r.int('finishedAt', 0),
+  };
+}
+
+export const SALES_WEEK = typedContract('sales', readSalesWeek);
+export const TRAINING_REQUESTED = typedContract('trainingRequests', readTrainingRequested);
+export const MODEL_TRAINED = typedContract('modelTrained', readModelTrained);
+export const MODEL_PROMOTED = typedContract('modelPromoted', readModelPromoted);
+export const BACKTEST_REQUESTED = typedContract('backtestRequested', readBacktestRequested);
+export const BACKTEST_FINISHED = typedContract('backtestFinished', readBacktestFinished);

@@ -1,0 +1,28 @@
+/**
+ * The sales projection: `sales.weekly` into the `sales_weekly` table. Every
+ * event is decoded with the sales contract and checked against its series'
+ * 7-day grid; the grids are seeded from the rows the table already holds, so
+ * a materializer resuming mid-log refuses exactly what a fresh one would.
+ */
+import { ident, rows } from '../../lib/clickhouse.js';
+import type { ProjectionSpec } from '../../lib/projector.js';
+import { route } from '../../lib/routed-sink.js';
+import { SALES_WEEK } from '../contracts.js';
+import { SeriesGrid } from './grid.js';
+import { createSalesTable, SALES_COLUMN_NAMES, SALES_TABLE, salesRow } from './table.js';
+
+export const SALES_PROJECTION: ProjectionSpec = {
+  name: 'sales',
+  topics: (t) => [t.sales],
+  async routes({ topics, ch, database }) {
+    const grid = new SeriesGrid();
+    const held = await rows<{ store: number; dept: number; w: string }>(
+      ch,
+      `SELECT store, dept, toString(min(week)) AS w FROM ${ident(database, 'database')}.${SALES_TABLE} GROUP BY store, dept`,
+    );
+    for (const r of held) grid.seed(Number(r.store), Number(r.dept), r.w);
+    return [route(topics.sales, SALES_TABLE, SALES_WEEK, (e, at) => salesRow(grid.check(e), at.partition, Number(at.offset)))];
+  },
+  createTables: createSalesTable,
+  checksumTables: [{ table: SALES_TABLE, columns: [...SALES_COLUMN_NAMES] }],
+};
