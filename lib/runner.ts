@@ -63,148 +63,155 @@ export interface RunningConsumer {
  * before the commit means redelivery, which idempotent sinks absorb.
  */
 export async function runBuffered(opts: RunnerOptions): Promise<RunningConsumer> {
-  const flushRows = opts.flushRows ?? 50_000;
-  const flushMs = opts.flushMs ?? 500;
-  const stats: RunnerStats = { group: opts.groupId, messages: 0, flushes: 0, lastFlushMs: 0, lastFlushSize: 0, rate: 0 };
-  const diag = channel(opts.statsChannel ?? `forecast:consumer:${opts.groupId}`);
-  const consumer = opts.kafka.consumer({
-    groupId: opts.groupId,
-    maxBytesPerPartition: 4 * 1024 * 1024,
-    maxBytes: 32 * 1024 * 1024,
-    maxWaitTimeInMs: Math.min(flushMs, 500),
-    // a killed member is noticed in seconds, so its partitions move on quickly
-    sessionTimeout: 10_000,
-    heartbeatInterval: 2_000,
-    retry: { retries: 10 },
-  });
-  let buffer: Delivery[] = [];
-  let oldest = 0;
-  let lastFlushAt = Date.now();
-  let flushing: Promise<void> = Promise.resolve();
-  let stopped = false;
+  const r = new BufferedRunner(opts);
+  await r.start();
+  return { consumer: r.consumer, stats: () => ({ ...r.stats }), done: r.done, stop: () => r.stop() };
+}
 
-  let failures = 0;
-  let resolveDone!: () => void;
-  let rejectDone!: (err: unknown) => void;
-  const done = new Promise<void>((res, rej) => {
-    resolveDone = res;
-    rejectDone = rej;
-  });
+/** The runner's state and its named steps: buffer, flush (write, then commit), recover, stop. */
+class BufferedRunner {
+  readonly consumer: Consumer;
+  readonly stats: RunnerStats;
+  readonly done: Promise<void>;
+  private readonly flushRows: number;
+  private readonly flushMs: number;
+  private readonly diag: ReturnType<typeof channel>;
+  private buffer: Delivery[] = [];
+  private oldest = 0;
+  private lastFlushAt = Date.now();
+  private flushing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private failures = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private resolveDone!: () => void;
+  private rejectDone!: (err: unknown) => void;
 
-  const writeAndCommit = async (batch: Delivery[]) => {
+  constructor(private readonly opts: RunnerOptions) {
+    this.flushRows = opts.flushRows ?? 50_000;
+    this.flushMs = opts.flushMs ?? 500;
+    this.stats = { group: opts.groupId, messages: 0, flushes: 0, lastFlushMs: 0, lastFlushSize: 0, rate: 0 };
+    this.diag = channel(opts.statsChannel ?? `forecast:consumer:${opts.groupId}`);
+    this.consumer = opts.kafka.consumer({
+      groupId: opts.groupId,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
+      maxWaitTimeInMs: Math.min(this.flushMs, 500),
+      // a killed member is noticed in seconds, so its partitions move on quickly
+      sessionTimeout: 10_000,
+      heartbeatInterval: 2_000,
+      retry: { retries: 10 },
+    });
+    this.done = new Promise<void>((res, rej) => {
+      this.resolveDone = res;
+      this.rejectDone = rej;
+    });
+  }
+
+  /** Connects, subscribes and starts consuming; a crash kafkajs will not restart ends `done`. */
+  async start(): Promise<void> {
+    this.timer = setInterval(() => {
+      if (!this.stopped && this.buffer.length > 0 && Date.now() - this.oldest >= this.flushMs) void this.flush();
+    }, Math.max(20, Math.floor(this.flushMs / 4)));
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      const restart = e.payload.restart;
+      this.opts.log.error(`consumer crashed: ${messageOf(e.payload.error)}`, { restart });
+      if (!restart) this.fail(e.payload.error);
+    });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.onBatch(p) });
+  }
+
+  private async onBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (this.stopped) return;
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+      if (this.buffer.length === 0) this.oldest = Date.now();
+      this.buffer.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, timestamp: m.timestamp, headers });
+    }
+    // flush on size or age, or as soon as this partition is caught up, so a
+    // steady trickle is visible quickly while a backfill still gets big inserts
+    const caughtUp = batch.offsetLag() === '0';
+    if (this.buffer.length >= this.flushRows || Date.now() - this.oldest >= this.flushMs || caughtUp) {
+      await this.flush();
+      await heartbeat();
+    }
+  }
+
+  /** Writes what is buffered, then commits it; one flush at a time, in order. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.buffer.length === 0) return;
+      const batch = this.buffer;
+      this.buffer = [];
+      try {
+        await this.writeAndCommit(batch);
+        this.failures = 0;
+      } catch (err) {
+        await this.recover(batch, err);
+      }
+    });
+    return this.flushing;
+  }
+
+  private async writeAndCommit(batch: Delivery[]): Promise<void> {
     const t0 = Date.now();
-    await opts.sink(batch);
-    await consumer.commitOffsets([...nextOffsets(batch).values()]);
+    await this.opts.sink(batch);
+    await this.consumer.commitOffsets([...nextOffsets(batch).values()]);
     const now = Date.now();
-    stats.messages += batch.length;
-    stats.flushes += 1;
-    stats.lastFlushMs = now - t0;
-    stats.lastFlushSize = batch.length;
-    stats.rate = (batch.length * 1000) / Math.max(1, now - lastFlushAt);
-    lastFlushAt = now;
-    if (diag.hasSubscribers) diag.publish({ ...stats });
-    opts.log.debug('flushed', { rows: batch.length, ms: stats.lastFlushMs });
-  };
+    Object.assign(this.stats, {
+      messages: this.stats.messages + batch.length,
+      flushes: this.stats.flushes + 1,
+      lastFlushMs: now - t0,
+      lastFlushSize: batch.length,
+      rate: (batch.length * 1000) / Math.max(1, now - this.lastFlushAt),
+    });
+    this.lastFlushAt = now;
+    if (this.diag.hasSubscribers) this.diag.publish({ ...this.stats });
+    this.opts.log.debug('flushed', { rows: batch.length, ms: this.stats.lastFlushMs });
+  }
 
   // A failed write drops the uncommitted buffer and rewinds each partition to
   // its first uncommitted offset, so Kafka redelivers it: nothing is lost, and
   // the idempotent sink absorbs what was already written.
-  const recover = async (batch: Delivery[], err: unknown) => {
-    failures += 1;
+  private async recover(batch: Delivery[], err: unknown): Promise<void> {
+    this.failures += 1;
     const retriable = isRetriable(err);
-    opts.log.error(`write failed (${failures} in a row): ${messageOf(err)}`, { retriable, rows: batch.length });
+    this.opts.log.error(`write failed (${this.failures} in a row): ${messageOf(err)}`, { retriable, rows: batch.length });
     if (!retriable) {
-      clearInterval(timer);
-      stopped = true;
-      rejectDone(err);
+      this.stopped = true;
+      this.fail(err);
       // not awaited: this may run inside eachBatch, which disconnect() would wait for
-      void consumer.disconnect().catch(() => undefined);
+      void this.consumer.disconnect().catch(() => undefined);
       return;
     }
     // what was buffered meanwhile lies after the failed batch: drop it too, or a
     // later commit of it could move the group past the messages that failed
-    const dropped = buffer;
-    buffer = [];
-    for (const [, first] of firstOffsets([...batch, ...dropped])) consumer.seek(first);
-    await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** Math.min(failures, 6))));
-  };
+    const dropped = this.buffer;
+    this.buffer = [];
+    for (const [, first] of firstOffsets([...batch, ...dropped])) this.consumer.seek(first);
+    await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** Math.min(this.failures, 6))));
+  }
 
-  const flush = (): Promise<void> => {
-    flushing = flushing.then(async () => {
-      if (buffer.length === 0) return;
-      const batch = buffer;
-      buffer = [];
-      try {
-        await writeAndCommit(batch);
-        failures = 0;
-      } catch (err) {
-        await recover(batch, err);
-      }
-    });
-    return flushing;
-  };
+  private fail(err: unknown): void {
+    if (this.timer) clearInterval(this.timer);
+    this.rejectDone(err);
+  }
 
-  const timer = setInterval(() => {
-    if (!stopped && buffer.length > 0 && Date.now() - oldest >= flushMs) void flush();
-  }, Math.max(20, Math.floor(flushMs / 4)));
-
-  await consumer.connect();
-  await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? true });
-  consumer.on(consumer.events.CRASH, (e) => {
-    const restart = e.payload.restart;
-    opts.log.error(`consumer crashed: ${messageOf(e.payload.error)}`, { restart });
-    if (!restart) {
-      clearInterval(timer);
-      rejectDone(e.payload.error);
+  /** Flushes what is buffered, commits, and leaves the group. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    try {
+      await this.flush();
+    } finally {
+      await this.consumer.disconnect();
+      this.resolveDone();
     }
-  });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: true,
-    partitionsConsumedConcurrently: 1,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload) => {
-      if (stopped) return;
-      for (const m of batch.messages) {
-        if (!isRunning() || isStale()) break;
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-        if (buffer.length === 0) oldest = Date.now();
-        buffer.push({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key ? m.key.toString() : null,
-          value: m.value,
-          timestamp: m.timestamp,
-          headers,
-        });
-      }
-      // flush on size or age, or as soon as this partition is caught up, so a
-      // steady trickle is visible quickly while a backfill still gets big inserts
-      const caughtUp = batch.offsetLag() === '0';
-      if (buffer.length >= flushRows || Date.now() - oldest >= flushMs || caughtUp) {
-        await flush();
-        await heartbeat();
-      }
-    },
-  });
-
-  return {
-    consumer,
-    stats: () => ({ ...stats }),
-    done,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      try {
-        await flush();
-      } finally {
-        await consumer.disconnect();
-        resolveDone();
-      }
-    },
-  };
+  }
 }
 
 /** Per topic-partition, the offset to commit after a batch: last offset + 1. */

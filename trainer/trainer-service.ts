@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin, Kafka } from 'kafkajs';
+import type { AvroCodec } from '../lib/avro.js';
 import type { Config } from '../lib/config.js';
 import { createClickhouse } from '../lib/clickhouse.js';
 import { AppError, messageOf } from '../lib/errors.js';
@@ -70,29 +71,24 @@ export interface TrainerService {
   done: Promise<void>;
 }
 
-/** Starts the trainer in-process (topics and contracts are ensured first). */
-export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions = {}): Promise<TrainerService> {
-  const log = opts.log ?? createLogger('trainer');
-  const prefix = opts.groupPrefix ?? `trainer:${cfg.topics.trainingRequests}`;
-  const codec = await bootstrapContracts(cfg);
-  const kafka: Kafka = createKafka(cfg, 'trainer');
-  const admin: Admin = kafka.admin();
-  await admin.connect();
-  const ch: ClickHouseClient = createClickhouse(cfg);
-  const publisher = await EventPublisher.connect(kafka, codec, cfg.topics);
-  const view: RegistryView = await startRegistryView(kafka, codec, cfg.topics, log.child('registry'));
-  const relay: RunningRelay | null = opts.relayLog === false ? null : await startTrainingLogRelay({ kafka, topic: cfg.topics.trainingLog, log: log.child('log-relay') });
-
-  let coord = initialCoordinatorState;
-  const dispatch = (cmd: CoordinatorCommand) => {
-    const r = handleCoordinator(coord, cmd);
-    coord = r.state;
+/** The coordinator decider's state, with the one way to change it. */
+class Coordinator {
+  state: CoordinatorState = initialCoordinatorState;
+  dispatch(cmd: CoordinatorCommand) {
+    const r = handleCoordinator(this.state, cmd);
+    this.state = r.state;
     return r.events;
-  };
-  dispatch({ type: 'markAnswered', requestIds: answeredRequestIds(view.state()) });
-  const offView = view.onChange((s) => dispatch({ type: 'markAnswered', requestIds: answeredRequestIds(s) }));
+  }
+}
 
-  // Read the request log once: unanswered requests run now; the last threshold request seeds the watcher.
+/**
+ * Log recovery: the requests recorded runs already answered (from the
+ * registry view), then the request log read once, so unanswered requests run
+ * now. Returns the data week of the last threshold request (it seeds the
+ * threshold watcher).
+ */
+async function recoverFromLog(cfg: Readonly<Config>, kafka: Kafka, codec: AvroCodec, view: RegistryView, coord: Coordinator, log: Logger): Promise<string | null> {
+  coord.dispatch({ type: 'markAnswered', requestIds: answeredRequestIds(view.state()) });
   const logged: TrainingRequested[] = [];
   const tail = await startTail({ kafka, codec, log, name: 'trainer-requests-replay', topics: [tailOf(cfg.topics.trainingRequests, TRAINING_REQUESTED, (r) => logged.push(r))] });
   await tail.sync();
@@ -100,49 +96,65 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
   let lastThreshold: string | null = null;
   for (const r of logged) {
     if (r.trigger === 'threshold' && r.cutoffWeek && (!lastThreshold || r.cutoffWeek > lastThreshold)) lastThreshold = r.cutoffWeek;
-    dispatch({ type: 'request', request: r });
+    coord.dispatch({ type: 'request', request: r });
   }
-  if (coord.pending.length > 0) log.info(`recovering ${coord.pending.length} unanswered request(s) from the log`);
+  if (coord.state.pending.length > 0) log.info(`recovering ${coord.state.pending.length} unanswered request(s) from the log`);
+  return lastThreshold;
+}
 
-  const ctx: RunContext = {
-    cfg,
-    kafka,
-    admin,
-    ch,
-    publisher,
-    view,
-    log: log.child('run'),
-    cacheDir: opts.cacheDir ?? join(cfg.stackDir, 'artifacts-cache'),
-    ...(opts.materializerWaitMs !== undefined ? { materializerWaitMs: opts.materializerWaitMs } : {}),
-    ...(opts.xgb ? { xgb: opts.xgb } : {}),
-  };
-  const outcomes: RunOutcome[] = [];
-  const listeners = new Set<(o: RunOutcome) => void>();
-  let current: Promise<void> | null = null;
-  let stopping = false;
+/** Runs one training at a time from the coordinator's queue and keeps the outcomes of this process's runs. */
+class RunPump {
+  readonly outcomes: RunOutcome[] = [];
+  current: Promise<void> | null = null;
+  stopping = false;
+  private readonly listeners = new Set<(o: RunOutcome) => void>();
 
-  const pump = () => {
-    if (stopping || current) return;
+  constructor(private readonly coord: Coordinator, private readonly ctx: RunContext, private readonly log: Logger) {}
+
+  /** Starts the next run when none is going and one is pending. */
+  pump(): void {
+    if (this.stopping || this.current) return;
     const runId = randomUUID();
-    const started = dispatch({ type: 'start', runId }).find((e) => e.type === 'runStarted');
+    const started = this.coord.dispatch({ type: 'start', runId }).find((e) => e.type === 'runStarted');
     if (!started || started.type !== 'runStarted') return;
-    current = executeRun(planRun(started.requests), ctx, runId)
+    this.current = executeRun(planRun(started.requests), this.ctx, runId)
       .then((o) => {
-        outcomes.push(o);
-        for (const l of listeners) l(o);
+        this.outcomes.push(o);
+        for (const l of this.listeners) l(o);
       })
-      .catch((err: unknown) => log.error(`run ${runId} could not be recorded (its requests stay unanswered in the log and run at the next start): ${messageOf(err)}`))
+      .catch((err: unknown) => this.log.error(`run ${runId} could not be recorded (its requests stay unanswered in the log and run at the next start): ${messageOf(err)}`))
       .finally(() => {
-        dispatch({ type: 'finish', runId });
-        current = null;
-        pump();
+        this.coord.dispatch({ type: 'finish', runId });
+        this.current = null;
+        this.pump();
       });
-  };
+  }
 
-  const dead = await DeadLetters.connect(kafka, cfg.topics.deadLetter, `${prefix}-requests`);
-  const consumer: RunningConsumer = await runBuffered({
+  waitFor(pred: (o: RunOutcome) => boolean, timeoutMs: number): Promise<RunOutcome> {
+    const found = this.outcomes.find(pred);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(l);
+        reject(new AppError('TIMEOUT', `no matching training run within ${timeoutMs} ms`, { retriable: true }));
+      }, timeoutMs);
+      const l = (o: RunOutcome) => {
+        if (!pred(o)) return;
+        clearTimeout(timer);
+        this.listeners.delete(l);
+        resolve(o);
+      };
+      this.listeners.add(l);
+    });
+  }
+}
+
+/** The request consumer: every request on the log goes to the coordinator (a refused one to the dead-letter topic), then the pump runs. */
+async function consumeRequests(cfg: Readonly<Config>, kafka: Kafka, codec: AvroCodec, groupId: string, coord: Coordinator, pump: RunPump, log: Logger): Promise<{ consumer: RunningConsumer; dead: DeadLetters }> {
+  const dead = await DeadLetters.connect(kafka, cfg.topics.deadLetter, groupId);
+  const consumer = await runBuffered({
     kafka,
-    groupId: `${prefix}-requests`,
+    groupId,
     topics: [cfg.topics.trainingRequests],
     fromBeginning: true,
     flushMs: 100,
@@ -158,17 +170,49 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
           await dead.send(d, messageOf(err));
           continue;
         }
-        for (const e of dispatch({ type: 'request', request: r })) {
-          if (e.type === 'requestQueued') {
-            log.info(`request ${r.requestId} (${r.trigger}) queued: ${r.reason}`);
-            publishTraining({ type: 'requested', requestId: r.requestId, trigger: r.trigger, reason: r.reason, at: r.requestedAt });
-          }
+        for (const e of coord.dispatch({ type: 'request', request: r })) {
+          if (e.type !== 'requestQueued') continue;
+          log.info(`request ${r.requestId} (${r.trigger}) queued: ${r.reason}`);
+          publishTraining({ type: 'requested', requestId: r.requestId, trigger: r.trigger, reason: r.reason, at: r.requestedAt });
         }
       }
-      pump();
+      pump.pump();
     },
   });
-  pump();
+  return { consumer, dead };
+}
+
+/** Starts the trainer in-process (topics and contracts are ensured first). */
+export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions = {}): Promise<TrainerService> {
+  const log = opts.log ?? createLogger('trainer');
+  const prefix = opts.groupPrefix ?? `trainer:${cfg.topics.trainingRequests}`;
+  const codec = await bootstrapContracts(cfg);
+  const kafka: Kafka = createKafka(cfg, 'trainer');
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  const ch: ClickHouseClient = createClickhouse(cfg);
+  const publisher = await EventPublisher.connect(kafka, codec, cfg.topics);
+  const view: RegistryView = await startRegistryView(kafka, codec, cfg.topics, log.child('registry'));
+  const relay: RunningRelay | null = opts.relayLog === false ? null : await startTrainingLogRelay({ kafka, topic: cfg.topics.trainingLog, log: log.child('log-relay') });
+
+  const coord = new Coordinator();
+  const offView = view.onChange((st) => coord.dispatch({ type: 'markAnswered', requestIds: answeredRequestIds(st) }));
+  const lastThreshold = await recoverFromLog(cfg, kafka, codec, view, coord, log);
+  const ctx: RunContext = {
+    cfg,
+    kafka,
+    admin,
+    ch,
+    publisher,
+    view,
+    log: log.child('run'),
+    cacheDir: opts.cacheDir ?? join(cfg.stackDir, 'artifacts-cache'),
+    ...(opts.materializerWaitMs !== undefined ? { materializerWaitMs: opts.materializerWaitMs } : {}),
+    ...(opts.xgb ? { xgb: opts.xgb } : {}),
+  };
+  const pump = new RunPump(coord, ctx, log);
+  const { consumer, dead } = await consumeRequests(cfg, kafka, codec, `${prefix}-requests`, coord, pump, log);
+  pump.pump();
 
   const scheduler: Scheduler | null = opts.schedule === false ? null : startScheduler(cfg.trainer.cron, (r) => publisher.trainingRequested(r), log.child('schedule'));
   const watcher: ThresholdWatcher | null =
@@ -188,41 +232,25 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
         });
 
   return {
-    coordinator: () => coord,
+    coordinator: () => coord.state,
     registry: () => view.state(),
     async request(r) {
       const req = newRequest(r);
       await publisher.trainingRequested(req);
       return req;
     },
-    runs: () => outcomes,
-    waitForRun(pred, timeoutMs = 120_000) {
-      const found = outcomes.find(pred);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          listeners.delete(l);
-          reject(new AppError('TIMEOUT', `no matching training run within ${timeoutMs} ms`, { retriable: true }));
-        }, timeoutMs);
-        const l = (o: RunOutcome) => {
-          if (!pred(o)) return;
-          clearTimeout(timer);
-          listeners.delete(l);
-          resolve(o);
-        };
-        listeners.add(l);
-      });
-    },
+    runs: () => pump.outcomes,
+    waitForRun: (pred, timeoutMs = 120_000) => pump.waitFor(pred, timeoutMs),
     done: Promise.all([consumer.done, watcher?.done]).then(() => undefined),
     async stop() {
-      if (stopping) return;
-      stopping = true;
+      if (pump.stopping) return;
+      pump.stopping = true;
       scheduler?.stop();
       offView();
       await Promise.allSettled([watcher?.stop(), consumer.stop()]);
-      if (current) {
+      if (pump.current) {
         log.info('waiting for the run in progress to be recorded');
-        await Promise.race([current, new Promise((r) => setTimeout(r, opts.stopTimeoutMs ?? 120_000).unref())]);
+        await Promise.race([pump.current, new Promise((r) => setTimeout(r, opts.stopTimeoutMs ?? 120_000).unref())]);
       }
       await Promise.allSettled([view.stop(), publisher.disconnect(), relay?.stop(), dead.disconnect()]);
       await Promise.allSettled([admin.disconnect(), ch.close()]);
