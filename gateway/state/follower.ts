@@ -48,29 +48,7 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
   });
-  // end offsets at start-up: "caught up" means everything that existed when we started
-  const targets = new Map<string, bigint>();
-  const ends = new Map<string, bigint>();
-  const positions = new Map<string, bigint>();
-  for (const topic of opts.topics) {
-    for (const p of await opts.admin.fetchTopicOffsets(topic)) {
-      const k = `${topic}/${p.partition}`;
-      positions.set(k, BigInt(p.low));
-      ends.set(k, BigInt(p.high));
-      if (BigInt(p.high) > BigInt(p.low)) targets.set(k, BigInt(p.high));
-    }
-  }
-  let resolveCaughtUp!: () => void;
-  const caughtUp = new Promise<void>((r) => (resolveCaughtUp = r));
-  let caught = false;
-  const checkCaughtUp = () => {
-    if (caught) return;
-    for (const [k, target] of targets) if ((positions.get(k) ?? 0n) < target) return;
-    caught = true;
-    resolveCaughtUp();
-  };
-  checkCaughtUp();
-
+  const progress = await Progress.at(opts.admin, opts.topics);
   await consumer.connect();
   await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
   await consumer.run({
@@ -78,6 +56,7 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
     partitionsConsumedConcurrently: 1,
     eachBatch: async ({ batch, heartbeat, isRunning }) => {
       const k = `${batch.topic}/${batch.partition}`;
+      const { positions, ends } = progress;
       for (const m of batch.messages) {
         if (!isRunning()) return;
         try {
@@ -97,27 +76,19 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
       }
       const high = BigInt(batch.highWatermark);
       if (high > (ends.get(k) ?? 0n)) ends.set(k, high);
-      checkCaughtUp();
+      progress.check();
       opts.afterBatch?.();
       await heartbeat();
     },
   });
 
   return {
-    caughtUp,
-    isCaughtUp: () => caught,
-    lag() {
-      const out: Record<string, number> = {};
-      for (const [k, end] of ends) {
-        const topic = k.slice(0, k.lastIndexOf('/'));
-        const behind = end - (positions.get(k) ?? 0n);
-        out[topic] = (out[topic] ?? 0) + Number(behind > 0n ? behind : 0n);
-      }
-      return out;
-    },
+    caughtUp: progress.caughtUp,
+    isCaughtUp: () => progress.caught,
+    lag: () => progress.lag(),
     async refreshLag() {
       for (const topic of opts.topics) {
-        for (const p of await opts.admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+        for (const p of await opts.admin.fetchTopicOffsets(topic)) progress.ends.set(`${topic}/${p.partition}`, BigInt(p.high));
       }
     },
     async stop() {
@@ -126,4 +97,51 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
       await opts.admin.deleteGroups([groupId]).catch(() => undefined);
     },
   };
+}
+
+/** How far the follower has read: positions, end offsets, and "caught up" with what existed at start-up. */
+class Progress {
+  readonly positions = new Map<string, bigint>();
+  readonly ends = new Map<string, bigint>();
+  /** end offsets at start-up: "caught up" means everything that existed when we started */
+  private readonly targets = new Map<string, bigint>();
+  caught = false;
+  readonly caughtUp: Promise<void>;
+  private resolve!: () => void;
+
+  private constructor() {
+    this.caughtUp = new Promise<void>((r) => (this.resolve = r));
+  }
+
+  static async at(admin: Admin, topics: string[]): Promise<Progress> {
+    const p = new Progress();
+    for (const topic of topics) {
+      for (const o of await admin.fetchTopicOffsets(topic)) {
+        const k = `${topic}/${o.partition}`;
+        p.positions.set(k, BigInt(o.low));
+        p.ends.set(k, BigInt(o.high));
+        if (BigInt(o.high) > BigInt(o.low)) p.targets.set(k, BigInt(o.high));
+      }
+    }
+    p.check();
+    return p;
+  }
+
+  check(): void {
+    if (this.caught) return;
+    for (const [k, target] of this.targets) if ((this.positions.get(k) ?? 0n) < target) return;
+    this.caught = true;
+    this.resolve();
+  }
+
+  /** Messages behind the end, per topic. */
+  lag(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, end] of this.ends) {
+      const topic = k.slice(0, k.lastIndexOf('/'));
+      const behind = end - (this.positions.get(k) ?? 0n);
+      out[topic] = (out[topic] ?? 0) + Number(behind > 0n ? behind : 0n);
+    }
+    return out;
+  }
 }
