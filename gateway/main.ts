@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel, type Logger } from '../lib/log.js';
+import { waitForDependencies } from '../lib/wait-for.js';
 import { startGateway, WEB_DIST } from './server.js';
 
 /** Builds web/ into web/dist with Vite; on failure the gateway still serves the API and a page saying why. */
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const log = createLogger('gateway');
   await ensureDashboard(log);
   if (cfg.gateway.token === 'change-me') log.warn('GATEWAY_TOKEN is the default "change-me": set your own before exposing the gateway');
+  await waitForDependencies(cfg, ['kafka', 'registry', 'clickhouse'], log);
   const gw = await startGateway(cfg, { log, waitForCatchUp: false });
   log.info(`listening on ${gw.url} (dashboard /, API docs /docs, OpenAPI /openapi.json, metrics /metrics)`);
   let stopping = false;

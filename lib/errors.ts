@@ -63,10 +63,14 @@ export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Whether retrying may help: AppErrors say so; unknown errors are treated as transient. */
+/**
+ * Whether retrying may help: AppErrors and kafkajs errors say so. Anything
+ * else is a bug, not an outage: retrying it forever would hide it, so it is
+ * not retriable (the process stops with its stack and is restarted).
+ */
 export function isRetriable(err: unknown): boolean {
   if (err instanceof AppError) return err.retriable;
   const anyErr = err as { retriable?: unknown } | null;
   if (anyErr && typeof anyErr.retriable === 'boolean') return anyErr.retriable;
-  return true;
+  return false;
 }

@@ -12,12 +12,13 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /** A kafkajs client for the configured brokers; its log goes through our logger at WARN and above. */
-export function createKafka(cfg: Readonly<Config>, clientId: string): Kafka {
+/** A kafkajs client for the configured brokers; `retry` overrides the default (8 retries from 200 ms). */
+export function createKafka(cfg: Readonly<Config>, clientId: string, retry: { retries: number; initialRetryTime?: number } = { retries: 8, initialRetryTime: 200 }): Kafka {
   return new Kafka({
     clientId,
     brokers: [...cfg.kafka.brokers],
     logLevel: logLevel.WARN,
-    retry: { retries: 8, initialRetryTime: 200 },
+    retry,
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {

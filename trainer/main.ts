@@ -7,12 +7,14 @@
 import { loadConfig } from '../lib/config.js';
 import { messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
+import { waitForDependencies } from '../lib/wait-for.js';
 import { startTrainer } from './trainer-service.js';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel);
   const log = createLogger('trainer');
+  await waitForDependencies(cfg, ['kafka', 'registry', 'clickhouse'], log);
   const trainer = await startTrainer(cfg, { log });
   log.info(
     `trainer up: requests on ${cfg.topics.trainingRequests}, cron "${cfg.trainer.cron}", threshold ${cfg.trainer.thresholdFraction}, ` +
