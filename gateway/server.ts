@@ -99,7 +99,18 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
       if (line) status.trainingLine(line);
     },
   });
-  const ops = createOperations({ cfg, kafka, codec, ch, registry: () => registry });
+  // "read your own writes": operations wait until the follower has handled everything already in the log
+  const readToEnd = async (topics: string[]) => {
+    if (!follower) throw new HttpError(503, 'CATCHING_UP', 'the gateway is still starting to follow the log; retry shortly', { headers: { 'retry-after': '2' }, retriable: true });
+    await follower.sync(topics);
+  };
+  const ops = createOperations({
+    cfg,
+    kafka,
+    codec,
+    registryAtEnd: async () => (await readToEnd([cfg.topics.modelTrained, cfg.topics.modelPromoted]), registry.registry),
+    ch,
+  });
 
   const scored = (kind: ScoreKind, model: LoadedModel, rows: readonly ScoringRow[], forecasts: Float64Array) => {
     metrics.predictions.inc({ model_version: String(model.version), kind }, rows.length);
@@ -153,10 +164,13 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
 
   let lastSalesAt = 0;
   const modelLog = (e: ModelLogEvent) => {
+    const before = championOf(registry.registry);
     registry = evolveGatewayRegistry(registry, e);
     status.trainingLine(lineOfModelLog(e));
     status.registryChanged();
-    if (e.type === 'promoted' && caught) void loader.request(e.event);
+    // a promotion the fold refused (it did not replace the champion it named) loads nothing
+    const champion = championOf(registry.registry);
+    if (e.type === 'promoted' && caught && champion && champion !== before) void loader.request(champion);
   };
   const handle = async (m: Followed) => {
     const { value } = await codec.decode(m.value);
