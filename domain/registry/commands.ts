@@ -45,7 +45,7 @@ export function decideRegistry(cmd: RegistryCommand, state: RegistryState): Regi
   const current = championOf(state)?.version ?? null;
   const expected = cmd.expectedChampion === undefined ? current : cmd.expectedChampion;
   if (expected !== current) {
-    return refuse(new ConflictError(`the champion is ${name(current)}, not ${name(expected)} as the command expected: look again and retry`, expected, current));
+    return refuse(new ConflictError(`the champion is ${name(current)}, not ${name(expected)} as the command expected`, expected, current));
   }
   const target = targetOf(cmd, state);
   if (target instanceof AppError) return refuse(target);
