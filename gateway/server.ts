@@ -109,7 +109,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
     kafka,
     codec,
     registryAtEnd: async () => (await readToEnd([cfg.topics.modelTrained, cfg.topics.modelPromoted]), registry.registry),
-    ch,
+    latestWeek: async () => (await readToEnd([cfg.topics.sales]), store.latestWeek),
   });
 
   const scored = (kind: ScoreKind, model: LoadedModel, rows: readonly ScoringRow[], forecasts: Float64Array) => {

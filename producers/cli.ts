@@ -1,15 +1,13 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../lib/config.js';
-import { createClickhouse } from '../lib/clickhouse.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
-import { addWeeks, weeksBetween } from '../lib/weeks.js';
+import { addWeeks } from '../lib/weeks.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
-import { createSalesTable } from '../domain/sales/table.js';
 import { generateHistory, generateWeek, historyEventCount, type GeneratorOptions } from '../domain/simulation/generator.js';
 import { importCsv } from './import.js';
-import { injectNextWeek, latestWeek } from '../domain/simulation/next-week.js';
+import { injectNextWeek, latestLoggedWeek, nextWeekIndex } from '../domain/simulation/next-week.js';
 import { progressBar } from '../lib/progress.js';
 import { SalesProducer } from '../domain/sales/producer.js';
 
@@ -19,7 +17,8 @@ const USAGE = `usage: npm run simulate -- <command> [options]
   next-week    produce one more week for every series
   continuous   produce the following weeks forever at --rate events/s (default SIM_RATE)
   import FILE  import a CSV of weekly sales (--features FILE, --stores-file FILE)
-  demo         backfill when the projection is empty, then continuous`;
+  demo         backfill when the sales log is empty, then continuous
+needs only Kafka and the schema registry (never ClickHouse)`;
 
 function simOptions(cfg: Readonly<Config>, v: Record<string, string | boolean | undefined>): GeneratorOptions & { startWeek: string; weeks: number } {
   const num = (name: string, fallback: number) => {
@@ -62,11 +61,10 @@ async function main(): Promise<void> {
   const codec = await bootstrapContracts(cfg);
   const kafka = createKafka(cfg, 'simulator');
   const producer = await SalesProducer.connect(kafka, codec, cfg);
-  const ch = createClickhouse(cfg);
-  await createSalesTable(ch, cfg.clickhouse.database);
+  // Kafka and the schema registry only: where the log stands is read from the log, never from a projection
+  const latestWeek = () => latestLoggedWeek({ kafka, codec, topic: cfg.topics.sales, log });
   const stop = async () => {
     await producer.disconnect().catch(() => undefined);
-    await ch.close().catch(() => undefined);
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
@@ -79,16 +77,10 @@ async function main(): Promise<void> {
       bar.done();
       log.info(`backfill: ${n} events (${sim.weeks} weeks from ${sim.startWeek}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
     };
-    // The next week to produce is counted here, not re-read from the projection each
-    // time: right after a backfill the projection still lags behind the log.
+    // The next week to produce is counted here, not re-read from the log each time.
     const continuous = async (rate: number, startIndex?: number) => {
       log.info(`continuous: producing the following weeks at ${rate} events/s (Ctrl-C stops)`);
-      let index = startIndex;
-      if (index === undefined) {
-        const latest = await latestWeek(ch, cfg.clickhouse.database);
-        index = latest === null ? 0 : weeksBetween(sim.startWeek, latest) + 1;
-      }
-      for (;; index++) {
+      for (let index = startIndex ?? nextWeekIndex(sim.startWeek, await latestWeek()); ; index++) {
         const events = generateWeek({ ...sim, source: 'simulator', producedAt: Date.now() }, index);
         const slice = Math.max(1, Math.round(rate / 4));
         for (let i = 0; i < events.length; i += slice) {
@@ -106,7 +98,7 @@ async function main(): Promise<void> {
         await backfill();
         break;
       case 'next-week': {
-        const r = await injectNextWeek({ producer, ch, database: cfg.clickhouse.database, sim });
+        const r = await injectNextWeek({ producer, latestWeek, sim });
         log.info(`next week ${r.week}: ${r.events} events`);
         break;
       }
@@ -120,7 +112,7 @@ async function main(): Promise<void> {
         break;
       }
       case 'demo':
-        if ((await latestWeek(ch, cfg.clickhouse.database)) === null) {
+        if ((await latestWeek()) === null) {
           await backfill();
           await continuous(rate, sim.weeks);
         } else await continuous(rate);

@@ -1,4 +1,3 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../lib/avro.js';
 import type { Config } from '../../lib/config.js';
@@ -36,7 +35,8 @@ export function createOperations(deps: {
   codec: AvroCodec;
   /** The registry folded up to the model topics' end offsets as of the call. */
   registryAtEnd: () => Promise<RegistryState>;
-  ch: ClickHouseClient;
+  /** The latest week of the sales log as the gateway's online state holds it, read to the log's end. */
+  latestWeek: () => Promise<string | null>;
 }): Operations {
   const { cfg } = deps;
   let sales: Promise<SalesProducer> | null = null;
@@ -56,8 +56,7 @@ export function createOperations(deps: {
       const s = cfg.simulator;
       return injectNextWeek({
         producer: await salesProducer(),
-        ch: deps.ch,
-        database: cfg.clickhouse.database,
+        latestWeek: deps.latestWeek,
         sim: { seed: s.seed, stores: s.stores, depts: s.depts, startWeek: s.startWeek },
         source: 'next-week:gateway',
       });

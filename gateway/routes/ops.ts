@@ -17,7 +17,7 @@ export function opsRoutes(g: GatewayContext): Route[] {
       access: 'write',
       summary: 'Inject the next week of sales for every series (the simulator step)',
       ok: { schema: NextWeekResponse, description: 'the week produced and how many events', status: 202 },
-      errors: { 503: 'Kafka or ClickHouse unavailable' },
+      errors: { 503: 'Kafka unavailable, or the gateway has not read sales.weekly to its end yet' },
     },
     () => g.ops.nextWeek(),
   );
