@@ -10,7 +10,7 @@ import { createLogger, type Logger } from '../lib/log.js';
 import { seriesKey, type ModelPromoted, type ModelTrained, type SalesWeek, type TrainingRequested } from '../schemas/types.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
 import { validateSalesWeek } from '../domain/sales/validate.js';
-import { championOf } from '../domain/registry/state.js';
+import { championOf, isRefused } from '../domain/registry/state.js';
 import { createApp } from './app.js';
 import type { GatewayContext, ScoreKind } from './context.js';
 import { DEFAULT_BODY_LIMIT } from './http/body.js';
@@ -166,7 +166,8 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   const modelLog = (e: ModelLogEvent) => {
     const before = championOf(registry.registry);
     registry = evolveGatewayRegistry(registry, e);
-    status.trainingLine(lineOfModelLog(e));
+    const refused = e.type === 'promoted' && isRefused(registry.registry, e.event);
+    status.trainingLine(refused ? lineOfModelLog(e, before?.version ?? null) : lineOfModelLog(e));
     status.registryChanged();
     // a promotion the fold refused (it did not replace the champion it named) loads nothing
     const champion = championOf(registry.registry);
