@@ -14,7 +14,7 @@ import { seriesKey } from '../schemas/types.js';
 import { MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, TRAINING_REQUESTED } from '../domain/contracts.js';
 import { SeriesGrid } from '../domain/sales/grid.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
-import { championOf } from '../domain/registry/state.js';
+import { championOf, isRefused } from '../domain/registry/state.js';
 import { createApp } from './app.js';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_BODY_LIMIT } from './http/body.js';
@@ -98,10 +98,14 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
   const grid = new SeriesGrid();
   const dead = await DeadLetters.connect(p.kafka, cfg.topics.deadLetter, 'gateway');
   const modelLog = (e: ModelLogEvent) => {
+    const before = championOf(registry.registry);
     registry = evolveGatewayRegistry(registry, e);
-    status.trainingLine(lineOfModelLog(e));
+    const refused = e.type === 'promoted' && isRefused(registry.registry, e.event);
+    status.trainingLine(refused ? lineOfModelLog(e, before?.version ?? null) : lineOfModelLog(e));
     status.registryChanged();
-    if (e.type === 'promoted' && caught) void loader.request(e.event);
+    // a promotion the fold refused (it did not replace the champion it named) loads nothing
+    const champion = championOf(registry.registry);
+    if (e.type === 'promoted' && caught && champion && champion !== before) void loader.request(champion);
   };
   const routes: Record<string, (m: Delivery) => Promise<void>> = {
     [cfg.topics.sales]: async (m) => {
@@ -255,7 +259,18 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   const status = new LiveStatus({ cfg, admin, ch, store, holder, registry, accuracy, follower: () => follower, readiness, metrics, log, tickMs: opts.tickMs });
   const loader = createLoader(cfg, kafka, holder, registry, log, () => ({ status, metrics }));
   const parts: Parts = { cfg, log, kafka, admin, store, holder, accuracy, status, loader, metrics };
-  const ops = createOperations({ cfg, kafka, codec, ch, registry });
+  // "read your own writes": operations wait until the follower has handled everything already in the log
+  const readToEnd = async (topics: string[]) => {
+    if (!follower) throw new HttpError(503, 'CATCHING_UP', 'the gateway is still starting to follow the log; retry shortly', { headers: { 'retry-after': '2' }, retriable: true });
+    await follower.sync(topics);
+  };
+  const ops = createOperations({
+    cfg,
+    kafka,
+    codec,
+    registryAtEnd: async () => (await readToEnd([cfg.topics.modelTrained, cfg.topics.modelPromoted]), registry().registry),
+    latestWeek: async () => (await readToEnd([cfg.topics.sales]), store.latestWeek),
+  });
   const g: GatewayContext = {
     cfg, ch, store, holder, registry, accuracy, metrics, ops, readiness, scored: scorer(parts), startedAt: Date.now(),
     assertServing: () => {

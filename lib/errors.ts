@@ -34,6 +34,22 @@ export class NotFoundError extends AppError {
   }
 }
 
+/**
+ * The state moved on under a command (optimistic concurrency): the command
+ * named what it expected to replace, the log holds something else. Retrying
+ * the same command fails the same way; the caller must look again.
+ */
+export class ConflictError extends AppError {
+  /** What the command expected and what the state actually holds (e.g. champion versions; null = none). */
+  readonly expected: number | null;
+  readonly actual: number | null;
+  constructor(message: string, expected: number | null, actual: number | null) {
+    super('CONFLICT', message);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
 /** A dependency (broker, registry, database, child process) failed; usually worth a retry. */
 export class DependencyError extends AppError {
   constructor(dependency: string, message: string, cause?: unknown, retriable = true) {
