@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { readSupervision } from '../lib/supervision.js';
 
 /** The gateway's Prometheus metrics, on a registry of its own (several gateways can share a process in tests). */
 export interface GatewayMetrics {
@@ -13,10 +14,11 @@ export interface GatewayMetrics {
 }
 
 /** Creates the metric set; latency buckets in seconds, from 0.5 ms to 2.5 s. */
-export function createMetrics(): GatewayMetrics {
+export function createMetrics(stackDir?: string): GatewayMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'gateway' });
   collectDefaultMetrics({ register: registry });
+  if (stackDir !== undefined) supervisionMetrics(registry, stackDir);
   return {
     registry,
     httpDuration: new Histogram({
@@ -48,4 +50,23 @@ export function createMetrics(): GatewayMetrics {
       registers: [registry],
     }),
   };
+}
+
+/** Restarts and liveness of the processes the `npm start` supervisor runs, read when scraped. */
+function supervisionMetrics(registry: Registry, stackDir: string): void {
+  const restarts = new Gauge({ name: 'supervised_process_restarts', help: 'Restarts of a process by the npm start supervisor', labelNames: ['process'] as const, registers: [registry] });
+  new Gauge({
+    name: 'supervised_process_up',
+    help: 'Whether a supervised process is running (1) or down and being restarted (0)',
+    labelNames: ['process'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      restarts.reset();
+      for (const p of readSupervision(stackDir)?.processes ?? []) {
+        this.set({ process: p.name }, p.pid === null ? 0 : 1);
+        restarts.set({ process: p.name }, p.restarts);
+      }
+    },
+  });
 }

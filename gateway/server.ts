@@ -243,7 +243,7 @@ async function listen(cfg: Readonly<Config>, app: ReturnType<typeof createApp>['
  */
 export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions = {}): Promise<Gateway> {
   const log = opts.log ?? createLogger('gateway');
-  const metrics = createMetrics();
+  const metrics = createMetrics(cfg.stackDir);
   const codec = await bootstrapContracts(cfg);
   const kafka = createKafka(cfg, 'gateway');
   const admin = kafka.admin();

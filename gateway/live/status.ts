@@ -17,6 +17,7 @@ import { runOfRequest, type GatewayRegistry } from '../state/registry-fold.js';
 import { listVersions } from '../routes/models.js';
 import type { LiveAccuracy } from '../../domain/live/accuracy.js';
 import { Columns, percentile } from './columns.js';
+import { readSupervision } from '../../lib/supervision.js';
 import { STATUS_KEYS, type Component, type ModelState, type ModelsMessage, type Snapshot, type StatusKey, type Tick, type Totals, type TrainingLine } from '../../domain/live/protocol.js';
 
 const TRAINING_LINES = 400;
@@ -173,6 +174,7 @@ export class LiveStatus extends EventEmitter {
         ? { name: 'gateway state', ok: true, detail: `${this.deps.store.size} series, caught up${lag ? ` (${lag} behind)` : ''}` }
         : { name: 'gateway state', ok: false, detail: 'replaying the log into the online feature state' },
       { name: 'model', ok: cur !== null && m.lastFailure === null ? true : cur !== null ? null : false, detail: m.lastFailure ? `${m.detail}; v${m.lastFailure.version} failed to load` : m.detail },
+      ...supervisedComponents(this.deps.cfg.stackDir),
     ];
   }
 
@@ -302,4 +304,17 @@ export class LiveStatus extends EventEmitter {
 
 function round(v: number | null): number | null {
   return v === null ? null : Math.round(v * 100) / 100;
+}
+
+/** One component per process the `npm start` supervisor runs (none when no supervisor runs this stack). */
+function supervisedComponents(stackDir: string): Component[] {
+  const s = readSupervision(stackDir);
+  if (!s) return [];
+  return s.processes.map((p) => ({
+    name: p.name,
+    ok: p.pid !== null,
+    detail:
+      (p.pid !== null ? `pid ${p.pid}, up ${Math.round((Date.now() - p.since) / 1000)} s` : 'down, restarting') +
+      (p.restarts > 0 ? `, ${p.restarts} restart${p.restarts === 1 ? '' : 's'} (last: ${p.lastExit})` : ''),
+  }));
 }
