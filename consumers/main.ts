@@ -14,7 +14,7 @@ export function runConsumerProcess(name: string, start: (cfg: Readonly<Config>, 
   const log = createLogger(name);
   const main = async () => {
     const cfg = loadConfig();
-    setLogLevel(cfg.logLevel);
+    setLogLevel(cfg.logLevel, cfg.logFormat);
     await waitForDependencies(cfg, ['kafka', 'registry', 'clickhouse'], log);
     const c = await start(cfg, log);
     let stopping = false;

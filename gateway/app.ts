@@ -8,6 +8,7 @@ import type { GatewayContext } from './context.js';
 import { errorMiddleware, logAppErrors } from './http/errors.js';
 import { serveDashboard } from './http/static.js';
 import { timing, type LatencySink } from './http/timing.js';
+import { createAccessLogger } from '../lib/log.js';
 import { backtestRoutes } from './routes/backtests.js';
 import { healthRoutes, mountMetrics } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
@@ -34,7 +35,7 @@ export function allRoutes(g: GatewayContext): Route[] {
 export function createApp(g: GatewayContext, opts: AppOptions): { app: Koa; openapi: Record<string, unknown> } {
   const app = new Koa();
   app.on('error', logAppErrors(opts.log));
-  app.use(timing(g.metrics, opts.latency));
+  app.use(timing(g.metrics, opts.latency, g.cfg.gateway.accessLog ? createAccessLogger() : undefined));
   app.use(errorMiddleware());
 
   const routes = allRoutes(g);

@@ -26,7 +26,7 @@ async function ensureDashboard(log: Logger): Promise<void> {
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
-  setLogLevel(cfg.logLevel);
+  setLogLevel(cfg.logLevel, cfg.logFormat);
   const log = createLogger('gateway');
   await ensureDashboard(log);
   if (cfg.gateway.token === 'change-me') log.warn('GATEWAY_TOKEN is the default "change-me": set your own before exposing the gateway');

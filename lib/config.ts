@@ -12,6 +12,7 @@ const bool = z
 const EnvSchema = z.object({
   STACK_DIR: z.string().default('.stack'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'text', 'auto']).default('auto'),
   KAFKA_PORT: port.default(19092),
   KAFKA_CONTROLLER_PORT: port.default(19093),
   KAFKA_HEAP_MB: z.coerce.number().int().min(256).default(1024),
@@ -41,6 +42,7 @@ const EnvSchema = z.object({
   GATEWAY_TOKEN: z.string().default('change-me'),
   GATEWAY_OPEN_READS: bool.default(true),
   GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(100000).default(1000),
+  GATEWAY_ACCESS_LOG: bool.default(true),
   TRAIN_CRON: z.string().default('0 3 * * *'),
   TRAIN_THRESHOLD_FRACTION: z.coerce.number().min(0).max(1).default(0.5),
   TRAIN_HORIZON: z.coerce.number().int().min(1).max(52).default(4),
@@ -68,13 +70,15 @@ export interface Config {
   root: string;
   stackDir: string;
   logLevel: Env['LOG_LEVEL'];
+  /** `auto` resolved: text when stderr is a terminal, else JSON */
+  logFormat: 'json' | 'text';
   kafka: { brokers: string[]; port: number; controllerPort: number; heapMb: number; salesPartitions: number };
   registry: { url: string; port: number; heapMb: number };
   clickhouse: { url: string; httpPort: number; tcpPort: number; database: string; user: string; password: string };
   topics: Topics;
   materializer: { groupId: string; batchRows: number; batchMs: number };
   simulator: { seed: number; stores: number; depts: number; startWeek: string; weeks: number; rate: number };
-  gateway: { host: string; port: number; token: string; openReads: boolean; maxBatch: number };
+  gateway: { host: string; port: number; token: string; openReads: boolean; maxBatch: number; accessLog: boolean };
   trainer: {
     cron: string;
     thresholdFraction: number;
@@ -139,6 +143,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
     root,
     stackDir,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT === 'auto' ? (process.stderr.isTTY ? 'text' : 'json') : e.LOG_FORMAT,
     kafka: {
       brokers: (e.KAFKA_BROKERS ?? `127.0.0.1:${e.KAFKA_PORT}`).split(',').map((s) => s.trim()).filter(Boolean),
       port: e.KAFKA_PORT,
@@ -175,6 +180,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       token: e.GATEWAY_TOKEN,
       openReads: e.GATEWAY_OPEN_READS,
       maxBatch: e.GATEWAY_MAX_BATCH,
+      accessLog: e.GATEWAY_ACCESS_LOG,
     },
     trainer: {
       cron: e.TRAIN_CRON,

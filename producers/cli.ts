@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     return;
   }
   const cfg = loadConfig();
-  setLogLevel(cfg.logLevel);
+  setLogLevel(cfg.logLevel, cfg.logFormat);
   const sim = simOptions(cfg, values);
   const codec = await bootstrapContracts(cfg);
   const kafka = createKafka(cfg, 'simulator');

@@ -145,7 +145,7 @@ async function demo(cfg: Readonly<Config>): Promise<number> {
 async function main(): Promise<number> {
   const [cmd, ...rest] = process.argv.slice(2);
   const cfg = loadConfig();
-  setLogLevel(cfg.logLevel);
+  setLogLevel(cfg.logLevel, cfg.logFormat);
   switch (cmd) {
     case 'install':
       installStack(cfg, log);

@@ -12,7 +12,7 @@ import { startTrainer } from './trainer-service.js';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
-  setLogLevel(cfg.logLevel);
+  setLogLevel(cfg.logLevel, cfg.logFormat);
   const log = createLogger('trainer');
   await waitForDependencies(cfg, ['kafka', 'registry', 'clickhouse'], log);
   const trainer = await startTrainer(cfg, { log });

@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const cfg = loadConfig();
-  setLogLevel(cfg.logLevel);
+  setLogLevel(cfg.logLevel, cfg.logFormat);
   let from: ReplayStart = { kind: 'beginning' };
   if (values.from !== undefined) {
     const ms = Date.parse(values.from);
