@@ -182,7 +182,7 @@ export function traitRows(t: Traits, ref = RETAIL_REFERENCE): { trait: string; v
   return rows.map((r) => ({ ...r, gap: r.value / r.real - 1 }));
 }
 
-/** The traits as a plain-text table with the reference figures and gaps. */
+/** The traits as a plain-text table with the reference figures and gaps ('n/a' where the data has no population, e.g. no full years). */
 export function formatTraits(t: Traits, ref = RETAIL_REFERENCE): string {
   const rows = traitRows(t, ref);
   const width = Math.max(...rows.map((r) => r.trait.length));
@@ -191,8 +191,9 @@ export function formatTraits(t: Traits, ref = RETAIL_REFERENCE): string {
     `${'trait'.padEnd(width)}  ${'value'.padStart(7)}  ${'real'.padStart(7)}  ${'gap'.padStart(7)}`,
   ];
   for (const r of rows) {
-    const gap = `${r.gap >= 0 ? '+' : ''}${(100 * r.gap).toFixed(1)}%`;
-    lines.push(`${r.trait.padEnd(width)}  ${r.value.toFixed(3).padStart(7)}  ${r.real.toFixed(3).padStart(7)}  ${gap.padStart(7)}`);
+    const gap = Number.isFinite(r.gap) ? `${r.gap >= 0 ? '+' : ''}${(100 * r.gap).toFixed(1)}%` : 'n/a';
+    const value = Number.isFinite(r.value) ? r.value.toFixed(3) : 'n/a';
+    lines.push(`${r.trait.padEnd(width)}  ${value.padStart(7)}  ${r.real.toFixed(3).padStart(7)}  ${gap.padStart(7)}`);
   }
   return lines.join('\n');
 }
