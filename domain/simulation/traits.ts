@@ -42,8 +42,8 @@ export interface Traits {
 
 /** The real-retail figures of issue 9, measured the same way on held-back data. */
 export const RETAIL_REFERENCE: Readonly<Omit<Traits, 'series' | 'fullYearSeries'>> = Object.freeze({
-  profileCorrelation: [0.58, 0.78, 0.89],
-  yearRatio: [0.83, 0.99, 1.12],
+  profileCorrelation: [0.58, 0.78, 0.89] as [number, number, number],
+  yearRatio: [0.83, 0.99, 1.12] as [number, number, number],
   weekChange: 0.107,
   shortShare: 0.102,
   top10Share: 0.46,
