@@ -4,6 +4,8 @@ import { salesEventId, type SalesWeek } from '../../schemas/types.js';
 import { addWeeks, parseIsoDay } from '../../lib/weeks.js';
 import { generateHistory, generateWeek, historyEventCount, seriesCatalog } from './generator.js';
 import { buildModel, resolveOptions } from './sim-model.js';
+import { validateSalesWeek } from '../sales/validate.js';
+import { RETAIL_REFERENCE, measureTraits, traitRows } from './traits.js';
 
 const SMALL = { seed: 7, stores: 4, depts: 12, weeks: 30, producedAt: 1_700_000_000_000 };
 
@@ -21,13 +23,18 @@ interface FullRun {
   markdownsBeforeStart: number;
   afterStart: number;
   markdown1AfterStart: number;
+  /** days of each series' weeks, in order */
+  daysBySeries: Map<string, number[]>;
+  invalid: number;
 }
 
 function fullRun(): FullRun {
   const r: FullRun = {
     ms: 0, events: 0, weeks: [], totalByWeek: new Map(), holidayWeeks: [], orderOk: true, negatives: 0,
     negativeSeries: new Set(), salesBySeries: new Map(), markdownsBeforeStart: 0, afterStart: 0, markdown1AfterStart: 0,
+    daysBySeries: new Map(), invalid: 0,
   };
+  const checked: SalesWeek[] = [];
   let prev: SalesWeek | null = null;
   const t0 = performance.now();
   for (const e of generateHistory({ producedAt: 0 })) {
@@ -42,6 +49,7 @@ function fullRun(): FullRun {
     let sales = r.salesBySeries.get(key);
     if (!sales) r.salesBySeries.set(key, (sales = []));
     sales.push(e.weeklySales);
+    checked.push(e);
     if (e.weeklySales < 0) {
       r.negatives++;
       r.negativeSeries.add(key);
@@ -55,6 +63,18 @@ function fullRun(): FullRun {
     }
   }
   r.ms = performance.now() - t0;
+  // Checked after the clock stops: the speed test times the generator, not the checks.
+  for (const e of checked) {
+    const key = `${e.store}:${e.dept}`;
+    let days = r.daysBySeries.get(key);
+    if (!days) r.daysBySeries.set(key, (days = []));
+    days.push(parseIsoDay(e.week) ?? NaN);
+    try {
+      validateSalesWeek(e);
+    } catch {
+      r.invalid++;
+    }
+  }
   return r;
 }
 
@@ -227,6 +247,29 @@ describe('generator: full default history (45 stores, 143 weeks)', () => {
     const fallBack2010 = total('2010-12-31') / total('2010-12-24');
     const fallBack2011 = total('2011-12-30') / total('2011-12-23');
     assert.ok(fallBack2011 > 1.05 * fallBack2010, `Christmas week / week before: 2010 ${fallBack2010}, 2011 ${fallBack2011}`);
+  });
+
+  it('emits only valid events on the 7-day grid; intermittent series skip weeks, late ones start later', () => {
+    assert.equal(r.invalid, 0);
+    const start = parseIsoDay('2010-02-05') ?? 0;
+    let gappy = 0;
+    let late = 0;
+    for (const days of r.daysBySeries.values()) {
+      assert.ok(days.every((d) => (d - start) % 7 === 0), 'on the grid');
+      if (days.some((d, i) => i > 0 && d - (days[i - 1] ?? 0) > 7)) gappy++;
+      if ((days[0] ?? start) > start) late++;
+    }
+    const n = r.daysBySeries.size;
+    assert.ok(gappy / n > 0.03 && gappy / n < 0.15, `intermittent share ${gappy / n}`);
+    assert.ok(late / n > 0.15 && late / n < 0.3, `late share ${late / n}`);
+  });
+
+  it('matches real retail: every trait within 10% of the reference of issue 9', () => {
+    const points = (function* () {
+      for (const e of generateHistory({ producedAt: 0 })) yield { store: e.store, dept: e.dept, week: e.week, sales: e.weeklySales };
+    })();
+    const rows = traitRows(measureTraits(points), RETAIL_REFERENCE);
+    for (const row of rows) assert.ok(Math.abs(row.gap) <= 0.1, `${row.trait}: ${row.value.toFixed(3)} vs real ${row.real}`);
   });
 
   it('has negative sales, rare and only in tiny departments', () => {
