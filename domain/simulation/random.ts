@@ -85,3 +85,14 @@ export function stratifiedNormals(rng: Rng, n: number): number[] {
   }
   return slots.map((s) => probit((s + 0.001 + 0.998 * rng()) / n));
 }
+
+/** Fisher–Yates shuffle in place; returns the array. */
+export function shuffled<T>(rng: Rng, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const tmp = items[i] as T;
+    items[i] = items[j] as T;
+    items[j] = tmp;
+  }
+  return items;
+}
