@@ -66,8 +66,8 @@ function eventsOfWeek(model: SimModel, index: number, producedAt: number): Sales
     if (!isPresent(model, s, index)) continue;
     const dept = model.depts[s.deptIndex] as DeptModel;
     const sw = storeWeeks[s.storeIndex] as StoreWeek;
-    const [wj, wa, wb] = s.wander;
-    const wander = wa * (ctx.wanderBasis[2 * wj] ?? 0) + wb * (ctx.wanderBasis[2 * wj + 1] ?? 0);
+    const w = s.wander;
+    const wander = w[1] * (ctx.wanderBasis[2 * w[0]] ?? 0) + w[2] * (ctx.wanderBasis[2 * w[0] + 1] ?? 0);
     const logLevel = s.trend * ctx.years + wander + s.profileGain * (profiles[s.deptIndex] ?? 0) + dot(s.profileOwn, ctx.basis, 2 * SERIES_HARMONICS);
     const level = s.base * Math.exp(logLevel) * (s.shiftWeek >= 0 && index >= s.shiftWeek ? s.shiftFactor : 1);
     let sales: number;

@@ -12,6 +12,8 @@ const SMALL = { seed: 7, stores: 4, depts: 12, weeks: 30, producedAt: 1_700_000_
 /** One streaming pass over the full default history, keeping only aggregates. */
 interface FullRun {
   ms: number;
+  /** CPU time of the pass (user + system), ms */
+  cpuMs: number;
   events: number;
   weeks: string[];
   totalByWeek: Map<string, number>;
@@ -30,13 +32,14 @@ interface FullRun {
 
 function fullRun(): FullRun {
   const r: FullRun = {
-    ms: 0, events: 0, weeks: [], totalByWeek: new Map(), holidayWeeks: [], orderOk: true, negatives: 0,
+    ms: 0, cpuMs: 0, events: 0, weeks: [], totalByWeek: new Map(), holidayWeeks: [], orderOk: true, negatives: 0,
     negativeSeries: new Set(), salesBySeries: new Map(), markdownsBeforeStart: 0, afterStart: 0, markdown1AfterStart: 0,
     daysBySeries: new Map(), invalid: 0,
   };
   const checked: SalesWeek[] = [];
   let prev: SalesWeek | null = null;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (const e of generateHistory({ producedAt: 0 })) {
     r.events++;
     if (prev === null || prev.week !== e.week) {
@@ -63,6 +66,8 @@ function fullRun(): FullRun {
     }
   }
   r.ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  r.cpuMs = (cpu.user + cpu.system) / 1000;
   // Checked after the clock stops: the speed test times the generator, not the checks.
   for (const e of checked) {
     const key = `${e.store}:${e.dept}`;
@@ -190,8 +195,9 @@ describe('generator: full default history (45 stores, 143 weeks)', () => {
     r = fullRun();
   });
 
-  it('is fast: well under 2 s', () => {
-    assert.ok(r.ms < 2000, `${Math.round(r.ms)} ms`);
+  it('is fast: well under 2 s of CPU', () => {
+    // CPU time, not wall time: on the shared 2-core machine other jobs can stretch the wall clock 3x.
+    assert.ok(r.cpuMs < 2000, `${Math.round(r.cpuMs)} ms CPU (${Math.round(r.ms)} ms wall)`);
   });
 
   it('has ~3,300 series and ~420k events', () => {
