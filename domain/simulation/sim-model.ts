@@ -155,6 +155,7 @@ export function buildModel(opts: ResolvedOptions): SimModel {
   const series: SeriesModel[] = [];
   // Late openings follow a golden-ratio sequence over the catalog rather than
   // independent coin flips, so their share (a calibrated trait) holds for every seed.
+  // It is addressed by catalog position: stores added at the end shift no earlier series.
   const lateOffset = hashUnit(opts.seed, 0, 0, STREAM_LATE);
   stores.forEach((store, storeIndex) => {
     depts.forEach((dept, deptIndex) => {
