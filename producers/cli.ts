@@ -6,6 +6,8 @@ import { createLogger, setLogLevel } from '../lib/log.js';
 import { addWeeks } from '../lib/weeks.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
 import { generateHistory, generateWeek, historyEventCount, type GeneratorOptions } from '../domain/simulation/generator.js';
+import { formatTraits, measureTraits, type SalesPoint } from '../domain/simulation/traits.js';
+import { formatIssue, readSalesCsv } from './csv.js';
 import { importCsv } from './import.js';
 import { injectNextWeek, latestLoggedWeek, nextWeekIndex } from '../domain/simulation/next-week.js';
 import { progressBar } from '../lib/progress.js';
@@ -17,8 +19,10 @@ const USAGE = `usage: npm run simulate -- <command> [options]
   next-week    produce one more week for every series
   continuous   produce the following weeks forever at --rate events/s (default SIM_RATE)
   import FILE  import a CSV of weekly sales (--features FILE, --stores-file FILE)
+  traits       print the difficulty traits of the generated history, or of --csv FILE
+               (with --features FILE, --stores-file FILE), against real retail
   demo         backfill when the sales log is empty, then continuous
-needs only Kafka and the schema registry (never ClickHouse)`;
+needs only Kafka and the schema registry (never ClickHouse); traits needs no service`;
 
 function simOptions(cfg: Readonly<Config>, v: Record<string, string | boolean | undefined>): GeneratorOptions & { startWeek: string; weeks: number } {
   const num = (name: string, fallback: number) => {
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
       rate: { type: 'string' },
       features: { type: 'string' },
       'stores-file': { type: 'string' },
+      csv: { type: 'string' },
     },
   });
   const [cmd, arg] = positionals;
@@ -127,6 +132,10 @@ async function main(): Promise<void> {
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel, cfg.logFormat);
   const sim = simOptions(cfg, values);
+  if (cmd === 'traits') {
+    process.stdout.write(`${await traits(sim, values)}\n`);
+    return;
+  }
   const codec = await bootstrapContracts(cfg);
   const kafka = createKafka(cfg, 'simulator');
   const producer = await SalesProducer.connect(kafka, codec, cfg);
@@ -139,6 +148,27 @@ async function main(): Promise<void> {
   } finally {
     await stop();
   }
+}
+
+/** The traits table of the generated history, or of a CSV the importer reads; needs no service. */
+async function traits(sim: GeneratorOptions, v: Record<string, string | boolean | undefined>): Promise<string> {
+  const points: SalesPoint[] = [];
+  const csv = v.csv;
+  if (typeof csv !== 'string') {
+    for (const e of generateHistory({ ...sim, producedAt: 0 })) points.push({ store: e.store, dept: e.dept, week: e.week, sales: e.weeklySales });
+    return `generated history (seed ${sim.seed}, ${sim.stores} stores, ${sim.weeks} weeks)\n${formatTraits(measureTraits(points))}`;
+  }
+  const features = typeof v.features === 'string' ? v.features : undefined;
+  const stores = typeof v['stores-file'] === 'string' ? v['stores-file'] : undefined;
+  let rejected = 0;
+  for await (const item of readSalesCsv(csv, { featuresPath: features, storesPath: stores })) {
+    if ('error' in item) {
+      if (++rejected <= 5) log.warn(`rejected ${formatIssue(item.error)}`);
+      continue;
+    }
+    points.push({ store: item.ok.store, dept: item.ok.dept, week: item.ok.week, sales: item.ok.weeklySales });
+  }
+  return `${csv}: ${points.length} rows${rejected > 0 ? `, ${rejected} rejected` : ''}\n${formatTraits(measureTraits(points))}`;
 }
 
 main().catch((err: unknown) => {
