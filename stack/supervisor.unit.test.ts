@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -35,12 +35,13 @@ test('a process that exits is restarted with growing backoff, and the restarts a
 
 test('stop() sends one SIGTERM and waits for a graceful exit; nothing is restarted after it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sup-'));
-  const sup = new Supervisor({ stackDir: dir, log: createLogger('test'), backoffMs: 50 });
-  // counts the signals it gets and exits 0 a moment after the first
-  const script = "let n=0; process.on('SIGTERM',()=>{n++; setTimeout(()=>process.exit(n===1?0:9),300)}); process.on('SIGINT',()=>process.exit(8)); setInterval(()=>{},1000)";
+  const ready = join(dir, 'ready');
+  const sup = new Supervisor({ stackDir: dir, log: createLogger('test'), backoffMs: 50, env: { ...process.env, READY_FILE: ready } });
+  // counts the signals it gets and exits 0 a moment after the first; says when its handlers are in place
+  const script =
+    "let n=0; process.on('SIGTERM',()=>{n++; setTimeout(()=>process.exit(n===1?0:9),300)}); process.on('SIGINT',()=>process.exit(8)); require('fs').writeFileSync(process.env.READY_FILE,'1'); setInterval(()=>{},1000)";
   sup.start([{ name: 'worker', args: ['-e', script] }]);
-  assert.ok(await until(() => sup.processes()[0]!.pid !== null, 5_000));
-  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(await until(() => existsSync(ready), 15_000), 'the worker started');
   await sup.stop();
   const p = sup.processes()[0]!;
   assert.equal(p.lastExit, 'exit 0', 'exactly one SIGTERM, and it was allowed to finish');
