@@ -11,15 +11,20 @@ export interface GatewayMetrics {
   modelLoads: Counter<'result'>;
   seriesHeld: Gauge;
   liveWape: Gauge<'model_version'>;
+  /** The `model_version` label value for `version`: the newest MAX_VERSION_LABELS versions keep their own series, older ones share `older` (their own series are removed). */
+  versionLabel(version: number): string;
 }
 
 /** Creates the metric set; latency buckets in seconds, from 0.5 ms to 2.5 s. */
+/** How many model versions keep their own label series (a long-lived gateway sees one per promotion). */
+export const MAX_VERSION_LABELS = 5;
+
 export function createMetrics(stackDir?: string): GatewayMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'gateway' });
   collectDefaultMetrics({ register: registry });
   if (stackDir !== undefined) supervisionMetrics(registry, stackDir);
-  return {
+  const m = {
     registry,
     httpDuration: new Histogram({
       name: 'gateway_http_request_duration_seconds',
@@ -49,6 +54,24 @@ export function createMetrics(stackDir?: string): GatewayMetrics {
       labelNames: ['model_version'] as const,
       registers: [registry],
     }),
+  };
+  const versions: number[] = [];
+  return {
+    ...m,
+    versionLabel(version) {
+      // a version older than every tracked one, once the set is full, is counted under one shared label
+      if (versions.length >= MAX_VERSION_LABELS && version < versions[0]!) return 'older';
+      if (!versions.includes(version)) {
+        versions.push(version);
+        versions.sort((a, b) => a - b);
+        while (versions.length > MAX_VERSION_LABELS) {
+          const old = String(versions.shift());
+          for (const kind of ['predict', 'forecast', 'shadow', 'series']) m.predictions.remove({ model_version: old, kind });
+          m.liveWape.remove({ model_version: old });
+        }
+      }
+      return String(version);
+    },
   };
 }
 

@@ -212,7 +212,7 @@ function createLoader(cfg: Readonly<Config>, kafka: Parts['kafka'], holder: Mode
 /** Counts scored rows, and records shadow and forecast rows for live accuracy. */
 function scorer(p: Parts): GatewayContext['scored'] {
   return (kind, model, rows, forecasts) => {
-    p.metrics.predictions.inc({ model_version: String(model.version), kind }, rows.length);
+    p.metrics.predictions.inc({ model_version: p.metrics.versionLabel(model.version), kind }, rows.length);
     p.status.countPredictions(rows.length);
     if (kind === 'series') return;
     for (let i = 0; i < rows.length; i++) {

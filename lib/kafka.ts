@@ -78,6 +78,18 @@ export async function ensureConfiguredTopics(kafka: Kafka, cfg: Readonly<Config>
 }
 
 /** Sum over partitions of (high watermark - committed offset) for a group on a topic. */
+/** Messages behind the end, per partition of `topic`, for `groupId` (a partition it never committed counts from its low offset). */
+export async function partitionLag(admin: Admin, groupId: string, topic: string): Promise<{ partition: number; lag: number }[]> {
+  const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  const done = new Map<number, number>();
+  for (const t of committed) for (const p of t.partitions) done.set(p.partition, Number(p.offset));
+  return ends.map((p) => {
+    const c = done.get(p.partition) ?? -1;
+    const high = Number(p.high);
+    return { partition: p.partition, lag: c < 0 ? high - Number(p.low) : Math.max(0, high - c) };
+  });
+}
+
 export async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
   const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
   const done = new Map<number, number>();

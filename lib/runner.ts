@@ -29,6 +29,8 @@ export interface RunnerStats {
   lastFlushSize: number;
   /** messages per second over the last flush window */
   rate: number;
+  /** failed writes since start (each one retried, or the one that stopped the runner) */
+  writeFailures: number;
 }
 
 export interface RunnerOptions {
@@ -92,7 +94,7 @@ class BufferedRunner {
   constructor(private readonly opts: RunnerOptions) {
     this.flushRows = opts.flushRows ?? 50_000;
     this.flushMs = opts.flushMs ?? 500;
-    this.stats = { group: opts.groupId, messages: 0, flushes: 0, lastFlushMs: 0, lastFlushSize: 0, rate: 0 };
+    this.stats = { group: opts.groupId, messages: 0, flushes: 0, lastFlushMs: 0, lastFlushSize: 0, rate: 0, writeFailures: 0 };
     this.diag = channel(opts.statsChannel ?? `forecast:consumer:${opts.groupId}`);
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
@@ -202,6 +204,7 @@ class BufferedRunner {
       return;
     }
     this.failures += 1;
+    this.stats.writeFailures += 1;
     const retriable = isRetriable(err);
     this.opts.log.error(`write failed (${this.failures} in a row): ${messageOf(err)}`, { retriable, rows: batch.length });
     if (!retriable) {

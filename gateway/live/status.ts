@@ -119,7 +119,7 @@ export class LiveStatus extends EventEmitter {
   accuracyChanged(): void {
     this.later('accuracy', 500, () => {
       const a = this.deps.accuracy.columns();
-      for (const o of a.overall) if (o.wape !== null) this.deps.metrics.liveWape.set({ model_version: String(o.version) }, o.wape);
+      for (const o of a.overall) if (o.wape !== null) this.deps.metrics.liveWape.set({ model_version: this.deps.metrics.versionLabel(o.version) }, o.wape);
       this.emit('accuracy', a);
     });
   }
