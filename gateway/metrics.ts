@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   modelLoads: Counter<'result'>;
   seriesHeld: Gauge;
   liveWape: Gauge<'model_version'>;
+  liveBaselineWape: Gauge<'baseline'>;
+  championPromotedAt: Gauge;
   /** The `model_version` label value for `version`: the newest MAX_VERSION_LABELS versions keep their own series, older ones share `older` (their own series are removed). */
   versionLabel(version: number): string;
 }
@@ -48,6 +50,13 @@ export function createMetrics(stackDir?: string): GatewayMetrics {
     modelVersion: new Gauge({ name: 'gateway_model_version', help: 'Version of the model being served (0 = none)', registers: [registry] }),
     modelLoads: new Counter({ name: 'gateway_model_loads_total', help: 'Model loads by result', labelNames: ['result'] as const, registers: [registry] }),
     seriesHeld: new Gauge({ name: 'gateway_series', help: 'Series held in the online feature state', registers: [registry] }),
+    liveBaselineWape: new Gauge({
+      name: 'gateway_live_baseline_wape',
+      help: 'WAPE of a baseline on the same live series-weeks as the shadow forecasts (seasonal naive: the same week last year)',
+      labelNames: ['baseline'] as const,
+      registers: [registry],
+    }),
+    championPromotedAt: new Gauge({ name: 'gateway_champion_promoted_timestamp_seconds', help: 'When the current champion was promoted (from the registry log), epoch seconds', registers: [registry] }),
     liveWape: new Gauge({
       name: 'gateway_live_wape',
       help: 'WAPE of forecasts against actuals as they arrive, by model version',

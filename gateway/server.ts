@@ -19,7 +19,7 @@ import { createApp } from './app.js';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_BODY_LIMIT } from './http/body.js';
 import { HttpError } from './http/errors.js';
-import { LiveAccuracy } from '../domain/live/accuracy.js';
+import { LiveAccuracy, SEASONAL_NAIVE_VERSION } from '../domain/live/accuracy.js';
 import { ShadowForecaster } from './live/shadow.js';
 import { attachSocket } from './live/socket.js';
 import { LiveStatus } from './live/status.js';
@@ -217,7 +217,12 @@ function scorer(p: Parts): GatewayContext['scored'] {
     if (kind === 'series') return;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      if (r.t >= r.history.length) p.accuracy.forecast(model.version, seriesKey(r.history.store, r.history.dept), r.week, forecasts[i]!);
+      if (r.t < r.history.length) continue;
+      const key = seriesKey(r.history.store, r.history.dept);
+      p.accuracy.forecast(model.version, key, r.week, forecasts[i]!);
+      // the baseline on the same points, so live accuracy says whether the model beats "the same week last year"
+      const naive = r.history.salesAt(r.t - 52);
+      if (kind === 'shadow' && Number.isFinite(naive)) p.accuracy.forecast(SEASONAL_NAIVE_VERSION, key, r.week, naive);
     }
   };
 }

@@ -43,6 +43,7 @@ const EnvSchema = z.object({
   GATEWAY_OPEN_READS: bool.default(true),
   GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(100000).default(1000),
   GATEWAY_ACCESS_LOG: bool.default(true),
+  METRICS_HOST: z.string().default('127.0.0.1'),
   MATERIALIZER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9101),
   PROJECTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
   TRAINER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9103),
@@ -83,7 +84,7 @@ export interface Config {
   simulator: { seed: number; stores: number; depts: number; startWeek: string; weeks: number; rate: number };
   gateway: { host: string; port: number; token: string; openReads: boolean; maxBatch: number; accessLog: boolean };
   /** /metrics ports of the processes other than the gateway (0 = not served) */
-  metrics: { materializerPort: number; projectorPort: number; trainerPort: number };
+  metrics: { host: string; materializerPort: number; projectorPort: number; trainerPort: number };
   trainer: {
     cron: string;
     thresholdFraction: number;
@@ -179,7 +180,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       weeks: e.SIM_WEEKS,
       rate: e.SIM_RATE,
     },
-    metrics: { materializerPort: e.MATERIALIZER_METRICS_PORT, projectorPort: e.PROJECTOR_METRICS_PORT, trainerPort: e.TRAINER_METRICS_PORT },
+    metrics: { host: e.METRICS_HOST, materializerPort: e.MATERIALIZER_METRICS_PORT, projectorPort: e.PROJECTOR_METRICS_PORT, trainerPort: e.TRAINER_METRICS_PORT },
     gateway: {
       host: e.GATEWAY_HOST,
       port: e.GATEWAY_PORT,

@@ -10,7 +10,7 @@ describe('docker-compose.yaml', () => {
     const r = spawnSync(cmd[0]!, [...cmd.slice(1), '-f', 'docker-compose.yaml', 'config', '--services'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const services = r.stdout.trim().split('\n').sort();
-    for (const s of ['kafka', 'registry', 'clickhouse', 'materializer', 'registry-projector', 'trainer', 'gateway', 'simulator']) {
+    for (const s of ['kafka', 'registry', 'clickhouse', 'materializer', 'registry-projector', 'trainer', 'gateway', 'simulator', 'prometheus', 'grafana']) {
       assert.ok(services.includes(s), `service ${s} is defined`);
     }
   });

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const d = m as TrainingDiagnostic;
     if (d.type === 'finished') metrics.trainingDuration.observe({ decision: d.decision }, d.durationMs / 1000);
   });
-  await serveMetrics(metrics.registry, cfg.metrics.trainerPort, log);
+  await serveMetrics(metrics.registry, cfg.metrics.trainerPort, log, cfg.metrics.host);
   log.info(
     `trainer up: requests on ${cfg.topics.trainingRequests}, cron "${cfg.trainer.cron}", threshold ${cfg.trainer.thresholdFraction}, ` +
       `horizon ${cfg.trainer.horizon}, holdout ${cfg.trainer.holdoutWeeks} weeks, data from ${cfg.clickhouse.database}`,

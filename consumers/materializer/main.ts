@@ -86,7 +86,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   runConsumerProcess('materializer', async (cfg, log) => {
     const metrics = createProcessMetrics('materializer', cfg.stackDir, log);
     const m = await startMaterializer(cfg, log, metrics);
-    await serveMetrics(metrics.registry, cfg.metrics.materializerPort, log);
+    await serveMetrics(metrics.registry, cfg.metrics.materializerPort, log, cfg.metrics.host);
     const admin = createKafka(cfg, 'materializer-metrics').admin();
     await admin.connect();
     metrics.watchConsumer(admin, m.running, [cfg.topics.sales]);

@@ -41,7 +41,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const metrics = createProcessMetrics('registry-projector', cfg.stackDir, log);
     const registry = await startRegistryProjector(cfg, { log, metrics });
     const backtests = await startProjector(cfg, BACKTEST_PROJECTION, { log: log.child('backtests'), flushRows: 1_000, flushMs: 100, onProjected: (b) => metrics.projected('backtest-projector', b) });
-    await serveMetrics(metrics.registry, cfg.metrics.projectorPort, log);
+    await serveMetrics(metrics.registry, cfg.metrics.projectorPort, log, cfg.metrics.host);
     const admin = createKafka(cfg, 'projector-metrics').admin();
     await admin.connect();
     metrics.watchConsumer(admin, registry.running, REGISTRY_PROJECTION.topics(cfg.topics));

@@ -113,6 +113,8 @@ export class LiveStatus extends EventEmitter {
 
   /** The model log changed: push the new list soon (bursts collapse to one message). */
   registryChanged(): void {
+    const champion = championOf(this.deps.registry().registry);
+    if (champion) this.deps.metrics.championPromotedAt.set(champion.promotedAt / 1000);
     this.later('models', 150, () => this.emit('models', this.modelsMessage()));
   }
 
@@ -120,6 +122,8 @@ export class LiveStatus extends EventEmitter {
     this.later('accuracy', 500, () => {
       const a = this.deps.accuracy.columns();
       for (const o of a.overall) if (o.wape !== null) this.deps.metrics.liveWape.set({ model_version: this.deps.metrics.versionLabel(o.version) }, o.wape);
+      const naive = this.deps.accuracy.baselineWape();
+      if (naive !== null) this.deps.metrics.liveBaselineWape.set({ baseline: 'seasonal_naive' }, naive);
       this.emit('accuracy', a);
     });
   }
