@@ -44,6 +44,9 @@ const EnvSchema = z.object({
   GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(100000).default(1000),
   GATEWAY_ACCESS_LOG: bool.default(true),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  WEBHOOK_URLS: z.string().default(''),
+  WEBHOOK_SECRET: z.string().default(''),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MATERIALIZER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9101),
   PROJECTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
   TRAINER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9103),
@@ -83,6 +86,8 @@ export interface Config {
   materializer: { groupId: string; batchRows: number; batchMs: number };
   simulator: { seed: number; stores: number; depts: number; startWeek: string; weeks: number; rate: number };
   gateway: { host: string; port: number; token: string; openReads: boolean; maxBatch: number; accessLog: boolean };
+  /** where model.trained and model.promoted are POSTed (signed with `secret` when set) */
+  webhooks: { urls: string[]; secret: string; maxAttempts: number };
   /** /metrics ports of the processes other than the gateway (0 = not served) */
   metrics: { host: string; materializerPort: number; projectorPort: number; trainerPort: number };
   trainer: {
@@ -180,6 +185,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       weeks: e.SIM_WEEKS,
       rate: e.SIM_RATE,
     },
+    webhooks: { urls: parseUrls(e.WEBHOOK_URLS), secret: e.WEBHOOK_SECRET, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS },
     metrics: { host: e.METRICS_HOST, materializerPort: e.MATERIALIZER_METRICS_PORT, projectorPort: e.PROJECTOR_METRICS_PORT, trainerPort: e.TRAINER_METRICS_PORT },
     gateway: {
       host: e.GATEWAY_HOST,
@@ -211,4 +217,19 @@ export function withOverrides(cfg: Readonly<Config>, patch: (draft: Config) => v
 function deepFreeze<T>(obj: T): T {
   for (const v of Object.values(obj as object)) if (v && typeof v === 'object') deepFreeze(v);
   return Object.freeze(obj);
+}
+
+/** WEBHOOK_URLS: comma-separated http(s) URLs; throws ConfigError naming the bad one. */
+function parseUrls(list: string): string[] {
+  const urls = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const u of urls) {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(u).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new ConfigError(`WEBHOOK_URLS: expected comma-separated http(s) URLs, got "${u}"`);
+  }
+  return urls;
 }

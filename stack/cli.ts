@@ -110,8 +110,9 @@ async function test(cfg: Readonly<Config>): Promise<number> {
 }
 
 /** The system's own processes for the demo, in start order. */
-function demoProcesses(): { name: string; args: string[] }[] {
+function demoProcesses(cfg: Readonly<Config>): { name: string; args: string[] }[] {
   const all = [
+    ...(cfg.webhooks.urls.length > 0 ? [{ name: 'webhooks', args: ['consumers/webhooks/main.ts'] }] : []),
     { name: 'materializer', args: ['consumers/materializer/main.ts'] },
     { name: 'registry-projector', args: ['consumers/registry/main.ts'] },
     { name: 'trainer', args: ['trainer/main.ts'] },
@@ -137,7 +138,7 @@ async function demo(cfg: Readonly<Config>): Promise<number> {
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  supervisor.start(demoProcesses().map((p) => ({ name: p.name, args: ['--import', 'tsx', ...p.args] })));
+  supervisor.start(demoProcesses(cfg).map((p) => ({ name: p.name, args: ['--import', 'tsx', ...p.args] })));
   log.info(`dashboard: http://${cfg.gateway.host}:${cfg.gateway.port}/  (Ctrl-C stops everything)`);
   return new Promise<number>(() => undefined);
 }

@@ -1,0 +1,79 @@
+/**
+ * The webhook consumer: every `model.trained` and `model.promoted` is POSTed
+ * as signed JSON to each configured URL (WEBHOOK_URLS), with retries; a URL
+ * that still fails gets a dead-letter record (the original bytes, the URL
+ * and the last failure as the reason), and the stream moves on. Offsets are
+ * committed after every URL has been tried, so a restart re-delivers at most
+ * the last batch (receivers dedupe on the body's `id`).
+ * Run: npx tsx consumers/webhooks/main.ts
+ */
+import type { Config } from '../../lib/config.js';
+import { AppError, messageOf } from '../../lib/errors.js';
+import { DeadLetters } from '../../lib/dead-letter.js';
+import { createKafka } from '../../lib/kafka.js';
+import { createLogger, type Logger } from '../../lib/log.js';
+import { runBuffered, type Delivery, type RunningConsumer } from '../../lib/runner.js';
+import { AvroCodec } from '../../lib/avro.js';
+import { MODEL_PROMOTED, MODEL_TRAINED } from '../../domain/contracts.js';
+import { runConsumerProcess } from '../main.js';
+import { deliver, webhookBody, type WebhookEvent } from './deliver.js';
+
+export interface WebhookConsumer {
+  running: RunningConsumer;
+  /** deliveries that succeeded, and those dead-lettered */
+  counts(): { delivered: number; failed: number };
+  stop(): Promise<void>;
+}
+
+/** Starts the consumer (group `webhooks:<model.trained topic>` by default). */
+export async function startWebhooks(cfg: Readonly<Config>, opts: { log?: Logger; groupId?: string; baseMs?: number; /** a new group starts at the end of the topics (default), not at the first event ever */ fromBeginning?: boolean } = {}): Promise<WebhookConsumer> {
+  const log = opts.log ?? createLogger('webhooks');
+  const groupId = opts.groupId ?? `webhooks:${cfg.topics.modelTrained}`;
+  const kafka = createKafka(cfg, 'webhooks');
+  const codec = AvroCodec.fromConfig(cfg);
+  const dead = await DeadLetters.connect(kafka, cfg.topics.deadLetter, groupId);
+  const counts = { delivered: 0, failed: 0 };
+  const decode = async (d: Delivery): Promise<WebhookEvent> =>
+    d.topic === cfg.topics.modelTrained ? { type: 'model.trained', event: await codec.decode(MODEL_TRAINED, d.value) } : { type: 'model.promoted', event: await codec.decode(MODEL_PROMOTED, d.value) };
+  const sink = async (batch: Delivery[]) => {
+    for (const d of batch) {
+      let e: WebhookEvent;
+      try {
+        e = await decode(d);
+      } catch (err) {
+        if (err instanceof AppError && err.retriable) throw err;
+        await dead.send(d, messageOf(err));
+        continue;
+      }
+      const body = webhookBody(e, Date.now());
+      for (const url of cfg.webhooks.urls) {
+        const r = await deliver(url, body, cfg.webhooks.secret, cfg.webhooks.maxAttempts, opts.baseMs);
+        if (r.ok) {
+          counts.delivered++;
+          continue;
+        }
+        counts.failed++;
+        log.warn(`webhook ${url}: ${e.type} not delivered after ${r.attempts} attempts (${r.reason}); dead-lettered`);
+        await dead.send(d, `webhook ${url}: ${r.reason} after ${r.attempts} attempts`);
+      }
+    }
+  };
+  const running = await runBuffered({ kafka, groupId, topics: [cfg.topics.modelTrained, cfg.topics.modelPromoted], fromBeginning: opts.fromBeginning ?? false, flushRows: 100, flushMs: 100, log, sink });
+  return {
+    running,
+    counts: () => ({ ...counts }),
+    async stop() {
+      await running.stop();
+      await dead.disconnect();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runConsumerProcess('webhooks', async (cfg, log) => {
+    if (cfg.webhooks.urls.length === 0) log.warn('WEBHOOK_URLS is empty: events are consumed and nothing is delivered');
+    const w = await startWebhooks(cfg, { log });
+    log.info(`delivering ${cfg.topics.modelTrained} and ${cfg.topics.modelPromoted} to ${cfg.webhooks.urls.length} URL(s)`);
+    return w;
+  });
+}

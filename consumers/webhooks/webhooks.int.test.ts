@@ -1,0 +1,86 @@
+/**
+ * Webhooks against the real Kafka and schema registry with two local HTTP
+ * receivers: one that accepts (it gets each event once, signed), one that
+ * always fails (each event is tried WEBHOOK_MAX_ATTEMPTS times, then gets a
+ * dead-letter record naming the URL and the failure).
+ */
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { bootstrapContracts } from '../../lib/bootstrap.js';
+import { withOverrides } from '../../lib/config.js';
+import { readDeadLetters } from '../../lib/dead-letter-log.js';
+import { createKafka } from '../../lib/kafka.js';
+import { eventually, isolatedConfig } from '../../lib/testing.js';
+import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
+import { EventPublisher } from '../../domain/training/event-publisher.js';
+import { startWebhooks, type WebhookConsumer } from './main.js';
+
+const SECRET = 'webhook-test-secret';
+const trained: ModelTrained = {
+  runId: 'run-9', version: 9, requestIds: ['r1'], trigger: 'manual', reasons: ['test'], params: '{}', featureVersion: 'v-test', features: ['lag_1'], horizon: 13,
+  metrics: '{}', holdoutWeeks: [], dataMaxWeek: '2012-10-26', dataRows: 10, dataSeries: 1, topicOffsets: '{}', durationMs: 1, artifactSha256: 'a'.repeat(64),
+  artifactUri: `kafka://t/${'a'.repeat(64)}`, artifactBytes: 1, decision: 'promoted', decisionReason: 'beats the champion', trainedAt: 1_700_000_000_009,
+};
+const promoted: ModelPromoted = { version: 9, runId: 'run-9', previousVersion: null, kind: 'promotion', reason: 'first model', artifactSha256: 'a'.repeat(64), artifactUri: trained.artifactUri, promotedBy: 'trainer', promotedAt: 1_700_000_000_010 };
+
+/** A receiver answering `status`; records each body with its signature and attempt number. */
+async function receiver(status: number): Promise<{ server: Server; url: string; got: { body: string; sig: string; attempt: string }[] }> {
+  const got: { body: string; sig: string; attempt: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      got.push({ body, sig: String(req.headers['x-forecast-signature']), attempt: String(req.headers['x-forecast-attempt']) });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, got };
+}
+
+describe('webhooks', { timeout: 120_000 }, () => {
+  const iso = isolatedConfig('hooks');
+  let ok: Awaited<ReturnType<typeof receiver>>;
+  let bad: Awaited<ReturnType<typeof receiver>>;
+  let w: WebhookConsumer;
+  let cfg = iso.cfg;
+
+  before(async () => {
+    ok = await receiver(204);
+    bad = await receiver(500);
+    cfg = withOverrides(iso.cfg, (d) => (d.webhooks = { urls: [ok.url, bad.url], secret: SECRET, maxAttempts: 3 }));
+    const codec = await bootstrapContracts(cfg);
+    const pub = await EventPublisher.connect(createKafka(cfg, 'test'), codec, cfg.topics);
+    await pub.modelTrained(trained);
+    await pub.modelPromoted(promoted);
+    await pub.disconnect();
+    w = await startWebhooks(cfg, { baseMs: 50, fromBeginning: true });
+  });
+  after(async () => {
+    await w?.stop();
+    ok?.server.close();
+    bad?.server.close();
+    await iso.cleanup();
+  });
+
+  it('delivers each event once, signed, to the receiver that accepts', async () => {
+    assert.ok(await eventually(() => ok.got.length >= 2 && w.counts().failed >= 2, 60_000), JSON.stringify(w.counts()));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(ok.got.length, 2);
+    const bodies = ok.got.map((g) => JSON.parse(g.body) as { id: string; type: string; event: { version: number } });
+    assert.deepEqual(bodies.map((b) => b.type).sort(), ['model.promoted', 'model.trained']);
+    assert.deepEqual(bodies.map((b) => b.id).sort(), ['model.promoted:9:1700000000010', 'model.trained:run-9']);
+    for (const g of ok.got) assert.equal(g.sig, `sha256=${createHmac('sha256', SECRET).update(g.body).digest('hex')}`);
+  });
+
+  it('tries the failing receiver 3 times per event, then dead-letters each event naming the URL and the failure', async () => {
+    assert.deepEqual(bad.got.map((g) => g.attempt), ['1', '2', '3', '1', '2', '3']);
+    const letters = (await readDeadLetters(createKafka(cfg, 'test'), cfg.topics.deadLetter)).flatMap((m) => m.letters);
+    assert.equal(letters.length, 2);
+    for (const l of letters) assert.equal(l.reason, `webhook ${bad.url}: HTTP 500 after 3 attempts`);
+    assert.deepEqual(letters.map((l) => l.origin.topic).sort(), [cfg.topics.modelPromoted, cfg.topics.modelTrained].sort());
+  });
+});
