@@ -222,14 +222,15 @@ function deepFreeze<T>(obj: T): T {
 /** WEBHOOK_URLS: comma-separated http(s) URLs; throws ConfigError naming the bad one. */
 function parseUrls(list: string): string[] {
   const urls = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const u of urls) {
-    let ok = false;
+  const isHttp = (u: string) => {
     try {
-      ok = ['http:', 'https:'].includes(new URL(u).protocol);
+      return ['http:', 'https:'].includes(new URL(u).protocol);
     } catch {
-      ok = false;
+      return false;
     }
-    if (!ok) throw new ConfigError(`WEBHOOK_URLS: expected comma-separated http(s) URLs, got "${u}"`);
+  };
+  for (const u of urls) {
+    if (!isHttp(u)) throw new ConfigError(`WEBHOOK_URLS: expected comma-separated http(s) URLs, got "${u}"`);
   }
   return urls;
 }
