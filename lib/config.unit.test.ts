@@ -36,3 +36,12 @@ describe('config', () => {
     );
   });
 });
+
+describe('webhook URLs', () => {
+  it('are parsed from a comma-separated list, and a bad one is named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    assert.deepEqual(loadConfig({ WEBHOOK_URLS: 'http://127.0.0.1:9/a, https://hooks.example/b' }, dir).webhooks.urls, ['http://127.0.0.1:9/a', 'https://hooks.example/b']);
+    assert.deepEqual(loadConfig({}, dir).webhooks.urls, []);
+    assert.throws(() => loadConfig({ WEBHOOK_URLS: 'http://ok.example, ftp://nope' }, dir), /WEBHOOK_URLS: expected comma-separated http\(s\) URLs, got "ftp:\/\/nope"/);
+  });
+});
