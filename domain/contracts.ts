@@ -10,7 +10,7 @@ import { ValidationError } from '../lib/errors.js';
 import { FieldReader } from '../lib/fields.js';
 import { isIsoDate } from '../lib/weeks.js';
 import type {
-  BacktestFinished, BacktestRequested, ModelPromoted, ModelTrained, SalesWeek, TrainingRequested,
+  BacktestFinished, BacktestRequested, ModelPromoted, ModelTrained, SalesWeek, ScheduleChanged, TrainingRequested,
 } from '../schemas/types.js';
 import { BACKTEST_ID } from './backtest/events.js';
 import { validateSalesWeek } from './sales/validate.js';
@@ -159,9 +159,15 @@ function readBacktestFinished(value: unknown): BacktestFinished {
   };
 }
 
+function readScheduleChanged(value: unknown): ScheduleChanged {
+  const r = new FieldReader('ScheduleChanged', value);
+  return { action: r.oneOf('action', ['paused', 'resumed'] as const), reason: r.str('reason'), changedBy: r.str('changedBy'), changedAt: r.int('changedAt', 0) };
+}
+
 export const SALES_WEEK = typedContract('sales', readSalesWeek);
 export const TRAINING_REQUESTED = typedContract('trainingRequests', readTrainingRequested);
 export const MODEL_TRAINED = typedContract('modelTrained', readModelTrained);
 export const MODEL_PROMOTED = typedContract('modelPromoted', readModelPromoted);
 export const BACKTEST_REQUESTED = typedContract('backtestRequested', readBacktestRequested);
 export const BACKTEST_FINISHED = typedContract('backtestFinished', readBacktestFinished);
+export const SCHEDULE_CHANGED = typedContract('scheduleChanged', readScheduleChanged);

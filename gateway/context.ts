@@ -1,3 +1,4 @@
+import type { ScheduleState } from '../domain/training/schedule.js';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../lib/config.js';
 import type { ModelHolder } from './model/holder.js';
@@ -30,4 +31,8 @@ export interface GatewayContext {
   /** Throws a 503 while the online state is still replaying the log (predictions would use partial history). */
   assertServing: () => void;
   startedAt: number;
+  /** The training schedule as folded from training.schedule. */
+  schedule: () => ScheduleState;
+  /** Waits until the follower has read training.schedule to its end (after appending a change). */
+  syncSchedule: () => Promise<void>;
 }

@@ -11,7 +11,8 @@ import type { Delivery } from '../lib/runner.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import { seriesKey } from '../schemas/types.js';
-import { MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, TRAINING_REQUESTED } from '../domain/contracts.js';
+import { MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, SCHEDULE_CHANGED, TRAINING_REQUESTED } from '../domain/contracts.js';
+import { evolveSchedule, initialSchedule, type ScheduleState } from '../domain/training/schedule.js';
 import { SeriesGrid } from '../domain/sales/grid.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
 import { championOf, isRefused } from '../domain/registry/state.js';
@@ -80,6 +81,7 @@ interface OnlineState {
   caughtUp: Promise<void>;
   isCaughtUp(): boolean;
   registry(): GatewayRegistry;
+  schedule(): ScheduleState;
   lastSalesAt(): number;
   stop(): Promise<void>;
 }
@@ -93,6 +95,7 @@ interface OnlineState {
 async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) => void): Promise<OnlineState> {
   const { cfg, log, store, accuracy, status, loader } = p;
   let registry: GatewayRegistry = initialGatewayRegistry;
+  let schedule: ScheduleState = initialSchedule;
   let caught = false;
   let lastSalesAt = 0;
   const grid = new SeriesGrid();
@@ -117,6 +120,7 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
     [cfg.topics.trainingRequests]: async (m) => modelLog({ type: 'requested', event: await codec.decode(TRAINING_REQUESTED, m.value) }),
     [cfg.topics.modelTrained]: async (m) => modelLog({ type: 'trained', event: await codec.decode(MODEL_TRAINED, m.value) }),
     [cfg.topics.modelPromoted]: async (m) => modelLog({ type: 'promoted', event: await codec.decode(MODEL_PROMOTED, m.value) }),
+    [cfg.topics.trainingSchedule]: async (m) => void (schedule = evolveSchedule(schedule, await codec.decode(SCHEDULE_CHANGED, m.value))),
   };
   const handle = async (m: Delivery) => {
     try {
@@ -141,6 +145,7 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
     caughtUp,
     isCaughtUp: () => caught,
     registry: () => registry,
+    schedule: () => schedule,
     lastSalesAt: () => lastSalesAt,
     async stop() {
       await f.stop();
@@ -278,6 +283,8 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   });
   const g: GatewayContext = {
     cfg, ch, store, holder, registry, accuracy, metrics, ops, readiness, scored: scorer(parts), startedAt: Date.now(),
+    schedule: () => state?.schedule() ?? initialSchedule,
+    syncSchedule: () => readToEnd([cfg.topics.trainingSchedule]),
     assertServing: () => {
       if (!state?.isCaughtUp()) throw new HttpError(503, 'CATCHING_UP', 'the gateway is still replaying sales.weekly into its online state; retry shortly', { headers: { 'retry-after': '2' }, retriable: true });
     },

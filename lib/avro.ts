@@ -14,6 +14,7 @@ export const CONTRACTS = {
   modelPromoted: 'model-promoted.avsc',
   backtestRequested: 'backtest-requested.avsc',
   backtestFinished: 'backtest-finished.avsc',
+  scheduleChanged: 'schedule-changed.avsc',
 } as const;
 export type Contract = keyof typeof CONTRACTS;
 

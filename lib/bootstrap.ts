@@ -11,6 +11,7 @@ export function topicContracts(cfg: Readonly<Config>): [Contract, string][] {
     ['modelPromoted', cfg.topics.modelPromoted],
     ['backtestRequested', cfg.topics.backtestRequests],
     ['backtestFinished', cfg.topics.backtestResults],
+    ['scheduleChanged', cfg.topics.trainingSchedule],
   ];
 }
 

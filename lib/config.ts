@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   PROJECTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
   TRAINER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9103),
   TRAIN_CRON: z.string().default('0 3 * * *'),
+  TRAIN_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  TRAIN_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(30_000),
   TRAIN_THRESHOLD_FRACTION: z.coerce.number().min(0).max(1).default(0.5),
   TRAIN_HORIZON: z.coerce.number().int().min(1).max(52).default(4),
   TRAIN_HOLDOUT_WEEKS: z.coerce.number().int().min(1).max(104).default(8),
@@ -71,6 +73,8 @@ export interface Topics {
   backtestResults: string;
   /** Trainer progress lines across processes (telemetry, not a domain fact: JSON values, short retention). */
   trainingLog: string;
+  /** Pauses and resumptions of the training schedule. */
+  trainingSchedule: string;
 }
 
 export interface Config {
@@ -92,6 +96,9 @@ export interface Config {
   metrics: { host: string; materializerPort: number; projectorPort: number; trainerPort: number };
   trainer: {
     cron: string;
+    /** times a failed run's requests are asked again (TRAIN_RETRIES), the first after retryBackoffMs, doubling */
+    retries: number;
+    retryBackoffMs: number;
     thresholdFraction: number;
     horizon: number;
     holdoutWeeks: number;
@@ -112,6 +119,7 @@ export function topicNames(prefix = ''): Topics {
     backtestRequests: `${prefix}backtest.requests`,
     backtestResults: `${prefix}backtest.results`,
     trainingLog: `${prefix}training.log`,
+    trainingSchedule: `${prefix}training.schedule`,
   };
 }
 
@@ -197,6 +205,8 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
     },
     trainer: {
       cron: e.TRAIN_CRON,
+      retries: e.TRAIN_RETRIES,
+      retryBackoffMs: e.TRAIN_RETRY_BACKOFF_MS,
       thresholdFraction: e.TRAIN_THRESHOLD_FRACTION,
       horizon: e.TRAIN_HORIZON,
       holdoutWeeks: e.TRAIN_HOLDOUT_WEEKS,

@@ -40,6 +40,7 @@ export function topicSpecs(cfg: Readonly<Config>, topics: Topics = cfg.topics): 
     { topic: topics.sales, numPartitions: cfg.kafka.salesPartitions, configEntries: forever },
     { topic: topics.deadLetter, numPartitions: 1, configEntries: forever },
     { topic: topics.trainingRequests, numPartitions: 1, configEntries: forever },
+    { topic: topics.trainingSchedule, numPartitions: 1, configEntries: forever },
     { topic: topics.modelTrained, numPartitions: 1, configEntries: forever },
     { topic: topics.modelPromoted, numPartitions: 1, configEntries: forever },
     { topic: topics.backtestRequests, numPartitions: 1, configEntries: forever },

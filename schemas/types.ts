@@ -131,6 +131,15 @@ export interface BacktestFinished {
   finishedAt: number;
 }
 
+/** The training schedule was paused or resumed (`training.schedule`); the latest event decides. */
+export interface ScheduleChanged {
+  action: 'paused' | 'resumed';
+  reason: string;
+  changedBy: string;
+  /** epoch milliseconds */
+  changedAt: number;
+}
+
 /** Deterministic event id of a series-week: `store-dept-week`. */
 export function salesEventId(store: number, dept: number, week: string): string {
   return `${store}-${dept}-${week}`;

@@ -3,29 +3,15 @@
  * at each tick. The request id is derived from the tick time, so two trainer
  * instances firing the same tick produce one request after de-duplication.
  */
-import { CronExpressionParser } from 'cron-parser';
-import { ConfigError, messageOf } from '../lib/errors.js';
+import { messageOf } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { TrainingRequested } from '../schemas/types.js';
-import { newRequest } from '../domain/training/request.js';
+import { nextTick, scheduledRequest } from '../domain/training/schedule.js';
+
+export { nextTick, scheduledRequest };
 
 /** setTimeout's ceiling (~24.8 days); longer waits are chained. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** The first tick strictly after `after` (epoch ms) of a cron expression in UTC; throws ConfigError on a bad expression. */
-export function nextTick(cron: string, after: number): number {
-  try {
-    return CronExpressionParser.parse(cron, { currentDate: new Date(after), tz: 'UTC' }).next().getTime();
-  } catch (err) {
-    throw new ConfigError(`TRAIN_CRON: expected a cron expression (minute hour day month weekday), got ${JSON.stringify(cron)}: ${messageOf(err)}`);
-  }
-}
-
-/** The request a tick emits. */
-export function scheduledRequest(cron: string, tick: number): TrainingRequested {
-  const at = new Date(tick).toISOString();
-  return newRequest({ trigger: 'schedule', reason: `cron "${cron}" at ${at}`, requestedBy: 'scheduler', requestId: `schedule-${at}`, at: tick });
-}
 
 export interface Scheduler {
   /** Epoch ms of the next tick. */
@@ -34,11 +20,11 @@ export interface Scheduler {
 }
 
 /**
- * Calls `emit` at every tick of `cron` until stopped. A failed emit is logged
- * and the schedule goes on (the next tick asks again). `now` is injectable
- * for tests.
+ * Calls `emit` at every tick of `cron` until stopped, except while `paused()`
+ * (the tick is skipped). A failed emit is logged and the schedule goes on
+ * (the next tick asks again). `now` is injectable for tests.
  */
-export function startScheduler(cron: string, emit: (r: TrainingRequested) => Promise<void>, log: Logger, now: () => number = Date.now): Scheduler {
+export function startScheduler(cron: string, emit: (r: TrainingRequested) => Promise<void>, log: Logger, now: () => number = Date.now, paused: () => boolean = () => false): Scheduler {
   let due = nextTick(cron, now());
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -49,6 +35,10 @@ export function startScheduler(cron: string, emit: (r: TrainingRequested) => Pro
       if (now() < due) return arm();
       const tick = due;
       due = nextTick(cron, tick);
+      if (paused()) {
+        log.info(`schedule: paused, tick ${new Date(tick).toISOString()} skipped`);
+        return arm();
+      }
       emit(scheduledRequest(cron, tick))
         .then(() => log.info(`schedule: requested training (tick ${new Date(tick).toISOString()})`))
         .catch((err: unknown) => log.error(`schedule: request failed: ${messageOf(err)}`))

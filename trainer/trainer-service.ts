@@ -31,7 +31,9 @@ import { startThresholdWatcher, type ThresholdWatcher } from './threshold-watche
 import { startTrainingLogRelay, type RunningRelay } from './training-log-relay.js';
 import { startTail, tailOf } from '../lib/topic-tail.js';
 import { DeadLetters } from '../lib/dead-letter.js';
-import { TRAINING_REQUESTED } from '../domain/contracts.js';
+import { SCHEDULE_CHANGED, TRAINING_REQUESTED } from '../domain/contracts.js';
+import { retryOf } from '../domain/training/retry.js';
+import { evolveSchedule, initialSchedule, missedTick, scheduledRequest, type ScheduleState } from '../domain/training/schedule.js';
 import { handleCoordinator, initialCoordinatorState, type CoordinatorCommand, type CoordinatorState } from './training-coordinator.js';
 import { newRequest, planRun, type NewRequest } from '../domain/training/request.js';
 import { executeRun, type RunContext, type RunOutcome } from './training-run.js';
@@ -87,19 +89,21 @@ class Coordinator {
  * now. Returns the data week of the last threshold request (it seeds the
  * threshold watcher).
  */
-async function recoverFromLog(cfg: Readonly<Config>, kafka: Kafka, codec: AvroCodec, view: RegistryView, coord: Coordinator, log: Logger): Promise<string | null> {
+async function recoverFromLog(cfg: Readonly<Config>, kafka: Kafka, codec: AvroCodec, view: RegistryView, coord: Coordinator, log: Logger): Promise<{ lastThreshold: string | null; lastScheduled: number | null }> {
   coord.dispatch({ type: 'markAnswered', requestIds: answeredRequestIds(view.state()) });
   const logged: TrainingRequested[] = [];
   const tail = await startTail({ kafka, codec, log, name: 'trainer-requests-replay', topics: [tailOf(cfg.topics.trainingRequests, TRAINING_REQUESTED, (r) => logged.push(r))] });
   await tail.sync();
   await tail.stop();
   let lastThreshold: string | null = null;
+  let lastScheduled: number | null = null;
   for (const r of logged) {
     if (r.trigger === 'threshold' && r.cutoffWeek && (!lastThreshold || r.cutoffWeek > lastThreshold)) lastThreshold = r.cutoffWeek;
+    if (r.trigger === 'schedule' && (lastScheduled === null || r.requestedAt > lastScheduled)) lastScheduled = r.requestedAt;
     coord.dispatch({ type: 'request', request: r });
   }
   if (coord.state.pending.length > 0) log.info(`recovering ${coord.state.pending.length} unanswered request(s) from the log`);
-  return lastThreshold;
+  return { lastThreshold, lastScheduled };
 }
 
 /** Runs one training at a time from the coordinator's queue and keeps the outcomes of this process's runs. */
@@ -109,7 +113,35 @@ class RunPump {
   stopping = false;
   private readonly listeners = new Set<(o: RunOutcome) => void>();
 
-  constructor(private readonly coord: Coordinator, private readonly ctx: RunContext, private readonly log: Logger) {}
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly coord: Coordinator, private readonly ctx: RunContext, private readonly log: Logger, private readonly publish: (r: TrainingRequested) => Promise<void>) {}
+
+  /** A failed run's requests are asked again after a backoff (domain/training/retry.ts), through the log like any request. */
+  private retryFailed(requests: readonly TrainingRequested[], reason: string): void {
+    const { retries, retryBackoffMs } = this.ctx.cfg.trainer;
+    for (const r of requests) {
+      const next = retryOf(r, reason, retries, retryBackoffMs, Date.now());
+      if (!next) {
+        this.log.warn(`request ${r.requestId} failed and has no retries left`);
+        continue;
+      }
+      this.log.info(`request ${r.requestId} failed; asking again as ${next.request.requestId} in ${Math.round(next.waitMs / 1000)} s`);
+      const t = setTimeout(() => {
+        this.retryTimers.delete(t);
+        if (this.stopping) return;
+        this.publish({ ...next.request, requestedAt: Date.now() }).catch((err: unknown) => this.log.error(`retry of ${r.requestId} not requested: ${messageOf(err)}`));
+      }, next.waitMs);
+      t.unref();
+      this.retryTimers.add(t);
+    }
+  }
+
+  /** Cancels the retries not asked yet (they are asked again only by a failure after the next start). */
+  cancelRetries(): void {
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
+  }
 
   /** Starts the next run when none is going and one is pending. */
   pump(): void {
@@ -121,6 +153,7 @@ class RunPump {
       .then((o) => {
         this.outcomes.push(o);
         for (const l of this.listeners) l(o);
+        if (o.trained.decision === 'failed') this.retryFailed(started.requests, o.trained.decisionReason);
       })
       .catch((err: unknown) => this.log.error(`run ${runId} could not be recorded (its requests stay unanswered in the log and run at the next start): ${messageOf(err)}`))
       .finally(() => {
@@ -182,6 +215,25 @@ async function consumeRequests(cfg: Readonly<Config>, kafka: Kafka, codec: AvroC
   return { consumer, dead };
 }
 
+/** The schedule's paused/resumed state, followed from `training.schedule` (caught up before the scheduler starts). */
+async function followSchedule(cfg: Readonly<Config>, kafka: Kafka, codec: AvroCodec, log: Logger): Promise<{ state(): ScheduleState; stop(): Promise<void> }> {
+  let state = initialSchedule;
+  const tail = await startTail({
+    kafka,
+    codec,
+    log,
+    name: 'trainer-schedule',
+    topics: [
+      tailOf(cfg.topics.trainingSchedule, SCHEDULE_CHANGED, (e) => {
+        state = evolveSchedule(state, e);
+        log.info(`schedule ${e.action} by ${e.changedBy}${e.reason ? `: ${e.reason}` : ''}`);
+      }),
+    ],
+  });
+  await tail.sync();
+  return { state: () => state, stop: () => tail.stop() };
+}
+
 /** Starts the trainer in-process (topics and contracts are ensured first). */
 export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions = {}): Promise<TrainerService> {
   const log = opts.log ?? createLogger('trainer');
@@ -197,7 +249,8 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
 
   const coord = new Coordinator();
   const offView = view.onChange((st) => coord.dispatch({ type: 'markAnswered', requestIds: answeredRequestIds(st) }));
-  const lastThreshold = await recoverFromLog(cfg, kafka, codec, view, coord, log);
+  const { lastThreshold, lastScheduled } = await recoverFromLog(cfg, kafka, codec, view, coord, log);
+  const schedule = await followSchedule(cfg, kafka, codec, log);
   const ctx: RunContext = {
     cfg,
     kafka,
@@ -210,11 +263,19 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
     ...(opts.materializerWaitMs !== undefined ? { materializerWaitMs: opts.materializerWaitMs } : {}),
     ...(opts.xgb ? { xgb: opts.xgb } : {}),
   };
-  const pump = new RunPump(coord, ctx, log);
+  const pump = new RunPump(coord, ctx, log, (r) => publisher.trainingRequested(r));
   const { consumer, dead } = await consumeRequests(cfg, kafka, codec, `${prefix}-requests`, coord, pump, log);
   pump.pump();
 
-  const scheduler: Scheduler | null = opts.schedule === false ? null : startScheduler(cfg.trainer.cron, (r) => publisher.trainingRequested(r), log.child('schedule'));
+  let scheduler: Scheduler | null = null;
+  if (opts.schedule !== false) {
+    const missed = missedTick(cfg.trainer.cron, Date.now(), lastScheduled, schedule.state());
+    if (missed !== null) {
+      log.info(`schedule: catching up the tick missed while the trainer was down (${new Date(missed).toISOString()})`);
+      await publisher.trainingRequested(scheduledRequest(cfg.trainer.cron, missed));
+    }
+    scheduler = startScheduler(cfg.trainer.cron, (r) => publisher.trainingRequested(r), log.child('schedule'), Date.now, () => schedule.state().paused);
+  }
   const watcher: ThresholdWatcher | null =
     opts.threshold === false
       ? null
@@ -246,13 +307,14 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
       if (pump.stopping) return;
       pump.stopping = true;
       scheduler?.stop();
+      pump.cancelRetries();
       offView();
       await Promise.allSettled([watcher?.stop(), consumer.stop()]);
       if (pump.current) {
         log.info('waiting for the run in progress to be recorded');
         await Promise.race([pump.current, new Promise((r) => setTimeout(r, opts.stopTimeoutMs ?? 120_000).unref())]);
       }
-      await Promise.allSettled([view.stop(), publisher.disconnect(), relay?.stop(), dead.disconnect()]);
+      await Promise.allSettled([view.stop(), publisher.disconnect(), relay?.stop(), dead.disconnect(), schedule.stop()]);
       await Promise.allSettled([admin.disconnect(), ch.close()]);
     },
   };

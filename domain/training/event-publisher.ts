@@ -9,7 +9,7 @@ import type { AvroCodec } from '../../lib/avro.js';
 import type { Topics } from '../../lib/config.js';
 import { AvroPublisher } from '../../lib/publisher.js';
 import { DependencyError, messageOf } from '../../lib/errors.js';
-import type { ModelPromoted, ModelTrained, TrainingRequested } from '../../schemas/types.js';
+import type { ModelPromoted, ModelTrained, ScheduleChanged, TrainingRequested } from '../../schemas/types.js';
 
 export class EventPublisher extends AvroPublisher {
   private constructor(
@@ -20,12 +20,13 @@ export class EventPublisher extends AvroPublisher {
     super(producer, codec);
   }
 
-  /** Registers the three contracts on their topics (idempotent) and connects an idempotent producer. */
+  /** Registers its contracts on their topics (idempotent) and connects an idempotent producer. */
   static async connect(kafka: Kafka, codec: AvroCodec, topics: Readonly<Topics>): Promise<EventPublisher> {
     const producer = await AvroPublisher.open(kafka, codec, [
       ['trainingRequests', topics.trainingRequests],
       ['modelTrained', topics.modelTrained],
       ['modelPromoted', topics.modelPromoted],
+      ['scheduleChanged', topics.trainingSchedule],
     ]);
     return new EventPublisher(producer, codec, topics);
   }
@@ -40,6 +41,10 @@ export class EventPublisher extends AvroPublisher {
 
   async modelPromoted(e: ModelPromoted): Promise<void> {
     await this.publish('modelPromoted', this.topics.modelPromoted, String(e.version), e);
+  }
+
+  async scheduleChanged(e: ScheduleChanged): Promise<void> {
+    await this.publish('scheduleChanged', this.topics.trainingSchedule, 'schedule', e);
   }
 
   /** Publishes ONNX bytes on the artifacts topic; returns their content address. */

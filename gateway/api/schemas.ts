@@ -211,3 +211,16 @@ export const ErrorResponse = z
     }),
   })
   .meta({ id: 'Error' });
+
+export const ScheduleResponse = z
+  .object({
+    cron: z.string().describe('TRAIN_CRON, evaluated in UTC'),
+    timezone: z.literal('UTC'),
+    paused: z.boolean(),
+    reason: z.string().describe('why it was last paused or resumed (empty before any change)'),
+    changedBy: z.string(),
+    changedAt: z.string().nullable().describe('when it was last paused or resumed (ISO 8601), null before any change'),
+    next: z.array(z.string()).describe('the next ticks (ISO 8601, UTC); while paused they are skipped'),
+  })
+  .meta({ id: 'ScheduleResponse' });
+export const ScheduleBody = z.strictObject({ reason: z.string().max(500).optional().describe('why (kept with the event)') });

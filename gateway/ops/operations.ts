@@ -3,7 +3,7 @@ import type { AvroCodec } from '../../lib/avro.js';
 import type { Config } from '../../lib/config.js';
 import { injectNextWeek } from '../../domain/simulation/next-week.js';
 import { SalesProducer } from '../../domain/sales/producer.js';
-import type { ModelPromoted } from '../../schemas/types.js';
+import type { ScheduleChanged, ModelPromoted } from '../../schemas/types.js';
 import { EventPublisher } from '../../domain/training/event-publisher.js';
 import type { RegistryCommand } from '../../domain/registry/commands.js';
 import { runRegistryCommand } from '../../domain/registry/command-handler.js';
@@ -20,6 +20,8 @@ export interface Operations {
   promote(input: { version: number; reason?: string; by: string; expectedChampion?: number | null }): Promise<ModelPromoted>;
   /** A rollback: a promotion back to `version`, or to the previous champion; ConflictError as for promote. */
   rollback(input: { version?: number; reason?: string; by: string; expectedChampion?: number | null }): Promise<ModelPromoted>;
+  /** Pauses or resumes the training schedule (a training.schedule event). */
+  setSchedule(input: { action: 'paused' | 'resumed'; reason?: string; by: string }): Promise<ScheduleChanged>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,11 @@ export function createOperations(deps: {
       command({ type: 'promote', version, kind: 'manual', reason: reason ?? 'promoted by hand from the gateway', by, at: Date.now(), ...expect(expectedChampion) }),
     rollback: ({ version, reason, by, expectedChampion }) =>
       command({ type: 'rollback', ...(version !== undefined ? { version } : {}), reason: reason ?? 'rolled back from the gateway', by, at: Date.now(), ...expect(expectedChampion) }),
+    async setSchedule({ action, reason, by }) {
+      const e: ScheduleChanged = { action, reason: reason ?? '', changedBy: by, changedAt: Date.now() };
+      await (await events()).scheduleChanged(e);
+      return e;
+    },
     async close() {
       const [s, p] = await Promise.allSettled([sales, publisher]);
       await Promise.allSettled([
