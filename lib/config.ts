@@ -36,7 +36,7 @@ const EnvSchema = z.object({
   SIM_DEPTS: z.coerce.number().int().min(1).max(99).default(80),
   SIM_START_WEEK: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default('2010-02-05'),
   SIM_WEEKS: z.coerce.number().int().min(1).max(2000).default(143),
-  SIM_RATE: z.coerce.number().positive().default(200),
+  SIM_RATE: z.coerce.number().positive().default(75),
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: port.default(8080),
   GATEWAY_TOKEN: z.string().default('change-me'),
@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   TRAIN_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   TRAIN_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(30_000),
   TRAIN_THRESHOLD_FRACTION: z.coerce.number().min(0).max(1).default(0.5),
+  TRAIN_THRESHOLD_WEEKS: z.coerce.number().int().min(1).max(52).default(4),
   TRAIN_HORIZON: z.coerce.number().int().min(1).max(52).default(4),
   TRAIN_HOLDOUT_WEEKS: z.coerce.number().int().min(1).max(104).default(8),
   TRAIN_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0),
@@ -100,6 +101,8 @@ export interface Config {
     retries: number;
     retryBackoffMs: number;
     thresholdFraction: number;
+    /** weeks of new data a series needs before it counts towards the threshold (TRAIN_THRESHOLD_WEEKS) */
+    thresholdWeeks: number;
     horizon: number;
     holdoutWeeks: number;
     promotionMargin: number;
@@ -208,6 +211,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       retries: e.TRAIN_RETRIES,
       retryBackoffMs: e.TRAIN_RETRY_BACKOFF_MS,
       thresholdFraction: e.TRAIN_THRESHOLD_FRACTION,
+      thresholdWeeks: e.TRAIN_THRESHOLD_WEEKS,
       horizon: e.TRAIN_HORIZON,
       holdoutWeeks: e.TRAIN_HOLDOUT_WEEKS,
       promotionMargin: e.TRAIN_PROMOTION_MARGIN,

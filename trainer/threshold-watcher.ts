@@ -81,7 +81,7 @@ export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise
     }
     let next = evolveThreshold(state, { type: 'weeksObserved', weeks });
     const fraction = o.cfg.trainer.thresholdFraction;
-    for (const e of decideThreshold({ type: 'check', fraction, minWeeks }, next)) {
+    for (const e of decideThreshold({ type: 'check', fraction, minWeeks, weeks: o.cfg.trainer.thresholdWeeks }, next)) {
       await fire(e, fraction);
       next = evolveThreshold(next, e);
     }

@@ -5,7 +5,8 @@
  *
  * - basis = the later of the champion's last training week and the week the
  *   previous threshold request was fired for. A series has "advanced" when its
- *   latest week is after the basis. Including the last fired week is what
+ *   latest week is at least `weeks` weeks after the basis (so retraining
+ *   waits for a few new weeks, not every one). Including the last fired week is what
  *   keeps the trigger from firing twice for the same data (say the run it
  *   caused was rejected and the champion's window did not move).
  * - with no basis at all (no champion, never fired), a series counts once it
@@ -44,16 +45,18 @@ export interface CheckThreshold {
   fraction: number;
   /** Weeks of history a series needs to count when there is no basis yet. */
   minWeeks: number;
+  /** Weeks past the basis a series needs to count as advanced (default 1: any newer week). */
+  weeks?: number;
 }
 
 /** The share right now: how many series advanced past the basis (or have enough history), out of all. */
-export function measure(state: ThresholdState, minWeeks: number): { basis: string | null; advanced: number; total: number; dataWeek: string | null } {
+export function measure(state: ThresholdState, minWeeks: number, weeks = 1): { basis: string | null; advanced: number; total: number; dataWeek: string | null } {
   const basis = later(state.championWeek, state.firedWeek);
   let advanced = 0;
   let dataWeek: string | null = null;
   for (const s of state.series.values()) {
     if (dataWeek === null || s.latest > dataWeek) dataWeek = s.latest;
-    const counts = basis === null ? weeksBetween(s.first, s.latest) + 1 >= minWeeks : s.latest > basis;
+    const counts = basis === null ? weeksBetween(s.first, s.latest) + 1 >= minWeeks : s.latest > basis && weeksBetween(basis, s.latest) >= weeks;
     if (counts) advanced++;
   }
   return { basis, advanced, total: state.series.size, dataWeek };
@@ -61,7 +64,7 @@ export function measure(state: ThresholdState, minWeeks: number): { basis: strin
 
 /** Zero or one `thresholdReached`; pure. */
 export function decideThreshold(cmd: CheckThreshold, state: ThresholdState): ThresholdEvent[] {
-  const { basis, advanced, total, dataWeek } = measure(state, cmd.minWeeks);
+  const { basis, advanced, total, dataWeek } = measure(state, cmd.minWeeks, cmd.weeks);
   if (total === 0 || advanced === 0 || dataWeek === null) return [];
   const share = advanced / total;
   if (share < cmd.fraction) return [];

@@ -60,4 +60,12 @@ describe('threshold trigger', () => {
     const s = given([history(10), { type: 'championChanged', dataWeek: wk(9) }]);
     assert.deepEqual(decideThreshold({ ...check, fraction: 0 }, s), []);
   });
+
+  it('given weeks: 4, then series count only once they hold 4 weeks past the champion\'s data', () => {
+    const s3 = given([history(10), { type: 'championChanged', dataWeek: wk(9) }, history(13)]);
+    assert.deepEqual(decideThreshold({ ...check, weeks: 4 }, s3), [], '3 new weeks are not enough');
+    assert.equal(measure(s3, 10, 4).advanced, 0);
+    const s4 = given([history(10), { type: 'championChanged', dataWeek: wk(9) }, history(14)]);
+    assert.deepEqual(decideThreshold({ ...check, weeks: 4 }, s4), [{ type: 'thresholdReached', dataWeek: wk(13), basis: wk(9), advanced: 4, total: 4, share: 1 }]);
+  });
 });

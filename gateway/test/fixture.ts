@@ -42,6 +42,7 @@ export function gatewayConfig(name: string, patch: (d: Config) => void = () => u
     d.gateway.token = TOKEN;
     d.simulator = { ...d.simulator, seed: SIM.seed, stores: SIM.stores, depts: SIM.depts, startWeek: SIM.startWeek, weeks: SIM.weeks };
     d.trainer.horizon = 4;
+    d.trainer.thresholdWeeks = 1;
     patch(d);
   });
   return { ...iso, cfg };

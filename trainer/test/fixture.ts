@@ -29,6 +29,7 @@ export function uniqueConfig(tag: string, patch: (d: Config) => void = () => {})
     d.materializer.batchMs = 100;
     d.trainer.holdoutWeeks = 8;
     d.trainer.horizon = 4;
+    d.trainer.thresholdWeeks = 1;
     d.trainer.promotionMargin = 0;
     patch(d);
   });
