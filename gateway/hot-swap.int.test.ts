@@ -21,11 +21,10 @@ interface Outcome {
 }
 
 /** Runs `workers` request loops until `stop()`; alternates single predictions and batches of 20. */
-function loadLoop(url: string, workers: number) {
+function loadLoop(url: string, workers: number, series: readonly (readonly [number, number])[]) {
   const outcomes: Outcome[] = [];
   let running = true;
-  const single = { store: 2, dept: 1, week: '2011-08-19' };
-  const series = [[1, 1], [1, 2], [1, 3], [2, 2], [2, 4], [3, 1], [3, 3]] as const;
+  const single = { store: series[0]![0], dept: series[0]![1], week: '2011-08-19' };
   const batch = { items: Array.from({ length: 20 }, (_, i) => ({ store: series[i % series.length]![0], dept: series[i % series.length]![1], week: '2011-08-26' })) };
   const loops = Array.from({ length: workers }, async (_, w) => {
     for (let i = 0; running; i++) {
@@ -71,8 +70,12 @@ describe('hot swap', { timeout: 300_000 }, () => {
   });
 
   it('promoting v2 under load: zero failed requests, no mixed batch, and responses switch to v2', async () => {
-    const before1 = await call(gw.url, 'POST', '/v1/predict', { store: 2, dept: 1, week: '2011-08-19' });
-    const load = loadLoop(gw.url, 8);
+    // series the simulator started before the spring of 2011, so both weeks asked for have history behind them
+    const known = [...f.series.values()].filter((h) => h.weekAt(0) <= '2011-03-04').map((h) => [h.store, h.dept] as const);
+    assert.ok(known.length >= 5, `enough long series (${known.length})`);
+    const [s0, d0] = known[0]!;
+    const before1 = await call(gw.url, 'POST', '/v1/predict', { store: s0, dept: d0, week: '2011-08-19' });
+    const load = loadLoop(gw.url, 8, known);
     await new Promise((r) => setTimeout(r, 1000));
     await publishModel(f, 2, v2, { previousVersion: 1 });
     const switched = await eventually(() => load.outcomes.some((o) => o.versions[0] === 2), 60_000, 20);
@@ -90,7 +93,7 @@ describe('hot swap', { timeout: 300_000 }, () => {
     assert.equal(lateV1.length, 0, 'no request that started after the swap was answered by v1');
     assert.ok(load.outcomes.some((o) => o.versions[0] === 1), 'v1 answered before the swap');
 
-    const after2 = await call(gw.url, 'POST', '/v1/predict', { store: 2, dept: 1, week: '2011-08-19' });
+    const after2 = await call(gw.url, 'POST', '/v1/predict', { store: s0, dept: d0, week: '2011-08-19' });
     assert.equal(after2.body.modelVersion, 2);
     assert.notEqual(after2.body.forecast, before1.body.forecast, 'v2 is a different model');
   });

@@ -43,6 +43,7 @@ export function gatewayConfig(name: string, patch: (d: Config) => void = () => u
     d.simulator = { ...d.simulator, seed: SIM.seed, stores: SIM.stores, depts: SIM.depts, startWeek: SIM.startWeek, weeks: SIM.weeks };
     d.trainer.horizon = 4;
     d.trainer.thresholdWeeks = 1;
+    d.trainer.retries = 0;
     patch(d);
   });
   return { ...iso, cfg };

@@ -30,6 +30,7 @@ export function uniqueConfig(tag: string, patch: (d: Config) => void = () => {})
     d.trainer.holdoutWeeks = 8;
     d.trainer.horizon = 4;
     d.trainer.thresholdWeeks = 1;
+    d.trainer.retries = 0;
     d.trainer.promotionMargin = 0;
     patch(d);
   });
