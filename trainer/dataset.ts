@@ -8,14 +8,17 @@ import { ValidationError } from '../lib/errors.js';
 import { addWeeks, isoOfDay } from '../lib/weeks.js';
 import { buildTrainingMatrix, DEFAULT_HORIZON, type TrainingMatrix } from '../domain/features/features.js';
 import type { SeriesHistory } from '../domain/features/series-history.js';
+import { TRAIN_ROW_BUDGET, trainWindowWeeks } from '../domain/training/window.js';
 
 export interface SplitOptions {
   /** H, forecast horizon in weeks (1..52); default 4. */
   horizon?: number;
   /** Target weeks at the end kept out of training for scoring; default 8. */
   holdoutWeeks?: number;
-  /** Only the last N target weeks before the holdout train the model (bounds time); default all. */
+  /** Only the last N target weeks before the holdout train the model; default `trainWindowWeeks(horizon)` (0 = all). */
   trainWeeks?: number;
+  /** Training rows kept at most (a reproducible random subset beyond); default TRAIN_ROW_BUDGET. */
+  maxTrainRows?: number;
   /** Last week of data to use (ISO date); default the latest week of any series. */
   cutoffWeek?: string;
 }
@@ -40,9 +43,11 @@ export function splitByTime(series: readonly SeriesHistory[], opts: SplitOptions
   const dataMaxWeek = opts.cutoffWeek ?? isoOfDay(maxDay);
   const holdoutFrom = addWeeks(dataMaxWeek, -holdoutWeeks + 1);
   const trainTo = addWeeks(holdoutFrom, -1);
-  const trainFrom = opts.trainWeeks === undefined ? undefined : addWeeks(trainTo, -opts.trainWeeks + 1);
+  const trainWeeks = opts.trainWeeks ?? trainWindowWeeks(horizon);
+  const trainFrom = trainWeeks > 0 ? addWeeks(trainTo, -trainWeeks + 1) : undefined;
+  const maxRows = opts.maxTrainRows ?? TRAIN_ROW_BUDGET;
   return {
-    train: buildTrainingMatrix(series, { horizon, toWeek: trainTo, ...(trainFrom ? { fromWeek: trainFrom } : {}) }),
+    train: buildTrainingMatrix(series, { horizon, toWeek: trainTo, maxRows, ...(trainFrom ? { fromWeek: trainFrom } : {}) }),
     holdout: buildTrainingMatrix(series, { horizon, fromWeek: holdoutFrom, toWeek: dataMaxWeek }),
     holdoutWeeks: Array.from({ length: holdoutWeeks }, (_, i) => addWeeks(holdoutFrom, i)),
     dataMaxWeek,

@@ -35,8 +35,8 @@ export interface FeatureSpec {
 
 /** Horizons the module supports (the seasonal lag 52 stays known up to h = 52). */
 export const MAX_HORIZON = 52;
-/** Default forecast horizon H in weeks. */
-export const DEFAULT_HORIZON = 4;
+/** Default forecast horizon H in weeks: a quarter, what planners buy stock for. */
+export const DEFAULT_HORIZON = 13;
 
 export const FEATURE_SPEC: FeatureSpec = Object.freeze({
   lags: [1, 2, 3, 4, 8, 13],

@@ -15,6 +15,7 @@ import { isRefit } from './cutoffs.js';
 import { forecastRows, trainingRows } from './matrices.js';
 import { PointSet } from '../../domain/backtest/points.js';
 import type { SalesLog } from './sales-log.js';
+import { TRAIN_ROW_BUDGET, trainWindowWeeks } from '../../domain/training/window.js';
 
 /** A fitted model as the loop uses it: sales forecasts (original units) for rows of X. */
 export interface Forecaster {
@@ -33,9 +34,9 @@ export interface WalkForwardOptions {
   /** Refit at every k-th cut-off (the first always). */
   refitEvery: number;
   fit: FitFn;
-  /** Target weeks of training rows before each refit cut-off (default 60, as trainXgboost keeps). */
+  /** Target weeks of training rows before each refit cut-off (default `trainWindowWeeks(H)`, as the trainer; 0 = all). */
   trainWeeks?: number;
-  /** Training rows above this use one series in k (default 3,000,000). */
+  /** Training rows kept at most, a reproducible random subset beyond (default TRAIN_ROW_BUDGET, as the trainer). */
   maxTrainRows?: number;
   onCutoff?: (p: CutoffProgress) => void;
 }
@@ -55,7 +56,8 @@ export interface CutoffProgress {
 export interface RefitRecord {
   cutoff: string;
   trainRows: number;
-  seriesStride: number;
+  /** Fraction of the qualifying training rows kept (row budget). */
+  sampleRate: number;
   ms: number;
   info: Record<string, number>;
 }
@@ -100,7 +102,7 @@ export async function walkForward(log: SalesLog, o: WalkForwardOptions): Promise
       offGrid += fr.offGrid;
       let refit: CutoffProgress['refit'] = null;
       if (isRefit(i, o.refitEvery)) {
-        const tr = trainingRows(view.histories, C, H, o.trainWeeks ?? 60, o.maxTrainRows ?? 3_000_000);
+        const tr = trainingRows(view.histories, C, H, o.trainWeeks ?? trainWindowWeeks(H), o.maxTrainRows ?? TRAIN_ROW_BUDGET);
         const tf = performance.now();
         try {
           if (fr.matrix.rows === 0) throw new ValidationError('forecast rows', `a series with sales in the 52 weeks up to ${cutoff}`, 0);
@@ -108,9 +110,9 @@ export async function walkForward(log: SalesLog, o: WalkForwardOptions): Promise
           await model?.close();
           model = fitted.forecaster;
           const ms = performance.now() - tf;
-          refits.push({ cutoff, trainRows: tr.matrix.rows, seriesStride: tr.seriesStride, ms, info: fitted.info });
+          refits.push({ cutoff, trainRows: tr.matrix.rows, sampleRate: tr.sampleRate, ms, info: fitted.info });
           refit = { trainRows: tr.matrix.rows, ms };
-          if (tr.seriesStride > 1) notes.push(`refit at ${cutoff}: ${tr.matrix.rows} training rows from one series in ${tr.seriesStride} (row budget)`);
+          if (tr.sampleRate < 1) notes.push(`refit at ${cutoff}: ${tr.matrix.rows} training rows, a ${(tr.sampleRate * 100).toFixed(1)}% random sample of those available (row budget)`);
         } catch (err) {
           // too little data is a finding about the data: say so and keep the previous model, as production would
           if (!(err instanceof ValidationError) && !(err instanceof AppError && err.code === 'TRAIN_INPUT')) throw err;
