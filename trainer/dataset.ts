@@ -53,3 +53,33 @@ export function splitByTime(series: readonly SeriesHistory[], opts: SplitOptions
     dataMaxWeek,
   };
 }
+
+/** The rows of a matrix where `keep(r)`, copied with their metadata (a new matrix of the same layout). */
+export function takeRows(m: TrainingMatrix, keep: (r: number) => boolean): TrainingMatrix {
+  const idx: number[] = [];
+  for (let r = 0; r < m.rows; r++) if (keep(r)) idx.push(r);
+  const n = idx.length;
+  const X = new Float32Array(n * m.cols);
+  idx.forEach((r, i) => X.set(m.X.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
+  const pick = <A extends Float32Array | Float64Array | Int32Array | Uint8Array>(a: A, make: new (n: number) => A): A => {
+    const out = new make(n);
+    idx.forEach((r, i) => (out[i] = a[r] as number));
+    return out;
+  };
+  return {
+    X,
+    y: pick(m.y, Float32Array),
+    w: pick(m.w, Float32Array),
+    actual: pick(m.actual, Float64Array),
+    rows: n,
+    cols: m.cols,
+    names: m.names,
+    meta: {
+      store: pick(m.meta.store, Int32Array),
+      dept: pick(m.meta.dept, Int32Array),
+      day: pick(m.meta.day, Int32Array),
+      horizon: pick(m.meta.horizon, Uint8Array),
+      isHoliday: pick(m.meta.isHoliday, Uint8Array),
+    },
+  };
+}

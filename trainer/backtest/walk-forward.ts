@@ -13,7 +13,8 @@ import { AsOfView, finalHistories } from './as-of.js';
 import { lastValueAt, meanAt, seasonalNaiveAt } from './baselines.js';
 import { isRefit } from './cutoffs.js';
 import { forecastRows, trainingRows } from './matrices.js';
-import { PointSet } from '../../domain/backtest/points.js';
+import { INTERVAL_COLUMNS, PointSet, type Point } from '../../domain/backtest/points.js';
+import { intervalAt, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import type { SalesLog } from './sales-log.js';
 import { TRAIN_ROW_BUDGET, trainWindowWeeks } from '../../domain/training/window.js';
 
@@ -21,6 +22,8 @@ import { TRAIN_ROW_BUDGET, trainWindowWeeks } from '../../domain/training/window
 export interface Forecaster {
   predict(X: Float32Array, rows: number): Promise<Float64Array>;
   close(): Promise<void>;
+  /** Conformal intervals calibrated with the fit (out-of-sample rows before the cut-off); absent = no intervals. */
+  intervals?: ConformalIntervals | null;
 }
 
 /** Fits a model on training rows; `forecast` is the cut-off's forecast rows (the trainer's parity check scores them). */
@@ -136,6 +139,7 @@ export async function walkForward(log: SalesLog, o: WalkForwardOptions): Promise
         const origin = s.length - 1;
         const flag = ti < fin.length ? fin.holiday[ti]! : 255;
         forecastSeries.add(si);
+        const bounds = preds && model?.intervals ? boundsOf(model.intervals, h, preds[r]!, fr.matrix.X[r * FEATURE_COUNT + COL.scale]!) : undefined;
         points.push({
           cutoff: i,
           series: si,
@@ -150,6 +154,7 @@ export async function walkForward(log: SalesLog, o: WalkForwardOptions): Promise
             lastValue: lastValueAt(s, origin),
             mean4: meanAt(s, origin),
           },
+          ...(bounds ? { bounds } : {}),
         });
       }
       const ms = performance.now() - tc;
@@ -168,6 +173,20 @@ export async function walkForward(log: SalesLog, o: WalkForwardOptions): Promise
   if (offGrid > 0) notes.push(`${offGrid} series-cut-offs were skipped: the series' weeks fall on another weekday than the cut-off week`);
   if (noLevel > 0) notes.push(`${noLevel} series-cut-offs had no sales in the 52 weeks up to the cut-off: no forecast (no level to scale from)`);
   return { points, refits, seriesForecast: forecastSeries.size, noActual, pastEnd, notes };
+}
+
+/** The point's 80% and 95% bounds from the model's calibration. */
+function boundsOf(c: ConformalIntervals, h: number, forecast: number, scale: number): Point['bounds'] {
+  const out: NonNullable<Point['bounds']> = {};
+  for (const col of INTERVAL_COLUMNS) {
+    const li = c.levels.indexOf(col.level);
+    const iv = li < 0 ? null : intervalAt(c, li, h, forecast, scale);
+    if (iv) {
+      out[col.lower] = iv.lower;
+      out[col.upper] = iv.upper;
+    }
+  }
+  return out;
 }
 
 function eta(i: number, o: WalkForwardOptions, c: { refitMs: number; refits: number; plainMs: number; plain: number }): number {
