@@ -25,6 +25,8 @@ export interface RunFacts {
   comparison: Comparison;
   bands: BandComparison[];
   intervals: ConformalIntervals;
+  /** The rows the model learned from: how many, of how many that qualified (row budget), and the window (0 = all history). */
+  training: TrainingRowsUsed;
   champion: { version: number; note?: string } | null;
   holdoutWeeks: string[];
   dataMaxWeek: string;
@@ -36,8 +38,15 @@ export interface RunFacts {
   decisionReason: string;
 }
 
-/** The metrics JSON of a comparison, its bands and the intervals (NaN becomes null in JSON). */
-export function metricsOf(c: Comparison, champion: RunFacts['champion'], bands: BandComparison[] = [], intervals?: ConformalIntervals): RunMetrics {
+export interface TrainingRowsUsed {
+  rows: number;
+  candidates: number;
+  sampleRate: number;
+  windowWeeks: number;
+}
+
+/** The metrics JSON of a comparison, its bands, the intervals and the training rows (NaN becomes null in JSON). */
+export function metricsOf(c: Comparison, champion: RunFacts['champion'], bands: BandComparison[] = [], intervals?: ConformalIntervals, training?: TrainingRowsUsed): RunMetrics {
   return {
     model: c.metrics.model,
     seasonalNaive: c.metrics.seasonalNaive,
@@ -49,6 +58,7 @@ export function metricsOf(c: Comparison, champion: RunFacts['champion'], bands: 
     dropped: c.dropped,
     bands: bands.map((b) => ({ label: b.label, from: b.from, to: b.to, points: b.comparison.n, metrics: b.comparison.metrics })),
     ...(intervals ? { intervals } : {}),
+    ...(training ? { training } : {}),
   };
 }
 
@@ -56,7 +66,7 @@ export function metricsOf(c: Comparison, champion: RunFacts['champion'], bands: 
 export function trainedRecord(id: RunIdentity, f: RunFacts, now: number): ModelTrained {
   return {
     ...common(id, now),
-    metrics: JSON.stringify(metricsOf(f.comparison, f.champion, f.bands, f.intervals)),
+    metrics: JSON.stringify(metricsOf(f.comparison, f.champion, f.bands, f.intervals, f.training)),
     holdoutWeeks: f.holdoutWeeks,
     dataMaxWeek: f.dataMaxWeek,
     dataRows: f.dataRows,

@@ -25,6 +25,7 @@ import type { RegistryView } from '../domain/registry/view.js';
 import { failedRecord, trainedRecord, type RunIdentity } from './run-record.js';
 import { loadTrainingData, waitForMaterializer } from './training-data.js';
 import { DEFAULT_TRAIN_PARAMS, parseParams, type RunPlan } from '../domain/training/request.js';
+import { trainWindowWeeks } from '../domain/training/window.js';
 import { trainXgboost, type TrainOptions, type TrainerLine, type XgbParams } from './xgboost.js';
 
 export interface RunContext {
@@ -131,6 +132,7 @@ async function trainAndDecide(plan: RunPlan, ctx: RunContext, id: RunIdentity, s
       comparison,
       bands,
       intervals,
+      training: { rows: split.train.rows, candidates: split.train.sample?.candidates ?? split.train.rows, sampleRate: split.train.sample?.rate ?? 1, windowWeeks: trainWindowWeeks(H) },
       champion: champ ? { version: champ.version, ...('note' in champ ? { note: champ.note } : {}) } : null,
       holdoutWeeks: split.holdoutWeeks,
       dataMaxWeek: data.maxWeek!,

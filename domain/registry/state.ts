@@ -111,6 +111,8 @@ export interface RunMetrics {
   bands?: { label: string; from: number; to: number; points: number; metrics: Record<string, Metrics> }[];
   /** Conformal intervals calibrated on the holdout residuals; the gateway serves them with the model. */
   intervals?: ConformalIntervals;
+  /** Rows the model learned from, of how many qualified (the row budget samples beyond it), and the target-week window (0 = all). */
+  training?: { rows: number; candidates: number; sampleRate: number; windowWeeks: number };
 }
 
 /** Parses a run's metrics JSON; malformed text gives an empty object (a failed run has none). */

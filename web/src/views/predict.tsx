@@ -12,8 +12,35 @@ interface Prediction {
   horizon: number;
   origin: string;
   forecast: number;
+  intervals: { level: number; lower: number; upper: number }[];
   actual: number | null;
   modelVersion: number;
+}
+
+/**
+ * The 95% interval as a light band, the 80% one inside it as a darker band,
+ * the forecast as a tick and the actual (when known) as a dot, on one axis
+ * spanning everything drawn.
+ */
+function IntervalBands({ p }: { p: Prediction }) {
+  const i95 = p.intervals.find((i) => i.level === 0.95);
+  const i80 = p.intervals.find((i) => i.level === 0.8);
+  if (!i95 && !i80) return <p class="muted">This model has no interval calibration for horizon {p.horizon}.</p>;
+  const xs = [p.forecast, ...p.intervals.flatMap((i) => [i.lower, i.upper]), ...(p.actual === null ? [] : [p.actual])];
+  const lo = Math.min(...xs);
+  const span = Math.max(...xs) - lo || 1;
+  const at = (v: number) => `${(((v - lo) / span) * 96 + 2).toFixed(2)}%`;
+  const band = (iv: { lower: number; upper: number }, cls: string, id: string) => (
+    <div class={`iv-band ${cls}`} data-testid={id} style={{ left: at(iv.lower), width: `${((iv.upper - iv.lower) / span) * 96}%` }} />
+  );
+  return (
+    <div class="iv-bar" data-testid="predict-bands">
+      {i95 ? band(i95, 'iv95', 'predict-band-95') : null}
+      {i80 ? band(i80, 'iv80', 'predict-band-80') : null}
+      <div class="iv-forecast" style={{ left: at(p.forecast) }} title={`forecast ${fmt(p.forecast, 2)}`} />
+      {p.actual !== null ? <div class="iv-actual" style={{ left: at(p.actual) }} title={`actual ${fmt(p.actual, 2)}`} /> : null}
+    </div>
+  );
 }
 
 const nextWeek = (iso: string | null | undefined) => (iso ? new Date(Date.parse(`${iso}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10) : '');
@@ -83,6 +110,14 @@ export function PredictView() {
                   {fmt(result.forecast, 2)}
                 </td>
               </tr>
+              {result.intervals.map((iv) => (
+                <tr>
+                  <td>{Math.round(iv.level * 100)}% interval</td>
+                  <td data-testid={`predict-interval-${Math.round(iv.level * 100)}`}>
+                    {fmt(iv.lower, 2)} – {fmt(iv.upper, 2)}
+                  </td>
+                </tr>
+              ))}
               <tr>
                 <td>actual</td>
                 <td class="big" data-testid="predict-actual">
@@ -115,7 +150,9 @@ export function PredictView() {
               </tr>
             </tbody>
           </table>
-        ) : (
+        ) : null}
+        {result ? <IntervalBands p={result} /> : null}
+        {result ? null : (
           <p class="muted">No prediction yet.</p>
         )}
       </div>
