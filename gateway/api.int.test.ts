@@ -31,8 +31,8 @@ async function rejects400(path: string, body: unknown, field: string, method = '
   assert.ok(!/\n\s+at /.test(JSON.stringify(r.body)), 'no stack trace');
 }
 
-/** A hand-made calibration: 80% half-widths 0.1..0.4 and 95% 0.2..0.8 of the series scale for h = 1..4. */
-const INTERVALS: ConformalIntervals = { method: 'conformal-scaled-abs', levels: [0.8, 0.95], halfWidth: [[0.1, 0.2, 0.3, 0.4], [0.2, 0.4, 0.6, 0.8]], n: [10, 10, 10, 10] };
+/** A hand-made calibration: 80% half-widths 0.1..0.4 and 95% 0.2..0.8 (x max(|forecast|, scale / 4, 1)) for h = 1..4. */
+const INTERVALS: ConformalIntervals = { method: 'conformal-relative-abs', levels: [0.8, 0.95], halfWidth: [[0.1, 0.2, 0.3, 0.4], [0.2, 0.4, 0.6, 0.8]], n: [10, 10, 10, 10] };
 
 describe('gateway API', { timeout: 240_000 }, () => {
   before(async () => {
@@ -146,16 +146,16 @@ describe('gateway API', { timeout: 240_000 }, () => {
       assert.equal(dflt.body.points.length, Math.min(f.cfg.trainer.horizon, 4), 'the trainer horizon (13), capped at the 4 weeks this model was trained for');
     });
 
-    it('forecast and predict carry the model\'s conformal intervals: forecast +- half-width x series scale, per horizon', async () => {
+    it('forecast and predict carry the model\'s conformal intervals: forecast +- half-width x max(|forecast|, scale / 4, 1), per horizon', async () => {
       const r = await call(gw.url, 'GET', '/v1/forecast?store=3&dept=1&horizon=4');
       for (const p of r.body.points as { week: string; horizon: number; forecast: number; intervals: { level: number; lower: number; upper: number }[] }[]) {
         const v = await call(gw.url, 'GET', `/v1/features?store=3&dept=1&week=${p.week}&horizon=${p.horizon}`);
         const scale = v.body.values[v.body.names.indexOf('scale')] as number;
         assert.deepEqual(p.intervals.map((iv) => iv.level), [0.8, 0.95]);
         for (const [li, iv] of p.intervals.entries()) {
-          const q = INTERVALS.halfWidth[li]![p.horizon - 1]!;
-          assert.ok(Math.abs(iv.lower - (p.forecast - q * scale)) < 0.02, `h${p.horizon} ${iv.level}: lower ${iv.lower} vs ${p.forecast} - ${q} x ${scale}`);
-          assert.ok(Math.abs(iv.upper - (p.forecast + q * scale)) < 0.02);
+          const w = INTERVALS.halfWidth[li]![p.horizon - 1]! * Math.max(Math.abs(p.forecast), scale / 4, 1);
+          assert.ok(Math.abs(iv.lower - (p.forecast - w)) < 0.05, `h${p.horizon} ${iv.level}: lower ${iv.lower} vs ${p.forecast} - ${w}`);
+          assert.ok(Math.abs(iv.upper - (p.forecast + w)) < 0.05);
         }
       }
       const one = await call(gw.url, 'POST', P, { store: 3, dept: 1, week: r.body.points[1].week });

@@ -24,8 +24,10 @@ import { isoOfDay, parseIsoDay } from '../../lib/weeks.js';
 import { fillOrigin, fillTarget, holidayOfDay } from './fill.js';
 import { COL, DEFAULT_HORIZON, FEATURE_COUNT, FEATURE_NAMES, FEATURE_SPEC, MAX_HORIZON } from './spec.js';
 import type { SeriesHistory } from './series-history.js';
+import { DeptProfiles } from './dept-profile.js';
 
 export * from './spec.js';
+export { DeptProfiles } from './dept-profile.js';
 export { SeriesHistory, rowOfSalesWeek, storeTypeCode, type HistoryRow } from './series-history.js';
 
 const S = FEATURE_SPEC;
@@ -133,6 +135,9 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
   const to = opts.toWeek === undefined ? Infinity : dayOf('toWeek', opts.toWeek);
   const requireActual = opts.requireActual ?? true;
   const series = [...allSeries];
+  // histories that belong to a collection (the gateway's store, a backtest's as-of view) keep its profiles
+  const profiles = new DeptProfiles(() => series);
+  for (const s of series) s.profiles ??= profiles;
 
   // Pass 1 counts rows with cheap prefix counts so pass 2 writes into exact-size arrays.
   const known: Int32Array[] = [];

@@ -5,11 +5,17 @@
  * collected per horizon h, and the interval at h is the forecast plus or
  * minus their finite-sample quantile.
  *
- * The errors are scaled by the row's series level (the `scale` feature: mean
- * |sales| over the 13 weeks up to the origin) before taking the quantile, and
- * scaled back at prediction time. Series differ by three orders of magnitude;
- * one quantile in sales units would be far too wide for small series and far
- * too narrow for big ones, while relative errors are much more alike.
+ * The errors are divided by the level the forecast itself expects (|forecast|,
+ * floored at a quarter of the series' recent level, the `scale` feature, so a
+ * near-zero forecast keeps a usable width) before taking the quantile, and
+ * multiplied back at prediction time. Series differ by three orders of
+ * magnitude; one quantile in sales units would be far too wide for small
+ * series and far too narrow for big ones, while relative errors are much more
+ * alike. Dividing by the forecast rather than by the recent level also widens
+ * the interval in the weeks the model expects a peak (holidays), where the
+ * errors are larger: on the generated history, calibrated in December and
+ * scored over the next 39 weeks, that brought 80% coverage from 86-88% to
+ * 82-85% and lowered the Winkler score by 3-13%.
  */
 import { ValidationError } from '../../lib/errors.js';
 
@@ -18,10 +24,10 @@ export const INTERVAL_LEVELS = [0.8, 0.95] as const;
 
 /** What a model stores with its run to produce intervals: per level, the scaled half-width for h = 1..H. */
 export interface ConformalIntervals {
-  method: 'conformal-scaled-abs';
+  method: 'conformal-relative-abs';
   /** Nominal coverages, e.g. [0.8, 0.95]. */
   levels: number[];
-  /** halfWidth[l][h - 1]: the level-l quantile of |y - forecast| / scale at horizon h; null where no residual was seen. */
+  /** halfWidth[l][h - 1]: the level-l quantile of |y - forecast| / intervalNormalizer at horizon h; null where no residual was seen. */
   halfWidth: (number | null)[][];
   /** Residuals behind each horizon's quantiles. */
   n: number[];
@@ -44,9 +50,14 @@ export function conformalQuantile(scores: ArrayLike<number>, level: number): num
 export interface Residuals {
   actual: ArrayLike<number>;
   forecast: ArrayLike<number>;
-  /** The series level each row was scaled by (> 0). */
+  /** Each row's series scale (the `scale` feature, > 0). */
   scale: ArrayLike<number>;
   horizon: ArrayLike<number>;
+}
+
+/** What an error is divided by: max(|forecast|, scale / 4, 1) in sales units. */
+export function intervalNormalizer(forecast: number, scale: number): number {
+  return Math.max(Math.abs(forecast), scale / 4, 1);
 }
 
 /** Calibrates per-horizon intervals for h = 1..H from out-of-sample residuals; rows with a non-finite value are skipped. */
@@ -54,12 +65,12 @@ export function calibrateIntervals(r: Residuals, H: number, levels: readonly num
   const byH: number[][] = Array.from({ length: H }, () => []);
   for (let i = 0; i < r.actual.length; i++) {
     const h = r.horizon[i] as number;
-    const s = r.scale[i] as number;
-    const e = Math.abs((r.actual[i] as number) - (r.forecast[i] as number)) / s;
-    if (h >= 1 && h <= H && s > 0 && Number.isFinite(e)) byH[h - 1]!.push(e);
+    const f = r.forecast[i] as number;
+    const e = Math.abs((r.actual[i] as number) - f) / intervalNormalizer(f, r.scale[i] as number);
+    if (h >= 1 && h <= H && Number.isFinite(e)) byH[h - 1]!.push(e);
   }
   return {
-    method: 'conformal-scaled-abs',
+    method: 'conformal-relative-abs',
     levels: [...levels],
     halfWidth: levels.map((l) => byH.map((e) => finiteOrNull(conformalQuantile(e, l)))),
     n: byH.map((e) => e.length),
@@ -69,8 +80,9 @@ export function calibrateIntervals(r: Residuals, H: number, levels: readonly num
 /** The interval [lower, upper] at level index `li` for a forecast at horizon h with series scale `scale`; null when uncalibrated there. */
 export function intervalAt(c: ConformalIntervals, li: number, h: number, forecast: number, scale: number): { lower: number; upper: number } | null {
   const q = c.halfWidth[li]?.[h - 1];
-  if (q === null || q === undefined || !Number.isFinite(forecast) || !(scale > 0)) return null;
-  return { lower: forecast - q * scale, upper: forecast + q * scale };
+  if (q === null || q === undefined || !Number.isFinite(forecast) || !Number.isFinite(scale)) return null;
+  const w = q * intervalNormalizer(forecast, scale);
+  return { lower: forecast - w, upper: forecast + w };
 }
 
 /** Whether a value is a usable ConformalIntervals (a run record is JSON from the log: check before trusting it). */
@@ -78,7 +90,7 @@ export function isConformalIntervals(v: unknown): v is ConformalIntervals {
   if (!v || typeof v !== 'object') return false;
   const c = v as Partial<ConformalIntervals>;
   return (
-    c.method === 'conformal-scaled-abs' &&
+    c.method === 'conformal-relative-abs' &&
     Array.isArray(c.levels) &&
     Array.isArray(c.halfWidth) &&
     c.halfWidth.length === c.levels.length &&

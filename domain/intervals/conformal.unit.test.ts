@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calibrateIntervals, conformalQuantile, intervalAt, isConformalIntervals } from './conformal.js';
+import { calibrateIntervals, conformalQuantile, intervalAt, intervalNormalizer, isConformalIntervals } from './conformal.js';
 
 describe('conformal quantile', () => {
   it('takes the ceil((n + 1) * level)-th smallest score', () => {
@@ -17,10 +17,10 @@ describe('conformal quantile', () => {
 });
 
 describe('per-horizon calibration', () => {
-  it('scales residuals by the series level, per horizon, and scales the interval back', () => {
+  it('divides residuals by max(|forecast|, scale / 4, 1), per horizon, and multiplies the interval back', () => {
     const c = calibrateIntervals(
       {
-        //        h=1: |e|/s = 0.1, 0.4, 0      h=2: 0.5, 1.0, 0.25
+        //        h=1: |e|/d = 0.1, 0.2, 0      h=2: 0.5, 10/10 = 1.0, 0.25
         actual: [110, 80, 100, 150, 0, 75],
         forecast: [100, 100, 100, 100, 10, 100],
         scale: [100, 50, 7, 100, 10, 100],
@@ -31,8 +31,11 @@ describe('per-horizon calibration', () => {
     );
     assert.deepEqual(c.n, [3, 3, 0]);
     assert.deepEqual(c.halfWidth, [[0.1, 0.5, null]], 'the 2nd smallest of 3 at level 0.5; no residual at h = 3');
-    assert.deepEqual(intervalAt(c, 0, 1, 200, 10), { lower: 199, upper: 201 });
-    assert.deepEqual(intervalAt(c, 0, 2, 200, 10), { lower: 195, upper: 205 });
+    assert.deepEqual(intervalAt(c, 0, 1, 200, 10), { lower: 180, upper: 220 }, '0.1 x 200');
+    assert.deepEqual(intervalAt(c, 0, 2, 200, 10), { lower: 100, upper: 300 }, '0.5 x 200');
+    assert.deepEqual(intervalAt(c, 0, 1, 2, 40), { lower: 1, upper: 3 }, 'a small forecast keeps a quarter of the scale: 0.1 x 10');
+    assert.equal(intervalNormalizer(-50, 40), 50);
+    assert.equal(intervalNormalizer(0, 2), 1);
     assert.equal(intervalAt(c, 0, 3, 200, 10), null, 'uncalibrated horizon');
     assert.equal(intervalAt(c, 0, 1, Number.NaN, 10), null);
   });
@@ -42,7 +45,7 @@ describe('per-horizon calibration', () => {
     assert.deepEqual(c.n, [1]);
     assert.ok(isConformalIntervals(c));
     assert.ok(isConformalIntervals(JSON.parse(JSON.stringify(c))), 'survives the JSON of a run record');
-    assert.equal(isConformalIntervals({ method: 'conformal-scaled-abs', levels: [0.8], halfWidth: [] }), false);
+    assert.equal(isConformalIntervals({ method: 'conformal-relative-abs', levels: [0.8], halfWidth: [] }), false);
     assert.equal(isConformalIntervals(null), false);
   });
 });
