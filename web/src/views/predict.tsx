@@ -73,7 +73,6 @@ export function PredictView() {
       setBusy(false);
     }
   };
-  const diff = result && result.actual !== null ? result.forecast - result.actual : null;
   return (
     <div class="grid cols-2">
       <form class="panel" onSubmit={submit}>
@@ -101,61 +100,67 @@ export function PredictView() {
       </form>
       <div class="panel" data-testid="predict-result">
         <h3>Result</h3>
-        {result ? (
-          <table>
-            <tbody>
-              <tr>
-                <td>forecast</td>
-                <td class="big" data-testid="predict-forecast">
-                  {fmt(result.forecast, 2)}
-                </td>
-              </tr>
-              {result.intervals.map((iv) => (
-                <tr>
-                  <td>{Math.round(iv.level * 100)}% interval</td>
-                  <td data-testid={`predict-interval-${Math.round(iv.level * 100)}`}>
-                    {fmt(iv.lower, 2)} – {fmt(iv.upper, 2)}
-                  </td>
-                </tr>
-              ))}
-              <tr>
-                <td>actual</td>
-                <td class="big" data-testid="predict-actual">
-                  {result.actual === null ? <span class="muted">not known yet</span> : fmt(result.actual, 2)}
-                </td>
-              </tr>
-              {diff !== null ? (
-                <tr>
-                  <td>error</td>
-                  <td>
-                    {fmt(diff, 2)} ({result.actual ? `${((Math.abs(diff) / Math.abs(result.actual)) * 100).toFixed(1)}%` : '–'})
-                  </td>
-                </tr>
-              ) : null}
-              <tr>
-                <td>model</td>
-                <td data-testid="predict-version">v{result.modelVersion}</td>
-              </tr>
-              <tr>
-                <td>series, week</td>
-                <td>
-                  store {result.store}, dept {result.dept}, {result.week}
-                </td>
-              </tr>
-              <tr>
-                <td>horizon, origin</td>
-                <td>
-                  {result.horizon} week(s) after {result.origin}
-                </td>
-              </tr>
-            </tbody>
-          </table>
-        ) : null}
+        {result ? <PredictionTable result={result} /> : null}
         {result ? <IntervalBands p={result} /> : null}
         {result ? null : (
           <p class="muted">No prediction yet.</p>
         )}
       </div>
     </div>
+  );
+}
+
+/** The prediction with its intervals, actual, error, model and origin. */
+function PredictionTable({ result }: { result: Prediction }) {
+  const diff = result.actual !== null ? result.forecast - result.actual : null;
+  return (
+    <table>
+      <tbody>
+        <tr>
+          <td>forecast</td>
+          <td class="big" data-testid="predict-forecast">
+            {fmt(result.forecast, 2)}
+          </td>
+        </tr>
+        {result.intervals.map((iv) => (
+          <tr>
+            <td>{Math.round(iv.level * 100)}% interval</td>
+            <td data-testid={`predict-interval-${Math.round(iv.level * 100)}`}>
+              {fmt(iv.lower, 2)} – {fmt(iv.upper, 2)}
+            </td>
+          </tr>
+        ))}
+        <tr>
+          <td>actual</td>
+          <td class="big" data-testid="predict-actual">
+            {result.actual === null ? <span class="muted">not known yet</span> : fmt(result.actual, 2)}
+          </td>
+        </tr>
+        {diff !== null ? (
+          <tr>
+            <td>error</td>
+            <td>
+              {fmt(diff, 2)} ({result.actual ? `${((Math.abs(diff) / Math.abs(result.actual)) * 100).toFixed(1)}%` : '–'})
+            </td>
+          </tr>
+        ) : null}
+        <tr>
+          <td>model</td>
+          <td data-testid="predict-version">v{result.modelVersion}</td>
+        </tr>
+        <tr>
+          <td>series, week</td>
+          <td>
+            store {result.store}, dept {result.dept}, {result.week}
+          </td>
+        </tr>
+        <tr>
+          <td>horizon, origin</td>
+          <td>
+            {result.horizon} week(s) after {result.origin}
+          </td>
+        </tr>
+      </tbody>
+    </table>
   );
 }
