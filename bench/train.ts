@@ -149,7 +149,7 @@ function holdoutBands(o: RunOutcome): string[] {
   if (iv) {
     const at = (li: number, h: number) => iv.halfWidth[li]?.[h - 1]?.toFixed(3) ?? '-';
     const hs = [1, 4, 13, o.trained.horizon].filter((h, i, a) => h <= o.trained.horizon && a.indexOf(h) === i);
-    out.push(`conformal half-widths (x series scale), ${hs.map((h) => `h${h}`).join(' / ')}: ${iv.levels.map((l, li) => `${Math.round(l * 100)}% ${hs.map((h) => at(li, h)).join(' / ')}`).join('; ')}`);
+    out.push(`conformal half-widths (x max(|forecast|, scale/4, 1)), ${hs.map((h) => `h${h}`).join(' / ')}: ${iv.levels.map((l, li) => `${Math.round(l * 100)}% ${hs.map((h) => at(li, h)).join(' / ')}`).join('; ')}`);
   }
   return out;
 }
