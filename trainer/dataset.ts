@@ -8,7 +8,7 @@ import { ValidationError } from '../lib/errors.js';
 import { addWeeks, isoOfDay } from '../lib/weeks.js';
 import { buildTrainingMatrix, DEFAULT_HORIZON, type TrainingMatrix } from '../domain/features/features.js';
 import type { SeriesHistory } from '../domain/features/series-history.js';
-import { TRAIN_ROW_BUDGET, trainWindowWeeks } from '../domain/training/window.js';
+import { trainRowBudget, trainWindowWeeks } from '../domain/training/window.js';
 
 export interface SplitOptions {
   /** H, forecast horizon in weeks (1..52); default 4. */
@@ -17,7 +17,7 @@ export interface SplitOptions {
   holdoutWeeks?: number;
   /** Only the last N target weeks before the holdout train the model; default `trainWindowWeeks(horizon)` (0 = all). */
   trainWeeks?: number;
-  /** Training rows kept at most (a reproducible random subset beyond); default TRAIN_ROW_BUDGET. */
+  /** Training rows kept at most (a reproducible random subset beyond); default `trainRowBudget(horizon)`. */
   maxTrainRows?: number;
   /** Last week of data to use (ISO date); default the latest week of any series. */
   cutoffWeek?: string;
@@ -45,7 +45,7 @@ export function splitByTime(series: readonly SeriesHistory[], opts: SplitOptions
   const trainTo = addWeeks(holdoutFrom, -1);
   const trainWeeks = opts.trainWeeks ?? trainWindowWeeks(horizon);
   const trainFrom = trainWeeks > 0 ? addWeeks(trainTo, -trainWeeks + 1) : undefined;
-  const maxRows = opts.maxTrainRows ?? TRAIN_ROW_BUDGET;
+  const maxRows = opts.maxTrainRows ?? trainRowBudget(horizon);
   return {
     train: buildTrainingMatrix(series, { horizon, toWeek: trainTo, maxRows, ...(trainFrom ? { fromWeek: trainFrom } : {}) }),
     holdout: buildTrainingMatrix(series, { horizon, fromWeek: holdoutFrom, toWeek: dataMaxWeek }),

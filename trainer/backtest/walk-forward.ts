@@ -16,7 +16,7 @@ import { forecastRows, trainingRows, type ForecastRows } from './matrices.js';
 import { INTERVAL_COLUMNS, PointSet, type Point } from '../../domain/backtest/points.js';
 import { intervalAt, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import type { SalesLog } from './sales-log.js';
-import { TRAIN_ROW_BUDGET, trainWindowWeeks } from '../../domain/training/window.js';
+import { trainRowBudget, trainWindowWeeks } from '../../domain/training/window.js';
 
 /** A fitted model as the loop uses it: sales forecasts (original units) for rows of X. */
 export interface Forecaster {
@@ -39,7 +39,7 @@ export interface WalkForwardOptions {
   fit: FitFn;
   /** Target weeks of training rows before each refit cut-off (default `trainWindowWeeks(H)`, as the trainer; 0 = all). */
   trainWeeks?: number;
-  /** Training rows kept at most, a reproducible random subset beyond (default TRAIN_ROW_BUDGET, as the trainer). */
+  /** Training rows kept at most, a reproducible random subset beyond (default `trainRowBudget(H)`, as the trainer). */
   maxTrainRows?: number;
   onCutoff?: (p: CutoffProgress) => void;
 }
@@ -140,7 +140,7 @@ export async function walkForward(log: SalesLog, o: WalkForwardOptions): Promise
 async function refitAt(st: LoopState, o: WalkForwardOptions, C: number, fr: ForecastRows): Promise<CutoffProgress['refit']> {
   const cutoff = isoOfDay(C);
   const H = o.horizon;
-  const tr = trainingRows(st.view.histories, C, H, o.trainWeeks ?? trainWindowWeeks(H), o.maxTrainRows ?? TRAIN_ROW_BUDGET);
+  const tr = trainingRows(st.view.histories, C, H, o.trainWeeks ?? trainWindowWeeks(H), o.maxTrainRows ?? trainRowBudget(H));
   const tf = performance.now();
   try {
     if (fr.matrix.rows === 0) throw new ValidationError('forecast rows', `a series with sales in the 52 weeks up to ${cutoff}`, 0);
