@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: every benchmark, one after the other, each in its own
  * process against the running stack (`npm run stack -- up`). Figures are
- * printed by each script; the README keeps the latest ones.
+ * printed by each script; the README keeps the latest ones. The last one,
+ * bench/walk-forward.ts, needs no stack: it prints the issue-9 accuracy
+ * figures (band ratios to seasonal naive, interval coverage) in-process.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const BENCHES = ['bench/backfill.ts', 'bench/train.ts', 'bench/predict.ts', 'bench/replay.ts', 'bench/backtest.ts'];
+const BENCHES = ['bench/backfill.ts', 'bench/train.ts', 'bench/predict.ts', 'bench/replay.ts', 'bench/backtest.ts', 'bench/walk-forward.ts'];
 let failed = 0;
 for (const file of BENCHES.filter((f) => existsSync(f))) {
   process.stdout.write(`\n== ${file}\n`);

@@ -1,8 +1,9 @@
 /**
  * Timing and accuracy check at full scale on the project simulator
- * (domain/simulation/generator.ts: ≈3,300 series x 143 weeks), H = 4, 8-week holdout.
+ * (domain/simulation/generator.ts: ≈3,300 series x 143 weeks), 8-week holdout,
+ * with the trainer's window policy and row budget (domain/training/window.ts).
  * Not a test: it prints numbers.
- * Run: npx tsx bench/train-scale.ts [maxTrainWeeks, 0 = all] [rounds] [maxDepth]
+ * Run: npx tsx bench/train-scale.ts [horizon, default 13] [maxTrainRows] [rounds] [maxDepth]
  */
 import { generateHistory } from '../domain/simulation/generator.js';
 import { splitByTime } from '../trainer/dataset.js';
@@ -10,22 +11,22 @@ import { SeriesHistory } from '../domain/features/series-history.js';
 import { baselineForecasts, compareOnSamePoints } from '../domain/registry/metrics.js';
 import { trainXgboost } from '../trainer/xgboost.js';
 
-const [trainWeeks, rounds, maxDepth] = process.argv.slice(2).map(Number);
+const [horizonArg, maxRows, rounds, maxDepth] = process.argv.slice(2).map(Number);
+const horizon = horizonArg || 13;
 const ms = (t: number) => Math.round(performance.now() - t);
 
 let t = performance.now();
 const byKey = SeriesHistory.fromSalesWeeks(generateHistory({ producedAt: 0 }));
 const genMs = ms(t);
 t = performance.now();
-const data = splitByTime([...byKey.values()], { horizon: 4, holdoutWeeks: 8 });
+const data = splitByTime([...byKey.values()], { horizon, holdoutWeeks: 8, ...(maxRows ? { maxTrainRows: maxRows } : {}) });
 const matrixMs = ms(t);
-console.log(`series ${byKey.size}, train rows ${data.train.rows}, holdout rows ${data.holdout.rows}, cols ${data.train.cols}`);
+console.log(`H ${horizon}: series ${byKey.size}, train rows ${data.train.rows} (${((data.train.sample?.rate ?? 1) * 100).toFixed(1)}% of ${data.train.sample?.candidates}), holdout rows ${data.holdout.rows}, cols ${data.train.cols}`);
 
 t = performance.now();
 const res = await trainXgboost({
   train: data.train,
   holdout: data.holdout,
-  ...(trainWeeks === undefined || Number.isNaN(trainWeeks) ? {} : { maxTrainWeeks: trainWeeks }),
   params: { nthread: 2, ...(rounds ? { rounds } : {}), ...(maxDepth ? { maxDepth } : {}) },
   onLog: (l) => {
     if (l.type === 'log' || l.type === 'error') console.log(`  py: ${l.msg}`);

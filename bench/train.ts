@@ -124,6 +124,8 @@ function report(o: RunOutcome, pythonKb: number, wallMs: number): string {
   const lines = ['phase'.padEnd(w) + '  seconds', ...phases.map(([k, v]) => `${k.padEnd(w)}  ${v.padStart(7)}`)];
   lines.push('', `peak memory: node ${mb(process.resourceUsage().maxRSS)}, python child ${pythonKb ? mb(pythonKb) : 'n/a'}`);
   lines.push(`data: ${o.trained.dataRows} rows, ${o.trained.dataSeries} series, up to ${o.trained.dataMaxWeek}; holdout ${o.trained.holdoutWeeks[0]} .. ${o.trained.holdoutWeeks.at(-1)}, ${o.metrics.points} points`);
+  const tr = o.metrics.training;
+  if (tr) lines.push(`training rows: ${tr.rows.toLocaleString('en-US')} of ${tr.candidates.toLocaleString('en-US')} (${(tr.sampleRate * 100).toFixed(1)}% sample: row budget), window ${tr.windowWeeks === 0 ? 'all history' : `${tr.windowWeeks} weeks`}, H = ${o.trained.horizon}`);
   lines.push(`decision: ${o.trained.decision}: ${o.trained.decisionReason}`, '');
   const m = o.metrics;
   const rowsOf: [string, Metrics | null | undefined][] = [['model (XGBoost)', m.model], ['seasonal-naive', m.seasonalNaive], ['last-value', m.lastValue], ['champion', m.champion]];
@@ -132,7 +134,24 @@ function report(o: RunOutcome, pythonKb: number, wallMs: number): string {
     if (!x) continue;
     lines.push(`${k.padEnd(16)}  ${`${(x.wape * 100).toFixed(2)}%`.padStart(8)}  ${x.mae.toFixed(0).padStart(9)}  ${x.rmse.toFixed(0).padStart(9)}  ${x.wmae.toFixed(0).padStart(9)}`);
   }
+  lines.push('', ...holdoutBands(o));
   return lines.join('\n');
+}
+
+/** Holdout WMAE / WAPE ratios to seasonal naive per horizon band, and the calibrated interval half-widths. */
+function holdoutBands(o: RunOutcome): string[] {
+  const out = [`${'holdout band'.padEnd(16)}  ${'points'.padStart(8)}  ${'WMAE/s-naive'.padStart(12)}  ${'WAPE/s-naive'.padStart(12)}`];
+  for (const b of o.metrics.bands ?? []) {
+    const r = (k: 'wmae' | 'wape') => (b.metrics.model![k] / b.metrics.seasonalNaive![k]).toFixed(3);
+    out.push(`${`h ${b.label}`.padEnd(16)}  ${String(b.points).padStart(8)}  ${r('wmae').padStart(12)}  ${r('wape').padStart(12)}`);
+  }
+  const iv = o.metrics.intervals;
+  if (iv) {
+    const at = (li: number, h: number) => iv.halfWidth[li]?.[h - 1]?.toFixed(3) ?? '-';
+    const hs = [1, 4, 13, o.trained.horizon].filter((h, i, a) => h <= o.trained.horizon && a.indexOf(h) === i);
+    out.push(`conformal half-widths (x max(|forecast|, scale/4, 1)), ${hs.map((h) => `h${h}`).join(' / ')}: ${iv.levels.map((l, li) => `${Math.round(l * 100)}% ${hs.map((h) => at(li, h)).join(' / ')}`).join('; ')}`);
+  }
+  return out;
 }
 
 async function main(): Promise<void> {

@@ -5,6 +5,7 @@
  * OpenAPI generated from the validators, metrics.
  */
 import { TRAINING_REQUESTED } from '../domain/contracts.js';
+import type { ConformalIntervals } from '../domain/intervals/conformal.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKafka } from '../lib/kafka.js';
@@ -30,6 +31,9 @@ async function rejects400(path: string, body: unknown, field: string, method = '
   assert.match(r.body.error.message, new RegExp(`^${field.replace(/\./g, '\\.')}: expected `));
   assert.ok(!/\n\s+at /.test(JSON.stringify(r.body)), 'no stack trace');
 }
+
+/** A hand-made calibration: 80% half-widths 0.1..0.4 and 95% 0.2..0.8 (x max(|forecast|, scale / 4, 1)) for h = 1..4. */
+const INTERVALS: ConformalIntervals = { method: 'conformal-relative-abs', levels: [0.8, 0.95], halfWidth: [[0.1, 0.2, 0.3, 0.4], [0.2, 0.4, 0.6, 0.8]], n: [10, 10, 10, 10] };
 
 describe('gateway API', { timeout: 240_000 }, () => {
   before(async () => {
@@ -66,7 +70,7 @@ describe('gateway API', { timeout: 240_000 }, () => {
     });
 
     it('serves the first promoted model once it is on the log', async () => {
-      await publishModel(f, 1, onnx);
+      await publishModel(f, 1, onnx, { intervals: INTERVALS });
       assert.ok(await eventually(() => gw.holder.current?.version === 1, 60_000), 'model v1 loaded');
       const ready = await call(gw.url, 'GET', '/readyz');
       assert.equal(ready.status, 200, JSON.stringify(ready.body));
@@ -140,7 +144,27 @@ describe('gateway API', { timeout: 240_000 }, () => {
       const p = await call(gw.url, 'POST', P, { store: 3, dept: 1, week: '2011-09-02' });
       assert.equal(p.body.forecast, r.body.points[2].forecast);
       const dflt = await call(gw.url, 'GET', '/v1/forecast?store=3&dept=1');
-      assert.equal(dflt.body.points.length, f.cfg.trainer.horizon);
+      assert.equal(dflt.body.points.length, Math.min(f.cfg.trainer.horizon, 4), 'the trainer horizon (13), capped at the 4 weeks this model was trained for');
+    });
+
+    it('forecast and predict carry the model\'s conformal intervals: forecast +- half-width x max(|forecast|, scale / 4, 1), per horizon', async () => {
+      const r = await call(gw.url, 'GET', '/v1/forecast?store=3&dept=1&horizon=4');
+      for (const p of r.body.points as { week: string; horizon: number; forecast: number; intervals: { level: number; lower: number; upper: number }[] }[]) {
+        const v = await call(gw.url, 'GET', `/v1/features?store=3&dept=1&week=${p.week}&horizon=${p.horizon}`);
+        const scale = v.body.values[v.body.names.indexOf('scale')] as number;
+        assert.deepEqual(p.intervals.map((iv) => iv.level), [0.8, 0.95]);
+        for (const [li, iv] of p.intervals.entries()) {
+          const w = INTERVALS.halfWidth[li]![p.horizon - 1]! * Math.max(Math.abs(p.forecast), scale / 4, 1);
+          assert.ok(Math.abs(iv.lower - (p.forecast - w)) < 0.05, `h${p.horizon} ${iv.level}: lower ${iv.lower} vs ${p.forecast} - ${w}`);
+          assert.ok(Math.abs(iv.upper - (p.forecast + w)) < 0.05);
+        }
+      }
+      const one = await call(gw.url, 'POST', P, { store: 3, dept: 1, week: r.body.points[1].week });
+      assert.deepEqual(one.body.intervals, r.body.points[1].intervals, 'the same interval on both paths');
+      const series = await call(gw.url, 'GET', '/v1/series?store=3&dept=1&weeks=10');
+      const last = series.body.predicted.length - 1;
+      assert.ok(series.body.lower95[last] < series.body.lower80[last] && series.body.lower80[last] < series.body.predicted[last]);
+      assert.ok(series.body.upper95[last] > series.body.upper80[last] && series.body.upper80[last] > series.body.predicted[last]);
     });
 
     it('unknown store or dept is a 404 naming it', async () => {

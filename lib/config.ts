@@ -55,7 +55,7 @@ const EnvSchema = z.object({
   TRAIN_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(30_000),
   TRAIN_THRESHOLD_FRACTION: z.coerce.number().min(0).max(1).default(0.5),
   TRAIN_THRESHOLD_WEEKS: z.coerce.number().int().min(1).max(52).default(4),
-  TRAIN_HORIZON: z.coerce.number().int().min(1).max(52).default(4),
+  TRAIN_HORIZON: z.coerce.number().int().min(1).max(52).default(13),
   TRAIN_HOLDOUT_WEEKS: z.coerce.number().int().min(1).max(104).default(8),
   TRAIN_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0),
   TRAIN_PYTHON: z.string().optional(),

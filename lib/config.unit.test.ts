@@ -16,7 +16,7 @@ describe('config', () => {
     assert.equal(env.CLICKHOUSE_PASSWORD, '');
     const cfg = loadConfig({}, dir);
     assert.deepEqual(cfg.kafka.brokers, ['127.0.0.1:19092']);
-    assert.equal(cfg.trainer.horizon, 4);
+    assert.equal(cfg.trainer.horizon, 13);
     assert.equal(cfg.gateway.openReads, true);
     assert.ok(Object.isFrozen(cfg.kafka));
   });

@@ -8,14 +8,17 @@ import { ValidationError } from '../lib/errors.js';
 import { addWeeks, isoOfDay } from '../lib/weeks.js';
 import { buildTrainingMatrix, DEFAULT_HORIZON, type TrainingMatrix } from '../domain/features/features.js';
 import type { SeriesHistory } from '../domain/features/series-history.js';
+import { trainRowBudget, trainWindowWeeks } from '../domain/training/window.js';
 
 export interface SplitOptions {
   /** H, forecast horizon in weeks (1..52); default 4. */
   horizon?: number;
   /** Target weeks at the end kept out of training for scoring; default 8. */
   holdoutWeeks?: number;
-  /** Only the last N target weeks before the holdout train the model (bounds time); default all. */
+  /** Only the last N target weeks before the holdout train the model; default `trainWindowWeeks(horizon)` (0 = all). */
   trainWeeks?: number;
+  /** Training rows kept at most (a reproducible random subset beyond); default `trainRowBudget(horizon)`. */
+  maxTrainRows?: number;
   /** Last week of data to use (ISO date); default the latest week of any series. */
   cutoffWeek?: string;
 }
@@ -40,11 +43,43 @@ export function splitByTime(series: readonly SeriesHistory[], opts: SplitOptions
   const dataMaxWeek = opts.cutoffWeek ?? isoOfDay(maxDay);
   const holdoutFrom = addWeeks(dataMaxWeek, -holdoutWeeks + 1);
   const trainTo = addWeeks(holdoutFrom, -1);
-  const trainFrom = opts.trainWeeks === undefined ? undefined : addWeeks(trainTo, -opts.trainWeeks + 1);
+  const trainWeeks = opts.trainWeeks ?? trainWindowWeeks(horizon);
+  const trainFrom = trainWeeks > 0 ? addWeeks(trainTo, -trainWeeks + 1) : undefined;
+  const maxRows = opts.maxTrainRows ?? trainRowBudget(horizon);
   return {
-    train: buildTrainingMatrix(series, { horizon, toWeek: trainTo, ...(trainFrom ? { fromWeek: trainFrom } : {}) }),
+    train: buildTrainingMatrix(series, { horizon, toWeek: trainTo, maxRows, ...(trainFrom ? { fromWeek: trainFrom } : {}) }),
     holdout: buildTrainingMatrix(series, { horizon, fromWeek: holdoutFrom, toWeek: dataMaxWeek }),
     holdoutWeeks: Array.from({ length: holdoutWeeks }, (_, i) => addWeeks(holdoutFrom, i)),
     dataMaxWeek,
+  };
+}
+
+/** The rows of a matrix where `keep(r)`, copied with their metadata (a new matrix of the same layout). */
+export function takeRows(m: TrainingMatrix, keep: (r: number) => boolean): TrainingMatrix {
+  const idx: number[] = [];
+  for (let r = 0; r < m.rows; r++) if (keep(r)) idx.push(r);
+  const n = idx.length;
+  const X = new Float32Array(n * m.cols);
+  idx.forEach((r, i) => X.set(m.X.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
+  const pick = <A extends Float32Array | Float64Array | Int32Array | Uint8Array>(a: A, make: new (n: number) => A): A => {
+    const out = new make(n);
+    idx.forEach((r, i) => (out[i] = a[r] as number));
+    return out;
+  };
+  return {
+    X,
+    y: pick(m.y, Float32Array),
+    w: pick(m.w, Float32Array),
+    actual: pick(m.actual, Float64Array),
+    rows: n,
+    cols: m.cols,
+    names: m.names,
+    meta: {
+      store: pick(m.meta.store, Int32Array),
+      dept: pick(m.meta.dept, Int32Array),
+      day: pick(m.meta.day, Int32Array),
+      horizon: pick(m.meta.horizon, Uint8Array),
+      isHoliday: pick(m.meta.isHoliday, Uint8Array),
+    },
   };
 }

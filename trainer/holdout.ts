@@ -7,8 +7,10 @@
  */
 import { ValidationError } from '../lib/errors.js';
 import { splitByTime } from './dataset.js';
-import type { SeriesHistory, TrainingMatrix } from '../domain/features/features.js';
+import { COL, type SeriesHistory, type TrainingMatrix } from '../domain/features/features.js';
 import { baselineForecasts, compareOnSamePoints, type Comparison } from '../domain/registry/metrics.js';
+import { compareByBand, type BandComparison } from '../domain/registry/bands.js';
+import { calibrateIntervals, type ConformalIntervals } from '../domain/intervals/conformal.js';
 
 export interface HoldoutSplit {
   train: TrainingMatrix;
@@ -41,8 +43,34 @@ export function scoreHoldout(
   champion: Float64Array | null,
 ): Comparison {
   const { holdout } = split;
+  return compareOnSamePoints(holdout.actual, holdout.meta.isHoliday, holdoutForecasts(holdout, series, model, champion));
+}
+
+/** The same comparison within each horizon band of 1..H (the promotion policy's long-horizon guard). */
+export function scoreHoldoutBands(
+  split: HoldoutSplit,
+  series: ReadonlyMap<string, SeriesHistory>,
+  model: Float64Array,
+  champion: Float64Array | null,
+  H: number,
+): BandComparison[] {
+  const { holdout } = split;
+  return compareByBand(holdout.actual, holdout.meta.isHoliday, holdout.meta.horizon, holdoutForecasts(holdout, series, model, champion), H);
+}
+
+/**
+ * Conformal intervals from the holdout: the model never trained on those
+ * targets, so its errors there are out of sample, as a served forecast's are.
+ */
+export function holdoutIntervals(split: HoldoutSplit, model: Float64Array, H: number): ConformalIntervals {
+  const { holdout } = split;
+  const scale = Float64Array.from({ length: holdout.rows }, (_, r) => holdout.X[r * holdout.cols + COL.scale] as number);
+  return calibrateIntervals({ actual: holdout.actual, forecast: model, scale, horizon: holdout.meta.horizon }, H);
+}
+
+function holdoutForecasts(holdout: TrainingMatrix, series: ReadonlyMap<string, SeriesHistory>, model: Float64Array, champion: Float64Array | null) {
   const base = baselineForecasts(series, holdout.meta);
   const forecasts: Record<string, ArrayLike<number>> = { model, seasonalNaive: base.seasonalNaive, lastValue: base.lastValue };
   if (champion) forecasts.champion = champion;
-  return compareOnSamePoints(holdout.actual, holdout.meta.isHoliday, forecasts);
+  return forecasts;
 }

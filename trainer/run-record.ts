@@ -7,6 +7,8 @@ import { AppError, messageOf } from '../lib/errors.js';
 import type { ModelTrained } from '../schemas/types.js';
 import { FEATURE_NAMES, FEATURE_VERSION } from '../domain/features/features.js';
 import type { Comparison } from '../domain/registry/metrics.js';
+import type { BandComparison } from '../domain/registry/bands.js';
+import type { ConformalIntervals } from '../domain/intervals/conformal.js';
 import type { RunMetrics } from '../domain/registry/state.js';
 import type { RunPlan } from '../domain/training/request.js';
 
@@ -21,6 +23,10 @@ export interface RunIdentity {
 /** What a successful run measured and produced. */
 export interface RunFacts {
   comparison: Comparison;
+  bands: BandComparison[];
+  intervals: ConformalIntervals;
+  /** The rows the model learned from: how many, of how many that qualified (row budget), and the window (0 = all history). */
+  training: TrainingRowsUsed;
   champion: { version: number; note?: string } | null;
   holdoutWeeks: string[];
   dataMaxWeek: string;
@@ -32,8 +38,15 @@ export interface RunFacts {
   decisionReason: string;
 }
 
-/** The metrics JSON of a comparison (NaN becomes null in JSON). */
-export function metricsOf(c: Comparison, champion: RunFacts['champion']): RunMetrics {
+export interface TrainingRowsUsed {
+  rows: number;
+  candidates: number;
+  sampleRate: number;
+  windowWeeks: number;
+}
+
+/** The metrics JSON of a comparison, its bands, the intervals and the training rows (NaN becomes null in JSON). */
+export function metricsOf(c: Comparison, champion: RunFacts['champion'], bands: BandComparison[] = [], intervals?: ConformalIntervals, training?: TrainingRowsUsed): RunMetrics {
   return {
     model: c.metrics.model,
     seasonalNaive: c.metrics.seasonalNaive,
@@ -43,6 +56,9 @@ export function metricsOf(c: Comparison, champion: RunFacts['champion']): RunMet
     ...(champion?.note ? { championNote: champion.note } : champion ? {} : { championNote: 'no champion yet' }),
     points: c.n,
     dropped: c.dropped,
+    bands: bands.map((b) => ({ label: b.label, from: b.from, to: b.to, points: b.comparison.n, metrics: b.comparison.metrics })),
+    ...(intervals ? { intervals } : {}),
+    ...(training ? { training } : {}),
   };
 }
 
@@ -50,7 +66,7 @@ export function metricsOf(c: Comparison, champion: RunFacts['champion']): RunMet
 export function trainedRecord(id: RunIdentity, f: RunFacts, now: number): ModelTrained {
   return {
     ...common(id, now),
-    metrics: JSON.stringify(metricsOf(f.comparison, f.champion)),
+    metrics: JSON.stringify(metricsOf(f.comparison, f.champion, f.bands, f.intervals, f.training)),
     holdoutWeeks: f.holdoutWeeks,
     dataMaxWeek: f.dataMaxWeek,
     dataRows: f.dataRows,

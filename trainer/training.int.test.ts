@@ -12,7 +12,7 @@ import type { ModelTrained } from '../schemas/types.js';
 import { startRegistryProjector, type RegistryProjector } from '../consumers/registry/main.js';
 import { runCli } from './cli.js';
 import { FEATURE_COUNT, FEATURE_VERSION } from '../domain/features/features.js';
-import { scoreHoldout, splitHoldout } from './holdout.js';
+import { holdoutIntervals, scoreHoldout, splitHoldout } from './holdout.js';
 import { MODEL_PROMOTED, MODEL_TRAINED } from '../domain/contracts.js';
 import { cleanUp, loadHistory, readTopic, smallSim, uniqueConfig, until, type History } from './test/fixture.js';
 import { OnnxModel } from '../domain/model/onnx-model.js';
@@ -69,6 +69,19 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
     await model.close();
     const again = scoreHoldout(split, data.series, preds, null);
     assert.ok(Math.abs(again.metrics.model!.wape - o.metrics.model!.wape) < 1e-9, `${again.metrics.model!.wape} vs ${o.metrics.model!.wape}`);
+
+    // per-band holdout scores and conformal intervals recorded with the model, from the same holdout
+    const H = cfg.trainer.horizon;
+    assert.deepEqual(o.metrics.bands!.map((b) => b.label), H > 4 ? ['1..4', `5..${Math.min(H, 13)}`, ...(H > 13 ? [`14..${H}`] : [])] : [`1..${H}`]);
+    assert.equal(o.metrics.bands!.reduce((a, b) => a + b.points, 0), o.metrics.points, 'the bands partition the holdout points');
+    assert.match(o.trained.decisionReason, /no loss in any horizon band/);
+    const iv = holdoutIntervals(split, preds, H);
+    const recorded = o.metrics.intervals!;
+    assert.deepEqual(recorded.n, iv.n);
+    // equal up to float noise (the recorded run scored with another onnxruntime thread count)
+    iv.halfWidth.forEach((row, li) => row.forEach((q, h) => assert.ok(Math.abs(q! - recorded.halfWidth[li]![h]!) < 1e-6, `level ${iv.levels[li]} h${h + 1}: ${q} vs ${recorded.halfWidth[li]![h]}`)));
+    assert.equal(iv.halfWidth[0]!.length, H);
+    assert.ok(iv.halfWidth[0]!.every((q, h) => q !== null && q > 0 && q <= iv.halfWidth[1]![h]!), '0 < 80% half-width <= 95% half-width at every horizon');
 
     const promotions = await readTopic(cfg, cfg.topics.modelPromoted, MODEL_PROMOTED);
     assert.deepEqual(promotions.map((p) => [p.version, p.kind, p.previousVersion]), [[1, 'promotion', null]]);

@@ -123,7 +123,15 @@ describe('dashboard in chromium', { timeout: 420_000 }, () => {
     const actual = f.events.find((e) => e.store === 2 && e.dept === 3 && e.week === '2011-06-03')!.weeklySales;
     const shown = Number((await text('predict-actual')).replace(/,/g, ''));
     assert.ok(Math.abs(shown - actual) < 0.01, `actual ${shown} vs ${actual}`);
-    assert.ok(Number((await text('predict-forecast')).replace(/,/g, '')) > 0);
+    const forecast = Number((await text('predict-forecast')).replace(/,/g, ''));
+    assert.ok(forecast > 0);
+    // the run calibrated conformal intervals on its holdout: 95% contains 80%, which contains the forecast
+    const bounds = async (id: string) => (await text(id)).split('–').map((x) => Number(x.trim().replace(/,/g, '')));
+    const [lo80, hi80] = await bounds('predict-interval-80');
+    const [lo95, hi95] = await bounds('predict-interval-95');
+    assert.ok(lo95! <= lo80! && lo80! < forecast && forecast < hi80! && hi80! <= hi95!, `${lo95} ${lo80} ${forecast} ${hi80} ${hi95}`);
+    await page.getByTestId('predict-band-80').waitFor({ timeout: 5_000 });
+    await page.getByTestId('predict-band-95').waitFor({ timeout: 5_000 });
     await page.getByTestId('predict-week').fill('2011-08-26');
     await page.getByTestId('predict-submit').click();
     await page.getByTestId('predict-actual').filter({ hasText: 'not known yet' }).waitFor({ timeout: 10_000 });
@@ -137,6 +145,7 @@ describe('dashboard in chromium', { timeout: 420_000 }, () => {
     await page.getByTestId('live-accuracy').filter({ hasText: 'v1' }).waitFor({ timeout: 30_000 });
     assert.ok((await points('chart-live-accuracy')) >= 1);
     assert.ok((await points('chart-series')) > 50, 'actual vs predicted drawn');
+    assert.equal(await page.getByTestId('chart-series').getAttribute('data-bands'), '2', '80% and 95% bands drawn');
     await shot('06-performance');
   });
 

@@ -15,6 +15,15 @@ export const METHOD_COLUMNS: Record<Method, string> = {
   mean4: 'mean_4',
 };
 
+/** The model's interval bounds kept per point (NaN when the model had no calibration there). */
+export const BOUNDS = ['lower80', 'upper80', 'lower95', 'upper95'] as const;
+export type Bound = (typeof BOUNDS)[number];
+/** The nominal level of each interval and its two bound columns. */
+export const INTERVAL_COLUMNS: readonly { level: number; lower: Bound; upper: Bound }[] = [
+  { level: 0.8, lower: 'lower80', upper: 'upper80' },
+  { level: 0.95, lower: 'lower95', upper: 'upper95' },
+];
+
 export interface Point {
   /** Index into the backtest's cut-off list. */
   cutoff: number;
@@ -26,6 +35,8 @@ export interface Point {
   holiday: boolean;
   actual: number;
   forecasts: Record<Method, number>;
+  /** The model's interval bounds; omitted = none. */
+  bounds?: Partial<Record<Bound, number>>;
 }
 
 export class PointSet {
@@ -36,6 +47,7 @@ export class PointSet {
   readonly holiday: number[] = [];
   readonly actual: number[] = [];
   readonly forecasts: Record<Method, number[]> = { model: [], seasonalNaive: [], lastValue: [], mean4: [] };
+  readonly bounds: Record<Bound, number[]> = { lower80: [], upper80: [], lower95: [], upper95: [] };
 
   get length(): number {
     return this.actual.length;
@@ -49,5 +61,6 @@ export class PointSet {
     this.holiday.push(p.holiday ? 1 : 0);
     this.actual.push(p.actual);
     for (const m of METHODS) this.forecasts[m].push(p.forecasts[m]);
+    for (const b of BOUNDS) this.bounds[b].push(p.bounds?.[b] ?? Number.NaN);
   }
 }

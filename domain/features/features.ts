@@ -24,8 +24,10 @@ import { isoOfDay, parseIsoDay } from '../../lib/weeks.js';
 import { fillOrigin, fillTarget, holidayOfDay } from './fill.js';
 import { COL, DEFAULT_HORIZON, FEATURE_COUNT, FEATURE_NAMES, FEATURE_SPEC, MAX_HORIZON } from './spec.js';
 import type { SeriesHistory } from './series-history.js';
+import { DeptProfiles } from './dept-profile.js';
 
 export * from './spec.js';
+export { DeptProfiles } from './dept-profile.js';
 export { SeriesHistory, rowOfSalesWeek, storeTypeCode, type HistoryRow } from './series-history.js';
 
 const S = FEATURE_SPEC;
@@ -74,6 +76,12 @@ export interface MatrixOptions {
   toWeek?: string;
   /** Keep only rows whose actual y(T) is known (training, holdout). Default true. */
   requireActual?: boolean;
+  /**
+   * Row budget: when more rows qualify, a deterministic pseudo-random subset of
+   * about this many is kept (hashed on series, origin and h, so the same data
+   * always gives the same rows). Default: no budget.
+   */
+  maxRows?: number;
 }
 
 /** Row metadata, columnar (a million objects would cost more than the matrix). */
@@ -100,6 +108,8 @@ export interface TrainingMatrix {
   cols: number;
   names: readonly string[];
   meta: MatrixMeta;
+  /** Fraction of the qualifying rows kept (1 unless `maxRows` was exceeded) and how many qualified. */
+  sample?: { rate: number; candidates: number };
 }
 
 /** One row's metadata as an object (for logs and tests, not hot loops). */
@@ -125,6 +135,9 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
   const to = opts.toWeek === undefined ? Infinity : dayOf('toWeek', opts.toWeek);
   const requireActual = opts.requireActual ?? true;
   const series = [...allSeries];
+  // histories that belong to a collection (the gateway's store, a backtest's as-of view) keep its profiles
+  const profiles = new DeptProfiles(() => series);
+  for (const s of series) s.profiles ??= profiles;
 
   // Pass 1 counts rows with cheap prefix counts so pass 2 writes into exact-size arrays.
   const known: Int32Array[] = [];
@@ -132,7 +145,13 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
   for (const s of series) {
     const pre = prefixKnown(s);
     known.push(pre);
-    forEachRow(s, pre, H, from, to, requireActual, () => rows++);
+    forEachRow(s, pre, H, from, to, requireActual, 1, () => rows++);
+  }
+  const candidates = rows;
+  const rate = opts.maxRows !== undefined && rows > opts.maxRows ? opts.maxRows / rows : 1;
+  if (rate < 1) {
+    rows = 0;
+    series.forEach((s, si) => forEachRow(s, known[si]!, H, from, to, requireActual, rate, () => rows++));
   }
 
   const cols = FEATURE_COUNT;
@@ -151,7 +170,7 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
   let r = 0;
   series.forEach((s, si) => {
     let filledOrigin = -1;
-    forEachRow(s, known[si]!, H, from, to, requireActual, (o, h) => {
+    forEachRow(s, known[si]!, H, from, to, requireActual, rate, (o, h) => {
       if (o !== filledOrigin) {
         fillOrigin(s, o, vec);
         filledOrigin = o;
@@ -173,7 +192,7 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
       r++;
     });
   });
-  return { X, y, w, actual, rows, cols, names: FEATURE_NAMES, meta };
+  return { X, y, w, actual, rows, cols, names: FEATURE_NAMES, meta, sample: { rate, candidates } };
 }
 
 /** Calls `emit(o, h)` for each kept row of a series, origins ascending then h ascending. */
@@ -184,6 +203,7 @@ function forEachRow(
   from: number,
   to: number,
   requireActual: boolean,
+  rate: number,
   emit: (o: number, h: number) => void,
 ): void {
   const lw = Math.max(S.level.window, S.level.fallbackWindow);
@@ -194,9 +214,21 @@ function forEachRow(
       const day = s.firstDay + 7 * t;
       if (day < from || day > to) continue;
       if (requireActual && Number.isNaN(s.salesAt(t))) continue;
+      if (rate < 1 && rowHash(s.store, s.dept, day, h) >= rate) continue;
       emit(o, h);
     }
   }
+}
+
+/** A uniform value in [0, 1) fixed by (store, dept, target day, h): the row sample is reproducible. */
+export function rowHash(store: number, dept: number, day: number, h: number): number {
+  let x = Math.imul(store + 0x9e37, 0x85ebca6b) ^ Math.imul(dept + 0x7f4a, 0xc2b2ae35) ^ Math.imul(day, 0x27d4eb2f) ^ Math.imul(h, 0x165667b1);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x2c1b3c6d);
+  x ^= x >>> 12;
+  x = Math.imul(x, 0x297a2d39);
+  x ^= x >>> 15;
+  return (x >>> 0) / 4294967296;
 }
 
 /** pre[i] = number of known sales in indexes [0, i). */

@@ -74,6 +74,11 @@ export function fillTarget(s: SeriesHistory, t: number, h: number, out: Float32A
     const i = t - k;
     out[COL.seasonal + j] = i <= o ? (s.salesAt(i) - level) / scale : NAN;
   });
+  const lag = S.deptProfile.lag;
+  // profile values at T - lag and up to O - lag: weeks at or before the origin only
+  const ratio = s.profiles && t - lag <= o ? s.profiles.meanAt(s.dept, day - 7 * lag) / s.profiles.baseAt(s.dept, s.firstDay + 7 * (o - lag)) : NAN;
+  out[COL.deptRatio] = Number.isFinite(ratio) ? ratio : NAN;
+  out[COL.deptSn] = Number.isFinite(ratio) ? (level * ratio - level) / scale : NAN;
 }
 
 interface Stats {

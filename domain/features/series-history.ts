@@ -8,6 +8,7 @@
 import { EXOGENOUS_FIELDS, type ExogenousField, type SalesWeek } from '../../schemas/types.js';
 import { ValidationError } from '../../lib/errors.js';
 import { isoOfDay, parseIsoDay } from '../../lib/weeks.js';
+import type { DeptProfiles } from './dept-profile.js';
 
 /** Number of exogenous columns stored per week, in `EXOGENOUS_FIELDS` order. */
 export const EXO_COUNT = EXOGENOUS_FIELDS.length;
@@ -61,6 +62,8 @@ export class SeriesHistory {
    */
   storeTypes: Float64Array = new Float64Array(0);
   storeSizes: Float64Array = new Float64Array(0);
+  /** The department profiles of the collection this history belongs to (dept-profile.ts); null = none (those features are NaN). */
+  profiles: DeptProfiles | null = null;
 
   constructor(store: number, dept: number) {
     this.store = store;

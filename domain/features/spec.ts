@@ -31,12 +31,19 @@ export interface FeatureSpec {
    * same weeks, minScale). The model learns z = (y(T) - level) / scale.
    */
   readonly level: { readonly window: number; readonly fallbackWindow: number; readonly minScale: number };
+  /**
+   * The department's yearly profile across stores (dept-profile.ts): dept_ratio =
+   * profile(T - lag) / profile's mean over the baseWeeks weeks up to O - lag, the
+   * dept's own "target week vs the origin's quarter" a year earlier; dept_sn =
+   * level x dept_ratio, normalized: a seasonal naive denoised across stores.
+   */
+  readonly deptProfile: { readonly lag: number; readonly baseWeeks: number };
 }
 
 /** Horizons the module supports (the seasonal lag 52 stays known up to h = 52). */
 export const MAX_HORIZON = 52;
-/** Default forecast horizon H in weeks. */
-export const DEFAULT_HORIZON = 4;
+/** Default forecast horizon H in weeks: a quarter, what planners buy stock for. */
+export const DEFAULT_HORIZON = 13;
 
 export const FEATURE_SPEC: FeatureSpec = Object.freeze({
   lags: [1, 2, 3, 4, 8, 13],
@@ -47,6 +54,7 @@ export const FEATURE_SPEC: FeatureSpec = Object.freeze({
   exogenous: EXOGENOUS_FIELDS,
   exoLookback: 4,
   level: { window: 13, fallbackWindow: 52, minScale: 1 },
+  deptProfile: { lag: 52, baseWeeks: 13 },
 });
 
 /** Ordered feature names: the model's input columns. */
@@ -66,6 +74,8 @@ export const FEATURE_NAMES: readonly string[] = Object.freeze([
   ...FEATURE_SPEC.windows.flatMap((w) => [`mean_${w}`, `std_${w}`]),
   `ly_mean_${FEATURE_SPEC.lastYearWindow}`,
   `known_${FEATURE_SPEC.countWindow}`,
+  'dept_ratio',
+  'dept_sn',
   ...FEATURE_SPEC.exogenous.map((f) => `exo_${f}`),
 ]);
 
@@ -102,5 +112,7 @@ export const COL = Object.freeze({
   windows: col(`mean_${FEATURE_SPEC.windows[0]}`),
   lastYear: col(`ly_mean_${FEATURE_SPEC.lastYearWindow}`),
   known: col(`known_${FEATURE_SPEC.countWindow}`),
+  deptRatio: col('dept_ratio'),
+  deptSn: col('dept_sn'),
   exo: col(`exo_${FEATURE_SPEC.exogenous[0]}`),
 });

@@ -61,4 +61,29 @@ describe('promotion policy', () => {
   it('refuses a margin outside [0, 1)', () => {
     assert.throws(() => decidePromotion(cmd({ margin: 1 })), /promotionMargin/);
   });
+
+  it('given a challenger that wins overall and at h = 1..4 but loses to the champion at 5..13, then it is rejected and the reason names the band', () => {
+    const band = (label: string, model: number, naive: number, champion: number) => ({ label, model: m(model), seasonalNaive: m(naive), champion: m(champion) });
+    const v = decidePromotion(
+      cmd({
+        model: m(0.08),
+        champion: { version: 3, metrics: m(0.09) },
+        bands: [band('1..4', 0.06, 0.1, 0.08), band('5..13', 0.095, 0.1, 0.09)],
+      }),
+    );
+    assert.equal(v.decision, 'rejected');
+    assert.deepEqual(v.bandLosses, [{ band: '5..13', to: 'champion', model: 0.095, other: 0.09 }]);
+    assert.match(v.reason, /loses at h = 5\.\.13 to champion \(9\.50% vs 9\.00%\)/);
+  });
+
+  it('given no champion, a band where seasonal naive is better rejects; ties and unmeasurable baselines do not', () => {
+    const band = (label: string, model: number, naive: number) => ({ label, model: m(model), seasonalNaive: m(naive), champion: null });
+    const lose = decidePromotion(cmd({ bands: [band('1..4', 0.05, 0.1), band('14..39', 0.13, 0.12)] }));
+    assert.equal(lose.decision, 'rejected');
+    assert.equal(lose.bandLosses[0]!.to, 'seasonal-naive');
+    const fine = decidePromotion(cmd({ bands: [band('1..4', 0.05, 0.1), band('5..13', 0.1, 0.1), band('14..20', 0.2, Number.NaN)] }));
+    assert.equal(fine.decision, 'promoted');
+    assert.match(fine.reason, /no loss in any horizon band/);
+    assert.equal(decidePromotion(cmd({ bands: [band('1..4', Number.NaN, 0.1)] })).decision, 'rejected', 'an unmeasurable challenger band loses');
+  });
 });

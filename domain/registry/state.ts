@@ -24,6 +24,7 @@
  */
 import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
 import type { Metrics } from './metrics.js';
+import type { ConformalIntervals } from '../intervals/conformal.js';
 
 export type RegistryEvent = { type: 'trained'; event: ModelTrained } | { type: 'promoted'; event: ModelPromoted };
 
@@ -151,6 +152,12 @@ export interface RunMetrics {
   /** Holdout points every forecast was scored on, and those left out. */
   points?: number;
   dropped?: number;
+  /** The same comparison per horizon band (1..4, 5..13, 14..H). */
+  bands?: { label: string; from: number; to: number; points: number; metrics: Record<string, Metrics> }[];
+  /** Conformal intervals calibrated on the holdout residuals; the gateway serves them with the model. */
+  intervals?: ConformalIntervals;
+  /** Rows the model learned from, of how many qualified (the row budget samples beyond it), and the target-week window (0 = all). */
+  training?: { rows: number; candidates: number; sampleRate: number; windowWeeks: number };
 }
 
 /** Parses a run's metrics JSON; malformed text gives an empty object (a failed run has none). */

@@ -50,6 +50,17 @@ export function predictBody(maxBatch: number) {
   return z.union([PredictItem, predictBatch(maxBatch)]).describe(`one item, or {"items": [...]} with at most ${maxBatch} items`);
 }
 
+export const PredictionInterval = z
+  .object({
+    level: z.number().describe('nominal coverage as a fraction: 0.8 or 0.95'),
+    lower: z.number().describe('lower bound of weekly sales'),
+    upper: z.number().describe('upper bound of weekly sales'),
+  })
+  .describe('a conformal prediction interval: calibrated per horizon on the model\'s out-of-sample holdout errors, scaled by the series level')
+  .meta({ id: 'PredictionInterval' });
+export type PredictionInterval = z.output<typeof PredictionInterval>;
+const Intervals = z.array(PredictionInterval).describe('80% and 95% intervals; empty when the model has no calibration for this horizon');
+
 export const Prediction = z
   .object({
     store: Store,
@@ -58,6 +69,7 @@ export const Prediction = z
     horizon: Horizon,
     origin: Week.describe('last week whose data the forecast uses'),
     forecast: z.number().describe('predicted weekly sales'),
+    intervals: Intervals,
     actual: z.number().nullable().describe('actual sales when the week is already known'),
     modelVersion: z.int(),
   })
@@ -80,7 +92,7 @@ export const ForecastResponse = z
     dept: Dept,
     origin: Week,
     modelVersion: z.int(),
-    points: z.array(z.object({ week: Week, horizon: Horizon, forecast: z.number() })),
+    points: z.array(z.object({ week: Week, horizon: Horizon, forecast: z.number(), intervals: Intervals })),
   })
   .meta({ id: 'ForecastResponse' });
 
@@ -117,6 +129,10 @@ export const SeriesResponse = z
     weeks: z.array(Week),
     actual: z.array(z.number().nullable()),
     predicted: z.array(z.number().nullable()).describe('one-week-ahead forecasts of the current champion (null before any model)'),
+    lower80: z.array(z.number().nullable()).describe('80% interval of `predicted`, lower bound (null where none)'),
+    upper80: z.array(z.number().nullable()),
+    lower95: z.array(z.number().nullable()).describe('95% interval of `predicted`, lower bound (null where none)'),
+    upper95: z.array(z.number().nullable()),
   })
   .meta({ id: 'SeriesResponse' });
 

@@ -1,3 +1,5 @@
+import type { ConformalIntervals } from '../../domain/intervals/conformal.js';
+
 /** What the gateway needs from a loaded model: score a row-major float32 matrix, warm up, release. */
 export interface Scorer {
   /** Model outputs (the transformed target z), one per row of X (rows x cols, row-major). */
@@ -13,6 +15,8 @@ export interface LoadedModel {
   sha256: string;
   /** Horizons the model was trained for (1..horizon). */
   horizon: number;
+  /** Conformal intervals calibrated with the model (from its run record); null for a model without them. */
+  intervals: ConformalIntervals | null;
   loadedAt: number;
   scorer: Scorer;
 }

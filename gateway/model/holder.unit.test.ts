@@ -8,6 +8,7 @@ function fake(version: number, released: number[]): LoadedModel {
     runId: `r${version}`,
     sha256: `s${version}`,
     horizon: 4,
+    intervals: null,
     loadedAt: 0,
     scorer: { score: async () => new Float32Array(0), warm: async () => undefined, release: async () => void released.push(version) },
   };

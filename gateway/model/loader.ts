@@ -5,6 +5,8 @@ import type { Logger } from '../../lib/log.js';
 import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
 import { FEATURE_COUNT, FEATURE_VERSION } from '../../domain/features/features.js';
 import { OnnxModel } from '../../domain/model/onnx-model.js';
+import { isConformalIntervals, type ConformalIntervals } from '../../domain/intervals/conformal.js';
+import { runMetrics } from '../../domain/registry/state.js';
 import type { LoadedModel, ModelHolder } from './holder.js';
 
 /** What happened to a promotion, for metrics, logs and the live status. */
@@ -110,8 +112,15 @@ export class ModelLoader {
       runId: p.runId,
       sha256: onnx.sha256,
       horizon: run?.horizon ?? this.deps.defaultHorizon,
+      intervals: run ? intervalsOfRun(run) : null,
       loadedAt: Date.now(),
       scorer: { score: (X, rows) => onnx.predict(X, rows), warm: () => onnx.warm(), release: () => onnx.close() },
     };
   }
+}
+
+/** The run's conformal intervals when its metrics carry a well-formed set (older runs have none). */
+function intervalsOfRun(run: ModelTrained): ConformalIntervals | null {
+  const c = runMetrics(run).intervals;
+  return isConformalIntervals(c) ? c : null;
 }

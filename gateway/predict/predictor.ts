@@ -1,7 +1,8 @@
 import { HttpError } from '../http/errors.js';
-import { FEATURE_COUNT, inverseTarget } from '../../domain/features/features.js';
+import { COL, FEATURE_COUNT, inverseTarget } from '../../domain/features/features.js';
+import { intervalAt, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import type { LoadedModel, ModelHolder } from '../model/holder.js';
-import type { Prediction } from '../api/schemas.js';
+import type { Prediction, PredictionInterval } from '../api/schemas.js';
 import { buildMatrix, type ScoringRow } from './resolve.js';
 import { weekName } from './week-names.js';
 
@@ -30,15 +31,42 @@ export async function withModel<T>(holder: ModelHolder, fn: (model: LoadedModel)
 
 /** Forecasts on the original sales scale for resolved rows (features -> model -> inverse transform). */
 export async function scoreRows(model: LoadedModel, rows: readonly ScoringRow[], fieldOf?: (i: number) => string): Promise<Float64Array> {
+  return (await scoreWithIntervals(model, rows, fieldOf)).forecasts;
+}
+
+/** Forecasts plus, per row, the model's conformal intervals (empty when it has none for that horizon). */
+export async function scoreWithIntervals(
+  model: LoadedModel,
+  rows: readonly ScoringRow[],
+  fieldOf?: (i: number) => string,
+): Promise<{ forecasts: Float64Array; intervals: PredictionInterval[][] }> {
   const X = buildMatrix(rows, fieldOf);
   const z = await model.scorer.score(X, rows.length);
-  const out = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = inverseTarget(z[i]!, X, i * FEATURE_COUNT);
+  const forecasts = new Float64Array(rows.length);
+  const intervals: PredictionInterval[][] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const f = inverseTarget(z[i]!, X, i * FEATURE_COUNT);
+    forecasts[i] = f;
+    intervals.push(intervalsOf(model.intervals, rows[i]!.horizon, f, X[i * FEATURE_COUNT + COL.scale]!));
+  }
+  return { forecasts, intervals };
+}
+
+/** The API intervals of one forecast, rounded to cents. */
+export function intervalsOf(c: ConformalIntervals | null, h: number, forecast: number, scale: number): PredictionInterval[] {
+  if (!c) return [];
+  const out: PredictionInterval[] = [];
+  c.levels.forEach((level, li) => {
+    const iv = intervalAt(c, li, h, forecast, scale);
+    if (iv) out.push({ level, lower: cents(iv.lower), upper: cents(iv.upper) });
+  });
   return out;
 }
 
+const cents = (x: number) => Math.round(x * 100) / 100;
+
 /** The API shape of a scored row. */
-export function toPrediction(model: LoadedModel, r: ScoringRow, forecast: number): Prediction {
+export function toPrediction(model: LoadedModel, r: ScoringRow, forecast: number, intervals: PredictionInterval[] = []): Prediction {
   const actual = r.history.salesAt(r.t);
   return {
     store: r.history.store,
@@ -46,7 +74,8 @@ export function toPrediction(model: LoadedModel, r: ScoringRow, forecast: number
     week: r.week,
     horizon: r.horizon,
     origin: weekName(r.history.firstDay, r.t - r.horizon),
-    forecast: Math.round(forecast * 100) / 100,
+    forecast: cents(forecast),
+    intervals,
     actual: Number.isNaN(actual) ? null : actual,
     modelVersion: model.version,
   };

@@ -16,7 +16,7 @@ import {
 } from '../api/schemas.js';
 import { parseWith } from '../http/validate.js';
 import type { GatewayContext } from '../context.js';
-import { scoreRows, toPrediction, withModel } from '../predict/predictor.js';
+import { scoreWithIntervals, toPrediction, withModel } from '../predict/predictor.js';
 import { resolveItem, rowAt, type ScoringRow } from '../predict/resolve.js';
 
 const NOT_READY = 'no model is being served yet (before the first promotion, or while the first one loads)';
@@ -49,9 +49,9 @@ export function predictRoutes(g: GatewayContext): Route[] {
       return withModel(g.holder, async (model) => {
         const prefix = (i: number) => (batch ? `items.${i}.` : '');
         const rows = items.map((it, i) => resolveItem(g.store, it, model.horizon, model.version, prefix(i)));
-        const forecasts = await scoreRows(model, rows, (i) => `${prefix(i)}week`);
+        const { forecasts, intervals } = await scoreWithIntervals(model, rows, (i) => `${prefix(i)}week`);
         g.scored('predict', model, rows, forecasts);
-        const predictions = rows.map((r, i) => toPrediction(model, r, forecasts[i]!));
+        const predictions = rows.map((r, i) => toPrediction(model, r, forecasts[i]!, intervals[i]));
         return batch ? { modelVersion: model.version, count: predictions.length, predictions } : predictions[0];
       });
     },
@@ -77,14 +77,14 @@ export function predictRoutes(g: GatewayContext): Route[] {
         if (H > model.horizon) throw new ValidationError('horizon', `an integer 1..${model.horizon} (the horizon model v${model.version} was trained for)`, H);
         const last = history.length - 1;
         const rows: ScoringRow[] = Array.from({ length: H }, (_, k) => rowAt(history, last + k + 1, k + 1));
-        const forecasts = await scoreRows(model, rows, () => 'store');
+        const { forecasts, intervals } = await scoreWithIntervals(model, rows, () => 'store');
         g.scored('forecast', model, rows, forecasts);
         return {
           store: q.store,
           dept: q.dept,
           origin: history.weekAt(last),
           modelVersion: model.version,
-          points: rows.map((r, i) => ({ week: r.week, horizon: r.horizon, forecast: Math.round(forecasts[i]! * 100) / 100 })),
+          points: rows.map((r, i) => ({ week: r.week, horizon: r.horizon, forecast: Math.round(forecasts[i]! * 100) / 100, intervals: intervals[i]! })),
         };
       });
     },

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { route, type Route } from '../api/route.js';
 import { CatalogResponse, SeriesQuery, SeriesResponse } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';
-import { scoreRows } from '../predict/predictor.js';
+import { scoreWithIntervals } from '../predict/predictor.js';
 import { rowAt, type ScoringRow } from '../predict/resolve.js';
 import { COL, featureVector } from '../../domain/features/features.js';
 
@@ -44,16 +44,33 @@ export function seriesRoutes(g: GatewayContext): Route[] {
         return Number.isNaN(y) ? null : y;
       });
       const lease = g.holder.lease();
-      if (!lease) return { store: q.store, dept: q.dept, modelVersion: null, weeks, actual, predicted: idx.map(() => null) };
+      const none = () => idx.map(() => null);
+      if (!lease) return { store: q.store, dept: q.dept, modelVersion: null, weeks, actual, predicted: none(), lower80: none(), upper80: none(), lower95: none(), upper95: none() };
       try {
         // rows whose origin has no level cannot be forecast; they stay null
         const rows: ScoringRow[] = idx
           .filter((t) => t >= 1 && !Number.isNaN(featureVector(history, history.weekAt(t), 1)[COL.level]!))
           .map((t) => rowAt(history, t, 1));
-        const forecasts = rows.length > 0 ? await scoreRows(lease.model, rows) : new Float64Array(0);
+        const { forecasts, intervals } = rows.length > 0 ? await scoreWithIntervals(lease.model, rows) : { forecasts: new Float64Array(0), intervals: [] };
         g.scored('series', lease.model, rows, forecasts);
-        const byT = new Map(rows.map((r, i) => [r.t, Math.round(forecasts[i]! * 100) / 100]));
-        return { store: q.store, dept: q.dept, modelVersion: lease.model.version, weeks, actual, predicted: idx.map((t) => byT.get(t) ?? null) };
+        const byT = new Map(rows.map((r, i) => [r.t, i]));
+        const column = (f: (i: number) => number | undefined) => idx.map((t) => {
+          const i = byT.get(t);
+          return i === undefined ? null : (f(i) ?? null);
+        });
+        const bound = (level: number, side: 'lower' | 'upper') => column((i) => intervals[i]!.find((iv) => iv.level === level)?.[side]);
+        return {
+          store: q.store,
+          dept: q.dept,
+          modelVersion: lease.model.version,
+          weeks,
+          actual,
+          predicted: column((i) => Math.round(forecasts[i]! * 100) / 100),
+          lower80: bound(0.8, 'lower'),
+          upper80: bound(0.8, 'upper'),
+          lower95: bound(0.95, 'lower'),
+          upper95: bound(0.95, 'upper'),
+        };
       } finally {
         lease.release();
       }

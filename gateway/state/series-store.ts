@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../lib/errors.js';
-import { rowOfSalesWeek, SeriesHistory } from '../../domain/features/features.js';
+import { DeptProfiles, rowOfSalesWeek, SeriesHistory } from '../../domain/features/features.js';
 import { seriesKey, type SalesWeek } from '../../schemas/types.js';
 
 /**
@@ -10,6 +10,8 @@ import { seriesKey, type SalesWeek } from '../../schemas/types.js';
 export class SeriesStore {
   private readonly series = new Map<string, SeriesHistory>();
   private readonly stores = new Map<number, Set<number>>();
+  /** Cross-series features (the dept profiles) over every series held, rebuilt lazily after a change. */
+  readonly profiles = new DeptProfiles(() => this.series.values());
   /** Latest and earliest week seen across all series (ISO strings compare as dates). */
   latestWeek: string | null = null;
   firstWeek: string | null = null;
@@ -21,12 +23,14 @@ export class SeriesStore {
     let h = this.series.get(key);
     if (!h) {
       h = new SeriesHistory(e.store, e.dept);
+      h.profiles = this.profiles;
       this.series.set(key, h);
       let depts = this.stores.get(e.store);
       if (!depts) this.stores.set(e.store, (depts = new Set()));
       depts.add(e.dept);
     }
     h.upsert(rowOfSalesWeek(e));
+    this.profiles.invalidate();
     this.events++;
     if (this.latestWeek === null || e.week > this.latestWeek) this.latestWeek = e.week;
     if (this.firstWeek === null || e.week < this.firstWeek) this.firstWeek = e.week;

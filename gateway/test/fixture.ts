@@ -5,6 +5,7 @@
  * published the way the trainer publishes them (artifact on its topic,
  * model.trained, model.promoted).
  */
+import type { ConformalIntervals } from '../../domain/intervals/conformal.js';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../lib/config.js';
 import { withOverrides } from '../../lib/config.js';
@@ -95,7 +96,7 @@ export async function publishModel(
   f: Pick<Fixture, 'publisher'>,
   version: number,
   onnx: Buffer,
-  opts: { previousVersion?: number | null; featureVersion?: string; sha256?: string; horizon?: number } = {},
+  opts: { previousVersion?: number | null; featureVersion?: string; sha256?: string; horizon?: number; intervals?: ConformalIntervals } = {},
 ): Promise<ModelPromoted> {
   const art = await f.publisher.artifact(onnx);
   const runId = randomUUID();
@@ -109,7 +110,7 @@ export async function publishModel(
     featureVersion: opts.featureVersion ?? FEATURE_VERSION,
     features: [...FEATURE_NAMES],
     horizon: opts.horizon ?? 4,
-    metrics: JSON.stringify({ model: { wape: 0.1 }, seasonalNaive: { wape: 0.2 }, lastValue: { wape: 0.25 } }),
+    metrics: JSON.stringify({ model: { wape: 0.1 }, seasonalNaive: { wape: 0.2 }, lastValue: { wape: 0.25 }, ...(opts.intervals ? { intervals: opts.intervals } : {}) }),
     holdoutWeeks: [],
     dataMaxWeek: '2011-08-05',
     dataRows: 960,

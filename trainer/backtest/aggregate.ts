@@ -7,7 +7,9 @@
  * (and named with the reason) rather than emptying it for all the others.
  */
 import { HOLIDAY_WEIGHT, type Metrics } from '../../domain/registry/metrics.js';
-import { METHODS, type Method, type PointSet } from '../../domain/backtest/points.js';
+import { INTERVAL_COLUMNS, METHODS, type Method, type PointSet } from '../../domain/backtest/points.js';
+import { bandIndex, horizonBands, ratio } from '../../domain/registry/bands.js';
+import { addInterval, emptyIntervalSums, intervalMetricsOf, type IntervalMetrics } from '../../domain/intervals/score.js';
 
 /** Running sums behind every metric; `metricsOf` turns them into values. */
 export interface ErrorSums {
@@ -59,6 +61,22 @@ export interface BacktestMetrics {
   overall: Partial<Record<Method, Metrics>>;
   byHorizon: { horizon: number; metrics: Partial<Record<Method, Metrics>> }[];
   byCutoff: { cutoff: string; metrics: Partial<Record<Method, Metrics>> }[];
+  /** Per horizon band (1..4, 5..13, 14..H): metrics, ratios to seasonal naive and the model's interval scores. */
+  byBand: BandSummary[];
+  /** The model's 80% and 95% intervals over every scored point (empty when it had none). */
+  intervals: IntervalMetrics[];
+}
+
+export interface BandSummary {
+  band: string;
+  from: number;
+  to: number;
+  points: number;
+  metrics: Partial<Record<Method, Metrics>>;
+  /** WMAE and WAPE of each method divided by seasonal naive's on the same points (below 1 beats it); empty without seasonal naive. */
+  ratios: Partial<Record<Method, { wmae: number; wape: number }>>;
+  /** The model's interval coverage and Winkler score in this band (empty when it had no intervals). */
+  intervals: IntervalMetrics[];
 }
 
 /** Why a method can lack every forecast (the usual data shortfall behind each). */
@@ -109,6 +127,7 @@ export function summarize(points: PointSet, cutoffs: readonly string[], horizon:
     }
   }
   const done = (g: Record<Method, ErrorSums>) => Object.fromEntries(methods.map((m) => [m, metricsOf(g[m])])) as Partial<Record<Method, Metrics>>;
+  const bands = summarizeBands(points, methods, horizon, byH);
   return {
     methods,
     excluded,
@@ -117,5 +136,45 @@ export function summarize(points: PointSet, cutoffs: readonly string[], horizon:
     overall: done(overall),
     byHorizon: byH.map((g, i) => ({ horizon: i + 1, metrics: done(g) })),
     byCutoff: byC.map((g, i) => ({ cutoff: cutoffs[i]!, metrics: done(g) })),
+    byBand: bands.byBand,
+    intervals: bands.overall,
   };
+}
+
+/** Band metrics from the per-horizon sums, and the model's interval scores on the same scored points. */
+function summarizeBands(points: PointSet, methods: readonly Method[], H: number, byH: readonly Record<Method, ErrorSums>[]): { byBand: BandSummary[]; overall: IntervalMetrics[] } {
+  const bands = horizonBands(H);
+  const sums = bands.map(() => INTERVAL_COLUMNS.map((c) => emptyIntervalSums(c.level)));
+  const overall = INTERVAL_COLUMNS.map((c) => emptyIntervalSums(c.level));
+  if (methods.includes('model')) {
+    for (let i = 0; i < points.length; i++) {
+      if (!isScored(points, i, methods)) continue;
+      const b = bandIndex(points.horizon[i]!, H);
+      INTERVAL_COLUMNS.forEach((c, k) => {
+        const lo = points.bounds[c.lower][i]!;
+        const hi = points.bounds[c.upper][i]!;
+        addInterval(overall[k]!, points.actual[i]!, lo, hi);
+        if (b >= 0) addInterval(sums[b]![k]!, points.actual[i]!, lo, hi);
+      });
+    }
+  }
+  const scoredOnly = (acc: ReturnType<typeof emptyIntervalSums>[]) => acc.filter((a) => a.n > 0).map(intervalMetricsOf);
+  const byBand = bands.map((b, bi) => {
+    const acc = Object.fromEntries(methods.map((m) => [m, emptySums()])) as Record<Method, ErrorSums>;
+    for (let h = b.from; h <= b.to; h++) for (const m of methods) mergeSums(acc[m], byH[h - 1]![m]);
+    const metrics = Object.fromEntries(methods.map((m) => [m, metricsOf(acc[m])])) as Partial<Record<Method, Metrics>>;
+    const sn = metrics.seasonalNaive;
+    const ratios = sn ? Object.fromEntries(methods.map((m) => [m, { wmae: ratio(metrics[m]!.wmae, sn.wmae), wape: ratio(metrics[m]!.wape, sn.wape) }])) : {};
+    return { band: b.label, from: b.from, to: b.to, points: acc[methods[0]!]?.n ?? 0, metrics, ratios, intervals: scoredOnly(sums[bi]!) };
+  });
+  return { byBand, overall: scoredOnly(overall) };
+}
+
+function mergeSums(into: ErrorSums, from: ErrorSums): void {
+  into.n += from.n;
+  into.absErr += from.absErr;
+  into.absActual += from.absActual;
+  into.sqErr += from.sqErr;
+  into.weightedAbsErr += from.weightedAbsErr;
+  into.weight += from.weight;
 }

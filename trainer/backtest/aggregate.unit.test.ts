@@ -89,4 +89,44 @@ describe('backtest scoring', () => {
     assert.ok(Number.isNaN(zeros.wape), 'every actual 0: no WAPE');
     assert.equal(zeros.mae, 5);
   });
+
+  it('reports each horizon band with ratios to seasonal naive and the model\'s coverage and Winkler score (hand-computed)', () => {
+    const p = new PointSet();
+    // horizon, actual, holiday, model, seasonal naive, [lower80, upper80, lower95, upper95]
+    const rows: [number, number, boolean, number, number, number[] | null][] = [
+      [1, 100, false, 90, 120, [85, 95, 80, 110]],
+      [2, 200, true, 210, 150, [190, 230, 180, 240]],
+      [5, 50, false, 70, 40, [60, 80, 40, 100]],
+      [14, 10, false, 10, 20, null],
+    ];
+    rows.forEach(([horizon, actual, holiday, model, seasonalNaive, b], i) =>
+      p.push({
+        cutoff: 0, series: i, horizon, targetDay: 15000 + 7 * i, holiday, actual,
+        forecasts: { model, seasonalNaive, lastValue: NaN_, mean4: NaN_ },
+        ...(b ? { bounds: { lower80: b[0]!, upper80: b[1]!, lower95: b[2]!, upper95: b[3]! } } : {}),
+      }),
+    );
+    const m = summarize(p, ['2012-01-06'], 14);
+    assert.deepEqual(m.byBand.map((b) => [b.band, b.points]), [['1..4', 2], ['5..13', 1], ['14..14', 1]]);
+    const [near, mid, far] = m.byBand;
+    // model |e| 10, 10 (holiday x5) -> WMAE 60/6 = 10; seasonal naive 20, 50 (x5) -> 270/6 = 45
+    close(near!.metrics.model!.wmae, 10);
+    close(near!.ratios.model!.wmae, 10 / 45);
+    close(near!.ratios.model!.wape, 20 / 70);
+    close(near!.ratios.seasonalNaive!.wmae, 1);
+    close(mid!.ratios.model!.wmae, 2, 'loses 20 vs 10 at h = 5');
+    close(far!.ratios.model!.wape, 0);
+    // 80%: actual 100 above [85, 95] -> 10 + (2 / 0.2) * 5 = 60; 200 inside [190, 230] -> 40
+    const [n80, n95] = near!.intervals;
+    assert.equal(n80!.level, 0.8);
+    close(n80!.coverage, 0.5);
+    close(n80!.winkler, (60 + 40) / 2);
+    close(n95!.coverage, 1);
+    close(n95!.winkler, (30 + 60) / 2);
+    close(mid!.intervals[0]!.winkler, 20 + 10 * 10, '50 below [60, 80]');
+    assert.deepEqual(far!.intervals, [], 'no bounds in that band');
+    assert.equal(m.intervals[0]!.n, 3);
+    close(m.intervals[0]!.coverage, 1 / 3);
+    close(m.intervals[0]!.winkler, (60 + 40 + 120) / 3);
+  });
 });

@@ -18,7 +18,7 @@
  * incrementally: every event is applied once over a whole backtest.
  */
 import { isoOfDay } from '../../lib/weeks.js';
-import { SeriesHistory } from '../../domain/features/features.js';
+import { DeptProfiles, SeriesHistory } from '../../domain/features/features.js';
 import type { SalesLog, SeriesLog } from './sales-log.js';
 
 /** Per-series histories as they stood at a cut-off; `advanceTo` only moves forward. */
@@ -27,9 +27,14 @@ export class AsOfView {
   readonly histories: SeriesHistory[];
   private readonly applied: Int32Array;
   private cutoff = -Infinity;
+  private readonly profiles: DeptProfiles;
 
   constructor(private readonly log: SalesLog) {
     this.histories = log.series.map((s) => new SeriesHistory(s.store, s.dept));
+    // the cross-series features see exactly the as-of data of every series
+    const profiles = new DeptProfiles(() => this.histories);
+    for (const h of this.histories) h.profiles = profiles;
+    this.profiles = profiles;
     this.applied = new Int32Array(log.series.length);
   }
 
@@ -42,6 +47,7 @@ export class AsOfView {
   advanceTo(cutoffDay: number): void {
     if (cutoffDay < this.cutoff) throw new RangeError(`cut-offs must not go back: ${isoOfDay(cutoffDay)} after ${isoOfDay(this.cutoff)}`);
     this.cutoff = cutoffDay;
+    this.profiles.invalidate();
     this.log.series.forEach((s, i) => {
       const h = this.histories[i]!;
       let p = this.applied[i]!;

@@ -12,6 +12,7 @@ import { progressBar } from '../../lib/progress.js';
 import { listBacktests, type BacktestListing } from '../../domain/backtest/projection/read.js';
 import { parseRequest } from './request.js';
 import { runBacktest, type BacktestProgress } from './run.js';
+import { bandTableText } from './band-table.js';
 
 const log = createLogger('backtest');
 let debug = false;
@@ -19,7 +20,7 @@ const USAGE = `usage: npm run backtest -- [options]        run a walk-forward ba
        npm run backtest -- list [--limit N]   past backtests (from the projection)
   --cutoffs N        the last N weeks that can be evaluated (default 39)
   --from DATE --to DATE   every evaluable week in this range instead (YYYY-MM-DD)
-  --horizon H        forecast h = 1..H weeks after each cut-off (1..52; default TRAIN_HORIZON)
+  --horizon H        forecast h = 1..H weeks after each cut-off (1..52; default TRAIN_HORIZON, 13)
   --refit-every K    refit the model at every K-th cut-off (default 4); in between the last model forecasts
   --params JSON      XGBoost overrides on the trainer's defaults, e.g. '{"rounds":80}'
   --series LIST      series to chart, store:dept comma-separated (default the 3 largest)
@@ -115,6 +116,7 @@ async function main(): Promise<number> {
     const x = m.overall[k]!;
     process.stdout.write(`${k.padEnd(16)} ${pct(x.wape).padStart(8)} ${x.mae.toFixed(1).padStart(10)} ${x.rmse.toFixed(1).padStart(10)} ${x.wmae.toFixed(1).padStart(10)}\n`);
   }
+  process.stdout.write(`\n${bandTableText(m)}\n`);
   for (const e of m.excluded) process.stdout.write(`not compared: ${e.method}: ${e.reason}\n`);
   for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
   process.stdout.write(`report: ${r.files.report}\n`);

@@ -73,22 +73,19 @@ export function forecastRows(histories: readonly SeriesHistory[], cutoffDay: num
 
 export interface TrainingRows {
   matrix: TrainingMatrix;
-  /** 1 = every series trained; k = one series in k (the row budget was exceeded). */
-  seriesStride: number;
+  /** Fraction of the qualifying rows kept (1 = all; below 1 the row budget was exceeded). */
+  sampleRate: number;
 }
 
 /**
- * Training rows at a cut-off: targets in the `trainWeeks` weeks up to it
- * (the window trainXgboost keeps anyway, so nothing is built to be thrown
- * away) for h = 1..H. When the estimate exceeds `maxRows` (large H on many
- * series), every k-th series is used so memory stays bounded.
+ * Training rows at a cut-off: targets up to it for h = 1..H, within the last
+ * `trainWeeks` weeks (0 = all history, see domain/training/window.ts). Above
+ * `maxRows` a reproducible random subset of the rows is kept, so memory and
+ * fit time stay bounded for large H on many series.
  */
 export function trainingRows(histories: readonly SeriesHistory[], cutoffDay: number, H: number, trainWeeks: number, maxRows: number): TrainingRows {
   const toWeek = isoOfDay(cutoffDay);
-  const fromWeek = addWeeks(toWeek, -(trainWeeks - 1));
-  let estimate = 0;
-  for (const s of histories) if (s.length > 0) estimate += Math.min(trainWeeks, s.length) * H;
-  const seriesStride = Math.max(1, Math.ceil(estimate / maxRows));
-  const picked = seriesStride === 1 ? histories : histories.filter((_, i) => i % seriesStride === 0);
-  return { matrix: buildTrainingMatrix(picked, { horizon: H, fromWeek, toWeek }), seriesStride };
+  const window = trainWeeks > 0 ? { fromWeek: addWeeks(toWeek, -(trainWeeks - 1)) } : {};
+  const matrix = buildTrainingMatrix(histories, { horizon: H, toWeek, maxRows, ...window });
+  return { matrix, sampleRate: matrix.sample?.rate ?? 1 };
 }

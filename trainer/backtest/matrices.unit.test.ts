@@ -26,17 +26,22 @@ describe('cut-off matrices', () => {
     assert.ok(fr.matrix.y.every(Number.isNaN), 'no target: the future is not in the data');
   });
 
-  it('trains on targets up to the cut-off, within the window, and thins series over the row budget', () => {
+  it('trains on targets up to the cut-off, within the window, and samples rows over the row budget', () => {
     const hs = Array.from({ length: 10 }, (_, i) => series(i + 1, 80));
     const C = parseIsoDay(week(70))!;
     const all = trainingRows(hs, C, 2, 20, 1_000_000);
-    assert.equal(all.seriesStride, 1);
+    assert.equal(all.sampleRate, 1);
     const days = Array.from(all.matrix.meta.day);
     assert.equal(Math.max(...days), C, 'no target after the cut-off');
     assert.equal(Math.min(...days), parseIsoDay(week(51))!, '20 target weeks');
     assert.equal(all.matrix.rows, 10 * 20 * 2);
     const thin = trainingRows(hs, C, 2, 20, 100);
-    assert.equal(thin.seriesStride, 4, '400 estimated rows over a budget of 100');
-    assert.deepEqual([...new Set(thin.matrix.meta.store)], [1, 5, 9]);
+    assert.equal(thin.sampleRate, 0.25, '400 rows over a budget of 100');
+    assert.ok(thin.matrix.rows > 60 && thin.matrix.rows < 140, `about 100 rows kept, got ${thin.matrix.rows}`);
+    assert.ok(new Set(thin.matrix.meta.store).size >= 8, 'a row sample, not a few whole series');
+    const again = trainingRows(hs, C, 2, 20, 100);
+    assert.deepEqual(Array.from(again.matrix.meta.day), Array.from(thin.matrix.meta.day), 'the same data gives the same sample');
+    const full = trainingRows(hs, C, 2, 0, 1_000_000);
+    assert.equal(Math.min(...full.matrix.meta.day), parseIsoDay(week(1))!, 'window 0 = the whole history');
   });
 });

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { Metrics } from '../../domain/registry/metrics.js';
 import type { BacktestResult } from './result.js';
 import { METHOD_LABELS, type Chart } from './report-data.js';
+import { bandTableHtml } from './band-table.js';
 
 const require = createRequire(import.meta.url);
 
@@ -78,6 +79,9 @@ dl { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; } dt
 ${notes.length > 0 ? `<h2>What could not be evaluated</h2><ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 <h2>Overall</h2>
 ${metricsTable([{ label: 'all', metrics: m.overall }], m.methods)}
+<h2>By horizon band: the model against seasonal naive, and its intervals</h2>
+<p>WMAE and WAPE of the model divided by seasonal naive's on the same points (below 1 beats it); the share of actuals inside the model's 80% and 95% conformal intervals, and their mean Winkler score (width plus 2/&alpha; times any miss; lower is better).</p>
+${bandTableHtml(m, esc)}
 <h2>By horizon</h2>
 ${metricsTable(m.byHorizon.map((g) => ({ label: `h=${g.horizon}`, metrics: g.metrics })), m.methods)}
 <div id="charts"></div>

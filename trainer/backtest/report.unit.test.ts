@@ -9,7 +9,7 @@ import type { BacktestResult } from './result.js';
 
 function tiny(): BacktestResult {
   const p = new PointSet();
-  p.push({ cutoff: 0, series: 0, horizon: 1, targetDay: 15345, holiday: false, actual: 100, forecasts: { model: 90, seasonalNaive: 120, lastValue: 100, mean4: 80 } });
+  p.push({ cutoff: 0, series: 0, horizon: 1, targetDay: 15345, holiday: false, actual: 100, forecasts: { model: 90, seasonalNaive: 120, lastValue: 100, mean4: 80 }, bounds: { lower80: 85, upper80: 95, lower95: 80, upper95: 110 } });
   p.push({ cutoff: 0, series: 0, horizon: 2, targetDay: 15352, holiday: true, actual: 50, forecasts: { model: 70, seasonalNaive: 50, lastValue: 40, mean4: 55 } });
   const metrics = summarize(p, ['2012-01-06'], 2);
   return {
@@ -48,6 +48,9 @@ describe('backtest outputs', () => {
     assert.ok(html.includes('.uplot'), 'uPlot stylesheet inlined');
     assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=/, 'no external script or stylesheet');
     assert.ok(!html.includes('<img src=x>'), 'notes are escaped');
+    // band 1..2: model WMAE (10 + 5 x 20) / 6 over seasonal naive's (20 + 0) / 6 = 5.5; WAPE 30 / 20 = 1.5;
+    // the one interval: 100 above [85, 95] (Winkler 10 + 10 x 5 = 60), inside [80, 110] (width 30)
+    assert.match(html, /<tr><th>h 1\.\.2<\/th><td>2<\/td><td>5\.500<\/td><td>1\.500<\/td><td>0\.0%<\/td><td>100\.0%<\/td><td>60<\/td><td>30<\/td><\/tr>/);
     const json = /<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(html)?.[1];
     const charts = JSON.parse(json ?? 'null') as { xs: number[]; lines: { label: string; values: (number | null)[] }[] }[];
     assert.deepEqual(charts[0]!.xs, [1, 2], 'error by horizon');

@@ -58,7 +58,7 @@ export function finishedEvent(r: BacktestResult): BacktestFinished {
     points: m.points,
     dropped: m.dropped,
     methods: m.methods,
-    metrics: JSON.stringify({ overall: m.overall, byHorizon: m.byHorizon, byCutoff: m.byCutoff, excluded: m.excluded }),
+    metrics: JSON.stringify({ overall: m.overall, byHorizon: m.byHorizon, byCutoff: m.byCutoff, byBand: m.byBand, intervals: m.intervals, excluded: m.excluded }),
     reportPath: r.files.report,
     outputDir: dirname(r.files.report),
     requestedAt: r.requestedAt,

@@ -8,18 +8,22 @@
  */
 import { AppError, ValidationError, messageOf } from '../../lib/errors.js';
 import { isoOfDay } from '../../lib/weeks.js';
-import { COL, FEATURE_COUNT, type TrainingMatrix } from '../../domain/features/features.js';
+import { COL, FEATURE_COUNT, type SeriesHistory, type TrainingMatrix } from '../../domain/features/features.js';
 import { AsOfView, finalHistories } from './as-of.js';
 import { lastValueAt, meanAt, seasonalNaiveAt } from './baselines.js';
 import { isRefit } from './cutoffs.js';
-import { forecastRows, trainingRows } from './matrices.js';
-import { PointSet } from '../../domain/backtest/points.js';
+import { forecastRows, trainingRows, type ForecastRows } from './matrices.js';
+import { INTERVAL_COLUMNS, PointSet, type Point } from '../../domain/backtest/points.js';
+import { intervalAt, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import type { SalesLog } from './sales-log.js';
+import { trainRowBudget, trainWindowWeeks } from '../../domain/training/window.js';
 
 /** A fitted model as the loop uses it: sales forecasts (original units) for rows of X. */
 export interface Forecaster {
   predict(X: Float32Array, rows: number): Promise<Float64Array>;
   close(): Promise<void>;
+  /** Conformal intervals calibrated with the fit (out-of-sample rows before the cut-off); absent = no intervals. */
+  intervals?: ConformalIntervals | null;
 }
 
 /** Fits a model on training rows; `forecast` is the cut-off's forecast rows (the trainer's parity check scores them). */
@@ -33,9 +37,9 @@ export interface WalkForwardOptions {
   /** Refit at every k-th cut-off (the first always). */
   refitEvery: number;
   fit: FitFn;
-  /** Target weeks of training rows before each refit cut-off (default 60, as trainXgboost keeps). */
+  /** Target weeks of training rows before each refit cut-off (default `trainWindowWeeks(H)`, as the trainer; 0 = all). */
   trainWeeks?: number;
-  /** Training rows above this use one series in k (default 3,000,000). */
+  /** Training rows kept at most, a reproducible random subset beyond (default `trainRowBudget(H)`, as the trainer). */
   maxTrainRows?: number;
   onCutoff?: (p: CutoffProgress) => void;
 }
@@ -55,7 +59,8 @@ export interface CutoffProgress {
 export interface RefitRecord {
   cutoff: string;
   trainRows: number;
-  seriesStride: number;
+  /** Fraction of the qualifying training rows kept (row budget). */
+  sampleRate: number;
   ms: number;
   info: Record<string, number>;
 }
@@ -72,84 +77,45 @@ export interface WalkForwardResult {
   notes: string[];
 }
 
+/** What the loop accumulates over the cut-offs. */
+interface LoopState {
+  view: AsOfView;
+  final: SeriesHistory[];
+  points: PointSet;
+  refits: RefitRecord[];
+  notes: string[];
+  forecastSeries: Set<number>;
+  model: Forecaster | null;
+  counts: { noActual: number; pastEnd: number; noLevel: number; offGrid: number };
+  lastDay: number;
+}
+
 /** Runs the loop over `log`; throws only for failures that are not about the data (python missing, a broken model...). */
 export async function walkForward(log: SalesLog, o: WalkForwardOptions): Promise<WalkForwardResult> {
-  const H = o.horizon;
-  const view = new AsOfView(log);
-  const final = finalHistories(log);
-  const points = new PointSet();
-  const refits: RefitRecord[] = [];
-  const notes: string[] = [];
-  const forecastSeries = new Set<number>();
-  let model: Forecaster | null = null;
-  let noActual = 0;
-  let pastEnd = 0;
-  let noLevel = 0;
-  let offGrid = 0;
-  const lastDay = log.weekDays[log.weekDays.length - 1] ?? -Infinity;
+  const st: LoopState = {
+    view: new AsOfView(log),
+    final: finalHistories(log),
+    points: new PointSet(),
+    refits: [],
+    notes: [],
+    forecastSeries: new Set<number>(),
+    model: null,
+    counts: { noActual: 0, pastEnd: 0, noLevel: 0, offGrid: 0 },
+    lastDay: log.weekDays[log.weekDays.length - 1] ?? -Infinity,
+  };
   const t0 = performance.now();
   const cost = { refitMs: 0, refits: 0, plainMs: 0, plain: 0 };
   try {
     for (let i = 0; i < o.cutoffs.length; i++) {
       const tc = performance.now();
       const C = o.cutoffs[i]!;
-      const cutoff = isoOfDay(C);
-      view.advanceTo(C);
-      const fr = forecastRows(view.histories, C, H);
-      noLevel += fr.noLevel;
-      offGrid += fr.offGrid;
-      let refit: CutoffProgress['refit'] = null;
-      if (isRefit(i, o.refitEvery)) {
-        const tr = trainingRows(view.histories, C, H, o.trainWeeks ?? 60, o.maxTrainRows ?? 3_000_000);
-        const tf = performance.now();
-        try {
-          if (fr.matrix.rows === 0) throw new ValidationError('forecast rows', `a series with sales in the 52 weeks up to ${cutoff}`, 0);
-          const fitted = await o.fit(tr.matrix, fr.matrix);
-          await model?.close();
-          model = fitted.forecaster;
-          const ms = performance.now() - tf;
-          refits.push({ cutoff, trainRows: tr.matrix.rows, seriesStride: tr.seriesStride, ms, info: fitted.info });
-          refit = { trainRows: tr.matrix.rows, ms };
-          if (tr.seriesStride > 1) notes.push(`refit at ${cutoff}: ${tr.matrix.rows} training rows from one series in ${tr.seriesStride} (row budget)`);
-        } catch (err) {
-          // too little data is a finding about the data: say so and keep the previous model, as production would
-          if (!(err instanceof ValidationError) && !(err instanceof AppError && err.code === 'TRAIN_INPUT')) throw err;
-          notes.push(`refit at ${cutoff} not possible (${messageOf(err)}); ${model ? 'the previous model forecast instead' : 'no model forecasts until a refit succeeds'}`);
-        }
-      }
-      const preds = model && fr.matrix.rows > 0 ? await model.predict(fr.matrix.X, fr.matrix.rows) : null;
-      for (let r = 0; r < fr.matrix.rows; r++) {
-        const si = fr.series[r]!;
-        const h = fr.matrix.meta.horizon[r]!;
-        const targetDay = fr.matrix.meta.day[r]!;
-        const fin = final[si]!;
-        const ti = (targetDay - fin.firstDay) / 7;
-        const actual = fin.salesAt(ti);
-        if (!Number.isFinite(actual)) {
-          noActual++;
-          if (targetDay > lastDay) pastEnd++;
-          continue;
-        }
-        const s = view.histories[si]!;
-        const origin = s.length - 1;
-        const flag = ti < fin.length ? fin.holiday[ti]! : 255;
-        forecastSeries.add(si);
-        points.push({
-          cutoff: i,
-          series: si,
-          horizon: h,
-          targetDay,
-          // the data's own flag where it has one, else the calendar the features use
-          holiday: flag === 255 ? fr.matrix.X[r * FEATURE_COUNT + COL.holiday] === 1 : flag === 1,
-          actual,
-          forecasts: {
-            model: preds ? preds[r]! : Number.NaN,
-            seasonalNaive: seasonalNaiveAt(s, origin, h),
-            lastValue: lastValueAt(s, origin),
-            mean4: meanAt(s, origin),
-          },
-        });
-      }
+      st.view.advanceTo(C);
+      const fr = forecastRows(st.view.histories, C, o.horizon);
+      st.counts.noLevel += fr.noLevel;
+      st.counts.offGrid += fr.offGrid;
+      const refit = isRefit(i, o.refitEvery) ? await refitAt(st, o, C, fr) : null;
+      const preds = st.model && fr.matrix.rows > 0 ? await st.model.predict(fr.matrix.X, fr.matrix.rows) : null;
+      scoreCutoff(st, i, fr, preds);
       const ms = performance.now() - tc;
       if (refit) {
         cost.refitMs += ms;
@@ -158,14 +124,92 @@ export async function walkForward(log: SalesLog, o: WalkForwardOptions): Promise
         cost.plainMs += ms;
         cost.plain++;
       }
-      o.onCutoff?.({ index: i + 1, total: o.cutoffs.length, cutoff, refit, forecastRows: fr.matrix.rows, elapsedMs: performance.now() - t0, etaMs: eta(i, o, cost) });
+      o.onCutoff?.({ index: i + 1, total: o.cutoffs.length, cutoff: isoOfDay(C), refit, forecastRows: fr.matrix.rows, elapsedMs: performance.now() - t0, etaMs: eta(i, o, cost) });
     }
   } finally {
-    await model?.close();
+    await st.model?.close();
   }
+  const { noActual, pastEnd, noLevel, offGrid } = st.counts;
+  const notes = st.notes;
   if (offGrid > 0) notes.push(`${offGrid} series-cut-offs were skipped: the series' weeks fall on another weekday than the cut-off week`);
   if (noLevel > 0) notes.push(`${noLevel} series-cut-offs had no sales in the 52 weeks up to the cut-off: no forecast (no level to scale from)`);
-  return { points, refits, seriesForecast: forecastSeries.size, noActual, pastEnd, notes };
+  return { points: st.points, refits: st.refits, seriesForecast: st.forecastSeries.size, noActual, pastEnd, notes };
+}
+
+/** Fits a new model at cut-off C on the as-of data; a refit that lacks data is noted and the previous model carries on. */
+async function refitAt(st: LoopState, o: WalkForwardOptions, C: number, fr: ForecastRows): Promise<CutoffProgress['refit']> {
+  const cutoff = isoOfDay(C);
+  const H = o.horizon;
+  const tr = trainingRows(st.view.histories, C, H, o.trainWeeks ?? trainWindowWeeks(H), o.maxTrainRows ?? trainRowBudget(H));
+  const tf = performance.now();
+  try {
+    if (fr.matrix.rows === 0) throw new ValidationError('forecast rows', `a series with sales in the 52 weeks up to ${cutoff}`, 0);
+    const fitted = await o.fit(tr.matrix, fr.matrix);
+    await st.model?.close();
+    st.model = fitted.forecaster;
+    const ms = performance.now() - tf;
+    st.refits.push({ cutoff, trainRows: tr.matrix.rows, sampleRate: tr.sampleRate, ms, info: fitted.info });
+    if (tr.sampleRate < 1) st.notes.push(`refit at ${cutoff}: ${tr.matrix.rows} training rows, a ${(tr.sampleRate * 100).toFixed(1)}% random sample of those available (row budget)`);
+    return { trainRows: tr.matrix.rows, ms };
+  } catch (err) {
+    // too little data is a finding about the data: say so and keep the previous model, as production would
+    if (!(err instanceof ValidationError) && !(err instanceof AppError && err.code === 'TRAIN_INPUT')) throw err;
+    st.notes.push(`refit at ${cutoff} not possible (${messageOf(err)}); ${st.model ? 'the previous model forecast instead' : 'no model forecasts until a refit succeeds'}`);
+    return null;
+  }
+}
+
+/** Scores cut-off i's forecasts (model, intervals, baselines) against the final value of each target week. */
+function scoreCutoff(st: LoopState, i: number, fr: ForecastRows, preds: Float64Array | null): void {
+  const X = fr.matrix.X;
+  for (let r = 0; r < fr.matrix.rows; r++) {
+    const si = fr.series[r]!;
+    const h = fr.matrix.meta.horizon[r]!;
+    const targetDay = fr.matrix.meta.day[r]!;
+    const fin = st.final[si]!;
+    const ti = (targetDay - fin.firstDay) / 7;
+    const actual = fin.salesAt(ti);
+    if (!Number.isFinite(actual)) {
+      st.counts.noActual++;
+      if (targetDay > st.lastDay) st.counts.pastEnd++;
+      continue;
+    }
+    const s = st.view.histories[si]!;
+    const origin = s.length - 1;
+    const flag = ti < fin.length ? fin.holiday[ti]! : 255;
+    st.forecastSeries.add(si);
+    const bounds = preds && st.model?.intervals ? boundsOf(st.model.intervals, h, preds[r]!, X[r * FEATURE_COUNT + COL.scale]!) : undefined;
+    st.points.push({
+      cutoff: i,
+      series: si,
+      horizon: h,
+      targetDay,
+      // the data's own flag where it has one, else the calendar the features use
+      holiday: flag === 255 ? X[r * FEATURE_COUNT + COL.holiday] === 1 : flag === 1,
+      actual,
+      forecasts: {
+        model: preds ? preds[r]! : Number.NaN,
+        seasonalNaive: seasonalNaiveAt(s, origin, h),
+        lastValue: lastValueAt(s, origin),
+        mean4: meanAt(s, origin),
+      },
+      ...(bounds ? { bounds } : {}),
+    });
+  }
+}
+
+/** The point's 80% and 95% bounds from the model's calibration. */
+function boundsOf(c: ConformalIntervals, h: number, forecast: number, scale: number): Point['bounds'] {
+  const out: NonNullable<Point['bounds']> = {};
+  for (const col of INTERVAL_COLUMNS) {
+    const li = c.levels.indexOf(col.level);
+    const iv = li < 0 ? null : intervalAt(c, li, h, forecast, scale);
+    if (iv) {
+      out[col.lower] = iv.lower;
+      out[col.upper] = iv.upper;
+    }
+  }
+  return out;
 }
 
 function eta(i: number, o: WalkForwardOptions, c: { refitMs: number; refits: number; plainMs: number; plain: number }): number {

@@ -1,20 +1,33 @@
 /**
  * The backtest's model: the trainer's own Python XGBoost step (with its ONNX
  * export and parity check) and the ONNX model it proved, scored through
- * onnxruntime as the gateway would serve it.
+ * onnxruntime as the gateway would serve it. As in a training run, the last
+ * `calibrationWeeks` target weeks before the cut-off are held out of the fit
+ * and calibrate the conformal intervals (out-of-sample errors per horizon),
+ * so the backtest scores exactly what the trainer would serve.
  */
 import type { Logger } from '../../lib/log.js';
-import { inverseTargets } from '../../domain/features/features.js';
+import { COL, inverseTargets, type TrainingMatrix } from '../../domain/features/features.js';
+import { calibrateIntervals, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import { OnnxModel } from '../../domain/model/onnx-model.js';
+import { takeRows } from '../dataset.js';
 import { trainXgboost, type XgbParams } from '../xgboost.js';
 import type { FitFn } from './walk-forward.js';
 
+/** Target weeks held out of each fit for calibration: the trainer's default holdout (TRAIN_HOLDOUT_WEEKS). */
+export const CALIBRATION_WEEKS = 8;
+/** Weeks a fit needs besides the calibration ones (trainXgboost's 6 early-stopping weeks + 2 to learn from). */
+const FIT_WEEKS = 8;
+
 /** A FitFn over trainXgboost with `params` (callers pass DEFAULT_TRAIN_PARAMS under any overrides). */
-export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger }): FitFn {
+export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger; calibrationWeeks?: number }): FitFn {
+  const K = o.calibrationWeeks ?? CALIBRATION_WEEKS;
   return async (train, forecast) => {
+    const split = calibrationSplit(train, K);
     const res = await trainXgboost({
-      train,
-      holdout: forecast,
+      train: split.fit,
+      // parity is checked on the calibration rows when there are some, else on the forecast rows
+      holdout: split.calibration ?? forecast,
       params: o.params,
       python: o.python,
       onLog: (line) => {
@@ -22,13 +35,37 @@ export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger 
         else if (line.type === 'log') o.log?.debug(`[python] ${line.msg}`);
       },
     });
+    const intervals = split.calibration ? calibrate(split.calibration, res.predictions) : null;
     const model = await OnnxModel.load(res.onnx, { cols: train.cols, threads: 2 });
     return {
       forecaster: {
         predict: async (X, rows) => inverseTargets(await model.predict(X, rows), X),
         close: () => model.close(),
+        intervals,
       },
-      info: { bestIteration: res.bestIteration, pythonMs: Math.round(res.timings.pythonMs ?? 0), onnxBytes: res.onnx.length },
+      info: { bestIteration: res.bestIteration, pythonMs: Math.round(res.timings.pythonMs ?? 0), onnxBytes: res.onnx.length, calibrationRows: split.calibration?.rows ?? 0 },
     };
   };
+}
+
+/** The last K target weeks as calibration rows, the rest to fit on; no calibration when that would leave too little to fit. */
+export function calibrationSplit(m: TrainingMatrix, K: number): { fit: TrainingMatrix; calibration: TrainingMatrix | null } {
+  let first = Infinity;
+  let last = -Infinity;
+  for (let r = 0; r < m.rows; r++) {
+    const d = m.meta.day[r] as number;
+    if (d < first) first = d;
+    if (d > last) last = d;
+  }
+  const weeks = m.rows === 0 ? 0 : (last - first) / 7 + 1;
+  if (K <= 0 || weeks < K + FIT_WEEKS) return { fit: m, calibration: null };
+  const from = last - 7 * (K - 1);
+  return { fit: takeRows(m, (r) => (m.meta.day[r] as number) < from), calibration: takeRows(m, (r) => (m.meta.day[r] as number) >= from) };
+}
+
+function calibrate(c: TrainingMatrix, predictions: Float64Array): ConformalIntervals {
+  const scale = Float64Array.from({ length: c.rows }, (_, r) => c.X[r * c.cols + COL.scale] as number);
+  let H = 1;
+  for (const h of c.meta.horizon) H = Math.max(H, h);
+  return calibrateIntervals({ actual: c.actual, forecast: predictions, scale, horizon: c.meta.horizon }, H);
 }

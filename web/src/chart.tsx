@@ -16,6 +16,8 @@ export interface ChartProps {
   /** y axes after the x axis (default: one axis labelled `yLabel`). */
   axes?: uPlot.Axis[];
   scales?: uPlot.Scales;
+  /** Filled areas between two series (indexes into `[x, ...series]`, upper first), e.g. prediction intervals. */
+  bands?: uPlot.Band[];
 }
 
 type XKind = 'clock' | 'date' | 'version' | 'horizon';
@@ -60,7 +62,7 @@ function xRange(kind: XKind): uPlot.Scale.Range {
  * (no re-creation per update, so thousands of points stay cheap), and that
  * follows its container's width.
  */
-export function Chart({ data, series, version, height = 180, x = 'clock', yLabel, testId, axes, scales }: ChartProps) {
+export function Chart({ data, series, version, height = 180, x = 'clock', yLabel, testId, axes, scales, bands }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shape = series.map((s) => s.label).join('|');
@@ -75,6 +77,7 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
       scales: { x: { time: x === 'clock' || x === 'date', range: xRange(x) }, ...scales },
       axes: [xAxis(x), ...(axes ?? [{ label: yLabel, size: 60 }])],
       legend: { live: true },
+      ...(bands ? { bands } : {}),
       cursor: { drag: { x: true, y: false } },
     };
     const p = new uPlot(opts, data, el);
@@ -95,7 +98,7 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
     if (host.current) host.current.dataset.points = String(data[0]?.length ?? 0);
   }, [version, data]);
 
-  return <div ref={host} data-testid={testId} class="chart" />;
+  return <div ref={host} data-testid={testId} data-bands={bands ? String(bands.length) : undefined} class="chart" />;
 }
 
 /** A palette that stays readable on white. */

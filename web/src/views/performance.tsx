@@ -6,13 +6,8 @@ import { fmt, isoToSec, pct, wapeOf } from '../format.js';
 import { live } from '../live.js';
 import { SeriesPicker } from '../series-picker.js';
 import { useStore } from '../store.js';
+import { FORECAST_BANDS, forecastColumns, type ForecastData, type SeriesData } from '../forecast-columns.js';
 
-interface SeriesData {
-  modelVersion: number | null;
-  weeks: string[];
-  actual: (number | null)[];
-  predicted: (number | null)[];
-}
 
 const pctAxis = (): uPlot.Axis => ({ label: 'WAPE', size: 60, values: (_u, vals) => vals.map((v) => `${(v * 100).toFixed(1)}%`) });
 
@@ -29,21 +24,6 @@ export function PerformanceView() {
   const a = s.accuracy;
   const accData = [a.weeks.map(isoToSec), ...a.wape] as uPlot.AlignedData;
   const accSeries: uPlot.Series[] = a.versions.map((v, i) => ({ label: `v${v}`, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: false, points: { show: true } }));
-
-  const [pick, setPick] = useState({ store: 1, dept: 1 });
-  const [series, setSeries] = useState<SeriesData | null>(null);
-  const [err, setErr] = useState<string | null>(null);
-  const latest = s.totals?.latestWeek;
-  const serving = s.model?.serving;
-  useEffect(() => {
-    api<SeriesData>('GET', `/v1/series?store=${pick.store}&dept=${pick.dept}&weeks=104`).then(
-      (d) => {
-        setSeries(d);
-        setErr(null);
-      },
-      (e: Error) => setErr(e.message),
-    );
-  }, [pick.store, pick.dept, latest, serving]);
 
   return (
     <div class="grid">
@@ -114,27 +94,58 @@ export function PerformanceView() {
           </table>
         </div>
       </div>
-      <div class="panel">
-        <div class="row" style="justify-content:space-between">
-          <h3>Actual vs predicted (one week ahead{series?.modelVersion != null ? `, champion v${series.modelVersion}` : ''})</h3>
-          <div class="row">
-            <SeriesPicker store={pick.store} dept={pick.dept} onChange={(store, dept) => setPick({ store, dept })} />
-          </div>
+      <SeriesForecastPanel latest={s.totals?.latestWeek} serving={s.model?.serving} />
+    </div>
+  );
+}
+
+/** Actual vs the champion's one-week-ahead forecasts, then its next 1..H weeks, with the 80% and 95% intervals as bands. */
+function SeriesForecastPanel({ latest, serving }: { latest: string | null | undefined; serving: unknown }) {
+  const [pick, setPick] = useState({ store: 1, dept: 1 });
+  const [series, setSeries] = useState<SeriesData | null>(null);
+  const [ahead, setAhead] = useState<ForecastData | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  useEffect(() => {
+    api<SeriesData>('GET', `/v1/series?store=${pick.store}&dept=${pick.dept}&weeks=104`).then(
+      (d) => {
+        setSeries(d);
+        setErr(null);
+      },
+      (e: Error) => setErr(e.message),
+    );
+    // the next 1..H weeks (H = the trainer horizon, capped at the champion's); none before a model
+    api<ForecastData>('GET', `/v1/forecast?store=${pick.store}&dept=${pick.dept}`).then(setAhead, () => setAhead(null));
+  }, [pick.store, pick.dept, latest, serving]);
+  return (
+    <div class="panel">
+      <div class="row" style="justify-content:space-between">
+        <h3>
+          Actual vs predicted (one week ahead, then the next {ahead?.points.length ?? 0} weeks{series?.modelVersion != null ? `, champion v${series.modelVersion}` : ''}; shaded: 80% and 95%
+          intervals)
+        </h3>
+        <div class="row">
+          <SeriesPicker store={pick.store} dept={pick.dept} onChange={(store, dept) => setPick({ store, dept })} />
         </div>
-        {err ? <div class="banner bad">{err}</div> : null}
-        <Chart
-          testId="chart-series"
-          height={260}
-          version={series ? series.weeks.length + (series.modelVersion ?? 0) * 1000 + pick.store * 7 + pick.dept : 0}
-          data={series ? ([series.weeks.map(isoToSec), series.actual, series.predicted] as uPlot.AlignedData) : [[], [], []]}
-          series={[
-            { label: 'actual', stroke: COLORS[0], width: 2 },
-            { label: 'predicted', stroke: COLORS[2], width: 2, dash: [5, 3] },
-          ]}
-          x="date"
-          axes={[{ label: 'sales', size: 70 }]}
-        />
       </div>
+      {err ? <div class="banner bad">{err}</div> : null}
+      <Chart
+        testId="chart-series"
+        height={260}
+        version={series ? series.weeks.length + (ahead?.points.length ?? 0) * 100_000 + (series.modelVersion ?? 0) * 1000 + pick.store * 7 + pick.dept : 0}
+        data={series ? forecastColumns(series, ahead) : [[], [], [], [], [], [], [], []]}
+        series={[
+          { label: 'actual', stroke: COLORS[0], width: 2 },
+          { label: 'predicted (h=1)', stroke: COLORS[2], width: 2, dash: [5, 3] },
+          { label: 'forecast', stroke: COLORS[3], width: 2 },
+          { label: '95% upper', stroke: 'rgba(201, 138, 18, 0.35)', width: 1 },
+          { label: '95% lower', stroke: 'rgba(201, 138, 18, 0.35)', width: 1 },
+          { label: '80% upper', stroke: 'rgba(201, 138, 18, 0.5)', width: 1 },
+          { label: '80% lower', stroke: 'rgba(201, 138, 18, 0.5)', width: 1 },
+        ]}
+        bands={FORECAST_BANDS}
+        x="date"
+        axes={[{ label: 'sales', size: 70 }]}
+      />
     </div>
   );
 }

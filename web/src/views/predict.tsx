@@ -12,8 +12,35 @@ interface Prediction {
   horizon: number;
   origin: string;
   forecast: number;
+  intervals: { level: number; lower: number; upper: number }[];
   actual: number | null;
   modelVersion: number;
+}
+
+/**
+ * The 95% interval as a light band, the 80% one inside it as a darker band,
+ * the forecast as a tick and the actual (when known) as a dot, on one axis
+ * spanning everything drawn.
+ */
+function IntervalBands({ p }: { p: Prediction }) {
+  const i95 = p.intervals.find((i) => i.level === 0.95);
+  const i80 = p.intervals.find((i) => i.level === 0.8);
+  if (!i95 && !i80) return <p class="muted">This model has no interval calibration for horizon {p.horizon}.</p>;
+  const xs = [p.forecast, ...p.intervals.flatMap((i) => [i.lower, i.upper]), ...(p.actual === null ? [] : [p.actual])];
+  const lo = Math.min(...xs);
+  const span = Math.max(...xs) - lo || 1;
+  const at = (v: number) => `${(((v - lo) / span) * 96 + 2).toFixed(2)}%`;
+  const band = (iv: { lower: number; upper: number }, cls: string, id: string) => (
+    <div class={`iv-band ${cls}`} data-testid={id} style={{ left: at(iv.lower), width: `${((iv.upper - iv.lower) / span) * 96}%` }} />
+  );
+  return (
+    <div class="iv-bar" data-testid="predict-bands">
+      {i95 ? band(i95, 'iv95', 'predict-band-95') : null}
+      {i80 ? band(i80, 'iv80', 'predict-band-80') : null}
+      <div class="iv-forecast" style={{ left: at(p.forecast) }} title={`forecast ${fmt(p.forecast, 2)}`} />
+      {p.actual !== null ? <div class="iv-actual" style={{ left: at(p.actual) }} title={`actual ${fmt(p.actual, 2)}`} /> : null}
+    </div>
+  );
 }
 
 const nextWeek = (iso: string | null | undefined) => (iso ? new Date(Date.parse(`${iso}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10) : '');
@@ -46,7 +73,6 @@ export function PredictView() {
       setBusy(false);
     }
   };
-  const diff = result && result.actual !== null ? result.forecast - result.actual : null;
   return (
     <div class="grid cols-2">
       <form class="panel" onSubmit={submit}>
@@ -74,51 +100,67 @@ export function PredictView() {
       </form>
       <div class="panel" data-testid="predict-result">
         <h3>Result</h3>
-        {result ? (
-          <table>
-            <tbody>
-              <tr>
-                <td>forecast</td>
-                <td class="big" data-testid="predict-forecast">
-                  {fmt(result.forecast, 2)}
-                </td>
-              </tr>
-              <tr>
-                <td>actual</td>
-                <td class="big" data-testid="predict-actual">
-                  {result.actual === null ? <span class="muted">not known yet</span> : fmt(result.actual, 2)}
-                </td>
-              </tr>
-              {diff !== null ? (
-                <tr>
-                  <td>error</td>
-                  <td>
-                    {fmt(diff, 2)} ({result.actual ? `${((Math.abs(diff) / Math.abs(result.actual)) * 100).toFixed(1)}%` : '–'})
-                  </td>
-                </tr>
-              ) : null}
-              <tr>
-                <td>model</td>
-                <td data-testid="predict-version">v{result.modelVersion}</td>
-              </tr>
-              <tr>
-                <td>series, week</td>
-                <td>
-                  store {result.store}, dept {result.dept}, {result.week}
-                </td>
-              </tr>
-              <tr>
-                <td>horizon, origin</td>
-                <td>
-                  {result.horizon} week(s) after {result.origin}
-                </td>
-              </tr>
-            </tbody>
-          </table>
-        ) : (
+        {result ? <PredictionTable result={result} /> : null}
+        {result ? <IntervalBands p={result} /> : null}
+        {result ? null : (
           <p class="muted">No prediction yet.</p>
         )}
       </div>
     </div>
+  );
+}
+
+/** The prediction with its intervals, actual, error, model and origin. */
+function PredictionTable({ result }: { result: Prediction }) {
+  const diff = result.actual !== null ? result.forecast - result.actual : null;
+  return (
+    <table>
+      <tbody>
+        <tr>
+          <td>forecast</td>
+          <td class="big" data-testid="predict-forecast">
+            {fmt(result.forecast, 2)}
+          </td>
+        </tr>
+        {result.intervals.map((iv) => (
+          <tr>
+            <td>{Math.round(iv.level * 100)}% interval</td>
+            <td data-testid={`predict-interval-${Math.round(iv.level * 100)}`}>
+              {fmt(iv.lower, 2)} – {fmt(iv.upper, 2)}
+            </td>
+          </tr>
+        ))}
+        <tr>
+          <td>actual</td>
+          <td class="big" data-testid="predict-actual">
+            {result.actual === null ? <span class="muted">not known yet</span> : fmt(result.actual, 2)}
+          </td>
+        </tr>
+        {diff !== null ? (
+          <tr>
+            <td>error</td>
+            <td>
+              {fmt(diff, 2)} ({result.actual ? `${((Math.abs(diff) / Math.abs(result.actual)) * 100).toFixed(1)}%` : '–'})
+            </td>
+          </tr>
+        ) : null}
+        <tr>
+          <td>model</td>
+          <td data-testid="predict-version">v{result.modelVersion}</td>
+        </tr>
+        <tr>
+          <td>series, week</td>
+          <td>
+            store {result.store}, dept {result.dept}, {result.week}
+          </td>
+        </tr>
+        <tr>
+          <td>horizon, origin</td>
+          <td>
+            {result.horizon} week(s) after {result.origin}
+          </td>
+        </tr>
+      </tbody>
+    </table>
   );
 }

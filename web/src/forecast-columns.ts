@@ -1,0 +1,64 @@
+/**
+ * The actual-vs-forecast chart's columns from two gateway answers: the
+ * series view (actuals, one-week-ahead forecasts and their intervals) and the
+ * forecast of the next 1..H weeks with its intervals. Only lines the two up
+ * on the week axis; every number comes from the gateway as it is.
+ */
+import type uPlot from 'uplot';
+
+export interface SeriesData {
+  modelVersion: number | null;
+  weeks: string[];
+  actual: (number | null)[];
+  predicted: (number | null)[];
+  lower80?: (number | null)[];
+  upper80?: (number | null)[];
+  lower95?: (number | null)[];
+  upper95?: (number | null)[];
+}
+
+export interface Interval {
+  level: number;
+  lower: number;
+  upper: number;
+}
+
+export interface ForecastData {
+  origin: string;
+  points: { week: string; horizon: number; forecast: number; intervals: Interval[] }[];
+}
+
+const sec = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
+
+/**
+ * [x, actual, predicted (h = 1), forecast (h = 1..H from the last week), upper95, lower95, upper80, lower80]:
+ * the interval columns hold the one-week-ahead intervals over the history and the forecast's beyond it.
+ */
+export function forecastColumns(s: SeriesData, f: ForecastData | null): uPlot.AlignedData {
+  const weeks = [...s.weeks];
+  const known = new Set(weeks);
+  for (const p of f?.points ?? []) if (!known.has(p.week)) weeks.push(p.week);
+  const at = new Map(weeks.map((w, i) => [w, i]));
+  const col = (src?: (number | null)[]) => weeks.map((_, i) => (src && i < s.weeks.length ? (src[i] ?? null) : null));
+  const actual = col(s.actual);
+  const predicted = col(s.predicted);
+  const forecast = weeks.map((): number | null => null);
+  const bounds = { upper95: col(s.upper95), lower95: col(s.lower95), upper80: col(s.upper80), lower80: col(s.lower80) };
+  for (const p of f?.points ?? []) {
+    const i = at.get(p.week)!;
+    forecast[i] = p.forecast;
+    const b95 = p.intervals.find((iv) => iv.level === 0.95);
+    const b80 = p.intervals.find((iv) => iv.level === 0.8);
+    bounds.upper95[i] = b95?.upper ?? null;
+    bounds.lower95[i] = b95?.lower ?? null;
+    bounds.upper80[i] = b80?.upper ?? null;
+    bounds.lower80[i] = b80?.lower ?? null;
+  }
+  return [weeks.map(sec), actual, predicted, forecast, bounds.upper95, bounds.lower95, bounds.upper80, bounds.lower80];
+}
+
+/** The uPlot bands for forecastColumns' layout: 95% (series 4-5) and 80% (series 6-7). */
+export const FORECAST_BANDS: uPlot.Band[] = [
+  { series: [4, 5], fill: 'rgba(201, 138, 18, 0.12)' },
+  { series: [6, 7], fill: 'rgba(201, 138, 18, 0.25)' },
+];
