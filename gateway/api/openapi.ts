@@ -25,7 +25,9 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     // a root schema with an id is itself a component: keep it there and reference it
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) {
-      components[id] = out;
+      // zod answers such a root as a $ref to its own $defs entry, already stored above:
+      // storing that $ref over it would make the component point at itself
+      if (!(id in defs)) components[id] = out;
       return { $ref: `#/components/schemas/${id}` };
     }
     return out;
