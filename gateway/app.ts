@@ -6,6 +6,7 @@ import { buildOpenApi, OPENAPI_PATH } from './api/openapi.js';
 import { mount, type Route } from './api/route.js';
 import type { GatewayContext } from './context.js';
 import { errorMiddleware, logAppErrors } from './http/errors.js';
+import { methodNotAllowed } from './http/methods.js';
 import { serveDashboard } from './http/static.js';
 import { timing, type LatencySink } from './http/timing.js';
 import { backtestRoutes } from './routes/backtests.js';
@@ -59,7 +60,7 @@ export function createApp(g: GatewayContext, opts: AppOptions): { app: Koa; open
     ctx.body = docs;
   });
   app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(methodNotAllowed());
   app.use(serveDashboard(opts.webDir, ['/v1/', '/socket.io', '/metrics', '/docs', OPENAPI_PATH, '/healthz', '/readyz']));
   return { app, openapi };
 }
