@@ -37,4 +37,31 @@ describe('OpenAPI generated from the routes', () => {
     for (const f of ['store', 'dept', 'week', 'horizon', 'temperature', 'markdown5', 'unemployment']) assert.ok(item.properties![f], f);
     assert.ok(doc.components.schemas.Prediction && doc.components.schemas.Error);
   });
+
+  it('no component is a reference to itself (a strict validator would recurse forever)', () => {
+    for (const [id, c] of Object.entries(doc.components.schemas)) {
+      assert.notEqual((c as { $ref?: string }).$ref, `#/components/schemas/${id}`, id);
+      assert.equal((c as { type?: string }).type, 'object', `${id} is described in full`);
+    }
+  });
+
+  it('dates are format: date with the range and the calendar rule stated', () => {
+    const week = doc.components.schemas.PredictItem!.properties!.week as { format?: string; pattern?: string; description?: string };
+    assert.equal(week.format, 'date');
+    const pattern = new RegExp(week.pattern!);
+    for (const bad of ['0000-00-00', '2011-13-01', '2011-00-10', '2011-01-32', '1899-12-31']) assert.ok(!pattern.test(bad), bad);
+    for (const good of ['1900-01-01', '2011-02-28', '2200-12-31']) assert.ok(pattern.test(good), good);
+    assert.match(week.description!, /real calendar date/);
+  });
+
+  it('declared bodies are required, and the data-dependent refusals are documented as 422', () => {
+    for (const r of routes.filter((x) => x.spec.body)) {
+      const op = doc.paths[r.spec.path.replace(/:([A-Za-z_]+)/g, '{$1}')]![r.spec.method]!;
+      assert.equal((op.requestBody as { required?: boolean }).required, true, r.spec.path);
+    }
+    for (const p of ['/v1/predict', '/v1/forecast', '/v1/features']) {
+      const op = Object.values(doc.paths[p]!)[0]!;
+      assert.ok(op.responses['422'], `${p} documents 422`);
+    }
+  });
 });

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { assertBearer } from '../http/auth.js';
+import { ValidationError } from '../../lib/errors.js';
 import { readJson } from '../http/body.js';
 import { parseWith } from '../http/validate.js';
 
@@ -60,6 +61,8 @@ export function mount(router: Router, routes: readonly Route[], opts: MountOptio
       let body: unknown;
       if (spec.body || spec.parseBody) {
         const raw = await readJson(ctx, opts.bodyLimit);
+        // the document declares every body required: a missing one is refused, not read as the defaults
+        if (raw === undefined) throw new ValidationError('body', 'a JSON body (required; {} takes every default)');
         body = spec.parseBody ? spec.parseBody(raw) : parseWith(spec.body!, raw, 'body');
       }
       const result = await r.handle({ query, params, body } as never, ctx);
