@@ -82,7 +82,7 @@ function findTests(root: string): string[] {
 }
 
 async function test(cfg: Readonly<Config>): Promise<number> {
-  installTestTools(log);
+  installTestTools(cfg, log);
   const started = await up(cfg);
   const steps: [string, string[]][] = [
     ['typecheck', ['npx', 'tsc', '--noEmit', '-p', '.']],
