@@ -41,6 +41,13 @@ const EnvSchema = z.object({
   GATEWAY_TOKEN: z.string().default('change-me'),
   GATEWAY_OPEN_READS: bool.default(true),
   GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(100000).default(1000),
+  GATEWAY_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+    .pipe(z.array(z.url({ error: 'a comma-separated list of origins such as http://localhost:5173' }))),
+  GATEWAY_PREDICT_RATE: z.coerce.number().min(0).default(0),
+  GATEWAY_PREDICT_BURST: z.coerce.number().int().min(1).optional(),
   TRAIN_CRON: z.string().default('0 3 * * *'),
   TRAIN_THRESHOLD_FRACTION: z.coerce.number().min(0).max(1).default(0.5),
   TRAIN_HORIZON: z.coerce.number().int().min(1).max(52).default(4),
@@ -74,7 +81,17 @@ export interface Config {
   topics: Topics;
   materializer: { groupId: string; batchRows: number; batchMs: number };
   simulator: { seed: number; stores: number; depts: number; startWeek: string; weeks: number; rate: number };
-  gateway: { host: string; port: number; token: string; openReads: boolean; maxBatch: number };
+  gateway: {
+    host: string;
+    port: number;
+    token: string;
+    openReads: boolean;
+    maxBatch: number;
+    /** Origins besides the gateway's own that may open the Socket.IO stream (e.g. the Vite dev server). */
+    allowedOrigins: string[];
+    /** Per-client limit on POST /v1/predict: requests per second (0 = off) and the burst allowed above it. */
+    predictRate: { perSecond: number; burst: number };
+  };
   trainer: {
     cron: string;
     thresholdFraction: number;
@@ -175,6 +192,8 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       token: e.GATEWAY_TOKEN,
       openReads: e.GATEWAY_OPEN_READS,
       maxBatch: e.GATEWAY_MAX_BATCH,
+      allowedOrigins: e.GATEWAY_ALLOWED_ORIGINS,
+      predictRate: { perSecond: e.GATEWAY_PREDICT_RATE, burst: e.GATEWAY_PREDICT_BURST ?? Math.max(1, Math.ceil(e.GATEWAY_PREDICT_RATE)) },
     },
     trainer: {
       cron: e.TRAIN_CRON,
