@@ -7,6 +7,7 @@ import { mount, type Route } from './api/route.js';
 import type { GatewayContext } from './context.js';
 import { errorMiddleware, logAppErrors } from './http/errors.js';
 import { methodNotAllowed } from './http/methods.js';
+import { RateLimiter } from './http/rate-limit.js';
 import { serveDashboard } from './http/static.js';
 import { timing, type LatencySink } from './http/timing.js';
 import { backtestRoutes } from './routes/backtests.js';
@@ -50,7 +51,9 @@ export function createApp(g: GatewayContext, opts: AppOptions): { app: Koa; open
   const docs = renderDocs(openapi, OPENAPI_PATH);
 
   const router = new Router();
-  mount(router, routes, { token: g.cfg.gateway.token, openReads: g.cfg.gateway.openReads, bodyLimit: opts.bodyLimit });
+  const { perSecond, burst } = g.cfg.gateway.predictRate;
+  const rateLimit = perSecond > 0 ? new RateLimiter(perSecond, burst) : null;
+  mount(router, routes, { token: g.cfg.gateway.token, openReads: g.cfg.gateway.openReads, bodyLimit: opts.bodyLimit, rateLimit });
   mountMetrics(router, g);
   router.get(OPENAPI_PATH, (ctx) => {
     ctx.body = openapi;

@@ -56,9 +56,11 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
       errors[403] ??= 'wrong bearer token';
     }
     if (spec.body) errors[413] ??= 'body larger than the limit';
+    if (spec.rateLimited) errors[429] ??= 'over the per-client rate limit (GATEWAY_PREDICT_RATE, off by default); `Retry-After` says in how many seconds to retry';
     for (const [status, why] of Object.entries(errors)) {
       responses[status] = { description: why, content: { 'application/json': { schema: schemaOf(ErrorResponse, 'output') } } };
     }
+    if (responses['429']) responses['429'].headers = { 'Retry-After': { description: 'seconds to wait', required: true, schema: { type: 'integer', minimum: 1 } } };
     const op: Json = {
       operationId: `${spec.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
       summary: spec.summary,

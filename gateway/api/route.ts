@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { assertBearer } from '../http/auth.js';
 import { ValidationError } from '../../lib/errors.js';
 import { readJson } from '../http/body.js';
+import { enforceRate, type RateLimiter } from '../http/rate-limit.js';
 import { parseWith } from '../http/validate.js';
 
 /** Who may call a route: anyone, readers (token only when reads are closed), or writers (token always). */
@@ -27,6 +28,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType, P extends z.ZodType 
   ok: { status?: number; schema: z.ZodType; description: string; contentType?: string };
   /** Error statuses this route can answer, with why. */
   errors?: Record<number, string>;
+  /** Subject to the per-client rate limit when one is configured (429 with Retry-After). */
+  rateLimited?: boolean;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -48,6 +51,8 @@ export interface MountOptions {
   token: string;
   openReads: boolean;
   bodyLimit: number;
+  /** The per-client limit of `rateLimited` routes, or null when off. */
+  rateLimit?: RateLimiter | null;
 }
 
 /** Mounts routes on a router: access check, body read with a limit, validation, handler, JSON reply. */
@@ -55,6 +60,8 @@ export function mount(router: Router, routes: readonly Route[], opts: MountOptio
   for (const r of routes) {
     const { spec } = r;
     router[spec.method](spec.path, async (ctx: Context) => {
+      // first: a client over its limit costs no auth check, body read or validation
+      if (spec.rateLimited && opts.rateLimit) enforceRate(opts.rateLimit, ctx);
       if (spec.access === 'write' || (spec.access === 'read' && !opts.openReads)) assertBearer(ctx, opts.token);
       const query = spec.query ? parseWith(spec.query, ctx.query, 'query') : undefined;
       const params = spec.params ? parseWith(spec.params, ctx.params, 'path') : undefined;

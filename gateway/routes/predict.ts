@@ -53,6 +53,7 @@ export function predictRoutes(g: GatewayContext): Route[] {
           : { batch: false as const, items: [parseWith(PredictItem, raw, 'body')] },
       ok: { schema: z.union([Prediction, PredictBatchResponse]), description: 'a Prediction for one item, or a PredictBatchResponse for a batch' },
       errors: { 404: 'unknown store or dept', 422: UNPROCESSABLE, 503: NOT_READY },
+      rateLimited: true,
     },
     async ({ body }) => {
       const { batch, items } = body as { batch: boolean; items: PredictItem[] };
