@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { createClickhouse } from '../lib/clickhouse.js';
 import { eventually } from '../lib/testing.js';
 import { createSalesTable } from '../domain/sales/table.js';
-import { installTestTools, venvTool } from '../stack/install.js';
+import { installPythonTestTools, venvTool } from '../stack/install.js';
 import { createLogger } from '../lib/log.js';
 import { startGateway, type Gateway } from './server.js';
 import { publishModel, setUp, trainModel, TOKEN, type Fixture } from './test/fixture.js';
@@ -42,7 +42,7 @@ function runTool(cmd: string, args: string[], timeoutMs: number): Promise<{ code
 describe('schemathesis against the running gateway', { timeout: 240_000 }, () => {
   before(async () => {
     f = await setUp('schemathesis');
-    installTestTools(f.cfg, createLogger('test'));
+    installPythonTestTools(f.cfg, createLogger('test'));
     const onnx = await trainModel(f.series);
     gw = await startGateway(f.cfg);
     // next-week reads the sales projection; the fuzzer needs the (empty) table, not a 503

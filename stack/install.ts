@@ -130,6 +130,11 @@ export function installTestTools(cfg: Readonly<Config>, log: Logger): void {
   if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
   if (!composeCommand()) missing.push('docker-compose');
   if (missing.length > 0) aptInstall(missing, log);
+  installPythonTestTools(cfg, log);
+}
+
+/** The Python tools of stack/python/test-requirements.txt in the project's virtualenv (quick when they are there). */
+export function installPythonTestTools(cfg: Readonly<Config>, log: Logger): void {
   pipInstall(cfg, join(cfg.root, 'stack', 'python', 'test-requirements.txt'), 'schemathesis and openapi-spec-validator', log);
 }
 

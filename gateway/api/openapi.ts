@@ -12,7 +12,9 @@ type Json = Record<string, unknown>;
  * (JSON Schema 2020-12 is OpenAPI 3.1's own dialect). Shared shapes with a
  * zod `id` land once under components.schemas and are referenced.
  */
-export function buildOpenApi(routes: readonly Route[], info: { title: string; version: string; description: string }): Json {
+export function buildOpenApi(routes: readonly Route[], info: { title: string; version: string; description: string }, opts: { openReads?: boolean } = {}): Json {
+  const openReads = opts.openReads ?? true;
+  const needsToken = (access: Route['spec']['access']) => access === 'write' || (access === 'read' && !openReads);
   const components: Record<string, Json> = {};
   const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
     const raw = JSON.stringify(z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }));
@@ -51,11 +53,14 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     };
     const errors: Record<number, string> = { ...(spec.errors ?? {}) };
     if (spec.query || spec.params || spec.body) errors[400] ??= 'a field is invalid; `error.field` names it and `error.expected` says what was expected';
-    if (spec.access === 'write') {
+    if (needsToken(spec.access)) {
       errors[401] ??= 'no bearer token';
       errors[403] ??= 'wrong bearer token';
     }
-    if (spec.body) errors[413] ??= 'body larger than the limit';
+    if (spec.body) {
+      errors[413] ??= 'body larger than the limit';
+      errors[415] ??= 'a body whose content-type is not application/json';
+    }
     if (spec.rateLimited) errors[429] ??= 'over the per-client rate limit (GATEWAY_PREDICT_RATE, off by default); `Retry-After` says in how many seconds to retry';
     for (const [status, why] of Object.entries(errors)) {
       responses[status] = { description: why, content: { 'application/json': { schema: schemaOf(ErrorResponse, 'output') } } };
@@ -69,7 +74,8 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
       parameters: parameters.length > 0 ? parameters : undefined,
       responses,
     };
-    if (spec.access === 'write') op.security = [{ bearer: [] }];
+    // every operation says what it needs: the token, or nothing (an empty list)
+    op.security = needsToken(spec.access) ? [{ bearer: [] }] : [];
     if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } };
     (paths[path] ??= {})[spec.method] = op;
   }
@@ -79,7 +85,7 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     paths,
     components: {
       schemas: components,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the gateway token from config (GATEWAY_TOKEN); required on writes' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: `the gateway token from config (GATEWAY_TOKEN); required on writes${openReads ? '' : ' and reads'}` } },
     },
   };
 }

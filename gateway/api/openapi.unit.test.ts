@@ -24,7 +24,7 @@ describe('OpenAPI generated from the routes', () => {
     for (const r of routes) {
       const op = doc.paths[r.spec.path.replace(/:([A-Za-z_]+)/g, '{$1}')]![r.spec.method]!;
       assert.equal(Boolean(op.requestBody), Boolean(r.spec.body), `${r.spec.path} body`);
-      assert.equal(Boolean(op.security), r.spec.access === 'write', `${r.spec.path} security`);
+      assert.deepEqual(op.security, r.spec.access === 'write' ? [{ bearer: [] }] : [], `${r.spec.path} security (reads open)`);
       if (r.spec.access === 'write') assert.ok(op.responses['401'] && op.responses['403']);
       if (r.spec.query || r.spec.body) assert.ok(op.responses['400'], `${r.spec.path} documents 400`);
     }
@@ -63,5 +63,24 @@ describe('OpenAPI generated from the routes', () => {
       const op = Object.values(doc.paths[p]!)[0]!;
       assert.ok(op.responses['422'], `${p} documents 422`);
     }
+  });
+
+  it('with reads closed, every read declares the bearer token and its 401/403; public routes stay open', () => {
+    const closed = buildOpenApi(routes, { title: 't', version: '1', description: 'd' }, { openReads: false }) as typeof doc;
+    for (const r of routes) {
+      const op = closed.paths[r.spec.path.replace(/:([A-Za-z_]+)/g, '{$1}')]![r.spec.method]!;
+      const token = r.spec.access !== 'public';
+      assert.deepEqual(op.security, token ? [{ bearer: [] }] : [], r.spec.path);
+      assert.equal(Boolean(op.responses['401'] && op.responses['403']), token, `${r.spec.path} 401/403`);
+    }
+  });
+
+  it('bodies declare 413 and 415; the rate-limited predict declares 429 with Retry-After', () => {
+    for (const r of routes.filter((x) => x.spec.body)) {
+      const op = doc.paths[r.spec.path.replace(/:([A-Za-z_]+)/g, '{$1}')]![r.spec.method]!;
+      assert.ok(op.responses['413'] && op.responses['415'], r.spec.path);
+    }
+    const tooMany = doc.paths['/v1/predict']!.post!.responses['429'] as { headers?: Record<string, unknown> };
+    assert.ok(tooMany?.headers?.['Retry-After']);
   });
 });
