@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel, type Logger } from '../lib/log.js';
-import { DEFAULT_TOKEN } from './http/auth.js';
+import { DEFAULT_TOKEN, isLoopback } from './http/auth.js';
 import { startGateway, WEB_DIST } from './server.js';
 
 /** Builds web/ into web/dist with Vite; on failure the gateway still serves the API and a page saying why. */
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const log = createLogger('gateway');
   await ensureDashboard(log);
   // off loopback startGateway refuses the default token; on loopback it is only worth a reminder
-  if (cfg.gateway.token === DEFAULT_TOKEN) log.warn(`GATEWAY_TOKEN is the default "${DEFAULT_TOKEN}": fine on ${cfg.gateway.host}; the gateway will refuse it on a non-loopback GATEWAY_HOST`);
+  if (cfg.gateway.token === DEFAULT_TOKEN && isLoopback(cfg.gateway.host)) log.warn(`GATEWAY_TOKEN is the default "${DEFAULT_TOKEN}": fine on ${cfg.gateway.host}; the gateway will refuse it on a non-loopback GATEWAY_HOST`);
   const gw = await startGateway(cfg, { log, waitForCatchUp: false });
   log.info(`listening on ${gw.url} (dashboard /, API docs /docs, OpenAPI /openapi.json, metrics /metrics)`);
   let stopping = false;

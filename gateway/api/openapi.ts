@@ -10,7 +10,9 @@ type Json = Record<string, unknown>;
 /**
  * Builds the OpenAPI 3.1 document from the mounted routes' zod schemas
  * (JSON Schema 2020-12 is OpenAPI 3.1's own dialect). Shared shapes with a
- * zod `id` land once under components.schemas and are referenced.
+ * zod `id` land once under components.schemas and are referenced. Every
+ * operation declares its security and the error statuses it can answer;
+ * `openReads` (default true) says whether reads need the token.
  */
 export function buildOpenApi(routes: readonly Route[], info: { title: string; version: string; description: string }, opts: { openReads?: boolean } = {}): Json {
   const openReads = opts.openReads ?? true;
@@ -51,17 +53,7 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     const responses: Record<string, Json> = {
       [String(spec.ok.status ?? 200)]: { description: spec.ok.description, content: { [spec.ok.contentType ?? 'application/json']: { schema: schemaOf(spec.ok.schema, 'output') } } },
     };
-    const errors: Record<number, string> = { ...(spec.errors ?? {}) };
-    if (spec.query || spec.params || spec.body) errors[400] ??= 'a field is invalid; `error.field` names it and `error.expected` says what was expected';
-    if (needsToken(spec.access)) {
-      errors[401] ??= 'no bearer token';
-      errors[403] ??= 'wrong bearer token';
-    }
-    if (spec.body) {
-      errors[413] ??= 'body larger than the limit';
-      errors[415] ??= 'a body whose content-type is not application/json';
-    }
-    if (spec.rateLimited) errors[429] ??= 'over the per-client rate limit (GATEWAY_PREDICT_RATE, off by default); `Retry-After` says in how many seconds to retry';
+    const errors = errorsOf(spec, needsToken(spec.access));
     for (const [status, why] of Object.entries(errors)) {
       responses[status] = { description: why, content: { 'application/json': { schema: schemaOf(ErrorResponse, 'output') } } };
     }
@@ -88,4 +80,22 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: `the gateway token from config (GATEWAY_TOKEN); required on writes${openReads ? '' : ' and reads'}` } },
     },
   };
+}
+
+/** Every error status an operation can answer, with why: its own, plus those that follow from its spec. */
+function errorsOf(spec: Route['spec'], token: boolean): Record<number, string> {
+  const errors: Record<number, string> = { ...(spec.errors ?? {}) };
+  if (spec.query || spec.params || spec.body) errors[400] ??= 'a field is invalid; `error.field` names it and `error.expected` says what was expected';
+  if (token) {
+    errors[401] ??= 'no bearer token';
+    errors[403] ??= 'wrong bearer token';
+  }
+  // a write appends to the log: it can find Kafka or the schema registry down
+  if (spec.access === 'write') errors[503] ??= 'Kafka or the schema registry unavailable; retry';
+  if (spec.body) {
+    errors[413] ??= 'body larger than the limit';
+    errors[415] ??= 'a body whose content-type is not application/json';
+  }
+  if (spec.rateLimited) errors[429] ??= 'over the per-client rate limit (GATEWAY_PREDICT_RATE, off by default); `Retry-After` says in how many seconds to retry';
+  return errors;
 }
