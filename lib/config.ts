@@ -8,6 +8,16 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Whether `s` is an http(s) origin written as the browser sends it: scheme://host[:port], no path. */
+function isOrigin(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s;
+  } catch {
+    return false;
+  }
+}
+
 /** Every variable the system reads, with its default. `.env.example` documents each one. */
 const EnvSchema = z.object({
   STACK_DIR: z.string().default('.stack'),
@@ -45,7 +55,7 @@ const EnvSchema = z.object({
     .string()
     .default('')
     .transform((s) => s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
-    .pipe(z.array(z.url({ error: 'a comma-separated list of origins such as http://localhost:5173' }))),
+    .pipe(z.array(z.string().refine(isOrigin, { error: 'a comma-separated list of origins such as http://localhost:5173 (scheme, host, optional port)' }))),
   GATEWAY_PREDICT_RATE: z.coerce.number().min(0).default(0),
   GATEWAY_PREDICT_BURST: z.coerce.number().int().min(1).optional(),
   TRAIN_CRON: z.string().default('0 3 * * *'),
