@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
-import { installStack, installTestTools } from './install.js';
+import { installPythonTestTools, installStack, installTestTools } from './install.js';
 import { logFile, runningPid, services, startService, stopService } from './services.js';
 
 const log = createLogger('stack');
@@ -156,6 +156,7 @@ async function main(): Promise<number> {
   switch (cmd) {
     case 'install':
       installStack(cfg, log);
+      installPythonTestTools(cfg, log);
       log.info('installed');
       return 0;
     case 'up':
