@@ -4,7 +4,8 @@
  * leave the group), and exit non-zero when it stops for good on its own.
  */
 import { loadConfig, type Config } from '../lib/config.js';
-import { messageOf } from '../lib/errors.js';
+import { AppError, messageOf } from '../lib/errors.js';
+import { waitForDependencies } from '../lib/wait-for.js';
 import { createLogger, setLogLevel, type Logger } from '../lib/log.js';
 import type { RunningConsumer } from '../lib/runner.js';
 
@@ -13,7 +14,8 @@ export function runConsumerProcess(name: string, start: (cfg: Readonly<Config>, 
   const log = createLogger(name);
   const main = async () => {
     const cfg = loadConfig();
-    setLogLevel(cfg.logLevel);
+    setLogLevel(cfg.logLevel, cfg.logFormat);
+    await waitForDependencies(cfg, ['kafka', 'registry', 'clickhouse'], log);
     const c = await start(cfg, log);
     let stopping = false;
     const shutdown = () => {
@@ -26,11 +28,18 @@ export function runConsumerProcess(name: string, start: (cfg: Readonly<Config>, 
     process.on('SIGTERM', shutdown);
     await c.running.done.catch((err: unknown) => {
       log.error(`stopped: ${messageOf(err)}`);
-      process.exit(1);
+      exitWith(err, log);
     });
   };
   main().catch((err: unknown) => {
     log.error(messageOf(err));
-    process.exit(1);
+    exitWith(err, log);
   });
+}
+
+/** Exits 1; an error that is not one of ours is a bug, so its stack is printed for whoever restarts the process. */
+export function exitWith(err: unknown, log: Logger): never {
+  if (!(err instanceof AppError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  else log.debug('exit', { error: messageOf(err) });
+  process.exit(1);
 }

@@ -275,8 +275,12 @@ describe('gateway API', { timeout: 240_000 }, () => {
 
     it('promote and rollback are decided by the registry rules', async () => {
       let r = await call(gw.url, 'POST', '/v1/models/1/promote', {}, auth);
-      assert.equal(r.status, 400, 'the champion cannot be promoted again');
-      assert.equal(r.body.error.field, 'version');
+      assert.equal(r.status, 409, 'the champion cannot be promoted again');
+      assert.deepEqual([r.body.error.code, r.body.error.conflict], ['CONFLICT', { expected: 1, actual: 1 }]);
+      r = await call(gw.url, 'POST', '/v1/models/1/promote', { expectedChampion: 5 }, auth);
+      assert.equal(r.status, 409, 'a stale expected champion is a conflict');
+      assert.deepEqual(r.body.error.conflict, { expected: 5, actual: 1 });
+      assert.match(r.body.error.message, /the champion is v1, not v5/);
       r = await call(gw.url, 'POST', '/v1/models/99/promote', {}, auth);
       assert.equal(r.status, 404);
       r = await call(gw.url, 'POST', '/v1/ops/rollback', {}, auth);

@@ -10,6 +10,7 @@ import { methodNotAllowed } from './http/methods.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { serveDashboard } from './http/static.js';
 import { timing, type LatencySink } from './http/timing.js';
+import { createAccessLogger } from '../lib/log.js';
 import { backtestRoutes } from './routes/backtests.js';
 import { healthRoutes, mountMetrics } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
@@ -36,7 +37,7 @@ export function allRoutes(g: GatewayContext): Route[] {
 export function createApp(g: GatewayContext, opts: AppOptions): { app: Koa; openapi: Record<string, unknown> } {
   const app = new Koa();
   app.on('error', logAppErrors(opts.log));
-  app.use(timing(g.metrics, opts.latency));
+  app.use(timing(g.metrics, opts.latency, g.cfg.gateway.accessLog ? createAccessLogger() : undefined));
   app.use(errorMiddleware());
 
   const routes = allRoutes(g);

@@ -108,7 +108,7 @@ describe('hot swap', { timeout: 300_000 }, () => {
 
   it('a promotion whose sha256 does not match its artifact is refused', async () => {
     const loadsBefore = await failedLoads(gw.url);
-    await publishModel(f, 4, v1, { previousVersion: 2, sha256: sha256Hex(Buffer.from('other bytes')) });
+    await publishModel(f, 4, v1, { previousVersion: 3, sha256: sha256Hex(Buffer.from('other bytes')) });
     assert.ok(await eventually(async () => (await failedLoads(gw.url)) > loadsBefore, 30_000));
     assert.equal(gw.holder.current?.version, 2);
   });

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { readSupervision } from '../lib/supervision.js';
 
 /** The gateway's Prometheus metrics, on a registry of its own (several gateways can share a process in tests). */
 export interface GatewayMetrics {
@@ -10,14 +11,22 @@ export interface GatewayMetrics {
   modelLoads: Counter<'result'>;
   seriesHeld: Gauge;
   liveWape: Gauge<'model_version'>;
+  liveBaselineWape: Gauge<'baseline'>;
+  championPromotedAt: Gauge;
+  /** The `model_version` label value for `version`: the newest MAX_VERSION_LABELS versions keep their own series, older ones share `older` (their own series are removed). */
+  versionLabel(version: number): string;
 }
 
 /** Creates the metric set; latency buckets in seconds, from 0.5 ms to 2.5 s. */
-export function createMetrics(): GatewayMetrics {
+/** How many model versions keep their own label series (a long-lived gateway sees one per promotion). */
+export const MAX_VERSION_LABELS = 5;
+
+export function createMetrics(stackDir?: string): GatewayMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'gateway' });
   collectDefaultMetrics({ register: registry });
-  return {
+  if (stackDir !== undefined) supervisionMetrics(registry, stackDir);
+  const m = {
     registry,
     httpDuration: new Histogram({
       name: 'gateway_http_request_duration_seconds',
@@ -41,6 +50,13 @@ export function createMetrics(): GatewayMetrics {
     modelVersion: new Gauge({ name: 'gateway_model_version', help: 'Version of the model being served (0 = none)', registers: [registry] }),
     modelLoads: new Counter({ name: 'gateway_model_loads_total', help: 'Model loads by result', labelNames: ['result'] as const, registers: [registry] }),
     seriesHeld: new Gauge({ name: 'gateway_series', help: 'Series held in the online feature state', registers: [registry] }),
+    liveBaselineWape: new Gauge({
+      name: 'gateway_live_baseline_wape',
+      help: 'WAPE of a baseline on the same live series-weeks as the shadow forecasts (seasonal naive: the same week last year)',
+      labelNames: ['baseline'] as const,
+      registers: [registry],
+    }),
+    championPromotedAt: new Gauge({ name: 'gateway_champion_promoted_timestamp_seconds', help: 'When the current champion was promoted (from the registry log), epoch seconds', registers: [registry] }),
     liveWape: new Gauge({
       name: 'gateway_live_wape',
       help: 'WAPE of forecasts against actuals as they arrive, by model version',
@@ -48,4 +64,41 @@ export function createMetrics(): GatewayMetrics {
       registers: [registry],
     }),
   };
+  const versions: number[] = [];
+  return {
+    ...m,
+    versionLabel(version) {
+      // a version older than every tracked one, once the set is full, is counted under one shared label
+      if (versions.length >= MAX_VERSION_LABELS && version < versions[0]!) return 'older';
+      if (!versions.includes(version)) {
+        versions.push(version);
+        versions.sort((a, b) => a - b);
+        while (versions.length > MAX_VERSION_LABELS) {
+          const old = String(versions.shift());
+          for (const kind of ['predict', 'forecast', 'shadow', 'series']) m.predictions.remove({ model_version: old, kind });
+          m.liveWape.remove({ model_version: old });
+        }
+      }
+      return String(version);
+    },
+  };
+}
+
+/** Restarts and liveness of the processes the `npm start` supervisor runs, read when scraped. */
+function supervisionMetrics(registry: Registry, stackDir: string): void {
+  const restarts = new Gauge({ name: 'supervised_process_restarts', help: 'Restarts of a process by the npm start supervisor', labelNames: ['process'] as const, registers: [registry] });
+  new Gauge({
+    name: 'supervised_process_up',
+    help: 'Whether a supervised process is running (1) or down and being restarted (0)',
+    labelNames: ['process'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      restarts.reset();
+      for (const p of readSupervision(stackDir)?.processes ?? []) {
+        this.set({ process: p.name }, p.pid === null ? 0 : 1);
+        restarts.set({ process: p.name }, p.restarts);
+      }
+    },
+  });
 }

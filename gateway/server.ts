@@ -14,13 +14,13 @@ import { seriesKey } from '../schemas/types.js';
 import { MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, TRAINING_REQUESTED } from '../domain/contracts.js';
 import { SeriesGrid } from '../domain/sales/grid.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
-import { championOf } from '../domain/registry/state.js';
+import { championOf, isRefused } from '../domain/registry/state.js';
 import { createApp } from './app.js';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_BODY_LIMIT } from './http/body.js';
 import { assertTokenFitsHost } from './http/auth.js';
 import { HttpError } from './http/errors.js';
-import { LiveAccuracy } from '../domain/live/accuracy.js';
+import { LiveAccuracy, SEASONAL_NAIVE_VERSION } from '../domain/live/accuracy.js';
 import { ShadowForecaster } from './live/shadow.js';
 import { attachSocket } from './live/socket.js';
 import { LiveStatus } from './live/status.js';
@@ -99,10 +99,14 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
   const grid = new SeriesGrid();
   const dead = await DeadLetters.connect(p.kafka, cfg.topics.deadLetter, 'gateway');
   const modelLog = (e: ModelLogEvent) => {
+    const before = championOf(registry.registry);
     registry = evolveGatewayRegistry(registry, e);
-    status.trainingLine(lineOfModelLog(e));
+    const refused = e.type === 'promoted' && isRefused(registry.registry, e.event);
+    status.trainingLine(refused ? lineOfModelLog(e, before?.version ?? null) : lineOfModelLog(e));
     status.registryChanged();
-    if (e.type === 'promoted' && caught) void loader.request(e.event);
+    // a promotion the fold refused (it did not replace the champion it named) loads nothing
+    const champion = championOf(registry.registry);
+    if (e.type === 'promoted' && caught && champion && champion !== before) void loader.request(champion);
   };
   const routes: Record<string, (m: Delivery) => Promise<void>> = {
     [cfg.topics.sales]: async (m) => {
@@ -209,12 +213,17 @@ function createLoader(cfg: Readonly<Config>, kafka: Parts['kafka'], holder: Mode
 /** Counts scored rows, and records shadow and forecast rows for live accuracy. */
 function scorer(p: Parts): GatewayContext['scored'] {
   return (kind, model, rows, forecasts) => {
-    p.metrics.predictions.inc({ model_version: String(model.version), kind }, rows.length);
+    p.metrics.predictions.inc({ model_version: p.metrics.versionLabel(model.version), kind }, rows.length);
     p.status.countPredictions(rows.length);
     if (kind === 'series') return;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      if (r.t >= r.history.length) p.accuracy.forecast(model.version, seriesKey(r.history.store, r.history.dept), r.week, forecasts[i]!);
+      if (r.t < r.history.length) continue;
+      const key = seriesKey(r.history.store, r.history.dept);
+      p.accuracy.forecast(model.version, key, r.week, forecasts[i]!);
+      // the baseline on the same points, so live accuracy says whether the model beats "the same week last year"
+      const naive = r.history.salesAt(r.t - 52);
+      if (kind === 'shadow' && Number.isFinite(naive)) p.accuracy.forecast(SEASONAL_NAIVE_VERSION, key, r.week, naive);
     }
   };
 }
@@ -242,7 +251,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   // before anything connects: exposing the write endpoints with a guessable token is a configuration error
   assertTokenFitsHost(cfg.gateway.host, cfg.gateway.token);
   const log = opts.log ?? createLogger('gateway');
-  const metrics = createMetrics();
+  const metrics = createMetrics(cfg.stackDir);
   const codec = await bootstrapContracts(cfg);
   const kafka = createKafka(cfg, 'gateway');
   const admin = kafka.admin();
@@ -258,7 +267,18 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   const status = new LiveStatus({ cfg, admin, ch, store, holder, registry, accuracy, follower: () => follower, readiness, metrics, log, tickMs: opts.tickMs });
   const loader = createLoader(cfg, kafka, holder, registry, log, () => ({ status, metrics }));
   const parts: Parts = { cfg, log, kafka, admin, store, holder, accuracy, status, loader, metrics };
-  const ops = createOperations({ cfg, kafka, codec, ch, registry });
+  // "read your own writes": operations wait until the follower has handled everything already in the log
+  const readToEnd = async (topics: string[]) => {
+    if (!follower) throw new HttpError(503, 'CATCHING_UP', 'the gateway is still starting to follow the log; retry shortly', { headers: { 'retry-after': '2' }, retriable: true });
+    await follower.sync(topics);
+  };
+  const ops = createOperations({
+    cfg,
+    kafka,
+    codec,
+    registryAtEnd: async () => (await readToEnd([cfg.topics.modelTrained, cfg.topics.modelPromoted]), registry().registry),
+    latestWeek: async () => (await readToEnd([cfg.topics.sales]), store.latestWeek),
+  });
   const g: GatewayContext = {
     cfg, ch, store, holder, registry, accuracy, metrics, ops, readiness, scored: scorer(parts), startedAt: Date.now(),
     assertServing: () => {

@@ -1,6 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from './config.js';
-import { DependencyError, ValidationError } from './errors.js';
+import { AppError, DependencyError, ValidationError } from './errors.js';
 
 /**
  * A ClickHouse HTTP client. SQL here must run on ClickHouse 18.16 (Debian)
@@ -55,12 +55,50 @@ export async function rows<T>(ch: ClickHouseClient, query: string): Promise<T[]>
   }
 }
 
-/** Inserts objects in one request (JSONEachRow). */
+/** ClickHouse error codes that refuse the data itself: retrying the same rows can never succeed. */
+const REFUSED_CODES = new Set([6, 26, 27, 33, 38, 41, 53, 69, 70, 72, 117, 131, 190]);
+/** ClickHouse error codes of a server that is busy or short of resources: worth retrying. */
+const TRANSIENT_CODES = new Set([159, 160, 164, 202, 203, 209, 210, 241, 252, 285, 319, 425]);
+/** Node and HTTP-client failures of the connection itself. */
+const NETWORK = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|Timeout error|timed? ?out|other side closed|fetch failed/i;
+
+/** Some rows of an insert were refused by the table (bad data): not retriable, the caller dead-letters them. */
+export class RowsRefusedError extends AppError {
+  constructor(table: string, message: string, cause?: unknown) {
+    super('ROWS_REFUSED', `${table} refused the rows: ${message}`, { cause });
+  }
+}
+
+/** The ClickHouse error code of a failure (from the client's field or the server's "Code: N" text), or null. */
+export function clickhouseCode(err: unknown): number | null {
+  const c = Number((err as { code?: unknown } | null)?.code);
+  if (Number.isInteger(c) && c > 0) return c;
+  const m = /\bCode: (\d+)/.exec(String((err as Error | null)?.message ?? err));
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * What an insert failure means: a connection problem or a busy server is a
+ * retriable DependencyError; refused data is RowsRefusedError; anything else
+ * (a missing table, a wrong query) is a non-retriable error that stops the
+ * consumer loudly.
+ */
+export function classifyInsertError(table: string, err: unknown): AppError {
+  const msg = (err as Error | null)?.message ?? String(err);
+  const code = clickhouseCode(err);
+  if (code !== null && REFUSED_CODES.has(code)) return new RowsRefusedError(table, msg, err);
+  if ((code !== null && TRANSIENT_CODES.has(code)) || (code === null && NETWORK.test(`${msg} ${String((err as { code?: unknown } | null)?.code ?? '')}`))) {
+    return new DependencyError('clickhouse', `insert into ${table} failed: ${msg}`, err);
+  }
+  return new AppError('CLICKHOUSE', `insert into ${table} failed (code ${code ?? 'none'}): ${msg}`, { cause: err });
+}
+
+/** Inserts objects in one request (JSONEachRow); failures are classified (see classifyInsertError). */
 export async function insertRows(ch: ClickHouseClient, table: string, values: readonly object[]): Promise<void> {
   if (values.length === 0) return;
   try {
     await ch.insert({ table, values: values as object[], format: 'JSONEachRow' });
   } catch (err) {
-    throw new DependencyError('clickhouse', `insert into ${table} failed: ${(err as Error).message}`, err);
+    throw classifyInsertError(table, err);
   }
 }

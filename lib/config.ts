@@ -22,6 +22,7 @@ function isOrigin(s: string): boolean {
 const EnvSchema = z.object({
   STACK_DIR: z.string().default('.stack'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'text', 'auto']).default('auto'),
   KAFKA_PORT: port.default(19092),
   KAFKA_CONTROLLER_PORT: port.default(19093),
   KAFKA_HEAP_MB: z.coerce.number().int().min(256).default(1024),
@@ -58,6 +59,11 @@ const EnvSchema = z.object({
     .pipe(z.array(z.string().refine(isOrigin, { error: 'a comma-separated list of origins such as http://localhost:5173 (scheme, host, optional port)' }))),
   GATEWAY_PREDICT_RATE: z.coerce.number().min(0).default(0),
   GATEWAY_PREDICT_BURST: z.coerce.number().int().min(1).optional(),
+  GATEWAY_ACCESS_LOG: bool.default(true),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  MATERIALIZER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9101),
+  PROJECTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
+  TRAINER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9103),
   TRAIN_CRON: z.string().default('0 3 * * *'),
   TRAIN_THRESHOLD_FRACTION: z.coerce.number().min(0).max(1).default(0.5),
   TRAIN_HORIZON: z.coerce.number().int().min(1).max(52).default(4),
@@ -85,6 +91,8 @@ export interface Config {
   root: string;
   stackDir: string;
   logLevel: Env['LOG_LEVEL'];
+  /** `auto` resolved: text when stderr is a terminal, else JSON */
+  logFormat: 'json' | 'text';
   kafka: { brokers: string[]; port: number; controllerPort: number; heapMb: number; salesPartitions: number };
   registry: { url: string; port: number; heapMb: number };
   clickhouse: { url: string; httpPort: number; tcpPort: number; database: string; user: string; password: string };
@@ -101,7 +109,10 @@ export interface Config {
     allowedOrigins: string[];
     /** Per-client limit on POST /v1/predict: requests per second (0 = off) and the burst allowed above it. */
     predictRate: { perSecond: number; burst: number };
+    accessLog: boolean;
   };
+  /** /metrics ports of the processes other than the gateway (0 = not served) */
+  metrics: { host: string; materializerPort: number; projectorPort: number; trainerPort: number };
   trainer: {
     cron: string;
     thresholdFraction: number;
@@ -166,6 +177,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
     root,
     stackDir,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT === 'auto' ? (process.stderr.isTTY ? 'text' : 'json') : e.LOG_FORMAT,
     kafka: {
       brokers: (e.KAFKA_BROKERS ?? `127.0.0.1:${e.KAFKA_PORT}`).split(',').map((s) => s.trim()).filter(Boolean),
       port: e.KAFKA_PORT,
@@ -196,6 +208,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       weeks: e.SIM_WEEKS,
       rate: e.SIM_RATE,
     },
+    metrics: { host: e.METRICS_HOST, materializerPort: e.MATERIALIZER_METRICS_PORT, projectorPort: e.PROJECTOR_METRICS_PORT, trainerPort: e.TRAINER_METRICS_PORT },
     gateway: {
       host: e.GATEWAY_HOST,
       port: e.GATEWAY_PORT,
@@ -204,6 +217,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       maxBatch: e.GATEWAY_MAX_BATCH,
       allowedOrigins: e.GATEWAY_ALLOWED_ORIGINS,
       predictRate: { perSecond: e.GATEWAY_PREDICT_RATE, burst: e.GATEWAY_PREDICT_BURST ?? Math.max(1, Math.ceil(e.GATEWAY_PREDICT_RATE)) },
+      accessLog: e.GATEWAY_ACCESS_LOG,
     },
     trainer: {
       cron: e.TRAIN_CRON,

@@ -41,6 +41,22 @@ export class NotFoundError extends AppError {
   }
 }
 
+/**
+ * The state moved on under a command (optimistic concurrency): the command
+ * named what it expected to replace, the log holds something else. Retrying
+ * the same command fails the same way; the caller must look again.
+ */
+export class ConflictError extends AppError {
+  /** What the command expected and what the state actually holds (e.g. champion versions; null = none). */
+  readonly expected: number | null;
+  readonly actual: number | null;
+  constructor(message: string, expected: number | null, actual: number | null) {
+    super('CONFLICT', message);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
 /** A dependency (broker, registry, database, child process) failed; usually worth a retry. */
 export class DependencyError extends AppError {
   constructor(dependency: string, message: string, cause?: unknown, retriable = true) {
@@ -70,10 +86,14 @@ export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Whether retrying may help: AppErrors say so; unknown errors are treated as transient. */
+/**
+ * Whether retrying may help: AppErrors and kafkajs errors say so. Anything
+ * else is a bug, not an outage: retrying it forever would hide it, so it is
+ * not retriable (the process stops with its stack and is restarted).
+ */
 export function isRetriable(err: unknown): boolean {
   if (err instanceof AppError) return err.retriable;
   const anyErr = err as { retriable?: unknown } | null;
   if (anyErr && typeof anyErr.retriable === 'boolean') return anyErr.retriable;
-  return true;
+  return false;
 }

@@ -12,12 +12,13 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /** A kafkajs client for the configured brokers; its log goes through our logger at WARN and above. */
-export function createKafka(cfg: Readonly<Config>, clientId: string): Kafka {
+/** A kafkajs client for the configured brokers; `retry` overrides the default (8 retries from 200 ms). */
+export function createKafka(cfg: Readonly<Config>, clientId: string, retry: { retries: number; initialRetryTime?: number } = { retries: 8, initialRetryTime: 200 }): Kafka {
   return new Kafka({
     clientId,
     brokers: [...cfg.kafka.brokers],
     logLevel: logLevel.WARN,
-    retry: { retries: 8, initialRetryTime: 200 },
+    retry,
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
@@ -77,6 +78,18 @@ export async function ensureConfiguredTopics(kafka: Kafka, cfg: Readonly<Config>
 }
 
 /** Sum over partitions of (high watermark - committed offset) for a group on a topic. */
+/** Messages behind the end, per partition of `topic`, for `groupId` (a partition it never committed counts from its low offset). */
+export async function partitionLag(admin: Admin, groupId: string, topic: string): Promise<{ partition: number; lag: number }[]> {
+  const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  const done = new Map<number, number>();
+  for (const t of committed) for (const p of t.partitions) done.set(p.partition, Number(p.offset));
+  return ends.map((p) => {
+    const c = done.get(p.partition) ?? -1;
+    const high = Number(p.high);
+    return { partition: p.partition, lag: c < 0 ? high - Number(p.low) : Math.max(0, high - c) };
+  });
+}
+
 export async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
   const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
   const done = new Map<number, number>();

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
 import type { AvroCodec, TypedContract } from './avro.js';
-import { ident, insertRows } from './clickhouse.js';
+import { ident, insertRows, RowsRefusedError } from './clickhouse.js';
 import { AppError, messageOf } from './errors.js';
 import type { BatchSink, Delivery } from './runner.js';
 import { deadLetter } from './dead-letter.js';
@@ -24,9 +24,14 @@ export function route<T>(topic: string, table: string, contract: TypedContract<T
   return { topic, table, rowOf: async (codec, bytes, at) => toRow(await codec.decode(contract, bytes), at) };
 }
 
-/** A batch after routing: rows per table (in route order) and what could not be read. */
+/** A batch after routing: rows per table (in route order, each with the delivery it came from) and what could not be read. */
 export interface RoutedBatch {
   rows: Map<string, object[]>;
+  dead: { delivery: Delivery; reason: string }[];
+}
+
+interface Routed {
+  rows: Map<string, { row: object; delivery: Delivery }[]>;
   dead: { delivery: Delivery; reason: string }[];
 }
 
@@ -35,20 +40,39 @@ export interface RoutedBatch {
  * (retriable) is thrown so the runner redelivers the batch; bytes or values
  * that can never be read become dead letters with their reason.
  */
-export async function routeBatch(codec: AvroCodec, routes: readonly Route[], batch: Delivery[]): Promise<RoutedBatch> {
+async function routeBatch(codec: AvroCodec, routes: readonly Route[], batch: Delivery[]): Promise<Routed> {
   const byTopic = new Map(routes.map((r) => [r.topic, r]));
-  const out: RoutedBatch = { rows: new Map(routes.map((r) => [r.table, []])), dead: [] };
+  const out: Routed = { rows: new Map(routes.map((r) => [r.table, []])), dead: [] };
   for (const d of batch) {
+    const r = byTopic.get(d.topic);
+    if (!r) throw new Error(`no projection route reads ${d.topic}`);
     try {
-      const r = byTopic.get(d.topic);
-      if (!r) throw new AppError('UNEXPECTED_TOPIC', `no projection route reads ${d.topic}`);
-      out.rows.get(r.table)!.push(await r.rowOf(codec, d.value, { partition: d.partition, offset: d.offset }));
+      out.rows.get(r.table)!.push({ row: await r.rowOf(codec, d.value, { partition: d.partition, offset: d.offset }), delivery: d });
     } catch (err) {
-      if (err instanceof AppError && err.retriable) throw err;
+      // refused by the contract (an AppError that is not retriable): a dead letter; an outage or a bug: thrown
+      if (!(err instanceof AppError) || err.retriable) throw err;
       out.dead.push({ delivery: d, reason: messageOf(err) });
     }
   }
   return out;
+}
+
+/**
+ * Inserts rows; when the table refuses some of them, halves the batch until
+ * the refused rows stand alone, inserts the rest, and returns the refused
+ * ones with the table's reason (each becomes a dead letter).
+ */
+async function insertOrIsolate(ch: ClickHouseClient, table: string, items: { row: object; delivery: Delivery }[]): Promise<{ delivery: Delivery; reason: string }[]> {
+  if (items.length === 0) return [];
+  try {
+    await insertRows(ch, table, items.map((x) => x.row));
+    return [];
+  } catch (err) {
+    if (!(err instanceof RowsRefusedError)) throw err;
+    if (items.length === 1) return [{ delivery: items[0]!.delivery, reason: err.message }];
+    const mid = Math.ceil(items.length / 2);
+    return [...(await insertOrIsolate(ch, table, items.slice(0, mid))), ...(await insertOrIsolate(ch, table, items.slice(mid)))];
+  }
 }
 
 export interface RoutedSinkDeps {
@@ -62,15 +86,24 @@ export interface RoutedSinkDeps {
   onProjected?: (b: RoutedBatch) => void;
 }
 
-/** The sink for lib/runner.ts: dead letters first (acked by all replicas), then one insert per table. */
+/**
+ * The sink for lib/runner.ts: one insert per table, then the dead letters
+ * (acked by all replicas), and only then does the runner commit. Inserting
+ * first means a retried batch never re-sends its dead letters before the
+ * rows went in; a retry after the dead letters were sent re-inserts
+ * identical rows, which the projections absorb.
+ */
 export function routedSink(deps: RoutedSinkDeps): BatchSink {
   const db = ident(deps.database, 'database');
   return async (batch) => {
     const b = await routeBatch(deps.codec, deps.routes, batch);
-    if (b.dead.length > 0) {
-      await deps.producer.send({ topic: deps.deadLetterTopic, acks: -1, messages: b.dead.map((x) => deadLetter(x.delivery, x.reason, deps.groupId)) });
+    const dead = [...b.dead];
+    for (const [table, items] of b.rows) dead.push(...(await insertOrIsolate(deps.ch, `${db}.${table}`, items)));
+    if (dead.length > 0) {
+      await deps.producer.send({ topic: deps.deadLetterTopic, acks: -1, messages: dead.map((x) => deadLetter(x.delivery, x.reason, deps.groupId)) });
     }
-    for (const [table, rows] of b.rows) await insertRows(deps.ch, `${db}.${table}`, rows);
-    deps.onProjected?.(b);
+    const refused = new Set(dead.map((x) => x.delivery));
+    const rows = new Map([...b.rows].map(([t, items]) => [t, items.filter((x) => !refused.has(x.delivery)).map((x) => x.row)]));
+    deps.onProjected?.({ rows, dead });
   };
 }

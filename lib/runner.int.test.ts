@@ -78,4 +78,58 @@ describe('consumer runner', () => {
     assert.ok(o[0]!.partitions.every((p) => p.offset === '-1'), 'nothing committed');
     await admin.disconnect();
   });
+
+  it('keeps its group membership through a write outage longer than the session timeout, then writes everything once it is back', async () => {
+    await produce(200, 1000);
+    const groupId = `${tag}-outage`;
+    const written = new Set<string>();
+    const downUntil = Date.now() + 16_000; // the session timeout is 10 s
+    const running = await runBuffered({
+      kafka,
+      groupId,
+      topics: [cfg.topics.trainingRequests],
+      flushRows: 100,
+      flushMs: 50,
+      log: createLogger('test'),
+      sink: async (batch: Delivery[]) => {
+        if (Date.now() < downUntil) throw new DependencyError('clickhouse', 'connect ECONNREFUSED (test outage)');
+        for (const d of batch) written.add(d.value!.toString());
+      },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const memberOf = async () => (await admin.describeGroups([groupId])).groups[0]?.members.map((m) => m.memberId) ?? [];
+      assert.ok(await eventually(async () => (await memberOf()).length === 1, 10_000), 'joined');
+      const before = await memberOf();
+      assert.ok(await eventually(() => written.size >= 500, 40_000), `everything written after the outage (got ${written.size})`);
+      assert.ok(Date.now() >= downUntil);
+      assert.deepEqual(await memberOf(), before, 'the same member all along: no session expiry, no rejoin');
+      assert.ok(
+        await eventually(async () => {
+          const o = await admin.fetchOffsets({ groupId, topics: [cfg.topics.trainingRequests] });
+          return o[0]!.partitions.reduce((a, p) => a + Number(p.offset), 0) === 500;
+        }, 10_000),
+        'committed up to the end',
+      );
+    } finally {
+      await admin.disconnect();
+      await running.stop();
+    }
+  });
+
+  it('stops with an unknown error (a bug) instead of retrying it forever', async () => {
+    const running = await runBuffered({
+      kafka,
+      groupId: `${tag}-bug`,
+      topics: [cfg.topics.trainingRequests],
+      flushRows: 1000,
+      flushMs: 50,
+      log: createLogger('test'),
+      sink: async () => {
+        throw new TypeError('Cannot read properties of undefined');
+      },
+    });
+    await assert.rejects(running.done, TypeError);
+  });
 });

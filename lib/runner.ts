@@ -29,6 +29,8 @@ export interface RunnerStats {
   lastFlushSize: number;
   /** messages per second over the last flush window */
   rate: number;
+  /** failed writes since start (each one retried, or the one that stopped the runner) */
+  writeFailures: number;
 }
 
 export interface RunnerOptions {
@@ -82,6 +84,9 @@ class BufferedRunner {
   private flushing: Promise<void> = Promise.resolve();
   private stopped = false;
   private failures = 0;
+  /** A batch whose write failed on a dependency: kept in memory, its partitions paused, retried with backoff. */
+  private held: Delivery[] | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
   private resolveDone!: () => void;
   private rejectDone!: (err: unknown) => void;
@@ -89,7 +94,7 @@ class BufferedRunner {
   constructor(private readonly opts: RunnerOptions) {
     this.flushRows = opts.flushRows ?? 50_000;
     this.flushMs = opts.flushMs ?? 500;
-    this.stats = { group: opts.groupId, messages: 0, flushes: 0, lastFlushMs: 0, lastFlushSize: 0, rate: 0 };
+    this.stats = { group: opts.groupId, messages: 0, flushes: 0, lastFlushMs: 0, lastFlushSize: 0, rate: 0, writeFailures: 0 };
     this.diag = channel(opts.statsChannel ?? `forecast:consumer:${opts.groupId}`);
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
@@ -114,6 +119,7 @@ class BufferedRunner {
     }, Math.max(20, Math.floor(this.flushMs / 4)));
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.onRejoin());
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       const restart = e.payload.restart;
       this.opts.log.error(`consumer crashed: ${messageOf(e.payload.error)}`, { restart });
@@ -135,22 +141,29 @@ class BufferedRunner {
     // steady trickle is visible quickly while a backfill still gets big inserts
     const caughtUp = batch.offsetLag() === '0';
     if (this.buffer.length >= this.flushRows || Date.now() - this.oldest >= this.flushMs || caughtUp) {
-      await this.flush();
-      await heartbeat();
+      // a slow write must not cost the group membership: heartbeat while it runs
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+      try {
+        await this.flush();
+      } finally {
+        clearInterval(beat);
+      }
+      await heartbeat().catch(() => undefined);
     }
   }
 
   /** Writes what is buffered, then commits it; one flush at a time, in order. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      if (this.buffer.length === 0) return;
+      // while a failed batch is held, nothing after it is written (its commit would skip the held messages)
+      if (this.held || this.buffer.length === 0) return;
       const batch = this.buffer;
       this.buffer = [];
       try {
         await this.writeAndCommit(batch);
         this.failures = 0;
       } catch (err) {
-        await this.recover(batch, err);
+        this.onWriteFailed(batch, err);
       }
     });
     return this.flushing;
@@ -173,11 +186,25 @@ class BufferedRunner {
     this.opts.log.debug('flushed', { rows: batch.length, ms: this.stats.lastFlushMs });
   }
 
-  // A failed write drops the uncommitted buffer and rewinds each partition to
-  // its first uncommitted offset, so Kafka redelivers it: nothing is lost, and
-  // the idempotent sink absorbs what was already written.
-  private async recover(batch: Delivery[], err: unknown): Promise<void> {
+  /**
+   * A failed write. A dependency outage (retriable) holds the batch and what
+   * was buffered after it in memory, pauses every partition and retries with
+   * capped backoff: kafkajs keeps heartbeating meanwhile, so the group
+   * membership survives an outage of any length. A commit refused because the
+   * group moved on (rebalance, expired member) drops what is uncommitted: the
+   * partitions' next owner (maybe this member, after rejoining) resumes from
+   * the last commit, and the idempotent sink absorbs the rewrite. Anything
+   * else is a bug or a permanent refusal the sink did not handle: the runner
+   * stops with it, and the process supervisor restarts the process.
+   */
+  private onWriteFailed(batch: Delivery[], err: unknown): void {
+    if (isMembershipError(err)) {
+      this.opts.log.warn(`commit refused, the group moved on (${messageOf(err)}): ${batch.length + this.buffer.length} uncommitted messages will be redelivered`);
+      this.buffer = [];
+      return;
+    }
     this.failures += 1;
+    this.stats.writeFailures += 1;
     const retriable = isRetriable(err);
     this.opts.log.error(`write failed (${this.failures} in a row): ${messageOf(err)}`, { retriable, rows: batch.length });
     if (!retriable) {
@@ -187,12 +214,51 @@ class BufferedRunner {
       void this.consumer.disconnect().catch(() => undefined);
       return;
     }
-    // what was buffered meanwhile lies after the failed batch: drop it too, or a
-    // later commit of it could move the group past the messages that failed
-    const dropped = this.buffer;
+    this.held = [...batch, ...this.buffer];
     this.buffer = [];
-    for (const [, first] of firstOffsets([...batch, ...dropped])) this.consumer.seek(first);
-    await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** Math.min(this.failures, 6))));
+    this.pauseAll();
+    const wait = Math.min(RETRY_CAP_MS, 250 * 2 ** Math.min(this.failures, 6));
+    this.opts.log.warn(`holding ${this.held.length} messages, partitions paused; next try in ${wait} ms`);
+    this.retryTimer = setTimeout(() => void this.retryHeld(), wait);
+  }
+
+  /** Writes the held batch again; on success resumes the partitions. */
+  private retryHeld(): Promise<void> {
+    this.retryTimer = null;
+    this.flushing = this.flushing.then(async () => {
+      const batch = this.held;
+      if (!batch || this.stopped) return;
+      this.held = null;
+      try {
+        await this.writeAndCommit(batch);
+        this.opts.log.info(`write succeeded after ${this.failures} failure(s); resuming`);
+        this.failures = 0;
+        this.resumeAll();
+      } catch (err) {
+        this.onWriteFailed(batch, err);
+        if (!this.held) this.resumeAll();
+      }
+    });
+    return this.flushing;
+  }
+
+  /** After a rebalance the assignment may differ: drop what is uncommitted (it is redelivered from the last commit) and resume. */
+  private onRejoin(): void {
+    const dropped = (this.held?.length ?? 0) + this.buffer.length;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.held = null;
+    this.buffer = [];
+    this.resumeAll();
+    if (dropped > 0) this.opts.log.warn(`rejoined the group: ${dropped} uncommitted messages will be redelivered`);
+  }
+
+  private pauseAll(): void {
+    this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
+  }
+
+  private resumeAll(): void {
+    this.consumer.resume(this.opts.topics.map((topic) => ({ topic })));
   }
 
   private fail(err: unknown): void {
@@ -205,6 +271,9 @@ class BufferedRunner {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    // a batch still held is not written now: it was never committed, so the next start redelivers it
+    this.held = null;
     try {
       await this.flush();
     } finally {
@@ -212,6 +281,22 @@ class BufferedRunner {
       this.resolveDone();
     }
   }
+}
+
+const HEARTBEAT_MS = 2_000;
+/** The longest wait between two tries of a held batch. */
+const RETRY_CAP_MS = 10_000;
+
+/** kafkajs errors that say this member's commit no longer counts: the group rebalanced or forgot it. */
+const MEMBERSHIP_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'FENCED_INSTANCE_ID']);
+
+/** Whether `err` (or its cause) is a group-membership error of a commit. */
+export function isMembershipError(err: unknown): boolean {
+  for (let e = err as { type?: unknown; name?: unknown; cause?: unknown } | null, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.type === 'string' && MEMBERSHIP_ERRORS.has(e.type)) return true;
+    if (e.name === 'KafkaJSRebalanceInProgress' || e.name === 'KafkaJSNotImplemented') return e.name === 'KafkaJSRebalanceInProgress';
+  }
+  return false;
 }
 
 /** Per topic-partition, the offset to commit after a batch: last offset + 1. */
@@ -222,17 +307,6 @@ function nextOffsets(batch: Delivery[]): Map<string, { topic: string; partition:
     const off = BigInt(d.offset) + 1n;
     const prev = out.get(k);
     if (!prev || off > BigInt(prev.offset)) out.set(k, { topic: d.topic, partition: d.partition, offset: off.toString() });
-  }
-  return out;
-}
-
-/** Per topic-partition, the first offset of a batch (where a rewind goes back to). */
-function firstOffsets(batch: Delivery[]): Map<string, { topic: string; partition: number; offset: string }> {
-  const out = new Map<string, { topic: string; partition: number; offset: string }>();
-  for (const d of batch) {
-    const k = `${d.topic}/${d.partition}`;
-    const prev = out.get(k);
-    if (!prev || BigInt(d.offset) < BigInt(prev.offset)) out.set(k, { topic: d.topic, partition: d.partition, offset: d.offset });
   }
   return out;
 }

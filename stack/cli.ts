@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../lib/config.js';
@@ -7,6 +7,7 @@ import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
 import { installPythonTestTools, installStack, installTestTools } from './install.js';
 import { logFile, runningPid, services, startService, stopService } from './services.js';
+import { Supervisor } from './supervisor.js';
 
 const log = createLogger('stack');
 const USAGE = `usage: npm run stack -- <command>
@@ -124,27 +125,19 @@ async function demo(cfg: Readonly<Config>): Promise<number> {
   const started = await up(cfg);
   log.info('building the dashboard');
   if ((await runInherit('npx', ['vite', 'build', 'web', '--logLevel', 'warn'])) !== 0) log.warn('dashboard build failed; the gateway serves the API and a page saying why');
-  const children: ChildProcess[] = [];
+  const supervisor = new Supervisor({ stackDir: cfg.stackDir, log: log.child('supervisor') });
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping the system');
-    for (const c of children.reverse()) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 3000));
+    log.info('stopping the system (a training run in progress is allowed to finish)');
+    await supervisor.stop();
     await down(cfg, started);
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  for (const p of demoProcesses()) {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...p.args], { stdio: 'inherit', env: process.env });
-    child.once('exit', (code) => {
-      if (!stopping && code !== 0) log.warn(`${p.name} exited with code ${code}`);
-    });
-    children.push(child);
-    log.info(`${p.name} started (pid ${child.pid})`);
-  }
+  supervisor.start(demoProcesses().map((p) => ({ name: p.name, args: ['--import', 'tsx', ...p.args] })));
   log.info(`dashboard: http://${cfg.gateway.host}:${cfg.gateway.port}/  (Ctrl-C stops everything)`);
   return new Promise<number>(() => undefined);
 }
@@ -152,7 +145,7 @@ async function demo(cfg: Readonly<Config>): Promise<number> {
 async function main(): Promise<number> {
   const [cmd, ...rest] = process.argv.slice(2);
   const cfg = loadConfig();
-  setLogLevel(cfg.logLevel);
+  setLogLevel(cfg.logLevel, cfg.logFormat);
   switch (cmd) {
     case 'install':
       installStack(cfg, log);

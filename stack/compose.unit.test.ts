@@ -19,7 +19,7 @@ describe('docker-compose.yaml', () => {
     const r = config(['--services'], { GATEWAY_TOKEN: TOKEN });
     assert.equal(r.status, 0, r.stderr);
     const services = r.stdout.trim().split('\n').sort();
-    for (const s of ['kafka', 'registry', 'clickhouse', 'materializer', 'registry-projector', 'trainer', 'gateway', 'simulator']) {
+    for (const s of ['kafka', 'registry', 'clickhouse', 'materializer', 'registry-projector', 'trainer', 'gateway', 'simulator', 'prometheus', 'grafana']) {
       assert.ok(services.includes(s), `service ${s} is defined`);
     }
   });

@@ -129,6 +129,8 @@ export function installTestTools(cfg: Readonly<Config>, log: Logger): void {
   const missing: string[] = [];
   if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
   if (!composeCommand()) missing.push('docker-compose');
+  // promtool checks the Prometheus config and alert rules in ops/prometheus/
+  if (!has('promtool')) missing.push('prometheus');
   if (missing.length > 0) aptInstall(missing, log);
   installPythonTestTools(cfg, log);
 }

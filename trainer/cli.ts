@@ -5,13 +5,17 @@
  *
  *   npx tsx trainer/cli.ts models list
  *   npx tsx trainer/cli.ts models show <version>
- *   npx tsx trainer/cli.ts models promote <version> [--reason text] [--by name]
- *   npx tsx trainer/cli.ts models rollback [<version>] [--reason text] [--by name]
+ *   npx tsx trainer/cli.ts models promote <version> [--reason text] [--expect <champion>] [--by name]
+ *   npx tsx trainer/cli.ts models rollback [<version>] [--reason text] [--expect <champion>] [--by name]
+ *
+ * promote and rollback are decided against the registry read from the log to
+ * its end (not the projection); with --expect, or when another promotion
+ * lands first, a different champion is refused with a conflict (exit 2).
  *   npx tsx trainer/cli.ts train [--reason text] [--cutoff YYYY-MM-DD] [--params JSON] [--by name]
  */
 import { userInfo } from 'node:os';
 import { loadConfig, type Config } from '../lib/config.js';
-import { AppError, ValidationError, messageOf } from '../lib/errors.js';
+import { AppError, ConflictError, ValidationError, messageOf } from '../lib/errors.js';
 import { setLogLevel } from '../lib/log.js';
 import { openRegistryClient, type ModelDetail, type ModelSummary } from './registry-api.js';
 
@@ -22,7 +26,9 @@ const USAGE = `usage:
   models rollback [<version>] [--reason text]  back to the previous champion (or <version>)
   train [--reason text] [--cutoff YYYY-MM-DD] [--params JSON]
                                                ask the trainer for a run
-options: --by <name> (default: the OS user)`;
+options: --by <name> (default: the OS user)
+         --expect <v|none>  promote/rollback only if v is still the champion
+                            (default: the champion read from the log just before)`;
 
 interface Parsed {
   words: string[];
@@ -49,6 +55,14 @@ export function parseArgs(argv: readonly string[]): Parsed {
     }
   }
   return { words, flags };
+}
+
+/** --expect: a version, or "none" for "no champion yet"; undefined when the flag is absent. */
+export function expectArg(s: string | undefined): number | null | undefined {
+  if (s === undefined) return undefined;
+  if (s === 'none') return null;
+  if (!/^v?\d+$/.test(s)) throw new ValidationError('--expect', 'the champion version you expect to replace, like 7 or v7, or none', s);
+  return Number(s.replace(/^v/, ''));
 }
 
 function versionArg(s: string | undefined, required: boolean): number | undefined {
@@ -125,12 +139,24 @@ export async function runCli(cfg: Readonly<Config>, argv: readonly string[]): Pr
       case 'show':
         return formatDetail(await client.showModel(versionArg(arg, true)!));
       case 'promote': {
-        const p = await client.promoteVersion(versionArg(arg, true)!, { kind: 'manual', reason: flags.reason ?? `promoted by ${by} from the CLI`, by });
+        const expectedChampion = expectArg(flags.expect);
+        const p = await client.promoteVersion(versionArg(arg, true)!, {
+          kind: 'manual',
+          reason: flags.reason ?? `promoted by ${by} from the CLI`,
+          by,
+          ...(expectedChampion !== undefined ? { expectedChampion } : {}),
+        });
         return `v${p.version} is the champion (was ${p.previousVersion === null ? 'none' : `v${p.previousVersion}`})`;
       }
       case 'rollback': {
         const v = versionArg(arg, false);
-        const p = await client.rollback({ ...(v !== undefined ? { version: v } : {}), reason: flags.reason ?? `rolled back by ${by} from the CLI`, by });
+        const expectedChampion = expectArg(flags.expect);
+        const p = await client.rollback({
+          ...(v !== undefined ? { version: v } : {}),
+          reason: flags.reason ?? `rolled back by ${by} from the CLI`,
+          by,
+          ...(expectedChampion !== undefined ? { expectedChampion } : {}),
+        });
         return `rolled back: v${p.version} is the champion (was v${p.previousVersion})`;
       }
       default:
@@ -139,6 +165,11 @@ export async function runCli(cfg: Readonly<Config>, argv: readonly string[]): Pr
   } finally {
     await client.close();
   }
+}
+
+/** A conflict as the CLI prints it: what happened and what to run next. */
+export function conflictMessage(err: ConflictError): string {
+  return `conflict: ${err.message}; nothing changed (see: models list, then retry, with --expect ${err.actual === null ? 'none' : err.actual} if you still want it)`;
 }
 
 function safeUser(): string {
@@ -155,8 +186,8 @@ async function main(): Promise<void> {
   try {
     process.stdout.write(`${await runCli(cfg, process.argv.slice(2))}\n`);
   } catch (err) {
-    const user = err instanceof ValidationError || (err instanceof AppError && ['NOT_FOUND', 'NO_CHAMPION', 'NO_PREVIOUS'].includes(err.code));
-    process.stderr.write(`error: ${messageOf(err)}\n`);
+    const user = err instanceof ValidationError || (err instanceof AppError && ['NOT_FOUND', 'NO_CHAMPION', 'NO_PREVIOUS', 'CONFLICT'].includes(err.code));
+    process.stderr.write(`error: ${err instanceof ConflictError ? conflictMessage(err) : messageOf(err)}\n`);
     if (cfg.logLevel === 'debug' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     process.exitCode = user ? 2 : 1;
   }

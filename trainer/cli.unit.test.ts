@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatList, parseArgs } from './cli.js';
+import { ConflictError } from '../lib/errors.js';
+import { conflictMessage, expectArg, formatList, parseArgs } from './cli.js';
 
 describe('trainer CLI', () => {
   it('splits words and flags (both --k v and --k=v)', () => {
@@ -8,6 +9,17 @@ describe('trainer CLI', () => {
       words: ['models', 'promote', '3'],
       flags: { reason: 'better on holidays', by: 'ana' },
     });
+  });
+
+  it('reads --expect as a version or none, and names the flag when it is neither', () => {
+    assert.deepEqual([expectArg(undefined), expectArg('7'), expectArg('v7'), expectArg('none')], [undefined, 7, 7, null]);
+    assert.throws(() => expectArg('seven'), /--expect: expected the champion version/);
+  });
+
+  it('prints a conflict with the actual champion and how to retry', () => {
+    const text = conflictMessage(new ConflictError('the champion is v7, not v1 as the command expected', 1, 7));
+    assert.match(text, /^conflict: the champion is v7, not v1/);
+    assert.match(text, /--expect 7/);
   });
 
   it('names the flag that has no value', () => {

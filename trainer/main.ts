@@ -7,13 +7,23 @@
 import { loadConfig } from '../lib/config.js';
 import { messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
+import { waitForDependencies } from '../lib/wait-for.js';
+import { createProcessMetrics, serveMetrics } from '../lib/metrics-server.js';
+import { TRAINING_CHANNEL, type TrainingDiagnostic } from '../domain/training/diagnostics.js';
 import { startTrainer } from './trainer-service.js';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
-  setLogLevel(cfg.logLevel);
+  setLogLevel(cfg.logLevel, cfg.logFormat);
   const log = createLogger('trainer');
+  await waitForDependencies(cfg, ['kafka', 'registry', 'clickhouse'], log);
   const trainer = await startTrainer(cfg, { log });
+  const metrics = createProcessMetrics('trainer', cfg.stackDir, log);
+  TRAINING_CHANNEL.subscribe((m) => {
+    const d = m as TrainingDiagnostic;
+    if (d.type === 'finished') metrics.trainingDuration.observe({ decision: d.decision }, d.durationMs / 1000);
+  });
+  await serveMetrics(metrics.registry, cfg.metrics.trainerPort, log, cfg.metrics.host);
   log.info(
     `trainer up: requests on ${cfg.topics.trainingRequests}, cron "${cfg.trainer.cron}", threshold ${cfg.trainer.thresholdFraction}, ` +
       `horizon ${cfg.trainer.horizon}, holdout ${cfg.trainer.holdoutWeeks} weeks, data from ${cfg.clickhouse.database}`,

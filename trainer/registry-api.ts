@@ -1,20 +1,27 @@
 /**
- * The registry as a library, for the CLI and the gateway: ask for training,
- * promote or roll back (both are `model.promoted` events decided against the
- * registry fold), list and show versions. Reads come from the ClickHouse
- * projection (fast, no consumer group join); writes go to the log.
+ * The registry as a library, for the CLI and scripts: ask for training,
+ * promote or roll back, list and show versions. Promote and roll back are
+ * decided against the registry folded from the log itself, read to its end
+ * offsets (domain/registry/command-handler.ts), so a lagging or stopped
+ * projector cannot make them record a wrong previous champion. Listings
+ * come from the ClickHouse projection (fast, no consumer group join),
+ * folded with the same registry fold.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
+import type { AvroCodec } from '../lib/avro.js';
 import { createClickhouse } from '../lib/clickhouse.js';
 import type { Config } from '../lib/config.js';
 import { NotFoundError } from '../lib/errors.js';
 import { createKafka } from '../lib/kafka.js';
+import { createLogger } from '../lib/log.js';
 import type { ModelPromoted, ModelTrained, PromotionKind, TrainingRequested, TrainingTrigger } from '../schemas/types.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
 import { readRegistry, readRequests } from '../domain/registry/projection/read.js';
 import { EventPublisher } from '../domain/training/event-publisher.js';
-import { decideRegistry } from '../domain/registry/commands.js';
+import type { RegistryCommand } from '../domain/registry/commands.js';
+import { runRegistryCommand } from '../domain/registry/command-handler.js';
+import { withRegistryView } from '../domain/registry/view.js';
 import { runMetrics, stageOf, summarize, type ModelSummary, type RegistryState, type RunMetrics, type Stage } from '../domain/registry/state.js';
 import { newRequest } from '../domain/training/request.js';
 import type { XgbParams } from './xgboost.js';
@@ -36,6 +43,17 @@ export interface PromoteInput {
   kind?: PromotionKind;
   reason: string;
   by: string;
+  /** The champion this promotion replaces (null: none); default the champion read from the log. ConflictError when it is not. */
+  expectedChampion?: number | null;
+}
+
+export interface RollbackInput {
+  /** Default: the champion before the current one. */
+  version?: number;
+  reason: string;
+  by: string;
+  /** As in PromoteInput. */
+  expectedChampion?: number | null;
 }
 
 export interface ModelDetail {
@@ -51,7 +69,7 @@ export interface RegistryClient {
   requestTraining(input: TrainingRequestInput): Promise<TrainingRequested>;
   promoteVersion(version: number, input: PromoteInput): Promise<ModelPromoted>;
   /** Without a version: back to the champion before the current one. */
-  rollback(input: { version?: number; reason: string; by: string }): Promise<ModelPromoted>;
+  rollback(input: RollbackInput): Promise<ModelPromoted>;
   /** Every version, newest first. */
   listModels(): Promise<ModelSummary[]>;
   showModel(version: number): Promise<ModelDetail>;
@@ -66,20 +84,20 @@ export interface RegistryClient {
 /** A client holding one ClickHouse client and, after the first write, one producer. Close it when done. */
 export function openRegistryClient(cfg: Readonly<Config>): RegistryClient {
   const ch: ClickHouseClient = createClickhouse(cfg);
+  const kafka: Kafka = createKafka(cfg, 'registry-api');
+  let contracts: Promise<AvroCodec> | null = null;
   let publisher: Promise<EventPublisher> | null = null;
-  const writer = () => {
-    publisher ??= bootstrapContracts(cfg).then((codec) => {
-      const kafka: Kafka = createKafka(cfg, 'registry-api');
-      return EventPublisher.connect(kafka, codec, cfg.topics);
-    });
-    return publisher;
-  };
+  const codec = () => (contracts ??= bootstrapContracts(cfg));
+  const writer = () => (publisher ??= codec().then((c) => EventPublisher.connect(kafka, c, cfg.topics)));
   const state = () => readRegistry(ch, cfg.clickhouse.database);
-  const promote = async (decide: (s: RegistryState) => ModelPromoted) => {
-    const event = decide(await state());
-    await (await writer()).modelPromoted(event);
-    return event;
+  // commands read the log itself (a view for the command's length), never the projection
+  const command = async (cmd: RegistryCommand) => {
+    const pub = await writer();
+    return withRegistryView(kafka, await codec(), cfg.topics, createLogger('registry-api'), (view) =>
+      runRegistryCommand(cmd, { read: () => view.sync(), append: (e) => pub.modelPromoted(e) }),
+    );
   };
+  const expect = (e: number | null | undefined) => (e === undefined ? {} : { expectedChampion: e });
   return {
     async requestTraining(input) {
       const req = newRequest({ trigger: input.trigger ?? 'manual', reason: input.reason, requestedBy: input.requestedBy ?? 'api', cutoffWeek: input.cutoffWeek ?? null, params: input.params ?? null });
@@ -87,9 +105,9 @@ export function openRegistryClient(cfg: Readonly<Config>): RegistryClient {
       return req;
     },
     promoteVersion: (version, input) =>
-      promote((s) => decideRegistry({ type: 'promote', version, kind: input.kind ?? 'manual', reason: input.reason, by: input.by, at: Date.now() }, s)),
+      command({ type: 'promote', version, kind: input.kind ?? 'manual', reason: input.reason, by: input.by, at: Date.now(), ...expect(input.expectedChampion) }),
     rollback: (input) =>
-      promote((s) => decideRegistry({ type: 'rollback', ...(input.version !== undefined ? { version: input.version } : {}), reason: input.reason, by: input.by, at: Date.now() }, s)),
+      command({ type: 'rollback', ...(input.version !== undefined ? { version: input.version } : {}), reason: input.reason, by: input.by, at: Date.now(), ...expect(input.expectedChampion) }),
     listModels: async () => summarize(await state()),
     async showModel(version) {
       const s = await state();
@@ -115,13 +133,13 @@ export async function requestTraining(cfg: Readonly<Config>, input: TrainingRequ
   return withClient(cfg, (c) => c.requestTraining(input));
 }
 
-/** Promotes a version (default kind 'manual'); throws ValidationError / NotFoundError when it cannot be. */
+/** Promotes a version (default kind 'manual'); throws ValidationError / NotFoundError / ConflictError when it cannot be. */
 export async function promoteVersion(cfg: Readonly<Config>, version: number, input: PromoteInput): Promise<ModelPromoted> {
   return withClient(cfg, (c) => c.promoteVersion(version, input));
 }
 
 /** Rolls back to `version`, or to the previous champion when omitted. */
-export async function rollback(cfg: Readonly<Config>, input: { version?: number; reason: string; by: string }): Promise<ModelPromoted> {
+export async function rollback(cfg: Readonly<Config>, input: RollbackInput): Promise<ModelPromoted> {
   return withClient(cfg, (c) => c.rollback(input));
 }
 

@@ -7,6 +7,7 @@ import type { Config } from '../../lib/config.js';
 import { messageOf } from '../../lib/errors.js';
 import { createKafka, groupLag } from '../../lib/kafka.js';
 import { createLogger, type Logger } from '../../lib/log.js';
+import { createProcessMetrics, serveMetrics, type ProcessMetrics } from '../../lib/metrics-server.js';
 import { startProjector } from '../../lib/projector.js';
 import type { RoutedBatch } from '../../lib/routed-sink.js';
 import type { RunningConsumer } from '../../lib/runner.js';
@@ -32,7 +33,7 @@ function maxWeekOf(b: RoutedBatch): string | null {
 }
 
 /** Starts the sales materializer: sales.weekly -> ClickHouse, bad events -> dead-letter topic. */
-export async function startMaterializer(cfg: Readonly<Config>, log: Logger = createLogger('materializer')): Promise<Materializer> {
+export async function startMaterializer(cfg: Readonly<Config>, log: Logger = createLogger('materializer'), metrics?: ProcessMetrics): Promise<Materializer> {
   let maxWeek: string | null = null;
   const p = await startProjector(cfg, SALES_PROJECTION, {
     groupId: cfg.materializer.groupId,
@@ -40,6 +41,7 @@ export async function startMaterializer(cfg: Readonly<Config>, log: Logger = cre
     flushMs: cfg.materializer.batchMs,
     log,
     onProjected: (b) => {
+      metrics?.projected(cfg.materializer.groupId, b);
       const w = maxWeekOf(b);
       if (w && (!maxWeek || w > maxWeek)) maxWeek = w;
     },
@@ -82,7 +84,12 @@ function logStatus(cfg: Readonly<Config>, log: Logger, counts: Materializer['cou
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   runConsumerProcess('materializer', async (cfg, log) => {
-    const m = await startMaterializer(cfg, log);
+    const metrics = createProcessMetrics('materializer', cfg.stackDir, log);
+    const m = await startMaterializer(cfg, log, metrics);
+    await serveMetrics(metrics.registry, cfg.metrics.materializerPort, log, cfg.metrics.host);
+    const admin = createKafka(cfg, 'materializer-metrics').admin();
+    await admin.connect();
+    metrics.watchConsumer(admin, m.running, [cfg.topics.sales]);
     log.info(`consuming ${cfg.topics.sales} into ${cfg.clickhouse.database} as group ${cfg.materializer.groupId}`);
     return m;
   });

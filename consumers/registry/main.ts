@@ -7,6 +7,8 @@
  */
 import type { Config } from '../../lib/config.js';
 import { createLogger, type Logger } from '../../lib/log.js';
+import { createKafka } from '../../lib/kafka.js';
+import { createProcessMetrics, serveMetrics, type ProcessMetrics } from '../../lib/metrics-server.js';
 import { startProjector, type Projector } from '../../lib/projector.js';
 import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
 import { REGISTRY_PROJECTION } from '../../domain/registry/projection/spec.js';
@@ -21,8 +23,9 @@ export interface RegistryProjector {
 }
 
 /** Starts the projector in-process; group id default `registry-projector:<database>` (one projection per database; a new group replays from the beginning). */
-export async function startRegistryProjector(cfg: Readonly<Config>, opts: { groupId?: string; log?: Logger } = {}): Promise<RegistryProjector> {
-  const p = await startProjector(cfg, REGISTRY_PROJECTION, { groupId: opts.groupId, log: opts.log ?? createLogger('registry-projector'), flushRows: 5_000, flushMs: 200 });
+export async function startRegistryProjector(cfg: Readonly<Config>, opts: { groupId?: string; log?: Logger; metrics?: ProcessMetrics } = {}): Promise<RegistryProjector> {
+  const groupId = opts.groupId ?? `registry-projector:${cfg.clickhouse.database}`;
+  const p = await startProjector(cfg, REGISTRY_PROJECTION, { groupId, log: opts.log ?? createLogger('registry-projector'), flushRows: 5_000, flushMs: 200, onProjected: (b) => opts.metrics?.projected(groupId, b) });
   return {
     running: p.running,
     counts: () => {
@@ -35,8 +38,14 @@ export async function startRegistryProjector(cfg: Readonly<Config>, opts: { grou
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   runConsumerProcess('registry-projector', async (cfg, log) => {
-    const registry = await startRegistryProjector(cfg, { log });
-    const backtests = await startProjector(cfg, BACKTEST_PROJECTION, { log: log.child('backtests'), flushRows: 1_000, flushMs: 100 });
+    const metrics = createProcessMetrics('registry-projector', cfg.stackDir, log);
+    const registry = await startRegistryProjector(cfg, { log, metrics });
+    const backtests = await startProjector(cfg, BACKTEST_PROJECTION, { log: log.child('backtests'), flushRows: 1_000, flushMs: 100, onProjected: (b) => metrics.projected('backtest-projector', b) });
+    await serveMetrics(metrics.registry, cfg.metrics.projectorPort, log, cfg.metrics.host);
+    const admin = createKafka(cfg, 'projector-metrics').admin();
+    await admin.connect();
+    metrics.watchConsumer(admin, registry.running, REGISTRY_PROJECTION.topics(cfg.topics));
+    metrics.watchConsumer(admin, backtests.running, BACKTEST_PROJECTION.topics(cfg.topics));
     log.info(`projecting the model registry and the backtests into ${cfg.clickhouse.database}`);
     return {
       running: { ...registry.running, done: Promise.race([registry.running.done, backtests.running.done]) },

@@ -10,11 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createClickhouse, ident } from '../../lib/clickhouse.js';
 import { createKafka } from '../../lib/kafka.js';
-import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
+import type { ModelTrained } from '../../schemas/types.js';
 import { bootstrapContracts } from '../../lib/bootstrap.js';
 import { EventPublisher } from '../../domain/training/event-publisher.js';
 import { cleanUp, uniqueConfig, until } from '../../trainer/test/fixture.js';
-import { decideRegistry } from '../../domain/registry/commands.js';
+import { decideRegistry, promotionOrThrow } from '../../domain/registry/commands.js';
 import { foldRegistry, summarize, type RegistryEvent } from '../../domain/registry/state.js';
 import { newRequest } from '../../domain/training/request.js';
 import { startRegistryProjector } from './main.js';
@@ -71,8 +71,8 @@ async function rowCount(table: string): Promise<number> {
 async function project(group: string): Promise<void> {
   const p = await startRegistryProjector(cfg, { groupId: `${group}-${cfg.clickhouse.database}` });
   try {
-    await until(async () => (await rowCount(REQUESTS_TABLE)) === 4 && (await rowCount(RUNS_TABLE)) === 4 && (await rowCount(PROMOTIONS_TABLE)) === 3, 30_000, 'the projection to fill');
-    await until(() => p.counts().runs + p.counts().promotions + p.counts().requests >= 11, 30_000, 'the projector to see every event');
+    await until(async () => (await rowCount(REQUESTS_TABLE)) === 4 && (await rowCount(RUNS_TABLE)) === 4 && (await rowCount(PROMOTIONS_TABLE)) === 4, 30_000, 'the projection to fill');
+    await until(() => p.counts().runs + p.counts().promotions + p.counts().requests >= 12, 30_000, 'the projector to see every event');
   } finally {
     await p.stop();
   }
@@ -94,12 +94,16 @@ describe('registry projection (integration)', { timeout: 120_000 }, () => {
       else await pub.modelPromoted(e.event);
     };
     await emit({ type: 'trained', event: run(1, 'promoted', ['req-1']) });
-    await emit({ type: 'promoted', event: decideRegistry({ type: 'promote', version: 1, kind: 'promotion', reason: 'first', by: 'trainer', at: 1 }, state) });
+    await emit({ type: 'promoted', event: promotionOrThrow(decideRegistry({ type: 'promote', version: 1, kind: 'promotion', reason: 'first', by: 'trainer', at: 1 }, state)) });
     await emit({ type: 'trained', event: run(2, 'rejected', ['req-2']) });
     await emit({ type: 'trained', event: run(3, 'failed', ['req-3']) });
     await emit({ type: 'trained', event: run(4, 'promoted', ['req-4']) });
-    await emit({ type: 'promoted', event: decideRegistry({ type: 'promote', version: 4, kind: 'promotion', reason: 'better', by: 'trainer', at: 2 }, state) });
-    await emit({ type: 'promoted', event: decideRegistry({ type: 'rollback', reason: 'oops', by: 'ops', at: 3 }, state) as ModelPromoted });
+    await emit({ type: 'promoted', event: promotionOrThrow(decideRegistry({ type: 'promote', version: 4, kind: 'promotion', reason: 'better', by: 'trainer', at: 2 }, state)) });
+    await emit({ type: 'promoted', event: promotionOrThrow(decideRegistry({ type: 'rollback', reason: 'oops', by: 'ops', at: 3 }, state)) });
+    // a stale promotion of v2, decided while v4 was champion, lands after the rollback: the fold refuses it
+    const stale = promotionOrThrow(decideRegistry({ type: 'promote', version: 2, kind: 'manual', reason: 'stale', by: 'bob', at: 4, expectedChampion: 4 }, foldRegistry(events.slice(0, 6))));
+    await emit({ type: 'promoted', event: stale });
+    assert.equal(state.refused.length, 1, 'the test log holds one refused promotion');
     // bytes no contract can read: the projector must dead-letter them and carry on
     const raw = kafka.producer();
     await raw.connect();
@@ -112,7 +116,7 @@ describe('registry projection (integration)', { timeout: 120_000 }, () => {
     await cleanUp(cfg);
   });
 
-  it('projects runs, promotions and requests; the views show stages and the champion; the fold from rows equals the fold from events', async () => {
+  it('projects runs, promotions and requests; the views show stages and the champion as the fold does (a refused promotion changes nothing); the fold from rows equals the fold from events', async () => {
     await project('proj-a');
     const fromRows = await readRegistry(ch, cfg.clickhouse.database);
     assert.deepEqual(summarize(fromRows), summarize(foldRegistry(events)));
@@ -124,7 +128,9 @@ describe('registry projection (integration)', { timeout: 120_000 }, () => {
       { version: 4, stage: 'archived' },
     ]);
     const champ = await ch.query({ query: `SELECT version, kind, previous_version FROM ${cfg.clickhouse.database}.${CHAMPION_VIEW}`, format: 'JSONEachRow' });
-    assert.deepEqual(await champ.json(), [{ version: 1, kind: 'rollback', previous_version: 4 }]);
+    assert.deepEqual(await champ.json(), [{ version: 1, kind: 'rollback', previous_version: 4 }], 'the refused promotion of v2 did not become champion');
+    const applied = await ch.query({ query: `SELECT version, applied FROM ${cfg.clickhouse.database}.${PROMOTIONS_TABLE} FINAL ORDER BY kafka_offset`, format: 'JSONEachRow' });
+    assert.deepEqual(await applied.json(), [{ version: 1, applied: 1 }, { version: 4, applied: 1 }, { version: 1, applied: 1 }, { version: 2, applied: 0 }]);
   });
 
   it('rebuilds identically after dropping every table and replaying the topics, and absorbs redelivery', async () => {

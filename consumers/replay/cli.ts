@@ -33,7 +33,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const cfg = loadConfig();
-  setLogLevel(cfg.logLevel);
+  setLogLevel(cfg.logLevel, cfg.logFormat);
   const inPlace = values['in-place'] === true;
   const from = replayStart(values.from, inPlace);
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);

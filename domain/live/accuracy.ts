@@ -31,6 +31,9 @@ export interface AccuracyColumns {
   overall: { version: number; wape: number | null; n: number }[];
 }
 
+/** The version number live accuracy keeps the seasonal-naive baseline under (model versions start at 1). */
+export const SEASONAL_NAIVE_VERSION = 0;
+
 export class LiveAccuracy {
   private readonly pending = new Map<string, Pending>();
   /** week -> version -> tally */
@@ -92,10 +95,11 @@ export class LiveAccuracy {
   }
 
   /** Pre-aggregated columns for the dashboard chart (uPlot draws them as they are). */
+  /** The model versions' columns (the seasonal-naive baseline is left out: see `baselineWape`). */
   columns(): AccuracyColumns {
     const weeks = [...this.tallies.keys()].sort();
     const versionSet = new Set<number>();
-    for (const m of this.tallies.values()) for (const v of m.keys()) versionSet.add(v);
+    for (const m of this.tallies.values()) for (const v of m.keys()) if (v !== SEASONAL_NAIVE_VERSION) versionSet.add(v);
     const versions = [...versionSet].sort((a, b) => a - b);
     const wape = versions.map((v) =>
       weeks.map((w) => {
@@ -117,5 +121,18 @@ export class LiveAccuracy {
       return { version: v, wape: n > 0 && a > 0 ? e / a : null, n };
     });
     return { weeks, versions, wape, overall };
+  }
+
+  /** Overall live WAPE of the seasonal-naive baseline on the same series-weeks the shadow forecasts scored, or null. */
+  baselineWape(): number | null {
+    let e = 0;
+    let a = 0;
+    for (const m of this.tallies.values()) {
+      const t = m.get(SEASONAL_NAIVE_VERSION);
+      if (!t) continue;
+      e += t.absErr;
+      a += t.absActual;
+    }
+    return a > 0 ? e / a : null;
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LiveAccuracy } from './accuracy.js';
+import { LiveAccuracy, SEASONAL_NAIVE_VERSION } from './accuracy.js';
 
 describe('live accuracy', () => {
   it('given forecasts of two versions, when actuals arrive, then WAPE per version per week', () => {
@@ -46,5 +46,22 @@ describe('live accuracy', () => {
     a.prune('2011-08-19');
     assert.deepEqual(a.columns().weeks, ['2011-08-12', '2011-08-19'], 'keeps the newest 2 weeks');
     assert.equal(a.pendingCount, 1, 'only the latest week stays pending (a late re-send may still correct it)');
+  });
+});
+
+describe('live accuracy of the seasonal-naive baseline', () => {
+  it('is tallied under version 0, left out of the model columns, and reported on its own', () => {
+    const a = new LiveAccuracy();
+    a.forecast(3, '1:1', '2012-01-06', 110);
+    a.forecast(SEASONAL_NAIVE_VERSION, '1:1', '2012-01-06', 80);
+    a.forecast(3, '1:2', '2012-01-06', 45);
+    a.forecast(SEASONAL_NAIVE_VERSION, '1:2', '2012-01-06', 60);
+    a.actual('1:1', '2012-01-06', 100);
+    a.actual('1:2', '2012-01-06', 50);
+    const c = a.columns();
+    assert.deepEqual(c.versions, [3]);
+    // model: (10 + 5) / 150 = 0.1; seasonal naive: (20 + 10) / 150 = 0.2
+    assert.ok(Math.abs(c.overall[0]!.wape! - 0.1) < 1e-12);
+    assert.ok(Math.abs(a.baselineWape()! - 0.2) < 1e-12);
   });
 });

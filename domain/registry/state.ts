@@ -1,13 +1,26 @@
 /**
  * The model registry is a fold over two logs: `model.trained` (every run,
  * its numbers and decision) and `model.promoted` (every change of champion,
- * rollbacks included). The same `evolveRegistry` serves the trainer (live,
- * from Kafka), the registry projection (from ClickHouse rows) and the CLI.
+ * rollbacks included). The same `evolveRegistry` serves the trainer and the
+ * CLI's commands (live, from Kafka), the gateway (its in-memory projection),
+ * the registry projector (the `applied` column) and the projection's readers
+ * (from ClickHouse rows).
  *
  * The two topics are read side by side, so a promotion may be folded before
  * the run it names; nothing here depends on that order: the champion is the
- * last promotion in the promotion log, and a version's stage is derived when
- * asked, not stored.
+ * last applied promotion in the promotion log, and a version's stage is
+ * derived when asked, not stored.
+ *
+ * Optimistic concurrency, decided by the log itself: every promotion carries
+ * the champion it replaces (`previousVersion`, null for the first one). A
+ * promotion applies only when that is the champion at its place in the
+ * promotion log (one partition, so log order is total); otherwise it is
+ * refused, kept in `refused` and changes nothing. Two commands decided on
+ * the same champion may both be appended, but only the first one in the log
+ * takes effect, for every reader alike; the other's writer reads the log to
+ * its end, sees its event refused and answers Conflict (409). A stale writer
+ * (a lagging projection, a long training run) can therefore never record a
+ * wrong `previousVersion` that a later rollback would follow.
  */
 import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
 import type { Metrics } from './metrics.js';
@@ -17,11 +30,13 @@ export type RegistryEvent = { type: 'trained'; event: ModelTrained } | { type: '
 export interface RegistryState {
   /** Every run by version (a failed run has a version too: versions number runs). */
   readonly versions: ReadonlyMap<number, ModelTrained>;
-  /** Promotions in log order; the last one names the champion. */
+  /** Promotions that took effect, in log order; the last one names the champion. */
   readonly promotions: readonly ModelPromoted[];
+  /** Promotions the log refused: their `previousVersion` was not the champion where they landed. */
+  readonly refused: readonly ModelPromoted[];
 }
 
-export const emptyRegistry: RegistryState = Object.freeze({ versions: new Map<number, ModelTrained>(), promotions: [] });
+export const emptyRegistry: RegistryState = Object.freeze({ versions: new Map<number, ModelTrained>(), promotions: [], refused: [] });
 
 /**
  * - champion: named by the latest promotion
@@ -31,7 +46,11 @@ export const emptyRegistry: RegistryState = Object.freeze({ versions: new Map<nu
  */
 export type Stage = 'champion' | 'archived' | 'candidate' | 'rejected' | 'failed';
 
-/** Applies one event. Redelivered events (same version, or an identical promotion) leave the state as it was. */
+/**
+ * Applies one event. Redelivered events (same version, or an identical
+ * promotion) leave the state as it was; a promotion that does not replace
+ * the current champion is refused (see the file comment).
+ */
 export function evolveRegistry(state: RegistryState, e: RegistryEvent): RegistryState {
   switch (e.type) {
     case 'trained': {
@@ -41,12 +60,38 @@ export function evolveRegistry(state: RegistryState, e: RegistryEvent): Registry
     }
     case 'promoted': {
       const p = e.event;
-      const dup = state.promotions.some((q) => q.version === p.version && q.promotedAt === p.promotedAt && q.kind === p.kind);
-      return dup ? state : { ...state, promotions: [...state.promotions, p] };
+      const same = (q: ModelPromoted) => samePromotion(q, p);
+      if (state.promotions.some(same) || state.refused.some(same)) return state;
+      return p.previousVersion === (championOf(state)?.version ?? null)
+        ? { ...state, promotions: [...state.promotions, p] }
+        : { ...state, refused: [...state.refused, p] };
     }
     default:
       return assertNever(e);
   }
+}
+
+/** Whether `p` is one of the promotions that took effect (false: refused, or not folded yet). */
+export function isApplied(state: RegistryState, p: ModelPromoted): boolean {
+  return state.promotions.some((q) => samePromotion(q, p));
+}
+
+/** Whether `p` was folded and refused. */
+export function isRefused(state: RegistryState, p: ModelPromoted): boolean {
+  return state.refused.some((q) => samePromotion(q, p));
+}
+
+/** The same event (a redelivery): every field equal. */
+function samePromotion(a: ModelPromoted, b: ModelPromoted): boolean {
+  return (
+    a.version === b.version &&
+    a.promotedAt === b.promotedAt &&
+    a.kind === b.kind &&
+    a.previousVersion === b.previousVersion &&
+    a.promotedBy === b.promotedBy &&
+    a.reason === b.reason &&
+    a.runId === b.runId
+  );
 }
 
 /** Folds events from the empty registry. */
@@ -56,7 +101,7 @@ export function foldRegistry(events: Iterable<RegistryEvent>, from: RegistryStat
   return s;
 }
 
-/** The latest promotion (the champion's record), or null before the first one. */
+/** The latest applied promotion (the champion's record), or null before the first one. */
 export function championOf(state: RegistryState): ModelPromoted | null {
   return state.promotions.at(-1) ?? null;
 }
@@ -75,7 +120,7 @@ export function stageOf(state: RegistryState, version: number): Stage | null {
 export function nextVersion(state: RegistryState): number {
   let max = 0;
   for (const v of state.versions.keys()) max = Math.max(max, v);
-  for (const p of state.promotions) max = Math.max(max, p.version);
+  for (const p of [...state.promotions, ...state.refused]) max = Math.max(max, p.version);
   return max + 1;
 }
 

@@ -53,3 +53,19 @@ export async function startRegistryView(kafka: Kafka, codec: AvroCodec, topics: 
     stop: () => tail.stop(),
   };
 }
+
+/** Opens a view for the length of `fn` (e.g. a command's read, decide, append, read again), then stops it. */
+export async function withRegistryView<T>(
+  kafka: Kafka,
+  codec: AvroCodec,
+  topics: Readonly<Topics>,
+  log: Logger,
+  fn: (view: RegistryView) => Promise<T>,
+): Promise<T> {
+  const view = await startRegistryView(kafka, codec, topics, log);
+  try {
+    return await fn(view);
+  } finally {
+    await view.stop();
+  }
+}

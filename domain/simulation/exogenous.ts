@@ -5,8 +5,9 @@
  * any week can be computed directly without replaying the weeks before it.
  */
 import { holidayOfWeek } from '../sales/holidays.js';
+import { holidayExposure, type HolidayExposure } from './calendar-effects.js';
 import { gaussian, hashUnit } from './random.js';
-import type { SimModel, StoreModel } from './sim-model.js';
+import { DEPT_HARMONICS, WANDER_PERIODS, type SimModel, type StoreModel } from './sim-model.js';
 import { isoOfDay, parseIsoDay } from '../../lib/weeks.js';
 
 const TAU = 2 * Math.PI;
@@ -31,8 +32,12 @@ export interface WeekContext {
   holiday: string | null;
   /** the week before the Christmas week, the busiest of the year */
   preChristmas: boolean;
-  /** 0..1 through the December build-up (Nov 24 -> Dec 24), else 0 */
-  decRamp: number;
+  /** holiday kernels averaged over the week's seven days */
+  exposure: HolidayExposure;
+  /** [cos 2πf, sin 2πf, cos 4πf, sin 4πf, ...] at mid-week, f = yearFrac: the profiles' basis */
+  basis: Float64Array;
+  /** [cos, sin] of 2π years / period for each of WANDER_PERIODS */
+  wanderBasis: Float64Array;
 }
 
 export interface StoreWeek {
@@ -55,17 +60,30 @@ export function weekContext(model: SimModel, index: number): WeekContext {
   const year = midDate.getUTCFullYear();
   const jan1 = Date.UTC(year, 0, 1) / DAY_MS;
   const yearLength = Date.UTC(year + 1, 0, 1) / DAY_MS - jan1;
-  const nov24 = Date.UTC(year, 10, 24) / DAY_MS;
   const week = isoOfDay(day);
+  const yearFrac = (mid - jan1) / yearLength;
+  const basis = new Float64Array(2 * DEPT_HARMONICS);
+  for (let k = 1; k <= DEPT_HARMONICS; k++) {
+    basis[2 * k - 2] = Math.cos(TAU * k * yearFrac);
+    basis[2 * k - 1] = Math.sin(TAU * k * yearFrac);
+  }
+  const years = (7 * index) / 365.25;
+  const wanderBasis = new Float64Array(2 * WANDER_PERIODS.length);
+  WANDER_PERIODS.forEach((p, j) => {
+    wanderBasis[2 * j] = Math.cos((TAU * years) / p);
+    wanderBasis[2 * j + 1] = Math.sin((TAU * years) / p);
+  });
   return {
     index,
     week,
     day,
-    yearFrac: (mid - jan1) / yearLength,
-    years: (7 * index) / 365.25,
+    yearFrac,
+    years,
     holiday: holidayOfWeek(week),
     preChristmas: holidayOfWeek(isoOfDay(day + 7)) === 'Christmas',
-    decRamp: mid >= nov24 && mid <= nov24 + 30 ? (mid - nov24) / 30 : 0,
+    exposure: holidayExposure(day),
+    basis,
+    wanderBasis,
   };
 }
 

@@ -1,19 +1,20 @@
 /**
  * Deterministic, Walmart-like weekly sales history. Each series is
- *   base × trend × level shift × seasonality × December ramp × holiday lift
+ *   base × trend × slow wander × level shift × yearly profile × holiday lift
  *     × store-week factor × markdown lift × lognormal noise,
- * with tiny departments sometimes netting returns (negative sales). Per-week draws
- * are addressed by (series, week) so `generateWeek(i)` needs no earlier weeks.
+ * where the yearly profile is the department's shape (shared by its stores) scaled
+ * and perturbed per store, and holiday lifts follow the real dates (calendar-effects.ts).
+ * Some series open late; tiny departments skip weeks and sometimes net returns
+ * (negative sales). Per-week draws are addressed by (series, week) so
+ * `generateWeek(i)` needs no earlier weeks. Calibrated with traits.ts.
  */
 import { salesEventId, type SalesWeek } from '../../schemas/types.js';
 import { round, storeWeek, weekContext, type StoreWeek, type WeekContext } from './exogenous.js';
 import { gaussian, hashUnit } from './random.js';
-import { buildModel, resolveOptions, type DeptModel, type GeneratorOptions, type SeriesInfo, type SeriesModel, type SimModel } from './sim-model.js';
+import { buildModel, resolveOptions, SERIES_HARMONICS, type DeptModel, type GeneratorOptions, type SeriesInfo, type SeriesModel, type SimModel } from './sim-model.js';
 
 export type { GeneratorOptions, SeriesInfo, StoreType } from './sim-model.js';
 
-const TAU = 2 * Math.PI;
-const TINY_PRESENCE = 0.5;
 const RETURN_CHANCE = 0.12;
 const S_NOISE = 1;
 const S_PRESENT = 3;
@@ -46,46 +47,54 @@ export function historyEventCount(opts: GeneratorOptions = {}): number {
   return n;
 }
 
-/** Late-opened departments have no rows before they open; tiny ones skip weeks with no sales. */
+/** Late-opened departments have no rows before they open; intermittent ones skip weeks with no sales. */
 function isPresent(model: SimModel, s: SeriesModel, index: number): boolean {
   if (index < s.firstWeek) return false;
-  return !(model.depts[s.deptIndex]?.tiny ?? false) || hashUnit(model.opts.seed, s.key, index, S_PRESENT) < TINY_PRESENCE;
+  // The week a department opens it sells, so every series of the catalog has a first row.
+  return s.presence >= 1 || index === s.firstWeek || hashUnit(model.opts.seed, s.key, index, S_PRESENT) < s.presence;
 }
 
 function eventsOfWeek(model: SimModel, index: number, producedAt: number): SalesWeek[] {
   const ctx = weekContext(model, index);
   const storeWeeks = model.stores.map((s) => storeWeek(model, s, ctx));
-  const deptFactors = model.depts.map((d) => deptFactor(d, ctx));
+  const profiles = model.depts.map((d) => dot(d.profile, ctx.basis, d.profile.length));
+  const lifts = model.depts.map((d) => holidayLift(d, ctx));
+  const closedFactor = 1 - ctx.exposure.closed;
   const { seed, source } = model.opts;
   const out: SalesWeek[] = [];
   for (const s of model.series) {
     if (!isPresent(model, s, index)) continue;
     const dept = model.depts[s.deptIndex] as DeptModel;
     const sw = storeWeeks[s.storeIndex] as StoreWeek;
-    const level = s.base * Math.max(0.2, 1 + s.trend * ctx.years) * (s.shiftWeek >= 0 && index >= s.shiftWeek ? s.shiftFactor : 1);
+    const w = s.wander;
+    const wander = w[1] * (ctx.wanderBasis[2 * w[0]] ?? 0) + w[2] * (ctx.wanderBasis[2 * w[0] + 1] ?? 0);
+    const logLevel = s.trend * ctx.years + wander + s.profileGain * (profiles[s.deptIndex] ?? 0) + dot(s.profileOwn, ctx.basis, 2 * SERIES_HARMONICS);
+    const level = s.base * Math.exp(logLevel) * (s.shiftWeek >= 0 && index >= s.shiftWeek ? s.shiftFactor : 1);
     let sales: number;
     if (dept.tiny && hashUnit(seed, s.key, index, S_RETURN) < RETURN_CHANCE) {
       sales = -level * (0.05 + 0.55 * hashUnit(seed, s.key, index, S_RETURN + 100));
     } else {
       const z = gaussian(hashUnit(seed, s.key, index, S_NOISE), hashUnit(seed, s.key, index, S_NOISE + 100));
-      const noise = Math.exp(dept.noise * z - 0.5 * dept.noise * dept.noise);
-      sales = level * (deptFactors[s.deptIndex] ?? 1) * sw.factor * (1 + dept.markdownSensitivity * sw.markdownIntensity) * noise;
+      const noise = Math.exp(s.noise * z - 0.5 * s.noise * s.noise);
+      const lift = Math.max(0.05, closedFactor + s.holidayGain * (lifts[s.deptIndex] ?? 0));
+      sales = level * lift * sw.factor * (1 + dept.markdownSensitivity * sw.markdownIntensity) * noise;
     }
     out.push(makeEvent(s.info, ctx, round(sales, 2), sw, source, producedAt));
   }
   return out;
 }
 
-/** Seasonality, December build-up and holiday lift of one department in one week. */
-function deptFactor(d: DeptModel, ctx: WeekContext): number {
-  const season = 1 + d.seasonAmp * Math.sin(TAU * ctx.yearFrac + d.seasonPhase) + d.season2Amp * Math.sin(2 * TAU * ctx.yearFrac + d.season2Phase);
-  let lift = 0;
-  if (ctx.preChristmas) lift = d.lifts.preChristmas;
-  else if (ctx.holiday === 'Thanksgiving') lift = d.lifts.thanksgiving;
-  else if (ctx.holiday === 'Christmas') lift = d.lifts.christmas;
-  else if (ctx.holiday === 'Super Bowl') lift = d.lifts.superBowl;
-  else if (ctx.holiday === 'Labor Day') lift = d.lifts.laborDay;
-  return season * (1 + d.decRamp * ctx.decRamp) * (1 + lift);
+/** The holiday lift of one department in one week, over its regular level (0 = none). */
+function holidayLift(d: DeptModel, ctx: WeekContext): number {
+  const x = ctx.exposure;
+  const l = d.lifts;
+  return l.superBowl * x.superBowl + l.easter * x.easter + l.laborDay * x.laborDay + l.thanksgiving * x.thanksgiving + l.christmas * x.christmas;
+}
+
+function dot(coef: readonly number[], basis: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (coef[i] ?? 0) * (basis[i] ?? 0);
+  return s;
 }
 
 function makeEvent(info: SeriesInfo, ctx: WeekContext, weeklySales: number, sw: StoreWeek, source: string, producedAt: number): SalesWeek {

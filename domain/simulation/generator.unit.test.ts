@@ -4,12 +4,16 @@ import { salesEventId, type SalesWeek } from '../../schemas/types.js';
 import { addWeeks, parseIsoDay } from '../../lib/weeks.js';
 import { generateHistory, generateWeek, historyEventCount, seriesCatalog } from './generator.js';
 import { buildModel, resolveOptions } from './sim-model.js';
+import { validateSalesWeek } from '../sales/validate.js';
+import { RETAIL_REFERENCE, measureTraits, traitRows } from './traits.js';
 
 const SMALL = { seed: 7, stores: 4, depts: 12, weeks: 30, producedAt: 1_700_000_000_000 };
 
 /** One streaming pass over the full default history, keeping only aggregates. */
 interface FullRun {
   ms: number;
+  /** CPU time of the pass (user + system), ms */
+  cpuMs: number;
   events: number;
   weeks: string[];
   totalByWeek: Map<string, number>;
@@ -21,15 +25,21 @@ interface FullRun {
   markdownsBeforeStart: number;
   afterStart: number;
   markdown1AfterStart: number;
+  /** days of each series' weeks, in order */
+  daysBySeries: Map<string, number[]>;
+  invalid: number;
 }
 
 function fullRun(): FullRun {
   const r: FullRun = {
-    ms: 0, events: 0, weeks: [], totalByWeek: new Map(), holidayWeeks: [], orderOk: true, negatives: 0,
+    ms: 0, cpuMs: 0, events: 0, weeks: [], totalByWeek: new Map(), holidayWeeks: [], orderOk: true, negatives: 0,
     negativeSeries: new Set(), salesBySeries: new Map(), markdownsBeforeStart: 0, afterStart: 0, markdown1AfterStart: 0,
+    daysBySeries: new Map(), invalid: 0,
   };
+  const checked: SalesWeek[] = [];
   let prev: SalesWeek | null = null;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (const e of generateHistory({ producedAt: 0 })) {
     r.events++;
     if (prev === null || prev.week !== e.week) {
@@ -42,6 +52,7 @@ function fullRun(): FullRun {
     let sales = r.salesBySeries.get(key);
     if (!sales) r.salesBySeries.set(key, (sales = []));
     sales.push(e.weeklySales);
+    checked.push(e);
     if (e.weeklySales < 0) {
       r.negatives++;
       r.negativeSeries.add(key);
@@ -55,6 +66,20 @@ function fullRun(): FullRun {
     }
   }
   r.ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  r.cpuMs = (cpu.user + cpu.system) / 1000;
+  // Checked after the clock stops: the speed test times the generator, not the checks.
+  for (const e of checked) {
+    const key = `${e.store}:${e.dept}`;
+    let days = r.daysBySeries.get(key);
+    if (!days) r.daysBySeries.set(key, (days = []));
+    days.push(parseIsoDay(e.week) ?? NaN);
+    try {
+      validateSalesWeek(e);
+    } catch {
+      r.invalid++;
+    }
+  }
   return r;
 }
 
@@ -129,10 +154,38 @@ describe('generator: determinism and API', () => {
     assert.deepEqual(count, { A: 22, B: 17, C: 6 });
   });
 
-  it('gives a permanent level shift to a few percent of series', () => {
+  it('gives a permanent level shift (a structural break) to about one series in eight, up or down', () => {
     const series = buildModel(resolveOptions()).series;
-    const share = series.filter((s) => s.shiftWeek >= 0).length / series.length;
-    assert.ok(share > 0.02 && share < 0.06, `shifted share ${share}`);
+    const shifted = series.filter((s) => s.shiftWeek >= 0);
+    const share = shifted.length / series.length;
+    assert.ok(share > 0.08 && share < 0.16, `shifted share ${share}`);
+    assert.ok(shifted.some((s) => s.shiftFactor > 1.1) && shifted.some((s) => s.shiftFactor < 0.9), 'both directions');
+  });
+
+  it('shares a yearly profile per department: stores of a dept correlate more than depts of a store', () => {
+    const model = buildModel(resolveOptions());
+    const profileCorrelation = (a: number[], b: number[]) => {
+      const dot = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * (y[i] ?? 0), 0);
+      return dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
+    };
+    // The log-profile of a series as harmonic coefficients: gain x dept profile + its own deviation.
+    const coef = (s: (typeof model.series)[number]) =>
+      (model.depts[s.deptIndex]?.profile ?? []).map((c, i) => s.profileGain * c + (s.profileOwn[i] ?? 0));
+    const byKey = new Map(model.series.map((s) => [s.key, s]));
+    let sameDept = 0;
+    let sameStore = 0;
+    let n = 0;
+    for (const s of model.series.slice(0, 400)) {
+      const otherStore = byKey.get(((s.info.store % 45) + 1) * 1024 + s.info.dept);
+      const otherDept = byKey.get(s.info.store * 1024 + ((s.info.dept % 80) + 1));
+      if (!otherStore || !otherDept) continue;
+      sameDept += profileCorrelation(coef(s), coef(otherStore));
+      sameStore += profileCorrelation(coef(s), coef(otherDept));
+      n++;
+    }
+    assert.ok(n > 200);
+    assert.ok(sameDept / n > 0.8, `same dept, other store: ${sameDept / n}`);
+    assert.ok(Math.abs(sameStore / n) < 0.5, `same store, other dept: ${sameStore / n}`);
   });
 });
 
@@ -142,8 +195,9 @@ describe('generator: full default history (45 stores, 143 weeks)', () => {
     r = fullRun();
   });
 
-  it('is fast: well under 2 s', () => {
-    assert.ok(r.ms < 2000, `${Math.round(r.ms)} ms`);
+  it('is fast: well under 2 s of CPU', () => {
+    // CPU time, not wall time: on the shared 2-core machine other jobs can stretch the wall clock 3x.
+    assert.ok(r.cpuMs < 2000, `${Math.round(r.cpuMs)} ms CPU (${Math.round(r.ms)} ms wall)`);
   });
 
   it('has ~3,300 series and ~420k events', () => {
@@ -172,30 +226,56 @@ describe('generator: full default history (45 stores, 143 weeks)', () => {
     ]);
   });
 
-  it('lifts holiday weeks above their neighbours', () => {
+  it('lifts Super Bowl, Labor Day and Thanksgiving weeks above both neighbours', () => {
     const total = (w: string) => r.totalByWeek.get(w) ?? NaN;
-    let ratioSum = 0;
-    for (const w of r.holidayWeeks) {
-      const around = (total(addWeeks(w, -1)) + total(addWeeks(w, 1))) / 2;
-      ratioSum += total(w) / around;
-      if (!w.endsWith('-12-31') && !w.endsWith('-12-30')) {
-        // Super Bowl, Labor Day and Thanksgiving beat both neighbours.
-        assert.ok(total(w) > total(addWeeks(w, -1)) && total(w) > total(addWeeks(w, 1)), w);
-      }
+    for (const w of r.holidayWeeks.filter((h) => !h.startsWith('12-', 5))) {
+      assert.ok(total(w) > total(addWeeks(w, -1)) && total(w) > total(addWeeks(w, 1)), w);
     }
-    assert.ok(ratioSum / r.holidayWeeks.length > 1.05, `mean ratio ${ratioSum / r.holidayWeeks.length}`);
-    const thanksgiving = total('2010-11-26') / total('2010-11-19');
-    assert.ok(thanksgiving > 1.2, `Thanksgiving lift ${thanksgiving}`);
+    for (const w of ['2010-11-26', '2011-11-25']) {
+      const lift = total(w) / total(addWeeks(w, -1));
+      assert.ok(lift > 1.2, `Thanksgiving lift ${w} ${lift}`);
+    }
   });
 
-  it('makes the week before Christmas the biggest of its year, and the Christmas week above the year average', () => {
-    for (const [year, pre, xmas] of [['2010', '2010-12-24', '2010-12-31'], ['2011', '2011-12-23', '2011-12-30']] as const) {
+  it('makes the week before Christmas the biggest of its year; the Christmas week (closed on the 25th) falls back', () => {
+    for (const [year, pre] of [['2010', '2010-12-24'], ['2011', '2011-12-23']] as const) {
       const ofYear = [...r.totalByWeek].filter(([w]) => w.startsWith(year));
       const max = ofYear.reduce((a, b) => (b[1] > a[1] ? b : a));
       assert.equal(max[0], pre);
-      const mean = ofYear.reduce((s, [, v]) => s + v, 0) / ofYear.length;
-      assert.ok((r.totalByWeek.get(xmas) ?? 0) > mean, xmas);
+      const xmas = addWeeks(pre, 1);
+      assert.ok((r.totalByWeek.get(xmas) ?? Infinity) < 0.8 * max[1], xmas);
     }
+  });
+
+  it('ties the Christmas effect to the date: Christmas Eve is in the 2011 Christmas week, not in 2010\'s', () => {
+    const total = (w: string) => r.totalByWeek.get(w) ?? NaN;
+    // 2010-12-31 holds Dec 25..31; 2011-12-30 holds Dec 24..30, a 52-week lag apart.
+    const fallBack2010 = total('2010-12-31') / total('2010-12-24');
+    const fallBack2011 = total('2011-12-30') / total('2011-12-23');
+    assert.ok(fallBack2011 > 1.05 * fallBack2010, `Christmas week / week before: 2010 ${fallBack2010}, 2011 ${fallBack2011}`);
+  });
+
+  it('emits only valid events on the 7-day grid; intermittent series skip weeks, late ones start later', () => {
+    assert.equal(r.invalid, 0);
+    const start = parseIsoDay('2010-02-05') ?? 0;
+    let gappy = 0;
+    let late = 0;
+    for (const days of r.daysBySeries.values()) {
+      assert.ok(days.every((d) => (d - start) % 7 === 0), 'on the grid');
+      if (days.some((d, i) => i > 0 && d - (days[i - 1] ?? 0) > 7)) gappy++;
+      if ((days[0] ?? start) > start) late++;
+    }
+    const n = r.daysBySeries.size;
+    assert.ok(gappy / n > 0.03 && gappy / n < 0.15, `intermittent share ${gappy / n}`);
+    assert.ok(late / n > 0.15 && late / n < 0.3, `late share ${late / n}`);
+  });
+
+  it('matches real retail: every trait within 10% of the reference of issue 9', () => {
+    const points = (function* () {
+      for (const e of generateHistory({ producedAt: 0 })) yield { store: e.store, dept: e.dept, week: e.week, sales: e.weeklySales };
+    })();
+    const rows = traitRows(measureTraits(points), RETAIL_REFERENCE);
+    for (const row of rows) assert.ok(Math.abs(row.gap) <= 0.1, `${row.trait}: ${row.value.toFixed(3)} vs real ${row.real}`);
   });
 
   it('has negative sales, rare and only in tiny departments', () => {

@@ -5,7 +5,8 @@
  */
 import { ValidationError } from '../../lib/errors.js';
 import { parseIsoDay } from '../../lib/weeks.js';
-import { hashUnit, mulberry32, normal, uniform, type Rng } from './random.js';
+import { HARMONIC_DECAY, HARMONIC_NORM, SERIES_HARMONICS, makeDepts } from './departments.js';
+import { hashUnit, mulberry32, normal, shuffled, uniform, type Rng } from './random.js';
 
 /** Simulator options: seed (integer, default 42), stores (default 45), depts (max per store, default 80), startWeek (ISO date of week 0, any weekday, default '2010-02-05'), weeks (default 143), source (default 'simulator'), producedAt (epoch ms, default Date.now()). */
 export interface GeneratorOptions {
@@ -32,6 +33,8 @@ export interface SeriesInfo {
 
 export interface StoreModel {
   store: number;
+  /** relative change per year shared by the store's departments (log scale) */
+  trend: number;
   type: StoreType;
   size: number;
   /** sales multiplier from floor area and how well the store trades */
@@ -46,6 +49,11 @@ export interface StoreModel {
   unempPhase: number;
 }
 
+/** Periods (years) of the slow level wanders; shared so each week computes their cos/sin once. */
+export const WANDER_PERIODS = [0.8, 1.35, 1.9, 2.45, 3];
+
+export { DEPT_HARMONICS, SERIES_HARMONICS } from './departments.js';
+
 export interface DeptModel {
   dept: number;
   prevalence: number;
@@ -53,14 +61,17 @@ export interface DeptModel {
   scale: number;
   /** tiny departments: sparse weeks, noisy, sometimes net returns */
   tiny: boolean;
+  /** weekly lognormal noise of a typical series */
   noise: number;
-  seasonAmp: number;
-  seasonPhase: number;
-  season2Amp: number;
-  season2Phase: number;
-  decRamp: number;
-  lifts: { superBowl: number; laborDay: number; thanksgiving: number; preChristmas: number; christmas: number };
+  /** yearly profile shared by the dept across stores: log-factor = sum_k a_k cos(2πkf) + b_k sin(2πkf), as [a1, b1, a2, b2, ...] */
+  profile: number[];
+  /** scale of the stores' own deviations from the profile */
+  profileNoise: number;
+  /** sensitivity to each holiday kernel (1 = the kernel's typical lifts) */
+  lifts: { superBowl: number; easter: number; laborDay: number; thanksgiving: number; christmas: number };
   markdownSensitivity: number;
+  /** relative change per year shared by the dept's series */
+  trend: number;
 }
 
 export interface SeriesModel {
@@ -70,13 +81,23 @@ export interface SeriesModel {
   storeIndex: number;
   deptIndex: number;
   base: number;
-  /** relative change per year */
+  /** relative change per year (log scale) */
   trend: number;
+  /** slow wander of the level (log scale): a·cos + b·sin of WANDER_PERIODS[period] */
+  wander: [period: number, a: number, b: number];
+  /** how strongly this store follows the dept's yearly profile and holiday lifts */
+  profileGain: number;
+  holidayGain: number;
+  /** this store's own deviation from the dept profile, same layout as DeptModel.profile */
+  profileOwn: number[];
+  noise: number;
   /** week index of a permanent level shift, or -1 */
   shiftWeek: number;
   shiftFactor: number;
   /** week index the series starts at (departments opened later) */
   firstWeek: number;
+  /** chance that a week after firstWeek has a row (1 for regular series) */
+  presence: number;
 }
 
 export interface SimModel {
@@ -116,8 +137,13 @@ const COVERAGE: Record<StoreType, number> = { A: 1, B: 0.99, C: 0.95 };
 const SIZE_RANGE: Record<StoreType, [number, number]> = { A: [150_000, 220_000], B: [35_000, 140_000], C: [35_000, 45_000] };
 // Series draws are addressed by their own stream ids so adding one never shifts another.
 const STREAM_CARRY = 1;
+const STREAM_LATE = 2;
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
 /** The history length the late-opening departments are spread over, independent of `weeks`. */
 const REFERENCE_WEEKS = 143;
+// Calibrated against real retail with `npm run simulate -- traits` (issue 9).
+const SHIFT_SHARE = 0.12;
+const LATE_SHARE = 0.22;
 
 /** Builds the whole static model for the options. */
 export function buildModel(opts: ResolvedOptions): SimModel {
@@ -127,11 +153,16 @@ export function buildModel(opts: ResolvedOptions): SimModel {
   const stores = makeStores(opts.seed, opts.stores);
   const depts = makeDepts(mulberry32(opts.seed ^ 0x5eed_d3a7), opts.depts);
   const series: SeriesModel[] = [];
+  // Late openings follow a golden-ratio sequence over the catalog rather than
+  // independent coin flips, so their share (a calibrated trait) holds for every seed.
+  // It is addressed by catalog position: stores added at the end shift no earlier series.
+  const lateOffset = hashUnit(opts.seed, 0, 0, STREAM_LATE);
   stores.forEach((store, storeIndex) => {
     depts.forEach((dept, deptIndex) => {
       const key = store.store * 1024 + dept.dept;
       if (hashUnit(opts.seed, key, 0, STREAM_CARRY) >= dept.prevalence * COVERAGE[store.type]) return;
-      series.push(makeSeries(mulberry32(opts.seed + key * 7919), store, dept, storeIndex, deptIndex, key));
+      const late = (lateOffset + series.length * GOLDEN) % 1;
+      series.push(makeSeries(mulberry32(opts.seed + key * 7919), store, dept, storeIndex, deptIndex, key, late));
     });
   });
   return { opts, startDay, stores, depts, series, fuelPhases };
@@ -153,6 +184,7 @@ function makeStores(seed: number, count: number): StoreModel[] {
       type,
       size,
       scale: Math.pow(size / 150_000, 0.75) * Math.exp(0.2 * normal(rng)),
+      trend: 0.04 * normal(rng) - 0.01,
       tempMean: 110 - 1.3 * latitude,
       tempAmp: 0.75 * latitude - 5,
       fuelOffset: 0.1 * normal(rng),
@@ -165,66 +197,36 @@ function makeStores(seed: number, count: number): StoreModel[] {
   });
 }
 
-function makeDepts(rng: Rng, count: number): DeptModel[] {
-  // Exact shares of each kind keep the series count steady across seeds.
-  const kinds = shuffled(rng, Array.from({ length: count }, (_, i) => (i < Math.round(count * 0.07) ? 'tiny' : i < Math.round(count * 0.25) ? 'niche' : 'core')));
-  const depts: DeptModel[] = [];
-  for (let d = 1; d <= count; d++) {
-    const kind = kinds[d - 1];
-    const tiny = kind === 'tiny';
-    // Most departments are in every store; a minority are niche formats (pharmacy, optical...).
-    const prevalence = tiny ? uniform(rng, 0.35, 0.75) : kind === 'core' ? uniform(rng, 0.98, 1) : uniform(rng, 0.65, 0.95);
-    // Heavy tail: a lognormal over departments makes a few (grocery, pharmacy) dominate.
-    const scale = tiny ? uniform(rng, 30, 400) : Math.min(150_000, Math.max(300, Math.exp(Math.log(8000) + 1.1 * normal(rng))));
-    const gift = rng() < 0.3 ? uniform(rng, 0.5, 1) : uniform(rng, 0, 0.15);
-    const thanksgiving = 0.05 + 0.8 * gift * uniform(rng, 0.8, 1.2);
-    depts.push({
-      dept: d,
-      prevalence,
-      scale,
-      tiny,
-      noise: tiny ? 0.45 : uniform(rng, 0.04, 0.16),
-      seasonAmp: uniform(rng, 0.02, 0.2),
-      seasonPhase: uniform(rng, 0, 2 * Math.PI),
-      season2Amp: uniform(rng, 0, 0.06),
-      season2Phase: uniform(rng, 0, 2 * Math.PI),
-      decRamp: 0.5 * gift * uniform(rng, 0.6, 1.2),
-      lifts: {
-        superBowl: rng() < 0.06 ? uniform(rng, 0.2, 0.45) : uniform(rng, 0.03, 0.1),
-        laborDay: uniform(rng, 0.02, 0.09),
-        thanksgiving,
-        preChristmas: 0.03 + thanksgiving * uniform(rng, 0.9, 1.15),
-        christmas: 0.02 + 0.3 * gift * uniform(rng, 0.7, 1.3),
-      },
-      markdownSensitivity: uniform(rng, 0, 0.04),
-    });
-  }
-  return depts;
+function wander(rng: Rng): SeriesModel['wander'] {
+  const amp = uniform(rng, 0, 0.08);
+  const phase = uniform(rng, 0, 2 * Math.PI);
+  return [Math.floor(rng() * WANDER_PERIODS.length), amp * Math.sin(phase), amp * Math.cos(phase)];
 }
 
-/** Fisher–Yates shuffle in place; returns the array. */
-function shuffled<T>(rng: Rng, items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const tmp = items[i] as T;
-    items[i] = items[j] as T;
-    items[j] = tmp;
+/** `lateU`, uniform in [0, 1): the series opens late when below LATE_SHARE, the lower the later. */
+function makeSeries(rng: Rng, store: StoreModel, dept: DeptModel, storeIndex: number, deptIndex: number, key: number, lateU: number): SeriesModel {
+  const shifted = rng() < SHIFT_SHARE;
+  const up = rng() < 0.4;
+  const profileOwn: number[] = [];
+  for (let k = 1; k <= SERIES_HARMONICS; k++) {
+    const sd = (dept.profileNoise * (HARMONIC_DECAY[k - 1] ?? 0)) / HARMONIC_NORM;
+    profileOwn.push(sd * normal(rng), sd * normal(rng));
   }
-  return items;
-}
-
-function makeSeries(rng: Rng, store: StoreModel, dept: DeptModel, storeIndex: number, deptIndex: number, key: number): SeriesModel {
-  const shifted = rng() < 0.04;
-  const up = rng() < 0.5;
   return {
     info: { store: store.store, dept: dept.dept, storeType: store.type, storeSize: store.size },
     key,
     storeIndex,
     deptIndex,
-    base: dept.scale * store.scale * Math.exp(0.25 * normal(rng)),
-    trend: Math.max(-0.2, Math.min(0.2, 0.05 * normal(rng))),
+    base: dept.scale * store.scale * Math.exp(0.3 * normal(rng)),
+    trend: Math.max(-0.5, Math.min(0.4, dept.trend + store.trend + 0.08 * normal(rng))),
+    wander: wander(rng),
+    profileGain: Math.exp(0.2 * normal(rng)),
+    holidayGain: Math.exp(0.2 * normal(rng)),
+    profileOwn,
+    noise: dept.noise * Math.exp(0.25 * normal(rng)),
     shiftWeek: shifted ? Math.floor(uniform(rng, 4, REFERENCE_WEEKS + 17)) : -1,
-    shiftFactor: up ? uniform(rng, 1.15, 1.5) : uniform(rng, 0.6, 0.87),
-    firstWeek: rng() < 0.16 ? Math.floor(uniform(rng, 1, REFERENCE_WEEKS)) : 0,
+    shiftFactor: up ? uniform(rng, 1.15, 1.6) : uniform(rng, 0.45, 0.87),
+    firstWeek: lateU < LATE_SHARE ? 1 + Math.floor((1 - lateU / LATE_SHARE) * (REFERENCE_WEEKS - 1)) : 0,
+    presence: dept.tiny ? uniform(rng, 0.15, 0.8) : 1,
   };
 }

@@ -144,9 +144,16 @@ export const TrainBody = z.strictObject({
 export const TrainResponse = z.object({ requestId: z.string(), topic: z.string() }).meta({ id: 'TrainResponse' });
 
 export const VersionParams = z.strictObject({ version: QueryInt(1, 2 ** 31 - 1).describe('model version') });
-export const PromoteBody = z.strictObject({ reason: z.string().min(1).max(500).optional() });
+const ExpectedChampion = z
+  .int()
+  .min(1)
+  .nullable()
+  .optional()
+  .describe('the champion this command replaces (null: none yet); default the champion the gateway reads from the log. Another champion answers 409');
+export const PromoteBody = z.strictObject({ reason: z.string().min(1).max(500).optional(), expectedChampion: ExpectedChampion });
 export const RollbackBody = z.strictObject({
   reason: z.string().min(1).max(500).optional(),
+  expectedChampion: ExpectedChampion,
   version: z.int().min(1).optional().describe('version to return to (default: the champion before the current one)'),
 });
 export const PromotionResponse = z
@@ -205,6 +212,10 @@ export const ErrorResponse = z
       message: z.string(),
       field: z.string().optional().describe('the request field that was wrong'),
       expected: z.string().optional(),
+      conflict: z
+        .object({ expected: z.int().nullable(), actual: z.int().nullable() })
+        .optional()
+        .describe('on 409 CONFLICT: the champion the command expected to replace and the actual champion (null = none)'),
     }),
   })
   .meta({ id: 'Error' });

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { AppError, NotFoundError, UnprocessableError, ValidationError, messageOf } from '../../lib/errors.js';
+import { AppError, ConflictError, NotFoundError, UnprocessableError, ValidationError, messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 
 /** HTTP-aware errors the gateway raises itself (auth, body size, media type, no model yet). */
@@ -18,7 +18,8 @@ const CONFLICTS = new Set(['NO_CHAMPION', 'NO_PREVIOUS']);
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string; expected?: string };
+  /** A Conflict (409 CONFLICT) also says what the command expected and what the state actually holds (champion versions, null = none). */
+  error: { code: string; message: string; field?: string; expected?: string; conflict?: { expected: number | null; actual: number | null } };
 }
 
 /** Status code and safe body for anything thrown by a handler; unknown errors never leak their message or stack. */
@@ -29,6 +30,9 @@ export function toResponse(err: unknown): { status: number; body: ErrorBody; hea
     return { status, body: { error: { code: err.code, message: err.message, field: err.field, expected: err.expected } }, headers: {} };
   }
   if (err instanceof NotFoundError) return { status: 404, body: { error: { code: err.code, message: err.message } }, headers: {} };
+  if (err instanceof ConflictError) {
+    return { status: 409, body: { error: { code: err.code, message: err.message, conflict: { expected: err.expected, actual: err.actual } } }, headers: {} };
+  }
   if (err instanceof AppError && CONFLICTS.has(err.code)) return { status: 409, body: { error: { code: err.code, message: err.message } }, headers: {} };
   if (err instanceof AppError) {
     // a failing dependency is the server's problem, but a retriable one: say so to clients

@@ -17,6 +17,7 @@ import { runOfRequest, type GatewayRegistry } from '../state/registry-fold.js';
 import { listVersions } from '../routes/models.js';
 import type { LiveAccuracy } from '../../domain/live/accuracy.js';
 import { Columns, percentile } from './columns.js';
+import { readSupervision } from '../../lib/supervision.js';
 import { STATUS_KEYS, type Component, type ModelState, type ModelsMessage, type Snapshot, type StatusKey, type Tick, type Totals, type TrainingLine } from '../../domain/live/protocol.js';
 
 const TRAINING_LINES = 400;
@@ -112,13 +113,17 @@ export class LiveStatus extends EventEmitter {
 
   /** The model log changed: push the new list soon (bursts collapse to one message). */
   registryChanged(): void {
+    const champion = championOf(this.deps.registry().registry);
+    if (champion) this.deps.metrics.championPromotedAt.set(champion.promotedAt / 1000);
     this.later('models', 150, () => this.emit('models', this.modelsMessage()));
   }
 
   accuracyChanged(): void {
     this.later('accuracy', 500, () => {
       const a = this.deps.accuracy.columns();
-      for (const o of a.overall) if (o.wape !== null) this.deps.metrics.liveWape.set({ model_version: String(o.version) }, o.wape);
+      for (const o of a.overall) if (o.wape !== null) this.deps.metrics.liveWape.set({ model_version: this.deps.metrics.versionLabel(o.version) }, o.wape);
+      const naive = this.deps.accuracy.baselineWape();
+      if (naive !== null) this.deps.metrics.liveBaselineWape.set({ baseline: 'seasonal_naive' }, naive);
       this.emit('accuracy', a);
     });
   }
@@ -173,6 +178,7 @@ export class LiveStatus extends EventEmitter {
         ? { name: 'gateway state', ok: true, detail: `${this.deps.store.size} series, caught up${lag ? ` (${lag} behind)` : ''}` }
         : { name: 'gateway state', ok: false, detail: 'replaying the log into the online feature state' },
       { name: 'model', ok: cur !== null && m.lastFailure === null ? true : cur !== null ? null : false, detail: m.lastFailure ? `${m.detail}; v${m.lastFailure.version} failed to load` : m.detail },
+      ...supervisedComponents(this.deps.cfg.stackDir),
     ];
   }
 
@@ -302,4 +308,17 @@ export class LiveStatus extends EventEmitter {
 
 function round(v: number | null): number | null {
   return v === null ? null : Math.round(v * 100) / 100;
+}
+
+/** One component per process the `npm start` supervisor runs (none when no supervisor runs this stack). */
+function supervisedComponents(stackDir: string): Component[] {
+  const s = readSupervision(stackDir);
+  if (!s) return [];
+  return s.processes.map((p) => ({
+    name: p.name,
+    ok: p.pid !== null,
+    detail:
+      (p.pid !== null ? `pid ${p.pid}, up ${Math.round((Date.now() - p.since) / 1000)} s` : 'down, restarting') +
+      (p.restarts > 0 ? `, ${p.restarts} restart${p.restarts === 1 ? '' : 's'} (last: ${p.lastExit})` : ''),
+  }));
 }

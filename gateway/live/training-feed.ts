@@ -4,9 +4,13 @@ import { TRAINING_CHANNEL_NAME, type TrainingDiagnostic } from '../../domain/tra
 import type { LoadEvent } from '../model/loader.js';
 import type { TrainingLine } from '../../domain/live/protocol.js';
 
-/** A training-log line for a model-log event (works whichever process the trainer runs in). */
+/**
+ * A training-log line for a model-log event (works whichever process the trainer runs in).
+ * `refusedBy`: for a promotion the registry fold refused, the champion it met instead (null = none).
+ */
 export function lineOfModelLog(
   e: { type: 'requested'; event: TrainingRequested } | { type: 'trained'; event: ModelTrained } | { type: 'promoted'; event: ModelPromoted },
+  refusedBy?: number | null,
 ): TrainingLine {
   switch (e.type) {
     case 'requested':
@@ -23,6 +27,16 @@ export function lineOfModelLog(
     }
     case 'promoted': {
       const p = e.event;
+      const was = (v: number | null) => (v === null ? 'none' : `v${v}`);
+      if (refusedBy !== undefined) {
+        return {
+          at: Number(p.promotedAt),
+          runId: p.runId,
+          kind: 'promoted',
+          level: 'warn',
+          text: `${p.kind} to v${p.version} by ${p.promotedBy} refused: it replaces ${was(p.previousVersion)} but the champion is ${was(refusedBy)}`,
+        };
+      }
       return {
         at: Number(p.promotedAt),
         runId: p.runId,

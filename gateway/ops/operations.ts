@@ -1,4 +1,3 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../lib/avro.js';
 import type { Config } from '../../lib/config.js';
@@ -6,9 +5,10 @@ import { injectNextWeek } from '../../domain/simulation/next-week.js';
 import { SalesProducer } from '../../domain/sales/producer.js';
 import type { ModelPromoted } from '../../schemas/types.js';
 import { EventPublisher } from '../../domain/training/event-publisher.js';
-import { decideRegistry } from '../../domain/registry/commands.js';
+import type { RegistryCommand } from '../../domain/registry/commands.js';
+import { runRegistryCommand } from '../../domain/registry/command-handler.js';
+import type { RegistryState } from '../../domain/registry/state.js';
 import { newRequest } from '../../domain/training/request.js';
-import type { GatewayRegistry } from '../state/registry-fold.js';
 
 /** The write operations the dashboard and scripts call; each one is an event on the log. */
 export interface Operations {
@@ -16,24 +16,27 @@ export interface Operations {
   nextWeek(): Promise<{ week: string; events: number }>;
   /** A manual training request on training.requests. */
   requestTraining(input: { reason?: string; cutoffWeek?: string; by: string }): Promise<{ requestId: string; topic: string }>;
-  /** A promotion (kind manual) of an existing version, decided by the trainer's registry rules. */
-  promote(input: { version: number; reason?: string; by: string }): Promise<ModelPromoted>;
-  /** A rollback: a promotion back to `version`, or to the previous champion. */
-  rollback(input: { version?: number; reason?: string; by: string }): Promise<ModelPromoted>;
+  /** A promotion (kind manual) of an existing version; ConflictError when the champion is not `expectedChampion` (default: the one just read). */
+  promote(input: { version: number; reason?: string; by: string; expectedChampion?: number | null }): Promise<ModelPromoted>;
+  /** A rollback: a promotion back to `version`, or to the previous champion; ConflictError as for promote. */
+  rollback(input: { version?: number; reason?: string; by: string; expectedChampion?: number | null }): Promise<ModelPromoted>;
   close(): Promise<void>;
 }
 
 /**
  * Operations over the shared producers. Producers connect on first use, so
- * a read-only gateway never opens one. Decisions on promotions use the
- * trainer's own command logic against the gateway's fold of the model log.
+ * a read-only gateway never opens one. Promotions run the registry's
+ * command handler against the gateway's own fold of the model log, read to
+ * the log's end offsets before deciding and again after appending.
  */
 export function createOperations(deps: {
   cfg: Readonly<Config>;
   kafka: Kafka;
   codec: AvroCodec;
-  ch: ClickHouseClient;
-  registry: () => GatewayRegistry;
+  /** The registry folded up to the model topics' end offsets as of the call. */
+  registryAtEnd: () => Promise<RegistryState>;
+  /** The latest week of the sales log as the gateway's online state holds it, read to the log's end. */
+  latestWeek: () => Promise<string | null>;
 }): Operations {
   const { cfg } = deps;
   let sales: Promise<SalesProducer> | null = null;
@@ -42,13 +45,18 @@ export function createOperations(deps: {
   const events = () =>
     (publisher ??= EventPublisher.connect(deps.kafka, deps.codec, cfg.topics).catch((err: unknown) => ((publisher = null), Promise.reject(err))));
 
+  const command = async (cmd: RegistryCommand) => {
+    const pub = await events();
+    return runRegistryCommand(cmd, { read: deps.registryAtEnd, append: (e) => pub.modelPromoted(e) });
+  };
+  const expect = (e: number | null | undefined) => (e === undefined ? {} : { expectedChampion: e });
+
   return {
     async nextWeek() {
       const s = cfg.simulator;
       return injectNextWeek({
         producer: await salesProducer(),
-        ch: deps.ch,
-        database: cfg.clickhouse.database,
+        latestWeek: deps.latestWeek,
         sim: { seed: s.seed, stores: s.stores, depts: s.depts, startWeek: s.startWeek },
         source: 'next-week:gateway',
       });
@@ -58,22 +66,10 @@ export function createOperations(deps: {
       await (await events()).trainingRequested(r);
       return { requestId: r.requestId, topic: cfg.topics.trainingRequests };
     },
-    async promote({ version, reason, by }) {
-      const p = decideRegistry(
-        { type: 'promote', version, kind: 'manual', reason: reason ?? `promoted by hand from the gateway`, by, at: Date.now() },
-        deps.registry().registry,
-      );
-      await (await events()).modelPromoted(p);
-      return p;
-    },
-    async rollback({ version, reason, by }) {
-      const p = decideRegistry(
-        { type: 'rollback', ...(version !== undefined ? { version } : {}), reason: reason ?? 'rolled back from the gateway', by, at: Date.now() },
-        deps.registry().registry,
-      );
-      await (await events()).modelPromoted(p);
-      return p;
-    },
+    promote: ({ version, reason, by, expectedChampion }) =>
+      command({ type: 'promote', version, kind: 'manual', reason: reason ?? 'promoted by hand from the gateway', by, at: Date.now(), ...expect(expectedChampion) }),
+    rollback: ({ version, reason, by, expectedChampion }) =>
+      command({ type: 'rollback', ...(version !== undefined ? { version } : {}), reason: reason ?? 'rolled back from the gateway', by, at: Date.now(), ...expect(expectedChampion) }),
     async close() {
       const [s, p] = await Promise.allSettled([sales, publisher]);
       await Promise.allSettled([

@@ -4,6 +4,8 @@ import { NextWeekResponse, PromoteBody, PromotionResponse, RollbackBody, TrainBo
 import type { GatewayContext } from '../context.js';
 
 const by = (ctx: { ip: string }) => `gateway:${ctx.ip}`;
+/** Passes `expectedChampion` on only when the body gave one (null included: "no champion yet"). */
+const expect = (e: number | null | undefined) => (e === undefined ? {} : { expectedChampion: e });
 
 /** Write operations: each appends an event to the log. All need the bearer token. */
 export function opsRoutes(g: GatewayContext): Route[] {
@@ -15,7 +17,7 @@ export function opsRoutes(g: GatewayContext): Route[] {
       access: 'write',
       summary: 'Inject the next week of sales for every series (the simulator step)',
       ok: { schema: NextWeekResponse, description: 'the week produced and how many events', status: 202 },
-      errors: { 503: 'Kafka or ClickHouse unavailable' },
+      errors: { 503: 'Kafka unavailable, or the gateway has not read sales.weekly to its end yet' },
     },
     () => g.ops.nextWeek(),
   );
@@ -43,13 +45,16 @@ export function opsRoutes(g: GatewayContext): Route[] {
       summary: 'Promote a version by hand (a model.promoted event of kind manual)',
       params: VersionParams,
       body: PromoteBody,
-      ok: { schema: PromotionResponse, description: 'the promotion event that was appended', status: 202 },
-      errors: { 404: 'unknown version' },
+      ok: { schema: PromotionResponse, description: 'the promotion was appended and took effect', status: 202 },
+      errors: {
+        404: 'unknown version',
+        409: 'the version is already the champion, the champion is not `expectedChampion`, or a concurrent promotion landed first; `error.conflict.actual` names the champion',
+      },
     },
     async ({ params, body }, ctx) => {
       const { version } = params as z.output<typeof VersionParams>;
       const b = body as z.output<typeof PromoteBody>;
-      const p = await g.ops.promote({ version, reason: b.reason, by: by(ctx) });
+      const p = await g.ops.promote({ version, reason: b.reason, by: by(ctx), ...expect(b.expectedChampion) });
       return { version: p.version, previousVersion: p.previousVersion, kind: p.kind };
     },
   );
@@ -61,12 +66,15 @@ export function opsRoutes(g: GatewayContext): Route[] {
       access: 'write',
       summary: 'Roll back to the previous champion, or to a given version (a model.promoted event of kind rollback)',
       body: RollbackBody,
-      ok: { schema: PromotionResponse, description: 'the promotion event that was appended', status: 202 },
-      errors: { 404: 'unknown version', 409: 'no champion, or no earlier champion to return to' },
+      ok: { schema: PromotionResponse, description: 'the rollback was appended and took effect', status: 202 },
+      errors: {
+        404: 'unknown version',
+        409: 'no champion or no earlier champion to return to, the version is already the champion, the champion is not `expectedChampion`, or a concurrent promotion landed first (`error.conflict.actual` names the champion)',
+      },
     },
     async ({ body }, ctx) => {
       const b = body as z.output<typeof RollbackBody>;
-      const p = await g.ops.rollback({ version: b.version, reason: b.reason, by: by(ctx) });
+      const p = await g.ops.rollback({ version: b.version, reason: b.reason, by: by(ctx), ...expect(b.expectedChampion) });
       return { version: p.version, previousVersion: p.previousVersion, kind: p.kind };
     },
   );

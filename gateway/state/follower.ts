@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { messageOf } from '../../lib/errors.js';
+import { DependencyError, isRetriable, messageOf } from '../../lib/errors.js';
 import type { Delivery } from '../../lib/runner.js';
 import type { Logger } from '../../lib/log.js';
 
@@ -13,7 +13,7 @@ export interface FollowerOptions {
   kafka: Kafka;
   admin: Admin;
   topics: string[];
-  /** Called for each message in log order per partition; a throw skips the message (it is logged). */
+  /** Called for each message in log order per partition; a retriable throw is retried with backoff, any other skips the message (it is logged). */
   handle: (m: Followed) => Promise<void> | void;
   /** Called after each fetched batch (cheap hook for "the stream went quiet" logic). */
   afterBatch?: () => void;
@@ -28,6 +28,12 @@ export interface Follower {
   lag(): Record<string, number>;
   /** Re-reads end offsets to update lag (called by the status loop, off the hot path). */
   refreshLag(): Promise<void>;
+  /**
+   * Resolves once every message written to `topics` before the call has been
+   * handled ("read your own writes", e.g. before deciding a registry command);
+   * DependencyError after `timeoutMs` (default 10 s).
+   */
+  sync(topics: readonly string[], timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,18 +65,22 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
       const { positions, ends } = progress;
       for (const m of batch.messages) {
         if (!isRunning()) return;
-        try {
-          await opts.handle({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key ? m.key.toString() : null,
-            value: m.value,
-            timestamp: m.timestamp,
-            headers: {},
-          });
-        } catch (err) {
-          opts.log.warn(`skipped ${k}@${m.offset}: ${messageOf(err)}`);
+        const d: Delivery = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, timestamp: m.timestamp, headers: {} };
+        // a dependency outage (the schema registry) is waited out, so the state never silently misses an event
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await opts.handle(d);
+            break;
+          } catch (err) {
+            if (!isRetriable(err) || !isRunning()) {
+              opts.log.warn(`skipped ${k}@${m.offset}: ${messageOf(err)}`);
+              break;
+            }
+            const wait = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6));
+            opts.log.warn(`${k}@${m.offset} not handled yet (${messageOf(err)}); retrying in ${wait} ms`);
+            await new Promise((r) => setTimeout(r, wait));
+            await heartbeat().catch(() => undefined);
+          }
         }
         positions.set(k, BigInt(m.offset) + 1n);
       }
@@ -89,6 +99,17 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
     async refreshLag() {
       for (const topic of opts.topics) {
         for (const p of await opts.admin.fetchTopicOffsets(topic)) progress.ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+      }
+    },
+    async sync(topics, timeoutMs = 10_000) {
+      const ends = (await Promise.all(topics.map(async (t) => (await opts.admin.fetchTopicOffsets(t)).map((p) => ({ k: `${t}/${p.partition}`, p }))))).flat();
+      const wanted = ends.filter(({ p }) => BigInt(p.high) > BigInt(p.low)).map(({ k, p }) => ({ k, high: BigInt(p.high) }));
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const behind = wanted.filter(({ k, high }) => (progress.positions.get(k) ?? 0n) < high).map(({ k }) => k);
+        if (behind.length === 0) return;
+        if (Date.now() > deadline) throw new DependencyError('kafka', `the gateway has not read ${behind.join(', ')} to its end within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 25));
       }
     },
     async stop() {

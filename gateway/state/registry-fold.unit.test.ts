@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ModelPromoted, ModelTrained, TrainingRequested } from '../../schemas/types.js';
-import { championOf } from '../../domain/registry/state.js';
+import { championOf, foldRegistry, type RegistryEvent } from '../../domain/registry/state.js';
 import { evolveGatewayRegistry, initialGatewayRegistry, runOfRequest, type ModelLogEvent } from './registry-fold.js';
 
 const req = (id: string): TrainingRequested => ({ requestId: id, trigger: 'manual', reason: 'r', cutoffWeek: null, requestedBy: 't', requestedAt: 1, params: null });
 const run = (version: number, requestIds: string[]): ModelTrained =>
   ({ runId: `run-${version}`, version, requestIds, decision: 'promoted' }) as unknown as ModelTrained;
-const promo = (version: number, at: number): ModelPromoted =>
-  ({ version, runId: `run-${version}`, previousVersion: null, kind: 'promotion', reason: '', artifactSha256: '', artifactUri: '', promotedBy: 't', promotedAt: at }) as ModelPromoted;
+const promo = (version: number, at: number, previousVersion: number | null = null): ModelPromoted =>
+  ({ version, runId: `run-${version}`, previousVersion, kind: 'promotion', reason: '', artifactSha256: '', artifactUri: '', promotedBy: 't', promotedAt: at }) as ModelPromoted;
 
 const fold = (events: ModelLogEvent[]) => events.reduce(evolveGatewayRegistry, initialGatewayRegistry);
 
@@ -20,10 +20,18 @@ describe('gateway registry fold', () => {
       { type: 'trained', event: run(1, ['a', 'b']) },
       { type: 'promoted', event: promo(1, 10) },
       { type: 'trained', event: run(2, []) },
-      { type: 'promoted', event: promo(2, 20) },
+      { type: 'promoted', event: promo(2, 20, 1) },
     ]);
     assert.equal(championOf(s.registry)?.version, 2);
     assert.deepEqual([...runOfRequest(s)], [['a', 'run-1'], ['b', 'run-1']]);
+  });
+
+  it('is the domain fold: a promotion that does not replace the current champion is refused, as everywhere', () => {
+    const events: RegistryEvent[] = [{ type: 'promoted', event: promo(1, 10) }, { type: 'promoted', event: promo(3, 20, 1) }, { type: 'promoted', event: promo(2, 30, 1) }];
+    const s = fold(events);
+    assert.deepEqual(s.registry, foldRegistry(events));
+    assert.equal(championOf(s.registry)?.version, 3);
+    assert.deepEqual(s.registry.refused.map((p) => p.version), [2]);
   });
 
   it('a redelivered request changes nothing (same state object)', () => {

@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const cfg = loadConfig();
-  setLogLevel(cfg.logLevel);
+  setLogLevel(cfg.logLevel, cfg.logFormat);
   debug = cfg.logLevel === 'debug';
   if (positionals[0] === 'list') {
     const limit = values.limit === undefined ? 20 : Number(values.limit);

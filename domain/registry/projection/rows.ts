@@ -64,6 +64,8 @@ export interface PromotionRow {
   artifact_uri: string;
   promoted_by: string;
   promoted_at: number;
+  /** 1 when the promotion took effect, 0 when the registry fold refused it (it did not replace the champion it named). */
+  applied: number;
   kafka_partition: number;
   kafka_offset: number;
 }
@@ -117,7 +119,8 @@ export function runRow(e: ModelTrained, at: LogPosition): RunRow {
   };
 }
 
-export function promotionRow(e: ModelPromoted, at: LogPosition): PromotionRow {
+/** `applied`: what the registry fold made of the event at its place in the log (promotion-outcomes.ts). */
+export function promotionRow(e: ModelPromoted, at: LogPosition, applied: boolean): PromotionRow {
   return {
     version: e.version,
     run_id: e.runId,
@@ -128,6 +131,7 @@ export function promotionRow(e: ModelPromoted, at: LogPosition): PromotionRow {
     artifact_uri: e.artifactUri,
     promoted_by: e.promotedBy,
     promoted_at: e.promotedAt,
+    applied: applied ? 1 : 0,
     kafka_partition: at.partition,
     kafka_offset: Number(at.offset),
   };

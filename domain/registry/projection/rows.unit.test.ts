@@ -21,7 +21,8 @@ describe('registry rows', () => {
 
   it('promotion and request rows read back to the same events, nulls included', () => {
     const p: ModelPromoted = { version: 2, runId: 'r', previousVersion: null, kind: 'rollback', reason: 'x', artifactSha256: 's', artifactUri: 'u', promotedBy: 'ana', promotedAt: 5 };
-    assert.deepEqual(promotionOfRow(promotionRow(p, { partition: 0, offset: '1' })), p);
+    assert.deepEqual(promotionOfRow(promotionRow(p, { partition: 0, offset: '1' }, true)), p);
+    assert.deepEqual([promotionRow(p, { partition: 0, offset: '1' }, true).applied, promotionRow(p, { partition: 0, offset: '1' }, false).applied], [1, 0]);
     const r: TrainingRequested = { requestId: 'q', trigger: 'threshold', reason: 'y', cutoffWeek: null, requestedBy: 'w', requestedAt: 3, params: null };
     assert.deepEqual(requestOfRow(requestRow(r, { partition: 0, offset: '2' })), r);
   });

@@ -4,6 +4,9 @@
  * the same row again and FINAL shows it once. Two views answer the usual
  * questions (each version's stage, the current champion) from those tables
  * alone, so dropping everything and replaying the topics rebuilds them.
+ * Promotions carry `applied` (did the registry fold apply it?) so the views
+ * agree with the fold; a table from before that column must be rebuilt
+ * (drop the registry tables and replay: consumers/replay).
  * SQL kept to what ClickHouse 18.16 and current releases both accept.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -43,28 +46,30 @@ export async function createRegistryTables(ch: ClickHouseClient, database: strin
     ch,
     `CREATE TABLE IF NOT EXISTS ${db}.${PROMOTIONS_TABLE} (
       version UInt32, run_id String, previous_version Nullable(UInt32), kind String, reason String,
-      artifact_sha256 String, artifact_uri String, promoted_by String, promoted_at UInt64,
+      artifact_sha256 String, artifact_uri String, promoted_by String, promoted_at UInt64, applied UInt8,
       kafka_partition UInt16, kafka_offset UInt64
     ) ENGINE = ReplacingMergeTree(kafka_offset) ORDER BY (kafka_partition, kafka_offset)`,
   );
-  // The champion is the latest promotion in the promotion log (one partition, so offset order is log order).
+  // The champion is the latest applied promotion in the promotion log (one partition, so offset order is log order);
+  // a refused one (applied = 0: it did not replace the champion it named) changes nothing, as in the registry fold.
   await exec(
     ch,
     `CREATE VIEW IF NOT EXISTS ${db}.${CHAMPION_VIEW} AS
       SELECT version, run_id, previous_version, kind, reason, artifact_sha256, artifact_uri, promoted_by, promoted_at
-      FROM ${db}.${PROMOTIONS_TABLE} FINAL ORDER BY kafka_partition DESC, kafka_offset DESC LIMIT 1`,
+      FROM ${db}.${PROMOTIONS_TABLE} FINAL WHERE applied = 1 ORDER BY kafka_partition DESC, kafka_offset DESC LIMIT 1`,
   );
-  // Same rule as domain/registry/state.ts stageOf: champion, archived (was champion), else the run's decision.
+  // Same rule as domain/registry/state.ts stageOf: champion, archived (was champion), else the run's decision;
+  // only applied promotions count.
   await exec(
     ch,
     `CREATE VIEW IF NOT EXISTS ${db}.${VERSIONS_VIEW} AS
       SELECT version, run_id, decision, wape_model, wape_seasonal_naive, wape_champion, data_max_week, trained_at, artifact_uri,
-        multiIf(version = (SELECT version FROM ${db}.${PROMOTIONS_TABLE} FINAL ORDER BY kafka_partition DESC, kafka_offset DESC LIMIT 1), 'champion',
+        multiIf(version = (SELECT version FROM ${db}.${PROMOTIONS_TABLE} FINAL WHERE applied = 1 ORDER BY kafka_partition DESC, kafka_offset DESC LIMIT 1), 'champion',
                 times_promoted > 0, 'archived',
                 decision = 'promoted', 'candidate',
                 decision) AS stage
       FROM ${db}.${RUNS_TABLE} FINAL
-      ANY LEFT JOIN (SELECT version, count() AS times_promoted FROM ${db}.${PROMOTIONS_TABLE} FINAL GROUP BY version) USING version`,
+      ANY LEFT JOIN (SELECT version, count() AS times_promoted FROM ${db}.${PROMOTIONS_TABLE} FINAL WHERE applied = 1 GROUP BY version) USING version`,
   );
 }
 

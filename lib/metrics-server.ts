@@ -1,0 +1,89 @@
+/**
+ * `/metrics` for the processes that are not the gateway (the materializer,
+ * the projector, the trainer): a Prometheus registry with the consumer
+ * metrics every consumer shares, served on a port of its own (0 = off).
+ * Label values are bounded: groups, topics, partitions and tables are few
+ * and fixed per deployment.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Admin } from 'kafkajs';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { messageOf } from './errors.js';
+import { partitionLag } from './kafka.js';
+import type { Logger } from './log.js';
+import type { RoutedBatch } from './routed-sink.js';
+import type { RunningConsumer } from './runner.js';
+import { readSupervision } from './supervision.js';
+
+export interface ProcessMetrics {
+  registry: Registry;
+  rowsWritten: Counter<'table'>;
+  deadLetters: Counter<'group'>;
+  trainingDuration: Histogram<'decision'>;
+  /** Counts a projected batch: rows per table, dead letters of `group`. */
+  projected(group: string, b: RoutedBatch): void;
+  /** Follows a consumer's runner stats (messages, write failures) and its lag per partition, every `everyMs` (default 5 s). */
+  watchConsumer(admin: Admin, c: RunningConsumer, topics: string[], everyMs?: number): () => void;
+}
+
+/** The metrics of one process (`service` label), with restarts read from the supervisor's state. */
+export function createProcessMetrics(service: string, stackDir: string, log: Logger): ProcessMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  const lag = new Gauge({ name: 'consumer_lag_messages', help: 'Messages behind the end, per consumer group and partition', labelNames: ['group', 'topic', 'partition'] as const, registers: [registry] });
+  const consumed = new Gauge({ name: 'consumer_messages_written', help: 'Messages written and committed since start, per consumer group', labelNames: ['group'] as const, registers: [registry] });
+  const failures = new Gauge({ name: 'consumer_write_failures', help: 'Failed writes since start (retried, or fatal), per consumer group', labelNames: ['group'] as const, registers: [registry] });
+  new Gauge({
+    name: 'process_restarts',
+    help: 'Restarts of this process by the npm start supervisor',
+    registers: [registry],
+    collect() {
+      this.set(readSupervision(stackDir)?.processes.find((p) => service.startsWith(p.name) || p.name.startsWith(service))?.restarts ?? 0);
+    },
+  });
+  const m: ProcessMetrics = {
+    registry,
+    rowsWritten: new Counter({ name: 'projection_rows_written_total', help: 'Rows inserted into ClickHouse, per table', labelNames: ['table'] as const, registers: [registry] }),
+    deadLetters: new Counter({ name: 'dead_letters_total', help: 'Messages sent to the dead-letter topic, per consumer group', labelNames: ['group'] as const, registers: [registry] }),
+    trainingDuration: new Histogram({ name: 'training_duration_seconds', help: 'End-to-end training run time, by decision', labelNames: ['decision'] as const, buckets: [5, 10, 20, 30, 60, 120, 300, 600], registers: [registry] }),
+    projected(group, b) {
+      for (const [table, rows] of b.rows) if (rows.length > 0) m.rowsWritten.inc({ table }, rows.length);
+      if (b.dead.length > 0) m.deadLetters.inc({ group }, b.dead.length);
+    },
+    watchConsumer(admin, c, topics, everyMs = 5_000) {
+      const tick = async () => {
+        const s = c.stats();
+        consumed.set({ group: s.group }, s.messages);
+        failures.set({ group: s.group }, s.writeFailures);
+        for (const topic of topics) for (const p of await partitionLag(admin, s.group, topic)) lag.set({ group: s.group, topic, partition: String(p.partition) }, p.lag);
+      };
+      const timer = setInterval(() => void tick().catch((err: unknown) => log.debug(`metrics: lag check failed: ${messageOf(err)}`)), everyMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+  return m;
+}
+
+/** Serves `registry` at /metrics on 127.0.0.1:`port` (or the given host); resolves the server, or null when `port` is 0. */
+export async function serveMetrics(registry: Registry, port: number, log: Logger, host = '127.0.0.1'): Promise<Server | null> {
+  if (port === 0) return null;
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('only /metrics here\n');
+      return;
+    }
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+      (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${messageOf(err)}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new Error(`metrics: cannot listen on ${host}:${port}: ${messageOf(err)}`, { cause: err })));
+    server.listen(port, host, () => resolve());
+  });
+  server.unref();
+  log.info(`metrics at http://${host}:${port}/metrics`);
+  return server;
+}
