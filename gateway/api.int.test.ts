@@ -22,10 +22,10 @@ let gw: Gateway;
 let onnx: Buffer;
 const P = '/v1/predict';
 
-/** Asserts a 400 whose error names `field`. */
-async function rejects400(path: string, body: unknown, field: string, method = 'POST', headers: Record<string, string> = {}) {
+/** Asserts a refusal (400: not the documented shape; 422: the shape, but the data or model cannot answer) whose error names `field`. */
+async function refuses(status: 400 | 422, path: string, body: unknown, field: string, method = 'POST', headers: Record<string, string> = {}) {
   const r = await call(gw.url, method, path, body, headers);
-  assert.equal(r.status, 400, `${JSON.stringify(body)} -> ${r.status} ${JSON.stringify(r.body)}`);
+  assert.equal(r.status, status, `${JSON.stringify(body)} -> ${r.status} ${JSON.stringify(r.body)}`);
   assert.equal(r.body.error.code, 'VALIDATION');
   assert.equal(r.body.error.field, field, JSON.stringify(r.body));
   assert.match(r.body.error.message, new RegExp(`^${field.replace(/\./g, '\\.')}: expected `));
@@ -34,6 +34,8 @@ async function rejects400(path: string, body: unknown, field: string, method = '
 
 /** A hand-made calibration: 80% half-widths 0.1..0.4 and 95% 0.2..0.8 (x max(|forecast|, scale / 4, 1)) for h = 1..4. */
 const INTERVALS: ConformalIntervals = { method: 'conformal-relative-abs', levels: [0.8, 0.95], halfWidth: [[0.1, 0.2, 0.3, 0.4], [0.2, 0.4, 0.6, 0.8]], n: [10, 10, 10, 10] };
+/** Asserts a 400 whose error names `field`. */
+const rejects400 = (path: string, body: unknown, field: string, method = 'POST', headers: Record<string, string> = {}) => refuses(400, path, body, field, method, headers);
 
 describe('gateway API', { timeout: 240_000 }, () => {
   before(async () => {
@@ -181,7 +183,7 @@ describe('gateway API', { timeout: 240_000 }, () => {
 
   describe('validation: every error names its field', () => {
     const ok = { store: 1, dept: 1, week: '2011-08-19' };
-    const cases: [string, unknown, string][] = [
+    const cases: [string, unknown, string, (400 | 422)?][] = [
       ['missing store', { dept: 1, week: '2011-08-19' }, 'store'],
       ['store not a number', { ...ok, store: 'one' }, 'store'],
       ['store not an integer', { ...ok, store: 1.5 }, 'store'],
@@ -189,12 +191,12 @@ describe('gateway API', { timeout: 240_000 }, () => {
       ['dept missing', { store: 1, week: '2011-08-19' }, 'dept'],
       ['week not a date', { ...ok, week: '19/08/2011' }, 'week'],
       ['week not a calendar date', { ...ok, week: '2011-02-30' }, 'week'],
-      ['week off the series grid', { ...ok, week: '2011-08-20' }, 'week'],
-      ['week beyond the model horizon', { ...ok, week: '2012-01-06' }, 'week'],
-      ['week before the series starts', { ...ok, week: '2010-02-05' }, 'week'],
+      ['week off the series grid', { ...ok, week: '2011-08-20' }, 'week', 422],
+      ['week beyond the model horizon', { ...ok, week: '2012-01-06' }, 'week', 422],
+      ['week before the series starts', { ...ok, week: '2010-02-05' }, 'week', 422],
       ['horizon 0', { ...ok, horizon: 0 }, 'horizon'],
-      ['horizon above the model horizon', { ...ok, week: '2011-06-03', horizon: 8 }, 'horizon'],
-      ['horizon too short for a future week', { ...ok, week: '2011-09-02', horizon: 1 }, 'horizon'],
+      ['horizon above the model horizon', { ...ok, week: '2011-06-03', horizon: 8 }, 'horizon', 422],
+      ['horizon too short for a future week', { ...ok, week: '2011-09-02', horizon: 1 }, 'horizon', 422],
       ['exogenous not a number', { ...ok, cpi: 'high' }, 'cpi'],
       ['unknown field', { ...ok, stor: 1 }, 'stor'],
       ['body not an object', [1, 2], 'body'],
@@ -202,9 +204,23 @@ describe('gateway API', { timeout: 240_000 }, () => {
       ['batch not an array', { items: 'x' }, 'items'],
       ['bad item in a batch', { items: [ok, { ...ok, week: 'soon' }] }, 'items.1.week'],
       ['unknown field in a batch item', { items: [ok, ok, { ...ok, foo: 1 }] }, 'items.2.foo'],
-      ['item beyond the horizon in a batch', { items: [ok, { ...ok, week: '2012-01-06' }] }, 'items.1.week'],
+      ['item beyond the horizon in a batch', { items: [ok, { ...ok, week: '2012-01-06' }] }, 'items.1.week', 422],
     ];
-    for (const [name, body, field] of cases) it(`predict: ${name} -> 400 ${field}`, () => rejects400(P, body, field));
+    for (const [name, body, field, status = 400] of cases) it(`predict: ${name} -> ${status} ${field}`, () => refuses(status, P, body, field));
+
+    it('a missing body -> 400 body, on predict and on a write whose fields are all optional', async () => {
+      await rejects400(P, undefined, 'body');
+      await rejects400('/v1/models/1/promote', undefined, 'body', 'POST', auth);
+    });
+
+    it('a method a path lacks -> 405 with Allow and the JSON error body', async () => {
+      for (const [method, path, allow] of [['GET', P, 'POST, OPTIONS'], ['DELETE', '/v1/models', 'HEAD, GET, OPTIONS'], ['PUT', '/openapi.json', 'HEAD, GET, OPTIONS']] as const) {
+        const r = await call(gw.url, method, path);
+        assert.equal(r.status, 405, `${method} ${path}`);
+        assert.equal(r.headers.get('allow'), allow);
+        assert.equal(r.body.error.code, 'METHOD_NOT_ALLOWED');
+      }
+    });
 
     it('malformed JSON -> 400 body', async () => {
       const r = await call(gw.url, 'POST', P, '{"store": 1,');
@@ -226,19 +242,19 @@ describe('gateway API', { timeout: 240_000 }, () => {
       assert.equal(r.body.error.code, 'PAYLOAD_TOO_LARGE');
     });
 
-    const forecastCases: [string, string, string][] = [
+    const forecastCases: [string, string, string, (400 | 422)?][] = [
       ['missing store', 'dept=1', 'store'],
       ['store not a number', 'store=abc&dept=1', 'store'],
       ['missing dept', 'store=1', 'dept'],
       ['horizon 0', 'store=1&dept=1&horizon=0', 'horizon'],
       ['horizon over 52', 'store=1&dept=1&horizon=99', 'horizon'],
-      ['horizon above the model horizon', 'store=1&dept=1&horizon=10', 'horizon'],
+      ['horizon above the model horizon', 'store=1&dept=1&horizon=10', 'horizon', 422],
       ['unknown parameter', 'store=1&dept=1&weeks=3', 'weeks'],
     ];
-    for (const [name, qs, field] of forecastCases) it(`forecast: ${name} -> 400 ${field}`, () => rejects400(`/v1/forecast?${qs}`, undefined, field, 'GET'));
+    for (const [name, qs, field, status = 400] of forecastCases) it(`forecast: ${name} -> ${status} ${field}`, () => refuses(status, `/v1/forecast?${qs}`, undefined, field, 'GET'));
 
-    it('features: week off the grid -> 400 week; a valid one matches the layout', async () => {
-      await rejects400('/v1/features?store=1&dept=1&week=2011-08-13&horizon=1', undefined, 'week', 'GET');
+    it('features: week off the grid -> 422 week; a valid one matches the layout', async () => {
+      await refuses(422, '/v1/features?store=1&dept=1&week=2011-08-13&horizon=1', undefined, 'week', 'GET');
       const r = await call(gw.url, 'GET', '/v1/features?store=1&dept=1&week=2011-08-19&horizon=1');
       assert.equal(r.status, 200);
       assert.equal(r.body.names.length, r.body.values.length);

@@ -6,6 +6,8 @@ import { buildOpenApi, OPENAPI_PATH } from './api/openapi.js';
 import { mount, type Route } from './api/route.js';
 import type { GatewayContext } from './context.js';
 import { errorMiddleware, logAppErrors } from './http/errors.js';
+import { methodNotAllowed } from './http/methods.js';
+import { RateLimiter } from './http/rate-limit.js';
 import { serveDashboard } from './http/static.js';
 import { timing, type LatencySink } from './http/timing.js';
 import { createAccessLogger } from '../lib/log.js';
@@ -47,11 +49,13 @@ export function createApp(g: GatewayContext, opts: AppOptions): { app: Koa; open
       'Predictions from the champion XGBoost model (ONNX, hot-swapped on model.promoted), features computed online from sales.weekly, ' +
       `and the operations of the event-sourced pipeline. Writes need "Authorization: Bearer <token>"; reads ${g.cfg.gateway.openReads ? 'are open' : 'need it too'}. ` +
       `Bodies are limited to ${opts.bodyLimit} bytes; a batch to ${g.cfg.gateway.maxBatch} items.`,
-  });
+  }, { openReads: g.cfg.gateway.openReads });
   const docs = renderDocs(openapi, OPENAPI_PATH);
 
   const router = new Router();
-  mount(router, routes, { token: g.cfg.gateway.token, openReads: g.cfg.gateway.openReads, bodyLimit: opts.bodyLimit });
+  const { perSecond, burst } = g.cfg.gateway.predictRate;
+  const rateLimit = perSecond > 0 ? new RateLimiter(perSecond, burst) : null;
+  mount(router, routes, { token: g.cfg.gateway.token, openReads: g.cfg.gateway.openReads, bodyLimit: opts.bodyLimit, rateLimit });
   mountMetrics(router, g);
   router.get(OPENAPI_PATH, (ctx) => {
     ctx.body = openapi;
@@ -61,7 +65,7 @@ export function createApp(g: GatewayContext, opts: AppOptions): { app: Koa; open
     ctx.body = docs;
   });
   app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(methodNotAllowed());
   app.use(serveDashboard(opts.webDir, ['/v1/', '/socket.io', '/metrics', '/docs', OPENAPI_PATH, '/healthz', '/readyz']));
   return { app, openapi };
 }

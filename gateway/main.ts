@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel, type Logger } from '../lib/log.js';
+import { assertTokenFitsHost, DEFAULT_TOKEN, isLoopback } from './http/auth.js';
 import { waitForDependencies } from '../lib/wait-for.js';
 import { startGateway, WEB_DIST } from './server.js';
 
@@ -29,7 +30,10 @@ async function main(): Promise<void> {
   setLogLevel(cfg.logLevel, cfg.logFormat);
   const log = createLogger('gateway');
   await ensureDashboard(log);
-  if (cfg.gateway.token === 'change-me') log.warn('GATEWAY_TOKEN is the default "change-me": set your own before exposing the gateway');
+  // refused before waiting for anything: a guessable token off loopback is a configuration error (startGateway checks too)
+  assertTokenFitsHost(cfg.gateway.host, cfg.gateway.token);
+  // on loopback the default is only worth a reminder
+  if (cfg.gateway.token === DEFAULT_TOKEN && isLoopback(cfg.gateway.host)) log.warn(`GATEWAY_TOKEN is the default "${DEFAULT_TOKEN}": fine on ${cfg.gateway.host}; the gateway will refuse it on a non-loopback GATEWAY_HOST`);
   await waitForDependencies(cfg, ['kafka', 'registry', 'clickhouse'], log);
   const gw = await startGateway(cfg, { log, waitForCatchUp: false });
   log.info(`listening on ${gw.url} (dashboard /, API docs /docs, OpenAPI /openapi.json, metrics /metrics)`);

@@ -19,6 +19,7 @@ import { championOf, isRefused } from '../domain/registry/state.js';
 import { createApp } from './app.js';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_BODY_LIMIT } from './http/body.js';
+import { assertTokenFitsHost } from './http/auth.js';
 import { HttpError } from './http/errors.js';
 import { LiveAccuracy, SEASONAL_NAIVE_VERSION } from '../domain/live/accuracy.js';
 import { ShadowForecaster } from './live/shadow.js';
@@ -237,7 +238,7 @@ async function listen(cfg: Readonly<Config>, app: ReturnType<typeof createApp>['
   const server: Server = createServer(app.callback());
   // keep-alive longer than typical client pools so load tests do not pay reconnects
   server.keepAliveTimeout = 65_000;
-  const io = attachSocket(server, status, { token: cfg.gateway.token, openReads: cfg.gateway.openReads });
+  const io = attachSocket(server, status, { token: cfg.gateway.token, openReads: cfg.gateway.openReads, allowedOrigins: cfg.gateway.allowedOrigins });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.gateway.port, cfg.gateway.host, () => resolve());
@@ -252,6 +253,8 @@ async function listen(cfg: Readonly<Config>, app: ReturnType<typeof createApp>['
  * The port comes from config (0 = any free port, for tests).
  */
 export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions = {}): Promise<Gateway> {
+  // before anything connects: exposing the write endpoints with a guessable token is a configuration error
+  assertTokenFitsHost(cfg.gateway.host, cfg.gateway.token);
   const log = opts.log ?? createLogger('gateway');
   const metrics = createMetrics(cfg.stackDir);
   const codec = await bootstrapContracts(cfg);

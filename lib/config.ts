@@ -8,6 +8,16 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Whether `s` is an http(s) origin written as the browser sends it: scheme://host[:port], no path. */
+function isOrigin(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s;
+  } catch {
+    return false;
+  }
+}
+
 /** Every variable the system reads, with its default. `.env.example` documents each one. */
 const EnvSchema = z.object({
   STACK_DIR: z.string().default('.stack'),
@@ -42,6 +52,13 @@ const EnvSchema = z.object({
   GATEWAY_TOKEN: z.string().default('change-me'),
   GATEWAY_OPEN_READS: bool.default(true),
   GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(100000).default(1000),
+  GATEWAY_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+    .pipe(z.array(z.string().refine(isOrigin, { error: 'a comma-separated list of origins such as http://localhost:5173 (scheme, host, optional port)' }))),
+  GATEWAY_PREDICT_RATE: z.coerce.number().min(0).default(0),
+  GATEWAY_PREDICT_BURST: z.coerce.number().int().min(1).optional(),
   GATEWAY_ACCESS_LOG: bool.default(true),
   METRICS_HOST: z.string().default('127.0.0.1'),
   WEBHOOK_URLS: z.string().default(''),
@@ -90,7 +107,18 @@ export interface Config {
   topics: Topics;
   materializer: { groupId: string; batchRows: number; batchMs: number };
   simulator: { seed: number; stores: number; depts: number; startWeek: string; weeks: number; rate: number };
-  gateway: { host: string; port: number; token: string; openReads: boolean; maxBatch: number; accessLog: boolean };
+  gateway: {
+    host: string;
+    port: number;
+    token: string;
+    openReads: boolean;
+    maxBatch: number;
+    /** Origins besides the gateway's own that may open the Socket.IO stream (e.g. the Vite dev server). */
+    allowedOrigins: string[];
+    /** Per-client limit on POST /v1/predict: requests per second (0 = off) and the burst allowed above it. */
+    predictRate: { perSecond: number; burst: number };
+    accessLog: boolean;
+  };
   /** where model.trained and model.promoted are POSTed (signed with `secret` when set) */
   webhooks: { urls: string[]; secret: string; maxAttempts: number };
   /** /metrics ports of the processes other than the gateway (0 = not served) */
@@ -204,6 +232,8 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       token: e.GATEWAY_TOKEN,
       openReads: e.GATEWAY_OPEN_READS,
       maxBatch: e.GATEWAY_MAX_BATCH,
+      allowedOrigins: e.GATEWAY_ALLOWED_ORIGINS,
+      predictRate: { perSecond: e.GATEWAY_PREDICT_RATE, burst: e.GATEWAY_PREDICT_BURST ?? Math.max(1, Math.ceil(e.GATEWAY_PREDICT_RATE)) },
       accessLog: e.GATEWAY_ACCESS_LOG,
     },
     trainer: {

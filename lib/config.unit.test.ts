@@ -18,6 +18,8 @@ describe('config', () => {
     assert.deepEqual(cfg.kafka.brokers, ['127.0.0.1:19092']);
     assert.equal(cfg.trainer.horizon, 13);
     assert.equal(cfg.gateway.openReads, true);
+    assert.deepEqual(cfg.gateway.allowedOrigins, []);
+    assert.deepEqual(cfg.gateway.predictRate, { perSecond: 0, burst: 1 });
     assert.ok(Object.isFrozen(cfg.kafka));
   });
 
@@ -33,6 +35,18 @@ describe('config', () => {
     assert.throws(
       () => loadConfig({ KAFKA_PORT: 'abc', TRAIN_HORIZON: '99' }, mkdtempSync(join(tmpdir(), 'cfg-'))),
       (err: unknown) => err instanceof ConfigError && /KAFKA_PORT/.test(err.message) && /TRAIN_HORIZON/.test(err.message),
+    );
+  });
+
+  it('gateway origins and predict rate: lists trimmed, burst defaulting to the rate, a bad origin named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const cfg = loadConfig({ GATEWAY_ALLOWED_ORIGINS: ' http://localhost:5173/ , https://ops.example.com', GATEWAY_PREDICT_RATE: '2.5' }, dir);
+    assert.deepEqual(cfg.gateway.allowedOrigins, ['http://localhost:5173', 'https://ops.example.com']);
+    assert.deepEqual(cfg.gateway.predictRate, { perSecond: 2.5, burst: 3 });
+    assert.equal(loadConfig({ GATEWAY_PREDICT_RATE: '10', GATEWAY_PREDICT_BURST: '50' }, dir).gateway.predictRate.burst, 50);
+    assert.throws(
+      () => loadConfig({ GATEWAY_ALLOWED_ORIGINS: 'localhost:5173 x' }, dir),
+      (err: unknown) => err instanceof ConfigError && /GATEWAY_ALLOWED_ORIGINS/.test(err.message) && /comma-separated list of origins/.test(err.message),
     );
   });
 });

@@ -27,6 +27,13 @@ export class ValidationError extends AppError {
   }
 }
 
+/**
+ * Input that has the documented shape but that the current data or model
+ * cannot answer (a week off the series' 7-day grid, a horizon beyond the
+ * served model's): the same body as a ValidationError, answered 422 by HTTP.
+ */
+export class UnprocessableError extends ValidationError {}
+
 /** A thing that was asked for does not exist (unknown series, model version...). */
 export class NotFoundError extends AppError {
   constructor(what: string) {

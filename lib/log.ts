@@ -73,6 +73,7 @@ export interface AccessEntry {
  * which an access log can afford.
  */
 export function createAccessLogger(): (e: AccessEntry) => void {
+  // sonic-boom requires minLength below its maxWrite (16 KiB)
   const dest = pino.destination({ fd: 2, sync: false, minLength: 8 * 1024 });
   process.once('exit', () => dest.flushSync());
   const p = pino({ base: { service, component: 'access' }, level: 'info', timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, dest);

@@ -66,9 +66,22 @@ export function createProcessMetrics(service: string, stackDir: string, log: Log
   return m;
 }
 
-/** Serves `registry` at /metrics on 127.0.0.1:`port` (or the given host); resolves the server, or null when `port` is 0. */
+/**
+ * Serves `registry` at /metrics on 127.0.0.1:`port` (or the given host);
+ * resolves the server, or null when `port` is 0 or taken: metrics are
+ * telemetry, so a port in use is a warning, never a reason not to run.
+ */
 export async function serveMetrics(registry: Registry, port: number, log: Logger, host = '127.0.0.1'): Promise<Server | null> {
   if (port === 0) return null;
+  try {
+    return await listen(registry, port, log, host);
+  } catch (err) {
+    log.warn(`${messageOf(err)}; running without /metrics (set the process's *_METRICS_PORT)`);
+    return null;
+  }
+}
+
+async function listen(registry: Registry, port: number, log: Logger, host: string): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('only /metrics here\n');

@@ -40,6 +40,10 @@ export function isolatedEnv(cfg: Readonly<Config>, prefix: string): NodeJS.Proce
     CLICKHOUSE_DATABASE: cfg.clickhouse.database,
     MATERIALIZER_GROUP: cfg.materializer.groupId,
     LOG_LEVEL: 'warn',
+    // a test's child processes serve no /metrics: the default ports may be in use by a running system
+    MATERIALIZER_METRICS_PORT: '0',
+    PROJECTOR_METRICS_PORT: '0',
+    TRAINER_METRICS_PORT: '0',
   };
 }
 

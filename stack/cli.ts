@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
-import { installStack, installTestTools } from './install.js';
+import { installPythonTestTools, installStack, installTestTools } from './install.js';
 import { logFile, runningPid, services, startService, stopService } from './services.js';
 import { Supervisor } from './supervisor.js';
 
@@ -83,7 +83,7 @@ function findTests(root: string): string[] {
 }
 
 async function test(cfg: Readonly<Config>): Promise<number> {
-  installTestTools(log);
+  installTestTools(cfg, log);
   const started = await up(cfg);
   const steps: [string, string[]][] = [
     ['typecheck', ['npx', 'tsc', '--noEmit', '-p', '.']],
@@ -150,6 +150,7 @@ async function main(): Promise<number> {
   switch (cmd) {
     case 'install':
       installStack(cfg, log);
+      installPythonTestTools(cfg, log);
       log.info('installed');
       return 0;
     case 'up':

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Config } from '../lib/config.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
@@ -92,31 +92,52 @@ function installClickhouse(log: Logger): void {
   aptInstall(['clickhouse-server', 'clickhouse-client'], log);
 }
 
-/** The project-local Python virtualenv for the XGBoost step, from the pinned requirements. */
-function installVenv(cfg: Readonly<Config>, log: Logger): void {
+/**
+ * Installs a pinned requirements file into the project-local virtualenv when
+ * it changed since the last install (a marker per file, so the trainer's and
+ * the tests' requirements install independently).
+ */
+function pipInstall(cfg: Readonly<Config>, req: string, what: string, log: Logger): void {
   const p = stackPaths(cfg);
-  const req = join(cfg.root, 'trainer', 'python', 'requirements.txt');
   if (!existsSync(req)) return;
-  const marker = join(p.venv, '.requirements-sha256');
+  const marker = join(p.venv, `.${basename(req, '.txt')}-sha256`);
   const want = hashOf(req);
   if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return;
-  log.info('creating the Python virtualenv for XGBoost and ONNX export');
+  log.info(`installing ${what} into the Python virtualenv`);
   if (!existsSync(join(p.venv, 'bin', 'python'))) run('python3', ['-m', 'venv', p.venv], 'python venv');
   run(join(p.venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', '-r', req], 'pip install');
   writeFileSync(marker, want);
 }
 
+/** The project-local Python virtualenv for the XGBoost step, from the pinned requirements. */
+function installVenv(cfg: Readonly<Config>, log: Logger): void {
+  pipInstall(cfg, join(cfg.root, 'trainer', 'python', 'requirements.txt'), 'XGBoost and the ONNX export', log);
+}
+
+/** Where a Python tool of the tests (schemathesis, openapi-spec-validator) lives once installed. */
+export function venvTool(cfg: Readonly<Config>, name: string): string {
+  return join(stackPaths(cfg).venv, 'bin', name);
+}
+
 /**
  * What the tests need beyond the stack: Debian's chromium (driven by
- * playwright-core) and a docker compose client to validate docker-compose.yaml.
+ * playwright-core), a docker compose client to validate docker-compose.yaml,
+ * and the Python tools of stack/python/test-requirements.txt (API fuzzing,
+ * OpenAPI validation) in the project's virtualenv.
  */
-export function installTestTools(log: Logger): void {
+export function installTestTools(cfg: Readonly<Config>, log: Logger): void {
   const missing: string[] = [];
   if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
   if (!composeCommand()) missing.push('docker-compose');
   // promtool checks the Prometheus config and alert rules in ops/prometheus/
   if (!has('promtool')) missing.push('prometheus');
   if (missing.length > 0) aptInstall(missing, log);
+  installPythonTestTools(cfg, log);
+}
+
+/** The Python tools of stack/python/test-requirements.txt in the project's virtualenv (quick when they are there). */
+export function installPythonTestTools(cfg: Readonly<Config>, log: Logger): void {
+  pipInstall(cfg, join(cfg.root, 'stack', 'python', 'test-requirements.txt'), 'schemathesis and openapi-spec-validator', log);
 }
 
 /** The docker compose client available here: the plugin or Debian's docker-compose, or null. */

@@ -5,14 +5,16 @@ import { messageOf } from '../../lib/errors.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
 import { progressBar } from '../../lib/progress.js';
 import { selectProjections } from './projections.js';
-import { replay, type ReplayStart } from './replay.js';
+import { replayStart } from './args.js';
+import { replay } from './replay.js';
 
 const log = createLogger('replay');
 const USAGE = `usage: npm run replay -- [options]
   --target DB       database to rebuild into (default <live>_replay_<yyyymmddhhmmss>); the live one is untouched
-  --from TIME       start at the first event at or after TIME (ISO 8601, e.g. 2026-11-26T10:00:00Z); default: the beginning
+  --from TIME       start at the first event at or after TIME (ISO 8601, e.g. 2026-11-26T10:00:00Z); default: the beginning.
+                    Refused with --in-place: a rebuild of the live tables starts at the beginning
   --only NAMES      comma-separated projections (sales, registry, backtests); default: all
-  --in-place        rebuild the live database itself (drops its projection tables first; asks for confirmation)
+  --in-place        rebuild the live database itself from the beginning (drops its projection tables first; asks for confirmation)
   --yes             confirm --in-place without asking`;
 
 async function main(): Promise<number> {
@@ -32,13 +34,8 @@ async function main(): Promise<number> {
   }
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel, cfg.logFormat);
-  let from: ReplayStart = { kind: 'beginning' };
-  if (values.from !== undefined) {
-    const ms = Date.parse(values.from);
-    if (Number.isNaN(ms)) throw new Error(`--from: expected an ISO 8601 time such as 2026-11-26T10:00:00Z, got "${values.from}"`);
-    from = { kind: 'timestamp', ms };
-  }
   const inPlace = values['in-place'] === true;
+  const from = replayStart(values.from, inPlace);
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const target = inPlace ? cfg.clickhouse.database : (values.target ?? `${cfg.clickhouse.database}_replay_${stamp}`);
   if (inPlace && !values.yes) {

@@ -130,6 +130,8 @@ export async function replay(cfg: Readonly<Config>, opts: ReplayOptions): Promis
   const live = cfg.clickhouse.database;
   const target = ident(opts.target, 'target');
   if (target === live && !opts.inPlace) throw new Error(`--target: the live database "${live}" needs --in-place (and a confirmation)`);
+  // the tables are dropped before the rebuild: a partial one would lose every event before the start
+  if (opts.inPlace && opts.from.kind !== 'beginning') throw new Error('--from: refused with --in-place: an in-place replay must rebuild from the beginning');
   const log = createLogger('replay');
   const kafka = createKafka(cfg, 'replay');
   const admin = kafka.admin();

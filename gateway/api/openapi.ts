@@ -10,9 +10,13 @@ type Json = Record<string, unknown>;
 /**
  * Builds the OpenAPI 3.1 document from the mounted routes' zod schemas
  * (JSON Schema 2020-12 is OpenAPI 3.1's own dialect). Shared shapes with a
- * zod `id` land once under components.schemas and are referenced.
+ * zod `id` land once under components.schemas and are referenced. Every
+ * operation declares its security and the error statuses it can answer;
+ * `openReads` (default true) says whether reads need the token.
  */
-export function buildOpenApi(routes: readonly Route[], info: { title: string; version: string; description: string }): Json {
+export function buildOpenApi(routes: readonly Route[], info: { title: string; version: string; description: string }, opts: { openReads?: boolean } = {}): Json {
+  const openReads = opts.openReads ?? true;
+  const needsToken = (access: Route['spec']['access']) => access === 'write' || (access === 'read' && !openReads);
   const components: Record<string, Json> = {};
   const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
     const raw = JSON.stringify(z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }));
@@ -25,7 +29,9 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     // a root schema with an id is itself a component: keep it there and reference it
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) {
-      components[id] = out;
+      // zod answers such a root as a $ref to its own $defs entry, already stored above:
+      // storing that $ref over it would make the component point at itself
+      if (!(id in defs)) components[id] = out;
       return { $ref: `#/components/schemas/${id}` };
     }
     return out;
@@ -47,16 +53,11 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     const responses: Record<string, Json> = {
       [String(spec.ok.status ?? 200)]: { description: spec.ok.description, content: { [spec.ok.contentType ?? 'application/json']: { schema: schemaOf(spec.ok.schema, 'output') } } },
     };
-    const errors: Record<number, string> = { ...(spec.errors ?? {}) };
-    if (spec.query || spec.params || spec.body) errors[400] ??= 'a field is invalid; `error.field` names it and `error.expected` says what was expected';
-    if (spec.access === 'write') {
-      errors[401] ??= 'no bearer token';
-      errors[403] ??= 'wrong bearer token';
-    }
-    if (spec.body) errors[413] ??= 'body larger than the limit';
+    const errors = errorsOf(spec, needsToken(spec.access));
     for (const [status, why] of Object.entries(errors)) {
       responses[status] = { description: why, content: { 'application/json': { schema: schemaOf(ErrorResponse, 'output') } } };
     }
+    if (responses['429']) responses['429'].headers = { 'Retry-After': { description: 'seconds to wait', required: true, schema: { type: 'integer', minimum: 1 } } };
     const op: Json = {
       operationId: `${spec.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
       summary: spec.summary,
@@ -65,7 +66,8 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
       parameters: parameters.length > 0 ? parameters : undefined,
       responses,
     };
-    if (spec.access === 'write') op.security = [{ bearer: [] }];
+    // every operation says what it needs: the token, or nothing (an empty list)
+    op.security = needsToken(spec.access) ? [{ bearer: [] }] : [];
     if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } };
     (paths[path] ??= {})[spec.method] = op;
   }
@@ -75,7 +77,25 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     paths,
     components: {
       schemas: components,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the gateway token from config (GATEWAY_TOKEN); required on writes' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: `the gateway token from config (GATEWAY_TOKEN); required on writes${openReads ? '' : ' and reads'}` } },
     },
   };
+}
+
+/** Every error status an operation can answer, with why: its own, plus those that follow from its spec. */
+function errorsOf(spec: Route['spec'], token: boolean): Record<number, string> {
+  const errors: Record<number, string> = { ...(spec.errors ?? {}) };
+  if (spec.query || spec.params || spec.body) errors[400] ??= 'a field is invalid; `error.field` names it and `error.expected` says what was expected';
+  if (token) {
+    errors[401] ??= 'no bearer token';
+    errors[403] ??= 'wrong bearer token';
+  }
+  // a write appends to the log: it can find Kafka or the schema registry down
+  if (spec.access === 'write') errors[503] ??= 'Kafka or the schema registry unavailable; retry';
+  if (spec.body) {
+    errors[413] ??= 'body larger than the limit';
+    errors[415] ??= 'a body whose content-type is not application/json';
+  }
+  if (spec.rateLimited) errors[429] ??= 'over the per-client rate limit (GATEWAY_PREDICT_RATE, off by default); `Retry-After` says in how many seconds to retry';
+  return errors;
 }

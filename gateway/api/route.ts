@@ -2,7 +2,9 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { assertBearer } from '../http/auth.js';
+import { ValidationError } from '../../lib/errors.js';
 import { readJson } from '../http/body.js';
+import { enforceRate, type RateLimiter } from '../http/rate-limit.js';
 import { parseWith } from '../http/validate.js';
 
 /** Who may call a route: anyone, readers (token only when reads are closed), or writers (token always). */
@@ -26,6 +28,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType, P extends z.ZodType 
   ok: { status?: number; schema: z.ZodType; description: string; contentType?: string };
   /** Error statuses this route can answer, with why. */
   errors?: Record<number, string>;
+  /** Subject to the per-client rate limit when one is configured (429 with Retry-After). */
+  rateLimited?: boolean;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -47,6 +51,8 @@ export interface MountOptions {
   token: string;
   openReads: boolean;
   bodyLimit: number;
+  /** The per-client limit of `rateLimited` routes, or null when off. */
+  rateLimit?: RateLimiter | null;
 }
 
 /** Mounts routes on a router: access check, body read with a limit, validation, handler, JSON reply. */
@@ -54,12 +60,16 @@ export function mount(router: Router, routes: readonly Route[], opts: MountOptio
   for (const r of routes) {
     const { spec } = r;
     router[spec.method](spec.path, async (ctx: Context) => {
+      // first: a client over its limit costs no auth check, body read or validation
+      if (spec.rateLimited && opts.rateLimit) enforceRate(opts.rateLimit, ctx);
       if (spec.access === 'write' || (spec.access === 'read' && !opts.openReads)) assertBearer(ctx, opts.token);
       const query = spec.query ? parseWith(spec.query, ctx.query, 'query') : undefined;
       const params = spec.params ? parseWith(spec.params, ctx.params, 'path') : undefined;
       let body: unknown;
       if (spec.body || spec.parseBody) {
         const raw = await readJson(ctx, opts.bodyLimit);
+        // the document declares every body required: a missing one is refused, not read as the defaults
+        if (raw === undefined) throw new ValidationError('body', 'a JSON body (required; {} takes every default)');
         body = spec.parseBody ? spec.parseBody(raw) : parseWith(spec.body!, raw, 'body');
       }
       const result = await r.handle({ query, params, body } as never, ctx);

@@ -9,15 +9,23 @@ import { dayOfName } from '../predict/week-names.js';
 import { EXOGENOUS_FIELDS } from '../../schemas/types.js';
 import { MAX_HORIZON } from '../../domain/features/spec.js';
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * The dates the server accepts, as a pattern the document can carry: years
+ * 1900..2200 (lib/weeks.ts parseIsoDay), months 01..12, days 01..31. The
+ * calendar rule (no 2011-02-30) is `format: date` and the refinement below.
+ */
+const ISO_DATE = /^(?:19\d\d|20\d\d|21\d\d|2200)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
 
 export const Store = z.int().min(1).max(65535).describe('Store number');
 export const Dept = z.int().min(1).max(65535).describe('Department number');
 export const Week = z
   .string()
-  .regex(ISO, { error: 'an ISO date YYYY-MM-DD' })
+  .regex(ISO_DATE, { error: 'an ISO date YYYY-MM-DD between 1900-01-01 and 2200-12-31' })
   .refine((s) => dayOfName(s) !== null, { error: 'a real calendar date YYYY-MM-DD' })
-  .describe('ISO date of the week as the data names it (any weekday, 7 days apart)');
+  .meta({
+    format: 'date',
+    description: 'ISO date of the week as the data names it (any weekday, 7 days apart): a real calendar date YYYY-MM-DD (no 2011-02-30) between 1900-01-01 and 2200-12-31',
+  });
 export const Horizon = z.int().min(1).max(MAX_HORIZON);
 /** An integer query or path parameter (they arrive as strings) within [min, max]. */
 export { QueryInt };

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
+import { ConfigError } from '../../lib/errors.js';
 import { HttpError } from './errors.js';
 
 /** Whether an Authorization header carries exactly `Bearer <token>` (constant-time compare). */
@@ -21,4 +22,30 @@ export function assertBearer(ctx: Context, token: string): void {
     });
   }
   if (!bearerMatches(header, token)) throw new HttpError(403, 'FORBIDDEN', 'authorization: the bearer token is not valid');
+}
+
+/** The token `.env.example` ships with: fine on loopback, refused anywhere else. */
+export const DEFAULT_TOKEN = 'change-me';
+/** Shortest token accepted when the gateway listens beyond loopback (32 characters: `openssl rand -hex 16` or more). */
+export const MIN_EXPOSED_TOKEN_LENGTH = 32;
+
+/** Whether a listen address only accepts connections from this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+/**
+ * Refuses to expose the write endpoints with a guessable token: off loopback
+ * the token must not be the default and must have at least 32 characters.
+ * Throws a ConfigError naming GATEWAY_TOKEN and what is expected.
+ */
+export function assertTokenFitsHost(host: string, token: string): void {
+  if (isLoopback(host)) return;
+  const why = token === DEFAULT_TOKEN ? `the default "${DEFAULT_TOKEN}"` : token.length < MIN_EXPOSED_TOKEN_LENGTH ? `${token.length} characters long` : null;
+  if (why === null) return;
+  throw new ConfigError(
+    `GATEWAY_TOKEN: expected a secret of at least ${MIN_EXPOSED_TOKEN_LENGTH} characters, not the default, because GATEWAY_HOST=${host} is not a loopback address; ` +
+      `it is ${why}. Generate one with: openssl rand -hex 32`,
+  );
 }

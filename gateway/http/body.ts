@@ -8,13 +8,14 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /**
  * Reads a JSON request body, refusing more than `limit` bytes (413) as soon
  * as they arrive, a media type other than JSON (415) and malformed JSON
- * (400 naming `body`). An empty body reads as `{}`.
+ * (400 naming `body`). An empty body reads as `undefined` (the caller decides
+ * whether a body is required).
  */
 export async function readJson(ctx: Context, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
   const declared = Number(ctx.get('content-length') || NaN);
   if (declared > limit) throw tooLarge(limit);
   const raw = await readRaw(ctx, limit);
-  if (raw.length === 0) return {};
+  if (raw.length === 0) return undefined;
   if (!ctx.is('application/json', 'json', '+json')) {
     throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `body: expected content-type application/json, got ${ctx.get('content-type') || 'none'}`);
   }

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { AppError, ConflictError, NotFoundError, ValidationError, messageOf } from '../../lib/errors.js';
+import { AppError, ConflictError, NotFoundError, UnprocessableError, ValidationError, messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 
 /** HTTP-aware errors the gateway raises itself (auth, body size, media type, no model yet). */
@@ -26,7 +26,8 @@ export interface ErrorBody {
 export function toResponse(err: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
   if (err instanceof HttpError) return { status: err.status, body: { error: { code: err.code, message: err.message } }, headers: err.headers };
   if (err instanceof ValidationError) {
-    return { status: 400, body: { error: { code: err.code, message: err.message, field: err.field, expected: err.expected } }, headers: {} };
+    const status = err instanceof UnprocessableError ? 422 : 400;
+    return { status, body: { error: { code: err.code, message: err.message, field: err.field, expected: err.expected } }, headers: {} };
   }
   if (err instanceof NotFoundError) return { status: 404, body: { error: { code: err.code, message: err.message } }, headers: {} };
   if (err instanceof ConflictError) {

@@ -23,7 +23,10 @@ describe('parseWith: every error names its field and the expectation', () => {
   });
 
   it('dates: shape and calendar', () => {
-    assert.equal(fieldOf(() => parseWith(PredictItem, { store: 1, dept: 1, week: '7/1/2011' }, 'body')).message, 'week: expected an ISO date YYYY-MM-DD, got "7/1/2011"');
+    const shape = (week: string) => `week: expected an ISO date YYYY-MM-DD between 1900-01-01 and 2200-12-31, got "${week}"`;
+    for (const week of ['7/1/2011', '0000-00-00', '2011-13-01', '2011-01-32', '1899-12-31', '2201-01-01']) {
+      assert.equal(fieldOf(() => parseWith(PredictItem, { store: 1, dept: 1, week }, 'body')).message, shape(week));
+    }
     assert.equal(fieldOf(() => parseWith(PredictItem, { store: 1, dept: 1, week: '2011-02-29' }, 'body')).message, 'week: expected a real calendar date YYYY-MM-DD, got "2011-02-29"');
   });
 

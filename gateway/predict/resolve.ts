@@ -1,4 +1,4 @@
-import { ValidationError } from '../../lib/errors.js';
+import { UnprocessableError, ValidationError } from '../../lib/errors.js';
 import { EXOGENOUS_FIELDS } from '../../schemas/types.js';
 import { COL, FEATURE_COUNT, featureVector, type SeriesHistory } from '../../domain/features/features.js';
 import type { SeriesStore } from '../state/series-store.js';
@@ -17,7 +17,7 @@ export interface ScoringRow {
 }
 
 /**
- * Turns a request item into a scoring row, or throws a ValidationError /
+ * Turns a request item into a scoring row, or throws an UnprocessableError /
  * NotFoundError naming the field (prefixed `items.<i>.` in a batch). Without
  * a horizon the origin is the series' last known week, or the week before
  * the target when the target is already known (a one-week-ahead forecast).
@@ -29,26 +29,26 @@ export function resolveItem(store: SeriesStore, item: PredictItem, maxHorizon: n
   const day = dayOfName(item.week);
   if (day === null) throw new ValidationError(`${prefix}week`, 'an ISO date YYYY-MM-DD', item.week);
   const off = day - history.firstDay;
-  if (off % 7 !== 0) throw new ValidationError(`${prefix}week`, `a date a whole number of weeks from ${history.weekAt(0)}`, item.week);
+  if (off % 7 !== 0) throw new UnprocessableError(`${prefix}week`, `a date a whole number of weeks from ${history.weekAt(0)}`, item.week);
   const t = off / 7;
   let horizon: number;
   if (item.horizon !== undefined) {
     horizon = item.horizon;
-    if (horizon > maxHorizon) throw new ValidationError(`${prefix}horizon`, `an integer 1..${maxHorizon} (the horizon model v${version} was trained for)`, horizon);
+    if (horizon > maxHorizon) throw new UnprocessableError(`${prefix}horizon`, `an integer 1..${maxHorizon} (the horizon model v${version} was trained for)`, horizon);
     if (t - horizon > last) {
-      throw new ValidationError(`${prefix}horizon`, `at least ${t - last}: the series' last known week is ${history.weekAt(last)}`, horizon);
+      throw new UnprocessableError(`${prefix}horizon`, `at least ${t - last}: the series' last known week is ${history.weekAt(last)}`, horizon);
     }
   } else {
     horizon = t - Math.min(last, t - 1);
     if (horizon > maxHorizon) {
-      throw new ValidationError(
+      throw new UnprocessableError(
         `${prefix}week`,
         `a week at most ${maxHorizon} weeks after ${history.weekAt(last)}, the series' last known week (model v${version} horizon)`,
         item.week,
       );
     }
   }
-  if (t - horizon < 0) throw new ValidationError(`${prefix}week`, `a week after the series' first week ${history.weekAt(0)}`, item.week);
+  if (t - horizon < 0) throw new UnprocessableError(`${prefix}week`, `a week after the series' first week ${history.weekAt(0)}`, item.week);
   const overrides: [number, number][] = [];
   EXOGENOUS_FIELDS.forEach((f, i) => {
     const v = item[f];
@@ -64,7 +64,7 @@ export function rowAt(history: SeriesHistory, t: number, horizon: number): Scori
 
 /**
  * Writes the feature rows into one row-major matrix through the shared
- * feature module. Throws a ValidationError on a row whose origin has no known
+ * feature module. Throws an UnprocessableError on a row whose origin has no known
  * sales in the level window (its forecast would be undefined).
  */
 export function buildMatrix(rows: readonly ScoringRow[], fieldOf: (i: number) => string = () => 'week'): Float32Array {
@@ -73,7 +73,7 @@ export function buildMatrix(rows: readonly ScoringRow[], fieldOf: (i: number) =>
     // written in place: one matrix, no per-row vectors to copy
     const v = featureVector(r.history, r.week, r.horizon, X.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT));
     if (Number.isNaN(v[COL.level]!)) {
-      throw new ValidationError(fieldOf(i), `a week whose origin ${weekName(r.history.firstDay, r.t - r.horizon)} has known sales in the year before it`, r.week);
+      throw new UnprocessableError(fieldOf(i), `a week whose origin ${weekName(r.history.firstDay, r.t - r.horizon)} has known sales in the year before it`, r.week);
     }
     if (r.overrides) for (const [k, value] of r.overrides) v[COL.exo + k] = value;
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ValidationError } from '../../lib/errors.js';
+import { UnprocessableError, ValidationError } from '../../lib/errors.js';
 import { addWeeks } from '../../lib/weeks.js';
-import { FEATURE_NAMES, FEATURE_VERSION, featureVector } from '../../domain/features/features.js';
+import { FEATURE_NAMES, FEATURE_VERSION, featureVector, type SeriesHistory } from '../../domain/features/features.js';
 import { route, type Route } from '../api/route.js';
 import {
   FeaturesQuery,
@@ -20,6 +20,17 @@ import { scoreWithIntervals, toPrediction, withModel } from '../predict/predicto
 import { resolveItem, rowAt, type ScoringRow } from '../predict/resolve.js';
 
 const NOT_READY = 'no model is being served yet (before the first promotion, or while the first one loads)';
+const UNPROCESSABLE = 'the request has the documented shape, but the series\' data or the served model cannot answer it (a week off the series\' 7-day grid or before its data, a horizon beyond the model\'s); `error.field` names the field';
+
+/** The feature vector of a week; a week off the series' grid is the data's refusal (422), not a malformed request. */
+function vectorOf(history: SeriesHistory, week: string, horizon: number): Float32Array {
+  try {
+    return featureVector(history, week, horizon);
+  } catch (err) {
+    if (err instanceof ValidationError && !(err instanceof UnprocessableError)) throw new UnprocessableError(err.field, err.expected, err.got);
+    throw err;
+  }
+}
 
 /** POST /v1/predict and GET /v1/forecast, /v1/features: the serving API. */
 export function predictRoutes(g: GatewayContext): Route[] {
@@ -41,7 +52,8 @@ export function predictRoutes(g: GatewayContext): Route[] {
           ? { batch: true as const, items: parseWith(batchSchema, raw, 'body').items }
           : { batch: false as const, items: [parseWith(PredictItem, raw, 'body')] },
       ok: { schema: z.union([Prediction, PredictBatchResponse]), description: 'a Prediction for one item, or a PredictBatchResponse for a batch' },
-      errors: { 404: 'unknown store or dept', 503: NOT_READY },
+      errors: { 404: 'unknown store or dept', 422: UNPROCESSABLE, 503: NOT_READY },
+      rateLimited: true,
     },
     async ({ body }) => {
       const { batch, items } = body as { batch: boolean; items: PredictItem[] };
@@ -66,7 +78,7 @@ export function predictRoutes(g: GatewayContext): Route[] {
       summary: 'The next 1..H weeks of a series, after its last known week',
       query: ForecastQuery,
       ok: { schema: ForecastResponse, description: 'one point per week ahead' },
-      errors: { 404: 'unknown store or dept', 503: NOT_READY },
+      errors: { 404: 'unknown store or dept', 422: UNPROCESSABLE, 503: NOT_READY },
     },
     async ({ query }) => {
       const q = query as z.output<typeof ForecastQuery>;
@@ -74,7 +86,7 @@ export function predictRoutes(g: GatewayContext): Route[] {
       const history = g.store.get(q.store, q.dept);
       return withModel(g.holder, async (model) => {
         const H = q.horizon ?? Math.min(g.cfg.trainer.horizon, model.horizon);
-        if (H > model.horizon) throw new ValidationError('horizon', `an integer 1..${model.horizon} (the horizon model v${model.version} was trained for)`, H);
+        if (H > model.horizon) throw new UnprocessableError('horizon', `an integer 1..${model.horizon} (the horizon model v${model.version} was trained for)`, H);
         const last = history.length - 1;
         const rows: ScoringRow[] = Array.from({ length: H }, (_, k) => rowAt(history, last + k + 1, k + 1));
         const { forecasts, intervals } = await scoreWithIntervals(model, rows, () => 'store');
@@ -99,15 +111,15 @@ export function predictRoutes(g: GatewayContext): Route[] {
       summary: 'The feature vector the model would see for a series, week and horizon (debugging, skew checks)',
       query: FeaturesQuery,
       ok: { schema: FeaturesResponse, description: 'names and values in model column order' },
-      errors: { 404: 'unknown store or dept' },
+      errors: { 404: 'unknown store or dept', 422: UNPROCESSABLE },
     },
     ({ query }) => {
       const q = query as z.output<typeof FeaturesQuery>;
       const history = g.store.get(q.store, q.dept);
       if (history.length > 0 && q.week > addWeeks(history.weekAt(history.length - 1), 52)) {
-        throw new ValidationError('week', 'a week at most 52 weeks after the series\' last known week', q.week);
+        throw new UnprocessableError('week', 'a week at most 52 weeks after the series\' last known week', q.week);
       }
-      const v = featureVector(history, q.week, q.horizon);
+      const v = vectorOf(history, q.week, q.horizon);
       return { store: q.store, dept: q.dept, week: q.week, horizon: q.horizon, featureVersion: FEATURE_VERSION, names: [...FEATURE_NAMES], values: [...v].map((x) => (Number.isNaN(x) ? null : x)) };
     },
   );
