@@ -1,3 +1,4 @@
+import { createServer as createNetServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { loadConfig, topicNames, withOverrides, type Config } from './config.js';
 import { createClickhouse, exec } from './clickhouse.js';
@@ -55,4 +56,13 @@ export async function eventually(pred: () => Promise<boolean> | boolean, timeout
     if (Date.now() >= until) return false;
     await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/** A local port with nothing listening on it. */
+export async function deadPort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
 }

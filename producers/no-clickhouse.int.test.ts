@@ -8,7 +8,6 @@ import { SALES_WEEK } from '../domain/contracts.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { bootstrapContracts } from '../lib/bootstrap.js';
@@ -16,7 +15,7 @@ import type { AvroCodec } from '../lib/avro.js';
 import { withOverrides, type Config } from '../lib/config.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/log.js';
-import { isolatedConfig, isolatedEnv } from '../lib/testing.js';
+import { deadPort, isolatedConfig, isolatedEnv } from '../lib/testing.js';
 import { readTopicEnd } from '../lib/topic-end.js';
 import type { SalesWeek } from '../schemas/types.js';
 import { SalesProducer } from '../domain/sales/producer.js';
@@ -27,14 +26,6 @@ const DIR = 'data/fixtures/walmart-small';
 const run = promisify(execFile);
 const log = createLogger('test');
 
-/** A local port with nothing listening on it. */
-async function deadPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** The fixture's good rows as [store, dept, week, sales], read straight from the CSV (broken lines 12, 33 and 44 left out). */
 function fixtureRows(): [number, number, string, number][] {

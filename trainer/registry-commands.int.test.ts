@@ -6,7 +6,6 @@
  * and one Conflict.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { bootstrapContracts } from '../lib/bootstrap.js';
 import type { AvroCodec } from '../lib/avro.js';
@@ -19,16 +18,9 @@ import { championOf, type RegistryState } from '../domain/registry/state.js';
 import { withRegistryView } from '../domain/registry/view.js';
 import { EventPublisher } from '../domain/training/event-publisher.js';
 import { cleanUp, uniqueConfig } from './test/fixture.js';
+import { deadPort } from '../lib/testing.js';
 import { openRegistryClient } from './registry-api.js';
 
-/** A local port with nothing listening on it. */
-async function deadPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 const sha = (v: number) => String(v).repeat(64).slice(0, 64);
 const run = (version: number): ModelTrained => ({

@@ -107,32 +107,27 @@ export class LiveAccuracy {
         return t && t.n > 0 && t.absActual > 0 ? t.absErr / t.absActual : null;
       }),
     );
-    const overall = versions.map((v) => {
-      let e = 0;
-      let a = 0;
-      let n = 0;
-      for (const m of this.tallies.values()) {
-        const t = m.get(v);
-        if (!t) continue;
-        e += t.absErr;
-        a += t.absActual;
-        n += t.n;
-      }
-      return { version: v, wape: n > 0 && a > 0 ? e / a : null, n };
-    });
+    const overall = versions.map((v) => ({ version: v, ...this.overallOf(v) }));
     return { weeks, versions, wape, overall };
   }
 
   /** Overall live WAPE of the seasonal-naive baseline on the same series-weeks the shadow forecasts scored, or null. */
   baselineWape(): number | null {
+    return this.overallOf(SEASONAL_NAIVE_VERSION).wape;
+  }
+
+  /** WAPE of one version over every scored week, and its point count. */
+  private overallOf(v: number): { wape: number | null; n: number } {
     let e = 0;
     let a = 0;
+    let n = 0;
     for (const m of this.tallies.values()) {
-      const t = m.get(SEASONAL_NAIVE_VERSION);
+      const t = m.get(v);
       if (!t) continue;
       e += t.absErr;
       a += t.absActual;
+      n += t.n;
     }
-    return a > 0 ? e / a : null;
+    return { wape: n > 0 && a > 0 ? e / a : null, n };
   }
 }
