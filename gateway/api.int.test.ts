@@ -347,11 +347,17 @@ describe('gateway API', { timeout: 240_000 }, () => {
       assert.deepEqual(r.body.paths['/v1/ops/train'].post.security, [{ bearer: [] }]);
       const fq = r.body.paths['/v1/forecast'].get.parameters.map((p: { name: string }) => p.name);
       assert.deepEqual(fq, ['store', 'dept', 'horizon']);
-      const docs = await fetch(`${gw.url}/docs`);
+      const docs = await fetch(`${gw.url}/docs/reference`);
       assert.equal(docs.status, 200);
       const html = await docs.text();
       assert.match(html, /\/v1\/predict/);
       assert.match(html, /bearer token/);
+      const ui = await (await fetch(`${gw.url}/docs`)).text();
+      assert.match(ui, /<script src="\/docs\/ui\/swagger-ui-bundle\.js"><\/script>/);
+      const bundle = await fetch(`${gw.url}/docs/ui/swagger-ui-bundle.js`);
+      assert.equal(bundle.status, 200);
+      assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
+      assert.equal((await fetch(`${gw.url}/docs/ui/..%2Fpackage.json`)).status, 404, 'only the listed assets are served');
     });
 
     it('exposes Prometheus metrics: latency histogram, predictions by version, consumer lag', async () => {

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../lib/log.js';
 import { renderDocs } from './api/docs-page.js';
+import { mountDocs } from './api/swagger-ui.js';
 import { buildOpenApi, OPENAPI_PATH } from './api/openapi.js';
 import { mount, type Route } from './api/route.js';
 import type { GatewayContext } from './context.js';
@@ -60,10 +61,7 @@ export function createApp(g: GatewayContext, opts: AppOptions): { app: Koa; open
   router.get(OPENAPI_PATH, (ctx) => {
     ctx.body = openapi;
   });
-  router.get('/docs', (ctx) => {
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.body = docs;
-  });
+  mountDocs(router, OPENAPI_PATH, docs);
   app.use(router.routes());
   app.use(methodNotAllowed());
   app.use(serveDashboard(opts.webDir, ['/v1/', '/socket.io', '/metrics', '/docs', OPENAPI_PATH, '/healthz', '/readyz']));
