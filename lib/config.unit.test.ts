@@ -35,4 +35,16 @@ describe('config', () => {
       (err: unknown) => err instanceof ConfigError && /KAFKA_PORT/.test(err.message) && /TRAIN_HORIZON/.test(err.message),
     );
   });
+
+  it('replication follows the local cluster: 1 copy on one node, 3 copies with 2 in sync on three', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const one = loadConfig({}, dir);
+    assert.deepEqual([one.kafka.replicationFactor, one.kafka.minInsyncReplicas], [1, 1]);
+    const three = loadConfig({ KAFKA_NODES: '3', KAFKA_PORT: '29092' }, dir);
+    assert.deepEqual([three.kafka.replicationFactor, three.kafka.minInsyncReplicas], [3, 2]);
+    assert.deepEqual(three.kafka.brokers, ['127.0.0.1:29092', '127.0.0.1:29102', '127.0.0.1:29112']);
+    const external = loadConfig({ KAFKA_BROKERS: 'a:9092', KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' }, dir);
+    assert.deepEqual([external.kafka.replicationFactor, external.kafka.minInsyncReplicas, external.kafka.brokers.length], [3, 2, 1]);
+    assert.throws(() => loadConfig({ KAFKA_MIN_INSYNC_REPLICAS: '2' }, dir), /KAFKA_MIN_INSYNC_REPLICAS/);
+  });
 });
