@@ -129,7 +129,7 @@ export function composeCommand(): string[] | null {
 /** Installs every missing component of the stack. Idempotent and quick when nothing changed. */
 export function installStack(cfg: Readonly<Config>, log: Logger): void {
   const p = stackPaths(cfg);
-  if (cfg.installDir !== cfg.stackDir) return checkSharedInstall(cfg, p);
+  if (cfg.installDir !== cfg.stackDir) return checkInstall(cfg);
   for (const d of Object.values(p)) mkdirSync(d, { recursive: true });
   installClickhouse(log);
   installKafka(cfg, log);
@@ -138,7 +138,8 @@ export function installStack(cfg: Readonly<Config>, log: Logger): void {
 }
 
 /** An instance on a shared install only reads it: a missing part is an error naming the folder, never an install into it. */
-function checkSharedInstall(cfg: Readonly<Config>, p: ReturnType<typeof stackPaths>): void {
+export function checkInstall(cfg: Readonly<Config>): void {
+  const p = stackPaths(cfg);
   for (const d of [p.clickhouse, p.kafkaData, p.logs, p.run, p.artifacts]) mkdirSync(d, { recursive: true });
   const missing = [
     existsSync(join(p.kafkaLibs, '.pom-sha256')) ? null : p.kafkaLibs,
