@@ -45,14 +45,15 @@ export function instanceConfig(name: string, portBase: number, nodes = 1, base: 
 
 /**
  * Starts every service of the instance on fresh data; refuses ports that
- * something else already uses. An instance left running (`--keep`) whose
- * services are all healthy is reused as it is.
+ * something else already uses. An instance left running (`--keep`) is
+ * reused on its data, its stopped services started again.
  */
 export async function startInstance(inst: Instance): Promise<void> {
   const svcs = services(inst.cfg);
-  const mine = svcs.filter((s) => runningPid(inst.cfg, s.name) !== null);
-  if (mine.length === svcs.length && (await Promise.all(svcs.map((s) => s.healthy()))).every(Boolean)) return;
-  if (mine.length > 0) throw new AppError('STACK', `instance ${inst.name} is partly running (${mine.map((s) => s.name).join(', ')}): stop it first`);
+  if (svcs.some((s) => runningPid(inst.cfg, s.name) !== null)) {
+    for (const s of svcs) await startService(inst.cfg, s);
+    return;
+  }
   for (const s of svcs) for (const p of s.ports) if (await portOpen(p.port)) throw new AppError('PORT_TAKEN', `instance ${inst.name}: port ${p.port} (${s.name}) is in use`);
   rmSync(inst.cfg.stackDir, { recursive: true, force: true });
   checkInstall(inst.cfg); // also creates the instance's folders

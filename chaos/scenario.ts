@@ -34,6 +34,8 @@ export interface FaultContext {
   rows(): Promise<number>;
   total: number;
   log: Logger;
+  /** set by a scenario whose recovery is more than the rows (a model back, a gateway ready): epoch ms */
+  recoveredAt?: number;
 }
 
 export interface Scenario {
@@ -65,6 +67,7 @@ export const PROCESSES: Record<string, ProcessSpec> = {
   materializer: { name: 'materializer', args: ['--import', 'tsx', 'consumers/materializer/main.ts'] },
   registryProjector: { name: 'registry-projector', args: ['--import', 'tsx', 'consumers/registry/main.ts'] },
   trainer: { name: 'trainer', args: ['--import', 'tsx', 'trainer/main.ts'] },
+  gateway: { name: 'gateway', args: ['--import', 'tsx', 'gateway/main.ts'] },
 };
 
 const DEFAULT_PROCESSES = [PROCESSES.materializer!, PROCESSES.registryProjector!];
@@ -83,6 +86,7 @@ function isolate(inst: Instance, name: string): { cfg: Readonly<Config>; env: No
     MATERIALIZER_BATCH_MS: '100',
     // the processes write to their own log files; info lines show what they were doing when struck
     LOG_LEVEL: 'info',
+    GATEWAY_PORT: String(inst.cfg.kafka.port - 12), // the instance's port base + 80
     // no scheduled or threshold run: only the scenario's requests
     TRAIN_CRON: '0 3 1 1 *',
     TRAIN_THRESHOLD_FRACTION: '1',
@@ -93,21 +97,37 @@ function isolate(inst: Instance, name: string): { cfg: Readonly<Config>; env: No
 /**
  * Produces the events in slices of `slice` every 200 ms; a slice that fails
  * (Kafka down) is sent again until it goes through: the projection is an
- * upsert, so a re-sent slice cannot add rows.
+ * upsert, so a re-sent slice cannot add rows. A send that hangs past 20 s
+ * (kafkajs can wait on a connection to a broker that went away) is given up
+ * and the slice re-sent on a fresh producer.
  */
-async function produceSteadily(producer: SalesProducer, events: SalesWeek[], slice: number, log: Logger): Promise<void> {
-  for (let i = 0; i < events.length; i += slice) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await producer.send(events.slice(i, i + slice));
-        break;
-      } catch (err) {
-        if (attempt === 1) log.warn(`producing failed, sending the slice again until Kafka takes it: ${messageOf(err)}`);
-        await new Promise((r) => setTimeout(r, 1000));
+async function produceSteadily(connect: () => Promise<SalesProducer>, events: SalesWeek[], slice: number, log: Logger): Promise<void> {
+  let producer: SalesProducer | null = null;
+  try {
+    for (let i = 0; i < events.length; i += slice) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          producer ??= await connect();
+          await withTimeout(producer.send(events.slice(i, i + slice)), 20_000, 'send');
+          break;
+        } catch (err) {
+          if (attempt === 1) log.warn(`producing failed, sending the slice again until Kafka takes it: ${messageOf(err)}`);
+          void producer?.disconnect().catch(() => undefined);
+          producer = null;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
       }
+      await new Promise((r) => setTimeout(r, 200));
     }
-    await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    await producer?.disconnect().catch(() => undefined);
   }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)));
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
 /** Whether every supervised process has a live pid now. */
@@ -134,12 +154,12 @@ export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTi
   const logDir = join(inst.cfg.stackDir, 'logs', slug);
   mkdirSync(logDir, { recursive: true });
   const supervisor = new Supervisor({ stackDir: inst.cfg.stackDir, log: log.child('supervisor'), env, logDir, backoffMs: 500, maxBackoffMs: 5_000, stopTimeoutMs: 20_000 });
-  let producer: SalesProducer | null = null;
   try {
-    producer = await SalesProducer.connect(createKafka(cfg, 'chaos-producer', { retries: 5, initialRetryTime: 300 }), await bootstrapContracts(cfg), cfg);
+    const codec = await bootstrapContracts(cfg);
+    const connect = () => SalesProducer.connect(createKafka(cfg, 'chaos-producer', { retries: 5, initialRetryTime: 300 }), codec, cfg);
     supervisor.start(s.processes ?? DEFAULT_PROCESSES);
     const ctx: FaultContext = { inst, cfg, logDir, supervisor, rows: () => rawRows(ch, cfg.clickhouse.database), total: want.rows, log };
-    const producing = produceSteadily(producer, events, Math.max(50, Math.ceil(events.length / 60)), log);
+    const producing = produceSteadily(connect, events, Math.max(50, Math.ceil(events.length / 60)), log);
     await s.fault(ctx);
     const healed = Date.now();
     await producing;
@@ -148,10 +168,11 @@ export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTi
       got = await tableChecksum(ch, cfg.clickhouse.database).catch(() => got);
       return got.rows === want.rows && got.hash === want.hash;
     }, (opts.recoverTimeoutS ?? 240) * 1000, 500);
-    result.recoverS = (Date.now() - healed) / 1000;
+    const rowsAt = Date.now();
     result.rows = got.rows;
     result.checksumEqual = got.hash === want.hash;
     await s.after?.(ctx);
+    result.recoverS = (Math.max(rowsAt, ctx.recoveredAt ?? 0) - healed) / 1000;
     result.alive = allAlive(supervisor);
     result.restarts = supervisor.processes().reduce((a, p) => a + p.restarts, 0);
     result.ok = result.rows === result.events && result.checksumEqual && result.alive;
@@ -160,7 +181,6 @@ export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTi
     result.error = messageOf(err);
   } finally {
     await supervisor.stop();
-    await producer?.disconnect().catch(() => undefined);
     await ch.close();
   }
   return result;

@@ -8,6 +8,7 @@ import { kafkaNodeName } from '../stack/services.js';
 import { killService, restartService, stopService } from './instance.js';
 import type { FaultContext, Scenario } from './scenario.js';
 import { trainerKill } from './trainer-kill.js';
+import { gatewayRestart } from './gateway-restart.js';
 
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
@@ -83,6 +84,7 @@ export function singleNodeSuite(): Scenario[] {
     serviceOutage('ClickHouse SIGKILL 60 s', 'clickhouse', 60, 'kill', FULL),
     serviceOutage('schema registry down 30 s', 'registry', 30, 'stop', FULL),
     trainerKill(TRAIN),
+    gatewayRestart(TRAIN),
   ];
 }
 

@@ -19,7 +19,7 @@ import type { ModelTrained } from '../schemas/types.js';
 import { PROCESSES, type FaultContext, type Scenario } from './scenario.js';
 
 /** Every model.trained on the log now. */
-async function trainedRuns(cfg: Readonly<Config>): Promise<ModelTrained[]> {
+export async function trainedRuns(cfg: Readonly<Config>): Promise<ModelTrained[]> {
   const out: ModelTrained[] = [];
   const tail = await startTail({ kafka: createKafka(cfg, 'chaos-reader'), codec: AvroCodec.fromConfig(cfg), topics: [tailOf(cfg.topics.modelTrained, MODEL_TRAINED, (v) => out.push(v))], log: createLogger('chaos-reader'), name: 'chaos-reader' });
   try {
@@ -31,7 +31,7 @@ async function trainedRuns(cfg: Readonly<Config>): Promise<ModelTrained[]> {
 }
 
 /** Lines of a process's output file written since `from` characters. */
-function outputSince(ctx: FaultContext, name: string, from: number): string {
+export function outputSince(ctx: FaultContext, name: string, from: number): string {
   const f = join(ctx.logDir, `${name}.log`);
   return existsSync(f) ? readFileSync(f, 'utf8').slice(from) : '';
 }
@@ -63,6 +63,7 @@ export function trainerKill(sim: Scenario['sim']): Scenario {
       if (!(await eventually(async () => answered(await trainedRuns(ctx.cfg)).length > 0, 300_000, 2_000))) {
         throw new AppError('CHAOS', `no model.trained for request ${requestId} after the restart`);
       }
+      ctx.recoveredAt = Date.now();
       // a second run would come right after the first: give it time to show itself
       await new Promise((r) => setTimeout(r, 10_000));
       const n = answered(await trainedRuns(ctx.cfg)).length;
