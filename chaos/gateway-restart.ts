@@ -90,7 +90,9 @@ export function gatewayRestart(sim: Scenario['sim']): Scenario {
 /** Requests every series in turn, and /readyz, until told to stop; compares each 200 with the recorded answer. */
 async function runLoad(base: string, expected: Map<string, string>, running: () => boolean, killed: { at: number }): Promise<LoadReport> {
   const rep: LoadReport = { requests: 0, ok: 0, unavailable: 0, wrong: [], readyFalseSeen: false, readyAgainAt: null };
-  while (running()) {
+  // bounded, so a scenario that failed before stopping the load does not leave it running
+  const until = Date.now() + 600_000;
+  while (running() && Date.now() < until) {
     for (const [q, want] of expected) {
       const r = await get(`${base}/v1/forecast?${q}`);
       rep.requests++;

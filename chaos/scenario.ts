@@ -101,11 +101,11 @@ function isolate(inst: Instance, name: string): { cfg: Readonly<Config>; env: No
  * (kafkajs can wait on a connection to a broker that went away) is given up
  * and the slice re-sent on a fresh producer.
  */
-async function produceSteadily(connect: () => Promise<SalesProducer>, events: SalesWeek[], slice: number, log: Logger): Promise<void> {
+async function produceSteadily(connect: () => Promise<SalesProducer>, events: SalesWeek[], slice: number, log: Logger, going: () => boolean): Promise<void> {
   let producer: SalesProducer | null = null;
   try {
-    for (let i = 0; i < events.length; i += slice) {
-      for (let attempt = 1; ; attempt++) {
+    for (let i = 0; i < events.length && going(); i += slice) {
+      for (let attempt = 1; going(); attempt++) {
         try {
           producer ??= await connect();
           await withTimeout(producer.send(events.slice(i, i + slice)), 20_000, 'send');
@@ -153,13 +153,15 @@ export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTi
   const ch = createClickhouse(cfg);
   const logDir = join(inst.cfg.stackDir, 'logs', slug);
   mkdirSync(logDir, { recursive: true });
+  // a failed scenario must not leave its producer retrying forever
+  let finished = false;
   const supervisor = new Supervisor({ stackDir: inst.cfg.stackDir, log: log.child('supervisor'), env, logDir, backoffMs: 500, maxBackoffMs: 5_000, stopTimeoutMs: 20_000 });
   try {
     const codec = await bootstrapContracts(cfg);
     const connect = () => SalesProducer.connect(createKafka(cfg, 'chaos-producer', { retries: 5, initialRetryTime: 300 }), codec, cfg);
     supervisor.start(s.processes ?? DEFAULT_PROCESSES);
     const ctx: FaultContext = { inst, cfg, logDir, supervisor, rows: () => rawRows(ch, cfg.clickhouse.database), total: want.rows, log };
-    const producing = produceSteadily(connect, events, Math.max(50, Math.ceil(events.length / 60)), log);
+    const producing = produceSteadily(connect, events, Math.max(50, Math.ceil(events.length / 60)), log, () => !finished);
     await s.fault(ctx);
     const healed = Date.now();
     await producing;
@@ -180,6 +182,7 @@ export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTi
   } catch (err) {
     result.error = messageOf(err);
   } finally {
+    finished = true;
     await supervisor.stop();
     await ch.close();
   }
