@@ -1,6 +1,6 @@
 /**
  * The short chaos suite inside npm test: real faults (SIGKILL of the
- * materializer and of ClickHouse, one of three brokers stopped) on an
+ * materializer mid-batch, one of three brokers stopped) on an
  * isolated 3-broker instance on its own ports, never on the shared stack.
  * `npm run chaos` runs the full suite.
  */

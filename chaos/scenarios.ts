@@ -93,7 +93,11 @@ export function clusterSuite(): Scenario[] {
   return [brokerStop(FULL)];
 }
 
-/** The short version for npm test, all on one 3-node instance. */
+/**
+ * The short version for npm test, on one 3-node instance: a consumer crash
+ * and a broker loss (about 3 minutes, most of it starting the instance);
+ * `--short` with a ClickHouse kill added ran 5 minutes, too long for npm test.
+ */
 export function shortSuite(): Scenario[] {
-  return [consumerKill(SHORT), serviceOutage('ClickHouse SIGKILL 10 s', 'clickhouse', 10, 'kill', SHORT), brokerStop(SHORT)];
+  return [consumerKill(SHORT), brokerStop(SHORT)];
 }
