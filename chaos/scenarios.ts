@@ -95,7 +95,7 @@ export function clusterSuite(): Scenario[] {
 
 /**
  * The short version for npm test, on one 3-node instance: a consumer crash
- * and a broker loss (about 3 minutes, most of it starting the instance);
+ * and a broker loss (3.5 minutes measured, most of it starting the instance);
  * `--short` with a ClickHouse kill added ran 5 minutes, too long for npm test.
  */
 export function shortSuite(): Scenario[] {
