@@ -8,7 +8,7 @@ const PROCESS_FOLDERS = ['producers', 'consumers', 'trainer', 'gateway', 'web', 
  * test or under measurement), like the tests do: they may import process
  * folders, and no process folder may import them.
  */
-const HARNESSES = ['bench'];
+const HARNESSES = ['bench', 'chaos'];
 
 /** The boundary rule for one process folder: it may not import any other process folder. */
 function boundary(folder) {

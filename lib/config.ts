@@ -21,12 +21,16 @@ function isOrigin(s: string): boolean {
 /** Every variable the system reads, with its default. `.env.example` documents each one. */
 const EnvSchema = z.object({
   STACK_DIR: z.string().default('.stack'),
+  STACK_INSTALL_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOG_FORMAT: z.enum(['json', 'text', 'auto']).default('auto'),
   KAFKA_PORT: port.default(19092),
   KAFKA_CONTROLLER_PORT: port.default(19093),
   KAFKA_HEAP_MB: z.coerce.number().int().min(256).default(1024),
   KAFKA_BROKERS: z.string().optional(),
+  KAFKA_NODES: z.coerce.number().int().min(1).max(9).default(1),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(9).optional(),
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(9).optional(),
   SALES_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
   REGISTRY_PORT: port.default(18081),
   REGISTRY_URL: z.string().url().optional(),
@@ -80,6 +84,9 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Port distance between the local Kafka nodes of a cluster (node i: KAFKA_PORT + 10*i, KAFKA_CONTROLLER_PORT + 10*i). */
+export const NODE_PORT_STEP = 10;
+
 export interface Topics {
   sales: string;
   trainingRequests: string;
@@ -97,11 +104,25 @@ export interface Topics {
 
 export interface Config {
   root: string;
+  /** data, logs and pid files of this stack instance */
   stackDir: string;
+  /** where the installed Kafka jars, Apicurio and the Python venv live (default: stackDir); read-only for an instance */
+  installDir: string;
   logLevel: Env['LOG_LEVEL'];
   /** `auto` resolved: text when stderr is a terminal, else JSON */
   logFormat: 'json' | 'text';
-  kafka: { brokers: string[]; port: number; controllerPort: number; heapMb: number; salesPartitions: number };
+  kafka: {
+    brokers: string[];
+    port: number;
+    controllerPort: number;
+    heapMb: number;
+    salesPartitions: number;
+    /** local KRaft nodes (combined broker+controller); node i listens on port + 10*i and controllerPort + 10*i */
+    nodes: number;
+    /** replication factor of every topic, the offsets and the transaction-state topics */
+    replicationFactor: number;
+    minInsyncReplicas: number;
+  };
   registry: { url: string; port: number; heapMb: number };
   clickhouse: { url: string; httpPort: number; tcpPort: number; database: string; user: string; password: string };
   topics: Topics;
@@ -189,17 +210,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
 
 function fromEnv(e: Env, root: string): Readonly<Config> {
   const stackDir = resolve(root, e.STACK_DIR);
+  const installDir = resolve(root, e.STACK_INSTALL_DIR ?? e.STACK_DIR);
+  const localBrokers = Array.from({ length: e.KAFKA_NODES }, (_, i) => `127.0.0.1:${e.KAFKA_PORT + NODE_PORT_STEP * i}`).join(',');
+  const brokers = (e.KAFKA_BROKERS ?? localBrokers).split(',').map((s) => s.trim()).filter(Boolean);
+  // replication follows the local cluster size (3 copies, 2 in sync) unless set; an external cluster sets both
+  const replicationFactor = e.KAFKA_REPLICATION_FACTOR ?? Math.min(3, e.KAFKA_NODES);
+  const minInsyncReplicas = e.KAFKA_MIN_INSYNC_REPLICAS ?? Math.max(1, replicationFactor - 1);
+  if (minInsyncReplicas > replicationFactor) {
+    throw new ConfigError(`invalid configuration:\n  KAFKA_MIN_INSYNC_REPLICAS: ${minInsyncReplicas} is more than the replication factor ${replicationFactor}`);
+  }
   const cfg: Config = {
     root,
     stackDir,
+    installDir,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT === 'auto' ? (process.stderr.isTTY ? 'text' : 'json') : e.LOG_FORMAT,
     kafka: {
-      brokers: (e.KAFKA_BROKERS ?? `127.0.0.1:${e.KAFKA_PORT}`).split(',').map((s) => s.trim()).filter(Boolean),
+      brokers,
       port: e.KAFKA_PORT,
       controllerPort: e.KAFKA_CONTROLLER_PORT,
       heapMb: e.KAFKA_HEAP_MB,
       salesPartitions: e.SALES_PARTITIONS,
+      nodes: e.KAFKA_NODES,
+      replicationFactor,
+      minInsyncReplicas,
     },
     registry: {
       url: e.REGISTRY_URL ?? `http://127.0.0.1:${e.REGISTRY_PORT}/apis/ccompat/v7`,
@@ -245,7 +279,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       horizon: e.TRAIN_HORIZON,
       holdoutWeeks: e.TRAIN_HOLDOUT_WEEKS,
       promotionMargin: e.TRAIN_PROMOTION_MARGIN,
-      python: e.TRAIN_PYTHON ?? resolve(stackDir, 'venv/bin/python'),
+      python: e.TRAIN_PYTHON ?? resolve(installDir, 'venv/bin/python'),
     },
   };
   return deepFreeze(cfg);

@@ -59,3 +59,17 @@ describe('webhook URLs', () => {
     assert.throws(() => loadConfig({ WEBHOOK_URLS: 'http://ok.example, ftp://nope' }, dir), /WEBHOOK_URLS: expected comma-separated http\(s\) URLs, got "ftp:\/\/nope"/);
   });
 });
+
+describe('kafka replication', () => {
+  it('replication follows the local cluster: 1 copy on one node, 3 copies with 2 in sync on three', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const one = loadConfig({}, dir);
+    assert.deepEqual([one.kafka.replicationFactor, one.kafka.minInsyncReplicas], [1, 1]);
+    const three = loadConfig({ KAFKA_NODES: '3', KAFKA_PORT: '29092' }, dir);
+    assert.deepEqual([three.kafka.replicationFactor, three.kafka.minInsyncReplicas], [3, 2]);
+    assert.deepEqual(three.kafka.brokers, ['127.0.0.1:29092', '127.0.0.1:29102', '127.0.0.1:29112']);
+    const external = loadConfig({ KAFKA_BROKERS: 'a:9092', KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' }, dir);
+    assert.deepEqual([external.kafka.replicationFactor, external.kafka.minInsyncReplicas, external.kafka.brokers.length], [3, 2, 1]);
+    assert.throws(() => loadConfig({ KAFKA_MIN_INSYNC_REPLICAS: '2' }, dir), /KAFKA_MIN_INSYNC_REPLICAS/);
+  });
+});

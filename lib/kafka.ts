@@ -35,8 +35,10 @@ export function createKafka(cfg: Readonly<Config>, clientId: string, retry: { re
 
 /** Topic layout: sales are partitioned by series; the rest are small, ordered logs. The log is kept forever (the training log, telemetry, for a day). */
 export function topicSpecs(cfg: Readonly<Config>, topics: Topics = cfg.topics): ITopicConfig[] {
-  const forever = [{ name: 'retention.ms', value: '-1' }];
-  return [
+  // with acks=all, min.insync.replicas is what makes a write survive the loss of a broker
+  const isr = { name: 'min.insync.replicas', value: String(cfg.kafka.minInsyncReplicas) };
+  const forever = [{ name: 'retention.ms', value: '-1' }, isr];
+  const specs: ITopicConfig[] = [
     { topic: topics.sales, numPartitions: cfg.kafka.salesPartitions, configEntries: forever },
     { topic: topics.deadLetter, numPartitions: 1, configEntries: forever },
     { topic: topics.trainingRequests, numPartitions: 1, configEntries: forever },
@@ -47,13 +49,14 @@ export function topicSpecs(cfg: Readonly<Config>, topics: Topics = cfg.topics): 
     { topic: topics.backtestResults, numPartitions: 1, configEntries: forever },
     // Telemetry, not a domain fact: the trainer's progress lines for dashboards in other processes.
     // Plain JSON keyed by run id (no Avro contract, nothing replays it), kept for a day.
-    { topic: topics.trainingLog, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '86400000' }] },
+    { topic: topics.trainingLog, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '86400000' }, isr] },
     {
       topic: topics.modelArtifacts,
       numPartitions: 1,
       configEntries: [...forever, { name: 'max.message.bytes', value: '33554432' }],
     },
   ];
+  return specs.map((s) => ({ ...s, replicationFactor: cfg.kafka.replicationFactor }));
 }
 
 /** Creates the topics that do not exist yet (idempotent). */

@@ -6,13 +6,14 @@ import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
 import { installPythonTestTools, installStack, installTestTools } from './install.js';
-import { logFile, runningPid, services, startService, stopService } from './services.js';
+import { kafkaNodeName, logFile, runningPid, services, startService, stopService } from './services.js';
 import { Supervisor } from './supervisor.js';
 
 const log = createLogger('stack');
 const USAGE = `usage: npm run stack -- <command>
   install   install what is missing (Kafka and Apicurio from Maven Central, ClickHouse from apt, the Python venv)
   up        install, start Kafka, the schema registry and ClickHouse, create topics, register schemas
+            --brokers 3: a 3-node KRaft cluster (same as KAFKA_NODES=3; topics get 3 replicas, 2 in sync)
   down      stop every service this stack started
   status    show each service's health
   logs [s]  print the last lines of a service's log (kafka, registry, clickhouse)
@@ -40,9 +41,12 @@ async function up(cfg: Readonly<Config>): Promise<string[]> {
 }
 
 async function down(cfg: Readonly<Config>, only?: string[]): Promise<void> {
-  for (const svc of [...services(cfg)].reverse()) {
-    if (only && !only.includes(svc.name)) continue;
-    if (await stopService(cfg, svc.name)) log.info(`${svc.name}: stopped`);
+  const names = [...services(cfg)].reverse().map((s) => s.name);
+  // nodes of a cluster started with --brokers are stopped even when this call did not get the flag
+  for (let i = 8; i >= cfg.kafka.nodes; i--) if (runningPid(cfg, kafkaNodeName(i)) !== null) names.splice(names.indexOf('kafka'), 0, kafkaNodeName(i));
+  for (const name of names) {
+    if (only && !only.includes(name)) continue;
+    if (await stopService(cfg, name)) log.info(`${name}: stopped`);
   }
 }
 
@@ -143,9 +147,19 @@ async function demo(cfg: Readonly<Config>): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
+/** The environment with `--brokers N` (if given) as KAFKA_NODES. */
+function withBrokerFlag(args: string[]): NodeJS.ProcessEnv {
+  const at = args.indexOf('--brokers');
+  if (at < 0) return process.env;
+  const n = args[at + 1];
+  if (!n || !/^[1-9]$/.test(n)) throw new AppError('USAGE', `--brokers: expected a number of Kafka nodes from 1 to 9, got "${n ?? ''}"`);
+  args.splice(at, 2);
+  return { ...process.env, KAFKA_NODES: n };
+}
+
 async function main(): Promise<number> {
   const [cmd, ...rest] = process.argv.slice(2);
-  const cfg = loadConfig();
+  const cfg = loadConfig(withBrokerFlag(rest));
   setLogLevel(cfg.logLevel, cfg.logFormat);
   switch (cmd) {
     case 'install':

@@ -9,12 +9,14 @@ import type { Logger } from '../lib/log.js';
 /** Where each installed component lives under the stack folder. */
 export function stackPaths(cfg: Readonly<Config>) {
   const s = cfg.stackDir;
+  // installed software may be shared by several instances (STACK_INSTALL_DIR); data never is
+  const i = cfg.installDir;
   return {
-    kafkaLibs: join(s, 'kafka', 'libs'),
+    kafkaLibs: join(i, 'kafka', 'libs'),
     kafkaData: join(s, 'kafka', 'data'),
-    apicurio: join(s, 'apicurio'),
+    apicurio: join(i, 'apicurio'),
     clickhouse: join(s, 'clickhouse'),
-    venv: join(s, 'venv'),
+    venv: join(i, 'venv'),
     logs: join(s, 'logs'),
     run: join(s, 'run'),
     artifacts: join(s, 'artifacts'),
@@ -150,9 +152,22 @@ export function composeCommand(): string[] | null {
 /** Installs every missing component of the stack. Idempotent and quick when nothing changed. */
 export function installStack(cfg: Readonly<Config>, log: Logger): void {
   const p = stackPaths(cfg);
+  if (cfg.installDir !== cfg.stackDir) return checkInstall(cfg);
   for (const d of Object.values(p)) mkdirSync(d, { recursive: true });
   installClickhouse(log);
   installKafka(cfg, log);
   installApicurio(cfg, log);
   installVenv(cfg, log);
+}
+
+/** An instance on a shared install only reads it: a missing part is an error naming the folder, never an install into it. */
+export function checkInstall(cfg: Readonly<Config>): void {
+  const p = stackPaths(cfg);
+  for (const d of [p.clickhouse, p.kafkaData, p.logs, p.run, p.artifacts]) mkdirSync(d, { recursive: true });
+  const missing = [
+    existsSync(join(p.kafkaLibs, '.pom-sha256')) ? null : p.kafkaLibs,
+    apicurioJar(cfg) ? null : p.apicurio,
+    clickhouseBinary() ? null : 'clickhouse-server',
+  ].filter((x): x is string => x !== null);
+  if (missing.length > 0) throw new AppError('INSTALL', `STACK_INSTALL_DIR=${cfg.installDir} lacks ${missing.join(', ')}: run npm run stack -- install there first`);
 }

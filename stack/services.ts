@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import type { Config } from '../lib/config.js';
+import { NODE_PORT_STEP, type Config } from '../lib/config.js';
 import { AppError } from '../lib/errors.js';
 import { apicurioJar, clickhouseBinary, stackPaths } from './install.js';
 
@@ -42,43 +42,81 @@ async function httpOk(url: string, test: (body: string) => boolean): Promise<boo
   }
 }
 
-function kafka(cfg: Readonly<Config>): Service {
+/** Service name of local Kafka node i (0-based): `kafka`, then `kafka-2`, `kafka-3`... */
+export function kafkaNodeName(i: number): string {
+  return i === 0 ? 'kafka' : `kafka-${i + 1}`;
+}
+
+/** Ports and data folder of local Kafka node i (ports derived from the configured ones). */
+export function kafkaNode(cfg: Readonly<Config>, i: number): { id: number; port: number; controllerPort: number; data: string; dir: string } {
+  const k = cfg.kafka;
+  const base = stackPaths(cfg).kafkaData;
+  return {
+    id: i + 1,
+    port: k.port + NODE_PORT_STEP * i,
+    controllerPort: k.controllerPort + NODE_PORT_STEP * i,
+    data: i === 0 ? base : `${base}-${i + 1}`,
+    dir: join(cfg.stackDir, 'kafka', i === 0 ? '.' : `node-${i + 1}`),
+  };
+}
+
+function kafkaProperties(cfg: Readonly<Config>, i: number): string {
+  const k = cfg.kafka;
+  const n = kafkaNode(cfg, i);
+  const voters = Array.from({ length: k.nodes }, (_, j) => kafkaNode(cfg, j)).map((v) => `${v.id}@127.0.0.1:${v.controllerPort}`);
+  return [
+    'process.roles=broker,controller',
+    `node.id=${n.id}`,
+    `controller.quorum.voters=${voters.join(',')}`,
+    `listeners=PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${n.port}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `log.dirs=${n.data}`,
+    `num.partitions=${k.salesPartitions}`,
+    // topics the brokers create themselves (offsets, transactions, the registry's) get the same copies as ours
+    `default.replication.factor=${k.replicationFactor}`,
+    `min.insync.replicas=${k.minInsyncReplicas}`,
+    `offsets.topic.replication.factor=${k.replicationFactor}`,
+    'offsets.topic.num.partitions=10',
+    `transaction.state.log.replication.factor=${k.replicationFactor}`,
+    `transaction.state.log.min.isr=${k.minInsyncReplicas}`,
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    // model artifacts travel on a topic, so a message may be a few MB
+    'message.max.bytes=33554432',
+    'replica.fetch.max.bytes=33554432',
+    '',
+  ].join('\n');
+}
+
+/** The cluster id every node is formatted with (one per instance, kept next to the data). */
+function clusterId(cfg: Readonly<Config>, jvm: string[]): string {
+  const f = join(cfg.stackDir, 'kafka', 'cluster-id');
+  if (existsSync(f)) return readFileSync(f, 'utf8').trim();
+  const id = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' });
+  const uuid = id.stdout.trim().split('\n').pop() ?? '';
+  writeFileSync(f, uuid);
+  return uuid;
+}
+
+function kafka(cfg: Readonly<Config>, i: number): Service {
   const p = stackPaths(cfg);
   const k = cfg.kafka;
+  const n = kafkaNode(cfg, i);
+  const all = Array.from({ length: k.nodes }, (_, j) => kafkaNode(cfg, j));
   return {
-    name: 'kafka',
+    name: kafkaNodeName(i),
     ports: [
-      { port: k.port, variable: 'KAFKA_PORT' },
-      { port: k.controllerPort, variable: 'KAFKA_CONTROLLER_PORT' },
+      { port: n.port, variable: 'KAFKA_PORT' },
+      { port: n.controllerPort, variable: 'KAFKA_CONTROLLER_PORT' },
     ],
     startTimeoutS: 90,
     prepare() {
-      const props = join(cfg.stackDir, 'kafka', 'server.properties');
-      writeFileSync(
-        props,
-        [
-          'process.roles=broker,controller',
-          'node.id=1',
-          `controller.quorum.voters=1@127.0.0.1:${k.controllerPort}`,
-          `listeners=PLAINTEXT://127.0.0.1:${k.port},CONTROLLER://127.0.0.1:${k.controllerPort}`,
-          `advertised.listeners=PLAINTEXT://127.0.0.1:${k.port}`,
-          'controller.listener.names=CONTROLLER',
-          'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-          `log.dirs=${p.kafkaData}`,
-          `num.partitions=${k.salesPartitions}`,
-          'offsets.topic.replication.factor=1',
-          'offsets.topic.num.partitions=10',
-          'transaction.state.log.replication.factor=1',
-          'transaction.state.log.min.isr=1',
-          'group.initial.rebalance.delay.ms=0',
-          'auto.create.topics.enable=false',
-          // model artifacts travel on a topic, so a message may be a few MB
-          'message.max.bytes=33554432',
-          'replica.fetch.max.bytes=33554432',
-          '',
-        ].join('\n'),
-      );
-      const log4j = join(cfg.stackDir, 'kafka', 'log4j.properties');
+      mkdirSync(n.dir, { recursive: true });
+      const props = join(n.dir, 'server.properties');
+      writeFileSync(props, kafkaProperties(cfg, i));
+      const log4j = join(n.dir, 'log4j.properties');
       writeFileSync(
         log4j,
         'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\n' +
@@ -86,17 +124,21 @@ function kafka(cfg: Readonly<Config>): Service {
           'log4j.logger.kafka.server.KafkaServer=INFO\nlog4j.logger.kafka.server.BrokerServer=INFO\n',
       );
       const cp = `${p.kafkaLibs}/*`;
-      const jvm = [`-Xms256m`, `-Xmx${k.heapMb}m`, `-Dlog4j.configuration=file:${log4j}`, '-cp', cp];
-      if (!existsSync(join(p.kafkaData, 'meta.properties'))) {
-        mkdirSync(p.kafkaData, { recursive: true });
-        const id = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' });
-        const uuid = id.stdout.trim().split('\n').pop() ?? '';
-        const fmt = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', uuid, '-c', props], { encoding: 'utf8' });
+      const jvm = [`-Xms${Math.min(256, k.heapMb)}m`, `-Xmx${k.heapMb}m`, `-Dlog4j.configuration=file:${log4j}`, '-cp', cp];
+      if (!existsSync(join(n.data, 'meta.properties'))) {
+        mkdirSync(n.data, { recursive: true });
+        const fmt = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId(cfg, jvm), '-c', props], { encoding: 'utf8' });
         if (fmt.status !== 0) throw new AppError('STACK', `formatting Kafka storage failed: ${fmt.stderr || fmt.stdout}`);
       }
       return { cmd: 'java', args: [...jvm, 'kafka.Kafka', props] };
     },
-    healthy: () => portOpen(k.port),
+    // a broker of a cluster opens its port only once a quorum of controllers is up, so the
+    // first nodes count as started when their controller listens; the last waits for every broker
+    async healthy() {
+      if (k.nodes === 1) return portOpen(n.port);
+      if (i < k.nodes - 1) return portOpen(n.controllerPort);
+      return (await Promise.all(all.map((x) => portOpen(x.port)))).every(Boolean);
+    },
   };
 }
 
@@ -183,7 +225,7 @@ function clickhouse(cfg: Readonly<Config>): Service {
 
 /** The stack's services in start order (the registry stores its schemas in Kafka). */
 export function services(cfg: Readonly<Config>): Service[] {
-  return [clickhouse(cfg), kafka(cfg), registry(cfg)];
+  return [clickhouse(cfg), ...Array.from({ length: cfg.kafka.nodes }, (_, i) => kafka(cfg, i)), registry(cfg)];
 }
 
 function pidFile(cfg: Readonly<Config>, name: string): string {

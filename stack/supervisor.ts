@@ -5,7 +5,9 @@
  * exits with backoff (1 s doubling to 30 s, back to 1 s after a minute up),
  * and writes what it sees for the dashboard and /metrics (lib/supervision.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '../lib/log.js';
 import { writeSupervision, type SupervisedProcess } from '../lib/supervision.js';
 
@@ -19,6 +21,8 @@ export interface SupervisorOptions {
   stackDir: string;
   log: Logger;
   env?: NodeJS.ProcessEnv;
+  /** when set, each process's output is appended to `<logDir>/<name>.log` instead of the terminal (the chaos suite) */
+  logDir?: string;
   /** first restart delay in ms (default 1,000; doubles up to `maxBackoffMs`) */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -58,7 +62,10 @@ export class Supervisor {
   }
 
   private launch(slot: Slot): void {
-    const child = spawn(process.execPath, slot.spec.args, { stdio: 'inherit', env: this.opts.env ?? process.env, detached: true });
+    const out = this.opts.logDir ? openSync(join(this.opts.logDir, `${slot.spec.name}.log`), 'a') : null;
+    const stdio: StdioOptions = out === null ? 'inherit' : ['ignore', out, out];
+    const child: ChildProcess = spawn(process.execPath, slot.spec.args, { stdio, env: this.opts.env ?? process.env, detached: true });
+    if (out !== null) closeSync(out);
     slot.child = child;
     slot.state = { ...slot.state, pid: child.pid ?? null, since: Date.now() };
     this.opts.log.info(`${slot.spec.name} started (pid ${child.pid})`);

@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type PartitionMetadata, type Producer } from 'kafkajs';
 import { AvroCodec } from '../../lib/avro.js';
 import type { Config } from '../../lib/config.js';
 import { seriesKey, type SalesWeek } from '../../schemas/types.js';
@@ -14,11 +14,18 @@ export type Progress = (sent: number, total: number | null) => void;
  * re-sending the same week is an upsert downstream.
  */
 export class SalesProducer {
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly partitionMetadata: PartitionMetadata[];
+
   private constructor(
     private readonly producer: Producer,
     private readonly codec: AvroCodec,
     private readonly topic: string,
-  ) {}
+    partitions: number,
+  ) {
+    // the default partitioner of a keyed message looks only at the number of partitions
+    this.partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: -1, replicas: [], isr: [], partitionErrorCode: 0 }));
+  }
 
   /** Connects a producer for `cfg.topics.sales`; the codec must have the sales contract registered. */
   static async connect(kafka: Kafka, codec: AvroCodec, cfg: Readonly<Config>): Promise<SalesProducer> {
@@ -27,8 +34,35 @@ export class SalesProducer {
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    const admin = kafka.admin();
+    await admin.connect();
+    let partitions: number;
+    try {
+      const md = await admin.fetchTopicMetadata({ topics: [cfg.topics.sales] });
+      partitions = md.topics[0]?.partitions.length ?? cfg.kafka.salesPartitions;
+    } finally {
+      await admin.disconnect();
+    }
     await producer.connect();
-    return new SalesProducer(producer, codec, cfg.topics.sales);
+    return new SalesProducer(producer, codec, cfg.topics.sales, partitions);
+  }
+
+  /**
+   * One send per partition. kafkajs 2.2.4 drops, without an error, the
+   * messages of a partition whose leader moved during a send to a broker that
+   * had already answered for its own partitions of the same send (its retry
+   * only goes to brokers without a response: producer/sendMessages.js). A
+   * send holding a single partition is retried whole on the new leader.
+   */
+  private sendPerPartition(msgs: { key: string; value: Buffer }[]): Promise<unknown> {
+    const byPartition = new Map<number, { key: string; value: Buffer; partition: number }[]>();
+    for (const m of msgs) {
+      const partition = this.partitioner({ topic: this.topic, partitionMetadata: this.partitionMetadata, message: m });
+      const list = byPartition.get(partition) ?? [];
+      list.push({ ...m, partition });
+      byPartition.set(partition, list);
+    }
+    return Promise.all([...byPartition.values()].map((messages) => this.producer.send({ topic: this.topic, acks: -1, compression: CompressionTypes.None, messages })));
   }
 
   /** Encodes one event after validating it (throws ValidationError naming the field). */
@@ -47,12 +81,10 @@ export class SalesProducer {
     let pending: { key: string; value: Buffer }[] = [];
     const inflight = new Set<Promise<void>>();
     const flush = async (msgs: { key: string; value: Buffer }[]) => {
-      const p = this.producer
-        .send({ topic: this.topic, acks: -1, compression: CompressionTypes.None, messages: msgs })
-        .then(() => {
-          sent += msgs.length;
-          opts.onProgress?.(sent, opts.total ?? null);
-        });
+      const p = this.sendPerPartition(msgs).then(() => {
+        sent += msgs.length;
+        opts.onProgress?.(sent, opts.total ?? null);
+      });
       inflight.add(p);
       void p.finally(() => inflight.delete(p)).catch(() => undefined);
       if (inflight.size >= 3) await Promise.race(inflight);
