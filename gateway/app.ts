@@ -48,7 +48,7 @@ export function createApp(g: GatewayContext, opts: AppOptions): { app: Koa; open
     version: '1',
     description:
       'Predictions from the champion XGBoost model (ONNX, hot-swapped on model.promoted), features computed online from sales.weekly, ' +
-      `and the operations of the event-sourced pipeline. Writes need "Authorization: Bearer <token>"; reads ${g.cfg.gateway.openReads ? 'are open' : 'need it too'}. ` +
+      `and the operations of the event-sourced pipeline. Writes need "Authorization: Bearer TOKEN" (the Authorize button sets it); reads ${g.cfg.gateway.openReads ? 'are open' : 'need it too'}. ` +
       `Bodies are limited to ${opts.bodyLimit} bytes; a batch to ${g.cfg.gateway.maxBatch} items.`,
   }, { openReads: g.cfg.gateway.openReads });
   const docs = renderDocs(openapi, OPENAPI_PATH);

@@ -50,15 +50,15 @@ describe('interactive API reference in chromium', { timeout: 180_000 }, () => {
   it('tries out a write with the token entered through Authorize', async () => {
     await page.getByRole('button', { name: /Authorize/ }).first().click();
     await page.locator('.modal-ux input[type=text], .modal-ux input[type=password]').first().fill(TOKEN);
-    await page.locator('.modal-ux').getByRole('button', { name: 'Authorize', exact: true }).click();
-    await page.locator('.modal-ux').getByRole('button', { name: 'Close' }).click();
-    const op = page.locator('#operations-operations-post_v1_schedule_pause');
+    await page.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
+    await page.locator('.modal-ux .auth-btn-wrapper button.btn-done').click();
+    const op = page.locator('#operations-operations-postV1SchedulePause');
     await op.locator('.opblock-summary').click();
     await op.getByRole('button', { name: 'Try it out' }).click();
     await op.locator('textarea.body-param__text').fill('{"reason":"from the docs"}');
     await op.getByRole('button', { name: 'Execute' }).click();
-    await op.locator('.live-responses-table .response-col_status').first().waitFor({ timeout: 15_000 });
-    assert.equal((await op.locator('.live-responses-table .response-col_status').first().innerText()).trim(), '202');
+    await op.locator('.live-responses-table tr.response .response-col_status').first().waitFor({ timeout: 15_000 });
+    assert.equal((await op.locator('.live-responses-table tr.response .response-col_status').first().innerText()).trim(), '202');
     const s = (await (await fetch(`${gw.url}/v1/schedule`)).json()) as { paused: boolean; reason: string };
     assert.equal(s.paused, true);
     assert.equal(s.reason, 'from the docs');
