@@ -234,6 +234,49 @@ async function followSchedule(cfg: Readonly<Config>, kafka: Kafka, codec: AvroCo
   return { state: () => state, stop: () => tail.stop() };
 }
 
+/** The cron trigger (after catching up a tick missed while down) and the threshold watcher, as the options ask. */
+async function startTriggers(d: {
+  cfg: Readonly<Config>;
+  opts: TrainerOptions;
+  kafka: Kafka;
+  codec: AvroCodec;
+  ch: ClickHouseClient;
+  publisher: EventPublisher;
+  view: RegistryView;
+  log: Logger;
+  prefix: string;
+  lastThreshold: string | null;
+  lastScheduled: number | null;
+  paused: () => boolean;
+}): Promise<{ scheduler: Scheduler | null; watcher: ThresholdWatcher | null }> {
+  const { cfg, opts, publisher, log } = d;
+  let scheduler: Scheduler | null = null;
+  if (opts.schedule !== false) {
+    const missed = missedTick(cfg.trainer.cron, Date.now(), d.lastScheduled, { ...initialSchedule, paused: d.paused() });
+    if (missed !== null) {
+      log.info(`schedule: catching up the tick missed while the trainer was down (${new Date(missed).toISOString()})`);
+      await publisher.trainingRequested(scheduledRequest(cfg.trainer.cron, missed));
+    }
+    scheduler = startScheduler(cfg.trainer.cron, (r) => publisher.trainingRequested(r), log.child('schedule'), Date.now, d.paused);
+  }
+  const watcher: ThresholdWatcher | null =
+    opts.threshold === false
+      ? null
+      : await startThresholdWatcher({
+          cfg,
+          kafka: d.kafka,
+          codec: d.codec,
+          ch: d.ch,
+          publisher,
+          view: d.view,
+          log: log.child('threshold'),
+          groupId: `${d.prefix}-threshold`,
+          firedWeek: d.lastThreshold,
+          ...(opts.thresholdMinWeeks !== undefined ? { minWeeks: opts.thresholdMinWeeks } : {}),
+        });
+  return { scheduler, watcher };
+}
+
 /** Starts the trainer in-process (topics and contracts are ensured first). */
 export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions = {}): Promise<TrainerService> {
   const log = opts.log ?? createLogger('trainer');
@@ -267,30 +310,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
   const { consumer, dead } = await consumeRequests(cfg, kafka, codec, `${prefix}-requests`, coord, pump, log);
   pump.pump();
 
-  let scheduler: Scheduler | null = null;
-  if (opts.schedule !== false) {
-    const missed = missedTick(cfg.trainer.cron, Date.now(), lastScheduled, schedule.state());
-    if (missed !== null) {
-      log.info(`schedule: catching up the tick missed while the trainer was down (${new Date(missed).toISOString()})`);
-      await publisher.trainingRequested(scheduledRequest(cfg.trainer.cron, missed));
-    }
-    scheduler = startScheduler(cfg.trainer.cron, (r) => publisher.trainingRequested(r), log.child('schedule'), Date.now, () => schedule.state().paused);
-  }
-  const watcher: ThresholdWatcher | null =
-    opts.threshold === false
-      ? null
-      : await startThresholdWatcher({
-          cfg,
-          kafka,
-          codec,
-          ch,
-          publisher,
-          view,
-          log: log.child('threshold'),
-          groupId: `${prefix}-threshold`,
-          firedWeek: lastThreshold,
-          ...(opts.thresholdMinWeeks !== undefined ? { minWeeks: opts.thresholdMinWeeks } : {}),
-        });
+  const { scheduler, watcher } = await startTriggers({ cfg, opts, kafka, codec, ch, publisher, view, log, prefix, lastThreshold, lastScheduled, paused: () => schedule.state().paused });
 
   return {
     coordinator: () => coord.state,

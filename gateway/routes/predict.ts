@@ -34,9 +34,14 @@ function vectorOf(history: SeriesHistory, week: string, horizon: number): Float3
 
 /** POST /v1/predict and GET /v1/forecast, /v1/features: the serving API. */
 export function predictRoutes(g: GatewayContext): Route[] {
+  return [predictRoute(g), forecastRoute(g), featuresRoute(g)];
+}
+
+/** POST /v1/predict: one item or a batch, scored by one model version. */
+function predictRoute(g: GatewayContext): Route {
   const maxBatch = g.cfg.gateway.maxBatch;
   const batchSchema = predictBatch(maxBatch);
-  const predict = route(
+  return route(
     {
       method: 'post',
       path: '/v1/predict',
@@ -68,8 +73,11 @@ export function predictRoutes(g: GatewayContext): Route[] {
       });
     },
   );
+}
 
-  const forecast = route(
+/** GET /v1/forecast: the next 1..H weeks of a series with their intervals. */
+function forecastRoute(g: GatewayContext): Route {
+  return route(
     {
       method: 'get',
       path: '/v1/forecast',
@@ -101,8 +109,11 @@ export function predictRoutes(g: GatewayContext): Route[] {
       });
     },
   );
+}
 
-  const features = route(
+/** GET /v1/features: the vector the model would see (debugging, skew checks). */
+function featuresRoute(g: GatewayContext): Route {
+  return route(
     {
       method: 'get',
       path: '/v1/features',
@@ -123,5 +134,4 @@ export function predictRoutes(g: GatewayContext): Route[] {
       return { store: q.store, dept: q.dept, week: q.week, horizon: q.horizon, featureVersion: FEATURE_VERSION, names: [...FEATURE_NAMES], values: [...v].map((x) => (Number.isNaN(x) ? null : x)) };
     },
   );
-  return [predict, forecast, features];
 }
