@@ -7,7 +7,7 @@
  * id or limit; the three routes in /openapi.json.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -83,6 +83,16 @@ describe('backtest reads', { timeout: 180_000 }, () => {
     assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
     const html = await res.text();
     assert.ok(html.includes(bt.id) && /<html/i.test(html), html.slice(0, 200));
+  });
+
+  it('serves metrics.csv and points.csv as downloads, byte for byte what the backtest wrote', async () => {
+    for (const file of [BACKTEST_FILES.metricsCsv, BACKTEST_FILES.pointsCsv]) {
+      const res = await fetch(`${gw.url}/v1/backtests/${bt.id}/${file}`);
+      assert.equal(res.status, 200, file);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/csv/);
+      assert.equal(res.headers.get('content-disposition'), `attachment; filename="${bt.id}-${file}"`);
+      assert.equal(await res.text(), readFileSync(join(stackDir, 'backtests', bt.id, file), 'utf8'));
+    }
   });
 
   it('404 for an unknown id, naming it; 404 saying why for a report that is not here', async () => {

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { Config } from '../../lib/config.js';
@@ -92,30 +91,41 @@ export function backtestRoutes(g: GatewayContext): Route[] {
       return detail(g.cfg, d);
     },
   );
-  const report = route(
+  return [
+    list,
+    one,
+    fileRoute(g, 'report', 'report', 'text/html', 'The self-contained HTML report of a backtest, when it was written on this machine'),
+    fileRoute(g, 'metrics.csv', 'metricsCsv', 'text/csv', 'The metrics of a backtest as CSV (overall, by horizon, by cut-off; one row per method)'),
+    fileRoute(g, 'points.csv', 'pointsCsv', 'text/csv', 'Every scored point of a backtest as CSV (series, cut-off, week, horizon, actual and each method\'s forecast), streamed'),
+  ];
+}
+
+/** GET /v1/backtests/:id/<name>: one of the files a backtest wrote, streamed, when it was written on this machine. */
+function fileRoute(g: GatewayContext, name: string, file: keyof typeof BACKTEST_FILES, contentType: string, summary: string): Route {
+  return route(
     {
       method: 'get',
-      path: '/v1/backtests/:id/report',
+      path: `/v1/backtests/:id/${name}`,
       tag: 'backtests',
       access: 'read',
-      summary: 'The self-contained HTML report of a backtest, when it was written on this machine',
+      summary,
       params: BacktestParams,
-      ok: { schema: BacktestReport, description: 'the report', contentType: 'text/html' },
-      errors: { 404: 'unknown backtest id, or no copy of its report here (the message says which)' },
+      ok: { schema: BacktestReport, description: `the ${BACKTEST_FILES[file]} file`, contentType },
+      errors: { 404: 'unknown backtest id, or no copy of its files here (the message says which)' },
     },
     async ({ params }, ctx) => {
       const { id } = params as z.output<typeof BacktestParams>;
-      const file = localReport(g.cfg, id);
-      if (!existsSync(file)) {
+      const path = join(backtestDir(g.cfg, id), BACKTEST_FILES[file]);
+      if (!existsSync(path)) {
         const d = await readBacktest(g.cfg, id, { ch: g.ch });
         if (!d) throw new NotFoundError(`backtest ${id}`);
-        throw new HttpError(404, 'REPORT_NOT_HERE', reportMissing(d, file));
+        throw new HttpError(404, 'REPORT_NOT_HERE', reportMissing(d, path));
       }
-      ctx.type = 'text/html; charset=utf-8';
-      return await readFile(file, 'utf8');
+      ctx.type = `${contentType}; charset=utf-8`;
+      if (contentType === 'text/csv') ctx.set('content-disposition', `attachment; filename="${id}-${BACKTEST_FILES[file]}"`);
+      return createReadStream(path);
     },
   );
-  return [list, one, report];
 }
 
 /** Why a known backtest's report cannot be served, in words a person can act on. */
