@@ -22,12 +22,16 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the gateway; `write` adds the bearer token. Throws ApiError with the gateway's message. */
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: { write?: boolean } = {}): Promise<T> {
+/**
+ * Calls the gateway with the bearer token on every call once one is set, so a
+ * gateway whose reads are closed (GATEWAY_OPEN_READS=false) answers the
+ * dashboard's reads and predictions too. Throws ApiError with the gateway's message.
+ */
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, _opts: { write?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   const t = token.get();
-  if (t && (opts.write || method === 'GET')) headers.authorization = `Bearer ${t}`;
+  if (t) headers.authorization = `Bearer ${t}`;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let json: unknown = null;
