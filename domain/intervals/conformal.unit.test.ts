@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calibrateIntervals, conformalQuantile, intervalAt, intervalNormalizer, isConformalIntervals } from './conformal.js';
+import { calibrateIntervals, conformalQuantile, intervalAt, intervalGroups, intervalNormalizer, isConformalIntervals, MIN_GROUP_RESIDUALS, seasonOfDay } from './conformal.js';
 
 describe('conformal quantile', () => {
   it('takes the ceil((n + 1) * level)-th smallest score', () => {
@@ -47,5 +47,43 @@ describe('per-horizon calibration', () => {
     assert.ok(isConformalIntervals(JSON.parse(JSON.stringify(c))), 'survives the JSON of a run record');
     assert.equal(isConformalIntervals({ method: 'conformal-relative-abs', levels: [0.8], halfWidth: [] }), false);
     assert.equal(isConformalIntervals(null), false);
+  });
+});
+
+describe('Mondrian groups', () => {
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+
+  it('puts the Thanksgiving week through the week holding December 31 in the peak season', () => {
+    // Thanksgiving 2011 is Thursday 11-24: the week labelled Friday 11-25 holds it, the one labelled 11-18 does not
+    assert.equal(seasonOfDay(day('2011-11-18')), 'regular');
+    assert.equal(seasonOfDay(day('2011-11-25')), 'peak');
+    assert.equal(seasonOfDay(day('2011-12-30')), 'peak');
+    assert.equal(seasonOfDay(day('2012-01-06')), 'peak', 'covers 12-31..01-06');
+    assert.equal(seasonOfDay(day('2012-01-13')), 'regular');
+    assert.equal(seasonOfDay(day('2012-07-06')), 'regular');
+    assert.deepEqual(intervalGroups(day('2011-12-16'), false), ['peak/young', 'peak']);
+    assert.deepEqual(intervalGroups(day('2012-03-02'), true), ['regular/seasoned', 'regular']);
+  });
+
+  it('calibrates each group alone and uses the first group with enough residuals at the horizon', () => {
+    const n = MIN_GROUP_RESIDUALS;
+    // n rows of group a with |e|/d = 0.1 and n rows of group b with |e|/d = 0.3, all at h = 1; 5 rows of group c at h = 1
+    const actual = [...Array(n).fill(110), ...Array(n).fill(130), 150, 150, 150, 150, 150];
+    const forecast = Array(actual.length).fill(100);
+    const c = calibrateIntervals(
+      { actual, forecast, scale: Array(actual.length).fill(100), horizon: Array(actual.length).fill(1), groups: (i) => (i < n ? ['a'] : i < 2 * n ? ['b'] : ['c']) },
+      2,
+      [0.5],
+    );
+    assert.deepEqual(c.n, [2 * n + 5, 0]);
+    assert.deepEqual(c.groups?.a, { halfWidth: [[0.1, null]], n: [n, 0] });
+    assert.deepEqual(c.groups?.c?.n, [5, 0]);
+    // pooled: the ceil((2n + 6) / 2) = (n + 3)-th smallest of n x 0.1, n x 0.3, 5 x 0.5 is 0.3
+    assert.equal(c.halfWidth[0]![0], 0.3);
+    assert.deepEqual(intervalAt(c, 0, 1, 100, 100, ['a']), { lower: 90, upper: 110 });
+    assert.deepEqual(intervalAt(c, 0, 1, 100, 100, ['c', 'a']), { lower: 90, upper: 110 }, 'c has too few residuals: the next group answers');
+    assert.deepEqual(intervalAt(c, 0, 1, 100, 100, ['c']), { lower: 70, upper: 130 }, 'no group qualifies: the pooled table');
+    assert.deepEqual(intervalAt(c, 0, 1, 100, 100), { lower: 70, upper: 130 }, 'no groups given: the pooled table');
+    assert.ok(isConformalIntervals(JSON.parse(JSON.stringify(c))));
   });
 });

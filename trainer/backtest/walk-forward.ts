@@ -14,7 +14,7 @@ import { lastValueAt, meanAt, seasonalNaiveAt } from './baselines.js';
 import { isRefit } from './cutoffs.js';
 import { forecastRows, trainingRows, type ForecastRows } from './matrices.js';
 import { INTERVAL_COLUMNS, PointSet, type Point } from '../../domain/backtest/points.js';
-import { intervalAt, type ConformalIntervals } from '../../domain/intervals/conformal.js';
+import { intervalAt, rowIntervalContext, type ConformalIntervals, type IntervalContext } from '../../domain/intervals/conformal.js';
 import type { SalesLog } from './sales-log.js';
 import { trainRowBudget, trainWindowWeeks } from '../../domain/training/window.js';
 
@@ -178,7 +178,7 @@ function scoreCutoff(st: LoopState, i: number, fr: ForecastRows, preds: Float64A
     const origin = s.length - 1;
     const flag = ti < fin.length ? fin.holiday[ti]! : 255;
     st.forecastSeries.add(si);
-    const bounds = preds && st.model?.intervals ? boundsOf(st.model.intervals, h, preds[r]!, X[r * FEATURE_COUNT + COL.scale]!) : undefined;
+    const bounds = preds && st.model?.intervals ? boundsOf(st.model.intervals, h, preds[r]!, X[r * FEATURE_COUNT + COL.scale]!, rowIntervalContext(X, r, targetDay)) : undefined;
     st.points.push({
       cutoff: i,
       series: si,
@@ -199,11 +199,11 @@ function scoreCutoff(st: LoopState, i: number, fr: ForecastRows, preds: Float64A
 }
 
 /** The point's 80% and 95% bounds from the model's calibration. */
-function boundsOf(c: ConformalIntervals, h: number, forecast: number, scale: number): Point['bounds'] {
+function boundsOf(c: ConformalIntervals, h: number, forecast: number, scale: number, context: IntervalContext): Point['bounds'] {
   const out: NonNullable<Point['bounds']> = {};
   for (const col of INTERVAL_COLUMNS) {
     const li = c.levels.indexOf(col.level);
-    const iv = li < 0 ? null : intervalAt(c, li, h, forecast, scale);
+    const iv = li < 0 ? null : intervalAt(c, li, h, forecast, scale, context);
     if (iv) {
       out[col.lower] = iv.lower;
       out[col.upper] = iv.upper;

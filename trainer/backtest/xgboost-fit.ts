@@ -8,7 +8,7 @@
  */
 import type { Logger } from '../../lib/log.js';
 import { COL, inverseTargets, type TrainingMatrix } from '../../domain/features/features.js';
-import { calibrateIntervals, type ConformalIntervals } from '../../domain/intervals/conformal.js';
+import { calibrateIntervals, rowIntervalContext, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import { OnnxModel } from '../../domain/model/onnx-model.js';
 import { takeRows } from '../dataset.js';
 import { trainXgboost, type XgbParams } from '../xgboost.js';
@@ -35,8 +35,14 @@ export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger;
         else if (line.type === 'log') o.log?.debug(`[python] ${line.msg}`);
       },
     });
-    const intervals = split.calibration ? calibrate(split.calibration, res.predictions) : null;
     const model = await OnnxModel.load(res.onnx, { cols: train.cols, threads: 2 });
+    let intervals = null;
+    if (split.calibration) {
+      const lastFit = lastDayOf(split.fit);
+      const va = takeRows(split.fit, (r) => (split.fit.meta.day[r] as number) > lastFit - 7 * 6);
+      const vp = inverseTargets(await model.predict(va.X, va.rows), va.X);
+      intervals = process.env.EXP_VALID ? calibrate(concatRows(split.calibration, va), Float64Array.from([...res.predictions, ...vp])) : calibrate(split.calibration, res.predictions);
+    }
     return {
       forecaster: {
         predict: async (X, rows) => inverseTargets(await model.predict(X, rows), X),
@@ -67,5 +73,16 @@ function calibrate(c: TrainingMatrix, predictions: Float64Array): ConformalInter
   const scale = Float64Array.from({ length: c.rows }, (_, r) => c.X[r * c.cols + COL.scale] as number);
   let H = 1;
   for (const h of c.meta.horizon) H = Math.max(H, h);
-  return calibrateIntervals({ actual: c.actual, forecast: predictions, scale, horizon: c.meta.horizon }, H);
+  return calibrateIntervals({ actual: c.actual, forecast: predictions, scale, horizon: c.meta.horizon, context: (r) => rowIntervalContext(c.X, r, c.meta.day[r] as number) }, H);
+}
+
+function lastDayOf(m: TrainingMatrix): number {
+  let d = -Infinity;
+  for (const x of m.meta.day) d = Math.max(d, x);
+  return d;
+}
+function concatRows(a: TrainingMatrix, b: TrainingMatrix): TrainingMatrix {
+  const X = new Float32Array(a.X.length + b.X.length); X.set(a.X); X.set(b.X, a.X.length);
+  const cat = <T extends Float64Array | Int32Array | Uint8Array>(x: T, y: T, make: new (n: number) => T): T => { const o = new make(x.length + y.length); o.set(x as never); o.set(y as never, x.length); return o; };
+  return { ...a, X, rows: a.rows + b.rows, actual: cat(a.actual, b.actual, Float64Array), meta: { ...a.meta, day: cat(a.meta.day, b.meta.day, Int32Array), horizon: cat(a.meta.horizon, b.meta.horizon, Uint8Array) } };
 }
