@@ -61,29 +61,30 @@ describe('Mondrian groups', () => {
     assert.equal(seasonOfDay(day('2012-01-06')), 'peak', 'covers 12-31..01-06');
     assert.equal(seasonOfDay(day('2012-01-13')), 'regular');
     assert.equal(seasonOfDay(day('2012-07-06')), 'regular');
-    assert.deepEqual(intervalGroups(day('2011-12-16'), false), ['peak/young', 'peak']);
-    assert.deepEqual(intervalGroups(day('2012-03-02'), true), ['regular/seasoned', 'regular']);
+    assert.deepEqual(intervalGroups({ targetDay: day('2011-12-16'), yearAgoKnown: false }, 50), ['peak/young', 'peak']);
+    assert.deepEqual(intervalGroups({ targetDay: day('2012-03-02'), yearAgoKnown: true }, 50, [10, 50, 90]), ['regular/seasoned/size2', 'regular/seasoned', 'regular'], 'scale 50 is at or above 2 of the 3 cuts');
   });
 
-  it('calibrates each group alone and uses the first group with enough residuals at the horizon', () => {
+  it('calibrates each group alone and falls back to the pooled table where a group is thin', () => {
     const n = MIN_GROUP_RESIDUALS;
-    // n rows of group a with |e|/d = 0.1 and n rows of group b with |e|/d = 0.3, all at h = 1; 5 rows of group c at h = 1
-    const actual = [...Array(n).fill(110), ...Array(n).fill(130), 150, 150, 150, 150, 150];
-    const forecast = Array(actual.length).fill(100);
+    const jul = day('2012-07-06');
+    const dec = day('2011-12-16');
+    // n regular seasoned rows with |e|/d = 0.1, n peak seasoned rows with 0.3, all h = 1, scale 100 (one size class)
+    const actual = [...Array(n).fill(110), ...Array(n).fill(130)];
     const c = calibrateIntervals(
-      { actual, forecast, scale: Array(actual.length).fill(100), horizon: Array(actual.length).fill(1), groups: (i) => (i < n ? ['a'] : i < 2 * n ? ['b'] : ['c']) },
+      { actual, forecast: Array(2 * n).fill(100), scale: Array(2 * n).fill(100), horizon: Array(2 * n).fill(1), context: (i) => ({ targetDay: i < n ? jul : dec, yearAgoKnown: true }) },
       2,
       [0.5],
     );
-    assert.deepEqual(c.n, [2 * n + 5, 0]);
-    assert.deepEqual(c.groups?.a, { halfWidth: [[0.1, null]], n: [n, 0] });
-    assert.deepEqual(c.groups?.c?.n, [5, 0]);
-    // pooled: the ceil((2n + 6) / 2) = (n + 3)-th smallest of n x 0.1, n x 0.3, 5 x 0.5 is 0.3
+    assert.deepEqual(c.n, [2 * n, 0]);
+    assert.deepEqual(c.sizeCuts, [100, 100, 100]);
+    assert.deepEqual(c.groups?.['regular/seasoned'], { halfWidth: [[0.1, null]], n: [n, 0] });
+    // pooled: the ceil((2n + 1) / 2) = (n + 1)-th smallest of n x 0.1, n x 0.3 is 0.3
     assert.equal(c.halfWidth[0]![0], 0.3);
-    assert.deepEqual(intervalAt(c, 0, 1, 100, 100, ['a']), { lower: 90, upper: 110 });
-    assert.deepEqual(intervalAt(c, 0, 1, 100, 100, ['c', 'a']), { lower: 90, upper: 110 }, 'c has too few residuals: the next group answers');
-    assert.deepEqual(intervalAt(c, 0, 1, 100, 100, ['c']), { lower: 70, upper: 130 }, 'no group qualifies: the pooled table');
-    assert.deepEqual(intervalAt(c, 0, 1, 100, 100), { lower: 70, upper: 130 }, 'no groups given: the pooled table');
+    assert.deepEqual(intervalAt(c, 0, 1, 100, 100, { targetDay: jul, yearAgoKnown: true }), { lower: 90, upper: 110 });
+    assert.deepEqual(intervalAt(c, 0, 1, 100, 100, { targetDay: dec, yearAgoKnown: true }), { lower: 70, upper: 130 });
+    assert.deepEqual(intervalAt(c, 0, 1, 100, 100, { targetDay: jul, yearAgoKnown: false }), { lower: 90, upper: 110 }, 'no young rows: the season answers');
+    assert.deepEqual(intervalAt(c, 0, 1, 100, 100), { lower: 70, upper: 130 }, 'no context: the pooled table');
     assert.ok(isConformalIntervals(JSON.parse(JSON.stringify(c))));
   });
 });

@@ -1,6 +1,7 @@
 import { HttpError } from '../http/errors.js';
 import { COL, FEATURE_COUNT, inverseTarget } from '../../domain/features/features.js';
-import { intervalAt, type ConformalIntervals } from '../../domain/intervals/conformal.js';
+import { intervalAt, rowIntervalContext, type ConformalIntervals, type IntervalContext } from '../../domain/intervals/conformal.js';
+import { parseIsoDay } from '../../lib/weeks.js';
 import type { LoadedModel, ModelHolder } from '../model/holder.js';
 import type { Prediction, PredictionInterval } from '../api/schemas.js';
 import { buildMatrix, type ScoringRow } from './resolve.js';
@@ -47,17 +48,18 @@ export async function scoreWithIntervals(
   for (let i = 0; i < rows.length; i++) {
     const f = inverseTarget(z[i]!, X, i * FEATURE_COUNT);
     forecasts[i] = f;
-    intervals.push(intervalsOf(model.intervals, rows[i]!.horizon, f, X[i * FEATURE_COUNT + COL.scale]!));
+    const day = parseIsoDay(rows[i]!.week);
+    intervals.push(intervalsOf(model.intervals, rows[i]!.horizon, f, X[i * FEATURE_COUNT + COL.scale]!, day === null ? undefined : rowIntervalContext(X, i, day)));
   }
   return { forecasts, intervals };
 }
 
 /** The API intervals of one forecast, rounded to cents. */
-export function intervalsOf(c: ConformalIntervals | null, h: number, forecast: number, scale: number): PredictionInterval[] {
+export function intervalsOf(c: ConformalIntervals | null, h: number, forecast: number, scale: number, context?: IntervalContext): PredictionInterval[] {
   if (!c) return [];
   const out: PredictionInterval[] = [];
   c.levels.forEach((level, li) => {
-    const iv = intervalAt(c, li, h, forecast, scale);
+    const iv = intervalAt(c, li, h, forecast, scale, context);
     if (iv) out.push({ level, lower: cents(iv.lower), upper: cents(iv.upper) });
   });
   return out;

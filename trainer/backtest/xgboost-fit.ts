@@ -36,13 +36,7 @@ export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger;
       },
     });
     const model = await OnnxModel.load(res.onnx, { cols: train.cols, threads: 2 });
-    let intervals = null;
-    if (split.calibration) {
-      const lastFit = lastDayOf(split.fit);
-      const va = takeRows(split.fit, (r) => (split.fit.meta.day[r] as number) > lastFit - 7 * 6);
-      const vp = inverseTargets(await model.predict(va.X, va.rows), va.X);
-      intervals = process.env.EXP_VALID ? calibrate(concatRows(split.calibration, va), Float64Array.from([...res.predictions, ...vp])) : calibrate(split.calibration, res.predictions);
-    }
+    const intervals = split.calibration ? calibrate(split.calibration, res.predictions) : null;
     return {
       forecaster: {
         predict: async (X, rows) => inverseTargets(await model.predict(X, rows), X),
@@ -76,13 +70,3 @@ function calibrate(c: TrainingMatrix, predictions: Float64Array): ConformalInter
   return calibrateIntervals({ actual: c.actual, forecast: predictions, scale, horizon: c.meta.horizon, context: (r) => rowIntervalContext(c.X, r, c.meta.day[r] as number) }, H);
 }
 
-function lastDayOf(m: TrainingMatrix): number {
-  let d = -Infinity;
-  for (const x of m.meta.day) d = Math.max(d, x);
-  return d;
-}
-function concatRows(a: TrainingMatrix, b: TrainingMatrix): TrainingMatrix {
-  const X = new Float32Array(a.X.length + b.X.length); X.set(a.X); X.set(b.X, a.X.length);
-  const cat = <T extends Float64Array | Int32Array | Uint8Array>(x: T, y: T, make: new (n: number) => T): T => { const o = new make(x.length + y.length); o.set(x as never); o.set(y as never, x.length); return o; };
-  return { ...a, X, rows: a.rows + b.rows, actual: cat(a.actual, b.actual, Float64Array), meta: { ...a.meta, day: cat(a.meta.day, b.meta.day, Int32Array), horizon: cat(a.meta.horizon, b.meta.horizon, Uint8Array) } };
-}
