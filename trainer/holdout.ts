@@ -7,10 +7,10 @@
  */
 import { ValidationError } from '../lib/errors.js';
 import { splitByTime } from './dataset.js';
-import { COL, type SeriesHistory, type TrainingMatrix } from '../domain/features/features.js';
+import type { SeriesHistory, TrainingMatrix } from '../domain/features/features.js';
 import { baselineForecasts, compareOnSamePoints, type Comparison } from '../domain/registry/metrics.js';
 import { compareByBand, type BandComparison } from '../domain/registry/bands.js';
-import { calibrateIntervals, rowIntervalContext, type ConformalIntervals } from '../domain/intervals/conformal.js';
+import { calibrateOnRows, type ConformalIntervals } from '../domain/intervals/conformal.js';
 
 export interface HoldoutSplit {
   train: TrainingMatrix;
@@ -63,9 +63,7 @@ export function scoreHoldoutBands(
  * targets, so its errors there are out of sample, as a served forecast's are.
  */
 export function holdoutIntervals(split: HoldoutSplit, model: Float64Array, H: number): ConformalIntervals {
-  const { holdout } = split;
-  const scale = Float64Array.from({ length: holdout.rows }, (_, r) => holdout.X[r * holdout.cols + COL.scale] as number);
-  return calibrateIntervals({ actual: holdout.actual, forecast: model, scale, horizon: holdout.meta.horizon, context: (r) => rowIntervalContext(holdout.X, r, holdout.meta.day[r] as number) }, H);
+  return calibrateOnRows(split.holdout, model, H);
 }
 
 function holdoutForecasts(holdout: TrainingMatrix, series: ReadonlyMap<string, SeriesHistory>, model: Float64Array, champion: Float64Array | null) {

@@ -20,6 +20,7 @@
 import { ValidationError } from '../../lib/errors.js';
 import { DEFAULT_HOLIDAYS, holidayDay } from '../sales/holidays.js';
 import { COL, FEATURE_COUNT, FEATURE_SPEC } from '../features/spec.js';
+import type { TrainingMatrix } from '../features/features.js';
 
 /** Nominal coverages served and scored (fractions). */
 export const INTERVAL_LEVELS = [0.8, 0.95] as const;
@@ -120,8 +121,8 @@ export interface IntervalContext {
  * level than the rest.
  */
 export function intervalGroups(ctx: IntervalContext, scale: number, sizeCuts?: readonly number[]): readonly string[] {
-  const base = `${seasonOfDay(ctx.targetDay)}/${ctx.yearAgoKnown ? 'seasoned' : 'young'}`;
   const season = seasonOfDay(ctx.targetDay);
+  const base = `${season}/${ctx.yearAgoKnown ? 'seasoned' : 'young'}`;
   return sizeCuts ? [`${base}/size${sizeClass(scale, sizeCuts)}`, base, season] : [base, season];
 }
 
@@ -144,41 +145,43 @@ export function intervalNormalizer(forecast: number, scale: number): number {
 
 /** Calibrates per-horizon intervals for h = 1..H from out-of-sample residuals; rows with a non-finite value are skipped. */
 export function calibrateIntervals(r: Residuals, H: number, levels: readonly number[] = INTERVAL_LEVELS): ConformalIntervals {
-  const out: ConformalIntervals = { method: 'conformal-relative-abs', levels: [...levels], ...quantileTable(scoresByHorizon(r, H, () => true), levels) };
-  if (r.context) Object.assign(out, mondrianTables(r, r.context, H, levels));
+  const sizeCuts = r.context ? quartiles(r.scale) : undefined;
+  const pooled = emptyByHorizon(H);
+  const byGroup = new Map<string, number[][]>();
+  for (let i = 0; i < r.actual.length; i++) {
+    const h = r.horizon[i] as number;
+    const f = r.forecast[i] as number;
+    const e = Math.abs((r.actual[i] as number) - f) / intervalNormalizer(f, r.scale[i] as number);
+    if (!(h >= 1 && h <= H && Number.isFinite(e))) continue;
+    pooled[h - 1]!.push(e);
+    if (!r.context) continue;
+    for (const g of intervalGroups(r.context(i), r.scale[i] as number, sizeCuts)) {
+      const t = byGroup.get(g) ?? byGroup.set(g, emptyByHorizon(H)).get(g)!;
+      t[h - 1]!.push(e);
+    }
+  }
+  const out: ConformalIntervals = { method: 'conformal-relative-abs', levels: [...levels], ...quantileTable(pooled, levels) };
+  if (sizeCuts) {
+    out.groups = Object.fromEntries([...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([g, t]) => [g, quantileTable(t, levels)]));
+    out.sizeCuts = sizeCuts;
+  }
   return out;
 }
 
-function mondrianTables(r: Residuals, context: (i: number) => IntervalContext, H: number, levels: readonly number[]) {
-  const sizeCuts = quartiles(r.scale);
-  const members = new Map<string, Uint8Array>();
-  for (let i = 0; i < r.actual.length; i++) {
-    for (const g of intervalGroups(context(i), r.scale[i] as number, sizeCuts)) {
-      const m = members.get(g) ?? members.set(g, new Uint8Array(r.actual.length)).get(g)!;
-      m[i] = 1;
-    }
-  }
-  const groups: Record<string, QuantileTable> = {};
-  for (const [g, keep] of [...members].sort(([a], [b]) => a.localeCompare(b))) groups[g] = quantileTable(scoresByHorizon(r, H, (i) => keep[i] === 1), levels);
-  return { groups, sizeCuts };
+/** calibrateIntervals on the rows of a matrix the model never trained on, with their Mondrian context. */
+export function calibrateOnRows(m: TrainingMatrix, forecast: ArrayLike<number>, H: number): ConformalIntervals {
+  const scale = Float64Array.from({ length: m.rows }, (_, r) => m.X[r * m.cols + COL.scale] as number);
+  return calibrateIntervals({ actual: m.actual, forecast, scale, horizon: m.meta.horizon, context: (r) => rowIntervalContext(m.X, r, m.meta.day[r] as number) }, H);
+}
+
+function emptyByHorizon(H: number): number[][] {
+  return Array.from({ length: H }, () => []);
 }
 
 /** The 25th, 50th and 75th percentiles (nearest rank) of the finite values. */
 function quartiles(values: ArrayLike<number>): number[] {
   const v = Float64Array.from(values).filter(Number.isFinite).sort();
   return v.length === 0 ? [] : [0.25, 0.5, 0.75].map((q) => v[Math.min(v.length - 1, Math.floor(q * v.length))] as number);
-}
-
-function scoresByHorizon(r: Residuals, H: number, keep: (i: number) => boolean): number[][] {
-  const byH: number[][] = Array.from({ length: H }, () => []);
-  for (let i = 0; i < r.actual.length; i++) {
-    if (!keep(i)) continue;
-    const h = r.horizon[i] as number;
-    const f = r.forecast[i] as number;
-    const e = Math.abs((r.actual[i] as number) - f) / intervalNormalizer(f, r.scale[i] as number);
-    if (h >= 1 && h <= H && Number.isFinite(e)) byH[h - 1]!.push(e);
-  }
-  return byH;
 }
 
 function quantileTable(byH: number[][], levels: readonly number[]): QuantileTable {
@@ -199,10 +202,18 @@ export function intervalAt(
   scale: number,
   context?: IntervalContext,
 ): { lower: number; upper: number } | null {
-  const q = halfWidthAt(c, li, h, context ? intervalGroups(context, scale, c.sizeCuts) : []);
-  if (q === null || q === undefined || !Number.isFinite(forecast) || !Number.isFinite(scale)) return null;
-  const w = q * intervalNormalizer(forecast, scale);
-  return { lower: forecast - w, upper: forecast + w };
+  return intervalsAt(c, h, forecast, scale, context)[li] ?? null;
+}
+
+/** intervalAt for every level of `c` (index = level index), the forecast's groups found once. */
+export function intervalsAt(c: ConformalIntervals, h: number, forecast: number, scale: number, context?: IntervalContext): ({ lower: number; upper: number } | null)[] {
+  if (!Number.isFinite(forecast) || !Number.isFinite(scale)) return c.levels.map(() => null);
+  const groups = context ? intervalGroups(context, scale, c.sizeCuts) : [];
+  const norm = intervalNormalizer(forecast, scale);
+  return c.levels.map((_, li) => {
+    const q = halfWidthAt(c, li, h, groups);
+    return q === null || q === undefined ? null : { lower: forecast - q * norm, upper: forecast + q * norm };
+  });
 }
 
 function halfWidthAt(c: ConformalIntervals, li: number, h: number, groups: readonly string[]): number | null | undefined {

@@ -1,7 +1,6 @@
 import { HttpError } from '../http/errors.js';
 import { COL, FEATURE_COUNT, inverseTarget } from '../../domain/features/features.js';
-import { intervalAt, rowIntervalContext, type ConformalIntervals, type IntervalContext } from '../../domain/intervals/conformal.js';
-import { parseIsoDay } from '../../lib/weeks.js';
+import { intervalsAt, rowIntervalContext, type ConformalIntervals, type IntervalContext } from '../../domain/intervals/conformal.js';
 import type { LoadedModel, ModelHolder } from '../model/holder.js';
 import type { Prediction, PredictionInterval } from '../api/schemas.js';
 import { buildMatrix, type ScoringRow } from './resolve.js';
@@ -48,8 +47,8 @@ export async function scoreWithIntervals(
   for (let i = 0; i < rows.length; i++) {
     const f = inverseTarget(z[i]!, X, i * FEATURE_COUNT);
     forecasts[i] = f;
-    const day = parseIsoDay(rows[i]!.week);
-    intervals.push(intervalsOf(model.intervals, rows[i]!.horizon, f, X[i * FEATURE_COUNT + COL.scale]!, day === null ? undefined : rowIntervalContext(X, i, day)));
+    const r = rows[i]!;
+    intervals.push(intervalsOf(model.intervals, r.horizon, f, X[i * FEATURE_COUNT + COL.scale]!, rowIntervalContext(X, i, r.history.firstDay + 7 * r.t)));
   }
   return { forecasts, intervals };
 }
@@ -58,9 +57,8 @@ export async function scoreWithIntervals(
 export function intervalsOf(c: ConformalIntervals | null, h: number, forecast: number, scale: number, context?: IntervalContext): PredictionInterval[] {
   if (!c) return [];
   const out: PredictionInterval[] = [];
-  c.levels.forEach((level, li) => {
-    const iv = intervalAt(c, li, h, forecast, scale, context);
-    if (iv) out.push({ level, lower: cents(iv.lower), upper: cents(iv.upper) });
+  intervalsAt(c, h, forecast, scale, context).forEach((iv, li) => {
+    if (iv) out.push({ level: c.levels[li]!, lower: cents(iv.lower), upper: cents(iv.upper) });
   });
   return out;
 }

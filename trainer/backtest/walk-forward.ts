@@ -14,7 +14,7 @@ import { lastValueAt, meanAt, seasonalNaiveAt } from './baselines.js';
 import { isRefit } from './cutoffs.js';
 import { forecastRows, trainingRows, type ForecastRows } from './matrices.js';
 import { INTERVAL_COLUMNS, PointSet, type Point } from '../../domain/backtest/points.js';
-import { intervalAt, rowIntervalContext, type ConformalIntervals, type IntervalContext } from '../../domain/intervals/conformal.js';
+import { intervalsAt, rowIntervalContext, type ConformalIntervals, type IntervalContext } from '../../domain/intervals/conformal.js';
 import type { SalesLog } from './sales-log.js';
 import { trainRowBudget, trainWindowWeeks } from '../../domain/training/window.js';
 
@@ -201,9 +201,9 @@ function scoreCutoff(st: LoopState, i: number, fr: ForecastRows, preds: Float64A
 /** The point's 80% and 95% bounds from the model's calibration. */
 function boundsOf(c: ConformalIntervals, h: number, forecast: number, scale: number, context: IntervalContext): Point['bounds'] {
   const out: NonNullable<Point['bounds']> = {};
+  const ivs = intervalsAt(c, h, forecast, scale, context);
   for (const col of INTERVAL_COLUMNS) {
-    const li = c.levels.indexOf(col.level);
-    const iv = li < 0 ? null : intervalAt(c, li, h, forecast, scale, context);
+    const iv = ivs[c.levels.indexOf(col.level)];
     if (iv) {
       out[col.lower] = iv.lower;
       out[col.upper] = iv.upper;

@@ -7,8 +7,8 @@
  * so the backtest scores exactly what the trainer would serve.
  */
 import type { Logger } from '../../lib/log.js';
-import { COL, inverseTargets, type TrainingMatrix } from '../../domain/features/features.js';
-import { calibrateIntervals, rowIntervalContext, type ConformalIntervals } from '../../domain/intervals/conformal.js';
+import { inverseTargets, type TrainingMatrix } from '../../domain/features/features.js';
+import { calibrateOnRows, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import { OnnxModel } from '../../domain/model/onnx-model.js';
 import { takeRows } from '../dataset.js';
 import { trainXgboost, type XgbParams } from '../xgboost.js';
@@ -35,8 +35,8 @@ export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger;
         else if (line.type === 'log') o.log?.debug(`[python] ${line.msg}`);
       },
     });
-    const model = await OnnxModel.load(res.onnx, { cols: train.cols, threads: 2 });
     const intervals = split.calibration ? calibrate(split.calibration, res.predictions) : null;
+    const model = await OnnxModel.load(res.onnx, { cols: train.cols, threads: 2 });
     return {
       forecaster: {
         predict: async (X, rows) => inverseTargets(await model.predict(X, rows), X),
@@ -64,9 +64,7 @@ export function calibrationSplit(m: TrainingMatrix, K: number): { fit: TrainingM
 }
 
 function calibrate(c: TrainingMatrix, predictions: Float64Array): ConformalIntervals {
-  const scale = Float64Array.from({ length: c.rows }, (_, r) => c.X[r * c.cols + COL.scale] as number);
   let H = 1;
   for (const h of c.meta.horizon) H = Math.max(H, h);
-  return calibrateIntervals({ actual: c.actual, forecast: predictions, scale, horizon: c.meta.horizon, context: (r) => rowIntervalContext(c.X, r, c.meta.day[r] as number) }, H);
+  return calibrateOnRows(c, predictions, H);
 }
-
