@@ -14,6 +14,7 @@ import type {
 } from '../schemas/types.js';
 import { BACKTEST_ID } from './backtest/events.js';
 import { validateSalesWeek } from './sales/validate.js';
+import { validateCurves, validateImportance } from './training/curves.js';
 
 const TRIGGERS = ['schedule', 'threshold', 'manual', 'backtest'] as const;
 const DECISIONS = ['promoted', 'rejected', 'failed'] as const;
@@ -98,6 +99,9 @@ function readModelTrained(value: unknown): ModelTrained {
     decision: r.oneOf('decision', DECISIONS),
     decisionReason: r.str('decisionReason'),
     trainedAt: r.int('trainedAt', 0),
+    // written before the fields existed: no curves, no importance (the schema's defaults)
+    curves: r.has('curves') ? validateCurves(r.raw('curves'), 'ModelTrained.curves') : null,
+    featureImportance: r.has('featureImportance') ? validateImportance(r.raw('featureImportance'), 'ModelTrained.featureImportance') : [],
   };
 }
 
