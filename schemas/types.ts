@@ -164,6 +164,28 @@ export interface ScheduleChanged {
   changedAt: number;
 }
 
+/** Tags and the description of a version changed: a patch (`description` null leaves it unchanged). */
+export interface ModelAnnotated {
+  version: number;
+  setTags: Record<string, string>;
+  removeTags: string[];
+  description: string | null;
+  annotatedBy: string;
+  /** epoch milliseconds */
+  annotatedAt: number;
+}
+
+/** An alias was pointed at a version (`version` null: removed); `previousVersion` is what it named when decided. */
+export interface ModelAliasChanged {
+  alias: string;
+  version: number | null;
+  previousVersion: number | null;
+  reason: string;
+  changedBy: string;
+  /** epoch milliseconds */
+  changedAt: number;
+}
+
 /** Deterministic event id of a series-week: `store-dept-week`. */
 export function salesEventId(store: number, dept: number, week: string): string {
   return `${store}-${dept}-${week}`;
