@@ -77,7 +77,8 @@ export function decideAnnotation(
     const description = cmd.description ?? null;
     if (description !== null && description.length > MAX_DESCRIPTION) throw new ValidationError('description', `at most ${MAX_DESCRIPTION} characters`, description.length);
     if (Object.keys(setTags).length === 0 && removeTags.length === 0 && description === null) {
-      throw new ValidationError('body', 'at least one of setTags, removeTags or description');
+      // the documented shape, but nothing to record: the data cannot answer it (422), the shape was fine
+      throw new UnprocessableError('body', 'at least one of setTags, removeTags or description');
     }
     const event: ModelAnnotated = { version: cmd.version, setTags, removeTags, description, annotatedBy: cmd.by, annotatedAt: cmd.at };
     const after = applyAnnotation(current, event);

@@ -45,7 +45,7 @@ describe('tags and description (model.annotations)', () => {
     assert.deepEqual(foldRegistry([annotated(2, { setTags: { owner: 'ana' } }, 12)], s).annotations.get(2), a, 'a redelivery changes nothing');
   });
 
-  it('decides an edit: unknown version 404, nothing to change or a bad key 400 naming the field, too many tags 422', () => {
+  it('decides an edit: unknown version 404, a bad key 400 naming the field, nothing to change or too many tags 422', () => {
     const s = base();
     const known = (v: number) => isKnownVersion(s, v);
     const e = decided(decideAnnotation({ version: 2, setTags: { team: 'x' }, description: 'd', by: 'me', at: 7 }, known, undefined));
@@ -53,7 +53,7 @@ describe('tags and description (model.annotations)', () => {
     const refusal = (d: ReturnType<typeof decideAnnotation>) => ('refusal' in d ? d.refusal : null);
     assert.ok(refusal(decideAnnotation({ version: 9, setTags: { a: 'b' }, by: 'me', at: 1 }, known, undefined)) instanceof NotFoundError);
     const empty = refusal(decideAnnotation({ version: 2, by: 'me', at: 1 }, known, undefined));
-    assert.ok(empty instanceof ValidationError && empty.field === 'body');
+    assert.ok(empty instanceof UnprocessableError && empty.field === 'body');
     const badKey = refusal(decideAnnotation({ version: 2, setTags: { 'white space': 'b' }, by: 'me', at: 1 }, known, undefined));
     assert.ok(badKey instanceof ValidationError && badKey.field === 'setTags.white space', String(badKey));
     const both = refusal(decideAnnotation({ version: 2, setTags: { a: '1' }, removeTags: ['a'], by: 'me', at: 1 }, known, undefined));
