@@ -6,42 +6,25 @@
  * by a second gateway from the log alone.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sha256Hex } from '../lib/artifacts.js';
 import { eventually } from '../lib/testing.js';
 import { readTopic } from '../trainer/test/fixture.js';
 import { MODEL_ALIAS_CHANGED, MODEL_ANNOTATED } from '../domain/contracts.js';
-import { buildTrainingMatrix, FEATURE_NAMES, FEATURE_VERSION } from '../domain/features/features.js';
-import { addWeeks } from '../lib/weeks.js';
+import { FEATURE_NAMES } from '../domain/features/features.js';
 import type { ModelTrained } from '../schemas/types.js';
-import { trainXgboost, type TrainResult, type XgbParams } from '../trainer/xgboost.js';
+import type { TrainResult, XgbParams } from '../trainer/xgboost.js';
 import { startGateway, type Gateway } from './server.js';
-import { auth, call, publishModel, setUp, trainModel, type Fixture } from './test/fixture.js';
+import { auth, call, publishModel, publishRecordedRun, setUp, trainModel, type Fixture } from './test/fixture.js';
 
 let f: Fixture;
 let gw: Gateway;
 const fits = new Map<number, TrainResult>();
-
-/** Trains on the fixture's history and records the run as the trainer would, without promoting it. */
-async function publishRun(version: number, params: XgbParams, decision: ModelTrained['decision'] = 'rejected'): Promise<ModelTrained> {
-  const all = [...f.series.values()];
-  const last = all.map((h) => h.weekAt(h.length - 1)).reduce((a, b) => (b > a ? b : a));
-  const train = buildTrainingMatrix(all, { horizon: 4, toWeek: addWeeks(last, -4) });
-  const holdout = buildTrainingMatrix(all, { horizon: 4, fromWeek: addWeeks(last, -3), toWeek: last });
-  const fit = decision === 'failed' ? null : await trainXgboost({ train, holdout, validWeeks: 4, params: { maxDepth: 4, eta: 0.2, nthread: 1, ...params } });
+const publishRun = async (version: number, params: XgbParams, decision: ModelTrained['decision'] = 'rejected') => {
+  const { run, fit } = await publishRecordedRun(f, version, params, decision);
   if (fit) fits.set(version, fit);
-  const art = fit ? await f.publisher.artifact(fit.onnx) : { sha256: '', uri: '', bytes: 0 };
-  const run: ModelTrained = {
-    runId: randomUUID(), version, requestIds: [], trigger: 'manual', reasons: ['registry test'], params: JSON.stringify(params),
-    featureVersion: FEATURE_VERSION, features: [...FEATURE_NAMES], horizon: 4, metrics: '{}', holdoutWeeks: [], dataMaxWeek: last,
-    dataRows: train.rows, dataSeries: all.length, topicOffsets: '{}', durationMs: 1, artifactSha256: art.sha256, artifactUri: art.uri,
-    artifactBytes: art.bytes, decision, decisionReason: decision, trainedAt: Date.now(),
-    curves: fit?.curves ?? null, featureImportance: fit?.importance ?? [],
-  };
-  await f.publisher.modelTrained(run);
   return run;
-}
+};
 
 const item = { store: 1, dept: 1, week: '2011-08-26' };
 
