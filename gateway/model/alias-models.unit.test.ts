@@ -22,7 +22,7 @@ const aliased = (alias: string, version: number | null, previousVersion: number 
 
 /** Alias models over a registry the test moves, with an opener that counts and can be made to fail. */
 function setUp(events: RegistryEvent[]) {
-  setLogLevel('silent');
+  setLogLevel('error');
   let state: RegistryState = foldRegistry([trained(1, 'promoted'), promoted(1, null), trained(2, 'rejected'), trained(3, 'rejected'), ...events]);
   const opened: number[] = [];
   const released: number[] = [];
