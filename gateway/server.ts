@@ -118,7 +118,8 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
     status.registryChanged();
     // a promotion the fold refused (it did not replace the champion it named) loads nothing
     const champion = championOf(registry.registry);
-    if (e.type === 'promoted' && caught && champion && champion !== before) void loader.request(champion);
+    // once the new champion serves, an alias naming the old one needs its own model (sync loads it)
+    if (e.type === 'promoted' && caught && champion && champion !== before) void loader.request(champion).then(() => p.aliasModels.sync());
   };
   const routes: Record<string, (m: Delivery) => Promise<void>> = {
     [cfg.topics.sales]: async (m) => {
