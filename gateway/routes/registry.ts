@@ -7,7 +7,8 @@
  */
 import { createReadStream } from 'node:fs';
 import type { z } from 'zod';
-import { NotFoundError, UnprocessableError } from '../../lib/errors.js';
+import { AppError, NotFoundError, UnprocessableError } from '../../lib/errors.js';
+import { HttpError } from '../http/errors.js';
 import { MAX_ALIASES } from '../../domain/registry/aliases.js';
 import { curveColumns, importanceColumns } from '../../domain/registry/compare.js';
 import { artifactOfVersion, championOf, isKnownVersion } from '../../domain/registry/state.js';
@@ -65,7 +66,11 @@ function artifactRoute(g: GatewayContext): Route {
       if (!isKnownVersion(s, version)) throw new NotFoundError(`model version ${version}`);
       const a = artifactOfVersion(s, version);
       if (!a) throw new UnprocessableError('version', `a version with a model artifact (v${version} has none: its run failed)`, version);
-      const path = await g.artifactFile(a.uri);
+      const path = await g.artifactFile(a.uri).catch((err: unknown) => {
+        // recorded but not readable from model.artifacts (a truncated or foreign log): the registry knows it, the log cannot give it now
+        if (err instanceof AppError && err.code === 'NOT_FOUND') throw new HttpError(503, 'ARTIFACT_UNAVAILABLE', `the artifact of v${version} cannot be read: ${err.message}`, { headers: { 'retry-after': '5' }, retriable: true });
+        throw err;
+      });
       ctx.type = 'application/octet-stream';
       ctx.set('content-disposition', `attachment; filename="model-v${version}-${a.sha256.slice(0, 12)}.onnx"`);
       ctx.set('x-artifact-sha256', a.sha256);

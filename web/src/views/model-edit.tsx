@@ -7,7 +7,6 @@ export function EditPanel({ row, onClose }: { row: ModelRow; onClose: () => void
   const [description, setDescription] = useState(row.description);
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
-  const [alias, setAliasName] = useState('');
   // a new version picked, or the log changed the description: show what the registry holds
   useEffect(() => setDescription(row.description), [row.version, row.description]);
   const addTag = async () => {
@@ -16,9 +15,6 @@ export function EditPanel({ row, onClose }: { row: ModelRow; onClose: () => void
       setKey('');
       setValue('');
     }
-  };
-  const addAlias = async () => {
-    if (alias.trim() !== '' && (await setAlias(alias.trim(), row.version))) setAliasName('');
   };
   const canServe = row.stage !== 'failed' && row.artifactSha256 !== '';
   return (
@@ -66,28 +62,41 @@ export function EditPanel({ row, onClose }: { row: ModelRow; onClose: () => void
           Save description
         </button>
       </div>
-      <h4 style="margin:10px 0 4px">Aliases</h4>
-      <div class="chips" data-testid="edit-aliases">
-        {row.stage === 'champion' ? <span class="chip alias">champion</span> : null}
-        {row.aliases.map((a) => (
-          <span class="chip alias" data-testid={`alias-${a}`}>
-            {a}{' '}
-            <button class="chip-x" aria-label={`remove alias ${a}`} onClick={() => void removeAlias(a)}>
-              ×
-            </button>
-          </span>
-        ))}
-      </div>
-      <div class="row" style="margin-top:6px">
-        <label>
-          alias (e.g. challenger, pinned)
-          <input data-testid="alias-name" value={alias} onInput={(e) => setAliasName(e.currentTarget.value)} placeholder="challenger" />
-        </label>
-        <button data-testid="alias-set" disabled={!canServe} onClick={() => void addAlias()}>
-          Point at v{row.version}
-        </button>
-      </div>
-      <p class="muted">Predict and forecast answer with an alias on <code>?alias=NAME</code>; setting a name another version carries moves it here.</p>
+      <AliasEditor row={row} canServe={canServe} />
+    </div>
+  );
+}
+
+/** The aliases naming a version (remove), and a name to point at it (set or move). */
+function AliasEditor({ row, canServe }: { row: ModelRow; canServe: boolean }) {
+  const [alias, setAliasName] = useState('');
+  const addAlias = async () => {
+    if (alias.trim() !== '' && (await setAlias(alias.trim(), row.version))) setAliasName('');
+  };
+  return (
+    <div>
+        <h4 style="margin:10px 0 4px">Aliases</h4>
+        <div class="chips" data-testid="edit-aliases">
+          {row.stage === 'champion' ? <span class="chip alias">champion</span> : null}
+          {row.aliases.map((a) => (
+            <span class="chip alias" data-testid={`alias-${a}`}>
+              {a}{' '}
+              <button class="chip-x" aria-label={`remove alias ${a}`} onClick={() => void removeAlias(a)}>
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+        <div class="row" style="margin-top:6px">
+          <label>
+            alias (e.g. challenger, pinned)
+            <input data-testid="alias-name" value={alias} onInput={(e) => setAliasName(e.currentTarget.value)} placeholder="challenger" />
+          </label>
+          <button data-testid="alias-set" disabled={!canServe} onClick={() => void addAlias()}>
+            Point at v{row.version}
+          </button>
+        </div>
+        <p class="muted">Predict and forecast answer with an alias on <code>?alias=NAME</code>; setting a name another version carries moves it here.</p>
     </div>
   );
 }
