@@ -10,10 +10,13 @@ import { ValidationError } from '../lib/errors.js';
 import { FieldReader } from '../lib/fields.js';
 import { isIsoDate } from '../lib/weeks.js';
 import type {
-  BacktestFinished, BacktestRequested, ModelPromoted, ModelTrained, SalesWeek, ScheduleChanged, TrainingRequested,
+  BacktestFinished, BacktestRequested, ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained, SalesWeek, ScheduleChanged, TrainingRequested,
 } from '../schemas/types.js';
+import { validateAlias } from './registry/aliases.js';
+import { MAX_DESCRIPTION, validateTags } from './registry/annotations.js';
 import { BACKTEST_ID } from './backtest/events.js';
 import { validateSalesWeek } from './sales/validate.js';
+import { validateCurves, validateImportance } from './training/curves.js';
 
 const TRIGGERS = ['schedule', 'threshold', 'manual', 'backtest'] as const;
 const DECISIONS = ['promoted', 'rejected', 'failed'] as const;
@@ -98,6 +101,9 @@ function readModelTrained(value: unknown): ModelTrained {
     decision: r.oneOf('decision', DECISIONS),
     decisionReason: r.str('decisionReason'),
     trainedAt: r.int('trainedAt', 0),
+    // written before the fields existed: no curves, no importance (the schema's defaults)
+    curves: r.has('curves') ? validateCurves(r.raw('curves'), 'ModelTrained.curves') : null,
+    featureImportance: r.has('featureImportance') ? validateImportance(r.raw('featureImportance'), 'ModelTrained.featureImportance') : [],
   };
 }
 
@@ -164,6 +170,26 @@ function readScheduleChanged(value: unknown): ScheduleChanged {
   return { action: r.oneOf('action', ['paused', 'resumed'] as const), reason: r.str('reason'), changedBy: r.str('changedBy'), changedAt: r.int('changedAt', 0) };
 }
 
+function readModelAnnotated(value: unknown): ModelAnnotated {
+  const r = new FieldReader('ModelAnnotated', value);
+  const { setTags, removeTags } = validateTags(r.raw('setTags'), r.raw('removeTags'), 'ModelAnnotated');
+  const description = r.strOrNull('description');
+  if (description !== null && description.length > MAX_DESCRIPTION) throw new ValidationError('ModelAnnotated.description', `at most ${MAX_DESCRIPTION} characters`, description.length);
+  return { version: r.int('version', 1), setTags, removeTags, description, annotatedBy: r.str('annotatedBy'), annotatedAt: r.int('annotatedAt', 0) };
+}
+
+function readModelAliasChanged(value: unknown): ModelAliasChanged {
+  const r = new FieldReader('ModelAliasChanged', value);
+  return {
+    alias: validateAlias(r.raw('alias'), 'ModelAliasChanged.alias'),
+    version: r.intOrNull('version', 1),
+    previousVersion: r.intOrNull('previousVersion', 1),
+    reason: r.str('reason'),
+    changedBy: r.str('changedBy'),
+    changedAt: r.int('changedAt', 0),
+  };
+}
+
 export const SALES_WEEK = typedContract('sales', readSalesWeek);
 export const TRAINING_REQUESTED = typedContract('trainingRequests', readTrainingRequested);
 export const MODEL_TRAINED = typedContract('modelTrained', readModelTrained);
@@ -171,3 +197,5 @@ export const MODEL_PROMOTED = typedContract('modelPromoted', readModelPromoted);
 export const BACKTEST_REQUESTED = typedContract('backtestRequested', readBacktestRequested);
 export const BACKTEST_FINISHED = typedContract('backtestFinished', readBacktestFinished);
 export const SCHEDULE_CHANGED = typedContract('scheduleChanged', readScheduleChanged);
+export const MODEL_ANNOTATED = typedContract('modelAnnotated', readModelAnnotated);
+export const MODEL_ALIAS_CHANGED = typedContract('modelAliasChanged', readModelAliasChanged);

@@ -346,7 +346,13 @@ describe('gateway API', { timeout: 240_000 }, () => {
       assert.equal(batch.properties.items.maxItems, f.cfg.gateway.maxBatch, 'the documented batch limit is the enforced one');
       assert.deepEqual(r.body.paths['/v1/ops/train'].post.security, [{ bearer: [] }]);
       const fq = r.body.paths['/v1/forecast'].get.parameters.map((p: { name: string }) => p.name);
-      assert.deepEqual(fq, ['store', 'dept', 'horizon']);
+      assert.deepEqual(fq, ['store', 'dept', 'horizon', 'alias']);
+      assert.deepEqual(r.body.paths['/v1/predict'].post.parameters.map((p: { name: string }) => p.name), ['alias']);
+      for (const path of ['/v1/models/compare', '/v1/models/{version}/artifact', '/v1/models/{version}/annotations', '/v1/aliases', '/v1/aliases/{alias}', '/v1/aliases/{alias}/remove']) {
+        assert.ok(r.body.paths[path], `documents ${path}`);
+      }
+      assert.deepEqual(r.body.paths['/v1/aliases/{alias}'].post.security, [{ bearer: [] }]);
+      assert.ok(r.body.paths['/v1/models/{version}/artifact'].get.responses['200'].content['application/octet-stream'], 'the download is documented as bytes');
       const docs = await fetch(`${gw.url}/docs/reference`);
       assert.equal(docs.status, 200);
       const html = await docs.text();

@@ -10,6 +10,7 @@ import type { Operations } from './ops/operations.js';
 import type { Readiness } from './readiness.js';
 import type { ScoringRow } from './predict/resolve.js';
 import type { LoadedModel } from './model/holder.js';
+import type { AliasModels } from './model/alias-models.js';
 
 /** Why rows were scored (a metric label). */
 export type ScoreKind = 'predict' | 'forecast' | 'shadow' | 'series';
@@ -35,4 +36,8 @@ export interface GatewayContext {
   schedule: () => ScheduleState;
   /** Waits until the follower has read training.schedule to its end (after appending a change). */
   syncSchedule: () => Promise<void>;
+  /** The models aliases name besides the champion (`?alias=` on predict and forecast). */
+  aliasModels: AliasModels;
+  /** A verified local copy of an artifact by URI (fetched from model.artifacts when not cached), to stream. */
+  artifactFile: (uri: string) => Promise<string>;
 }

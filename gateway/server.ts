@@ -11,7 +11,9 @@ import type { Delivery } from '../lib/runner.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import { seriesKey } from '../schemas/types.js';
-import { MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, SCHEDULE_CHANGED, TRAINING_REQUESTED } from '../domain/contracts.js';
+import { MODEL_ALIAS_CHANGED, MODEL_ANNOTATED, MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, SCHEDULE_CHANGED, TRAINING_REQUESTED } from '../domain/contracts.js';
+import { fetchArtifactFile } from '../lib/artifacts.js';
+import { AliasModels } from './model/alias-models.js';
 import { evolveSchedule, initialSchedule, type ScheduleState } from '../domain/training/schedule.js';
 import { SeriesGrid } from '../domain/sales/grid.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
@@ -29,7 +31,7 @@ import { lineOfLoad, lineOfModelLog } from './live/training-feed.js';
 import { followTrainingLog, type TrainingLogFollower } from './live/training-log-follower.js';
 import { createMetrics } from './metrics.js';
 import { ModelHolder } from './model/holder.js';
-import { ModelLoader } from './model/loader.js';
+import { ModelLoader, openModel } from './model/loader.js';
 import { createOperations } from './ops/operations.js';
 import { createReadiness } from './readiness.js';
 import { startFollower, type Follower } from './state/follower.js';
@@ -57,6 +59,7 @@ export interface Gateway {
   holder: ModelHolder;
   store: SeriesStore;
   loader: ModelLoader;
+  aliasModels: AliasModels;
   registry: () => GatewayRegistry;
   caughtUp: Promise<void>;
   close(): Promise<void>;
@@ -73,6 +76,7 @@ interface Parts {
   accuracy: LiveAccuracy;
   status: LiveStatus;
   loader: ModelLoader;
+  aliasModels: AliasModels;
   metrics: ReturnType<typeof createMetrics>;
 }
 
@@ -104,12 +108,18 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
   const modelLog = (e: ModelLogEvent) => {
     const before = championOf(registry.registry);
     registry = evolveGatewayRegistry(registry, e);
+    if (e.type === 'annotated' || e.type === 'aliased') {
+      status.registryChanged();
+      if (e.type === 'aliased' && caught) p.aliasModels.sync();
+      return;
+    }
     const refused = e.type === 'promoted' && isRefused(registry.registry, e.event);
     status.trainingLine(refused ? lineOfModelLog(e, before?.version ?? null) : lineOfModelLog(e));
     status.registryChanged();
     // a promotion the fold refused (it did not replace the champion it named) loads nothing
     const champion = championOf(registry.registry);
-    if (e.type === 'promoted' && caught && champion && champion !== before) void loader.request(champion);
+    // once the new champion serves, an alias naming the old one needs its own model (sync loads it)
+    if (e.type === 'promoted' && caught && champion && champion !== before) void loader.request(champion).then(() => p.aliasModels.sync());
   };
   const routes: Record<string, (m: Delivery) => Promise<void>> = {
     [cfg.topics.sales]: async (m) => {
@@ -121,6 +131,8 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
     [cfg.topics.trainingRequests]: async (m) => modelLog({ type: 'requested', event: await codec.decode(TRAINING_REQUESTED, m.value) }),
     [cfg.topics.modelTrained]: async (m) => modelLog({ type: 'trained', event: await codec.decode(MODEL_TRAINED, m.value) }),
     [cfg.topics.modelPromoted]: async (m) => modelLog({ type: 'promoted', event: await codec.decode(MODEL_PROMOTED, m.value) }),
+    [cfg.topics.modelAnnotations]: async (m) => modelLog({ type: 'annotated', event: await codec.decode(MODEL_ANNOTATED, m.value) }),
+    [cfg.topics.modelAliases]: async (m) => modelLog({ type: 'aliased', event: await codec.decode(MODEL_ALIAS_CHANGED, m.value) }),
     [cfg.topics.trainingSchedule]: async (m) => void (schedule = evolveSchedule(schedule, await codec.decode(SCHEDULE_CHANGED, m.value))),
   };
   const handle = async (m: Delivery) => {
@@ -140,6 +152,7 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
     log.info(`online state caught up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${store.size} series, ${store.events} events, latest week ${store.latestWeek ?? '-'}`);
     const champion = championOf(registry.registry);
     if (champion) await loader.request(champion);
+    p.aliasModels.sync();
   });
   return {
     follower: f,
@@ -271,7 +284,14 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   const readiness = createReadiness({ admin, registryUrl: cfg.registry.url, ch, holder, follower: () => follower });
   const status = new LiveStatus({ cfg, admin, ch, store, holder, registry, accuracy, follower: () => follower, readiness, metrics, log, tickMs: opts.tickMs });
   const loader = createLoader(cfg, kafka, holder, registry, log, () => ({ status, metrics }));
-  const parts: Parts = { cfg, log, kafka, admin, store, holder, accuracy, status, loader, metrics };
+  const cacheDir = join(cfg.stackDir, 'artifacts', 'models');
+  const aliasModels = new AliasModels({
+    open: (ref) => openModel({ kafka, cacheDir, runOf: (v) => registry().registry.versions.get(v), defaultHorizon: cfg.trainer.horizon }, ref),
+    registry: () => registry().registry,
+    champion: holder,
+    log: log.child('aliases'),
+  });
+  const parts: Parts = { cfg, log, kafka, admin, store, holder, accuracy, status, loader, aliasModels, metrics };
   // "read your own writes": operations wait until the follower has handled everything already in the log
   const readToEnd = async (topics: string[]) => {
     if (!follower) throw new HttpError(503, 'CATCHING_UP', 'the gateway is still starting to follow the log; retry shortly', { headers: { 'retry-after': '2' }, retriable: true });
@@ -281,13 +301,15 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
     cfg,
     kafka,
     codec,
-    registryAtEnd: async () => (await readToEnd([cfg.topics.modelTrained, cfg.topics.modelPromoted]), registry().registry),
+    registryAtEnd: async () => (await readToEnd([cfg.topics.modelTrained, cfg.topics.modelPromoted, cfg.topics.modelAnnotations, cfg.topics.modelAliases]), registry().registry),
     latestWeek: async () => (await readToEnd([cfg.topics.sales]), store.latestWeek),
   });
   const g: GatewayContext = {
     cfg, ch, store, holder, registry, accuracy, metrics, ops, readiness, scored: scorer(parts), startedAt: Date.now(),
     schedule: () => state?.schedule() ?? initialSchedule,
     syncSchedule: () => readToEnd([cfg.topics.trainingSchedule]),
+    aliasModels,
+    artifactFile: (uri) => fetchArtifactFile(kafka, uri, { cacheDir, timeoutMs: 60_000 }),
     assertServing: () => {
       if (!state?.isCaughtUp()) throw new HttpError(503, 'CATCHING_UP', 'the gateway is still replaying sales.weekly into its online state; retry shortly', { headers: { 'retry-after': '2' }, retriable: true });
     },
@@ -311,7 +333,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   }
   let closed = false;
   return {
-    url, holder, store, loader, registry, caughtUp: online.caughtUp,
+    url, holder, store, loader, aliasModels, registry, caughtUp: online.caughtUp,
     async close() {
       if (closed) return;
       closed = true;
@@ -323,7 +345,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
       });
       await Promise.allSettled([online.stop(), trainingLog?.stop(), ops.close()]);
       await loader.idle().catch(() => undefined);
-      await Promise.allSettled([admin.disconnect(), ch.close(), holder.close()]);
+      await Promise.allSettled([admin.disconnect(), ch.close(), holder.close(), aliasModels.close()]);
     },
   };
 }

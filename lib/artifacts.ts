@@ -62,6 +62,15 @@ export async function fetchArtifact(kafka: Kafka, uri: string, opts: { cacheDir?
   return bytes;
 }
 
+/**
+ * The path of a verified copy of an artifact in `cacheDir` (fetched from its
+ * topic first when missing or damaged), for callers that stream the file.
+ */
+export async function fetchArtifactFile(kafka: Kafka, uri: string, opts: { cacheDir: string; timeoutMs?: number }): Promise<string> {
+  await fetchArtifact(kafka, uri, opts);
+  return join(opts.cacheDir, `${parseArtifactUri(uri).sha256}.onnx`);
+}
+
 async function readFromTopic(kafka: Kafka, topic: string, sha256: string, timeoutMs: number): Promise<Buffer> {
   const admin = kafka.admin();
   await admin.connect();

@@ -15,6 +15,8 @@ export const CONTRACTS = {
   backtestRequested: 'backtest-requested.avsc',
   backtestFinished: 'backtest-finished.avsc',
   scheduleChanged: 'schedule-changed.avsc',
+  modelAnnotated: 'model-annotated.avsc',
+  modelAliasChanged: 'model-alias-changed.avsc',
 } as const;
 export type Contract = keyof typeof CONTRACTS;
 

@@ -12,6 +12,8 @@ export function topicContracts(cfg: Readonly<Config>): [Contract, string][] {
     ['backtestRequested', cfg.topics.backtestRequests],
     ['backtestFinished', cfg.topics.backtestResults],
     ['scheduleChanged', cfg.topics.trainingSchedule],
+    ['modelAnnotated', cfg.topics.modelAnnotations],
+    ['modelAliasChanged', cfg.topics.modelAliases],
   ];
 }
 

@@ -100,6 +100,10 @@ export interface Topics {
   trainingLog: string;
   /** Pauses and resumptions of the training schedule. */
   trainingSchedule: string;
+  /** Tags and descriptions of model versions. */
+  modelAnnotations: string;
+  /** Named aliases of model versions besides the champion. */
+  modelAliases: string;
 }
 
 export interface Config {
@@ -172,6 +176,8 @@ export function topicNames(prefix = ''): Topics {
     backtestResults: `${prefix}backtest.results`,
     trainingLog: `${prefix}training.log`,
     trainingSchedule: `${prefix}training.schedule`,
+    modelAnnotations: `${prefix}model.annotations`,
+    modelAliases: `${prefix}model.aliases`,
   };
 }
 

@@ -64,6 +64,16 @@ export class FieldReader {
     return values.includes(x as T) ? (x as T) : this.bad(field, `one of ${values.join(', ')}`);
   }
 
+  /** Whether the field is present and not null (a record written before an optional field existed lacks it). */
+  has(field: string): boolean {
+    return this.v[field] !== null && this.v[field] !== undefined;
+  }
+
+  /** The field as decoded, for a nested record that a domain validator checks. */
+  raw(field: string): unknown {
+    return this.v[field];
+  }
+
   /** A string holding JSON (the contracts carry nested metrics and params as JSON text). */
   json(field: string): string {
     const s = this.str(field);

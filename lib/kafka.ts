@@ -45,6 +45,8 @@ export function topicSpecs(cfg: Readonly<Config>, topics: Topics = cfg.topics): 
     { topic: topics.trainingSchedule, numPartitions: 1, configEntries: forever },
     { topic: topics.modelTrained, numPartitions: 1, configEntries: forever },
     { topic: topics.modelPromoted, numPartitions: 1, configEntries: forever },
+    { topic: topics.modelAnnotations, numPartitions: 1, configEntries: forever },
+    { topic: topics.modelAliases, numPartitions: 1, configEntries: forever },
     { topic: topics.backtestRequests, numPartitions: 1, configEntries: forever },
     { topic: topics.backtestResults, numPartitions: 1, configEntries: forever },
     // Telemetry, not a domain fact: the trainer's progress lines for dashboards in other processes.

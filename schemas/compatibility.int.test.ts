@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { AvroCodec, contractText } from '../lib/avro.js';
+import { MODEL_TRAINED } from '../domain/contracts.js';
+import { trained } from '../domain/registry/test/events.js';
 import { AppError } from '../lib/errors.js';
 import { isolatedConfig } from '../lib/testing.js';
 
@@ -25,5 +27,26 @@ describe('schema registry compatibility', () => {
       assert.equal(err.code, 'SCHEMA_INCOMPATIBLE');
       return true;
     });
+  });
+
+  it('model.trained gained curves and feature importance with defaults: the registry accepts it, and a run written before decodes without them', async () => {
+    const topic = cfg.topics.modelTrained;
+    const schema = JSON.parse(contractText('modelTrained')) as { fields: { name: string }[] };
+    const before = { ...schema, fields: schema.fields.filter((x) => x.name !== 'curves' && x.name !== 'featureImportance') };
+    assert.equal(before.fields.length, schema.fields.length - 2);
+    const old = AvroCodec.fromConfig(cfg);
+    await old.register('modelTrained', topic, JSON.stringify(before));
+    const run = trained(1, 'promoted');
+    const bytes = old.encode('modelTrained', run.event);
+    const current = AvroCodec.fromConfig(cfg);
+    await current.register('modelTrained', topic);
+    const e = await current.decode(MODEL_TRAINED, bytes);
+    assert.equal(e.version, 1);
+    assert.equal(e.curves, null);
+    assert.deepEqual(e.featureImportance, []);
+    const curves = { metric: 'mae', rounds: [1, 2], train: [2, 1], valid: [3, 2.5], bestRound: 2, totalRounds: 2 };
+    const now = await current.decode(MODEL_TRAINED, current.encode('modelTrained', { ...run.event, curves, featureImportance: [{ feature: 'lag_1', gain: 4.5, splits: 3 }] }));
+    assert.deepEqual(now.curves, curves);
+    assert.deepEqual(now.featureImportance, [{ feature: 'lag_1', gain: 4.5, splits: 3 }]);
   });
 });

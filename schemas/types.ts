@@ -68,6 +68,30 @@ export interface ModelTrained {
   decision: PromotionDecision;
   decisionReason: string;
   trainedAt: number;
+  /** Per-round curves of the fit (null: an older or failed run). Optional in code: absent means null. */
+  curves?: TrainingCurves | null;
+  /** Gain per feature, highest first (empty: an older or failed run). */
+  featureImportance?: FeatureGain[];
+}
+
+/** The metric per boosting round on the training and validation sets (at most 300 rounds kept). */
+export interface TrainingCurves {
+  metric: string;
+  /** 1-based rounds kept, increasing. */
+  rounds: number[];
+  train: number[];
+  /** Empty when the run had no validation set. */
+  valid: number[];
+  /** The round whose trees the model keeps (1-based). */
+  bestRound: number;
+  totalRounds: number;
+}
+
+/** One feature's importance: XGBoost's average gain of its splits, and how many splits use it. */
+export interface FeatureGain {
+  feature: string;
+  gain: number;
+  splits: number;
 }
 
 export type PromotionKind = 'promotion' | 'rollback' | 'manual';
@@ -134,6 +158,28 @@ export interface BacktestFinished {
 /** The training schedule was paused or resumed (`training.schedule`); the latest event decides. */
 export interface ScheduleChanged {
   action: 'paused' | 'resumed';
+  reason: string;
+  changedBy: string;
+  /** epoch milliseconds */
+  changedAt: number;
+}
+
+/** Tags and the description of a version changed: a patch (`description` null leaves it unchanged). */
+export interface ModelAnnotated {
+  version: number;
+  setTags: Record<string, string>;
+  removeTags: string[];
+  description: string | null;
+  annotatedBy: string;
+  /** epoch milliseconds */
+  annotatedAt: number;
+}
+
+/** An alias was pointed at a version (`version` null: removed); `previousVersion` is what it named when decided. */
+export interface ModelAliasChanged {
+  alias: string;
+  version: number | null;
+  previousVersion: number | null;
   reason: string;
   changedBy: string;
   /** epoch milliseconds */

@@ -4,7 +4,7 @@
  * says why, with empty artifact fields.
  */
 import { AppError, messageOf } from '../lib/errors.js';
-import type { ModelTrained } from '../schemas/types.js';
+import type { FeatureGain, ModelTrained, TrainingCurves } from '../schemas/types.js';
 import { FEATURE_NAMES, FEATURE_VERSION } from '../domain/features/features.js';
 import type { Comparison } from '../domain/registry/metrics.js';
 import type { BandComparison } from '../domain/registry/bands.js';
@@ -36,6 +36,9 @@ export interface RunFacts {
   artifact: { sha256: string; uri: string; bytes: number };
   decision: 'promoted' | 'rejected';
   decisionReason: string;
+  /** The fit's per-round curves and feature gains (trainer/xgboost.ts). */
+  curves: TrainingCurves;
+  featureImportance: FeatureGain[];
 }
 
 export interface TrainingRowsUsed {
@@ -77,6 +80,8 @@ export function trainedRecord(id: RunIdentity, f: RunFacts, now: number): ModelT
     artifactBytes: f.artifact.bytes,
     decision: f.decision,
     decisionReason: f.decisionReason,
+    curves: f.curves,
+    featureImportance: f.featureImportance,
   };
 }
 
@@ -96,6 +101,8 @@ export function failedRecord(id: RunIdentity, err: unknown, now: number, partial
     artifactBytes: 0,
     decision: 'failed',
     decisionReason: `${code}: ${messageOf(err)}`.slice(0, 2000),
+    curves: null,
+    featureImportance: [],
   };
 }
 

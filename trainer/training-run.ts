@@ -142,6 +142,8 @@ async function trainAndDecide(plan: RunPlan, ctx: RunContext, id: RunIdentity, s
       artifact,
       decision: verdict.decision,
       decisionReason: verdict.reason,
+      curves: result.curves,
+      featureImportance: result.importance,
     },
     Date.now(),
   );

@@ -11,7 +11,7 @@ import { createKafka } from '../lib/kafka.js';
 import type { ModelTrained } from '../schemas/types.js';
 import { startRegistryProjector, type RegistryProjector } from '../consumers/registry/main.js';
 import { runCli } from './cli.js';
-import { FEATURE_COUNT, FEATURE_VERSION } from '../domain/features/features.js';
+import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION } from '../domain/features/features.js';
 import { holdoutIntervals, scoreHoldout, splitHoldout } from './holdout.js';
 import { MODEL_PROMOTED, MODEL_TRAINED } from '../domain/contracts.js';
 import { cleanUp, loadHistory, readTopic, smallSim, uniqueConfig, until, type History } from './test/fixture.js';
@@ -85,6 +85,16 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
 
     const promotions = await readTopic(cfg, cfg.topics.modelPromoted, MODEL_PROMOTED);
     assert.deepEqual(promotions.map((p) => [p.version, p.kind, p.previousVersion]), [[1, 'promotion', null]]);
+
+    // the run event, as any consumer decodes it, carries the fit's curves and the gain per feature name
+    const [recordedRun] = await readTopic(cfg, cfg.topics.modelTrained, MODEL_TRAINED);
+    const c = recordedRun!.curves!;
+    assert.equal(c.metric, 'mae');
+    assert.ok(c.bestRound >= 1 && c.bestRound <= c.totalRounds && c.rounds.length === Math.min(c.totalRounds, 300), `best ${c.bestRound} of ${c.totalRounds}`);
+    assert.equal(c.train.length, c.rounds.length);
+    assert.equal(c.valid.length, c.rounds.length, 'the early-stopping weeks give a validation curve');
+    assert.ok(recordedRun!.featureImportance!.length > 0);
+    for (const g of recordedRun!.featureImportance!) assert.ok(FEATURE_NAMES.includes(g.feature) && g.gain > 0 && g.splits > 0, JSON.stringify(g));
   });
 
   it('rejects a deliberately weak challenger (one stump), records its numbers, and the champion stays', async () => {
@@ -108,6 +118,8 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
     assert.equal(o.trained.decision, 'failed');
     assert.match(o.trained.decisionReason, /no sales rows/);
     assert.equal(o.trained.artifactUri, '');
+    assert.equal(o.trained.curves, null, 'a failed run has no curves');
+    assert.deepEqual(o.trained.featureImportance, []);
     const recorded = await readTopic(cfg, cfg.topics.modelTrained, MODEL_TRAINED);
     assert.deepEqual(recorded.map((r) => r.decision), ['promoted', 'rejected', 'failed']);
   });

@@ -35,6 +35,15 @@ function fakeScript(name: string, body: string): string {
   return path;
 }
 
+/** The result.json fields a stand-in writes besides its predictions: a one-round fit. */
+const ONE_ROUND = "'curves': {'metric': 'mae', 'train': [1.0], 'valid': [1.0], 'bestRound': 1}, 'importance': []";
+
+/** The last progress line with a validation MAE. */
+function progressMae(): { round: number; mae: number } | null {
+  for (const l of [...lines].reverse()) if (l.type === 'progress' && typeof l.validMae === 'number') return { round: l.round, mae: l.validMae };
+  return null;
+}
+
 const rejectsWith = (p: Promise<unknown>, code: string, re: RegExp) =>
   assert.rejects(p, (err: unknown) => {
     assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
@@ -57,6 +66,27 @@ describe('trainXgboost on a small simulated set', () => {
     assert.ok(trained.parity.maxAbsDiff <= 1e-4, `max diff ${trained.parity.maxAbsDiff}`);
     assert.match(trained.sha256, /^[0-9a-f]{64}$/);
     assert.ok(trained.bestIteration >= 0 && trained.bestIteration < fast.rounds);
+  });
+
+  it('records per-round train and validation curves that agree with early stopping, and the gain per feature name', () => {
+    const c = trained.curves;
+    assert.equal(c.metric, 'mae');
+    assert.equal(c.bestRound, trained.bestIteration + 1);
+    assert.ok(c.totalRounds >= c.bestRound && c.totalRounds <= fast.rounds, `${c.totalRounds} rounds`);
+    assert.deepEqual(c.rounds, Array.from({ length: c.totalRounds }, (_, i) => i + 1), 'every round kept under the bound');
+    assert.equal(c.train.length, c.totalRounds);
+    assert.equal(c.valid.length, c.totalRounds);
+    // training error falls over the rounds; the best round is where validation error is lowest
+    assert.ok(c.train.at(-1)! < c.train[0]!, `train ${c.train[0]} -> ${c.train.at(-1)}`);
+    assert.equal(c.valid[c.bestRound - 1], Math.min(...c.valid));
+    const last = progressMae();
+    if (last) assert.ok(Math.abs(c.valid[last.round - 1]! - last.mae) < 1e-9, 'the curve holds the MAE the progress lines streamed');
+    const names = new Set(data.train.names);
+    assert.ok(trained.importance.length > 5, `${trained.importance.length} features with splits`);
+    for (const f of trained.importance) assert.ok(names.has(f.feature), `${f.feature} is a feature name`);
+    const gains = trained.importance.map((f) => f.gain);
+    assert.deepEqual(gains, [...gains].sort((a, b) => b - a), 'highest gain first');
+    assert.ok(trained.importance.every((f) => f.splits >= 1));
   });
 
   it('beats seasonal-naive and last-value on the holdout, on the same points', () => {
@@ -94,7 +124,7 @@ describe('trainXgboost on a small simulated set', () => {
     await rejectsWith(OnnxModel.load(bad), 'ONNX_LOAD', /cannot be loaded/);
     const script = fakeScript('garbage.py', [
       "open(os.path.join(base, 'model.onnx'), 'wb').write(b'not an onnx model')",
-      "json.dump({'bestIteration': 0, 'holdoutPredictions': [0.0] * m['holdout']['rows']}, open(os.path.join(base, 'result.json'), 'w'))",
+      `json.dump({'bestIteration': 0, 'holdoutPredictions': [0.0] * m['holdout']['rows'], ${ONE_ROUND}}, open(os.path.join(base, 'result.json'), 'w'))`,
     ].join('\n'));
     await rejectsWith(trainXgboost({ train: data.train, holdout: data.holdout, script }), 'ONNX_LOAD', /cannot be loaded/);
   });
@@ -104,7 +134,7 @@ describe('trainXgboost on a small simulated set', () => {
     writeFileSync(real, trained.onnx);
     const script = fakeScript('drift.py', [
       `shutil.copy(${JSON.stringify(real)}, os.path.join(base, 'model.onnx'))`,
-      "json.dump({'bestIteration': 0, 'holdoutPredictions': [0.5] * m['holdout']['rows']}, open(os.path.join(base, 'result.json'), 'w'))",
+      `json.dump({'bestIteration': 0, 'holdoutPredictions': [0.5] * m['holdout']['rows'], ${ONE_ROUND}}, open(os.path.join(base, 'result.json'), 'w'))`,
     ].join('\n'));
     await rejectsWith(trainXgboost({ train: data.train, holdout: data.holdout, script }), 'PARITY', /disagrees with XGBoost/);
   });

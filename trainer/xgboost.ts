@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { AppError, DependencyError, ValidationError, messageOf } from '../lib/errors.js';
 import { inverseTargets, type TrainingMatrix } from '../domain/features/features.js';
 import { OnnxModel } from '../domain/model/onnx-model.js';
+import { boundCurves, validateImportance, type RawCurves } from '../domain/training/curves.js';
+import type { FeatureGain, TrainingCurves } from '../schemas/types.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** train.py next to this file. */
@@ -57,6 +59,10 @@ export interface TrainResult {
   /** Holdout forecasts in sales units (inverse target transform applied), from the ONNX model. */
   predictions: Float64Array;
   bestIteration: number;
+  /** The metric per round on the training and validation sets, thinned to at most CURVE_POINTS rounds. */
+  curves: TrainingCurves;
+  /** Gain per feature name over the kept trees, highest first. */
+  importance: FeatureGain[];
   parity: { rows: number; maxAbsDiff: number };
   /** Milliseconds: write, python (with its own load/train/predict/export), parity, total. */
   timings: Record<string, number>;
@@ -119,6 +125,8 @@ export async function trainXgboost(opts: TrainOptions): Promise<TrainResult> {
       sha256: model.sha256,
       predictions: inverseTargets(z, holdout.X),
       bestIteration: result.bestIteration,
+      curves: result.curves,
+      importance: result.importance,
       parity,
       timings: {
         writeMs: t1 - t0,
@@ -218,23 +226,34 @@ function parseLine(text: string): TrainerLine {
   return { type: 'log', msg: text };
 }
 
-interface PyResult {
+export interface PyResult {
   bestIteration: number;
   holdoutPredictions: number[];
+  curves: TrainingCurves;
+  importance: FeatureGain[];
   timings: Record<string, number>;
 }
 
-function parseResult(text: string, rows: number): PyResult {
-  let v: Partial<PyResult>;
+/** Reads train.py's result.json; the curves are thinned (boundCurves), the importance checked. Throws AppError TRAIN_FAILED naming what is wrong. */
+export function parseResult(text: string, rows: number): PyResult {
+  let v: Partial<Omit<PyResult, 'curves'>> & { curves?: RawCurves };
   try {
-    v = JSON.parse(text) as Partial<PyResult>;
+    v = JSON.parse(text) as typeof v;
   } catch (err) {
     throw new AppError('TRAIN_FAILED', `train.py wrote no readable result.json: ${messageOf(err)}`, { cause: err });
   }
   if (!Number.isInteger(v.bestIteration) || !Array.isArray(v.holdoutPredictions) || v.holdoutPredictions.length !== rows) {
     throw new AppError('TRAIN_FAILED', `result.json: expected bestIteration and ${rows} holdoutPredictions`);
   }
-  return { bestIteration: v.bestIteration as number, holdoutPredictions: v.holdoutPredictions, timings: v.timings ?? {} };
+  const c = v.curves;
+  if (!c || typeof c.metric !== 'string' || !Array.isArray(c.train) || !Array.isArray(c.valid) || !c.train.every(Number.isFinite) || !c.valid.every(Number.isFinite)) {
+    throw new AppError('TRAIN_FAILED', 'result.json: curves: expected {metric, train: [...], valid: [...], bestRound} with finite values');
+  }
+  try {
+    return { bestIteration: v.bestIteration as number, holdoutPredictions: v.holdoutPredictions, curves: boundCurves(c), importance: validateImportance(v.importance), timings: v.timings ?? {} };
+  } catch (err) {
+    throw new AppError('TRAIN_FAILED', `result.json: ${messageOf(err)}`, { cause: err });
+  }
 }
 
 /** Throws AppError 'PARITY' unless ONNX and XGBoost agree on every holdout row. */

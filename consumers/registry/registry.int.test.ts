@@ -91,7 +91,7 @@ describe('registry projection (integration)', { timeout: 120_000 }, () => {
       events.push(e);
       state = foldRegistry([e], state);
       if (e.type === 'trained') await pub.modelTrained(e.event);
-      else await pub.modelPromoted(e.event);
+      else if (e.type === 'promoted') await pub.modelPromoted(e.event);
     };
     await emit({ type: 'trained', event: run(1, 'promoted', ['req-1']) });
     await emit({ type: 'promoted', event: promotionOrThrow(decideRegistry({ type: 'promote', version: 1, kind: 'promotion', reason: 'first', by: 'trainer', at: 1 }, state)) });

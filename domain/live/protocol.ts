@@ -80,6 +80,10 @@ export interface ModelRow {
   artifactBytes: number | null;
   trainedAt: number | null;
   promotedAt: number | null;
+  tags: Record<string, string>;
+  description: string;
+  aliases: string[];
+  bestRound: number | null;
 }
 
 export interface ModelsMessage {

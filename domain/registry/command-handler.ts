@@ -8,9 +8,11 @@
  * that won. No lock and no projection is involved.
  */
 import { ConflictError, DependencyError } from '../../lib/errors.js';
-import type { ModelPromoted } from '../../schemas/types.js';
+import type { ModelAliasChanged, ModelAnnotated, ModelPromoted } from '../../schemas/types.js';
+import { decideAlias, type AliasCommand } from './aliases.js';
+import { decideAnnotation, noAnnotations, type AnnotateCommand, type Annotations } from './annotations.js';
 import { decideRegistry, promotionOrThrow, type RegistryCommand } from './commands.js';
-import { championOf, isApplied, isRefused, type RegistryState } from './state.js';
+import { championOf, isAliasApplied, isAliasRefused, isApplied, isKnownVersion, isRefused, unservable, type RegistryState } from './state.js';
 
 export interface RegistryLog {
   /** The registry folded from the log up to its end offsets as of the call. */
@@ -34,4 +36,41 @@ export async function runRegistryCommand(cmd: RegistryCommand, log: RegistryLog)
     );
   }
   throw new DependencyError('kafka', `the promotion of v${event.version} was acknowledged but is not in the log read to its end`);
+}
+
+/** The log as the alias and annotation commands see it. */
+export interface AnnotationLog {
+  read(): Promise<RegistryState>;
+  appendAlias(e: ModelAliasChanged): Promise<void>;
+  appendAnnotation(e: ModelAnnotated): Promise<void>;
+}
+
+/**
+ * Sets or removes an alias as runRegistryCommand promotes: decide against the
+ * log read to its end, append, read again; a change the fold refused (another
+ * change of the same alias landed first) is a ConflictError naming what the alias names.
+ */
+export async function runAliasCommand(cmd: AliasCommand, log: AnnotationLog): Promise<ModelAliasChanged> {
+  const s = await log.read();
+  const d = decideAlias(cmd, { aliases: s.aliases, unservable: (v) => unservable(s, v) });
+  if ('refusal' in d) throw d.refusal;
+  const event = d.events[0];
+  await log.appendAlias(event);
+  const after = await log.read();
+  if (isAliasApplied(after, event)) return event;
+  if (isAliasRefused(after, event)) {
+    const actual = after.aliases.get(event.alias) ?? null;
+    throw new ConflictError(`another change of alias ${event.alias} landed first: it names ${actual === null ? 'nothing' : `v${actual}`} (this change was recorded but refused)`, event.previousVersion, actual);
+  }
+  throw new DependencyError('kafka', `the change of alias ${event.alias} was acknowledged but is not in the log read to its end`);
+}
+
+/** Edits a version's tags and description: decide, append, and wait until the log has it folded; returns the version's annotations then. */
+export async function runAnnotationCommand(cmd: AnnotateCommand, log: AnnotationLog): Promise<Annotations> {
+  const s = await log.read();
+  const d = decideAnnotation(cmd, (v) => isKnownVersion(s, v), s.annotations.get(cmd.version));
+  if ('refusal' in d) throw d.refusal;
+  await log.appendAnnotation(d.events[0]);
+  const after = await log.read();
+  return after.annotations.get(cmd.version) ?? noAnnotations;
 }

@@ -22,11 +22,18 @@
  * (a lagging projection, a long training run) can therefore never record a
  * wrong `previousVersion` that a later rollback would follow.
  */
-import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
+import { AppError, NotFoundError, UnprocessableError } from '../../lib/errors.js';
+import type { ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained } from '../../schemas/types.js';
+import { applyAlias, sameAliasChange } from './aliases.js';
+import { applyAnnotation, type Annotations } from './annotations.js';
 import type { Metrics } from './metrics.js';
 import type { ConformalIntervals } from '../intervals/conformal.js';
 
-export type RegistryEvent = { type: 'trained'; event: ModelTrained } | { type: 'promoted'; event: ModelPromoted };
+export type RegistryEvent =
+  | { type: 'trained'; event: ModelTrained }
+  | { type: 'promoted'; event: ModelPromoted }
+  | { type: 'annotated'; event: ModelAnnotated }
+  | { type: 'aliased'; event: ModelAliasChanged };
 
 export interface RegistryState {
   /** Every run by version (a failed run has a version too: versions number runs). */
@@ -35,9 +42,24 @@ export interface RegistryState {
   readonly promotions: readonly ModelPromoted[];
   /** Promotions the log refused: their `previousVersion` was not the champion where they landed. */
   readonly refused: readonly ModelPromoted[];
+  /** Tags and description per version (model.annotations), patches applied in log order. */
+  readonly annotations: ReadonlyMap<number, Annotations>;
+  /** Alias -> version, besides the champion (model.aliases). */
+  readonly aliases: ReadonlyMap<string, number>;
+  /** Alias changes that took effect, and those the log refused (they did not replace what they named), as for promotions. */
+  readonly aliasChanges: readonly ModelAliasChanged[];
+  readonly refusedAliasChanges: readonly ModelAliasChanged[];
 }
 
-export const emptyRegistry: RegistryState = Object.freeze({ versions: new Map<number, ModelTrained>(), promotions: [], refused: [] });
+export const emptyRegistry: RegistryState = Object.freeze({
+  versions: new Map<number, ModelTrained>(),
+  promotions: [],
+  refused: [],
+  annotations: new Map<number, Annotations>(),
+  aliases: new Map<string, number>(),
+  aliasChanges: [],
+  refusedAliasChanges: [],
+});
 
 /**
  * - champion: named by the latest promotion
@@ -67,6 +89,18 @@ export function evolveRegistry(state: RegistryState, e: RegistryEvent): Registry
         ? { ...state, promotions: [...state.promotions, p] }
         : { ...state, refused: [...state.refused, p] };
     }
+    case 'annotated': {
+      const annotations = new Map(state.annotations);
+      annotations.set(e.event.version, applyAnnotation(state.annotations.get(e.event.version), e.event));
+      return { ...state, annotations };
+    }
+    case 'aliased': {
+      const a = e.event;
+      const same = (q: ModelAliasChanged) => sameAliasChange(q, a);
+      if (state.aliasChanges.some(same) || state.refusedAliasChanges.some(same)) return state;
+      const aliases = applyAlias(state.aliases, a);
+      return aliases ? { ...state, aliases, aliasChanges: [...state.aliasChanges, a] } : { ...state, refusedAliasChanges: [...state.refusedAliasChanges, a] };
+    }
     default:
       return assertNever(e);
   }
@@ -75,6 +109,41 @@ export function evolveRegistry(state: RegistryState, e: RegistryEvent): Registry
 /** Whether `p` is one of the promotions that took effect (false: refused, or not folded yet). */
 export function isApplied(state: RegistryState, p: ModelPromoted): boolean {
   return state.promotions.some((q) => samePromotion(q, p));
+}
+
+/** Whether an alias change took effect (false: refused, or not folded yet). */
+export function isAliasApplied(state: RegistryState, a: ModelAliasChanged): boolean {
+  return state.aliasChanges.some((q) => sameAliasChange(q, a));
+}
+
+/** Whether an alias change was folded and refused. */
+export function isAliasRefused(state: RegistryState, a: ModelAliasChanged): boolean {
+  return state.refusedAliasChanges.some((q) => sameAliasChange(q, a));
+}
+
+/** The aliases naming a version, sorted. */
+export function aliasesOf(state: RegistryState, version: number): string[] {
+  return [...state.aliases].filter(([, v]) => v === version).map(([a]) => a).sort();
+}
+
+/** Whether the registry has heard of a version (its run or a promotion of it). */
+export function isKnownVersion(state: RegistryState, version: number): boolean {
+  return state.versions.has(version) || state.promotions.some((p) => p.version === version);
+}
+
+/** The artifact a version can be served from: its run's, or a promotion's; null when it has none (unknown, failed). */
+export function artifactOfVersion(state: RegistryState, version: number): { sha256: string; uri: string; runId: string } | null {
+  const run = state.versions.get(version);
+  if (run && run.decision !== 'failed' && run.artifactUri !== '') return { sha256: run.artifactSha256, uri: run.artifactUri, runId: run.runId };
+  const p = [...state.promotions].reverse().find((q) => q.version === version);
+  return p && p.artifactUri !== '' ? { sha256: p.artifactSha256, uri: p.artifactUri, runId: p.runId } : null;
+}
+
+/** Why a version cannot be served (NotFoundError: unknown; UnprocessableError: no artifact), or null. */
+export function unservable(state: RegistryState, version: number): AppError | null {
+  if (!isKnownVersion(state, version)) return new NotFoundError(`model version ${version}`);
+  if (!artifactOfVersion(state, version)) return new UnprocessableError('version', `a version with a model artifact (v${version} has none: it failed to train)`, version);
+  return null;
 }
 
 /** Whether `p` was folded and refused. */

@@ -10,7 +10,7 @@ import type { Topics } from '../../lib/config.js';
 import type { Logger } from '../../lib/log.js';
 import { emptyRegistry, evolveRegistry, type RegistryEvent, type RegistryState } from './state.js';
 import { startTail, tailOf } from '../../lib/topic-tail.js';
-import { MODEL_PROMOTED, MODEL_TRAINED } from '../contracts.js';
+import { MODEL_ALIAS_CHANGED, MODEL_ANNOTATED, MODEL_PROMOTED, MODEL_TRAINED } from '../contracts.js';
 
 export interface RegistryView {
   state(): RegistryState;
@@ -37,6 +37,8 @@ export async function startRegistryView(kafka: Kafka, codec: AvroCodec, topics: 
     topics: [
       tailOf(topics.modelTrained, MODEL_TRAINED, (event) => fold({ type: 'trained', event })),
       tailOf(topics.modelPromoted, MODEL_PROMOTED, (event) => fold({ type: 'promoted', event })),
+      tailOf(topics.modelAnnotations, MODEL_ANNOTATED, (event) => fold({ type: 'annotated', event })),
+      tailOf(topics.modelAliases, MODEL_ALIAS_CHANGED, (event) => fold({ type: 'aliased', event })),
     ],
   });
   await tail.sync();

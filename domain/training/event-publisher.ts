@@ -9,7 +9,7 @@ import type { AvroCodec } from '../../lib/avro.js';
 import type { Topics } from '../../lib/config.js';
 import { AvroPublisher } from '../../lib/publisher.js';
 import { DependencyError, messageOf } from '../../lib/errors.js';
-import type { ModelPromoted, ModelTrained, ScheduleChanged, TrainingRequested } from '../../schemas/types.js';
+import type { ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained, ScheduleChanged, TrainingRequested } from '../../schemas/types.js';
 
 export class EventPublisher extends AvroPublisher {
   private constructor(
@@ -27,6 +27,8 @@ export class EventPublisher extends AvroPublisher {
       ['modelTrained', topics.modelTrained],
       ['modelPromoted', topics.modelPromoted],
       ['scheduleChanged', topics.trainingSchedule],
+      ['modelAnnotated', topics.modelAnnotations],
+      ['modelAliasChanged', topics.modelAliases],
     ]);
     return new EventPublisher(producer, codec, topics);
   }
@@ -45,6 +47,14 @@ export class EventPublisher extends AvroPublisher {
 
   async scheduleChanged(e: ScheduleChanged): Promise<void> {
     await this.publish('scheduleChanged', this.topics.trainingSchedule, 'schedule', e);
+  }
+
+  async modelAnnotated(e: ModelAnnotated): Promise<void> {
+    await this.publish('modelAnnotated', this.topics.modelAnnotations, String(e.version), e);
+  }
+
+  async modelAliasChanged(e: ModelAliasChanged): Promise<void> {
+    await this.publish('modelAliasChanged', this.topics.modelAliases, e.alias, e);
   }
 
   /** Publishes ONNX bytes on the artifacts topic; returns their content address. */

@@ -8,6 +8,9 @@ import { QueryInt } from '../../lib/query.js';
 import { dayOfName } from '../predict/week-names.js';
 import { EXOGENOUS_FIELDS } from '../../schemas/types.js';
 import { MAX_HORIZON } from '../../domain/features/spec.js';
+import { AliasQuery } from './registry-schemas.js';
+
+const ModelAlias = z.string().describe('the name that chose the model: champion, or the alias asked for with ?alias=');
 
 /**
  * The dates the server accepts, as a pattern the document can carry: years
@@ -80,19 +83,23 @@ export const Prediction = z
     intervals: Intervals,
     actual: z.number().nullable().describe('actual sales when the week is already known'),
     modelVersion: z.int(),
+    modelAlias: ModelAlias,
   })
   .meta({ id: 'Prediction' });
 export type Prediction = z.output<typeof Prediction>;
 
 export const PredictBatchResponse = z
-  .object({ modelVersion: z.int(), count: z.int(), predictions: z.array(Prediction) })
+  .object({ modelVersion: z.int(), modelAlias: ModelAlias, count: z.int(), predictions: z.array(Prediction) })
   .meta({ id: 'PredictBatchResponse' });
 
 export const ForecastQuery = z.strictObject({
   store: QueryInt(1, 65535).describe('Store number'),
   dept: QueryInt(1, 65535).describe('Department number'),
   horizon: QueryInt(1, MAX_HORIZON).optional().describe('number of weeks ahead (default: the trainer horizon; at most the champion\'s)'),
+  alias: AliasQuery,
 });
+
+export const PredictQuery = z.strictObject({ alias: AliasQuery });
 
 export const ForecastResponse = z
   .object({
@@ -100,6 +107,7 @@ export const ForecastResponse = z
     dept: Dept,
     origin: Week,
     modelVersion: z.int(),
+    modelAlias: ModelAlias,
     points: z.array(z.object({ week: Week, horizon: Horizon, forecast: z.number(), intervals: Intervals })),
   })
   .meta({ id: 'ForecastResponse' });
@@ -200,6 +208,10 @@ export const ModelSummary = z
     artifactBytes: z.number().nullable(),
     trainedAt: z.number().nullable(),
     promotedAt: z.number().nullable().describe('when it last became champion'),
+    tags: z.record(z.string(), z.string()).describe('tags set on the version (POST /v1/models/{version}/annotations)'),
+    description: z.string(),
+    aliases: z.array(z.string()).describe('aliases naming this version (GET /v1/aliases); the champion is `stage`'),
+    bestRound: z.int().nullable().describe('the boosting round the model keeps, when the run recorded curves (GET /v1/models/compare)'),
   })
   .meta({ id: 'ModelSummary' });
 export const ModelsResponse = z.object({ champion: z.int().nullable(), models: z.array(ModelSummary) }).meta({ id: 'ModelsResponse' });

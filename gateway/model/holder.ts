@@ -86,6 +86,15 @@ export class ModelHolder {
     return old?.model ?? null;
   }
 
+  /** Drops the current model; its session is released once its last in-flight lease returns. */
+  retire(): void {
+    const old = this.slot;
+    this.slot = null;
+    if (!old) return;
+    old.retired = true;
+    if (old.inflight === 0) void old.model.scorer.release().catch(() => undefined);
+  }
+
   /** Releases the current model (shutdown). */
   async close(): Promise<void> {
     const s = this.slot;

@@ -90,33 +90,45 @@ export class ModelLoader {
     }
   }
 
-  private async open(p: ModelPromoted): Promise<LoadedModel> {
-    const { sha256 } = parseArtifactUri(p.artifactUri);
-    if (sha256 !== p.artifactSha256) {
-      throw new AppError('ARTIFACT_HASH', `artifactSha256 ${p.artifactSha256.slice(0, 12)} does not match the artifact URI's ${sha256.slice(0, 12)}`);
-    }
-    const run = this.deps.runOf(p.version);
-    if (run && run.featureVersion !== FEATURE_VERSION) {
-      throw new AppError('FEATURE_MISMATCH', `model v${p.version} was trained on features ${run.featureVersion}, this gateway computes ${FEATURE_VERSION}`);
-    }
-    const bytes = await fetchArtifact(this.deps.kafka, p.artifactUri, { cacheDir: this.deps.cacheDir, timeoutMs: 60_000 });
-    const onnx = await OnnxModel.load(bytes, { cols: FEATURE_COUNT, threads: this.deps.threads ?? 1 });
-    try {
-      await onnx.warm();
-    } catch (err) {
-      await onnx.close().catch(() => undefined);
-      throw err;
-    }
-    return {
-      version: p.version,
-      runId: p.runId,
-      sha256: onnx.sha256,
-      horizon: run?.horizon ?? this.deps.defaultHorizon,
-      intervals: run ? intervalsOfRun(run) : null,
-      loadedAt: Date.now(),
-      scorer: { score: (X, rows) => onnx.predict(X, rows), warm: () => onnx.warm(), release: () => onnx.close() },
-    };
+  private open(p: ModelPromoted): Promise<LoadedModel> {
+    return openModel(this.deps, p);
   }
+}
+
+/** What names a servable artifact: a promotion, or a version's run (aliases). */
+export type ArtifactRef = Pick<ModelPromoted, 'version' | 'runId' | 'artifactSha256' | 'artifactUri'>;
+
+/**
+ * Fetches an artifact (local cache, else its topic), verifies its sha256 and
+ * feature layout, loads and warms an onnxruntime session. Throws AppError
+ * ARTIFACT_HASH / FEATURE_MISMATCH, or what fetching and loading throw.
+ */
+export async function openModel(deps: Pick<LoaderDeps, 'kafka' | 'cacheDir' | 'runOf' | 'defaultHorizon' | 'threads'>, p: ArtifactRef): Promise<LoadedModel> {
+  const { sha256 } = parseArtifactUri(p.artifactUri);
+  if (sha256 !== p.artifactSha256) {
+    throw new AppError('ARTIFACT_HASH', `artifactSha256 ${p.artifactSha256.slice(0, 12)} does not match the artifact URI's ${sha256.slice(0, 12)}`);
+  }
+  const run = deps.runOf(p.version);
+  if (run && run.featureVersion !== FEATURE_VERSION) {
+    throw new AppError('FEATURE_MISMATCH', `model v${p.version} was trained on features ${run.featureVersion}, this gateway computes ${FEATURE_VERSION}`);
+  }
+  const bytes = await fetchArtifact(deps.kafka, p.artifactUri, { cacheDir: deps.cacheDir, timeoutMs: 60_000 });
+  const onnx = await OnnxModel.load(bytes, { cols: FEATURE_COUNT, threads: deps.threads ?? 1 });
+  try {
+    await onnx.warm();
+  } catch (err) {
+    await onnx.close().catch(() => undefined);
+    throw err;
+  }
+  return {
+    version: p.version,
+    runId: p.runId,
+    sha256: onnx.sha256,
+    horizon: run?.horizon ?? deps.defaultHorizon,
+    intervals: run ? intervalsOfRun(run) : null,
+    loadedAt: Date.now(),
+    scorer: { score: (X, rows) => onnx.predict(X, rows), warm: () => onnx.warm(), release: () => onnx.close() },
+  };
 }
 
 /** The run's conformal intervals when its metrics carry a well-formed set (older runs have none). */

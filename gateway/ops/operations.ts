@@ -3,10 +3,12 @@ import type { AvroCodec } from '../../lib/avro.js';
 import type { Config } from '../../lib/config.js';
 import { injectNextWeek } from '../../domain/simulation/next-week.js';
 import { SalesProducer } from '../../domain/sales/producer.js';
-import type { ScheduleChanged, ModelPromoted } from '../../schemas/types.js';
+import type { ScheduleChanged, ModelAliasChanged, ModelPromoted } from '../../schemas/types.js';
 import { EventPublisher } from '../../domain/training/event-publisher.js';
 import type { RegistryCommand } from '../../domain/registry/commands.js';
-import { runRegistryCommand } from '../../domain/registry/command-handler.js';
+import { runAliasCommand, runAnnotationCommand, runRegistryCommand, type AnnotationLog } from '../../domain/registry/command-handler.js';
+import type { AliasCommand } from '../../domain/registry/aliases.js';
+import type { AnnotateCommand, Annotations } from '../../domain/registry/annotations.js';
 import type { RegistryState } from '../../domain/registry/state.js';
 import { newRequest } from '../../domain/training/request.js';
 
@@ -20,6 +22,10 @@ export interface Operations {
   promote(input: { version: number; reason?: string; by: string; expectedChampion?: number | null }): Promise<ModelPromoted>;
   /** A rollback: a promotion back to `version`, or to the previous champion; ConflictError as for promote. */
   rollback(input: { version?: number; reason?: string; by: string; expectedChampion?: number | null }): Promise<ModelPromoted>;
+  /** Points an alias at a version, or removes it (a model.aliases event); ConflictError when it does not name `expectedVersion`. */
+  alias(cmd: AliasCommand): Promise<ModelAliasChanged>;
+  /** Edits a version's tags and description (a model.annotations event); resolves with what the version carries then. */
+  annotate(cmd: AnnotateCommand): Promise<Annotations>;
   /** Pauses or resumes the training schedule (a training.schedule event). */
   setSchedule(input: { action: 'paused' | 'resumed'; reason?: string; by: string }): Promise<ScheduleChanged>;
   close(): Promise<void>;
@@ -52,6 +58,10 @@ export function createOperations(deps: {
     return runRegistryCommand(cmd, { read: deps.registryAtEnd, append: (e) => pub.modelPromoted(e) });
   };
   const expect = (e: number | null | undefined) => (e === undefined ? {} : { expectedChampion: e });
+  const annotationLog = async (): Promise<AnnotationLog> => {
+    const pub = await events();
+    return { read: deps.registryAtEnd, appendAlias: (e) => pub.modelAliasChanged(e), appendAnnotation: (e) => pub.modelAnnotated(e) };
+  };
 
   return {
     async nextWeek() {
@@ -72,6 +82,8 @@ export function createOperations(deps: {
       command({ type: 'promote', version, kind: 'manual', reason: reason ?? 'promoted by hand from the gateway', by, at: Date.now(), ...expect(expectedChampion) }),
     rollback: ({ version, reason, by, expectedChampion }) =>
       command({ type: 'rollback', ...(version !== undefined ? { version } : {}), reason: reason ?? 'rolled back from the gateway', by, at: Date.now(), ...expect(expectedChampion) }),
+    alias: async (cmd) => runAliasCommand(cmd, await annotationLog()),
+    annotate: async (cmd) => runAnnotationCommand(cmd, await annotationLog()),
     async setSchedule({ action, reason, by }) {
       const e: ScheduleChanged = { action, reason: reason ?? '', changedBy: by, changedAt: Date.now() };
       await (await events()).scheduleChanged(e);

@@ -66,7 +66,7 @@ export function intervalsOf(c: ConformalIntervals | null, h: number, forecast: n
 const cents = (x: number) => Math.round(x * 100) / 100;
 
 /** The API shape of a scored row. */
-export function toPrediction(model: LoadedModel, r: ScoringRow, forecast: number, intervals: PredictionInterval[] = []): Prediction {
+export function toPrediction(model: LoadedModel, r: ScoringRow, forecast: number, intervals: PredictionInterval[] = [], alias = 'champion'): Prediction {
   const actual = r.history.salesAt(r.t);
   return {
     store: r.history.store,
@@ -78,5 +78,6 @@ export function toPrediction(model: LoadedModel, r: ScoringRow, forecast: number
     intervals,
     actual: Number.isNaN(actual) ? null : actual,
     modelVersion: model.version,
+    modelAlias: alias,
   };
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { NotFoundError } from '../../lib/errors.js';
 import type { ModelTrained } from '../../schemas/types.js';
-import { championOf, stageOf, type RegistryState } from '../../domain/registry/state.js';
+import { aliasesOf, championOf, stageOf, type RegistryState } from '../../domain/registry/state.js';
 import { route, type Route } from '../api/route.js';
 import { ModelsResponse, ModelSummary, RunsResponse, VersionParams } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';
@@ -43,6 +43,10 @@ export function summarizeVersion(s: RegistryState, version: number): Summary {
     artifactBytes: run ? Number(run.artifactBytes) : null,
     trainedAt: run ? Number(run.trainedAt) : null,
     promotedAt: promo ? Number(promo.promotedAt) : null,
+    tags: { ...(s.annotations.get(version)?.tags ?? {}) },
+    description: s.annotations.get(version)?.description ?? '',
+    aliases: aliasesOf(s, version),
+    bestRound: run?.curves?.bestRound ?? null,
   };
 }
 

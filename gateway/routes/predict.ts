@@ -11,15 +11,18 @@ import {
   PredictBatchResponse,
   Prediction,
   PredictItem,
+  PredictQuery,
   predictBatch,
   predictBody,
 } from '../api/schemas.js';
 import { parseWith } from '../http/validate.js';
 import type { GatewayContext } from '../context.js';
-import { scoreWithIntervals, toPrediction, withModel } from '../predict/predictor.js';
+import { scoreWithIntervals, toPrediction } from '../predict/predictor.js';
+import { withServedModel } from '../model/alias-models.js';
 import { resolveItem, rowAt, type ScoringRow } from '../predict/resolve.js';
 
 const NOT_READY = 'no model is being served yet (before the first promotion, or while the first one loads)';
+const UNKNOWN = 'unknown store or dept, or an alias no version carries (`?alias=`; GET /v1/aliases lists them)';
 const UNPROCESSABLE = 'the request has the documented shape, but the series\' data or the served model cannot answer it (a week off the series\' 7-day grid or before its data, a horizon beyond the model\'s); `error.field` names the field';
 
 /** The feature vector of a week; a week off the series' grid is the data's refusal (422), not a malformed request. */
@@ -51,25 +54,26 @@ function predictRoute(g: GatewayContext): Route {
       description:
         'Features come from the online state kept from sales.weekly through the shared feature module; no database is queried. ' +
         `A batch is {"items": [...]} (1..${maxBatch} items, the documented limit, GATEWAY_MAX_BATCH) and is scored by one model version in one call.`,
+      query: PredictQuery,
       body: predictBody(maxBatch),
       parseBody: (raw: unknown) =>
         raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'items' in raw
           ? { batch: true as const, items: parseWith(batchSchema, raw, 'body').items }
           : { batch: false as const, items: [parseWith(PredictItem, raw, 'body')] },
       ok: { schema: z.union([Prediction, PredictBatchResponse]), description: 'a Prediction for one item, or a PredictBatchResponse for a batch' },
-      errors: { 404: 'unknown store or dept', 422: UNPROCESSABLE, 503: NOT_READY },
+      errors: { 404: UNKNOWN, 422: UNPROCESSABLE, 503: NOT_READY },
       rateLimited: true,
     },
-    async ({ body }) => {
+    async ({ body, query }) => {
       const { batch, items } = body as { batch: boolean; items: PredictItem[] };
       g.assertServing();
-      return withModel(g.holder, async (model) => {
+      return withServedModel(g.aliasModels, (query as z.output<typeof PredictQuery>).alias, async (model, alias) => {
         const prefix = (i: number) => (batch ? `items.${i}.` : '');
         const rows = items.map((it, i) => resolveItem(g.store, it, model.horizon, model.version, prefix(i)));
         const { forecasts, intervals } = await scoreWithIntervals(model, rows, (i) => `${prefix(i)}week`);
         g.scored('predict', model, rows, forecasts);
-        const predictions = rows.map((r, i) => toPrediction(model, r, forecasts[i]!, intervals[i]));
-        return batch ? { modelVersion: model.version, count: predictions.length, predictions } : predictions[0];
+        const predictions = rows.map((r, i) => toPrediction(model, r, forecasts[i]!, intervals[i], alias));
+        return batch ? { modelVersion: model.version, modelAlias: alias, count: predictions.length, predictions } : predictions[0];
       });
     },
   );
@@ -86,13 +90,13 @@ function forecastRoute(g: GatewayContext): Route {
       summary: 'The next 1..H weeks of a series, after its last known week',
       query: ForecastQuery,
       ok: { schema: ForecastResponse, description: 'one point per week ahead' },
-      errors: { 404: 'unknown store or dept', 422: UNPROCESSABLE, 503: NOT_READY },
+      errors: { 404: UNKNOWN, 422: UNPROCESSABLE, 503: NOT_READY },
     },
     async ({ query }) => {
       const q = query as z.output<typeof ForecastQuery>;
       g.assertServing();
       const history = g.store.get(q.store, q.dept);
-      return withModel(g.holder, async (model) => {
+      return withServedModel(g.aliasModels, q.alias, async (model, alias) => {
         const H = q.horizon ?? Math.min(g.cfg.trainer.horizon, model.horizon);
         if (H > model.horizon) throw new UnprocessableError('horizon', `an integer 1..${model.horizon} (the horizon model v${model.version} was trained for)`, H);
         const last = history.length - 1;
@@ -104,6 +108,7 @@ function forecastRoute(g: GatewayContext): Route {
           dept: q.dept,
           origin: history.weekAt(last),
           modelVersion: model.version,
+          modelAlias: alias,
           points: rows.map((r, i) => ({ week: r.week, horizon: r.horizon, forecast: Math.round(forecasts[i]! * 100) / 100, intervals: intervals[i]! })),
         };
       });

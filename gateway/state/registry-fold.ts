@@ -3,13 +3,11 @@
  * (runs and promotions, domain/registry/state.ts) plus the training requests
  * the dashboard lists. Pure: a replay of the topics rebuilds the same state.
  */
-import type { ModelPromoted, ModelTrained, TrainingRequested } from '../../schemas/types.js';
-import { emptyRegistry, evolveRegistry, type RegistryState } from '../../domain/registry/state.js';
+import type { TrainingRequested } from '../../schemas/types.js';
+import { emptyRegistry, evolveRegistry, type RegistryEvent, type RegistryState } from '../../domain/registry/state.js';
 
-export type ModelLogEvent =
-  | { type: 'requested'; event: TrainingRequested }
-  | { type: 'trained'; event: ModelTrained }
-  | { type: 'promoted'; event: ModelPromoted };
+/** A training request, or any registry event (runs, promotions, annotations, aliases). */
+export type ModelLogEvent = { type: 'requested'; event: TrainingRequested } | RegistryEvent;
 
 export interface GatewayRegistry {
   registry: RegistryState;
@@ -29,6 +27,8 @@ export function evolveGatewayRegistry(s: GatewayRegistry, e: ModelLogEvent): Gat
       return { ...s, requests: [...s.requests, e.event].slice(-REQUEST_CAP) };
     case 'trained':
     case 'promoted':
+    case 'annotated':
+    case 'aliased':
       return { ...s, registry: evolveRegistry(s.registry, e) };
     default: {
       const never: never = e;

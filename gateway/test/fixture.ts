@@ -18,7 +18,7 @@ import { bootstrapContracts } from '../../lib/bootstrap.js';
 import { EventPublisher } from '../../domain/training/event-publisher.js';
 import { buildTrainingMatrix, FEATURE_NAMES, FEATURE_VERSION, SeriesHistory } from '../../domain/features/features.js';
 import { addWeeks } from '../../lib/weeks.js';
-import { trainXgboost, type XgbParams } from '../../trainer/xgboost.js';
+import { trainXgboost, type TrainResult, type XgbParams } from '../../trainer/xgboost.js';
 
 export const TOKEN = 'test-token-0123456789';
 /** 3 stores x 4 depts x 80 weeks (11 series with this seed; 1:3 and 2:3 start later): enough for 52-week lags, small enough for two shared cores. */
@@ -138,6 +138,34 @@ export async function publishModel(
   };
   await f.publisher.modelPromoted(promoted);
   return promoted;
+}
+
+/**
+ * Trains on the fixture's history and records the run as the trainer does
+ * (artifact, then model.trained with its curves and feature importance),
+ * without promoting it. A 'failed' run trains nothing and has no artifact.
+ */
+export async function publishRecordedRun(
+  f: Pick<Fixture, 'publisher' | 'series'>,
+  version: number,
+  params: XgbParams,
+  decision: ModelTrained['decision'] = 'rejected',
+): Promise<{ run: ModelTrained; fit: TrainResult | null }> {
+  const all = [...f.series.values()];
+  const last = all.map((h) => h.weekAt(h.length - 1)).reduce((a, b) => (b > a ? b : a));
+  const train = buildTrainingMatrix(all, { horizon: 4, toWeek: addWeeks(last, -4) });
+  const holdout = buildTrainingMatrix(all, { horizon: 4, fromWeek: addWeeks(last, -3), toWeek: last });
+  const fit = decision === 'failed' ? null : await trainXgboost({ train, holdout, validWeeks: 4, params: { maxDepth: 4, eta: 0.2, nthread: 1, ...params } });
+  const art = fit ? await f.publisher.artifact(fit.onnx) : { sha256: '', uri: '', bytes: 0 };
+  const run: ModelTrained = {
+    runId: randomUUID(), version, requestIds: [], trigger: 'manual', reasons: ['gateway test'], params: JSON.stringify(params),
+    featureVersion: FEATURE_VERSION, features: [...FEATURE_NAMES], horizon: 4, metrics: '{}', holdoutWeeks: [], dataMaxWeek: last,
+    dataRows: train.rows, dataSeries: all.length, topicOffsets: '{}', durationMs: 1, artifactSha256: art.sha256, artifactUri: art.uri,
+    artifactBytes: art.bytes, decision, decisionReason: decision, trainedAt: Date.now(),
+    curves: fit?.curves ?? null, featureImportance: fit?.importance ?? [],
+  };
+  await f.publisher.modelTrained(run);
+  return { run, fit };
 }
 
 /** A JSON request against the gateway; returns status and parsed body. */

@@ -106,7 +106,7 @@ def load(np, manifest_path):
         raise bad_input("train.rows: expected at least one row")
     out = m.get("output") or {}
     paths = {k: os.path.join(base, out.get(k, d)) for k, d in (("model", "model.onnx"), ("result", "result.json"))}
-    return cols, params, data, paths
+    return cols, names, params, data, paths
 
 
 def train(np, xgb, cols, params, data):
@@ -116,12 +116,14 @@ def train(np, xgb, cols, params, data):
     wscale = float(np.mean(tr["w"])) or 1.0
     dtrain = xgb.QuantileDMatrix(tr["X"], label=tr["y"], weight=tr["w"] / wscale, missing=np.nan,
                                  max_bin=int(params["maxBin"]))
-    evals = []
+    # train first: early stopping watches the last set, the validation one
+    evals = [(dtrain, "train")]
     if "valid" in data and data["valid"]["X"].shape[0] > 0:
         va = data["valid"]
         dvalid = xgb.QuantileDMatrix(va["X"], label=va["y"], weight=va["w"] / wscale, missing=np.nan, ref=dtrain,
                                      max_bin=int(params["maxBin"]))
-        evals = [(dvalid, "valid")]
+        evals.append((dvalid, "valid"))
+    has_valid = len(evals) > 1
     booster_params = {
         "objective": "reg:squarederror",
         "tree_method": "hist",
@@ -146,13 +148,34 @@ def train(np, xgb, cols, params, data):
                 emit("progress", round=epoch + 1, of=rounds, validMae=score)
             return False
 
-    booster = xgb.train(booster_params, dtrain, num_boost_round=rounds, evals=evals,
-                        early_stopping_rounds=int(params["earlyStopping"]) if evals else None,
+    history = {}
+    booster = xgb.train(booster_params, dtrain, num_boost_round=rounds, evals=evals, evals_result=history,
+                        early_stopping_rounds=int(params["earlyStopping"]) if has_valid else None,
                         callbacks=[Progress()], verbose_eval=False)
-    best = int(getattr(booster, "best_iteration", rounds - 1)) if evals else booster.num_boosted_rounds() - 1
+    best = int(getattr(booster, "best_iteration", rounds - 1)) if has_valid else booster.num_boosted_rounds() - 1
     # Keep exactly the trees up to the best round: the ONNX file and XGBoost's
     # own predictions then describe the same model.
-    return booster[: best + 1], best
+    return booster[: best + 1], best, history
+
+
+def curves_of(history, best):
+    """Per-round MAE on the training and validation sets (every round trained, also those after the best)."""
+    train = [float(v) for v in history.get("train", {}).get("mae", [])]
+    valid = [float(v) for v in history.get("valid", {}).get("mae", [])]
+    return {"metric": "mae", "train": train, "valid": valid, "bestRound": best + 1}
+
+
+def importance_of(booster, names):
+    """Gain per feature by name (average gain of its splits, as XGBoost's 'gain') and its split count, over the kept trees."""
+    gain = booster.get_score(importance_type="gain")
+    weight = booster.get_score(importance_type="weight")
+    out = []
+    for key, g in gain.items():
+        # without feature names in the DMatrix, XGBoost names columns f0, f1, ...
+        i = int(key[1:]) if key.startswith("f") and key[1:].isdigit() else None
+        name = names[i] if i is not None and 0 <= i < len(names) else key
+        out.append({"feature": name, "gain": float(g), "splits": int(weight.get(key, 0))})
+    return sorted(out, key=lambda r: -r["gain"])
 
 
 def export(booster, cols, path):
@@ -177,14 +200,14 @@ def main(argv):
     except ImportError as e:
         raise Failure(EXIT_ENV, "ENV", f"{e}; install trainer/python/requirements.txt into this interpreter")
     timings = {}
-    cols, params, data, paths = load(np, argv[1])
+    cols, names, params, data, paths = load(np, argv[1])
     timings["loadMs"] = (time.perf_counter() - t0) * 1000
     emit("log", msg=f"xgboost {xgb.__version__}: train {data['train']['X'].shape[0]} rows x {cols} cols, "
                     f"valid {data.get('valid', {}).get('X', np.empty((0,))).shape[0]} rows, nthread {params['nthread']}")
     t1 = time.perf_counter()
     c1 = time.process_time()
     try:
-        booster, best = train(np, xgb, cols, params, data)
+        booster, best, history = train(np, xgb, cols, params, data)
     except xgb.core.XGBoostError as e:
         raise Failure(EXIT_TRAIN, "TRAIN", str(e).splitlines()[0])
     timings["trainMs"] = (time.perf_counter() - t1) * 1000
@@ -210,6 +233,8 @@ def main(argv):
         "trees": booster.num_boosted_rounds(),
         "onnxBytes": size,
         "holdoutPredictions": [float(v) for v in preds],
+        "curves": curves_of(history, best),
+        "importance": importance_of(booster, names),
         "timings": timings,
         "versions": {"xgboost": xgb.__version__, "numpy": np.__version__},
     }

@@ -9,7 +9,7 @@ export interface ChartProps {
   /** Changes when the arrays in `data` changed in place. */
   version: number;
   height?: number;
-  /** x axis: wall-clock seconds (live status, default), weeks (dates), model versions, or forecast horizons (weeks ahead). */
+  /** x axis: wall-clock seconds (live status, default), weeks (dates), model versions, forecast horizons (weeks ahead), or boosting rounds. */
   x?: XKind;
   yLabel?: string;
   testId?: string;
@@ -20,7 +20,7 @@ export interface ChartProps {
   bands?: uPlot.Band[];
 }
 
-type XKind = 'clock' | 'date' | 'version' | 'horizon';
+type XKind = 'clock' | 'date' | 'version' | 'horizon' | 'round';
 
 const DAY = 86_400;
 const pad2 = (n: number) => String(n).padStart(2, '0');
@@ -28,6 +28,7 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 /** An x axis whose ticks never go below the data's own step (no ":10.500" on a once-a-second series). */
 function xAxis(kind: XKind): uPlot.Axis {
   if (kind === 'version') return { label: 'version', incrs: [1, 2, 5, 10, 20, 50], values: (_u, vals) => vals.map((v) => `v${v}`) };
+  if (kind === 'round') return { label: 'boosting round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] };
   if (kind === 'horizon') return { label: 'weeks ahead', incrs: [1, 2, 4, 8, 13, 26], values: (_u, vals) => vals.map((v) => `h${v}`) };
   if (kind === 'date') {
     return {
@@ -48,7 +49,7 @@ function xAxis(kind: XKind): uPlot.Axis {
 
 /** x range with room around a single point (uPlot would otherwise zoom out to years). */
 function xRange(kind: XKind): uPlot.Scale.Range {
-  const pad = kind === 'date' ? 14 * DAY : kind === 'version' || kind === 'horizon' ? 1 : 5;
+  const pad = kind === 'date' ? 14 * DAY : kind === 'version' || kind === 'horizon' || kind === 'round' ? 1 : 5;
   // uPlot widens a lone time point by itself (to ~1,000 days), so look at the data, not at min/max
   return (u, min, max) => {
     const xs = u.data[0];
