@@ -23,7 +23,7 @@ import { startProjector } from '../../lib/projector.js';
 import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
 import { backtestDir } from '../../domain/backtest/projection/read.js';
 import { errorCharts, pickSeries, seriesChart } from './report-data.js';
-import type { BacktestRequest } from './request.js';
+import type { BacktestRequest } from '../../domain/backtest/request.js';
 import { finishedEvent, type BacktestResult } from './result.js';
 import { walkForward, type CutoffProgress, type FitFn } from './walk-forward.js';
 import { xgboostFit } from './xgboost-fit.js';
@@ -76,6 +76,7 @@ export async function runBacktest(cfg: Readonly<Config>, req: BacktestRequest, h
       reason: req.reason,
       requestedBy: req.requestedBy,
       requestedAt,
+      runner: null,
     };
     await publisher.requested(requested);
     log.info(`backtest ${id} requested: ${req.cutoffs.kind === 'last' ? `last ${req.cutoffs.count} cut-offs` : `${req.cutoffs.from} .. ${req.cutoffs.to}`}, h=1..${req.horizon}, refit every ${req.refitEvery}`);
@@ -204,7 +205,7 @@ function failedEvent(id: string, req: BacktestRequest, err: unknown, requestedAt
 }
 
 /** Runs the projector until both backtest topics are written; a failure here only delays the listing. */
-async function catchUpProjection(cfg: Readonly<Config>, log: Logger): Promise<void> {
+export async function catchUpProjection(cfg: Readonly<Config>, log: Logger): Promise<void> {
   try {
     const p = await startProjector(cfg, BACKTEST_PROJECTION, { log: log.child('projector'), flushRows: 1_000, flushMs: 100 });
     try {
