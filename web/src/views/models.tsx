@@ -4,6 +4,8 @@ import { promote, rollback } from '../actions.js';
 import { dateTime, dur, fmt, pct, wapeOf } from '../format.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
+import { CsvButton } from '../table.js';
+import { MODEL_CSV_COLUMNS } from './model-csv.js';
 
 /** Every run and version (the registry), two of them side by side, promote and roll back. */
 export function ModelsView() {
@@ -17,6 +19,7 @@ export function ModelsView() {
       <div class="panel">
         <div class="row" style="justify-content:space-between">
           <h3>Versions</h3>
+          <CsvButton columns={MODEL_CSV_COLUMNS} rows={s.models.models} name="models" testId="models-table-csv" />
           <button class="danger" data-testid="rollback" disabled={s.models.champion === null} onClick={() => void rollback()}>
             Roll back to the previous champion
           </button>
