@@ -7,9 +7,6 @@
 import { z } from 'zod';
 import { QueryInt } from '../../lib/query.js';
 import { BACKTEST_ID } from './events.js';
-import { MAX_HORIZON } from '../features/spec.js';
-import { ParamsSchema } from '../training/request.js';
-import { MAX_CUTOFFS } from './request.js';
 
 const EXPECTED_ID = 'a backtest id such as bt-20240131-120000-a1b2c3';
 
@@ -63,27 +60,6 @@ export const BacktestDetail = BacktestSummary.extend({
 export type BacktestDetail = z.output<typeof BacktestDetail>;
 
 export const BacktestReport = z.string().describe('the self-contained HTML report (uPlot inlined)');
-
-const IsoWeek = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a week date YYYY-MM-DD' })
-  .meta({ format: 'date' });
-
-/** POST /v1/backtests: what to evaluate; every field has the CLI's default (npm run backtest). */
-export const BacktestStartBody = z.strictObject({
-  cutoffs: z.int().min(1).max(MAX_CUTOFFS).optional().describe('the last N evaluable weeks as cut-offs (default 39); not with from/to'),
-  from: IsoWeek.optional().describe('every evaluable week from this one (with `to`) instead of `cutoffs`'),
-  to: IsoWeek.optional().describe('the last cut-off of a range (with `from`)'),
-  horizon: z.int().min(1).max(MAX_HORIZON).optional().describe('forecast h = 1..horizon weeks after each cut-off (default the trainer horizon)'),
-  refitEvery: z.int().min(1).max(MAX_CUTOFFS).optional().describe('refit the model at every k-th cut-off (default 4)'),
-  params: ParamsSchema.optional().describe('XGBoost overrides on the trainer defaults'),
-  series: z
-    .array(z.string().regex(/^[1-9]\d*:[1-9]\d*$/, { error: 'a series store:dept, e.g. 1:1' }))
-    .max(20)
-    .optional()
-    .describe('series charted in the report (default the 3 largest)'),
-  reason: z.string().min(1).max(500).optional().describe('why (kept with the request)'),
-});
 
 export const BacktestStarted = z
   .object({

@@ -11,6 +11,8 @@ import type { RegistryState } from '../../domain/registry/state.js';
 import { DEFAULT_TRAIN_PARAMS, newRequest } from '../../domain/training/request.js';
 import { parseRequest, type RawRequest } from '../../domain/backtest/request.js';
 import { BacktestPublisher, newBacktestId } from '../../domain/backtest/events.js';
+import { catchUpProjection } from '../../domain/backtest/projection/catch-up.js';
+import { createLogger } from '../../lib/log.js';
 import type { XgbParams } from '../../domain/training/params.js';
 
 /** The write operations the dashboard and scripts call; each one is an event on the log. */
@@ -46,6 +48,7 @@ export function createOperations(deps: {
   latestWeek: () => Promise<string | null>;
 }): Operations {
   const { cfg } = deps;
+  const log = createLogger('gateway').child('backtests');
   let sales: Promise<SalesProducer> | null = null;
   let publisher: Promise<EventPublisher> | null = null;
   const salesProducer = () => (sales ??= SalesProducer.connect(deps.kafka, deps.codec, cfg).catch((err: unknown) => ((sales = null), Promise.reject(err))));
@@ -101,6 +104,8 @@ export function createOperations(deps: {
         requestedAt: Date.now(),
         runner: 'trainer',
       });
+      // listed at once (status requested), so GET /v1/backtests/:id answers for what was just created
+      await catchUpProjection(cfg, log);
       return { backtestId, topic: cfg.topics.backtestRequests };
     },
     async setSchedule({ action, reason, by }) {
