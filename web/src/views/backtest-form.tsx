@@ -92,7 +92,7 @@ function BacktestProgress({ id, onDone }: { id: string; onDone: (id: string) => 
       {finished ? (
         <span data-testid="bt-outcome">{b!.status === 'finished' ? `finished: ${b!.cutoffs.count} cut-offs, ${b!.points} points` : `failed: ${b!.failure ?? ''}`}</span>
       ) : (
-        `${b ? 'running' : 'queued for the trainer'}${last ? ` (${last.text})` : ''}`
+        `${b ? 'requested, the trainer runs one backtest at a time' : 'sent'}${last ? ` (${last.text})` : ''}`
       )}
     </div>
   );
