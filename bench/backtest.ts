@@ -22,7 +22,7 @@ import { createLogger, setLogLevel } from '../lib/log.js';
 import { generateHistory } from '../domain/simulation/generator.js';
 import { SalesProducer } from '../domain/sales/producer.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
-import { parseRequest } from '../trainer/backtest/request.js';
+import { parseRequest } from '../domain/backtest/request.js';
 import { runBacktest } from '../trainer/backtest/run.js';
 
 const flag = (name: string) => process.argv.includes(`--${name}`);

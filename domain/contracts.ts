@@ -138,6 +138,7 @@ function readBacktestRequested(value: unknown): BacktestRequested {
     reason: r.str('reason'),
     requestedBy: r.str('requestedBy'),
     requestedAt: r.int('requestedAt', 0),
+    runner: r.strOrNull('runner'),
   };
 }
 

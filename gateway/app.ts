@@ -14,6 +14,7 @@ import { timing, type LatencySink } from './http/timing.js';
 import { createAccessLogger } from '../lib/log.js';
 import { backtestRoutes } from './routes/backtests.js';
 import { scheduleRoutes } from './routes/schedule.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
 import { healthRoutes, mountMetrics } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { registryRoutes } from './routes/registry.js';
@@ -30,7 +31,7 @@ export interface AppOptions {
 
 /** Every route of the gateway, in documentation order. */
 export function allRoutes(g: GatewayContext): Route[] {
-  return [...predictRoutes(g), ...seriesRoutes(g), ...registryRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...scheduleRoutes(g), ...healthRoutes(g)];
+  return [...predictRoutes(g), ...seriesRoutes(g), ...registryRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...scheduleRoutes(g), ...deadLetterRoutes(g), ...healthRoutes(g)];
 }
 
 /**

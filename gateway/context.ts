@@ -7,6 +7,7 @@ import type { GatewayRegistry } from './state/registry-fold.js';
 import type { LiveAccuracy } from '../domain/live/accuracy.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { Operations } from './ops/operations.js';
+import type { DeadLetterOps } from './ops/dead-letters.js';
 import type { Readiness } from './readiness.js';
 import type { ScoringRow } from './predict/resolve.js';
 import type { LoadedModel } from './model/holder.js';
@@ -26,6 +27,8 @@ export interface GatewayContext {
   accuracy: LiveAccuracy;
   metrics: GatewayMetrics;
   ops: Operations;
+  /** Browsing and re-driving the dead-letter topic. */
+  deadLetters: DeadLetterOps;
   readiness: Readiness;
   /** Called after every scoring call (metrics, live accuracy). */
   scored: (kind: ScoreKind, model: LoadedModel, rows: readonly ScoringRow[], forecasts: Float64Array) => void;

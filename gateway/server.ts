@@ -33,6 +33,7 @@ import { createMetrics } from './metrics.js';
 import { ModelHolder } from './model/holder.js';
 import { ModelLoader, openModel } from './model/loader.js';
 import { createOperations } from './ops/operations.js';
+import { createDeadLetterOps } from './ops/dead-letters.js';
 import { createReadiness } from './readiness.js';
 import { startFollower, type Follower } from './state/follower.js';
 import { evolveGatewayRegistry, initialGatewayRegistry, type GatewayRegistry, type ModelLogEvent } from './state/registry-fold.js';
@@ -305,7 +306,8 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
     latestWeek: async () => (await readToEnd([cfg.topics.sales]), store.latestWeek),
   });
   const g: GatewayContext = {
-    cfg, ch, store, holder, registry, accuracy, metrics, ops, readiness, scored: scorer(parts), startedAt: Date.now(),
+    cfg, ch, store, holder, registry, accuracy, metrics, ops, readiness,
+    deadLetters: createDeadLetterOps({ kafka, codec, topic: cfg.topics.deadLetter }), scored: scorer(parts), startedAt: Date.now(),
     schedule: () => state?.schedule() ?? initialSchedule,
     syncSchedule: () => readToEnd([cfg.topics.trainingSchedule]),
     aliasModels,

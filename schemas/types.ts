@@ -128,6 +128,8 @@ export interface BacktestRequested {
   requestedBy: string;
   /** epoch milliseconds */
   requestedAt: number;
+  /** null: the process that recorded it runs it (the CLI); 'trainer': queued for the trainer service (from the gateway). */
+  runner: string | null;
 }
 
 export type BacktestStatus = 'finished' | 'failed';

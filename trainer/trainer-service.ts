@@ -37,6 +37,7 @@ import { evolveSchedule, initialSchedule, missedTick, scheduledRequest, type Sch
 import { handleCoordinator, initialCoordinatorState, type CoordinatorCommand, type CoordinatorState } from './training-coordinator.js';
 import { newRequest, planRun, type NewRequest } from '../domain/training/request.js';
 import { executeRun, type RunContext, type RunOutcome } from './training-run.js';
+import { startBacktestWorker, type BacktestWorker } from './backtest-worker.js';
 
 export interface TrainerOptions {
   /** Consumer group prefix: `<prefix>-requests`, `<prefix>-threshold`. Default `trainer:<training requests topic>`, so trainers of different topic sets never share a group. */
@@ -56,6 +57,8 @@ export interface TrainerOptions {
   stopTimeoutMs?: number;
   /** Relay the diagnostics channel to the training.log topic for dashboards in other processes (default true). */
   relayLog?: boolean;
+  /** Run the backtests queued for the trainer on backtest.requests (from the dashboard; default true). */
+  backtests?: boolean;
 }
 
 export interface TrainerService {
@@ -310,6 +313,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
   const { consumer, dead } = await consumeRequests(cfg, kafka, codec, `${prefix}-requests`, coord, pump, log);
   pump.pump();
 
+  const backtests: BacktestWorker | null = opts.backtests === false ? null : await startBacktestWorker({ cfg, kafka, codec, log: log.child('backtest') });
   const { scheduler, watcher } = await startTriggers({ cfg, opts, kafka, codec, ch, publisher, view, log, prefix, lastThreshold, lastScheduled, paused: () => schedule.state().paused });
 
   return {
@@ -329,7 +333,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
       scheduler?.stop();
       pump.cancelRetries();
       offView();
-      await Promise.allSettled([watcher?.stop(), consumer.stop()]);
+      await Promise.allSettled([watcher?.stop(), consumer.stop(), backtests?.stop(opts.stopTimeoutMs)]);
       if (pump.current) {
         log.info('waiting for the run in progress to be recorded');
         await Promise.race([pump.current, new Promise((r) => setTimeout(r, opts.stopTimeoutMs ?? 120_000).unref())]);

@@ -60,3 +60,11 @@ export const BacktestDetail = BacktestSummary.extend({
 export type BacktestDetail = z.output<typeof BacktestDetail>;
 
 export const BacktestReport = z.string().describe('the self-contained HTML report (uPlot inlined)');
+
+export const BacktestStarted = z
+  .object({
+    backtestId: z.string(),
+    topic: z.string().describe('where the request was appended'),
+    statusUrl: z.string().describe('GET this for its status: 404 until the trainer takes it, then requested (running), finished or failed'),
+  })
+  .meta({ id: 'BacktestStarted' });

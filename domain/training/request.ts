@@ -12,12 +12,16 @@ import type { XgbParams } from './params.js';
 
 const TRIGGERS: readonly TrainingTrigger[] = ['schedule', 'threshold', 'manual', 'backtest'];
 
-/** The XGBoost overrides a request may carry; unknown keys are refused so a typo cannot pass silently. */
-const ParamsSchema = z.strictObject({
-  rounds: z.number().int().min(1).max(5000).optional(),
-  maxDepth: z.number().int().min(1).max(16).optional(),
-  eta: z.number().gt(0).max(1).optional(),
-  earlyStopping: z.number().int().min(0).max(1000).optional(),
+/**
+ * The XGBoost overrides a request may carry; unknown keys are refused so a
+ * typo cannot pass silently. Exported so the gateway documents and checks
+ * the same rules in its request bodies.
+ */
+export const ParamsSchema = z.strictObject({
+  rounds: z.number().int().min(1).max(5000).optional().describe('boosting rounds (upper bound with early stopping)'),
+  maxDepth: z.number().int().min(1).max(16).optional().describe('tree depth'),
+  eta: z.number().gt(0).max(1).optional().describe('learning rate'),
+  earlyStopping: z.number().int().min(0).max(1000).optional().describe('rounds without improvement before stopping (0: off)'),
   nthread: z.number().int().min(1).max(64).optional(),
   subsample: z.number().gt(0).max(1).optional(),
   colsampleBytree: z.number().gt(0).max(1).optional(),

@@ -11,6 +11,7 @@ import { MAX_HORIZON } from '../../domain/features/spec.js';
 import { AliasQuery } from './registry-schemas.js';
 
 const ModelAlias = z.string().describe('the name that chose the model: champion, or the alias asked for with ?alias=');
+import { ParamsSchema } from '../../domain/training/request.js';
 
 /**
  * The dates the server accepts, as a pattern the document can carry: years
@@ -164,6 +165,7 @@ export const CatalogResponse = z
 export const TrainBody = z.strictObject({
   reason: z.string().min(1).max(500).optional().describe('why (kept with the request)'),
   cutoffWeek: Week.optional().describe('last week the run may use (default: all data)'),
+  params: ParamsSchema.optional().describe('XGBoost overrides for this run on top of the trainer defaults; unknown keys are refused'),
 });
 export const TrainResponse = z.object({ requestId: z.string(), topic: z.string() }).meta({ id: 'TrainResponse' });
 

@@ -10,14 +10,19 @@ import { runAliasCommand, runAnnotationCommand, runRegistryCommand, type Annotat
 import type { AliasCommand } from '../../domain/registry/aliases.js';
 import type { AnnotateCommand, Annotations } from '../../domain/registry/annotations.js';
 import type { RegistryState } from '../../domain/registry/state.js';
-import { newRequest } from '../../domain/training/request.js';
+import { DEFAULT_TRAIN_PARAMS, newRequest } from '../../domain/training/request.js';
+import { parseRequest, type RawRequest } from '../../domain/backtest/request.js';
+import { BacktestPublisher, newBacktestId } from '../../domain/backtest/events.js';
+import { catchUpProjection } from '../../domain/backtest/projection/catch-up.js';
+import { createLogger } from '../../lib/log.js';
+import type { XgbParams } from '../../domain/training/params.js';
 
 /** The write operations the dashboard and scripts call; each one is an event on the log. */
 export interface Operations {
   /** The simulator's "next week" step (the same function as `npm run simulate -- next-week`). */
   nextWeek(): Promise<{ week: string; events: number }>;
   /** A manual training request on training.requests. */
-  requestTraining(input: { reason?: string; cutoffWeek?: string; by: string }): Promise<{ requestId: string; topic: string }>;
+  requestTraining(input: { reason?: string; cutoffWeek?: string; params?: XgbParams; by: string }): Promise<{ requestId: string; topic: string }>;
   /** A promotion (kind manual) of an existing version; ConflictError when the champion is not `expectedChampion` (default: the one just read). */
   promote(input: { version: number; reason?: string; by: string; expectedChampion?: number | null }): Promise<ModelPromoted>;
   /** A rollback: a promotion back to `version`, or to the previous champion; ConflictError as for promote. */
@@ -26,6 +31,8 @@ export interface Operations {
   alias(cmd: AliasCommand): Promise<ModelAliasChanged>;
   /** Edits a version's tags and description (a model.annotations event); resolves with what the version carries then. */
   annotate(cmd: AnnotateCommand): Promise<Annotations>;
+  /** A backtest queued for the trainer (a backtest.requests event with runner "trainer"); ValidationError naming the field. */
+  requestBacktest(input: RawRequest & { by: string }): Promise<{ backtestId: string; topic: string }>;
   /** Pauses or resumes the training schedule (a training.schedule event). */
   setSchedule(input: { action: 'paused' | 'resumed'; reason?: string; by: string }): Promise<ScheduleChanged>;
   close(): Promise<void>;
@@ -47,9 +54,13 @@ export function createOperations(deps: {
   latestWeek: () => Promise<string | null>;
 }): Operations {
   const { cfg } = deps;
+  const log = createLogger('gateway').child('backtests');
   let sales: Promise<SalesProducer> | null = null;
   let publisher: Promise<EventPublisher> | null = null;
   const salesProducer = () => (sales ??= SalesProducer.connect(deps.kafka, deps.codec, cfg).catch((err: unknown) => ((sales = null), Promise.reject(err))));
+  let backtests: Promise<BacktestPublisher> | null = null;
+  const backtestEvents = () =>
+    (backtests ??= BacktestPublisher.connect(deps.kafka, deps.codec, cfg.topics).catch((err: unknown) => ((backtests = null), Promise.reject(err))));
   const events = () =>
     (publisher ??= EventPublisher.connect(deps.kafka, deps.codec, cfg.topics).catch((err: unknown) => ((publisher = null), Promise.reject(err))));
 
@@ -73,8 +84,8 @@ export function createOperations(deps: {
         source: 'next-week:gateway',
       });
     },
-    async requestTraining({ reason, cutoffWeek, by }) {
-      const r = newRequest({ trigger: 'manual', reason: reason ?? 'requested from the gateway', cutoffWeek: cutoffWeek ?? null, requestedBy: by });
+    async requestTraining({ reason, cutoffWeek, params, by }) {
+      const r = newRequest({ trigger: 'manual', reason: reason ?? 'requested from the gateway', cutoffWeek: cutoffWeek ?? null, params: params ?? null, requestedBy: by });
       await (await events()).trainingRequested(r);
       return { requestId: r.requestId, topic: cfg.topics.trainingRequests };
     },
@@ -84,16 +95,42 @@ export function createOperations(deps: {
       command({ type: 'rollback', ...(version !== undefined ? { version } : {}), reason: reason ?? 'rolled back from the gateway', by, at: Date.now(), ...expect(expectedChampion) }),
     alias: async (cmd) => runAliasCommand(cmd, await annotationLog()),
     annotate: async (cmd) => runAnnotationCommand(cmd, await annotationLog()),
+    async requestBacktest({ by, ...raw }) {
+      const req = parseRequest({ ...raw, requestedBy: by, reason: raw.reason ?? 'backtest from the gateway' }, cfg.trainer.horizon);
+      const backtestId = newBacktestId();
+      const c = req.cutoffs;
+      await (await backtestEvents()).requested({
+        backtestId,
+        cutoffCount: c.kind === 'last' ? c.count : null,
+        fromWeek: c.kind === 'range' ? c.from : null,
+        toWeek: c.kind === 'range' ? c.to : null,
+        horizon: req.horizon,
+        refitEvery: req.refitEvery,
+        params: JSON.stringify({ ...DEFAULT_TRAIN_PARAMS, ...req.params }),
+        series: req.series,
+        salesTopic: cfg.topics.sales,
+        // the trainer reads the end offsets when it starts, and records them in the request it writes then
+        topicOffsets: '{}',
+        reason: req.reason,
+        requestedBy: req.requestedBy,
+        requestedAt: Date.now(),
+        runner: 'trainer',
+      });
+      // listed at once (status requested), so GET /v1/backtests/:id answers for what was just created
+      await catchUpProjection(cfg, log);
+      return { backtestId, topic: cfg.topics.backtestRequests };
+    },
     async setSchedule({ action, reason, by }) {
       const e: ScheduleChanged = { action, reason: reason ?? '', changedBy: by, changedAt: Date.now() };
       await (await events()).scheduleChanged(e);
       return e;
     },
     async close() {
-      const [s, p] = await Promise.allSettled([sales, publisher]);
+      const [s, p, b] = await Promise.allSettled([sales, publisher, backtests]);
       await Promise.allSettled([
         s.status === 'fulfilled' && s.value ? s.value.disconnect() : undefined,
         p.status === 'fulfilled' && p.value ? p.value.disconnect() : undefined,
+        b.status === 'fulfilled' && b.value ? b.value.disconnect() : undefined,
       ]);
     },
   };

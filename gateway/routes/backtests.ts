@@ -2,13 +2,14 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { Config } from '../../lib/config.js';
-import { NotFoundError } from '../../lib/errors.js';
+import { NotFoundError, UnprocessableError, ValidationError } from '../../lib/errors.js';
 import type { Metrics } from '../../domain/registry/metrics.js';
 import { BACKTEST_FILES } from '../../domain/backtest/files.js';
 import { BACKTEST_ID } from '../../domain/backtest/events.js';
 import { backtestDir, listBacktests, readBacktest, type BacktestDetail as Detail, type BacktestListing } from '../../domain/backtest/projection/read.js';
-import { BacktestDetail, BacktestParams, BacktestReport, BacktestsQuery, BacktestsResponse, type BacktestSummary } from '../../domain/backtest/api.js';
+import { BacktestDetail, BacktestParams, BacktestReport, BacktestsQuery, BacktestsResponse, BacktestStarted, type BacktestSummary } from '../../domain/backtest/api.js';
 import { route, type Route } from '../api/route.js';
+import { BacktestStartBody } from '../api/backtest-start-schemas.js';
 import type { GatewayContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 
@@ -91,8 +92,29 @@ export function backtestRoutes(g: GatewayContext): Route[] {
       return detail(g.cfg, d);
     },
   );
+  const start = route(
+    {
+      method: 'post',
+      path: '/v1/backtests',
+      tag: 'backtests',
+      access: 'write',
+      summary: 'Start a walk-forward backtest: queued on backtest.requests for the trainer, which runs one at a time (as npm run backtest does)',
+      body: BacktestStartBody,
+      ok: { schema: BacktestStarted, description: 'the request was appended and is listed (status requested); follow it at statusUrl', status: 202 },
+      errors: { 422: 'fields that contradict each other: cut-offs as a count and as a range, a range with one end, or `from` after `to` (`error.field` names which)' },
+    },
+    async ({ body }, ctx) => {
+      const b = body as z.output<typeof BacktestStartBody>;
+      const r = await g.ops.requestBacktest({ ...b, by: `gateway:${ctx.ip}` }).catch((err: unknown) => {
+        // the shape was valid (the schema ran first): what is left are rules across fields
+        throw err instanceof ValidationError ? new UnprocessableError(err.field, err.expected, err.got) : err;
+      });
+      return { ...r, statusUrl: `/v1/backtests/${r.backtestId}` };
+    },
+  );
   return [
     list,
+    start,
     one,
     fileRoute(g, 'report', 'report', 'text/html', 'The self-contained HTML report of a backtest, when it was written on this machine'),
     fileRoute(g, 'metrics.csv', 'metricsCsv', 'text/csv', 'The metrics of a backtest as CSV (overall, by horizon, by cut-off; one row per method)'),

@@ -14,7 +14,7 @@ import { selectProjections } from '../../consumers/replay/projections.js';
 import { replay } from '../../consumers/replay/replay.js';
 import { cyclicHistory } from './fixtures.js';
 import { listBacktests, readBacktest } from '../../domain/backtest/projection/read.js';
-import { parseRequest } from './request.js';
+import { parseRequest } from '../../domain/backtest/request.js';
 import { runBacktest } from './run.js';
 
 const quiet = createLogger('backtest-test');

@@ -10,7 +10,7 @@ import { AppError, ConfigError, ValidationError, messageOf } from '../../lib/err
 import { createLogger, setLogLevel } from '../../lib/log.js';
 import { progressBar } from '../../lib/progress.js';
 import { listBacktests, type BacktestListing } from '../../domain/backtest/projection/read.js';
-import { parseRequest } from './request.js';
+import { parseRequest } from '../../domain/backtest/request.js';
 import { runBacktest, type BacktestProgress } from './run.js';
 import { bandTableText } from './band-table.js';
 

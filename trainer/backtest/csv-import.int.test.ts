@@ -9,7 +9,7 @@ import { isolatedConfig } from '../../lib/testing.js';
 import { importCsv } from '../../producers/import.js';
 import { SalesProducer } from '../../domain/sales/producer.js';
 import { bootstrapContracts } from '../../lib/bootstrap.js';
-import { parseRequest } from './request.js';
+import { parseRequest } from '../../domain/backtest/request.js';
 import { runBacktest } from './run.js';
 
 // data/fixtures/walmart-small: 40 good rows, stores 1-2 x depts 1-2 x 10 weeks from 2010-02-05 (and 3 broken lines)

@@ -12,7 +12,8 @@ export class BacktestDataError extends AppError {
   }
 }
 
-export type CutoffSpec = { kind: 'last'; count: number } | { kind: 'range'; from: string; to: string };
+import type { CutoffSpec } from '../../domain/backtest/request.js';
+export type { CutoffSpec };
 
 export interface CutoffPlan {
   /** Cut-off weeks (day numbers), ascending. */

@@ -4,7 +4,7 @@
  * and the files a backtest writes.
  */
 export { runBacktest, MIN_HISTORY_WEEKS, type BacktestProgress, type RunHooks } from './run.js';
-export { parseRequest, DEFAULT_CUTOFFS, DEFAULT_REFIT_EVERY, type BacktestRequest, type RawRequest } from './request.js';
+export { parseRequest, DEFAULT_CUTOFFS, DEFAULT_REFIT_EVERY, type BacktestRequest, type RawRequest } from '../../domain/backtest/request.js';
 export type { BacktestResult } from './result.js';
 export { listBacktests, readBacktest, backtestDir, type BacktestListing, type BacktestDetail } from '../../domain/backtest/projection/read.js';
 export { FILES as BACKTEST_FILES } from './outputs.js';

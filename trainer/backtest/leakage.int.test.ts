@@ -10,7 +10,7 @@ import { addWeeks } from '../../lib/weeks.js';
 import { SalesProducer } from '../../domain/sales/producer.js';
 import { bootstrapContracts } from '../../lib/bootstrap.js';
 import { cyclicHistory, salesEvent } from './fixtures.js';
-import { parseRequest } from './request.js';
+import { parseRequest } from '../../domain/backtest/request.js';
 import { runBacktest } from './run.js';
 
 const START = '2011-01-07';

@@ -19,11 +19,10 @@ import { planCutoffs } from './cutoffs.js';
 import { BacktestPublisher, newBacktestId } from '../../domain/backtest/events.js';
 import { readSalesLog, sliceJson, sliceOf } from './log-reader.js';
 import { filesIn, writeReportFiles, writeResultJson } from './outputs.js';
-import { startProjector } from '../../lib/projector.js';
-import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
+import { catchUpProjection } from '../../domain/backtest/projection/catch-up.js';
 import { backtestDir } from '../../domain/backtest/projection/read.js';
 import { errorCharts, pickSeries, seriesChart } from './report-data.js';
-import type { BacktestRequest } from './request.js';
+import type { BacktestRequest } from '../../domain/backtest/request.js';
 import { finishedEvent, type BacktestResult } from './result.js';
 import { walkForward, type CutoffProgress, type FitFn } from './walk-forward.js';
 import { xgboostFit } from './xgboost-fit.js';
@@ -76,6 +75,7 @@ export async function runBacktest(cfg: Readonly<Config>, req: BacktestRequest, h
       reason: req.reason,
       requestedBy: req.requestedBy,
       requestedAt,
+      runner: null,
     };
     await publisher.requested(requested);
     log.info(`backtest ${id} requested: ${req.cutoffs.kind === 'last' ? `last ${req.cutoffs.count} cut-offs` : `${req.cutoffs.from} .. ${req.cutoffs.to}`}, h=1..${req.horizon}, refit every ${req.refitEvery}`);
@@ -203,16 +203,3 @@ function failedEvent(id: string, req: BacktestRequest, err: unknown, requestedAt
   };
 }
 
-/** Runs the projector until both backtest topics are written; a failure here only delays the listing. */
-async function catchUpProjection(cfg: Readonly<Config>, log: Logger): Promise<void> {
-  try {
-    const p = await startProjector(cfg, BACKTEST_PROJECTION, { log: log.child('projector'), flushRows: 1_000, flushMs: 100 });
-    try {
-      if (!(await p.caughtUp(30_000))) log.warn('the backtest projection did not catch up within 30 s; listings will show this backtest once it does');
-    } finally {
-      await p.stop();
-    }
-  } catch (err) {
-    log.warn(`the backtest projection was not updated: ${messageOf(err)}`);
-  }
-}

@@ -24,8 +24,8 @@ export function askToken(): Promise<string | null> {
   return new Promise((resolve) => tokenRequest.set(() => resolve));
 }
 
-/** Runs a write; prompts for the token when the gateway asks for one. */
-export async function write<T>(path: string, body?: unknown): Promise<T | null> {
+/** Runs a write; prompts for the token when the gateway asks for one. A refusal goes to `onError` when given, else to the toast. */
+export async function write<T>(path: string, body?: unknown, onError?: (err: Error) => void): Promise<T | null> {
   for (let attempt = 0; attempt < 2; attempt++) {
     if (!token.get()) {
       const t = await askToken();
@@ -40,7 +40,9 @@ export async function write<T>(path: string, body?: unknown): Promise<T | null> 
         say(err.status === 403 ? 'That token was refused; enter the gateway token.' : 'This action needs the gateway token.', true);
         continue;
       }
-      say(err instanceof Error ? err.message : String(err), true);
+      const e = err instanceof Error ? err : new Error(String(err));
+      if (onError) onError(e);
+      else say(e.message, true);
       return null;
     }
   }

@@ -5,6 +5,8 @@ import { live, reconnectLive } from './live.js';
 import { useStore } from './store.js';
 import { Sidebar, Toast, TokenDialog } from './sidebar.js';
 import { BacktestsView } from './views/backtests.js';
+import { DeadLettersView } from './views/dead-letters.js';
+import { ScheduleView } from './views/schedule.js';
 import { ModelsView } from './views/models.js';
 import { PerformanceView } from './views/performance.js';
 import { PredictView } from './views/predict.js';
@@ -17,6 +19,8 @@ export const VIEWS = [
   { id: 'training', title: 'Training log', render: () => <TrainingView /> },
   { id: 'models', title: 'Models', render: () => <ModelsView /> },
   { id: 'backtests', title: 'Backtests', render: () => <BacktestsView /> },
+  { id: 'schedule', title: 'Schedule', render: () => <ScheduleView /> },
+  { id: 'dead-letters', title: 'Dead letters', render: () => <DeadLettersView /> },
   { id: 'predict', title: 'Predict test', render: () => <PredictView /> },
 ] as const;
 

@@ -66,6 +66,8 @@ function xRange(kind: XKind): uPlot.Scale.Range {
 export function Chart({ data, series, version, height = 180, x = 'clock', yLabel, testId, axes, scales, bands }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  // the x range the reader zoomed to (drag to zoom, double-click to reset); null while following the data
+  const zoomed = useRef(false);
   const shape = series.map((s) => s.label).join('|');
 
   useEffect(() => {
@@ -75,12 +77,15 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
       width: Math.max(200, el.clientWidth),
       height,
       series: [{}, ...series],
-      scales: { x: { time: x === 'clock' || x === 'date', range: xRange(x) }, ...scales },
+      // while zoomed, new data keeps the x range (y still fits what is visible)
+      scales: { x: { time: x === 'clock' || x === 'date', range: xRange(x), auto: () => !zoomed.current }, ...scales },
+      hooks: { setScale: [(u, key) => key === 'x' && followZoom(u, zoomed, host.current)] },
       axes: [xAxis(x), ...(axes ?? [{ label: yLabel, size: 60 }])],
       legend: { live: true },
       ...(bands ? { bands } : {}),
       cursor: { drag: { x: true, y: false } },
     };
+    zoomed.current = false;
     const p = new uPlot(opts, data, el);
     plot.current = p;
     const ro = new ResizeObserver(() => p.setSize({ width: Math.max(200, el.clientWidth), height }));
@@ -96,10 +101,33 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
   useEffect(() => {
     plot.current?.setData(data);
     // the point count on the element lets a browser test see the chart move without reading canvas pixels
-    if (host.current) host.current.dataset.points = String(data[0]?.length ?? 0);
+    if (host.current) {
+      const xs = data[0];
+      host.current.dataset.points = String(xs?.length ?? 0);
+      host.current.dataset.lastX = String(xs?.[xs.length - 1] ?? '');
+    }
   }, [version, data]);
 
   return <div ref={host} data-testid={testId} data-bands={bands ? String(bands.length) : undefined} class="chart" />;
+}
+
+/**
+ * Records whether the x range shows all the data (following it) or a part of
+ * it (the reader zoomed), and puts the range on the element so a browser
+ * test can see it without reading pixels.
+ */
+function followZoom(u: uPlot, zoomed: { current: boolean }, el: HTMLElement | null): void {
+  const xs = u.data[0];
+  const { min, max } = u.scales.x!;
+  if (min == null || max == null) return;
+  const first = xs?.[0];
+  const last = xs?.[xs.length - 1];
+  zoomed.current = first != null && last != null && (min > first || max < last);
+  if (el) {
+    el.dataset.xMin = String(min);
+    el.dataset.xMax = String(max);
+    el.dataset.zoomed = String(zoomed.current);
+  }
 }
 
 /** A palette that stays readable on white. */

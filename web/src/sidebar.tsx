@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { injectNextWeek, toast, tokenRequest, trainNow } from './actions.js';
 import { VIEWS } from './app.js';
 import { live } from './live.js';
@@ -61,6 +61,15 @@ export function Sidebar({ view }: { view: string }) {
 export function TokenDialog() {
   const resolve = useStore(tokenRequest);
   const [value, setValue] = useState('');
+  const form = useRef<HTMLFormElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  // the input takes the focus (autofocus only works on page load); it goes back where it was when the dialog closes
+  useEffect(() => {
+    if (!resolve) return;
+    const before = document.activeElement as HTMLElement | null;
+    input.current?.focus();
+    return () => before?.focus?.();
+  }, [resolve]);
   if (!resolve) return null;
   const done = (t: string | null) => {
     tokenRequest.set(null);
@@ -68,22 +77,24 @@ export function TokenDialog() {
     resolve(t);
   };
   return (
-    <div class="modal" role="dialog" aria-label="gateway token">
+    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="token-title" onKeyDown={(e) => trapKeys(e, form.current, () => done(null))}>
       <form
+        ref={form}
         class="panel"
+        data-testid="token-dialog"
         onSubmit={(e) => {
           e.preventDefault();
           done(value.trim() || null);
         }}
       >
-        <h3>Gateway token</h3>
+        <h3 id="token-title">Gateway token</h3>
         <span class="muted">Write operations need the bearer token from the gateway's configuration (GATEWAY_TOKEN).</span>
-        <input data-testid="token-input" type="password" autoFocus value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
+        <input ref={input} data-testid="token-input" type="password" aria-label="gateway token" value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
         <div class="row">
           <button type="submit" data-testid="token-ok">
             OK
           </button>
-          <button type="button" class="secondary" onClick={() => done(null)}>
+          <button type="button" class="secondary" data-testid="token-cancel" onClick={() => done(null)}>
             Cancel
           </button>
         </div>
@@ -92,11 +103,50 @@ export function TokenDialog() {
   );
 }
 
+/** A dialog's keys: Escape cancels; Tab and Shift+Tab cycle through its own controls only (a focus trap). */
+function trapKeys(e: KeyboardEvent, root: HTMLElement | null, cancel: () => void): void {
+  if (e.key === 'Escape') {
+    e.preventDefault();
+    cancel();
+    return;
+  }
+  if (e.key !== 'Tab' || !root) return;
+  const focusable = [...root.querySelectorAll<HTMLElement>('input, button, select, textarea, a[href], [tabindex]:not([tabindex="-1"])')].filter((el) => !el.hasAttribute('disabled'));
+  if (focusable.length === 0) return;
+  const first = focusable[0]!;
+  const last = focusable[focusable.length - 1]!;
+  const inside = root.contains(document.activeElement);
+  if (e.shiftKey && (document.activeElement === first || !inside)) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (document.activeElement === last || !inside)) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+/**
+ * The latest message, in live regions that exist before any message does
+ * (so screen readers announce it): polite for news, assertive for failures.
+ */
 export function Toast() {
   const t = useStore(toast);
-  return t ? (
-    <div class={`toast ${t.bad ? 'bad' : ''}`} data-testid="toast">
-      {t.text}
-    </div>
-  ) : null;
+  return (
+    <>
+      <div role="status" aria-live="polite" data-testid="toast-region">
+        {t && !t.bad ? (
+          <div class="toast" data-testid="toast">
+            {t.text}
+          </div>
+        ) : null}
+      </div>
+      <div role="alert" aria-live="assertive" data-testid="alert-region">
+        {t?.bad ? (
+          <div class="toast bad" data-testid="toast">
+            {t.text}
+          </div>
+        ) : null}
+      </div>
+    </>
+  );
 }

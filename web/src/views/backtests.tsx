@@ -4,6 +4,8 @@ import type { BacktestDetail, BacktestSummary } from '../../../domain/backtest/a
 import { api } from '../api.js';
 import { Chart, COLORS } from '../chart.js';
 import { dateTime, dur, fmt, pct } from '../format.js';
+import { DataTable, type Column } from '../table.js';
+import { BacktestForm } from './backtest-form.js';
 
 /** Methods as the backtest names them, with their label and colour (the model first, then the baselines). */
 const METHODS: { key: keyof BacktestSummary['wape']; label: string; color: string; dash?: number[] }[] = [
@@ -56,6 +58,12 @@ export function BacktestsView() {
 
   return (
     <div class="grid">
+      <BacktestForm
+        onDone={(id) => {
+          void refresh();
+          setPicked(id);
+        }}
+      />
       <div class="panel">
         <div class="row" style="justify-content:space-between">
           <h3>Walk-forward backtests</h3>
@@ -64,71 +72,68 @@ export function BacktestsView() {
           </button>
         </div>
         {err ? <div class="banner bad">{err}</div> : null}
-        <table data-testid="backtests-table">
-          <thead>
-            <tr>
-              <th>backtest</th>
-              <th>status</th>
-              <th>requested</th>
-              <th>cut-offs</th>
-              <th class="num">horizon</th>
-              <th class="num">refit every</th>
-              <th class="num">points</th>
-              {METHODS.map((m) => (
-                <th class="num">{m.key === 'model' ? 'WAPE model' : m.label}</th>
-              ))}
-              <th>report</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(list ?? []).map((b) => (
-              <tr data-testid={`backtest-row-${b.id}`} class={`clickable ${b.id === shown ? 'selected' : ''}`} onClick={() => setPicked(b.id)}>
-                <td class="nowrap" title={b.reason}>
-                  {b.id}
-                </td>
-                <td>
-                  <span class={`stage ${b.status === 'finished' ? 'champion' : b.status}`} title={b.failure ?? ''}>
-                    {b.status}
-                  </span>
-                </td>
-                <td>{dateTime(b.requestedAt)}</td>
-                <td class="nowrap">
-                  {b.cutoffs.count > 0 ? `${b.cutoffs.count}: ` : ''}
-                  {cutoffRange(b)}
-                </td>
-                <td class="num">{b.horizon}</td>
-                <td class="num">{b.refitEvery}</td>
-                <td class="num">{fmt(b.points)}</td>
-                {METHODS.map((m) => {
-                  const w = b.wape[m.key];
-                  const model = b.wape.model;
-                  const cmp = m.key === 'model' || w === null || model === null ? '' : model < w ? 'better' : 'worse';
-                  return <td class={`num ${cmp}`}>{pct(w)}</td>;
-                })}
-                <td>
-                  {b.reportUrl ? (
-                    <a href={b.reportUrl} target="_blank" rel="noopener" data-testid={`backtest-report-${b.id}`} onClick={(e) => e.stopPropagation()}>
-                      report
-                    </a>
-                  ) : (
-                    <span class="muted">–</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <BacktestsTable rows={list ?? []} selected={shown} onPick={setPicked} />
         {list && list.length === 0 ? (
           <p class="muted">
-            No backtest yet: run <code>npm run backtest</code> (for example <code>npm run backtest -- --cutoffs 8 --horizon 4</code>).
+            No backtest yet: start one above, or run <code>npm run backtest</code> (for example <code>npm run backtest -- --cutoffs 8 --horizon 4</code>).
           </p>
         ) : (
-          <p class="muted">Baseline WAPEs are green where the model beats them, on the same points. Click a row to chart it.</p>
+          <p class="muted">Baseline WAPEs are green where the model beats them, on the same points. Click a row (or Tab to it and press Enter) to chart it.</p>
         )}
       </div>
       {detail && detail.id === shown ? <Detail d={detail} loads={loads} /> : null}
     </div>
   );
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The backtests table as columns (what it shows and what its CSV holds). */
+const COLUMNS: Column<BacktestSummary>[] = [
+  { header: 'backtest', csv: (b) => b.id, cls: () => 'nowrap' },
+  {
+    header: 'status',
+    csv: (b) => b.status,
+    cell: (b) => (
+      <span class={`stage ${b.status === 'finished' ? 'champion' : b.status}`} title={b.failure ?? ''}>
+        {b.status}
+      </span>
+    ),
+  },
+  { header: 'requested', csv: (b) => iso(b.requestedAt), cell: (b) => dateTime(b.requestedAt) },
+  { header: 'cut-offs', csv: (b) => cutoffRange(b), cell: (b) => `${b.cutoffs.count > 0 ? `${b.cutoffs.count}: ` : ''}${cutoffRange(b)}`, cls: () => 'nowrap' },
+  { header: 'horizon', num: true, csv: (b) => b.horizon },
+  { header: 'refit every', num: true, csv: (b) => b.refitEvery },
+  { header: 'points', num: true, csv: (b) => b.points, cell: (b) => fmt(b.points) },
+  ...METHODS.map(
+    (m): Column<BacktestSummary> => ({
+      header: m.key === 'model' ? 'WAPE model' : m.label,
+      num: true,
+      csv: (b) => b.wape[m.key],
+      cell: (b) => pct(b.wape[m.key]),
+      cls: (b) => {
+        const w = b.wape[m.key];
+        const model = b.wape.model;
+        return m.key === 'model' || w === null || model === null ? '' : model < w ? 'better' : 'worse';
+      },
+    }),
+  ),
+  {
+    header: 'report',
+    csv: (b) => b.reportUrl,
+    cell: (b) =>
+      b.reportUrl ? (
+        <a href={b.reportUrl} target="_blank" rel="noopener" data-testid={`backtest-report-${b.id}`} onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+          report
+        </a>
+      ) : (
+        <span class="muted">–</span>
+      ),
+  },
+];
+
+function BacktestsTable({ rows, selected, onPick }: { rows: BacktestSummary[]; selected: string | null; onPick: (id: string) => void }) {
+  return <DataTable columns={COLUMNS} rows={rows} testId="backtests-table" csvName="backtests" rowKey={(b) => b.id} rowTestId="backtest-row" selected={selected} onActivate={(b) => onPick(b.id)} />;
 }
 
 function Detail({ d, loads }: { d: BacktestDetail; loads: number }) {

@@ -6,6 +6,8 @@ import { live } from '../live.js';
 import { useStore } from '../store.js';
 import { ComparePanel } from './model-compare.js';
 import { EditPanel } from './model-edit.js';
+import { CsvButton } from '../table.js';
+import { MODEL_CSV_COLUMNS } from './model-csv.js';
 
 /** Most versions one comparison draws (the gateway's limit). */
 const MAX_COMPARE = 10;
@@ -24,6 +26,7 @@ export function ModelsView() {
       <div class="panel">
         <div class="row" style="justify-content:space-between">
           <h3>Versions</h3>
+          <CsvButton columns={MODEL_CSV_COLUMNS} rows={s.models.models} name="models" testId="models-table-csv" />
           <button class="danger" data-testid="rollback" disabled={s.models.champion === null} onClick={() => void rollback()}>
             Roll back to the previous champion
           </button>

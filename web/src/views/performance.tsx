@@ -3,11 +3,34 @@ import type uPlot from 'uplot';
 import { api } from '../api.js';
 import { Chart, COLORS } from '../chart.js';
 import { fmt, isoToSec, pct, wapeOf } from '../format.js';
-import { live } from '../live.js';
+import { live, type LiveState } from '../live.js';
+import type { ModelRow } from '../../../domain/live/protocol.js';
+import { DataTable, type Column } from '../table.js';
 import { SeriesPicker } from '../series-picker.js';
 import { useStore } from '../store.js';
 import { FORECAST_BANDS, forecastColumns, type ForecastData, type SeriesData } from '../forecast-columns.js';
 
+
+/** Holdout WAPE per version: the model against the baselines and the champion it was compared with. */
+const HOLDOUT_COLUMNS: Column<ModelRow>[] = [
+  { header: 'version', csv: (m) => m.version, cell: (m) => `v${m.version}` },
+  { header: 'stage', csv: (m) => m.stage, cell: (m) => <span class={`stage ${m.stage}`}>{m.stage}</span> },
+  ...(
+    [
+      ['model', 'model'],
+      ['seasonalNaive', 'seasonal naive'],
+      ['lastValue', 'last value'],
+      ['champion', 'champion then'],
+    ] as const
+  ).map(([key, header]): Column<ModelRow> => ({ header, num: true, csv: (m) => wapeOf(m.metrics, key), cell: (m) => pct(wapeOf(m.metrics, key)) })),
+];
+
+type Overall = LiveState['accuracy']['overall'][number];
+const LIVE_COLUMNS: Column<Overall>[] = [
+  { header: 'version', csv: (o) => o.version, cell: (o) => `v${o.version}` },
+  { header: 'WAPE so far', num: true, csv: (o) => o.wape, cell: (o) => pct(o.wape) },
+  { header: 'points', num: true, csv: (o) => o.n, cell: (o) => fmt(o.n) },
+];
 
 const pctAxis = (): uPlot.Axis => ({ label: 'WAPE', size: 60, values: (_u, vals) => vals.map((v) => `${(v * 100).toFixed(1)}%`) });
 
@@ -43,55 +66,13 @@ export function PerformanceView() {
             ]}
             axes={[pctAxis()]}
           />
-          <table>
-            <thead>
-              <tr>
-                <th>version</th>
-                <th>stage</th>
-                <th class="num">model</th>
-                <th class="num">seasonal naive</th>
-                <th class="num">last value</th>
-                <th class="num">champion then</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...models].reverse().map((m) => (
-                <tr>
-                  <td>v{m.version}</td>
-                  <td>
-                    <span class={`stage ${m.stage}`}>{m.stage}</span>
-                  </td>
-                  <td class="num">{pct(wapeOf(m.metrics, 'model'))}</td>
-                  <td class="num">{pct(wapeOf(m.metrics, 'seasonalNaive'))}</td>
-                  <td class="num">{pct(wapeOf(m.metrics, 'lastValue'))}</td>
-                  <td class="num">{pct(wapeOf(m.metrics, 'champion'))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable columns={HOLDOUT_COLUMNS} rows={[...models].reverse()} testId="holdout-table" csvName="holdout-wape" rowKey={(m) => String(m.version)} />
         </div>
         <div class="panel">
           <h3>Live accuracy as actuals arrive (WAPE per week, per version)</h3>
           {a.weeks.length === 0 ? <p class="muted">Forecasts of the next week are compared with its actuals when that week arrives: inject a week to see the first point.</p> : null}
           <Chart testId="chart-live-accuracy" x="date" version={a.weeks.length * 100 + a.versions.length} data={accData} series={accSeries} axes={[pctAxis()]} />
-          <table data-testid="live-accuracy">
-            <thead>
-              <tr>
-                <th>version</th>
-                <th class="num">WAPE so far</th>
-                <th class="num">points</th>
-              </tr>
-            </thead>
-            <tbody>
-              {a.overall.map((o) => (
-                <tr>
-                  <td>v{o.version}</td>
-                  <td class="num">{pct(o.wape)}</td>
-                  <td class="num">{fmt(o.n)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable columns={LIVE_COLUMNS} rows={a.overall} testId="live-accuracy" csvName="live-accuracy" rowKey={(o) => String(o.version)} />
         </div>
       </div>
       <SeriesForecastPanel latest={s.totals?.latestWeek} serving={s.model?.serving} />

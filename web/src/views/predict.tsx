@@ -4,6 +4,8 @@ import { fmt } from '../format.js';
 import { live } from '../live.js';
 import { SeriesPicker } from '../series-picker.js';
 import { useStore } from '../store.js';
+import type { CsvValue } from '../csv.js';
+import { CsvButton, type Column } from '../table.js';
 
 interface Prediction {
   store: number;
@@ -114,7 +116,11 @@ export function PredictView() {
 function PredictionTable({ result }: { result: Prediction }) {
   const diff = result.actual !== null ? result.forecast - result.actual : null;
   return (
-    <table>
+    <div class="table-wrap">
+      <div class="table-tools">
+        <CsvButton columns={PAIR_COLUMNS} rows={predictionPairs(result)} name="prediction" testId="prediction-csv" />
+      </div>
+    <table data-testid="prediction-table">
       <tbody>
         <tr>
           <td>forecast</td>
@@ -162,5 +168,30 @@ function PredictionTable({ result }: { result: Prediction }) {
         </tr>
       </tbody>
     </table>
+    </div>
   );
+}
+
+type Pair = readonly [string, CsvValue];
+const PAIR_COLUMNS: Column<Pair>[] = [
+  { header: 'field', csv: (p) => p[0] },
+  { header: 'value', csv: (p) => p[1] },
+];
+
+/** The prediction as field/value pairs for its CSV (numbers unrounded). */
+function predictionPairs(r: Prediction): Pair[] {
+  return [
+    ['store', r.store],
+    ['dept', r.dept],
+    ['week', r.week],
+    ['horizon', r.horizon],
+    ['origin', r.origin],
+    ['forecast', r.forecast],
+    ...r.intervals.flatMap((iv): Pair[] => [
+      [`lower${Math.round(iv.level * 100)}`, iv.lower],
+      [`upper${Math.round(iv.level * 100)}`, iv.upper],
+    ]),
+    ['actual', r.actual],
+    ['modelVersion', r.modelVersion],
+  ];
 }

@@ -2,6 +2,28 @@ import { useEffect, useRef } from 'preact/hooks';
 import { dateTime, dur, time } from '../format.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
+import type { ModelRow, RequestRow } from '../../../domain/live/protocol.js';
+import { DataTable, type Column } from '../table.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Runs: version, trigger, duration, decision and why, when it finished. */
+export const RUN_COLUMNS: Column<ModelRow>[] = [
+  { header: 'version', csv: (r) => r.version, cell: (r) => `v${r.version}` },
+  { header: 'trigger', csv: (r) => r.trigger },
+  { header: 'duration', num: true, csv: (r) => r.durationMs, cell: (r) => dur(r.durationMs) },
+  { header: 'decision', csv: (r) => r.decision, cell: (r) => <span class={`stage ${r.decision === 'promoted' ? 'champion' : r.decision}`}>{r.decision}</span> },
+  { header: 'reason', csv: (r) => r.decisionReason },
+  { header: 'finished', csv: (r) => iso(r.trainedAt), cell: (r) => dateTime(r.trainedAt) },
+];
+
+const REQUEST_COLUMNS: Column<RequestRow>[] = [
+  { header: 'when', csv: (r) => iso(r.requestedAt), cell: (r) => dateTime(r.requestedAt) },
+  { header: 'trigger', csv: (r) => r.trigger },
+  { header: 'reason', csv: (r) => r.reason },
+  { header: 'by', csv: (r) => r.requestedBy },
+  { header: 'run', csv: (r) => r.runId, cell: (r) => (r.runId ? r.runId.slice(0, 8) : <span class="muted">pending</span>) },
+];
 
 /** Runs with trigger, duration, decision and reason; requests; the training log streaming. */
 export function TrainingView() {
@@ -31,57 +53,11 @@ export function TrainingView() {
       <div class="grid cols-2">
         <div class="panel">
           <h3>Runs</h3>
-          <table data-testid="runs-table">
-            <thead>
-              <tr>
-                <th>version</th>
-                <th>trigger</th>
-                <th class="num">duration</th>
-                <th>decision</th>
-                <th>reason</th>
-                <th>finished</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr>
-                  <td>v{r.version}</td>
-                  <td>{r.trigger}</td>
-                  <td class="num">{dur(r.durationMs)}</td>
-                  <td>
-                    <span class={`stage ${r.decision === 'promoted' ? 'champion' : r.decision}`}>{r.decision}</span>
-                  </td>
-                  <td>{r.decisionReason}</td>
-                  <td>{dateTime(r.trainedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable columns={RUN_COLUMNS} rows={runs} testId="runs-table" csvName="runs" rowKey={(r) => String(r.version)} />
         </div>
         <div class="panel">
           <h3>Requests</h3>
-          <table data-testid="requests-table">
-            <thead>
-              <tr>
-                <th>when</th>
-                <th>trigger</th>
-                <th>reason</th>
-                <th>by</th>
-                <th>run</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.models.requests.map((r) => (
-                <tr>
-                  <td>{dateTime(r.requestedAt)}</td>
-                  <td>{r.trigger}</td>
-                  <td>{r.reason}</td>
-                  <td>{r.requestedBy}</td>
-                  <td>{r.runId ? r.runId.slice(0, 8) : <span class="muted">pending</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable columns={REQUEST_COLUMNS} rows={s.models.requests} testId="requests-table" csvName="training-requests" rowKey={(r) => r.requestId} />
         </div>
       </div>
     </div>

@@ -1,13 +1,16 @@
 /**
- * What a backtest is asked to do, validated once at the boundary. Errors name
+ * What a backtest is asked to do, validated once at the boundary (the CLI,
+ * and the gateway before it queues one for the trainer). Errors name
  * the field (or the CLI flag) and what was expected.
  */
 import { ValidationError } from '../../lib/errors.js';
 import { isIsoDate } from '../../lib/weeks.js';
-import { MAX_HORIZON } from '../../domain/features/features.js';
-import { parseParams } from '../../domain/training/request.js';
-import type { XgbParams } from '../xgboost.js';
-import type { CutoffSpec } from './cutoffs.js';
+import { MAX_HORIZON } from '../features/spec.js';
+import { parseParams } from '../training/request.js';
+import type { XgbParams } from '../training/params.js';
+
+/** Which weeks are cut-offs: the last N evaluable ones, or every evaluable one in a range. */
+export type CutoffSpec = { kind: 'last'; count: number } | { kind: 'range'; from: string; to: string };
 
 export interface BacktestRequest {
   cutoffs: CutoffSpec;

@@ -1,0 +1,75 @@
+import type { Kafka } from 'kafkajs';
+import type { AvroCodec } from '../../lib/avro.js';
+import { NotFoundError, messageOf } from '../../lib/errors.js';
+import { readDeadLetters, redrive, type DeadMessage } from '../../lib/dead-letter-log.js';
+import { HttpError } from '../http/errors.js';
+
+/** One dead-lettered message as the API shows it: origin, letters, re-drives and the decoded record when it decodes. */
+export interface DeadLetterView {
+  id: string;
+  origin: DeadMessage['origin'];
+  key: string | null;
+  bytes: number;
+  letters: { consumer: string; at: string; reason: string; dlqOffset: string }[];
+  redriven: { at: string; by: string }[];
+  /** The record decoded with the schema its bytes name, as JSON text; null when it does not decode. */
+  record: string | null;
+  /** Why it does not decode (null when it does). */
+  undecodable: string | null;
+}
+
+/** Browsing and re-driving the dead-letter topic (lib/dead-letter-log.ts, the same code as `npm run dlq`). */
+export interface DeadLetterOps {
+  /** Every dead-lettered message, newest first (at most `limit`), and how many there are in all. */
+  list(limit: number): Promise<{ total: number; messages: DeadLetterView[] }>;
+  /**
+   * Re-sends the original bytes of `ids` to their origin topics and records it on the dead-letter topic.
+   * NotFoundError for an unknown id; a 409 ALREADY_REDRIVEN for one already re-driven unless `force`.
+   */
+  redrive(ids: readonly string[], by: string, force: boolean): Promise<{ redriven: string[] }>;
+}
+
+/** Dead-letter operations over the gateway's Kafka client and codec. */
+export function createDeadLetterOps(deps: { kafka: Kafka; codec: AvroCodec; topic: string }): DeadLetterOps {
+  const view = async (m: DeadMessage): Promise<DeadLetterView> => {
+    let record: string | null = null;
+    let undecodable: string | null = null;
+    try {
+      record = JSON.stringify((await deps.codec.decodeAny(m.value)).value);
+    } catch (err) {
+      undecodable = messageOf(err);
+    }
+    return {
+      id: m.id,
+      origin: m.origin,
+      key: m.key,
+      bytes: m.value?.length ?? 0,
+      letters: m.letters.map((l) => ({ consumer: l.group, at: l.at, reason: l.reason, dlqOffset: l.offset })),
+      redriven: m.redriven.map((r) => ({ at: r.at, by: r.by })),
+      record,
+      undecodable,
+    };
+  };
+  return {
+    async list(limit) {
+      const all = await readDeadLetters(deps.kafka, deps.topic);
+      const newest = [...all].reverse().slice(0, limit);
+      return { total: all.length, messages: await Promise.all(newest.map(view)) };
+    },
+    async redrive(ids, by, force) {
+      const all = await readDeadLetters(deps.kafka, deps.topic);
+      const byId = new Map(all.map((m) => [m.id, m]));
+      const chosen = [...new Set(ids)].map((id) => {
+        const m = byId.get(id);
+        if (!m) throw new NotFoundError(`dead-lettered message ${id}`);
+        if (m.redriven.length > 0 && !force) {
+          const last = m.redriven.at(-1)!;
+          throw new HttpError(409, 'ALREADY_REDRIVEN', `${id} was already re-driven at ${last.at} by ${last.by}; send "force": true to re-drive it again`);
+        }
+        return m;
+      });
+      await redrive(deps.kafka, deps.topic, chosen, by);
+      return { redriven: chosen.map((m) => m.id) };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * CSV of a dashboard table, made in the browser from the rows the table
+ * shows (RFC 4180: comma-separated, CRLF line ends, a field quoted when it
+ * holds a comma, a quote, a line break or surrounding spaces, and quotes
+ * doubled inside).
+ */
+
+/** A cell value as it goes into the file: numbers in full precision, null and undefined empty. */
+export type CsvValue = string | number | boolean | null | undefined;
+
+/** One field, quoted when it must be. */
+export function csvField(v: CsvValue): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** The whole file: a header line, then one line per row, each line ending in CRLF. */
+export function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
+  return [header, ...rows].map((r) => `${r.map(csvField).join(',')}\r\n`).join('');
+}
+
+/** Offers `text` as a download named `filename` (a Blob URL on a temporary link). */
+export function downloadCsv(filename: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // the click has started the download synchronously; the URL is not needed past this turn
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}

@@ -1,0 +1,95 @@
+import type { ComponentChildren } from 'preact';
+import { downloadCsv, toCsv, type CsvValue } from './csv.js';
+
+/** One column as data: its header, how a row shows in it, and the value it puts in the CSV. */
+export interface Column<T> {
+  header: string;
+  /** Right-aligned, tabular figures. */
+  num?: boolean;
+  /** What the cell shows; default the CSV value as text. */
+  cell?: (row: T) => ComponentChildren;
+  /** The CSV value (full precision, no formatting); columns without one (buttons) stay out of the file. */
+  csv?: (row: T) => CsvValue;
+  /** Extra class of the cell. */
+  cls?: (row: T) => string;
+}
+
+export interface DataTableProps<T> {
+  columns: readonly Column<T>[];
+  rows: readonly T[];
+  testId: string;
+  /** Download name without extension, e.g. "runs" -> runs.csv. */
+  csvName: string;
+  /** A stable key of a row (also its test id suffix). */
+  rowKey: (row: T) => string;
+  /** Makes rows focusable and activated by click, Enter or Space (e.g. to select one). */
+  onActivate?: (row: T) => void;
+  selected?: string | null;
+  /** Test id prefix of a row (default `${testId}-row`): `${rowTestId}-${rowKey}`. */
+  rowTestId?: string;
+}
+
+/** The rows of a table as CSV text, from the columns' csv values. */
+export function tableCsv<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
+  const cols = columns.filter((c) => c.csv);
+  return toCsv(cols.map((c) => c.header), rows.map((r) => cols.map((c) => c.csv!(r))));
+}
+
+/** A "CSV" button that downloads `rows` through `columns`. */
+export function CsvButton<T>({ columns, rows, name, testId }: { columns: readonly Column<T>[]; rows: readonly T[]; name: string; testId: string }) {
+  return (
+    <button type="button" class="secondary small" data-testid={testId} disabled={rows.length === 0} onClick={() => downloadCsv(`${name}.csv`, tableCsv(columns, rows))} aria-label={`download ${name} as CSV`}>
+      CSV
+    </button>
+  );
+}
+
+/**
+ * A table declared as columns: renders the rows, offers them as CSV, and
+ * with `onActivate` makes each row a keyboard target (Tab to it, Enter or
+ * Space to activate it), as a mouse click does.
+ */
+export function DataTable<T>({ columns, rows, testId, csvName, rowKey, onActivate, selected, rowTestId }: DataTableProps<T>) {
+  const key = (e: KeyboardEvent, r: T) => {
+    // keys meant for a control inside the row (a checkbox, a link) stay with it
+    if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
+    e.preventDefault();
+    onActivate?.(r);
+  };
+  return (
+    <div class="table-wrap">
+      <div class="table-tools">
+        <CsvButton columns={columns} rows={rows} name={csvName} testId={`${testId}-csv`} />
+      </div>
+      <table data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th class={c.num ? 'num' : ''}>{c.header}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const k = rowKey(r);
+            return (
+              <tr
+                key={k}
+                data-testid={`${rowTestId ?? `${testId}-row`}-${k}`}
+                class={`${onActivate ? 'clickable' : ''} ${k === selected ? 'selected' : ''}`}
+                tabIndex={onActivate ? 0 : undefined}
+                aria-selected={onActivate ? k === selected : undefined}
+                onClick={onActivate ? () => onActivate(r) : undefined}
+                onKeyDown={onActivate ? (e) => key(e, r) : undefined}
+              >
+                {columns.map((c) => (
+                  <td class={`${c.num ? 'num' : ''} ${c.cls?.(r) ?? ''}`}>{c.cell ? c.cell(r) : String(c.csv?.(r) ?? '')}</td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

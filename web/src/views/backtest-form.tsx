@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { BacktestSummary } from '../../../domain/backtest/api.js';
+import { say, write } from '../actions.js';
+import { ApiError, api } from '../api.js';
+import { live } from '../live.js';
+import { useStore } from '../store.js';
+import { paramsOf } from './train-form.js';
+
+const POLL_MS = 2000;
+
+/** Optional whole number of a form field; the error names the field. */
+function intOf(name: string, v: string): number | undefined {
+  const t = v.trim();
+  if (t === '') return undefined;
+  if (!/^\d+$/.test(t)) throw new Error(`${name}: expected a whole number, got "${t}"`);
+  return Number(t);
+}
+
+/** Starts a walk-forward backtest (cut-offs, horizon, refit cadence, XGBoost rounds) and follows it to its outcome. */
+export function BacktestForm({ onDone }: { onDone: (id: string) => void }) {
+  const [f, setF] = useState({ cutoffs: '4', horizon: '4', refitEvery: '2', rounds: '', reason: '' });
+  const [err, setErr] = useState<string | null>(null);
+  const [started, setStarted] = useState<string | null>(null);
+  const set = (k: keyof typeof f) => (e: Event) => setF((o) => ({ ...o, [k]: (e.target as HTMLInputElement).value }));
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setErr(null);
+    let body: Record<string, unknown>;
+    try {
+      const params = paramsOf({ rounds: f.rounds });
+      body = { cutoffs: intOf('cutoffs', f.cutoffs), horizon: intOf('horizon', f.horizon), refitEvery: intOf('refitEvery', f.refitEvery), ...(f.reason.trim() ? { reason: f.reason.trim() } : {}), ...(params.rounds ? { params } : {}) };
+    } catch (x) {
+      setErr((x as Error).message);
+      return;
+    }
+    const r = await write<{ backtestId: string }>('/v1/backtests', JSON.parse(JSON.stringify(body)), (x) => setErr(x.message));
+    if (r) {
+      setStarted(r.backtestId);
+      say(`Backtest ${r.backtestId} queued for the trainer`);
+    }
+  };
+  const field = (k: keyof typeof f, label: string, width = 80) => (
+    <label>
+      {label}
+      <input data-testid={`bt-${k}`} style={`width:${width}px`} value={f[k]} onInput={set(k)} />
+    </label>
+  );
+  return (
+    <form class="panel" data-testid="backtest-form" onSubmit={(e) => void submit(e)}>
+      <h3>Start a backtest</h3>
+      <div class="row">
+        {field('cutoffs', 'cut-offs (last N weeks)')}
+        {field('horizon', 'horizon (weeks)')}
+        {field('refitEvery', 'refit every')}
+        {field('rounds', 'XGBoost rounds')}
+        {field('reason', 'reason', 220)}
+        <button type="submit" data-testid="bt-submit">
+          Start
+        </button>
+      </div>
+      {err ? (
+        <div class="banner bad" role="alert" data-testid="bt-error" style="margin-top:8px">
+          {err}
+        </div>
+      ) : null}
+      {started ? <BacktestProgress id={started} onDone={onDone} /> : null}
+    </form>
+  );
+}
+
+/** Polls the backtest until it has an outcome; shows its latest progress line from the training log meanwhile. */
+function BacktestProgress({ id, onDone }: { id: string; onDone: (id: string) => void }) {
+  const s = useStore(live);
+  const [b, setB] = useState<BacktestSummary | null>(null);
+  const finished = b?.status === 'finished' || b?.status === 'failed';
+  useEffect(() => {
+    if (finished) {
+      onDone(id);
+      return;
+    }
+    const t = setInterval(() => {
+      api<BacktestSummary>('GET', `/v1/backtests/${id}`).then(setB, (e: unknown) => {
+        if (!(e instanceof ApiError && e.status === 404)) setB(null);
+      });
+    }, POLL_MS);
+    return () => clearInterval(t);
+  }, [id, finished]);
+  const last = s.training.filter((l) => l.runId === id).at(-1);
+  return (
+    <div class="banner info" data-testid="bt-progress" aria-live="polite" style="margin-top:8px">
+      {id}:{' '}
+      {finished ? (
+        <span data-testid="bt-outcome">{b!.status === 'finished' ? `finished: ${b!.cutoffs.count} cut-offs, ${b!.points} points` : `failed: ${b!.failure ?? ''}`}</span>
+      ) : (
+        `${b ? 'requested, the trainer runs one backtest at a time' : 'sent'}${last ? ` (${last.text})` : ''}`
+      )}
+    </div>
+  );
+}

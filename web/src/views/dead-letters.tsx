@@ -1,0 +1,158 @@
+import { useEffect, useState } from 'preact/hooks';
+import { say, write } from '../actions.js';
+import { api } from '../api.js';
+import { dateTime, fmt } from '../format.js';
+import { live } from '../live.js';
+import { useStore } from '../store.js';
+import { DataTable, type Column } from '../table.js';
+
+/** One message of GET /v1/dead-letters. */
+export interface DeadLetter {
+  id: string;
+  origin: { topic: string; partition: number; offset: string; timestamp: string };
+  key: string | null;
+  bytes: number;
+  letters: { consumer: string; at: string; reason: string; dlqOffset: string }[];
+  redriven: { at: string; by: string }[];
+  record: string | null;
+  undecodable: string | null;
+}
+interface Listing {
+  topic: string;
+  total: number;
+  messages: DeadLetter[];
+}
+
+const consumers = (m: DeadLetter) => [...new Set(m.letters.map((l) => l.consumer))].join(', ');
+const firstAt = (m: DeadLetter) => m.letters[0]?.at ?? '';
+const when = (iso: string) => (iso ? dateTime(Date.parse(iso)) : '–');
+
+/** Dead-lettered messages with why they were refused; pick one to see its record, re-drive it after a fix. */
+export function DeadLettersView() {
+  const s = useStore(live);
+  const [list, setList] = useState<Listing | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [checked, setChecked] = useState<string[]>([]);
+  const refresh = () =>
+    api<Listing>('GET', '/v1/dead-letters').then(
+      (r) => {
+        setList(r);
+        setErr(null);
+      },
+      (e: Error) => setErr(e.message),
+    );
+  // the live count of dead letters moves when a consumer refuses a message: list again then
+  useEffect(() => void refresh(), [s.totals?.deadLetters]);
+  const redrive = async (ids: string[], force: boolean) => {
+    const r = await write<{ redriven: string[] }>('/v1/dead-letters/redrive', { ids, ...(force ? { force } : {}) });
+    if (!r) return;
+    say(`Re-drove ${r.redriven.length} message(s) to their origin topic; the re-drive is recorded`);
+    setChecked([]);
+    await refresh();
+  };
+  const rows = list?.messages ?? [];
+  const shown = rows.find((m) => m.id === picked) ?? null;
+  const toggle = (id: string) => setChecked((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
+  return (
+    <div class="grid">
+      {err ? <div class="banner bad">{err}</div> : null}
+      <div class="panel">
+        <div class="row" style="justify-content:space-between">
+          <h3>
+            Dead letters on <code>{list?.topic ?? '…'}</code>: <span data-testid="dlq-total">{list ? fmt(list.total) : '…'}</span> message(s)
+          </h3>
+          <div class="row">
+            <button class="secondary" data-testid="dlq-refresh" onClick={() => void refresh()}>
+              Refresh
+            </button>
+            <button data-testid="dlq-redrive-checked" disabled={checked.length === 0} onClick={() => void redrive(checked, false)}>
+              Re-drive {checked.length} selected
+            </button>
+          </div>
+        </div>
+        <DataTable columns={columns(checked, toggle)} rows={rows} testId="dlq-table" csvName="dead-letters" rowKey={(m) => m.id} rowTestId="dlq-row" selected={picked} onActivate={(m) => setPicked(m.id)} />
+        {list && rows.length === 0 ? <p class="muted">No dead letter: every consumer accepted every message.</p> : <p class="muted">Click a row (or Tab to it and press Enter) to see its letters and record.</p>}
+      </div>
+      <ByTopic rows={rows} />
+      {shown ? <Detail m={shown} onRedrive={(force) => void redrive([shown.id], force)} /> : null}
+    </div>
+  );
+}
+
+function columns(checked: string[], toggle: (id: string) => void): Column<DeadLetter>[] {
+  return [
+    {
+      header: 'pick',
+      cell: (m) => <input type="checkbox" checked={checked.includes(m.id)} onClick={(e) => e.stopPropagation()} onChange={() => toggle(m.id)} aria-label={`select ${m.id}`} />,
+    },
+    { header: 'message', csv: (m) => m.id, cls: () => 'nowrap' },
+    { header: 'topic', csv: (m) => m.origin.topic },
+    { header: 'key', csv: (m) => m.key },
+    { header: 'refused by', csv: consumers },
+    { header: 'reason', csv: (m) => m.letters[0]?.reason ?? '' },
+    { header: 'dead-lettered at', csv: firstAt, cell: (m) => when(firstAt(m)) },
+    { header: 're-driven', csv: (m) => m.redriven.at(-1)?.at ?? null, cell: (m) => (m.redriven.length > 0 ? `${m.redriven.length}x, last ${when(m.redriven.at(-1)!.at)}` : <span class="muted">no</span>) },
+  ];
+}
+
+type Group = { topic: string; reason: string; messages: number; letters: number; last: string };
+const GROUP_COLUMNS: Column<Group>[] = [
+  { header: 'topic', csv: (g) => g.topic },
+  { header: 'reason', csv: (g) => g.reason },
+  { header: 'messages', num: true, csv: (g) => g.messages },
+  { header: 'letters', num: true, csv: (g) => g.letters },
+  { header: 'latest', csv: (g) => g.last, cell: (g) => when(g.last) },
+];
+
+/** The same messages grouped by origin topic and reason, with counts and the latest time. */
+function ByTopic({ rows }: { rows: DeadLetter[] }) {
+  const groups = new Map<string, Group>();
+  for (const m of rows) {
+    const reason = m.letters[0]?.reason ?? '';
+    const k = `${m.origin.topic}\u0000${reason}`;
+    const g = groups.get(k) ?? { topic: m.origin.topic, reason, messages: 0, letters: 0, last: '' };
+    g.messages += 1;
+    g.letters += m.letters.length;
+    if (firstAt(m) > g.last) g.last = firstAt(m);
+    groups.set(k, g);
+  }
+  if (groups.size === 0) return null;
+  return (
+    <div class="panel">
+      <h3>By topic and reason</h3>
+      <DataTable columns={GROUP_COLUMNS} rows={[...groups.values()]} testId="dlq-groups" csvName="dead-letters-by-reason" rowKey={(g) => `${g.topic}:${g.reason}`} />
+    </div>
+  );
+}
+
+const LETTER_COLUMNS: Column<DeadLetter['letters'][number]>[] = [
+  { header: 'consumer', csv: (l) => l.consumer },
+  { header: 'at', csv: (l) => l.at, cell: (l) => when(l.at) },
+  { header: 'reason', csv: (l) => l.reason },
+  { header: 'dead-letter offset', num: true, csv: (l) => l.dlqOffset },
+];
+
+function Detail({ m, onRedrive }: { m: DeadLetter; onRedrive: (force: boolean) => void }) {
+  const again = m.redriven.length > 0;
+  return (
+    <div class="panel" data-testid="dlq-detail">
+      <div class="row" style="justify-content:space-between">
+        <h3>
+          {m.id} (key {m.key ?? 'none'}, {fmt(m.bytes)} bytes)
+        </h3>
+        <button data-testid="dlq-redrive" onClick={() => onRedrive(again)}>
+          {again ? 'Re-drive again' : 'Re-drive to its topic'}
+        </button>
+      </div>
+      <DataTable columns={LETTER_COLUMNS} rows={m.letters} testId="dlq-letters" csvName={`letters-${m.id.replace(/[^A-Za-z0-9.-]+/g, '-')}`} rowKey={(l) => l.dlqOffset} />
+      {m.redriven.map((r) => (
+        <p class="muted" data-testid="dlq-redriven">
+          re-driven {when(r.at)} by {r.by}
+        </p>
+      ))}
+      <h3 style="margin-top:10px">Record</h3>
+      {m.record ? <pre class="record" data-testid="dlq-record">{m.record}</pre> : <p class="muted">not decodable: {m.undecodable}</p>}
+    </div>
+  );
+}
