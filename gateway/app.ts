@@ -17,6 +17,7 @@ import { scheduleRoutes } from './routes/schedule.js';
 import { healthRoutes, mountMetrics } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { opsRoutes } from './routes/ops.js';
+import { forecastRoutes } from './routes/forecasts.js';
 import { predictRoutes } from './routes/predict.js';
 import { seriesRoutes } from './routes/series.js';
 
@@ -29,7 +30,7 @@ export interface AppOptions {
 
 /** Every route of the gateway, in documentation order. */
 export function allRoutes(g: GatewayContext): Route[] {
-  return [...predictRoutes(g), ...seriesRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...scheduleRoutes(g), ...healthRoutes(g)];
+  return [...predictRoutes(g), ...forecastRoutes(g), ...seriesRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...scheduleRoutes(g), ...healthRoutes(g)];
 }
 
 /**

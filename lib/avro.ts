@@ -15,6 +15,7 @@ export const CONTRACTS = {
   backtestRequested: 'backtest-requested.avsc',
   backtestFinished: 'backtest-finished.avsc',
   scheduleChanged: 'schedule-changed.avsc',
+  forecastPublished: 'forecast-published.avsc',
 } as const;
 export type Contract = keyof typeof CONTRACTS;
 

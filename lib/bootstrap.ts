@@ -12,6 +12,7 @@ export function topicContracts(cfg: Readonly<Config>): [Contract, string][] {
     ['backtestRequested', cfg.topics.backtestRequests],
     ['backtestFinished', cfg.topics.backtestResults],
     ['scheduleChanged', cfg.topics.trainingSchedule],
+    ['forecastPublished', cfg.topics.forecastPublished],
   ];
 }
 

@@ -64,6 +64,7 @@ const EnvSchema = z.object({
   GATEWAY_PREDICT_RATE: z.coerce.number().min(0).default(0),
   GATEWAY_PREDICT_BURST: z.coerce.number().int().min(1).optional(),
   GATEWAY_ACCESS_LOG: bool.default(true),
+  GATEWAY_PUBLISH_FORECASTS: bool.default(true),
   METRICS_HOST: z.string().default('127.0.0.1'),
   WEBHOOK_URLS: z.string().default(''),
   WEBHOOK_SECRET: z.string().default(''),
@@ -100,6 +101,8 @@ export interface Topics {
   trainingLog: string;
   /** Pauses and resumptions of the training schedule. */
   trainingSchedule: string;
+  /** The champion's forecasts per series (h = 1..H from its last week), republished on each promotion and new week. */
+  forecastPublished: string;
 }
 
 export interface Config {
@@ -139,6 +142,8 @@ export interface Config {
     /** Per-client limit on POST /v1/predict: requests per second (0 = off) and the burst allowed above it. */
     predictRate: { perSecond: number; burst: number };
     accessLog: boolean;
+    /** Whether this replica computes and publishes forecast.published (every replica caches it either way). */
+    publishForecasts: boolean;
   };
   /** where model.trained and model.promoted are POSTed (signed with `secret` when set) */
   webhooks: { urls: string[]; secret: string; maxAttempts: number };
@@ -172,6 +177,7 @@ export function topicNames(prefix = ''): Topics {
     backtestResults: `${prefix}backtest.results`,
     trainingLog: `${prefix}training.log`,
     trainingSchedule: `${prefix}training.schedule`,
+    forecastPublished: `${prefix}forecast.published`,
   };
 }
 
@@ -269,6 +275,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       allowedOrigins: e.GATEWAY_ALLOWED_ORIGINS,
       predictRate: { perSecond: e.GATEWAY_PREDICT_RATE, burst: e.GATEWAY_PREDICT_BURST ?? Math.max(1, Math.ceil(e.GATEWAY_PREDICT_RATE)) },
       accessLog: e.GATEWAY_ACCESS_LOG,
+      publishForecasts: e.GATEWAY_PUBLISH_FORECASTS,
     },
     trainer: {
       cron: e.TRAIN_CRON,

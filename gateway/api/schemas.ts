@@ -69,6 +69,10 @@ export const PredictionInterval = z
 export type PredictionInterval = z.output<typeof PredictionInterval>;
 const Intervals = z.array(PredictionInterval).describe('80% and 95% intervals; empty when the model has no calibration for this horizon');
 
+const Source = z
+  .enum(['cache', 'computed'])
+  .describe('cache: read from the forecast projection (forecast.published, the champion\'s forecasts from the series\' last week); computed: scored now (a what-if with exogenous overrides, another origin, or forecasts not published yet for this model)');
+
 export const Prediction = z
   .object({
     store: Store,
@@ -80,12 +84,13 @@ export const Prediction = z
     intervals: Intervals,
     actual: z.number().nullable().describe('actual sales when the week is already known'),
     modelVersion: z.int(),
+    source: Source,
   })
   .meta({ id: 'Prediction' });
 export type Prediction = z.output<typeof Prediction>;
 
 export const PredictBatchResponse = z
-  .object({ modelVersion: z.int(), count: z.int(), predictions: z.array(Prediction) })
+  .object({ modelVersion: z.int(), count: z.int(), cached: z.int().describe('how many predictions came from the forecast projection'), predictions: z.array(Prediction) })
   .meta({ id: 'PredictBatchResponse' });
 
 export const ForecastQuery = z.strictObject({
@@ -100,6 +105,7 @@ export const ForecastResponse = z
     dept: Dept,
     origin: Week,
     modelVersion: z.int(),
+    source: Source,
     points: z.array(z.object({ week: Week, horizon: Horizon, forecast: z.number(), intervals: Intervals })),
   })
   .meta({ id: 'ForecastResponse' });
@@ -248,3 +254,14 @@ export const ScheduleResponse = z
   })
   .meta({ id: 'ScheduleResponse' });
 export const ScheduleBody = z.strictObject({ reason: z.string().max(500).optional().describe('why (kept with the event)') });
+
+export const ForecastsExportQuery = z.strictObject({
+  week: Week.describe('target week: every published forecast of it, from every origin and model version'),
+  modelVersion: QueryInt(1, 2 ** 31 - 1).optional().describe('only this model version'),
+});
+export const ForecastsExport = z
+  .string()
+  .describe(
+    'one line per (series, origin, model version, horizon): store, dept, origin, week, horizon, forecast, lower_80, upper_80, lower_95, upper_95, model_version, published_at (ms). ' +
+      'text/csv with a header line (empty bound: no interval), or application/x-ndjson (one JSON object per line) when Accept asks for it',
+  );

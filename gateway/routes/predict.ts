@@ -16,8 +16,11 @@ import {
 } from '../api/schemas.js';
 import { parseWith } from '../http/validate.js';
 import type { GatewayContext } from '../context.js';
-import { scoreWithIntervals, toPrediction, withModel } from '../predict/predictor.js';
+import { answerRows } from '../predict/answer.js';
+import { isPlainItem } from '../predict/parse.js';
+import { scoreWithIntervals, withModel } from '../predict/predictor.js';
 import { resolveItem, rowAt, type ScoringRow } from '../predict/resolve.js';
+import { intervalsOfPoint } from '../forecasts/compute.js';
 
 const NOT_READY = 'no model is being served yet (before the first promotion, or while the first one loads)';
 const UNPROCESSABLE = 'the request has the documented shape, but the series\' data or the served model cannot answer it (a week off the series\' 7-day grid or before its data, a horizon beyond the model\'s); `error.field` names the field';
@@ -30,6 +33,19 @@ function vectorOf(history: SeriesHistory, week: string, horizon: number): Float3
     if (err instanceof ValidationError && !(err instanceof UnprocessableError)) throw new UnprocessableError(err.field, err.expected, err.got);
     throw err;
   }
+}
+
+/**
+ * One item or a batch. Valid items take a quick check (predict/parse.ts);
+ * anything else goes through the zod schema, whose refusal names the field.
+ */
+function parsePredictBody(raw: unknown, batchSchema: ReturnType<typeof predictBatch>, maxBatch: number): { batch: boolean; items: PredictItem[] } {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'items' in raw) {
+    const items = (raw as { items: unknown }).items;
+    if (Object.keys(raw).length === 1 && Array.isArray(items) && items.length >= 1 && items.length <= maxBatch && items.every(isPlainItem)) return { batch: true, items: items as PredictItem[] };
+    return { batch: true, items: parseWith(batchSchema, raw, 'body').items };
+  }
+  return { batch: false, items: [isPlainItem(raw) ? raw : parseWith(PredictItem, raw, 'body')] };
 }
 
 /** POST /v1/predict and GET /v1/forecast, /v1/features: the serving API. */
@@ -50,12 +66,11 @@ function predictRoute(g: GatewayContext): Route {
       summary: `Predict weekly sales for one item or a batch of up to ${maxBatch}`,
       description:
         'Features come from the online state kept from sales.weekly through the shared feature module; no database is queried. ' +
+        'An item whose origin is the series\' last known week is answered from the forecast projection (forecast.published) held in memory; ' +
+        'a what-if (exogenous overrides), another origin or a series not published yet for the serving model is computed; `source` says which. ' +
         `A batch is {"items": [...]} (1..${maxBatch} items, the documented limit, GATEWAY_MAX_BATCH) and is scored by one model version in one call.`,
       body: predictBody(maxBatch),
-      parseBody: (raw: unknown) =>
-        raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'items' in raw
-          ? { batch: true as const, items: parseWith(batchSchema, raw, 'body').items }
-          : { batch: false as const, items: [parseWith(PredictItem, raw, 'body')] },
+      parseBody: (raw: unknown) => parsePredictBody(raw, batchSchema, maxBatch),
       ok: { schema: z.union([Prediction, PredictBatchResponse]), description: 'a Prediction for one item, or a PredictBatchResponse for a batch' },
       errors: { 404: 'unknown store or dept', 422: UNPROCESSABLE, 503: NOT_READY },
       rateLimited: true,
@@ -66,10 +81,9 @@ function predictRoute(g: GatewayContext): Route {
       return withModel(g.holder, async (model) => {
         const prefix = (i: number) => (batch ? `items.${i}.` : '');
         const rows = items.map((it, i) => resolveItem(g.store, it, model.horizon, model.version, prefix(i)));
-        const { forecasts, intervals } = await scoreWithIntervals(model, rows, (i) => `${prefix(i)}week`);
-        g.scored('predict', model, rows, forecasts);
-        const predictions = rows.map((r, i) => toPrediction(model, r, forecasts[i]!, intervals[i]));
-        return batch ? { modelVersion: model.version, count: predictions.length, predictions } : predictions[0];
+        const { predictions, cached } = await answerRows(model, g.forecasts, rows, (i) => `${prefix(i)}week`);
+        g.scored('predict', model, rows.length);
+        return batch ? { modelVersion: model.version, count: predictions.length, cached, predictions } : predictions[0];
       });
     },
   );
@@ -84,6 +98,7 @@ function forecastRoute(g: GatewayContext): Route {
       tag: 'predict',
       access: 'read',
       summary: 'The next 1..H weeks of a series, after its last known week',
+      description: 'From the forecast projection (forecast.published) held in memory when it holds the serving model\'s forecasts from the series\' last week, else computed now; `source` says which.',
       query: ForecastQuery,
       ok: { schema: ForecastResponse, description: 'one point per week ahead' },
       errors: { 404: 'unknown store or dept', 422: UNPROCESSABLE, 503: NOT_READY },
@@ -96,14 +111,17 @@ function forecastRoute(g: GatewayContext): Route {
         const H = q.horizon ?? Math.min(g.cfg.trainer.horizon, model.horizon);
         if (H > model.horizon) throw new UnprocessableError('horizon', `an integer 1..${model.horizon} (the horizon model v${model.version} was trained for)`, H);
         const last = history.length - 1;
+        const head = { store: q.store, dept: q.dept, origin: history.weekAt(last), modelVersion: model.version };
+        g.scored('forecast', model, H);
+        const published = g.forecasts.current(history, model.version);
+        if (published && published.points.length >= H) {
+          return { ...head, source: 'cache', points: published.points.slice(0, H).map((p) => ({ week: p.week, horizon: p.horizon, forecast: p.forecast, intervals: intervalsOfPoint(p) })) };
+        }
         const rows: ScoringRow[] = Array.from({ length: H }, (_, k) => rowAt(history, last + k + 1, k + 1));
         const { forecasts, intervals } = await scoreWithIntervals(model, rows, () => 'store');
-        g.scored('forecast', model, rows, forecasts);
         return {
-          store: q.store,
-          dept: q.dept,
-          origin: history.weekAt(last),
-          modelVersion: model.version,
+          ...head,
+          source: 'computed',
           points: rows.map((r, i) => ({ week: r.week, horizon: r.horizon, forecast: Math.round(forecasts[i]! * 100) / 100, intervals: intervals[i]! })),
         };
       });
