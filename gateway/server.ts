@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import type { AvroCodec } from '../lib/avro.js';
 import { DeadLetters } from '../lib/dead-letter.js';
 import type { Delivery } from '../lib/runner.js';
 import { createKafka } from '../lib/kafka.js';
-import { createLogger, type Logger } from '../lib/log.js';
+import { createAccessLogger, createLogger, type Logger } from '../lib/log.js';
 import { seriesKey } from '../schemas/types.js';
 import { FORECAST_PUBLISHED, MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, SCHEDULE_CHANGED, TRAINING_REQUESTED } from '../domain/contracts.js';
 import { evolveSchedule, initialSchedule, type ScheduleState } from '../domain/training/schedule.js';
@@ -33,6 +33,8 @@ import { createMetrics } from './metrics.js';
 import { ModelHolder } from './model/holder.js';
 import { ModelLoader } from './model/loader.js';
 import { createOperations } from './ops/operations.js';
+import { predictFastPath } from './predict/fast-path.js';
+import { createPredictHandler } from './predict/handler.js';
 import { createReadiness } from './readiness.js';
 import { startFollower, type Follower } from './state/follower.js';
 import { evolveGatewayRegistry, initialGatewayRegistry, type GatewayRegistry, type ModelLogEvent } from './state/registry-fold.js';
@@ -235,8 +237,14 @@ function scorer(p: Parts): GatewayContext['scored'] {
 }
 
 /** Listens on the configured host and port (0 = any free port) with the app and Socket.IO; resolves the URL. */
-async function listen(cfg: Readonly<Config>, app: ReturnType<typeof createApp>['app'], status: LiveStatus): Promise<{ server: Server; io: ReturnType<typeof attachSocket>; url: string }> {
-  const server: Server = createServer(app.callback());
+async function listen(
+  cfg: Readonly<Config>,
+  app: ReturnType<typeof createApp>['app'],
+  status: LiveStatus,
+  fast: ((req: IncomingMessage, res: ServerResponse) => boolean) | null,
+): Promise<{ server: Server; io: ReturnType<typeof attachSocket>; url: string }> {
+  const koa = app.callback();
+  const server: Server = createServer(fast ? (req, res) => void (fast(req, res) || koa(req, res)) : koa);
   // keep-alive longer than typical client pools so load tests do not pay reconnects
   server.keepAliveTimeout = 65_000;
   const io = attachSocket(server, status, { token: cfg.gateway.token, openReads: cfg.gateway.openReads, allowedOrigins: cfg.gateway.allowedOrigins });
@@ -296,7 +304,17 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
     },
   };
   const { app } = createApp(g, { webDir: opts.webDir ?? WEB_DIST, bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT, log, latency: (route, ms) => status.recordLatency(route, ms) });
-  const { server, io, url } = await listen(cfg, app, status);
+  // POST /v1/predict in front of Koa (predict/fast-path.ts); a configured rate limit keeps it all in Koa's route
+  const fast = cfg.gateway.predictRate.perSecond > 0 ? null : predictFastPath({
+    handler: createPredictHandler(g),
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    readToken: cfg.gateway.openReads ? null : cfg.gateway.token,
+    metrics,
+    latency: (route, ms) => status.recordLatency(route, ms),
+    access: cfg.gateway.accessLog ? createAccessLogger() : undefined,
+    log,
+  });
+  const { server, io, url } = await listen(cfg, app, status, fast);
   status.start();
   // the one path of training lines to the dashboard, whichever process the trainer runs in (telemetry: the gateway serves without it)
   const trainingLog: TrainingLogFollower | null = await followTrainingLog({ kafka, admin, topic: cfg.topics.trainingLog, log: log.child('training-log'), onLine: (l) => status.trainingLine(l) }).catch(

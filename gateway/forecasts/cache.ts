@@ -6,6 +6,8 @@ interface Entry {
   event: ForecastPublished;
   /** Day number of the origin, to compare with a series' last week without formatting dates. */
   originDay: number;
+  /** The serialized API prediction of each horizon, made on first use (a cached answer is a fixed text). */
+  json: (string | undefined)[];
 }
 
 /**
@@ -24,7 +26,7 @@ export class ForecastCache {
   apply(e: ForecastPublished): void {
     const day = parseIsoDay(e.origin);
     if (day === null) return;
-    this.entries.set(seriesKey(e.store, e.dept), { event: e, originDay: day });
+    this.entries.set(seriesKey(e.store, e.dept), { event: e, originDay: day, json: [] });
   }
 
   invalidate(key: string): void {
@@ -42,6 +44,19 @@ export class ForecastCache {
   point(history: SeriesHistory, t: number, horizon: number, version: number): ForecastPoint | null {
     if (t - horizon !== history.length - 1) return null;
     return this.current(history, version)?.points[horizon - 1] ?? null;
+  }
+
+  /**
+   * The serialized prediction of target t at horizon h from the cache, made
+   * by `render` the first time and kept with the entry; null on a miss.
+   */
+  json(history: SeriesHistory, t: number, horizon: number, version: number, render: (p: ForecastPoint) => string): string | null {
+    if (t - horizon !== history.length - 1) return null;
+    const e = this.entries.get(seriesKey(history.store, history.dept));
+    if (!e || e.event.modelVersion !== version || e.originDay !== history.firstDay + 7 * (history.length - 1)) return null;
+    const p = e.event.points[horizon - 1];
+    if (!p) return null;
+    return (e.json[horizon - 1] ??= render(p));
   }
 
   /** The published entry of a series whatever its version or origin (the publisher's "already done?" check). */

@@ -10,16 +10,12 @@ import {
   ForecastResponse,
   PredictBatchResponse,
   Prediction,
-  PredictItem,
-  predictBatch,
   predictBody,
 } from '../api/schemas.js';
-import { parseWith } from '../http/validate.js';
 import type { GatewayContext } from '../context.js';
-import { answerRows } from '../predict/answer.js';
-import { isPlainItem } from '../predict/parse.js';
+import { createPredictHandler, type ParsedPredict } from '../predict/handler.js';
 import { scoreWithIntervals, withModel } from '../predict/predictor.js';
-import { resolveItem, rowAt, type ScoringRow } from '../predict/resolve.js';
+import { rowAt, type ScoringRow } from '../predict/resolve.js';
 import { intervalsOfPoint } from '../forecasts/compute.js';
 
 const NOT_READY = 'no model is being served yet (before the first promotion, or while the first one loads)';
@@ -35,19 +31,6 @@ function vectorOf(history: SeriesHistory, week: string, horizon: number): Float3
   }
 }
 
-/**
- * One item or a batch. Valid items take a quick check (predict/parse.ts);
- * anything else goes through the zod schema, whose refusal names the field.
- */
-function parsePredictBody(raw: unknown, batchSchema: ReturnType<typeof predictBatch>, maxBatch: number): { batch: boolean; items: PredictItem[] } {
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'items' in raw) {
-    const items = (raw as { items: unknown }).items;
-    if (Object.keys(raw).length === 1 && Array.isArray(items) && items.length >= 1 && items.length <= maxBatch && items.every(isPlainItem)) return { batch: true, items: items as PredictItem[] };
-    return { batch: true, items: parseWith(batchSchema, raw, 'body').items };
-  }
-  return { batch: false, items: [isPlainItem(raw) ? raw : parseWith(PredictItem, raw, 'body')] };
-}
-
 /** POST /v1/predict and GET /v1/forecast, /v1/features: the serving API. */
 export function predictRoutes(g: GatewayContext): Route[] {
   return [predictRoute(g), forecastRoute(g), featuresRoute(g)];
@@ -56,7 +39,7 @@ export function predictRoutes(g: GatewayContext): Route[] {
 /** POST /v1/predict: one item or a batch, scored by one model version. */
 function predictRoute(g: GatewayContext): Route {
   const maxBatch = g.cfg.gateway.maxBatch;
-  const batchSchema = predictBatch(maxBatch);
+  const handler = createPredictHandler(g);
   return route(
     {
       method: 'post',
@@ -70,21 +53,15 @@ function predictRoute(g: GatewayContext): Route {
         'a what-if (exogenous overrides), another origin or a series not published yet for the serving model is computed; `source` says which. ' +
         `A batch is {"items": [...]} (1..${maxBatch} items, the documented limit, GATEWAY_MAX_BATCH) and is scored by one model version in one call.`,
       body: predictBody(maxBatch),
-      parseBody: (raw: unknown) => parsePredictBody(raw, batchSchema, maxBatch),
+      parseBody: (raw: unknown) => handler.parse(raw),
       ok: { schema: z.union([Prediction, PredictBatchResponse]), description: 'a Prediction for one item, or a PredictBatchResponse for a batch' },
       errors: { 404: 'unknown store or dept', 422: UNPROCESSABLE, 503: NOT_READY },
       rateLimited: true,
     },
-    async ({ body }) => {
-      const { batch, items } = body as { batch: boolean; items: PredictItem[] };
-      g.assertServing();
-      return withModel(g.holder, async (model) => {
-        const prefix = (i: number) => (batch ? `items.${i}.` : '');
-        const rows = items.map((it, i) => resolveItem(g.store, it, model.horizon, model.version, prefix(i)));
-        const { predictions, cached } = await answerRows(model, g.forecasts, rows, (i) => `${prefix(i)}week`);
-        g.scored('predict', model, rows.length);
-        return batch ? { modelVersion: model.version, count: predictions.length, cached, predictions } : predictions[0];
-      });
+    async ({ body }, ctx) => {
+      const text = await handler.answer(body as ParsedPredict);
+      ctx.type = 'application/json';
+      return text;
     },
   );
 }
