@@ -82,6 +82,28 @@ describe('forecast projection', { timeout: 300_000 }, () => {
     assert.equal(r.body.predictions[0].forecast, fc.body.points[1].forecast);
   });
 
+  it('the fast path in front of Koa answers exactly as the declared route (a query string sends a request to Koa)', async () => {
+    const h = gw.store.get(1, 2);
+    const next = addWeeks(h.weekAt(h.length - 1), 1);
+    const bodies = [
+      JSON.stringify({ items: [{ store: 1, dept: 2, week: next }, { store: 1, dept: 2, week: h.weekAt(h.length - 3) }, { store: 1, dept: 2, week: next, fuelPrice: 4 }] }),
+      JSON.stringify({ store: 1, dept: 2, week: next }),
+      JSON.stringify({ store: 1, dept: 2, week: '2011-02-30' }),
+      JSON.stringify({ items: [{ store: 1, dept: 2, week: next }, { store: 999, dept: 2, week: next }] }),
+      JSON.stringify({ store: 1, dept: 2, week: addWeeks(next, 40) }),
+      '{"store": 1,',
+    ];
+    const taken = gw.fastPath!.taken;
+    for (const body of bodies) {
+      const post = (path: string) => fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const [fast, koa] = await Promise.all([post('/v1/predict'), post('/v1/predict?via=koa')]);
+      assert.equal(fast.status, koa.status, body);
+      assert.equal(fast.headers.get('content-type'), koa.headers.get('content-type'), body);
+      assert.equal(await fast.text(), await koa.text(), body);
+    }
+    assert.equal(gw.fastPath!.taken - taken, bodies.length, 'the fast path took the requests without a query string, and only those');
+  });
+
   it('a new week of one series republishes that series only', async () => {
     const series = gw.store.size;
     const h = gw.store.get(3, 2);

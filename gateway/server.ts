@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,7 @@ import { createMetrics } from './metrics.js';
 import { ModelHolder } from './model/holder.js';
 import { ModelLoader } from './model/loader.js';
 import { createOperations } from './ops/operations.js';
-import { predictFastPath } from './predict/fast-path.js';
+import { predictFastPath, type FastPath } from './predict/fast-path.js';
 import { createPredictHandler } from './predict/handler.js';
 import { createReadiness } from './readiness.js';
 import { startFollower, type Follower } from './state/follower.js';
@@ -62,6 +62,8 @@ export interface Gateway {
   store: SeriesStore;
   forecasts: ForecastCache;
   publisher: ForecastPublisher;
+  /** POST /v1/predict in front of Koa (null when a rate limit keeps it in Koa). */
+  fastPath: FastPath | null;
   loader: ModelLoader;
   registry: () => GatewayRegistry;
   caughtUp: Promise<void>;
@@ -241,7 +243,7 @@ async function listen(
   cfg: Readonly<Config>,
   app: ReturnType<typeof createApp>['app'],
   status: LiveStatus,
-  fast: ((req: IncomingMessage, res: ServerResponse) => boolean) | null,
+  fast: FastPath | null,
 ): Promise<{ server: Server; io: ReturnType<typeof attachSocket>; url: string }> {
   const koa = app.callback();
   const server: Server = createServer(fast ? (req, res) => void (fast(req, res) || koa(req, res)) : koa);
@@ -332,7 +334,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   }
   let closed = false;
   return {
-    url, holder, store, forecasts, publisher, loader, registry, caughtUp: online.caughtUp,
+    url, holder, store, forecasts, publisher, fastPath: fast, loader, registry, caughtUp: online.caughtUp,
     async close() {
       if (closed) return;
       closed = true;
