@@ -48,8 +48,11 @@ export interface BenchOptions {
   /** Only these targets (default all). */
   targets?: TargetName[];
   verbose?: boolean;
+  /** A small history and model (the test's smoke run: every target and workload, no figures worth reading). */
+  small?: boolean;
 }
 type Options = Required<Omit<BenchOptions, 'only' | 'targets'>> & Pick<BenchOptions, 'only' | 'targets'>;
+const SMALL = { sim: { seed: 7, stores: 3, depts: 4, startWeek: '2010-02-05', weeks: 80 }, shape: { rounds: 20, maxDepth: 4, eta: 0.3 } };
 
 interface Env {
   f: Fixture;
@@ -63,18 +66,19 @@ const wants = (o: Options, t: TargetName) => !o.targets || o.targets.includes(t)
 
 /** The fixture, the model, the gateway with its forecasts published, the other servers and the bodies. */
 async function prepare(o: Options): Promise<Env> {
-  const f = await setUp('bench', { sim: SIM, patch: (d) => (d.gateway.maxBatch = Math.max(1000, o.batchSize)) });
+  const shape = o.small ? SMALL.shape : SHAPE;
+  const f = await setUp('bench', { sim: o.small ? SMALL.sim : SIM, patch: (d) => (d.gateway.maxBatch = Math.max(1000, o.batchSize)) });
   const child = loadClient();
   const servers: Env['servers'] = {};
   try {
-    const onnx = await trainModel(f.series, { rounds: SHAPE.rounds, maxDepth: SHAPE.maxDepth, eta: SHAPE.eta, earlyStopping: 0 });
+    const onnx = await trainModel(f.series, { rounds: shape.rounds, maxDepth: shape.maxDepth, eta: shape.eta, earlyStopping: 0 });
     await publishModel(f, 1, onnx);
     const gw = await startGateway(f.cfg);
     servers.gateway = { url: gw.url, stop: () => gw.close() };
     const model = gw.holder.current!;
     if (!(await eventually(() => gw.publisher.published > 0 && !gw.publisher.pending(model), 120_000))) throw new Error('the gateway did not publish its forecasts within 120 s');
     if (wants(o, 'echo')) servers.echo = await echoServer();
-    if (wants(o, 'reference')) servers.reference = await referenceServer(f.cfg.trainer.python, trainingMatrix(f.series), SHAPE, await deadPort());
+    if (wants(o, 'reference')) servers.reference = await referenceServer(f.cfg.trainer.python, trainingMatrix(f.series), shape, await deadPort());
     return { f, gw, servers, bodies: benchBodies(gw.store, H, o.batchSize), child };
   } catch (err) {
     child.kill();
@@ -180,17 +184,17 @@ export function summary(rows: readonly Row[], o: Pick<Options, 'rate' | 'concurr
   const p99 = at(open, 'gateway', 'p99 ms');
   return [
     fig('single item: gateway / node:http JSON echo, req/s', r1, '>= 0.5', Number.isFinite(r1) ? r1 >= 0.5 : null),
-    fig('batches of 100 over HTTP: gateway rows/s', rows100, '>= 300,000', Number.isFinite(rows100) ? rows100 >= 300_000 : null),
+    fig(`batches of ${o.batchSize} over HTTP: gateway rows/s`, rows100, '>= 300,000', Number.isFinite(rows100) ? rows100 >= 300_000 : null),
     fig(`p99 at ${o.rate} req/s: gateway ms`, p99, '<= 5', Number.isFinite(p99) ? p99 <= 5 : null),
     fig('single item: gateway / FastAPI + xgboost, req/s', ratio(at(single, 'gateway', 'req/s'), at(single, 'reference', 'req/s')), '', null),
-    fig('batches of 100: gateway / FastAPI + xgboost, rows/s', ratio(rows100, at(batch, 'reference', 'rows/s')), '', null),
+    fig(`batches of ${o.batchSize}: gateway / FastAPI + xgboost, rows/s`, ratio(rows100, at(batch, 'reference', 'rows/s')), '', null),
     fig(`p99 at ${o.rate} req/s: FastAPI + xgboost ms`, at(open, 'reference', 'p99 ms'), '', null),
   ];
 }
 
 /** Runs the benchmark; returns one row per (workload, target), the in-process floor, and the summary of targets. */
 export async function benchPredict(_base: Readonly<Config>, opts: BenchOptions = {}): Promise<{ rows: Row[]; summary: Row[] }> {
-  const o: Options = { durationMs: 10_000, warmupMs: 2_000, rate: 1000, concurrency: 8, batchSize: 100, verbose: false, ...opts };
+  const o: Options = { durationMs: 10_000, warmupMs: 2_000, rate: 1000, concurrency: 8, batchSize: 100, verbose: false, small: false, ...opts };
   const env = await prepare(o);
   try {
     const rows = await runWorkloads(env, o);
