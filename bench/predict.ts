@@ -50,6 +50,8 @@ export interface BenchOptions {
   verbose?: boolean;
   /** A small history and model (the test's smoke run: every target and workload, no figures worth reading). */
   small?: boolean;
+  /** Rounds each workload is split into, alternating the targets (default 4). */
+  rounds?: number;
 }
 type Options = Required<Omit<BenchOptions, 'only' | 'targets'>> & Pick<BenchOptions, 'only' | 'targets'>;
 const SMALL = { sim: { seed: 7, stores: 3, depts: 4, startWeek: '2010-02-05', weeks: 80 }, shape: { rounds: 20, maxDepth: 4, eta: 0.3 } };
@@ -72,13 +74,14 @@ async function prepare(o: Options): Promise<Env> {
   const servers: Env['servers'] = {};
   try {
     const onnx = await trainModel(f.series, { rounds: shape.rounds, maxDepth: shape.maxDepth, eta: shape.eta, earlyStopping: 0 });
+    // first: the reference's training matrix is garbage once written, and collecting it later would stall the gateway's first measurements
+    if (wants(o, 'reference')) servers.reference = await referenceServer(f.cfg.trainer.python, trainingMatrix(f.series), shape, await deadPort());
+    if (wants(o, 'echo')) servers.echo = await echoServer();
     await publishModel(f, 1, onnx);
     const gw = await startGateway(f.cfg);
     servers.gateway = { url: gw.url, stop: () => gw.close() };
     const model = gw.holder.current!;
     if (!(await eventually(() => gw.publisher.published > 0 && !gw.publisher.pending(model), 120_000))) throw new Error('the gateway did not publish its forecasts within 120 s');
-    if (wants(o, 'echo')) servers.echo = await echoServer();
-    if (wants(o, 'reference')) servers.reference = await referenceServer(f.cfg.trainer.python, trainingMatrix(f.series), shape, await deadPort());
     return { f, gw, servers, bodies: benchBodies(gw.store, H, o.batchSize), child };
   } catch (err) {
     child.kill();
@@ -124,33 +127,74 @@ function workloads(b: Bodies, o: Options): Workload[] {
   ];
 }
 
-/** Runs every selected workload against every selected target; one row each. The server CPU column is this process's (the gateway, the echo). */
+/** One target's rounds of a workload, merged: throughput over all of them, the median round's percentiles, the worst max. */
+interface Merged {
+  requests: number;
+  errors: number;
+  firstError: string | null;
+  seconds: number;
+  p50: number[];
+  p99: number[];
+  max: number;
+  cpuMs: number;
+  measuredMs: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN;
+
+/**
+ * Runs every selected workload against every selected target, in rounds
+ * that alternate between the targets (gateway, echo, reference, gateway,
+ * ...), so a burst of load from other jobs on the machine falls on all of
+ * them alike instead of on whichever ran then; one row per target.
+ */
 async function runWorkloads(env: Env, o: Options): Promise<Row[]> {
   const rows: Row[] = [];
   for (const w of workloads(env.bodies, o).filter((x) => !o.only || x.name.includes(o.only))) {
-    for (const [name, pb] of Object.entries(w.per) as [TargetName, { path: string; bodies: string[] }][]) {
-      const server = env.servers[name];
-      if (!server) continue;
-      const obs = await observed(() => load(env.child, { ...w.job, url: server.url, path: pb.path, bodies: pb.bodies }));
-      const r = obs.value;
-      if (o.verbose) console.error(`${w.name} ${name}: slowest [s, ms] ${JSON.stringify(r.slowest)}`);
-      rows.push({
-        workload: w.name,
-        target: name,
-        requests: r.requests,
-        errors: r.errors,
-        'req/s': Math.round(r.rps),
-        'rows/s': Math.round(r.rps * w.rowsPerRequest),
-        'p50 ms': +r.p50.toFixed(2),
-        'p99 ms': +r.p99.toFixed(2),
-        'max ms': +r.max.toFixed(1),
-        'server CPU µs/req': name === 'reference' ? '-' : Math.round((obs.cpuMs * 1000) / Math.max(1, r.requests * (1 + w.job.warmupMs / w.job.durationMs))),
-        'loop p99/max ms': name === 'reference' ? '-' : `${obs.loopP99Ms.toFixed(1)}/${obs.loopMaxMs.toFixed(1)}`,
-        ...(r.firstError ? { 'first error': r.firstError } : {}),
-      });
+    const targets = (Object.entries(w.per) as [TargetName, { path: string; bodies: string[] }][]).filter(([name]) => env.servers[name]);
+    const merged = new Map<TargetName, Merged>(targets.map(([n]) => [n, { requests: 0, errors: 0, firstError: null, seconds: 0, p50: [], p99: [], max: 0, cpuMs: 0, measuredMs: 0, loopP99Ms: 0, loopMaxMs: 0 }]));
+    for (let round = 0; round < o.rounds; round++) {
+      for (const [name, pb] of targets) {
+        const job = { ...w.job, durationMs: w.job.durationMs / o.rounds, warmupMs: round === 0 ? w.job.warmupMs : Math.min(200, w.job.warmupMs) };
+        const obs = await observed(() => load(env.child, { ...job, url: env.servers[name]!.url, path: pb.path, bodies: pb.bodies }));
+        const r = obs.value;
+        const m = merged.get(name)!;
+        if (o.verbose) console.error(`${w.name} ${name} round ${round}: slowest [s, ms] ${JSON.stringify(r.slowest)}`);
+        Object.assign(m, { requests: m.requests + r.requests, errors: m.errors + r.errors, firstError: m.firstError ?? r.firstError, seconds: m.seconds + r.seconds, max: Math.max(m.max, r.max) });
+        m.p50.push(r.p50);
+        m.p99.push(r.p99);
+        m.cpuMs += obs.cpuMs;
+        m.measuredMs += job.durationMs + job.warmupMs;
+        m.loopP99Ms = Math.max(m.loopP99Ms, obs.loopP99Ms);
+        m.loopMaxMs = Math.max(m.loopMaxMs, obs.loopMaxMs);
+      }
     }
+    for (const [name, m] of merged) rows.push(rowOf(w, name, m));
   }
   return rows;
+}
+
+/** The printed row of one target's merged rounds; the server CPU column is this process's (the gateway, the echo). */
+function rowOf(w: Workload, name: TargetName, m: Merged): Row {
+  const rps = m.requests / m.seconds;
+  const inProcess = name !== 'reference';
+  return {
+    workload: w.name,
+    target: name,
+    requests: m.requests,
+    errors: m.errors,
+    'req/s': Math.round(rps),
+    'rows/s': Math.round(rps * w.rowsPerRequest),
+    'p50 ms': +median(m.p50).toFixed(2),
+    'p99 ms': +median(m.p99).toFixed(2),
+    'max ms': +m.max.toFixed(1),
+    // CPU over the requests of the measured window and its warm-up (the load rate is the same in both)
+    'server CPU µs/req': inProcess ? Math.round((m.cpuMs * 1000) / Math.max(1, m.requests * (m.measuredMs / (m.seconds * 1000)))) : '-',
+    'loop p99/max ms': inProcess ? `${m.loopP99Ms.toFixed(1)}/${m.loopMaxMs.toFixed(1)}` : '-',
+    ...(m.firstError ? { 'first error': m.firstError } : {}),
+  };
 }
 
 /** The compute floor: the gateway's own resolve + features + ONNX + intervals for batches of past origins, in this process, no HTTP or JSON. */
@@ -186,6 +230,7 @@ export function summary(rows: readonly Row[], o: Pick<Options, 'rate' | 'concurr
     fig('single item: gateway / node:http JSON echo, req/s', r1, '>= 0.5', Number.isFinite(r1) ? r1 >= 0.5 : null),
     fig(`batches of ${o.batchSize} over HTTP: gateway rows/s`, rows100, '>= 300,000', Number.isFinite(rows100) ? rows100 >= 300_000 : null),
     fig(`p99 at ${o.rate} req/s: gateway ms`, p99, '<= 5', Number.isFinite(p99) ? p99 <= 5 : null),
+    fig('single item: CPU per request, echo / gateway (contention-free view)', ratio(at(single, 'echo', 'server CPU µs/req'), at(single, 'gateway', 'server CPU µs/req')), '', null),
     fig('single item: gateway / FastAPI + xgboost, req/s', ratio(at(single, 'gateway', 'req/s'), at(single, 'reference', 'req/s')), '', null),
     fig(`batches of ${o.batchSize}: gateway / FastAPI + xgboost, rows/s`, ratio(rows100, at(batch, 'reference', 'rows/s')), '', null),
     fig(`p99 at ${o.rate} req/s: FastAPI + xgboost ms`, at(open, 'reference', 'p99 ms'), '', null),
@@ -194,7 +239,7 @@ export function summary(rows: readonly Row[], o: Pick<Options, 'rate' | 'concurr
 
 /** Runs the benchmark; returns one row per (workload, target), the in-process floor, and the summary of targets. */
 export async function benchPredict(_base: Readonly<Config>, opts: BenchOptions = {}): Promise<{ rows: Row[]; summary: Row[] }> {
-  const o: Options = { durationMs: 10_000, warmupMs: 2_000, rate: 1000, concurrency: 8, batchSize: 100, verbose: false, small: false, ...opts };
+  const o: Options = { durationMs: 10_000, warmupMs: 2_000, rate: 1000, concurrency: 8, batchSize: 100, verbose: false, small: false, rounds: 4, ...opts };
   const env = await prepare(o);
   try {
     const rows = await runWorkloads(env, o);
