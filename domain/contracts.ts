@@ -8,9 +8,9 @@
 import { typedContract } from '../lib/avro.js';
 import { ValidationError } from '../lib/errors.js';
 import { FieldReader } from '../lib/fields.js';
-import { isIsoDate } from '../lib/weeks.js';
+import { addWeeks, isIsoDate } from '../lib/weeks.js';
 import type {
-  BacktestFinished, BacktestRequested, ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained, SalesWeek, ScheduleChanged, TrainingRequested,
+  BacktestFinished, BacktestRequested, ForecastPoint, ForecastPublished, ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained, SalesWeek, ScheduleChanged, TrainingRequested,
 } from '../schemas/types.js';
 import { validateAlias } from './registry/aliases.js';
 import { MAX_DESCRIPTION, validateTags } from './registry/annotations.js';
@@ -22,6 +22,7 @@ const TRIGGERS = ['schedule', 'threshold', 'manual', 'backtest'] as const;
 const DECISIONS = ['promoted', 'rejected', 'failed'] as const;
 const KINDS = ['promotion', 'rollback', 'manual'] as const;
 const BACKTEST_STATUSES = ['finished', 'failed'] as const;
+const FORECAST_TRIGGERS = ['promotion', 'week', 'catch-up'] as const;
 
 /** A real calendar date, or null. */
 function dateOrNull(r: FieldReader, field: string): string | null {
@@ -191,6 +192,47 @@ function readModelAliasChanged(value: unknown): ModelAliasChanged {
   };
 }
 
+/** One point of a published forecast: its week is `horizon` weeks after the origin, and each interval's lower bound is at most its upper bound. */
+function readForecastPoint(value: unknown, record: string, origin: string): ForecastPoint {
+  const r = new FieldReader(record, value);
+  const p: ForecastPoint = {
+    week: r.str('week'),
+    horizon: r.int('horizon', 1, 52),
+    forecast: r.num('forecast'),
+    lower80: r.numOrNull('lower80'),
+    upper80: r.numOrNull('upper80'),
+    lower95: r.numOrNull('lower95'),
+    upper95: r.numOrNull('upper95'),
+  };
+  if (p.week !== addWeeks(origin, p.horizon)) throw new ValidationError(`${record}.week`, `${addWeeks(origin, p.horizon)}, ${p.horizon} weeks after the origin ${origin}`, p.week);
+  for (const [lo, hi] of [['lower80', 'upper80'], ['lower95', 'upper95']] as const) {
+    if ((p[lo] === null) !== (p[hi] === null)) throw new ValidationError(`${record}.${hi}`, `null exactly when ${lo} is null`, p[hi]);
+    if (p[lo] !== null && p[hi] !== null && p[lo] > p[hi]) throw new ValidationError(`${record}.${lo}`, `at most ${hi} (${p[hi]})`, p[lo]);
+  }
+  return p;
+}
+
+function readForecastPublished(value: unknown): ForecastPublished {
+  const r = new FieldReader('ForecastPublished', value);
+  const origin = dateOrNull(r, 'origin');
+  if (origin === null) throw new ValidationError('ForecastPublished.origin', 'a real calendar date YYYY-MM-DD', null);
+  const points = r.list('points').map((p, i) => readForecastPoint(p, `ForecastPublished.points.${i}`, origin));
+  // h = 1..H in order: the cache and the table read point i as horizon i + 1
+  points.forEach((p, i) => {
+    if (p.horizon !== i + 1) throw new ValidationError(`ForecastPublished.points.${i}.horizon`, `${i + 1} (horizons 1..H in order)`, p.horizon);
+  });
+  if (points.length === 0) throw new ValidationError('ForecastPublished.points', 'at least one point', 0);
+  return {
+    store: r.int('store', 1, 65535),
+    dept: r.int('dept', 1, 65535),
+    origin,
+    modelVersion: r.int('modelVersion', 1),
+    trigger: r.oneOf('trigger', FORECAST_TRIGGERS),
+    points,
+    publishedAt: r.int('publishedAt', 0),
+  };
+}
+
 export const SALES_WEEK = typedContract('sales', readSalesWeek);
 export const TRAINING_REQUESTED = typedContract('trainingRequests', readTrainingRequested);
 export const MODEL_TRAINED = typedContract('modelTrained', readModelTrained);
@@ -200,3 +242,4 @@ export const BACKTEST_FINISHED = typedContract('backtestFinished', readBacktestF
 export const SCHEDULE_CHANGED = typedContract('scheduleChanged', readScheduleChanged);
 export const MODEL_ANNOTATED = typedContract('modelAnnotated', readModelAnnotated);
 export const MODEL_ALIAS_CHANGED = typedContract('modelAliasChanged', readModelAliasChanged);
+export const FORECAST_PUBLISHED = typedContract('forecastPublished', readForecastPublished);

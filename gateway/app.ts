@@ -19,6 +19,7 @@ import { healthRoutes, mountMetrics } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { registryRoutes } from './routes/registry.js';
 import { opsRoutes } from './routes/ops.js';
+import { forecastRoutes } from './routes/forecasts.js';
 import { predictRoutes } from './routes/predict.js';
 import { seriesRoutes } from './routes/series.js';
 
@@ -31,7 +32,7 @@ export interface AppOptions {
 
 /** Every route of the gateway, in documentation order. */
 export function allRoutes(g: GatewayContext): Route[] {
-  return [...predictRoutes(g), ...seriesRoutes(g), ...registryRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...scheduleRoutes(g), ...deadLetterRoutes(g), ...healthRoutes(g)];
+  return [...predictRoutes(g), ...forecastRoutes(g), ...seriesRoutes(g), ...registryRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...scheduleRoutes(g), ...deadLetterRoutes(g), ...healthRoutes(g)];
 }
 
 /**

@@ -9,12 +9,12 @@ import type { GatewayMetrics } from './metrics.js';
 import type { Operations } from './ops/operations.js';
 import type { DeadLetterOps } from './ops/dead-letters.js';
 import type { Readiness } from './readiness.js';
-import type { ScoringRow } from './predict/resolve.js';
+import type { ForecastCache } from './forecasts/cache.js';
 import type { LoadedModel } from './model/holder.js';
 import type { AliasModels } from './model/alias-models.js';
 
 /** Why rows were scored (a metric label). */
-export type ScoreKind = 'predict' | 'forecast' | 'shadow' | 'series';
+export type ScoreKind = 'predict' | 'forecast' | 'published' | 'series';
 
 /** Everything the routes need, built once by the server and passed down (no globals). */
 export interface GatewayContext {
@@ -30,8 +30,10 @@ export interface GatewayContext {
   /** Browsing and re-driving the dead-letter topic. */
   deadLetters: DeadLetterOps;
   readiness: Readiness;
-  /** Called after every scoring call (metrics, live accuracy). */
-  scored: (kind: ScoreKind, model: LoadedModel, rows: readonly ScoringRow[], forecasts: Float64Array) => void;
+  /** Called after every answer with the rows it holds, computed or cached (metrics). */
+  scored: (kind: ScoreKind, model: LoadedModel, rows: number) => void;
+  /** The forecast projection as this gateway holds it (forecast.published). */
+  forecasts: ForecastCache;
   /** Throws a 503 while the online state is still replaying the log (predictions would use partial history). */
   assertServing: () => void;
   startedAt: number;

@@ -37,7 +37,7 @@ export function createMetrics(stackDir?: string): GatewayMetrics {
     }),
     predictions: new Counter({
       name: 'gateway_predictions_total',
-      help: 'Rows scored, by model version and kind (predict, forecast, shadow)',
+      help: 'Rows scored, by model version and kind (predict, forecast, published, series)',
       labelNames: ['model_version', 'kind'] as const,
       registers: [registry],
     }),
@@ -52,7 +52,7 @@ export function createMetrics(stackDir?: string): GatewayMetrics {
     seriesHeld: new Gauge({ name: 'gateway_series', help: 'Series held in the online feature state', registers: [registry] }),
     liveBaselineWape: new Gauge({
       name: 'gateway_live_baseline_wape',
-      help: 'WAPE of a baseline on the same live series-weeks as the shadow forecasts (seasonal naive: the same week last year)',
+      help: 'WAPE of a baseline on the same live series-weeks as the published one-week-ahead forecasts (seasonal naive: the same week last year)',
       labelNames: ['baseline'] as const,
       registers: [registry],
     }),
@@ -75,7 +75,7 @@ export function createMetrics(stackDir?: string): GatewayMetrics {
         versions.sort((a, b) => a - b);
         while (versions.length > MAX_VERSION_LABELS) {
           const old = String(versions.shift());
-          for (const kind of ['predict', 'forecast', 'shadow', 'series']) m.predictions.remove({ model_version: old, kind });
+          for (const kind of ['predict', 'forecast', 'published', 'series']) m.predictions.remove({ model_version: old, kind });
           m.liveWape.remove({ model_version: old });
         }
       }

@@ -9,9 +9,9 @@ import type { AvroCodec } from '../lib/avro.js';
 import { DeadLetters } from '../lib/dead-letter.js';
 import type { Delivery } from '../lib/runner.js';
 import { createKafka } from '../lib/kafka.js';
-import { createLogger, type Logger } from '../lib/log.js';
+import { createAccessLogger, createLogger, type Logger } from '../lib/log.js';
 import { seriesKey } from '../schemas/types.js';
-import { MODEL_ALIAS_CHANGED, MODEL_ANNOTATED, MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, SCHEDULE_CHANGED, TRAINING_REQUESTED } from '../domain/contracts.js';
+import { FORECAST_PUBLISHED, MODEL_ALIAS_CHANGED, MODEL_ANNOTATED, MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, SCHEDULE_CHANGED, TRAINING_REQUESTED } from '../domain/contracts.js';
 import { fetchArtifactFile } from '../lib/artifacts.js';
 import { AliasModels } from './model/alias-models.js';
 import { evolveSchedule, initialSchedule, type ScheduleState } from '../domain/training/schedule.js';
@@ -23,8 +23,10 @@ import type { GatewayContext } from './context.js';
 import { DEFAULT_BODY_LIMIT } from './http/body.js';
 import { assertTokenFitsHost } from './http/auth.js';
 import { HttpError } from './http/errors.js';
-import { LiveAccuracy, SEASONAL_NAIVE_VERSION } from '../domain/live/accuracy.js';
-import { ShadowForecaster } from './live/shadow.js';
+import { LiveAccuracy } from '../domain/live/accuracy.js';
+import { ForecastCache } from './forecasts/cache.js';
+import { applyPublished } from './forecasts/feed.js';
+import { ForecastPublisher, startForecastLoop } from './forecasts/publisher.js';
 import { attachSocket } from './live/socket.js';
 import { LiveStatus } from './live/status.js';
 import { lineOfLoad, lineOfModelLog } from './live/training-feed.js';
@@ -34,6 +36,8 @@ import { ModelHolder } from './model/holder.js';
 import { ModelLoader, openModel } from './model/loader.js';
 import { createOperations } from './ops/operations.js';
 import { createDeadLetterOps } from './ops/dead-letters.js';
+import { predictFastPath, type FastPath } from './predict/fast-path.js';
+import { createPredictHandler } from './predict/handler.js';
 import { createReadiness } from './readiness.js';
 import { startFollower, type Follower } from './state/follower.js';
 import { evolveGatewayRegistry, initialGatewayRegistry, type GatewayRegistry, type ModelLogEvent } from './state/registry-fold.js';
@@ -59,6 +63,10 @@ export interface Gateway {
   /** The parts tests look into. */
   holder: ModelHolder;
   store: SeriesStore;
+  forecasts: ForecastCache;
+  publisher: ForecastPublisher;
+  /** POST /v1/predict in front of Koa (null when a rate limit keeps it in Koa). */
+  fastPath: FastPath | null;
   loader: ModelLoader;
   aliasModels: AliasModels;
   registry: () => GatewayRegistry;
@@ -79,6 +87,8 @@ interface Parts {
   loader: ModelLoader;
   aliasModels: AliasModels;
   metrics: ReturnType<typeof createMetrics>;
+  forecasts: ForecastCache;
+  publisher: ForecastPublisher;
 }
 
 /** The online state: sales, requests, runs and promotions replayed from the log, each decoded with its contract. */
@@ -99,7 +109,7 @@ interface OnlineState {
  * message skipped (issue: it should be retried).
  */
 async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) => void): Promise<OnlineState> {
-  const { cfg, log, store, accuracy, status, loader } = p;
+  const { cfg, log, store, accuracy, status, loader, forecasts, publisher } = p;
   let registry: GatewayRegistry = initialGatewayRegistry;
   let schedule: ScheduleState = initialSchedule;
   let caught = false;
@@ -125,7 +135,7 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
   const routes: Record<string, (m: Delivery) => Promise<void>> = {
     [cfg.topics.sales]: async (m) => {
       const e = grid.check(await codec.decode(SALES_WEEK, m.value));
-      store.apply(e);
+      publisher.touched(e, store.apply(e));
       if (accuracy.actual(seriesKey(e.store, e.dept), e.week, e.weeklySales) > 0) status.accuracyChanged();
       lastSalesAt = Date.now();
     },
@@ -135,6 +145,9 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
     [cfg.topics.modelAnnotations]: async (m) => modelLog({ type: 'annotated', event: await codec.decode(MODEL_ANNOTATED, m.value) }),
     [cfg.topics.modelAliases]: async (m) => modelLog({ type: 'aliased', event: await codec.decode(MODEL_ALIAS_CHANGED, m.value) }),
     [cfg.topics.trainingSchedule]: async (m) => void (schedule = evolveSchedule(schedule, await codec.decode(SCHEDULE_CHANGED, m.value))),
+    [cfg.topics.forecastPublished]: async (m) => {
+      if (applyPublished({ cache: forecasts, store, accuracy }, await codec.decode(FORECAST_PUBLISHED, m.value))) status.accuracyChanged();
+    },
   };
   const handle = async (m: Delivery) => {
     try {
@@ -150,6 +163,7 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
   follower(f);
   const caughtUp = f.caughtUp.then(async () => {
     caught = true;
+    publisher.live = true;
     log.info(`online state caught up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${store.size} series, ${store.events} events, latest week ${store.latestWeek ?? '-'}`);
     const champion = championOf(registry.registry);
     if (champion) await loader.request(champion);
@@ -170,38 +184,39 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
 }
 
 /**
- * Shadow forecasts (live accuracy): after a burst of sales settles (or every
- * 5 s during a steady stream), forecast the next week of series that moved.
- * Returns the stop function.
+ * The forecast projection's producer side (gateway/forecasts/publisher.ts
+ * says why the gateway computes it): after a promotion or a burst of new
+ * weeks, publish the champion's forecasts of what went stale. Returns the
+ * stop function and the producer to disconnect.
  */
-function startShadow(p: Parts, state: OnlineState, scored: GatewayContext['scored']): () => void {
-  const { store, holder, accuracy, log } = p;
-  const shadow = new ShadowForecaster(store);
-  let shadowing = false;
-  let lastPass = { at: 0, events: -1, version: -1 };
-  const timer = setInterval(() => {
-    const now = Date.now();
-    const model = holder.current;
-    if (!state.isCaughtUp() || shadowing || !model) return;
-    if (store.events === lastPass.events && model.version === lastPass.version) return;
-    if (now - state.lastSalesAt() < 500 && now - lastPass.at < 5000) return;
-    const lease = holder.lease();
-    if (!lease) return;
-    shadowing = true;
-    lastPass = { at: now, events: store.events, version: lease.model.version };
-    shadow
-      .pass(lease.model, (rows, f) => scored('shadow', lease.model, rows, f))
-      .then(() => {
-        if (store.latestWeek) accuracy.prune(store.latestWeek);
-      })
-      .catch((err: unknown) => log.warn(`shadow forecast failed: ${messageOf(err)}`))
-      .finally(() => {
-        lease.release();
-        shadowing = false;
-      });
-  }, 500);
-  timer.unref();
-  return () => clearInterval(timer);
+async function startForecasts(p: Parts, codec: AvroCodec, state: OnlineState): Promise<() => Promise<void>> {
+  if (!p.cfg.gateway.publishForecasts) return async () => undefined;
+  const producer = p.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const topic = p.cfg.topics.forecastPublished;
+  p.publisher.connect({
+    send: async (events) => {
+      await producer.send({ topic, acks: -1, messages: events.map((e) => ({ key: seriesKey(e.store, e.dept), value: codec.encode('forecastPublished', e) })) });
+    },
+    published: (events) => {
+      for (const e of events) applyPublished({ cache: p.forecasts, store: p.store, accuracy: p.accuracy }, e);
+      p.status.accuracyChanged();
+    },
+  });
+  const stop = startForecastLoop({
+    publisher: p.publisher,
+    holder: p.holder,
+    isCaughtUp: state.isCaughtUp,
+    lastSalesAt: state.lastSalesAt,
+    log: p.log,
+    afterPass: () => {
+      if (p.store.latestWeek) p.accuracy.prune(p.store.latestWeek);
+    },
+  });
+  return async () => {
+    stop();
+    await producer.disconnect();
+  };
 }
 
 /** The model loader, reporting loads to the metrics, the status and the training log. */
@@ -229,27 +244,23 @@ function createLoader(cfg: Readonly<Config>, kafka: Parts['kafka'], holder: Mode
   });
 }
 
-/** Counts scored rows, and records shadow and forecast rows for live accuracy. */
+/** Counts answered rows (live accuracy reads the published forecasts instead: gateway/forecasts/feed.ts). */
 function scorer(p: Parts): GatewayContext['scored'] {
-  return (kind, model, rows, forecasts) => {
-    p.metrics.predictions.inc({ model_version: p.metrics.versionLabel(model.version), kind }, rows.length);
-    p.status.countPredictions(rows.length);
-    if (kind === 'series') return;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      if (r.t < r.history.length) continue;
-      const key = seriesKey(r.history.store, r.history.dept);
-      p.accuracy.forecast(model.version, key, r.week, forecasts[i]!);
-      // the baseline on the same points, so live accuracy says whether the model beats "the same week last year"
-      const naive = r.history.salesAt(r.t - 52);
-      if (kind === 'shadow' && Number.isFinite(naive)) p.accuracy.forecast(SEASONAL_NAIVE_VERSION, key, r.week, naive);
-    }
+  return (kind, model, rows) => {
+    p.metrics.predictions.inc({ model_version: p.metrics.versionLabel(model.version), kind }, rows);
+    p.status.countPredictions(rows);
   };
 }
 
 /** Listens on the configured host and port (0 = any free port) with the app and Socket.IO; resolves the URL. */
-async function listen(cfg: Readonly<Config>, app: ReturnType<typeof createApp>['app'], status: LiveStatus): Promise<{ server: Server; io: ReturnType<typeof attachSocket>; url: string }> {
-  const server: Server = createServer(app.callback());
+async function listen(
+  cfg: Readonly<Config>,
+  app: ReturnType<typeof createApp>['app'],
+  status: LiveStatus,
+  fast: FastPath | null,
+): Promise<{ server: Server; io: ReturnType<typeof attachSocket>; url: string }> {
+  const koa = app.callback();
+  const server: Server = createServer(fast ? (req, res) => void (fast(req, res) || koa(req, res)) : koa);
   // keep-alive longer than typical client pools so load tests do not pay reconnects
   server.keepAliveTimeout = 65_000;
   const io = attachSocket(server, status, { token: cfg.gateway.token, openReads: cfg.gateway.openReads, allowedOrigins: cfg.gateway.allowedOrigins });
@@ -279,6 +290,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   const store = new SeriesStore();
   const holder = new ModelHolder();
   const accuracy = new LiveAccuracy();
+  const forecasts = new ForecastCache();
   let state: OnlineState | null = null;
   let follower: Follower | null = null;
   const registry = () => state?.registry() ?? initialGatewayRegistry;
@@ -292,7 +304,8 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
     champion: holder,
     log: log.child('aliases'),
   });
-  const parts: Parts = { cfg, log, kafka, admin, store, holder, accuracy, status, loader, aliasModels, metrics };
+  const publisher = new ForecastPublisher({ store, cache: forecasts, horizon: cfg.trainer.horizon, log: log.child('forecasts') });
+  const parts: Parts = { cfg, log, kafka, admin, store, holder, accuracy, status, loader, aliasModels, metrics, forecasts, publisher };
   // "read your own writes": operations wait until the follower has handled everything already in the log
   const readToEnd = async (topics: string[]) => {
     if (!follower) throw new HttpError(503, 'CATCHING_UP', 'the gateway is still starting to follow the log; retry shortly', { headers: { 'retry-after': '2' }, retriable: true });
@@ -306,7 +319,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
     latestWeek: async () => (await readToEnd([cfg.topics.sales]), store.latestWeek),
   });
   const g: GatewayContext = {
-    cfg, ch, store, holder, registry, accuracy, metrics, ops, readiness,
+    cfg, ch, store, holder, registry, accuracy, metrics, ops, readiness, forecasts,
     deadLetters: createDeadLetterOps({ kafka, codec, topic: cfg.topics.deadLetter }), scored: scorer(parts), startedAt: Date.now(),
     schedule: () => state?.schedule() ?? initialSchedule,
     syncSchedule: () => readToEnd([cfg.topics.trainingSchedule]),
@@ -317,7 +330,17 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
     },
   };
   const { app } = createApp(g, { webDir: opts.webDir ?? WEB_DIST, bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT, log, latency: (route, ms) => status.recordLatency(route, ms) });
-  const { server, io, url } = await listen(cfg, app, status);
+  // POST /v1/predict in front of Koa (predict/fast-path.ts); a configured rate limit keeps it all in Koa's route
+  const fast = cfg.gateway.predictRate.perSecond > 0 ? null : predictFastPath({
+    handler: createPredictHandler(g),
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    readToken: cfg.gateway.openReads ? null : cfg.gateway.token,
+    metrics,
+    latency: (route, ms) => status.recordLatency(route, ms),
+    access: cfg.gateway.accessLog ? createAccessLogger() : undefined,
+    log,
+  });
+  const { server, io, url } = await listen(cfg, app, status, fast);
   status.start();
   // the one path of training lines to the dashboard, whichever process the trainer runs in (telemetry: the gateway serves without it)
   const trainingLog: TrainingLogFollower | null = await followTrainingLog({ kafka, admin, topic: cfg.topics.trainingLog, log: log.child('training-log'), onLine: (l) => status.trainingLine(l) }).catch(
@@ -328,18 +351,18 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   );
   const online = await followState(parts, codec, (f) => (follower = f));
   state = online;
-  const stopShadow = startShadow(parts, online, g.scored);
+  const stopForecasts = await startForecasts(parts, codec, online);
   if (opts.waitForCatchUp ?? true) {
     await online.caughtUp;
     await loader.idle();
   }
   let closed = false;
   return {
-    url, holder, store, loader, aliasModels, registry, caughtUp: online.caughtUp,
+    url, holder, store, forecasts, publisher, fastPath: fast, loader, aliasModels, registry, caughtUp: online.caughtUp,
     async close() {
       if (closed) return;
       closed = true;
-      stopShadow();
+      await stopForecasts();
       status.stop();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

@@ -17,6 +17,7 @@ export const CONTRACTS = {
   scheduleChanged: 'schedule-changed.avsc',
   modelAnnotated: 'model-annotated.avsc',
   modelAliasChanged: 'model-alias-changed.avsc',
+  forecastPublished: 'forecast-published.avsc',
 } as const;
 export type Contract = keyof typeof CONTRACTS;
 

@@ -14,6 +14,7 @@ export function topicContracts(cfg: Readonly<Config>): [Contract, string][] {
     ['scheduleChanged', cfg.topics.trainingSchedule],
     ['modelAnnotated', cfg.topics.modelAnnotations],
     ['modelAliasChanged', cfg.topics.modelAliases],
+    ['forecastPublished', cfg.topics.forecastPublished],
   ];
 }
 

@@ -64,6 +64,7 @@ const EnvSchema = z.object({
   GATEWAY_PREDICT_RATE: z.coerce.number().min(0).default(0),
   GATEWAY_PREDICT_BURST: z.coerce.number().int().min(1).optional(),
   GATEWAY_ACCESS_LOG: bool.default(true),
+  GATEWAY_PUBLISH_FORECASTS: bool.default(true),
   METRICS_HOST: z.string().default('127.0.0.1'),
   WEBHOOK_URLS: z.string().default(''),
   WEBHOOK_SECRET: z.string().default(''),
@@ -104,6 +105,8 @@ export interface Topics {
   modelAnnotations: string;
   /** Named aliases of model versions besides the champion. */
   modelAliases: string;
+  /** The champion's forecasts per series (h = 1..H from its last week), republished on each promotion and new week. */
+  forecastPublished: string;
 }
 
 export interface Config {
@@ -143,6 +146,8 @@ export interface Config {
     /** Per-client limit on POST /v1/predict: requests per second (0 = off) and the burst allowed above it. */
     predictRate: { perSecond: number; burst: number };
     accessLog: boolean;
+    /** Whether this replica computes and publishes forecast.published (every replica caches it either way). */
+    publishForecasts: boolean;
   };
   /** where model.trained and model.promoted are POSTed (signed with `secret` when set) */
   webhooks: { urls: string[]; secret: string; maxAttempts: number };
@@ -178,6 +183,7 @@ export function topicNames(prefix = ''): Topics {
     trainingSchedule: `${prefix}training.schedule`,
     modelAnnotations: `${prefix}model.annotations`,
     modelAliases: `${prefix}model.aliases`,
+    forecastPublished: `${prefix}forecast.published`,
   };
 }
 
@@ -275,6 +281,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       allowedOrigins: e.GATEWAY_ALLOWED_ORIGINS,
       predictRate: { perSecond: e.GATEWAY_PREDICT_RATE, burst: e.GATEWAY_PREDICT_BURST ?? Math.max(1, Math.ceil(e.GATEWAY_PREDICT_RATE)) },
       accessLog: e.GATEWAY_ACCESS_LOG,
+      publishForecasts: e.GATEWAY_PUBLISH_FORECASTS,
     },
     trainer: {
       cron: e.TRAIN_CRON,

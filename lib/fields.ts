@@ -58,6 +58,12 @@ export class FieldReader {
     return Array.isArray(x) && x.every((s) => typeof s === 'string') ? [...(x as string[])] : this.bad(field, 'a list of strings');
   }
 
+  /** A list (of records: read each with its own FieldReader). */
+  list(field: string): unknown[] {
+    const x = this.v[field];
+    return Array.isArray(x) ? x : this.bad(field, 'a list');
+  }
+
   /** One of `values` (an Avro enum, or a string with a closed set of values). */
   oneOf<T extends string>(field: string, values: readonly T[]): T {
     const x = this.v[field];

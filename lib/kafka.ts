@@ -49,6 +49,8 @@ export function topicSpecs(cfg: Readonly<Config>, topics: Topics = cfg.topics): 
     { topic: topics.modelAliases, numPartitions: 1, configEntries: forever },
     { topic: topics.backtestRequests, numPartitions: 1, configEntries: forever },
     { topic: topics.backtestResults, numPartitions: 1, configEntries: forever },
+    // keyed by series like sales.weekly, so one series' forecasts stay in order in one partition
+    { topic: topics.forecastPublished, numPartitions: cfg.kafka.salesPartitions, configEntries: forever },
     // Telemetry, not a domain fact: the trainer's progress lines for dashboards in other processes.
     // Plain JSON keyed by run id (no Avro contract, nothing replays it), kept for a day.
     { topic: topics.trainingLog, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '86400000' }, isr] },

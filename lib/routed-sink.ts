@@ -16,12 +16,18 @@ export interface LogPosition {
 export interface Route {
   topic: string;
   table: string;
-  rowOf(codec: AvroCodec, bytes: Buffer | null, at: LogPosition): Promise<object>;
+  /** The row of a message, or its rows when one event holds several (a forecast per horizon). */
+  rowOf(codec: AvroCodec, bytes: Buffer | null, at: LogPosition): Promise<object | object[]>;
 }
 
 /** A route for `topic`: every message is decoded with `contract` (its validator included), then mapped by `toRow`. */
 export function route<T>(topic: string, table: string, contract: TypedContract<T>, toRow: (value: T, at: LogPosition) => object): Route {
   return { topic, table, rowOf: async (codec, bytes, at) => toRow(await codec.decode(contract, bytes), at) };
+}
+
+/** A route whose every message becomes several rows of its table (all of them or, when the contract refuses it, none). */
+export function routeEach<T>(topic: string, table: string, contract: TypedContract<T>, toRows: (value: T, at: LogPosition) => object[]): Route {
+  return { topic, table, rowOf: async (codec, bytes, at) => toRows(await codec.decode(contract, bytes), at) };
 }
 
 /** A batch after routing: rows per table (in route order, each with the delivery it came from) and what could not be read. */
@@ -47,7 +53,10 @@ async function routeBatch(codec: AvroCodec, routes: readonly Route[], batch: Del
     const r = byTopic.get(d.topic);
     if (!r) throw new Error(`no projection route reads ${d.topic}`);
     try {
-      out.rows.get(r.table)!.push({ row: await r.rowOf(codec, d.value, { partition: d.partition, offset: d.offset }), delivery: d });
+      const row = await r.rowOf(codec, d.value, { partition: d.partition, offset: d.offset });
+      const into = out.rows.get(r.table)!;
+      if (Array.isArray(row)) for (const x of row as object[]) into.push({ row: x, delivery: d });
+      else into.push({ row, delivery: d });
     } catch (err) {
       // refused by the contract (an AppError that is not retriable): a dead letter; an outage or a bug: thrown
       if (!(err instanceof AppError) || err.retriable) throw err;

@@ -188,6 +188,31 @@ export interface ModelAliasChanged {
   changedAt: number;
 }
 
+/** Why forecasts were (re)published: a promotion, a new week of the series, or a gateway catching up on what was not published yet. */
+export type ForecastTrigger = 'promotion' | 'week' | 'catch-up';
+
+/** One week ahead of a forecast origin; bounds of the 80% and 95% conformal intervals, null where the model has none. */
+export interface ForecastPoint {
+  week: string;
+  horizon: number;
+  forecast: number;
+  lower80: number | null;
+  upper80: number | null;
+  lower95: number | null;
+  upper95: number | null;
+}
+
+/** The champion's forecasts of one series from its last known week (`forecast.published`, key `store:dept`). */
+export interface ForecastPublished {
+  store: number;
+  dept: number;
+  origin: string;
+  modelVersion: number;
+  trigger: ForecastTrigger;
+  points: ForecastPoint[];
+  publishedAt: number;
+}
+
 /** Deterministic event id of a series-week: `store-dept-week`. */
 export function salesEventId(store: number, dept: number, week: string): string {
   return `${store}-${dept}-${week}`;

@@ -111,9 +111,10 @@ function pipInstall(cfg: Readonly<Config>, req: string, what: string, log: Logge
   writeFileSync(marker, want);
 }
 
-/** The project-local Python virtualenv for the XGBoost step, from the pinned requirements. */
+/** The project-local Python virtualenv for the XGBoost step, from the pinned requirements, and the benchmark's FastAPI reference server. */
 function installVenv(cfg: Readonly<Config>, log: Logger): void {
   pipInstall(cfg, join(cfg.root, 'trainer', 'python', 'requirements.txt'), 'XGBoost and the ONNX export', log);
+  pipInstall(cfg, join(cfg.root, 'bench', 'python', 'bench-requirements.txt'), 'FastAPI and uvicorn (the predict benchmark\'s reference server)', log);
 }
 
 /** Where a Python tool of the tests (schemathesis, openapi-spec-validator) lives once installed. */

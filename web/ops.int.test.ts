@@ -135,6 +135,8 @@ describe('operations views in chromium', { timeout: 600_000 }, () => {
     assert.equal(await focused(), 'token-cancel', 'Shift+Tab wraps backwards');
     await page.keyboard.press('Escape');
     await page.getByTestId('token-dialog').waitFor({ state: 'detached', timeout: 5_000 });
+    // the button is re-enabled once its cancelled action settles, then takes the focus back
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'train-now', null, { timeout: 2_000 }).catch(() => undefined);
     assert.equal(await focused(), 'train-now', 'focus returns to the button that opened it');
     const requests = await readTopic(f.cfg, f.cfg.topics.trainingRequests, TRAINING_REQUESTED);
     assert.equal(requests.length, 0, 'Escape cancelled the write');

@@ -3,7 +3,8 @@
  * model.promoted into ClickHouse (domain/registry/projection/), batched and
  * committed only after the inserts succeeded. It also projects the
  * backtests (domain/backtest/projection/), so `npm start` keeps the
- * dashboard's backtest list current. Run: npx tsx consumers/registry/main.ts
+ * dashboard's backtest list current, and the forecasts the gateway
+ * publishes (domain/forecasts/) into the `forecasts` table. Run: npx tsx consumers/registry/main.ts
  */
 import type { Config } from '../../lib/config.js';
 import { createLogger, type Logger } from '../../lib/log.js';
@@ -11,6 +12,7 @@ import { createKafka } from '../../lib/kafka.js';
 import { createProcessMetrics, serveMetrics, type ProcessMetrics } from '../../lib/metrics-server.js';
 import { startProjector, type Projector } from '../../lib/projector.js';
 import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
+import { FORECAST_PROJECTION } from '../../domain/forecasts/projection.js';
 import { REGISTRY_PROJECTION } from '../../domain/registry/projection/spec.js';
 import { PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from '../../domain/registry/projection/tables.js';
 import { runConsumerProcess } from '../main.js';
@@ -41,16 +43,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const metrics = createProcessMetrics('registry-projector', cfg.stackDir, log);
     const registry = await startRegistryProjector(cfg, { log, metrics });
     const backtests = await startProjector(cfg, BACKTEST_PROJECTION, { log: log.child('backtests'), flushRows: 1_000, flushMs: 100, onProjected: (b) => metrics.projected('backtest-projector', b) });
+    const forecasts = await startProjector(cfg, FORECAST_PROJECTION, { log: log.child('forecasts'), flushRows: 5_000, flushMs: 200, onProjected: (b) => metrics.projected('forecast-projector', b) });
     await serveMetrics(metrics.registry, cfg.metrics.projectorPort, log, cfg.metrics.host);
     const admin = createKafka(cfg, 'projector-metrics').admin();
     await admin.connect();
     metrics.watchConsumer(admin, registry.running, REGISTRY_PROJECTION.topics(cfg.topics));
     metrics.watchConsumer(admin, backtests.running, BACKTEST_PROJECTION.topics(cfg.topics));
-    log.info(`projecting the model registry and the backtests into ${cfg.clickhouse.database}`);
+    metrics.watchConsumer(admin, forecasts.running, FORECAST_PROJECTION.topics(cfg.topics));
+    log.info(`projecting the model registry, the backtests and the forecasts into ${cfg.clickhouse.database}`);
     return {
-      running: { ...registry.running, done: Promise.race([registry.running.done, backtests.running.done]) },
+      running: { ...registry.running, done: Promise.race([registry.running.done, backtests.running.done, forecasts.running.done]) },
       stop: async () => {
-        await Promise.all([registry.stop(), backtests.stop()]);
+        await Promise.all([registry.stop(), backtests.stop(), forecasts.stop()]);
       },
     };
   });

@@ -51,7 +51,10 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
       }
     }
     const responses: Record<string, Json> = {
-      [String(spec.ok.status ?? 200)]: { description: spec.ok.description, content: { [spec.ok.contentType ?? 'application/json']: { schema: schemaOf(spec.ok.schema, 'output') } } },
+      [String(spec.ok.status ?? 200)]: {
+        description: spec.ok.description,
+        content: Object.fromEntries([spec.ok.contentType ?? 'application/json'].flat().map((t) => [t, { schema: schemaOf(spec.ok.schema, 'output') }])),
+      },
     };
     const errors = errorsOf(spec, needsToken(spec.access));
     for (const [status, why] of Object.entries(errors)) {

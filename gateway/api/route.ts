@@ -24,8 +24,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType, P extends z.ZodType 
   body?: B;
   /** Custom body parsing (e.g. one item or a batch); defaults to `body` parsed as a whole. */
   parseBody?: (raw: unknown) => unknown;
-  /** Status of a success (default 200), its schema and media type (default application/json; the handler sets any other). */
-  ok: { status?: number; schema: z.ZodType; description: string; contentType?: string };
+  /** Status of a success (default 200), its schema and media type(s) (default application/json; the handler sets any other, e.g. by Accept). */
+  ok: { status?: number; schema: z.ZodType; description: string; contentType?: string | string[] };
   /** Error statuses this route can answer, with why. */
   errors?: Record<number, string>;
   /** Subject to the per-client rate limit when one is configured (429 with Retry-After). */

@@ -9,9 +9,9 @@ import { dayOfName } from '../predict/week-names.js';
 import { EXOGENOUS_FIELDS } from '../../schemas/types.js';
 import { MAX_HORIZON } from '../../domain/features/spec.js';
 import { AliasQuery } from './registry-schemas.js';
+import { ParamsSchema } from '../../domain/training/request.js';
 
 const ModelAlias = z.string().describe('the name that chose the model: champion, or the alias asked for with ?alias=');
-import { ParamsSchema } from '../../domain/training/request.js';
 
 /**
  * The dates the server accepts, as a pattern the document can carry: years
@@ -73,6 +73,10 @@ export const PredictionInterval = z
 export type PredictionInterval = z.output<typeof PredictionInterval>;
 const Intervals = z.array(PredictionInterval).describe('80% and 95% intervals; empty when the model has no calibration for this horizon');
 
+const Source = z
+  .enum(['cache', 'computed'])
+  .describe('cache: read from the forecast projection (forecast.published, the champion\'s forecasts from the series\' last week); computed: scored now (a what-if with exogenous overrides, another origin, or forecasts not published yet for this model)');
+
 export const Prediction = z
   .object({
     store: Store,
@@ -85,12 +89,13 @@ export const Prediction = z
     actual: z.number().nullable().describe('actual sales when the week is already known'),
     modelVersion: z.int(),
     modelAlias: ModelAlias,
+    source: Source,
   })
   .meta({ id: 'Prediction' });
 export type Prediction = z.output<typeof Prediction>;
 
 export const PredictBatchResponse = z
-  .object({ modelVersion: z.int(), modelAlias: ModelAlias, count: z.int(), predictions: z.array(Prediction) })
+  .object({ modelVersion: z.int(), modelAlias: ModelAlias, count: z.int(), cached: z.int().describe('how many predictions came from the forecast projection'), predictions: z.array(Prediction) })
   .meta({ id: 'PredictBatchResponse' });
 
 export const ForecastQuery = z.strictObject({
@@ -109,6 +114,7 @@ export const ForecastResponse = z
     origin: Week,
     modelVersion: z.int(),
     modelAlias: ModelAlias,
+    source: Source,
     points: z.array(z.object({ week: Week, horizon: Horizon, forecast: z.number(), intervals: Intervals })),
   })
   .meta({ id: 'ForecastResponse' });
@@ -262,3 +268,14 @@ export const ScheduleResponse = z
   })
   .meta({ id: 'ScheduleResponse' });
 export const ScheduleBody = z.strictObject({ reason: z.string().max(500).optional().describe('why (kept with the event)') });
+
+export const ForecastsExportQuery = z.strictObject({
+  week: Week.describe('target week: every published forecast of it, from every origin and model version'),
+  modelVersion: QueryInt(1, 2 ** 31 - 1).optional().describe('only this model version'),
+});
+export const ForecastsExport = z
+  .string()
+  .describe(
+    'one line per (series, origin, model version, horizon): store, dept, origin, week, horizon, forecast, lower_80, upper_80, lower_95, upper_95, model_version, published_at (ms). ' +
+      'text/csv with a header line (empty bound: no interval), or application/x-ndjson (one JSON object per line) when Accept asks for it',
+  );

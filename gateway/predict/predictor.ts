@@ -65,8 +65,8 @@ export function intervalsOf(c: ConformalIntervals | null, h: number, forecast: n
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 
-/** The API shape of a scored row. */
-export function toPrediction(model: LoadedModel, r: ScoringRow, forecast: number, intervals: PredictionInterval[] = [], alias = 'champion'): Prediction {
+/** The API shape of a scored row; `source` says whether it came from the forecast projection or was computed now, `alias` which name chose the model. */
+export function toPrediction(model: LoadedModel, r: ScoringRow, forecast: number, intervals: PredictionInterval[] = [], source: Prediction['source'] = 'computed', alias = 'champion'): Prediction {
   const actual = r.history.salesAt(r.t);
   return {
     store: r.history.store,
@@ -79,5 +79,6 @@ export function toPrediction(model: LoadedModel, r: ScoringRow, forecast: number
     actual: Number.isNaN(actual) ? null : actual,
     modelVersion: model.version,
     modelAlias: alias,
+    source,
   };
 }

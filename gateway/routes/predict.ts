@@ -10,16 +10,15 @@ import {
   ForecastResponse,
   PredictBatchResponse,
   Prediction,
-  PredictItem,
   PredictQuery,
-  predictBatch,
   predictBody,
 } from '../api/schemas.js';
-import { parseWith } from '../http/validate.js';
 import type { GatewayContext } from '../context.js';
-import { scoreWithIntervals, toPrediction } from '../predict/predictor.js';
+import { createPredictHandler, type ParsedPredict } from '../predict/handler.js';
+import { scoreWithIntervals } from '../predict/predictor.js';
 import { withServedModel } from '../model/alias-models.js';
-import { resolveItem, rowAt, type ScoringRow } from '../predict/resolve.js';
+import { rowAt, type ScoringRow } from '../predict/resolve.js';
+import { intervalsOfPoint } from '../forecasts/compute.js';
 
 const NOT_READY = 'no model is being served yet (before the first promotion, or while the first one loads)';
 const UNKNOWN = 'unknown store or dept, or an alias no version carries (`?alias=`; GET /v1/aliases lists them)';
@@ -43,7 +42,7 @@ export function predictRoutes(g: GatewayContext): Route[] {
 /** POST /v1/predict: one item or a batch, scored by one model version. */
 function predictRoute(g: GatewayContext): Route {
   const maxBatch = g.cfg.gateway.maxBatch;
-  const batchSchema = predictBatch(maxBatch);
+  const handler = createPredictHandler(g);
   return route(
     {
       method: 'post',
@@ -53,28 +52,20 @@ function predictRoute(g: GatewayContext): Route {
       summary: `Predict weekly sales for one item or a batch of up to ${maxBatch}`,
       description:
         'Features come from the online state kept from sales.weekly through the shared feature module; no database is queried. ' +
+        'An item whose origin is the series\' last known week is answered from the forecast projection (forecast.published) held in memory; ' +
+        'a what-if (exogenous overrides), another origin or a series not published yet for the serving model is computed; `source` says which. ' +
         `A batch is {"items": [...]} (1..${maxBatch} items, the documented limit, GATEWAY_MAX_BATCH) and is scored by one model version in one call.`,
       query: PredictQuery,
       body: predictBody(maxBatch),
-      parseBody: (raw: unknown) =>
-        raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'items' in raw
-          ? { batch: true as const, items: parseWith(batchSchema, raw, 'body').items }
-          : { batch: false as const, items: [parseWith(PredictItem, raw, 'body')] },
+      parseBody: (raw: unknown) => handler.parse(raw),
       ok: { schema: z.union([Prediction, PredictBatchResponse]), description: 'a Prediction for one item, or a PredictBatchResponse for a batch' },
       errors: { 404: UNKNOWN, 422: UNPROCESSABLE, 503: NOT_READY },
       rateLimited: true,
     },
-    async ({ body, query }) => {
-      const { batch, items } = body as { batch: boolean; items: PredictItem[] };
-      g.assertServing();
-      return withServedModel(g.aliasModels, (query as z.output<typeof PredictQuery>).alias, async (model, alias) => {
-        const prefix = (i: number) => (batch ? `items.${i}.` : '');
-        const rows = items.map((it, i) => resolveItem(g.store, it, model.horizon, model.version, prefix(i)));
-        const { forecasts, intervals } = await scoreWithIntervals(model, rows, (i) => `${prefix(i)}week`);
-        g.scored('predict', model, rows, forecasts);
-        const predictions = rows.map((r, i) => toPrediction(model, r, forecasts[i]!, intervals[i], alias));
-        return batch ? { modelVersion: model.version, modelAlias: alias, count: predictions.length, predictions } : predictions[0];
-      });
+    async ({ body, query }, ctx) => {
+      const text = await handler.answer(body as ParsedPredict, (query as z.output<typeof PredictQuery>).alias);
+      ctx.type = 'application/json';
+      return text;
     },
   );
 }
@@ -88,6 +79,7 @@ function forecastRoute(g: GatewayContext): Route {
       tag: 'predict',
       access: 'read',
       summary: 'The next 1..H weeks of a series, after its last known week',
+      description: 'From the forecast projection (forecast.published) held in memory when it holds the serving model\'s forecasts from the series\' last week, else computed now; `source` says which.',
       query: ForecastQuery,
       ok: { schema: ForecastResponse, description: 'one point per week ahead' },
       errors: { 404: UNKNOWN, 422: UNPROCESSABLE, 503: NOT_READY },
@@ -100,15 +92,17 @@ function forecastRoute(g: GatewayContext): Route {
         const H = q.horizon ?? Math.min(g.cfg.trainer.horizon, model.horizon);
         if (H > model.horizon) throw new UnprocessableError('horizon', `an integer 1..${model.horizon} (the horizon model v${model.version} was trained for)`, H);
         const last = history.length - 1;
+        const head = { store: q.store, dept: q.dept, origin: history.weekAt(last), modelVersion: model.version, modelAlias: alias };
+        g.scored('forecast', model, H);
+        const published = g.forecasts.current(history, model.version);
+        if (published && published.points.length >= H) {
+          return { ...head, source: 'cache', points: published.points.slice(0, H).map((p) => ({ week: p.week, horizon: p.horizon, forecast: p.forecast, intervals: intervalsOfPoint(p) })) };
+        }
         const rows: ScoringRow[] = Array.from({ length: H }, (_, k) => rowAt(history, last + k + 1, k + 1));
         const { forecasts, intervals } = await scoreWithIntervals(model, rows, () => 'store');
-        g.scored('forecast', model, rows, forecasts);
         return {
-          store: q.store,
-          dept: q.dept,
-          origin: history.weekAt(last),
-          modelVersion: model.version,
-          modelAlias: alias,
+          ...head,
+          source: 'computed',
           points: rows.map((r, i) => ({ week: r.week, horizon: r.horizon, forecast: Math.round(forecasts[i]! * 100) / 100, intervals: intervals[i]! })),
         };
       });

@@ -52,7 +52,7 @@ export function seriesRoutes(g: GatewayContext): Route[] {
           .filter((t) => t >= 1 && !Number.isNaN(featureVector(history, history.weekAt(t), 1)[COL.level]!))
           .map((t) => rowAt(history, t, 1));
         const { forecasts, intervals } = rows.length > 0 ? await scoreWithIntervals(lease.model, rows) : { forecasts: new Float64Array(0), intervals: [] };
-        g.scored('series', lease.model, rows, forecasts);
+        g.scored('series', lease.model, rows.length);
         const byT = new Map(rows.map((r, i) => [r.t, i]));
         const column = (f: (i: number) => number | undefined) => idx.map((t) => {
           const i = byT.get(t);

@@ -68,7 +68,7 @@ export function TokenDialog() {
     if (!resolve) return;
     const before = document.activeElement as HTMLElement | null;
     input.current?.focus();
-    return () => before?.focus?.();
+    return () => giveFocusBack(before);
   }, [resolve]);
   if (!resolve) return null;
   const done = (t: string | null) => {
@@ -101,6 +101,21 @@ export function TokenDialog() {
       </form>
     </div>
   );
+}
+
+/**
+ * Focus back to the control that opened a dialog. That control (Train now) is
+ * disabled while its action waits on the dialog and re-enabled only after the
+ * action settles, a moment after the dialog closes; a disabled button cannot
+ * take the focus, so wait for it (up to a second).
+ */
+function giveFocusBack(el: HTMLElement | null, triesLeft = 50): void {
+  if (!el?.isConnected) return;
+  if ((el as HTMLButtonElement).disabled && triesLeft > 0) {
+    setTimeout(() => giveFocusBack(el, triesLeft - 1), 20);
+    return;
+  }
+  el.focus();
 }
 
 /** A dialog's keys: Escape cancels; Tab and Shift+Tab cycle through its own controls only (a focus trap). */

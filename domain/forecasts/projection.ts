@@ -1,0 +1,18 @@
+/**
+ * The forecast projection: `forecast.published` into the `forecasts` table,
+ * one row per horizon. The events are deterministic for (series data,
+ * origin, model version), so the table is a pure fold of the topic: a
+ * replay into a fresh database rebuilds it row for row.
+ */
+import type { ProjectionSpec } from '../../lib/projector.js';
+import { routeEach } from '../../lib/routed-sink.js';
+import { FORECAST_PUBLISHED } from '../contracts.js';
+import { createForecastTable, FORECAST_COLUMNS, FORECASTS_TABLE, forecastRows } from './table.js';
+
+export const FORECAST_PROJECTION: ProjectionSpec = {
+  name: 'forecasts',
+  topics: (t) => [t.forecastPublished],
+  routes: ({ topics }) => [routeEach(topics.forecastPublished, FORECASTS_TABLE, FORECAST_PUBLISHED, forecastRows)],
+  createTables: createForecastTable,
+  checksumTables: [{ table: FORECASTS_TABLE, columns: [...FORECAST_COLUMNS] }],
+};

@@ -1,0 +1,53 @@
+import { PredictItem, predictBatch } from '../api/schemas.js';
+import type { GatewayContext } from '../context.js';
+import { parseWith } from '../http/validate.js';
+import { answerRows, predictResponse } from './answer.js';
+import { isPlainItem } from './parse.js';
+import { withModel } from './predictor.js';
+import { withServedModel } from '../model/alias-models.js';
+import type { LoadedModel } from '../model/holder.js';
+import { resolveItem } from './resolve.js';
+
+export interface ParsedPredict {
+  batch: boolean;
+  items: PredictItem[];
+}
+
+/**
+ * POST /v1/predict's work, shared by the declared route (gateway/routes/
+ * predict.ts, which the OpenAPI document describes) and the fast path in
+ * front of Koa (fast-path.ts): parse one item or a batch, then answer it
+ * with one model version, as JSON text.
+ */
+export function createPredictHandler(g: GatewayContext) {
+  const maxBatch = g.cfg.gateway.maxBatch;
+  const batchSchema = predictBatch(maxBatch);
+  return {
+    /** Valid items take a quick check (parse.ts); anything else goes through the zod schema, whose refusal names the field. */
+    parse(raw: unknown): ParsedPredict {
+      if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'items' in raw) {
+        const items = (raw as { items: unknown }).items;
+        const plain = Object.keys(raw).length === 1 && Array.isArray(items) && items.length >= 1 && items.length <= maxBatch && items.every(isPlainItem);
+        return { batch: true, items: plain ? (items as PredictItem[]) : parseWith(batchSchema, raw, 'body').items };
+      }
+      return { batch: false, items: [isPlainItem(raw) ? raw : parseWith(PredictItem, raw, 'body')] };
+    },
+    /**
+     * The response text (a Prediction or a PredictBatchResponse) from the champion, or from the
+     * version `alias` names (?alias=); throws the 4xx/5xx errors of the route.
+     */
+    answer({ batch, items }: ParsedPredict, alias?: string): Promise<string> {
+      g.assertServing();
+      const work = async (model: LoadedModel, name: string) => {
+        const rows = items.map((it, i) => resolveItem(g.store, it, model.horizon, model.version, batch ? `items.${i}.` : ''));
+        const a = await answerRows(model, g.forecasts, rows, (i) => (batch ? `items.${i}.week` : 'week'), name);
+        g.scored('predict', model, rows.length);
+        return predictResponse(model, batch, a, name);
+      };
+      // the champion's lease is synchronous: the hot path does not wait on the alias table
+      return alias === undefined ? withModel(g.holder, (m) => work(m, 'champion')) : withServedModel(g.aliasModels, alias, work);
+    },
+  };
+}
+
+export type PredictHandler = ReturnType<typeof createPredictHandler>;
