@@ -83,3 +83,18 @@ export function takeRows(m: TrainingMatrix, keep: (r: number) => boolean): Train
     },
   };
 }
+
+/**
+ * Splits `train` by time into the rows to fit on and the early-stopping rows:
+ * the last `validWeeks` target weeks (0 = none). With `maxTrainWeeks` > 0 only
+ * targets within that many weeks of the last one are kept (validation weeks
+ * included). Throws ValidationError when nothing is left to fit on.
+ */
+export function earlyStoppingSplit(train: TrainingMatrix, validWeeks: number, maxTrainWeeks = 0): { fit: TrainingMatrix; valid: TrainingMatrix } {
+  const lastDay = train.meta.day.reduce((a, b) => Math.max(a, b), -Infinity);
+  const firstDay = maxTrainWeeks > 0 ? lastDay - 7 * (maxTrainWeeks - 1) : -Infinity;
+  const isValid = (r: number) => validWeeks > 0 && (train.meta.day[r] as number) > lastDay - 7 * validWeeks;
+  const fit = takeRows(train, (r) => !isValid(r) && (train.meta.day[r] as number) >= firstDay);
+  if (fit.rows === 0) throw new ValidationError('validWeeks', `fewer weeks than the ${validWeeks} the training rows span`, validWeeks);
+  return { fit, valid: takeRows(train, isValid) };
+}

@@ -10,7 +10,7 @@ import { splitByTime } from './dataset.js';
 import type { SeriesHistory, TrainingMatrix } from '../domain/features/features.js';
 import { baselineForecasts, compareOnSamePoints, type Comparison } from '../domain/registry/metrics.js';
 import { compareByBand, type BandComparison } from '../domain/registry/bands.js';
-import { calibrateOnRows, type ConformalIntervals } from '../domain/intervals/conformal.js';
+import { calibrateOnRows, type CalibrationPart, type ConformalIntervals } from '../domain/intervals/conformal.js';
 
 export interface HoldoutSplit {
   train: TrainingMatrix;
@@ -59,11 +59,13 @@ export function scoreHoldoutBands(
 }
 
 /**
- * Conformal intervals from the holdout: the model never trained on those
- * targets, so its errors there are out of sample, as a served forecast's are.
+ * Conformal intervals from the holdout and, when given, the early-stopping
+ * validation rows: the model never trained on either's targets, so its errors
+ * there are out of sample, as a served forecast's are (the validation rows
+ * chose the stopping round, so theirs are mildly optimistic; see conformal.ts).
  */
-export function holdoutIntervals(split: HoldoutSplit, model: Float64Array, H: number): ConformalIntervals {
-  return calibrateOnRows(split.holdout, model, H);
+export function holdoutIntervals(split: HoldoutSplit, model: Float64Array, H: number, validation?: CalibrationPart): ConformalIntervals {
+  return calibrateOnRows([{ rows: split.holdout, predictions: model }, ...(validation ? [validation] : [])], H);
 }
 
 function holdoutForecasts(holdout: TrainingMatrix, series: ReadonlyMap<string, SeriesHistory>, model: Float64Array, champion: Float64Array | null) {

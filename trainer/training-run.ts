@@ -113,7 +113,7 @@ async function trainAndDecide(plan: RunPlan, ctx: RunContext, id: RunIdentity, s
   const { comparison, bands, intervals } = await phase('evaluate', () => ({
     comparison: scoreHoldout(split, data.series, result.predictions, champPreds),
     bands: scoreHoldoutBands(split, data.series, result.predictions, champPreds, H),
-    intervals: holdoutIntervals(split, result.predictions, H),
+    intervals: holdoutIntervals(split, result.predictions, H, result.validation),
   }));
   const verdict = decidePromotion({
     type: 'evaluate',

@@ -21,6 +21,8 @@ import { championOf } from '../domain/registry/state.js';
 import { loadTrainingData } from './training-data.js';
 import { startTrainer, type TrainerService } from './trainer-service.js';
 import { inverseTargets } from '../domain/features/features.js';
+import { earlyStoppingSplit } from './dataset.js';
+import { DEFAULT_VALID_WEEKS } from './xgboost.js';
 
 const cfg = uniqueConfig('train');
 const sim = smallSim(80);
@@ -66,6 +68,9 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
     await ch.close();
     const split = splitHoldout([...data.series.values()], { cutoffWeek: data.maxWeek!, holdoutWeeks: cfg.trainer.holdoutWeeks, horizon: cfg.trainer.horizon });
     const preds = inverseTargets(await model.predict(split.holdout.X, split.holdout.rows), split.holdout.X);
+    // the intervals also pool the early-stopping rows' residuals: rebuild them as trainXgboost split them
+    const { valid } = earlyStoppingSplit(split.train, DEFAULT_VALID_WEEKS);
+    const validPreds = inverseTargets(await model.predict(valid.X, valid.rows), valid.X);
     await model.close();
     const again = scoreHoldout(split, data.series, preds, null);
     assert.ok(Math.abs(again.metrics.model!.wape - o.metrics.model!.wape) < 1e-9, `${again.metrics.model!.wape} vs ${o.metrics.model!.wape}`);
@@ -75,7 +80,7 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
     assert.deepEqual(o.metrics.bands!.map((b) => b.label), H > 4 ? ['1..4', `5..${Math.min(H, 13)}`, ...(H > 13 ? [`14..${H}`] : [])] : [`1..${H}`]);
     assert.equal(o.metrics.bands!.reduce((a, b) => a + b.points, 0), o.metrics.points, 'the bands partition the holdout points');
     assert.match(o.trained.decisionReason, /no loss in any horizon band/);
-    const iv = holdoutIntervals(split, preds, H);
+    const iv = holdoutIntervals(split, preds, H, { rows: valid, predictions: validPreds });
     const recorded = o.metrics.intervals!;
     assert.deepEqual(recorded.n, iv.n);
     // equal up to float noise (the recorded run scored with another onnxruntime thread count)

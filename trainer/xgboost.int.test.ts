@@ -13,12 +13,12 @@ import { after, before, describe, it } from 'node:test';
 import { AppError } from '../lib/errors.js';
 import { generateHistory } from '../domain/simulation/generator.js';
 import { isoOfDay } from '../lib/weeks.js';
-import { splitByTime, type Dataset } from './dataset.js';
-import { featureVector, inverseTarget } from '../domain/features/features.js';
+import { earlyStoppingSplit, splitByTime, type Dataset } from './dataset.js';
+import { featureVector, inverseTarget, inverseTargets } from '../domain/features/features.js';
 import { baselineForecasts, compareOnSamePoints } from '../domain/registry/metrics.js';
 import { OnnxModel } from '../domain/model/onnx-model.js';
 import { SeriesHistory } from '../domain/features/series-history.js';
-import { DEFAULT_PYTHON, TRAIN_SCRIPT, trainXgboost, type TrainResult, type TrainerLine } from './xgboost.js';
+import { DEFAULT_PYTHON, DEFAULT_VALID_WEEKS, TRAIN_SCRIPT, trainXgboost, type TrainResult, type TrainerLine } from './xgboost.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'xgb-int-'));
 // The project simulator: yearly seasonality, holiday lifts and a December ramp a model can learn.
@@ -116,6 +116,21 @@ describe('trainXgboost on a small simulated set', () => {
     const batch = await model.predict(data.holdout.X);
     assert.equal(batch.length, data.holdout.rows);
     await model.close();
+  });
+
+  it('returns the early-stopping rows with their metadata and the ONNX forecasts for them in sales units', async () => {
+    const v = trained.validation!;
+    const { valid } = earlyStoppingSplit(data.train, DEFAULT_VALID_WEEKS);
+    assert.ok(v.rows.rows > 0);
+    assert.equal(new Set(v.rows.meta.day).size, DEFAULT_VALID_WEEKS, 'the last 6 target weeks');
+    assert.deepEqual(v.rows.meta, valid.meta);
+    assert.deepEqual(v.rows.actual, valid.actual);
+    assert.equal(v.predictions.length, v.rows.rows);
+    const model = await OnnxModel.load(trained.onnx);
+    const expected = inverseTargets(await model.predict(v.rows.X, v.rows.rows), v.rows.X);
+    await model.close();
+    // only the float32 summation order may differ with the thread count
+    v.predictions.forEach((p, i) => assert.ok(Math.abs(p - expected[i]!) <= 1e-6 * Math.max(1, Math.abs(expected[i]!)), `row ${i}: ${p} vs ${expected[i]}`));
   });
 
   it('a corrupted ONNX file is refused with ONNX_LOAD', async () => {

@@ -16,12 +16,15 @@ import { inverseTargets, type TrainingMatrix } from '../domain/features/features
 import { OnnxModel } from '../domain/model/onnx-model.js';
 import { boundCurves, validateImportance, type RawCurves } from '../domain/training/curves.js';
 import type { FeatureGain, TrainingCurves } from '../schemas/types.js';
+import { earlyStoppingSplit } from './dataset.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** train.py next to this file. */
 export const TRAIN_SCRIPT = join(HERE, 'python', 'train.py');
 /** The venv python the project's setup creates, relative to the repo root. */
 export const DEFAULT_PYTHON = resolve(HERE, '..', '.stack', 'venv', 'bin', 'python');
+/** Target weeks at the end of the training rows held out for early stopping unless told otherwise. */
+export const DEFAULT_VALID_WEEKS = 6;
 
 export type { XgbParams, TrainerLine } from '../domain/training/params.js';
 import type { XgbParams, TrainerLine } from '../domain/training/params.js';
@@ -58,6 +61,13 @@ export interface TrainResult {
   sha256: string;
   /** Holdout forecasts in sales units (inverse target transform applied), from the ONNX model. */
   predictions: Float64Array;
+  /**
+   * The early-stopping rows (the last `validWeeks` target weeks of `train`, full
+   * metadata) and the ONNX model's forecasts for them in sales units;
+   * undefined when there are none. Not trained on, but they chose the
+   * stopping round.
+   */
+  validation: { rows: TrainingMatrix; predictions: Float64Array } | undefined;
   bestIteration: number;
   /** The metric per round on the training and validation sets, thinned to at most CURVE_POINTS rounds. */
   curves: TrainingCurves;
@@ -78,14 +88,8 @@ export async function trainXgboost(opts: TrainOptions): Promise<TrainResult> {
   const t0 = performance.now();
   const workDir = await mkdtemp(join(tmpdir(), 'xgb-'));
   try {
-    const validWeeks = opts.validWeeks ?? 6;
-    const maxTrainWeeks = opts.maxTrainWeeks ?? 0;
-    const lastDay = train.meta.day.reduce((a, b) => Math.max(a, b), -Infinity);
-    const firstDay = maxTrainWeeks > 0 ? lastDay - 7 * (maxTrainWeeks - 1) : -Infinity;
-    const isValid = (r: number) => validWeeks > 0 && (train.meta.day[r] as number) > lastDay - 7 * validWeeks;
-    const tr = pickRows(train, (r) => !isValid(r) && (train.meta.day[r] as number) >= firstDay);
-    const va = pickRows(train, isValid);
-    if (tr.rows === 0) throw new ValidationError('validWeeks', `fewer weeks than the ${validWeeks} the training rows span`, validWeeks);
+    const validWeeks = opts.validWeeks ?? DEFAULT_VALID_WEEKS;
+    const { fit: tr, valid: va } = earlyStoppingSplit(train, validWeeks, opts.maxTrainWeeks ?? 0);
     const files: Array<[string, Float32Array]> = [
       ['train_X.f32', tr.X], ['train_y.f32', tr.y], ['train_w.f32', tr.w],
       ['valid_X.f32', va.X], ['valid_y.f32', va.y], ['valid_w.f32', va.w],
@@ -113,8 +117,10 @@ export async function trainXgboost(opts: TrainOptions): Promise<TrainResult> {
     const result = parseResult(await readFile(join(workDir, 'result.json'), 'utf8').catch(() => ''), holdout.rows);
     const model = await OnnxModel.load(onnx, { cols: train.cols, threads: 2 });
     let z: Float32Array;
+    let zValid: Float32Array | undefined;
     try {
       z = await model.predict(holdout.X, holdout.rows);
+      if (va.rows > 0) zValid = await model.predict(va.X, va.rows);
     } finally {
       await model.close();
     }
@@ -124,6 +130,7 @@ export async function trainXgboost(opts: TrainOptions): Promise<TrainResult> {
       onnx,
       sha256: model.sha256,
       predictions: inverseTargets(z, holdout.X),
+      validation: zValid ? { rows: va, predictions: inverseTargets(zValid, va.X) } : undefined,
       bestIteration: result.bestIteration,
       curves: result.curves,
       importance: result.importance,
@@ -140,21 +147,6 @@ export async function trainXgboost(opts: TrainOptions): Promise<TrainResult> {
   } finally {
     if (!opts.keepWorkDir) await rm(workDir, { recursive: true, force: true });
   }
-}
-
-/** Rows of a matrix where `keep(r)`, copied into fresh arrays (X, y, w only). */
-function pickRows(m: TrainingMatrix, keep: (r: number) => boolean) {
-  const idx: number[] = [];
-  for (let r = 0; r < m.rows; r++) if (keep(r)) idx.push(r);
-  const X = new Float32Array(idx.length * m.cols);
-  const y = new Float32Array(idx.length);
-  const w = new Float32Array(idx.length);
-  idx.forEach((r, i) => {
-    X.set(m.X.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
-    y[i] = m.y[r] as number;
-    w[i] = m.w[r] as number;
-  });
-  return { X, y, w, rows: idx.length };
 }
 
 /** Runs python on the script, streaming JSON lines to onLog; maps its exit code to an AppError. */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calibrateIntervals, conformalQuantile, intervalAt, intervalGroups, intervalNormalizer, isConformalIntervals, MIN_GROUP_RESIDUALS, seasonOfDay } from './conformal.js';
+import { calibrateIntervals, calibrateOnRows, conformalQuantile, intervalAt, intervalGroups, intervalNormalizer, isConformalIntervals, MIN_GROUP_RESIDUALS, seasonOfDay, type CalibrationPart } from './conformal.js';
+import { COL, FEATURE_COUNT, FEATURE_NAMES, FEATURE_SPEC } from '../features/spec.js';
+import type { TrainingMatrix } from '../features/features.js';
 
 describe('conformal quantile', () => {
   it('takes the ceil((n + 1) * level)-th smallest score', () => {
@@ -86,5 +88,62 @@ describe('Mondrian groups', () => {
     assert.deepEqual(intervalAt(c, 0, 1, 100, 100, { targetDay: jul, yearAgoKnown: false }), { lower: 90, upper: 110 }, 'no young rows: the season answers');
     assert.deepEqual(intervalAt(c, 0, 1, 100, 100), { lower: 70, upper: 130 }, 'no context: the pooled table');
     assert.ok(isConformalIntervals(JSON.parse(JSON.stringify(c))));
+  });
+});
+
+describe('calibration on several parts (holdout + early-stopping rows)', () => {
+  const jul = Date.parse('2012-07-06T00:00:00Z') / 86_400_000;
+  const slag52 = COL.seasonal + FEATURE_SPEC.seasonalLags.indexOf(52);
+  /** h = 1 rows in July, forecast 100 each, with these actuals; `yearAgo` says whether slag_52 is known. */
+  function part(actual: number[], scale: number, yearAgo: boolean): CalibrationPart {
+    const n = actual.length;
+    const X = new Float32Array(n * FEATURE_COUNT);
+    for (let r = 0; r < n; r++) {
+      X[r * FEATURE_COUNT + COL.scale] = scale;
+      X[r * FEATURE_COUNT + slag52] = yearAgo ? 100 : Number.NaN;
+    }
+    const rows: TrainingMatrix = {
+      X,
+      y: new Float32Array(n),
+      w: new Float32Array(n),
+      actual: Float64Array.from(actual),
+      rows: n,
+      cols: FEATURE_COUNT,
+      names: FEATURE_NAMES,
+      meta: { store: new Int32Array(n), dept: new Int32Array(n), day: new Int32Array(n).fill(jul), horizon: new Uint8Array(n).fill(1), isHoliday: new Uint8Array(n) },
+    };
+    return { rows, predictions: new Float64Array(n).fill(100) };
+  }
+  // |e| / max(100, scale / 4, 1): holdout 0.1 0.2 0.3 0.4 (seasoned, scale 100); validation 0.01 .. 0.05 (young, scale 40)
+  const holdout = part([110, 80, 130, 60], 100, true);
+  const validation = part([101, 98, 103, 96, 105], 40, false);
+
+  it('pools the residuals of every part into one quantile per horizon', () => {
+    const alone = calibrateOnRows([holdout], 1);
+    assert.deepEqual(alone.n, [4]);
+    assert.deepEqual(alone.halfWidth, [[0.4], [null]], '80%: ceil(5 x 0.8) = 4th of 4; 95%: rank 5 > 4');
+    const c = calibrateOnRows([holdout, validation], 1);
+    assert.deepEqual(c.n, [9]);
+    // 0.01 0.02 0.03 0.04 0.05 0.1 0.2 0.3 0.4: ceil(10 x 0.8) = 8th; ceil(10 x 0.95) = 10 > 9
+    assert.deepEqual(c.halfWidth, [[0.3], [null]]);
+    assert.deepEqual(calibrateOnRows([validation, holdout], 1), c, 'the order of the parts does not matter');
+  });
+
+  it('keeps the Mondrian context of each part and takes the size classes from the pooled rows', () => {
+    const c = calibrateOnRows([holdout, validation], 1);
+    // scales 40 x 5, 100 x 4: nearest-rank quartiles at indices 2, 4, 6 of the sorted nine
+    assert.deepEqual(c.sizeCuts, [40, 40, 100]);
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(c.groups!).map(([g, t]) => [g, t.n[0]])),
+      { regular: 9, 'regular/seasoned': 4, 'regular/seasoned/size3': 4, 'regular/young': 5, 'regular/young/size2': 5 },
+    );
+    assert.deepEqual(c.groups!['regular/young']!.halfWidth, [[0.05], [null]], '80% of the validation rows alone: ceil(6 x 0.8) = 5th of 5');
+  });
+
+  it('is the single-matrix calibration for one part, and refuses predictions that do not match the rows', () => {
+    const m = holdout.rows;
+    const direct = calibrateIntervals({ actual: m.actual, forecast: holdout.predictions, scale: [100, 100, 100, 100], horizon: m.meta.horizon, context: () => ({ targetDay: jul, yearAgoKnown: true }) }, 1);
+    assert.deepEqual(calibrateOnRows([holdout], 1), direct);
+    assert.throws(() => calibrateOnRows([holdout, { rows: validation.rows, predictions: [100] }], 1), /parts\[1\]\.predictions: expected 5 \(one per row\), got 1/);
   });
 });

@@ -3,12 +3,13 @@
  * export and parity check) and the ONNX model it proved, scored through
  * onnxruntime as the gateway would serve it. As in a training run, the last
  * `calibrationWeeks` target weeks before the cut-off are held out of the fit
- * and calibrate the conformal intervals (out-of-sample errors per horizon),
- * so the backtest scores exactly what the trainer would serve.
+ * and calibrate the conformal intervals (out-of-sample errors per horizon)
+ * together with the fit's early-stopping validation rows, so the backtest
+ * scores exactly what the trainer would serve.
  */
 import type { Logger } from '../../lib/log.js';
 import { inverseTargets, type TrainingMatrix } from '../../domain/features/features.js';
-import { calibrateOnRows, type ConformalIntervals } from '../../domain/intervals/conformal.js';
+import { calibrateOnRows, type CalibrationPart, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import { OnnxModel } from '../../domain/model/onnx-model.js';
 import { takeRows } from '../dataset.js';
 import { trainXgboost, type XgbParams } from '../xgboost.js';
@@ -35,7 +36,8 @@ export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger;
         else if (line.type === 'log') o.log?.debug(`[python] ${line.msg}`);
       },
     });
-    const intervals = split.calibration ? calibrate(split.calibration, res.predictions) : null;
+    // the validation rows' residuals are pooled in as the trainer does (mildly optimistic: see conformal.ts)
+    const intervals = split.calibration ? calibrate([{ rows: split.calibration, predictions: res.predictions }, ...(res.validation ? [res.validation] : [])]) : null;
     const model = await OnnxModel.load(res.onnx, { cols: train.cols, threads: 2 });
     return {
       forecaster: {
@@ -43,7 +45,7 @@ export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger;
         close: () => model.close(),
         intervals,
       },
-      info: { bestIteration: res.bestIteration, pythonMs: Math.round(res.timings.pythonMs ?? 0), onnxBytes: res.onnx.length, calibrationRows: split.calibration?.rows ?? 0 },
+      info: { bestIteration: res.bestIteration, pythonMs: Math.round(res.timings.pythonMs ?? 0), onnxBytes: res.onnx.length, calibrationRows: split.calibration?.rows ?? 0, validationRows: res.validation?.rows.rows ?? 0 },
     };
   };
 }
@@ -63,8 +65,8 @@ export function calibrationSplit(m: TrainingMatrix, K: number): { fit: TrainingM
   return { fit: takeRows(m, (r) => (m.meta.day[r] as number) < from), calibration: takeRows(m, (r) => (m.meta.day[r] as number) >= from) };
 }
 
-function calibrate(c: TrainingMatrix, predictions: Float64Array): ConformalIntervals {
+function calibrate(parts: CalibrationPart[]): ConformalIntervals {
   let H = 1;
-  for (const h of c.meta.horizon) H = Math.max(H, h);
-  return calibrateOnRows(c, predictions, H);
+  for (const p of parts) for (const h of p.rows.meta.horizon) H = Math.max(H, h);
+  return calibrateOnRows(parts, H);
 }
