@@ -1,92 +1,174 @@
 /**
  * Backfill throughput and steady-state lag of the sales pipeline, against
- * the running stack: the full generated history is produced into fresh
- * topics and a fresh database, and timed until every row is visible in
- * ClickHouse. Then a steady stream at a fixed rate measures end-to-end lag
- * (produce time -> row visible). Prints a table; `npm run bench` runs it.
+ * the running stack, on fresh topics and a fresh database:
+ *  1. the raw kafkajs produce rate of the same messages (already encoded,
+ *     acks=all, batches of 1,000: sequential and 8 in flight, the faster
+ *     one is the reference), into a topic of its own;
+ *  2. the backfill: the generated history (generated before the clock,
+ *     validated and Avro-encoded on the clock) through SalesProducer, with
+ *     the materializer running as its own process, timed from the first
+ *     send to every row visible in ClickHouse; its ratio to the raw rate;
+ *  3. a steady stream at ~2,000 events/s: end-to-end lag (sent -> visible).
+ * `--scale N` multiplies the series. Prints a table; `npm run bench` runs it.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kafka, Message } from 'kafkajs';
 import { loadConfig, topicNames, withOverrides, type Config } from '../lib/config.js';
 import { createClickhouse, exec, rows } from '../lib/clickhouse.js';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka, ensureTopics, topicSpecs } from '../lib/kafka.js';
 import { setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
-import { startMaterializer } from '../consumers/materializer/main.js';
-import { generateHistory, generateWeek, seriesCatalog } from '../domain/simulation/generator.js';
+import { generateHistory, generateWeek, scaledOptions, seriesCatalog, type GeneratorOptions } from '../domain/simulation/generator.js';
 import { SalesProducer } from '../domain/sales/producer.js';
+import type { SalesWeek } from '../schemas/types.js';
+import { spawnMaterializer } from './materializer-process.js';
 
-async function countRows(cfg: Readonly<Config>, ch: ReturnType<typeof createClickhouse>): Promise<number> {
-  const r = await rows<{ n: string }>(ch, `SELECT count() AS n FROM ${cfg.clickhouse.database}.sales_weekly`);
+type Ch = ReturnType<typeof createClickhouse>;
+const seconds = (ms: number) => +(ms / 1000).toFixed(2);
+
+async function countRows(cfg: Readonly<Config>, ch: Ch): Promise<number> {
+  const r = await rows<{ n: string }>(ch, `SELECT count() AS n FROM ${cfg.clickhouse.database}.sales_weekly`).catch(() => [{ n: '0' }]);
   return Number(r[0]?.n ?? 0);
 }
 
-async function waitFor(pred: () => Promise<boolean>, timeoutMs: number, pollMs = 50): Promise<boolean> {
+/** Polls until `count()` of the sales table reaches `n`; returns the time it did (performance.now()). */
+async function visibleAt(cfg: Readonly<Config>, ch: Ch, n: number, timeoutMs: number, pollMs = 50): Promise<number> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (await pred()) return true;
+    if ((await countRows(cfg, ch)) >= n) return performance.now();
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  return false;
+  throw new Error(`only ${await countRows(cfg, ch)} of ${n} rows arrived within ${timeoutMs / 1000} s`);
 }
 
-/** Runs the backfill benchmark; returns the figures. */
-export async function benchBackfill(base: Readonly<Config>): Promise<Record<string, number | string>> {
-  const tag = `b${Date.now().toString(36)}${randomUUID().slice(0, 4)}`;
+/** A config on fresh topics (prefix), database and materializer group. */
+export function freshConfig(base: Readonly<Config>, letter: string): { cfg: Readonly<Config>; prefix: string } {
+  const tag = `${letter}${Date.now().toString(36)}${randomUUID().slice(0, 4)}`;
+  const prefix = `${tag}.`;
   const cfg = withOverrides(base, (d) => {
-    d.topics = topicNames(`${tag}.`);
+    d.topics = topicNames(prefix);
     d.clickhouse.database = `bench_${tag}`;
     d.materializer.groupId = `${tag}-materializer`;
   });
+  return { cfg, prefix };
+}
+
+/** Drops the database and deletes the topics of a fresh config. */
+export async function dropFresh(cfg: Readonly<Config>, extraTopics: string[] = []): Promise<void> {
   const ch = createClickhouse(cfg);
-  const codec = await bootstrapContracts(cfg);
-  const kafka = createKafka(cfg, 'bench');
-  const producer = await SalesProducer.connect(kafka, codec, cfg);
-  const sim = { seed: cfg.simulator.seed, stores: cfg.simulator.stores, depts: cfg.simulator.depts, startWeek: cfg.simulator.startWeek, weeks: cfg.simulator.weeks };
-  const m = await startMaterializer(cfg);
-  const out: Record<string, number | string> = {};
+  await exec(ch, `DROP DATABASE IF EXISTS ${cfg.clickhouse.database}`).catch(() => undefined);
+  await ch.close();
+  const admin = createKafka(cfg, 'bench-cleanup').admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  await admin.deleteTopics({ topics: [...Object.values(cfg.topics), ...extraTopics].filter((t) => existing.has(t)) }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+/**
+ * Raw kafkajs: the same messages, acks=all, batches of 1,000, into `topic`
+ * (same partitions as sales), first one at a time, then 8 in flight; returns
+ * both rates and the better one (the reference), messages per second.
+ */
+export async function rawProduceRate(kafka: Kafka, cfg: Readonly<Config>, msgs: Message[]): Promise<{ sequential: number; inflight8: number; reference: number; topic: string }> {
+  const topic = `${cfg.topics.sales}.raw`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [{ ...topicSpecs(cfg)[0]!, topic }]);
+  await admin.disconnect();
+  const p = kafka.producer();
+  await p.connect();
   try {
-    // warm the materializer's group join before the clock starts
-    await waitFor(async () => m.running.stats().flushes >= 0, 1000);
-    const events = [...generateHistory({ ...sim, producedAt: Date.now() })];
+    let t = performance.now();
+    for (let i = 0; i < msgs.length; i += 1000) await p.send({ topic, acks: -1, messages: msgs.slice(i, i + 1000) });
+    const sequential = msgs.length / ((performance.now() - t) / 1000);
+    t = performance.now();
+    const inflight = new Set<Promise<unknown>>();
+    for (let i = 0; i < msgs.length; i += 1000) {
+      const q = p.send({ topic, acks: -1, messages: msgs.slice(i, i + 1000) });
+      inflight.add(q);
+      void q.finally(() => inflight.delete(q)).catch(() => undefined);
+      if (inflight.size >= 8) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+    const inflight8 = msgs.length / ((performance.now() - t) / 1000);
+    return { sequential: Math.round(sequential), inflight8: Math.round(inflight8), reference: Math.round(Math.max(sequential, inflight8)), topic };
+  } finally {
+    await p.disconnect();
+  }
+}
+
+/** The backfill proper: first send to every row visible, with the materializer in its own process. */
+export async function timedBackfill(cfg: Readonly<Config>, prefix: string, producer: SalesProducer, events: SalesWeek[]): Promise<{ produceMs: number; visibleMs: number; materializerRssMb: number }> {
+  const ch = createClickhouse(cfg);
+  const m = await spawnMaterializer(cfg, prefix);
+  try {
     const t0 = performance.now();
     await producer.send(events);
     const tProduced = performance.now();
-    const ok = await waitFor(async () => (await countRows(cfg, ch)) >= events.length, 300_000, 100);
-    const tVisible = performance.now();
-    if (!ok) throw new Error(`only ${await countRows(cfg, ch)} of ${events.length} rows arrived`);
-    out.events = events.length;
-    out.series = seriesCatalog(sim).length;
-    out['produce s'] = +((tProduced - t0) / 1000).toFixed(2);
-    out['visible in ClickHouse s'] = +((tVisible - t0) / 1000).toFixed(2);
-    out['throughput events/s'] = Math.round(events.length / ((tVisible - t0) / 1000));
+    const tVisible = await visibleAt(cfg, ch, events.length, 30 * 60_000);
+    return { produceMs: tProduced - t0, visibleMs: tVisible - t0, materializerRssMb: Math.round(m.peakRssMb()) };
+  } finally {
+    await m.stop();
+    await ch.close();
+  }
+}
 
-    // steady rate: a week of events spread over time; lag = visible - produced
-    const rate = 2000;
-    const week = generateWeek({ ...sim, producedAt: Date.now() }, sim.weeks);
-    const lags: number[] = [];
-    const per = Math.max(1, Math.round(rate / 20));
+/** Lag (sent -> visible) of 100-event sends at ~2,000 events/s over one generated week; p50 and p99 in ms. */
+async function steadyLag(cfg: Readonly<Config>, prefix: string, producer: SalesProducer, week: SalesWeek[], base: number): Promise<{ p50: number; p99: number; per: number }> {
+  const ch = createClickhouse(cfg);
+  const m = await spawnMaterializer(cfg, prefix);
+  const per = 100;
+  const lags: number[] = [];
+  try {
+    let expected = base;
     for (let i = 0; i < week.length; i += per) {
       const slice = week.slice(i, i + per);
       const sentAt = performance.now();
-      const before = await countRows(cfg, ch);
       await producer.send(slice);
-      await waitFor(async () => (await countRows(cfg, ch)) >= before + slice.length, 30_000, 5);
-      lags.push(performance.now() - sentAt);
+      expected += slice.length;
+      lags.push((await visibleAt(cfg, ch, expected, 30_000, 5)) - sentAt);
       await new Promise((r) => setTimeout(r, Math.max(0, 50 - (performance.now() - sentAt))));
     }
-    lags.sort((a, b) => a - b);
-    out['steady lag p50 ms'] = Math.round(lags[Math.floor(lags.length * 0.5)] ?? 0);
-    out['steady lag p99 ms'] = Math.round(lags[Math.floor(lags.length * 0.99)] ?? 0);
-    out['steady batch events'] = per;
   } finally {
     await m.stop();
-    await producer.disconnect();
-    await exec(ch, `DROP DATABASE IF EXISTS ${cfg.clickhouse.database}`);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(cfg.topics) }).catch(() => undefined);
-    await admin.disconnect();
     await ch.close();
+  }
+  lags.sort((a, b) => a - b);
+  return { p50: Math.round(lags[Math.floor(lags.length * 0.5)] ?? 0), p99: Math.round(lags[Math.floor(lags.length * 0.99)] ?? 0), per };
+}
+
+/** Runs the backfill benchmark at `multiplier` times the series; returns the figures. */
+export async function benchBackfill(base: Readonly<Config>, opts: { multiplier?: number; raw?: boolean; steady?: boolean } = {}): Promise<Record<string, number | string>> {
+  const { cfg, prefix } = freshConfig(base, 'b');
+  const codec = await bootstrapContracts(cfg);
+  const kafka = createKafka(cfg, 'bench');
+  const producer = await SalesProducer.connect(kafka, codec, cfg);
+  const sim: GeneratorOptions = scaledOptions({ seed: cfg.simulator.seed, stores: cfg.simulator.stores, depts: cfg.simulator.depts, startWeek: cfg.simulator.startWeek, weeks: cfg.simulator.weeks }, opts.multiplier ?? 1);
+  const out: Record<string, number | string> = {};
+  const extra: string[] = [];
+  try {
+    const events = [...generateHistory({ ...sim, producedAt: Date.now() })];
+    out.events = events.length;
+    out.series = seriesCatalog(sim).length;
+    if (opts.raw !== false) {
+      const raw = await rawProduceRate(kafka, cfg, producer.encodeChunk(events));
+      extra.push(raw.topic);
+      Object.assign(out, { 'raw kafkajs msg/s, sequential': raw.sequential, 'raw kafkajs msg/s, 8 in flight': raw.inflight8, 'raw reference msg/s': raw.reference });
+    }
+    const b = await timedBackfill(cfg, prefix, producer, events);
+    out['produce s'] = seconds(b.produceMs);
+    out['visible in ClickHouse s'] = seconds(b.visibleMs);
+    out['throughput events/s'] = Math.round(events.length / (b.visibleMs / 1000));
+    if (typeof out['raw reference msg/s'] === 'number') out['ratio to raw (target >= 0.6)'] = +((out['throughput events/s'] as number) / out['raw reference msg/s']).toFixed(2);
+    out['materializer peak RSS MB'] = b.materializerRssMb;
+    if (opts.steady !== false) {
+      const lag = await steadyLag(cfg, prefix, producer, generateWeek({ ...sim, producedAt: Date.now() }, sim.weeks ?? 143), events.length);
+      Object.assign(out, { 'steady lag p50 ms': lag.p50, 'steady lag p99 ms': lag.p99, 'steady batch events': lag.per });
+    }
+  } finally {
+    await producer.disconnect();
+    await dropFresh(cfg, extra);
   }
   return out;
 }
@@ -94,7 +176,8 @@ export async function benchBackfill(base: Readonly<Config>): Promise<Record<stri
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cfg = loadConfig();
   setLogLevel('warn');
-  benchBackfill(cfg).then(
+  const i = process.argv.indexOf('--multiplier');
+  benchBackfill(cfg, { multiplier: i > 0 ? Number(process.argv[i + 1]) : 1 }).then(
     (r) => {
       console.table(r);
       process.exit(0);

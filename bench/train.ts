@@ -8,6 +8,9 @@
  *   npx tsx bench/train.ts --keep           ... and keep the database (prints its name)
  *   npx tsx bench/train.ts --database NAME  bench on an existing sales projection
  *   npx tsx bench/train.ts --runs 2         a second run also scores the first as champion
+ *   npx tsx bench/train.ts --database NAME --prefix P. --json
+ *                                           model topics under P. (kept), and a last line
+ *                                           `TRAIN_JSON {...}` with the figures (bench/scale.ts)
  *
  * Model events and the artifact always go to unique topics, never the shared ones.
  */
@@ -154,13 +157,35 @@ function holdoutBands(o: RunOutcome): string[] {
   return out;
 }
 
+/** The figures bench/scale.ts reads: wall time, peak memory, the sample budget and where the model is. */
+function figures(o: RunOutcome, pythonKb: number, wallMs: number): Record<string, unknown> {
+  const tr = o.metrics.training;
+  return {
+    wallMs: Math.round(wallMs),
+    nodePeakMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    pythonPeakMb: Math.round(pythonKb / 1024),
+    dataRows: o.trained.dataRows,
+    series: o.trained.dataSeries,
+    trainRows: tr?.rows ?? null,
+    candidates: tr?.candidates ?? null,
+    sampleRate: tr?.sampleRate ?? null,
+    horizon: o.trained.horizon,
+    version: o.trained.version,
+    artifactUri: o.trained.artifactUri,
+    intervals: o.metrics.intervals ?? null,
+    decision: o.trained.decision,
+  };
+}
+
 async function main(): Promise<void> {
   const base = loadConfig();
   setLogLevel(base.logLevel === 'info' ? 'warn' : base.logLevel);
   const id = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const existing = flag('database');
+  const prefix = flag('prefix');
+  const json = process.argv.includes('--json');
   const cfg = withOverrides(base, (d) => {
-    d.topics = topicNames(`bench_${id}.`);
+    d.topics = topicNames(prefix || `bench_${id}.`);
     d.clickhouse.database = existing || `bench_${id}`;
     d.materializer.groupId = `bench-materializer-${id}`;
   });
@@ -206,15 +231,16 @@ async function main(): Promise<void> {
       const wall = performance.now() - t0;
       if (o.trained.decision === 'failed') throw new Error(`run failed: ${o.trained.decisionReason}`);
       process.stdout.write(`\n== run ${i} (v${o.trained.version}) ==\n${report(o, pythonKb, wall)}\n`);
+      if (json) process.stdout.write(`TRAIN_JSON ${JSON.stringify(figures(o, pythonKb, wall))}\n`);
       process.stdout.write(`${wall < 60_000 ? 'PASS' : 'OVER'}: ${s(wall)} s end to end (target 60 s)\n`);
     }
   } finally {
     rmSync(probeDir, { recursive: true, force: true });
     await Promise.allSettled([view.stop(), publisher.disconnect()]);
     const keep = generated && process.argv.includes('--keep');
-    // model topics are always this run's own; the sales topics only matter when the generated data is kept
+    // model topics are always this run's own, except under a given prefix: the caller (bench/scale.ts) serves the model from them
     const model = [cfg.topics.trainingRequests, cfg.topics.modelTrained, cfg.topics.modelPromoted, cfg.topics.modelArtifacts];
-    await admin.deleteTopics({ topics: keep ? model : Object.values(cfg.topics) }).catch(() => undefined);
+    if (!prefix) await admin.deleteTopics({ topics: keep ? model : Object.values(cfg.topics) }).catch(() => undefined);
     if (generated && !keep) await exec(ch, `DROP DATABASE IF EXISTS ${ident(cfg.clickhouse.database)}`);
     if (keep) process.stdout.write(`kept: --database ${cfg.clickhouse.database}\n`);
     await Promise.allSettled([admin.disconnect(), ch.close()]);

@@ -57,6 +57,17 @@ function recordName(contract: Contract): string {
   return n;
 }
 
+/** The path of the first field of `value` that `type` refuses, or null. */
+function badPath(type: avro.Type, value: unknown): string | null {
+  let bad: string | null = null;
+  type.isValid(value, {
+    errorHook: (path) => {
+      if (bad === null) bad = path.join('.') || null;
+    },
+  });
+  return bad;
+}
+
 /** Thrown when bytes are not a registry-framed Avro record we can read. */
 export class DecodeError extends AppError {
   constructor(message: string, cause?: unknown) {
@@ -109,19 +120,42 @@ export class AvroCodec {
   encode(contract: Contract, value: unknown): Buffer {
     const w = this.writers.get(contract);
     if (!w) throw new AppError('NOT_REGISTERED', `contract ${contract} is not registered yet`);
-    let bad: string | null = null;
-    const ok = w.type.isValid(value, {
-      errorHook: (path, v) => {
-        if (bad === null) bad = `${path.join('.') || contract}`;
-        void v;
-      },
-    });
-    if (!ok) throw new ValidationError(bad ?? contract, `a value matching the ${contract} schema`);
+    if (!w.type.isValid(value)) throw new ValidationError(badPath(w.type, value) ?? contract, `a value matching the ${contract} schema`);
     const body = w.type.toBuffer(value);
     const out = Buffer.allocUnsafe(5 + body.length);
     out.writeUInt8(0, 0);
     out.writeInt32BE(w.id, 1);
     body.copy(out, 5);
+    return out;
+  }
+
+  /**
+   * Encodes values of `contract` into one shared buffer, each returned as its
+   * own slice (registry framing included): one allocation per call instead
+   * of two and a copy per value. Throws ValidationError naming the first bad
+   * field of the first bad value.
+   */
+  encodeMany(contract: Contract, values: readonly unknown[]): Buffer[] {
+    const w = this.writers.get(contract);
+    if (!w) throw new AppError('NOT_REGISTERED', `contract ${contract} is not registered yet`);
+    let slab = Buffer.allocUnsafe(Math.max(1024, values.length * 128));
+    let pos = 0;
+    const out: Buffer[] = [];
+    for (const value of values) {
+      // the plain check is several times faster; the hook only runs to name the field of a bad value
+      if (!w.type.isValid(value)) throw new ValidationError(badPath(w.type, value) ?? contract, `a value matching the ${contract} schema`);
+      let end = w.type.encode(value, slab, pos + 5);
+      if (end < 0) {
+        // full (avsc returns minus the bytes missing): slices already handed out keep the old buffer alive
+        slab = Buffer.allocUnsafe(Math.max(64 * 1024, 2 * (slab.length - pos - end)));
+        pos = 0;
+        end = w.type.encode(value, slab, 5);
+      }
+      slab.writeUInt8(0, pos);
+      slab.writeInt32BE(w.id, pos + 1);
+      out.push(slab.subarray(pos, end));
+      pos = end;
+    }
     return out;
   }
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from './config.js';
 import { AppError, DependencyError, ValidationError } from './errors.js';
@@ -98,6 +99,23 @@ export async function insertRows(ch: ClickHouseClient, table: string, values: re
   if (values.length === 0) return;
   try {
     await ch.insert({ table, values: values as object[], format: 'JSONEachRow' });
+  } catch (err) {
+    throw classifyInsertError(table, err);
+  }
+}
+
+/**
+ * Inserts a RowBinary body (lib/row-binary.ts) into `columns` of `table` in
+ * one request. The client's insert() speaks only text formats, so this goes
+ * through exec with the body as the request stream; failures are classified
+ * as for insertRows.
+ */
+export async function insertRowBinary(ch: ClickHouseClient, table: string, columns: readonly string[], body: Buffer): Promise<void> {
+  if (body.length === 0) return;
+  try {
+    const r = await ch.exec({ query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT RowBinary`, values: Readable.from([body]) });
+    // the (empty) response must be read for the connection to go back to the pool
+    for await (const chunk of r.stream) void chunk;
   } catch (err) {
     throw classifyInsertError(table, err);
   }

@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('forecast'),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'a cluster name from the servers\' remote_servers ([A-Za-z_][A-Za-z0-9_]*)' }).optional(),
   TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   MATERIALIZER_GROUP: z.string().default('materializer'),
   MATERIALIZER_BATCH_ROWS: z.coerce.number().int().min(1).default(50000),
@@ -131,7 +132,16 @@ export interface Config {
     minInsyncReplicas: number;
   };
   registry: { url: string; port: number; heapMb: number };
-  clickhouse: { url: string; httpPort: number; tcpPort: number; database: string; user: string; password: string };
+  clickhouse: {
+    url: string;
+    httpPort: number;
+    tcpPort: number;
+    database: string;
+    user: string;
+    password: string;
+    /** CLICKHOUSE_CLUSTER: tables are created ON CLUSTER as Replicated*MergeTree plus a Distributed table (docs/SCALING.md); null = one server */
+    cluster: string | null;
+  };
   topics: Topics;
   materializer: { groupId: string; batchRows: number; batchMs: number };
   simulator: { seed: number; stores: number; depts: number; startWeek: string; weeks: number; rate: number };
@@ -259,6 +269,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       database: e.CLICKHOUSE_DATABASE,
       user: e.CLICKHOUSE_USER,
       password: e.CLICKHOUSE_PASSWORD,
+      cluster: e.CLICKHOUSE_CLUSTER ?? null,
     },
     topics: topicNames(e.TOPIC_PREFIX),
     materializer: { groupId: e.MATERIALIZER_GROUP, batchRows: e.MATERIALIZER_BATCH_ROWS, batchMs: e.MATERIALIZER_BATCH_MS },

@@ -28,7 +28,8 @@ export interface ProjectionSpec {
   topics(topics: Readonly<Topics>): string[];
   /** The routes, built once per start: a projection may seed state from what its tables already hold. */
   routes(ctx: { topics: Readonly<Topics>; ch: ClickHouseClient; database: string }): Route[] | Promise<Route[]>;
-  createTables(ch: ClickHouseClient, database: string): Promise<void>;
+  /** Creates the tables in `database`; with `cluster` (CLICKHOUSE_CLUSTER), on every node of it (projections whose volume needs it). */
+  createTables(ch: ClickHouseClient, database: string, cluster?: string | null): Promise<void>;
   /** What replay compares between a rebuilt projection and the live one. */
   checksumTables: ChecksumTable[];
 }
@@ -69,7 +70,7 @@ export async function startProjector(cfg: Readonly<Config>, spec: ProjectionSpec
   try {
     await admin.connect();
     await ensureTopics(admin, topicSpecs(cfg));
-    await spec.createTables(ch, database);
+    await spec.createTables(ch, database, cfg.clickhouse.cluster);
     const routes = await spec.routes({ topics: cfg.topics, ch, database });
     const topics = spec.topics(cfg.topics);
     checkRoutes(spec, routes, topics);

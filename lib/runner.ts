@@ -133,7 +133,8 @@ class BufferedRunner {
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) break;
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+      // most events carry no headers: skip the entries array then
+      if (m.headers) for (const k in m.headers) if (m.headers[k] !== undefined) headers[k] = String(m.headers[k]);
       if (this.buffer.length === 0) this.oldest = Date.now();
       this.buffer.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, timestamp: m.timestamp, headers });
     }

@@ -6,8 +6,22 @@
 const DAY_MS = 86_400_000;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Recently parsed dates: a data set has a few hundred distinct weeks and every event parses its week several times. */
+const parsed = new Map<string, number | null>();
+const PARSED_MAX = 4096;
+
 /** Days since 1970-01-01 of a valid ISO date, or null when it is not a real date. */
 export function parseIsoDay(s: string): number | null {
+  let day = parsed.get(s);
+  if (day === undefined) {
+    day = parseIsoDayUncached(s);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(s, day);
+  }
+  return day;
+}
+
+function parseIsoDayUncached(s: string): number | null {
   const m = ISO.exec(s);
   if (!m) return null;
   const y = Number(m[1]);

@@ -151,7 +151,7 @@ export async function replay(cfg: Readonly<Config>, opts: ReplayOptions): Promis
     for (const p of plans) {
       const { spec } = p.projection;
       if (opts.inPlace) for (const t of spec.checksumTables) await exec(ch, `DROP TABLE IF EXISTS ${target}.${ident(t.table, 'table')}`);
-      await spec.createTables(ch, target);
+      await spec.createTables(ch, target, cfg.clickhouse.cluster);
       if (p.ends.size === 0) continue;
       const ticker = setInterval(() => opts.onProgress?.(done, total, done / Math.max(0.001, (performance.now() - t0) / 1000)), 250);
       try {

@@ -4,6 +4,9 @@ import type { Config } from '../../lib/config.js';
 import { seriesKey, type SalesWeek } from '../../schemas/types.js';
 import { validateSalesWeek } from './validate.js';
 
+/** Messages per produce request (see sendPerPartition). */
+const REQUEST_MESSAGES = 1_000;
+
 /** Progress of a long send: events acknowledged so far out of a total (when known). */
 export type Progress = (sent: number, total: number | null) => void;
 
@@ -48,26 +51,42 @@ export class SalesProducer {
   }
 
   /**
-   * One send per partition. kafkajs 2.2.4 drops, without an error, the
-   * messages of a partition whose leader moved during a send to a broker that
-   * had already answered for its own partitions of the same send (its retry
-   * only goes to brokers without a response: producer/sendMessages.js). A
-   * send holding a single partition is retried whole on the new leader.
+   * One send per partition, of at most REQUEST_MESSAGES messages. kafkajs
+   * 2.2.4 drops, without an error, the messages of a partition whose leader
+   * moved during a send to a broker that had already answered for its own
+   * partitions of the same send (its retry only goes to brokers without a
+   * response: producer/sendMessages.js). A send holding a single partition is
+   * retried whole on the new leader. The size cap is for kafkajs too: it
+   * groups a send's messages by partition by copying the partition's array
+   * for every message (producer/groupMessagesPerPartition.js), quadratic in
+   * the messages per partition of one send.
    */
   private sendPerPartition(msgs: { key: string; value: Buffer }[]): Promise<unknown> {
     const byPartition = new Map<number, { key: string; value: Buffer; partition: number }[]>();
     for (const m of msgs) {
       const partition = this.partitioner({ topic: this.topic, partitionMetadata: this.partitionMetadata, message: m });
       const list = byPartition.get(partition) ?? [];
-      list.push({ ...m, partition });
+      list.push({ key: m.key, value: m.value, partition });
       byPartition.set(partition, list);
     }
-    return Promise.all([...byPartition.values()].map((messages) => this.producer.send({ topic: this.topic, acks: -1, compression: CompressionTypes.None, messages })));
+    const sends: Promise<unknown>[] = [];
+    for (const list of byPartition.values()) {
+      for (let i = 0; i < list.length; i += REQUEST_MESSAGES) {
+        sends.push(this.producer.send({ topic: this.topic, acks: -1, compression: CompressionTypes.None, messages: list.slice(i, i + REQUEST_MESSAGES) }));
+      }
+    }
+    return Promise.all(sends);
   }
 
   /** Encodes one event after validating it (throws ValidationError naming the field). */
   encode(e: SalesWeek): { key: string; value: Buffer } {
     return { key: seriesKey(e.store, e.dept), value: this.codec.encode('sales', validateSalesWeek(e)) };
+  }
+
+  /** Encodes a chunk of events into one shared buffer (one allocation, no copy per event); validation as in encode. */
+  encodeChunk(events: readonly SalesWeek[]): { key: string; value: Buffer }[] {
+    const values = this.codec.encodeMany('sales', events.map(validateSalesWeek));
+    return events.map((e, i) => ({ key: seriesKey(e.store, e.dept), value: values[i]! }));
   }
 
   /**
@@ -78,9 +97,10 @@ export class SalesProducer {
   async send(events: Iterable<SalesWeek>, opts: { total?: number; onProgress?: Progress; chunk?: number } = {}): Promise<number> {
     const chunkSize = opts.chunk ?? 20_000;
     let sent = 0;
-    let pending: { key: string; value: Buffer }[] = [];
+    let pending: SalesWeek[] = [];
     const inflight = new Set<Promise<void>>();
-    const flush = async (msgs: { key: string; value: Buffer }[]) => {
+    const flush = async (events: SalesWeek[]) => {
+      const msgs = this.encodeChunk(events);
       const p = this.sendPerPartition(msgs).then(() => {
         sent += msgs.length;
         opts.onProgress?.(sent, opts.total ?? null);
@@ -90,7 +110,7 @@ export class SalesProducer {
       if (inflight.size >= 3) await Promise.race(inflight);
     };
     for (const e of events) {
-      pending.push(this.encode(e));
+      pending.push(e);
       if (pending.length >= chunkSize) {
         await flush(pending);
         pending = [];

@@ -8,6 +8,7 @@
  * (negative sales). Per-week draws are addressed by (series, week) so
  * `generateWeek(i)` needs no earlier weeks. Calibrated with traits.ts.
  */
+import { ValidationError } from '../../lib/errors.js';
 import { salesEventId, type SalesWeek } from '../../schemas/types.js';
 import { round, storeWeek, weekContext, type StoreWeek, type WeekContext } from './exogenous.js';
 import { gaussian, hashUnit } from './random.js';
@@ -19,6 +20,19 @@ const RETURN_CHANCE = 0.12;
 const S_NOISE = 1;
 const S_PRESENT = 3;
 const S_RETURN = 4;
+
+/**
+ * The options for `multiplier` times the series (scale benchmarks): as many
+ * times the stores, each with the departments a store of its type carries,
+ * so series and events grow linearly (45 stores -> 3,263 series by default;
+ * x4 ~ 13k, x16 ~ 53k). Throws ValidationError on a multiplier that is not
+ * a positive integer or would pass the generator's 1,000 stores.
+ */
+export function scaledOptions(opts: GeneratorOptions, multiplier: number): GeneratorOptions {
+  const stores = (opts.stores ?? 45) * multiplier;
+  if (!Number.isInteger(multiplier) || multiplier < 1 || stores > 1000) throw new ValidationError('multiplier', `a positive integer with stores x multiplier <= 1000 (stores ${opts.stores ?? 45})`, multiplier);
+  return { ...opts, stores };
+}
 
 /** The series the options produce, ordered by store then dept. */
 export function seriesCatalog(opts: GeneratorOptions = {}): SeriesInfo[] {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { salesEventId, type SalesWeek } from '../../schemas/types.js';
 import { addWeeks, parseIsoDay } from '../../lib/weeks.js';
-import { generateHistory, generateWeek, historyEventCount, seriesCatalog } from './generator.js';
+import { generateHistory, generateWeek, historyEventCount, scaledOptions, seriesCatalog } from './generator.js';
 import { buildModel, resolveOptions } from './sim-model.js';
 import { validateSalesWeek } from '../sales/validate.js';
 import { RETAIL_REFERENCE, measureTraits, traitRows } from './traits.js';
@@ -136,6 +136,19 @@ describe('generator: determinism and API', () => {
     assert.equal(weeks.size, 52);
     for (const w of weeks) assert.equal(new Date(`${w}T00:00:00Z`).getUTCDay(), 2, w);
     assert.deepEqual([...flagged], ['2010-02-09', '2010-09-07', '2010-11-30', '2010-12-28']);
+  });
+
+  it('scales the series linearly with the multiplier, keeping every other option', () => {
+    const base = { stores: 10, weeks: 20, seed: 7 };
+    const x1 = seriesCatalog(base).length;
+    const x4 = scaledOptions(base, 4);
+    assert.deepEqual({ ...x4, stores: 10 }, base);
+    assert.equal(x4.stores, 40);
+    const ratio = seriesCatalog(x4).length / x1;
+    assert.ok(ratio > 3.5 && ratio < 4.5, `x4 series ratio ${ratio}`);
+    assert.throws(() => scaledOptions(base, 0), /multiplier/);
+    assert.throws(() => scaledOptions(base, 1.5), /multiplier/);
+    assert.throws(() => scaledOptions({ stores: 45 }, 23), /multiplier/);
   });
 
   it('rejects bad options naming the option', () => {

@@ -1,0 +1,48 @@
+/**
+ * CREATE statements of a MergeTree-family table, on one server or on a
+ * ClickHouse cluster (`CLICKHOUSE_CLUSTER`). On a cluster the data lives in
+ * `<table>_local`, a Replicated* engine on every node (ZooKeeper path per
+ * shard, `{shard}` and `{replica}` macros from each server's config), and
+ * `<table>` is a Distributed table over it, so every reader and writer keeps
+ * using the one name. Rows are sharded by `shardBy`: a projection whose
+ * engine merges rewrites (ReplacingMergeTree) must send all versions of a key
+ * to one shard, so its shard key is (part of) its sorting key.
+ * The SQL runs on ClickHouse 18.16 and on current releases.
+ */
+import { ident } from './clickhouse.js';
+
+export interface TableDdl {
+  database: string;
+  table: string;
+  /** `name Type` pairs, in table order */
+  columns: readonly { name: string; type: string }[];
+  /** MergeTree family engine name, e.g. ReplacingMergeTree */
+  engine: string;
+  /** engine arguments after the replication ones, e.g. ['version'] */
+  engineArgs?: readonly string[];
+  partitionBy?: string;
+  orderBy: string;
+  /** the Distributed table's sharding expression (required with a cluster) */
+  shardBy?: string;
+}
+
+/** The statements that create `t`'s database and table, in order; `cluster` null = one server. */
+export function tableDdl(t: TableDdl, cluster: string | null): string[] {
+  const db = ident(t.database, 'database');
+  const table = ident(t.table, 'table');
+  const on = cluster ? ` ON CLUSTER ${ident(cluster, 'CLICKHOUSE_CLUSTER')}` : '';
+  const columns = t.columns.map((c) => `${ident(c.name, 'column')} ${c.type}`).join(',\n      ');
+  const tail = `${t.partitionBy ? `\n    PARTITION BY ${t.partitionBy}` : ''}\n    ORDER BY ${t.orderBy}`;
+  const args = t.engineArgs ?? [];
+  if (!cluster) {
+    return [`CREATE DATABASE IF NOT EXISTS ${db}`, `CREATE TABLE IF NOT EXISTS ${db}.${table} (\n      ${columns}\n    ) ENGINE = ${t.engine}(${args.join(', ')})${tail}`];
+  }
+  if (!t.shardBy) throw new Error(`table ${table}: a cluster needs a sharding key (shardBy)`);
+  const local = `${table}_local`;
+  const replication = [`'/clickhouse/tables/{shard}/${db}/${local}'`, `'{replica}'`, ...args];
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${db}${on}`,
+    `CREATE TABLE IF NOT EXISTS ${db}.${local}${on} (\n      ${columns}\n    ) ENGINE = Replicated${t.engine}(${replication.join(', ')})${tail}`,
+    `CREATE TABLE IF NOT EXISTS ${db}.${table}${on} AS ${db}.${local}\n    ENGINE = Distributed(${cluster}, ${db}, ${local}, ${t.shardBy})`,
+  ];
+}
