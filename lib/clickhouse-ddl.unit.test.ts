@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { salesTableDdl, salesTableStatements } from '../domain/sales/table.js';
+import { FORECAST_COLUMNS, forecastTable } from '../domain/forecasts/table.js';
 import { tableDdl } from './clickhouse-ddl.js';
 import { loadConfig } from './config.js';
 
@@ -26,6 +27,17 @@ describe('table DDL: one server or CLICKHOUSE_CLUSTER', () => {
     assert.equal(columnsOf(local!), columnsOf(salesTableDdl('db1')));
     assert.equal(dist, 'CREATE TABLE IF NOT EXISTS db1.sales_weekly ON CLUSTER c1 AS db1.sales_weekly_local\n    ENGINE = Distributed(c1, db1, sales_weekly_local, cityHash64(store, dept))');
     assert.deepEqual(rest, []);
+  });
+
+  it('the forecasts table: the same statement shapes, its columns in FORECAST_COLUMNS order, sharded by series', () => {
+    const t = forecastTable('db1');
+    assert.deepEqual(t.columns.map((c) => c.name), [...FORECAST_COLUMNS]);
+    const [, single] = tableDdl(t, null);
+    assert.match(single!, /^CREATE TABLE IF NOT EXISTS db1\.forecasts \(/);
+    assert.match(single!, /ENGINE = ReplacingMergeTree\(kafka_offset\)\s+PARTITION BY toYYYYMM\(origin\)\s+ORDER BY \(store, dept, origin, model_version, horizon\)$/);
+    const [, local, dist] = tableDdl(t, 'c1');
+    assert.match(local!, /ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}\/db1\/forecasts_local', '\{replica\}', kafka_offset\)/);
+    assert.equal(dist, 'CREATE TABLE IF NOT EXISTS db1.forecasts ON CLUSTER c1 AS db1.forecasts_local\n    ENGINE = Distributed(c1, db1, forecasts_local, cityHash64(store, dept))');
   });
 
   it('refuses a cluster table without a sharding key, and names that are not identifiers', () => {

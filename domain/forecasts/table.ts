@@ -11,6 +11,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { exec, ident } from '../../lib/clickhouse.js';
+import { tableDdl, type TableDdl } from '../../lib/clickhouse-ddl.js';
 import type { LogPosition } from '../../lib/routed-sink.js';
 import type { ForecastPublished } from '../../schemas/types.js';
 
@@ -61,18 +62,30 @@ export function forecastRows(e: ForecastPublished, at: LogPosition): ForecastRow
   }));
 }
 
-/** Creates the database and the table when missing (idempotent). */
-export async function createForecastTable(ch: ClickHouseClient, database: string): Promise<void> {
-  const db = ident(database, 'database');
-  await exec(ch, `CREATE DATABASE IF NOT EXISTS ${db}`);
-  await exec(
-    ch,
-    `CREATE TABLE IF NOT EXISTS ${db}.${FORECASTS_TABLE} (
-      store UInt16, dept UInt16, origin Date, week Date, horizon UInt8, forecast Float64,
-      lower_80 Nullable(Float64), upper_80 Nullable(Float64), lower_95 Nullable(Float64), upper_95 Nullable(Float64),
-      model_version UInt32, trigger String, published_at UInt64, kafka_partition UInt16, kafka_offset UInt64
-    ) ENGINE = ReplacingMergeTree(kafka_offset) PARTITION BY toYYYYMM(origin) ORDER BY (store, dept, origin, model_version, horizon)`,
-  );
+/** The table's descriptor: sharded by series on a cluster, like the sales table, so a series' rows meet on one shard for the replacing merge. */
+export function forecastTable(database: string): TableDdl {
+  return {
+    database,
+    table: FORECASTS_TABLE,
+    columns: [
+      { name: 'store', type: 'UInt16' }, { name: 'dept', type: 'UInt16' }, { name: 'origin', type: 'Date' }, { name: 'week', type: 'Date' },
+      { name: 'horizon', type: 'UInt8' }, { name: 'forecast', type: 'Float64' },
+      { name: 'lower_80', type: 'Nullable(Float64)' }, { name: 'upper_80', type: 'Nullable(Float64)' },
+      { name: 'lower_95', type: 'Nullable(Float64)' }, { name: 'upper_95', type: 'Nullable(Float64)' },
+      { name: 'model_version', type: 'UInt32' }, { name: 'trigger', type: 'String' }, { name: 'published_at', type: 'UInt64' },
+      { name: 'kafka_partition', type: 'UInt16' }, { name: 'kafka_offset', type: 'UInt64' },
+    ],
+    engine: 'ReplacingMergeTree',
+    engineArgs: ['kafka_offset'],
+    partitionBy: 'toYYYYMM(origin)',
+    orderBy: '(store, dept, origin, model_version, horizon)',
+    shardBy: 'cityHash64(store, dept)',
+  };
+}
+
+/** Creates the database and the table when missing (idempotent); with `cluster` (CLICKHOUSE_CLUSTER) on every node, behind a Distributed table. */
+export async function createForecastTable(ch: ClickHouseClient, database: string, cluster: string | null = null): Promise<void> {
+  for (const statement of tableDdl(forecastTable(database), cluster)) await exec(ch, statement);
 }
 
 /** Drops the table (the rebuild test; an operator's reset). */

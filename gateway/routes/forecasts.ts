@@ -26,7 +26,7 @@ function selectList(csv: boolean): string {
 export function forecastRoutes(g: GatewayContext): Route[] {
   // before the projector's first run the table does not exist: the export is then empty, not an error (the DDL is idempotent)
   let table: Promise<void> | null = null;
-  const ensureTable = () => (table ??= createForecastTable(g.ch, g.cfg.clickhouse.database).catch((err: unknown) => {
+  const ensureTable = () => (table ??= createForecastTable(g.ch, g.cfg.clickhouse.database, g.cfg.clickhouse.cluster).catch((err: unknown) => {
     table = null;
     throw err;
   }));
