@@ -4,8 +4,9 @@
  * latest pause / resume win), and how a pace in seconds per simulated week
  * turns into events per second and into batches the simulator sends.
  */
-import { ValidationError } from '../../lib/errors.js';
+import { UnprocessableError, ValidationError } from '../../lib/errors.js';
 import type { PaceAction, SimulationPaceChanged } from '../../schemas/types.js';
+import type { PaceStatus } from '../live/protocol.js';
 
 /** Bounds of a pace in seconds per simulated week: faster floods a demo, slower looks stuck. */
 export const MIN_SECONDS_PER_WEEK = 5;
@@ -87,4 +88,35 @@ export function batchPlan(rate: number): { size: number; intervalMs: number } {
   if (!(rate > 0)) throw new RangeError(`rate: expected a positive number of events per second, got ${rate}`);
   const size = Math.max(1, Math.round(rate / 4));
   return { size, intervalMs: (size / rate) * 1000 };
+}
+
+/** The pace as the dashboard and GET /v1/simulation/pace show it: seconds per week to 0.1 s, events/s to 0.01. */
+export function paceStatus(s: PaceState, defaultRate: number, series: number): PaceStatus {
+  const p = effectivePace(s, defaultRate, series);
+  return {
+    secondsPerWeek: Math.round(p.secondsPerWeek * 10) / 10,
+    eventsPerSecond: Math.round(p.eventsPerSecond * 100) / 100,
+    series: Math.max(1, series),
+    paused: p.paused,
+    source: p.source,
+    changedBy: s.last?.changedBy ?? null,
+    changedAt: s.last?.changedAt ?? null,
+  };
+}
+
+/** A change asked for (the gateway's POST /v1/simulation/pace): `paced` with secondsPerWeek, `paused` / `resumed` without. */
+export interface PaceCommand {
+  action: PaceAction;
+  secondsPerWeek?: number;
+  reason?: string;
+  by: string;
+  at: number;
+}
+
+/** The event a change appends; UnprocessableError naming `secondsPerWeek` when it does not fit the action. */
+export function paceEvent(cmd: PaceCommand): SimulationPaceChanged {
+  if (cmd.action === 'paced' && cmd.secondsPerWeek === undefined) throw new UnprocessableError('secondsPerWeek', `an integer from ${MIN_SECONDS_PER_WEEK} to ${MAX_SECONDS_PER_WEEK} with action paced`);
+  if (cmd.action !== 'paced' && cmd.secondsPerWeek !== undefined) throw new UnprocessableError('secondsPerWeek', `no value with action ${cmd.action} (only paced sets it)`, cmd.secondsPerWeek);
+  const secondsPerWeek = validatePaceSeconds(cmd.action, cmd.secondsPerWeek ?? null, 'body');
+  return { action: cmd.action, secondsPerWeek, reason: cmd.reason ?? '', changedBy: cmd.by, changedAt: cmd.at };
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ValidationError } from '../../lib/errors.js';
+import { UnprocessableError, ValidationError } from '../../lib/errors.js';
 import type { SimulationPaceChanged } from '../../schemas/types.js';
 import { SIMULATION_PACE_CHANGED } from '../contracts.js';
-import { batchPlan, effectivePace, eventsPerSecond, evolvePace, initialPace, secondsPerWeekAt, type PaceState } from './pace.js';
+import { batchPlan, effectivePace, eventsPerSecond, evolvePace, initialPace, paceEvent, paceStatus, secondsPerWeekAt, type PaceState } from './pace.js';
 
 const ev = (action: SimulationPaceChanged['action'], secondsPerWeek: number | null = null, changedAt = 1000): SimulationPaceChanged => ({
   action, secondsPerWeek, reason: '', changedBy: 'test', changedAt,
@@ -83,5 +83,26 @@ describe('SimulationPaceChanged validator', () => {
     refuses({ action: 'paused' }, 'SimulationPaceChanged.secondsPerWeek', /expected null for action paused, got 45/);
     refuses({ action: 'faster' }, 'SimulationPaceChanged.action', /expected one of paced, paused, resumed/);
     refuses({ changedAt: -1 }, 'SimulationPaceChanged.changedAt', /expected an integer from 0/);
+  });
+});
+
+describe('simulation pace: the status shown', () => {
+  it('rounds seconds per week to 0.1 s and events/s to 0.01, and says who changed it', () => {
+    // the default SIM_RATE over the 3,263 series of the default seed: 43.5 s a week
+    assert.deepEqual(paceStatus(initialPace, 75, 3263), { secondsPerWeek: 43.5, eventsPerSecond: 75, series: 3263, paused: false, source: 'default', changedBy: null, changedAt: null });
+    const s = fold([{ ...ev('paced', 45, 7), changedBy: 'gateway:127.0.0.1' }]);
+    // 11 series in 45 s: 0.2444 events/s
+    assert.deepEqual(paceStatus(s, 75, 11), { secondsPerWeek: 45, eventsPerSecond: 0.24, series: 11, paused: false, source: 'event', changedBy: 'gateway:127.0.0.1', changedAt: 7 });
+  });
+});
+
+describe('simulation pace: the command', () => {
+  it('paced needs secondsPerWeek, pause and resume take none (422 naming the field)', () => {
+    assert.deepEqual(paceEvent({ action: 'paced', secondsPerWeek: 45, by: 'me', at: 5 }), { action: 'paced', secondsPerWeek: 45, reason: '', changedBy: 'me', changedAt: 5 });
+    assert.equal(paceEvent({ action: 'paused', reason: 'lunch', by: 'me', at: 5 }).secondsPerWeek, null);
+    for (const cmd of [{ action: 'paced' as const }, { action: 'resumed' as const, secondsPerWeek: 45 }]) {
+      assert.throws(() => paceEvent({ ...cmd, by: 'me', at: 5 }), (err: unknown) => err instanceof UnprocessableError && err.field === 'secondsPerWeek');
+    }
+    assert.throws(() => paceEvent({ action: 'paced', secondsPerWeek: 2, by: 'me', at: 5 }), /body\.secondsPerWeek: expected an integer from 5 to 3600/);
   });
 });
