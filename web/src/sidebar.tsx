@@ -4,8 +4,9 @@ import { VIEWS } from './app.js';
 import { live } from './live.js';
 import { useStore } from './store.js';
 import { fmt } from './format.js';
+import { PaceControl } from './pace-control.js';
 
-/** Navigation, headline facts, and the two actions the demo is driven with. */
+/** Navigation, headline facts, the two actions the demo is driven with, and the simulator's pace. */
 export function Sidebar({ view }: { view: string }) {
   const s = useStore(live);
   const [busy, setBusy] = useState<string | null>(null);
@@ -49,6 +50,7 @@ export function Sidebar({ view }: { view: string }) {
       <button data-testid="train-now" class="secondary" disabled={busy !== null} onClick={run('train', trainNow)}>
         {busy === 'train' ? 'Requesting…' : 'Train now'}
       </button>
+      <PaceControl />
       <div class="facts" style="margin-top:auto">
         <a href="/docs" style="color:#c9d4e6">API docs</a>
         <a href="/metrics" style="color:#c9d4e6">Prometheus metrics</a>
