@@ -10,12 +10,13 @@ import { ValidationError } from '../lib/errors.js';
 import { FieldReader } from '../lib/fields.js';
 import { addWeeks, isIsoDate } from '../lib/weeks.js';
 import type {
-  BacktestFinished, BacktestRequested, ForecastPoint, ForecastPublished, ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained, SalesWeek, ScheduleChanged, TrainingRequested,
+  BacktestFinished, BacktestRequested, ForecastPoint, ForecastPublished, ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained, SalesWeek, ScheduleChanged, SimulationPaceChanged, TrainingRequested,
 } from '../schemas/types.js';
 import { validateAlias } from './registry/aliases.js';
 import { MAX_DESCRIPTION, validateTags } from './registry/annotations.js';
 import { BACKTEST_ID } from './backtest/events.js';
 import { validateSalesWeek } from './sales/validate.js';
+import { validatePaceSeconds } from './simulation/pace.js';
 import { validateCurves, validateImportance } from './training/curves.js';
 
 const TRIGGERS = ['schedule', 'threshold', 'manual', 'backtest'] as const;
@@ -172,6 +173,20 @@ function readScheduleChanged(value: unknown): ScheduleChanged {
   return { action: r.oneOf('action', ['paused', 'resumed'] as const), reason: r.str('reason'), changedBy: r.str('changedBy'), changedAt: r.int('changedAt', 0) };
 }
 
+function readSimulationPaceChanged(value: unknown): SimulationPaceChanged {
+  const r = new FieldReader('SimulationPaceChanged', value);
+  const action = r.oneOf('action', ['paced', 'paused', 'resumed'] as const);
+  const raw = r.raw('secondsPerWeek');
+  if (raw !== null && raw !== undefined && typeof raw !== 'number') throw new ValidationError('SimulationPaceChanged.secondsPerWeek', 'an integer or null', raw);
+  return {
+    action,
+    secondsPerWeek: validatePaceSeconds(action, (raw as number | null | undefined) ?? null),
+    reason: r.str('reason'),
+    changedBy: r.str('changedBy'),
+    changedAt: r.int('changedAt', 0),
+  };
+}
+
 function readModelAnnotated(value: unknown): ModelAnnotated {
   const r = new FieldReader('ModelAnnotated', value);
   const { setTags, removeTags } = validateTags(r.raw('setTags'), r.raw('removeTags'), 'ModelAnnotated');
@@ -243,3 +258,4 @@ export const SCHEDULE_CHANGED = typedContract('scheduleChanged', readScheduleCha
 export const MODEL_ANNOTATED = typedContract('modelAnnotated', readModelAnnotated);
 export const MODEL_ALIAS_CHANGED = typedContract('modelAliasChanged', readModelAliasChanged);
 export const FORECAST_PUBLISHED = typedContract('forecastPublished', readForecastPublished);
+export const SIMULATION_PACE_CHANGED = typedContract('simulationPaceChanged', readSimulationPaceChanged);

@@ -14,6 +14,7 @@ import { timing, type LatencySink } from './http/timing.js';
 import { createAccessLogger } from '../lib/log.js';
 import { backtestRoutes } from './routes/backtests.js';
 import { scheduleRoutes } from './routes/schedule.js';
+import { paceRoutes } from './routes/pace.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { healthRoutes, mountMetrics } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
@@ -32,7 +33,7 @@ export interface AppOptions {
 
 /** Every route of the gateway, in documentation order. */
 export function allRoutes(g: GatewayContext): Route[] {
-  return [...predictRoutes(g), ...forecastRoutes(g), ...seriesRoutes(g), ...registryRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...scheduleRoutes(g), ...deadLetterRoutes(g), ...healthRoutes(g)];
+  return [...predictRoutes(g), ...forecastRoutes(g), ...seriesRoutes(g), ...registryRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...scheduleRoutes(g), ...paceRoutes(g), ...deadLetterRoutes(g), ...healthRoutes(g)];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ScheduleState } from '../domain/training/schedule.js';
+import type { PaceState } from '../domain/simulation/pace.js';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../lib/config.js';
 import type { ModelHolder } from './model/holder.js';
@@ -41,6 +42,10 @@ export interface GatewayContext {
   schedule: () => ScheduleState;
   /** Waits until the follower has read training.schedule to its end (after appending a change). */
   syncSchedule: () => Promise<void>;
+  /** The continuous simulator's pace as folded from simulation.pace. */
+  pace: () => PaceState;
+  /** Waits until the follower has read simulation.pace to its end (after appending a change). */
+  syncPace: () => Promise<void>;
   /** The models aliases name besides the champion (`?alias=` on predict and forecast). */
   aliasModels: AliasModels;
   /** A verified local copy of an artifact by URI (fetched from model.artifacts when not cached), to stream. */

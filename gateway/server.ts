@@ -11,10 +11,12 @@ import type { Delivery } from '../lib/runner.js';
 import { createKafka } from '../lib/kafka.js';
 import { createAccessLogger, createLogger, type Logger } from '../lib/log.js';
 import { seriesKey } from '../schemas/types.js';
-import { FORECAST_PUBLISHED, MODEL_ALIAS_CHANGED, MODEL_ANNOTATED, MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, SCHEDULE_CHANGED, TRAINING_REQUESTED } from '../domain/contracts.js';
+import { FORECAST_PUBLISHED, MODEL_ALIAS_CHANGED, MODEL_ANNOTATED, MODEL_PROMOTED, MODEL_TRAINED, SALES_WEEK, SCHEDULE_CHANGED, SIMULATION_PACE_CHANGED, TRAINING_REQUESTED } from '../domain/contracts.js';
 import { fetchArtifactFile } from '../lib/artifacts.js';
 import { AliasModels } from './model/alias-models.js';
 import { evolveSchedule, initialSchedule, type ScheduleState } from '../domain/training/schedule.js';
+import { evolvePace, initialPace, paceStatus, type PaceState } from '../domain/simulation/pace.js';
+import { paceSeries } from './routes/pace.js';
 import { SeriesGrid } from '../domain/sales/grid.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
 import { championOf, isRefused } from '../domain/registry/state.js';
@@ -98,6 +100,7 @@ interface OnlineState {
   isCaughtUp(): boolean;
   registry(): GatewayRegistry;
   schedule(): ScheduleState;
+  pace(): PaceState;
   lastSalesAt(): number;
   stop(): Promise<void>;
 }
@@ -112,6 +115,7 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
   const { cfg, log, store, accuracy, status, loader, forecasts, publisher } = p;
   let registry: GatewayRegistry = initialGatewayRegistry;
   let schedule: ScheduleState = initialSchedule;
+  let pace: PaceState = initialPace;
   let caught = false;
   let lastSalesAt = 0;
   const grid = new SeriesGrid();
@@ -145,6 +149,7 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
     [cfg.topics.modelAnnotations]: async (m) => modelLog({ type: 'annotated', event: await codec.decode(MODEL_ANNOTATED, m.value) }),
     [cfg.topics.modelAliases]: async (m) => modelLog({ type: 'aliased', event: await codec.decode(MODEL_ALIAS_CHANGED, m.value) }),
     [cfg.topics.trainingSchedule]: async (m) => void (schedule = evolveSchedule(schedule, await codec.decode(SCHEDULE_CHANGED, m.value))),
+    [cfg.topics.simulationPace]: async (m) => void (pace = evolvePace(pace, await codec.decode(SIMULATION_PACE_CHANGED, m.value))),
     [cfg.topics.forecastPublished]: async (m) => {
       if (applyPublished({ cache: forecasts, store, accuracy }, await codec.decode(FORECAST_PUBLISHED, m.value))) status.accuracyChanged();
     },
@@ -175,6 +180,7 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
     isCaughtUp: () => caught,
     registry: () => registry,
     schedule: () => schedule,
+    pace: () => pace,
     lastSalesAt: () => lastSalesAt,
     async stop() {
       await f.stop();
@@ -295,7 +301,8 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   let follower: Follower | null = null;
   const registry = () => state?.registry() ?? initialGatewayRegistry;
   const readiness = createReadiness({ admin, registryUrl: cfg.registry.url, ch, holder, follower: () => follower });
-  const status = new LiveStatus({ cfg, admin, ch, store, holder, registry, accuracy, follower: () => follower, readiness, metrics, log, tickMs: opts.tickMs });
+  const pace = () => paceStatus(state?.pace() ?? initialPace, cfg.simulator.rate, paceSeries({ cfg, store }));
+  const status = new LiveStatus({ cfg, admin, ch, store, holder, registry, accuracy, follower: () => follower, readiness, metrics, log, tickMs: opts.tickMs, pace });
   const loader = createLoader(cfg, kafka, holder, registry, log, () => ({ status, metrics }));
   const cacheDir = join(cfg.stackDir, 'artifacts', 'models');
   const aliasModels = new AliasModels({
@@ -323,6 +330,8 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
     deadLetters: createDeadLetterOps({ kafka, codec, topic: cfg.topics.deadLetter }), scored: scorer(parts), startedAt: Date.now(),
     schedule: () => state?.schedule() ?? initialSchedule,
     syncSchedule: () => readToEnd([cfg.topics.trainingSchedule]),
+    pace: () => state?.pace() ?? initialPace,
+    syncPace: () => readToEnd([cfg.topics.simulationPace]),
     aliasModels,
     artifactFile: (uri) => fetchArtifactFile(kafka, uri, { cacheDir, timeoutMs: 60_000 }),
     assertServing: () => {

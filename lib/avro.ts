@@ -18,6 +18,7 @@ export const CONTRACTS = {
   modelAnnotated: 'model-annotated.avsc',
   modelAliasChanged: 'model-alias-changed.avsc',
   forecastPublished: 'forecast-published.avsc',
+  simulationPaceChanged: 'simulation-pace-changed.avsc',
 } as const;
 export type Contract = keyof typeof CONTRACTS;
 

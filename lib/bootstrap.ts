@@ -15,6 +15,7 @@ export function topicContracts(cfg: Readonly<Config>): [Contract, string][] {
     ['modelAnnotated', cfg.topics.modelAnnotations],
     ['modelAliasChanged', cfg.topics.modelAliases],
     ['forecastPublished', cfg.topics.forecastPublished],
+    ['simulationPaceChanged', cfg.topics.simulationPace],
   ];
 }
 

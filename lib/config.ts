@@ -108,6 +108,8 @@ export interface Topics {
   modelAliases: string;
   /** The champion's forecasts per series (h = 1..H from its last week), republished on each promotion and new week. */
   forecastPublished: string;
+  /** The continuous simulator's pace: seconds per simulated week, paused or resumed (the latest event decides). */
+  simulationPace: string;
 }
 
 export interface Config {
@@ -194,6 +196,7 @@ export function topicNames(prefix = ''): Topics {
     modelAnnotations: `${prefix}model.annotations`,
     modelAliases: `${prefix}model.aliases`,
     forecastPublished: `${prefix}forecast.published`,
+    simulationPace: `${prefix}simulation.pace`,
   };
 }
 

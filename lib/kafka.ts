@@ -43,6 +43,7 @@ export function topicSpecs(cfg: Readonly<Config>, topics: Topics = cfg.topics): 
     { topic: topics.deadLetter, numPartitions: 1, configEntries: forever },
     { topic: topics.trainingRequests, numPartitions: 1, configEntries: forever },
     { topic: topics.trainingSchedule, numPartitions: 1, configEntries: forever },
+    { topic: topics.simulationPace, numPartitions: 1, configEntries: forever },
     { topic: topics.modelTrained, numPartitions: 1, configEntries: forever },
     { topic: topics.modelPromoted, numPartitions: 1, configEntries: forever },
     { topic: topics.modelAnnotations, numPartitions: 1, configEntries: forever },

@@ -3,21 +3,22 @@ import { loadConfig, type Config } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
-import { addWeeks } from '../lib/weeks.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
-import { generateHistory, generateWeek, historyEventCount, type GeneratorOptions } from '../domain/simulation/generator.js';
+import { generateHistory, historyEventCount, type GeneratorOptions } from '../domain/simulation/generator.js';
 import { formatTraits, measureTraits, type SalesPoint } from '../domain/simulation/traits.js';
 import { formatIssue, readSalesCsv } from './csv.js';
 import { importCsv } from './import.js';
 import { injectNextWeek, latestLoggedWeek, nextWeekIndex } from '../domain/simulation/next-week.js';
 import { progressBar } from '../lib/progress.js';
 import { SalesProducer } from '../domain/sales/producer.js';
+import { followPace as followPaceOf, runContinuous, type PaceFollower } from './continuous.js';
 
 const log = createLogger('simulator');
 const USAGE = `usage: npm run simulate -- <command> [options]
   backfill     produce the whole generated history (--weeks, --stores, --depts, --seed)
   next-week    produce one more week for every series
-  continuous   produce the following weeks forever at --rate events/s (default SIM_RATE)
+  continuous   produce the following weeks forever at the pace simulation.pace sets (the dashboard's
+               pace control), --rate events/s (default SIM_RATE) until one is set
   import FILE  import a CSV of weekly sales (--features FILE, --stores-file FILE)
   traits       print the difficulty traits of the generated history, or of --csv FILE
                (with --features FILE, --stores-file FILE), against real retail
@@ -53,18 +54,13 @@ async function backfill(producer: SalesProducer, sim: Sim): Promise<void> {
   log.info(`backfill: ${n} events (${sim.weeks} weeks from ${sim.startWeek}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
 
-/** The weeks from `startIndex` on, forever, at `rate` events/s; the next week is counted here, not re-read from the log each time. */
-async function continuous(producer: SalesProducer, sim: Sim, rate: number, startIndex: number): Promise<never> {
-  log.info(`continuous: producing the following weeks at ${rate} events/s (Ctrl-C stops)`);
-  for (let index = startIndex; ; index++) {
-    const events = generateWeek({ ...sim, source: 'simulator', producedAt: Date.now() }, index);
-    const slice = Math.max(1, Math.round(rate / 4));
-    for (let i = 0; i < events.length; i += slice) {
-      const t = Date.now();
-      await producer.send(events.slice(i, i + slice));
-      await new Promise((r) => setTimeout(r, Math.max(0, 250 - (Date.now() - t))));
-    }
-    log.info(`continuous: week ${events[0]?.week ?? addWeeks(sim.startWeek, index)} produced (${events.length} events)`);
+/** The weeks from `startIndex` on, forever, at the pace simulation.pace sets (`rate` events/s until one is set); the next week is counted here, not re-read from the log each time. */
+async function continuous(c: Command, rate: number, startIndex: number): Promise<void> {
+  const pace = await c.followPace();
+  try {
+    await runContinuous({ producer: c.producer, sim: c.sim, defaultRate: rate, startIndex, pace, log });
+  } finally {
+    await pace.stop();
   }
 }
 
@@ -77,9 +73,12 @@ interface Command {
   producer: SalesProducer;
   /** The latest week of the sales log (Kafka and the schema registry only, never a projection). */
   latestWeek: () => Promise<string | null>;
+  /** Starts following simulation.pace (continuous and demo). */
+  followPace: () => Promise<PaceFollower>;
 }
 
-async function runCommand({ cmd, arg, values, cfg, sim, producer, latestWeek }: Command): Promise<void> {
+async function runCommand(c: Command): Promise<void> {
+  const { cmd, arg, values, cfg, sim, producer, latestWeek } = c;
   const rate = values.rate === undefined ? cfg.simulator.rate : Number(values.rate);
   if (!(rate > 0)) throw new AppError('USAGE', `--rate: expected a positive number of events per second, got "${String(values.rate)}"`);
   switch (cmd) {
@@ -91,7 +90,7 @@ async function runCommand({ cmd, arg, values, cfg, sim, producer, latestWeek }: 
       return;
     }
     case 'continuous':
-      return continuous(producer, sim, rate, nextWeekIndex(sim.startWeek, await latestWeek()));
+      return continuous(c, rate, nextWeekIndex(sim.startWeek, await latestWeek()));
     case 'import': {
       if (!arg) throw new AppError('USAGE', 'import: expected the path of a CSV file');
       const features = typeof values.features === 'string' ? values.features : undefined;
@@ -103,7 +102,7 @@ async function runCommand({ cmd, arg, values, cfg, sim, producer, latestWeek }: 
     case 'demo': {
       const latest = await latestWeek();
       if (latest === null) await backfill(producer, sim);
-      return continuous(producer, sim, rate, latest === null ? sim.weeks : nextWeekIndex(sim.startWeek, latest));
+      return continuous(c, rate, latest === null ? sim.weeks : nextWeekIndex(sim.startWeek, latest));
     }
     default:
       throw new AppError('USAGE', `unknown command "${cmd}"\n${USAGE}`);
@@ -140,11 +139,12 @@ async function main(): Promise<void> {
   const kafka = createKafka(cfg, 'simulator');
   const producer = await SalesProducer.connect(kafka, codec, cfg);
   const latestWeek = () => latestLoggedWeek({ kafka, codec, topic: cfg.topics.sales, log });
+  const followPace = () => followPaceOf({ kafka, codec, topic: cfg.topics.simulationPace, log });
   const stop = () => producer.disconnect().catch(() => undefined);
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
   try {
-    await runCommand({ cmd, arg, values, cfg, sim, producer, latestWeek });
+    await runCommand({ cmd, arg, values, cfg, sim, producer, latestWeek, followPace });
   } finally {
     await stop();
   }

@@ -166,6 +166,20 @@ export interface ScheduleChanged {
   changedAt: number;
 }
 
+/** What a pace change does: set the seconds per simulated week, pause, or resume. */
+export type PaceAction = 'paced' | 'paused' | 'resumed';
+
+/** The continuous simulator's pace changed (`simulation.pace`); the latest event decides. */
+export interface SimulationPaceChanged {
+  action: PaceAction;
+  /** paced: seconds one simulated week takes; null for paused and resumed. */
+  secondsPerWeek: number | null;
+  reason: string;
+  changedBy: string;
+  /** epoch milliseconds */
+  changedAt: number;
+}
+
 /** Tags and the description of a version changed: a patch (`description` null leaves it unchanged). */
 export interface ModelAnnotated {
   version: number;

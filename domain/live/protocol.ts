@@ -92,12 +92,28 @@ export interface ModelsMessage {
   requests: RequestRow[];
 }
 
+/** The continuous simulator's pace as simulation.pace sets it (GET /v1/simulation/pace answers the same numbers). */
+export interface PaceStatus {
+  /** Seconds a simulated week takes (the --rate default over `series` until a pace is set). */
+  secondsPerWeek: number;
+  /** Events per second while running (0 while paused). */
+  eventsPerSecond: number;
+  /** Series a week holds, as the gateway counts them (the series of the log; SIM_STORES x SIM_DEPTS before any). */
+  series: number;
+  paused: boolean;
+  source: 'event' | 'default';
+  changedBy: string | null;
+  /** epoch ms of the latest change, null before any */
+  changedAt: number | null;
+}
+
 export interface Tick {
   t: number;
   values: Record<StatusKey, number | null>;
   totals: Totals;
   components: Component[];
   model: ModelState;
+  pace: PaceStatus;
 }
 
 export interface Snapshot {
@@ -109,6 +125,7 @@ export interface Snapshot {
   accuracy: AccuracyColumns;
   models: ModelsMessage;
   training: TrainingLine[];
+  pace: PaceStatus;
   /** Whether write operations need a token (the sidebar asks for one). */
   writesNeedToken: boolean;
 }

@@ -18,7 +18,7 @@ import { listVersions } from '../routes/models.js';
 import type { LiveAccuracy } from '../../domain/live/accuracy.js';
 import { Columns, percentile } from './columns.js';
 import { readSupervision } from '../../lib/supervision.js';
-import { STATUS_KEYS, type Component, type ModelState, type ModelsMessage, type Snapshot, type StatusKey, type Tick, type Totals, type TrainingLine } from '../../domain/live/protocol.js';
+import { STATUS_KEYS, type Component, type ModelState, type ModelsMessage, type PaceStatus, type Snapshot, type StatusKey, type Tick, type Totals, type TrainingLine } from '../../domain/live/protocol.js';
 
 const TRAINING_LINES = 400;
 const LATENCY_ROUTES = new Set(['/v1/predict', '/v1/forecast']);
@@ -37,6 +37,8 @@ export interface StatusDeps {
   log: Logger;
   /** Tick period in ms (default 1000). */
   tickMs?: number;
+  /** The simulator's pace as the gateway folds it from simulation.pace. */
+  pace: () => PaceStatus;
 }
 
 /**
@@ -139,6 +141,7 @@ export class LiveStatus extends EventEmitter {
       accuracy: this.deps.accuracy.columns(),
       models: this.modelsMessage(),
       training: [...this.training],
+      pace: this.deps.pace(),
       writesNeedToken: true,
     };
   }
@@ -236,7 +239,7 @@ export class LiveStatus extends EventEmitter {
     this.columns.push(t, values);
     this.deps.metrics.seriesHeld.set(this.deps.store.size);
     this.deps.metrics.modelVersion.set(this.deps.holder.current?.version ?? 0);
-    const tick: Tick = { t, values, totals: this.totals(), components: this.components(), model: this.modelState() };
+    const tick: Tick = { t, values, totals: this.totals(), components: this.components(), model: this.modelState(), pace: this.deps.pace() };
     this.emit('tick', tick);
   }
 

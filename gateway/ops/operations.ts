@@ -3,7 +3,9 @@ import type { AvroCodec } from '../../lib/avro.js';
 import type { Config } from '../../lib/config.js';
 import { injectNextWeek } from '../../domain/simulation/next-week.js';
 import { SalesProducer } from '../../domain/sales/producer.js';
-import type { ScheduleChanged, ModelAliasChanged, ModelPromoted } from '../../schemas/types.js';
+import type { ScheduleChanged, ModelAliasChanged, ModelPromoted, SimulationPaceChanged } from '../../schemas/types.js';
+import { PacePublisher } from '../../domain/simulation/pace-publisher.js';
+import { paceEvent, type PaceCommand } from '../../domain/simulation/pace.js';
 import { EventPublisher } from '../../domain/training/event-publisher.js';
 import type { RegistryCommand } from '../../domain/registry/commands.js';
 import { runAliasCommand, runAnnotationCommand, runRegistryCommand, type AnnotationLog } from '../../domain/registry/command-handler.js';
@@ -35,6 +37,8 @@ export interface Operations {
   requestBacktest(input: RawRequest & { by: string }): Promise<{ backtestId: string; topic: string }>;
   /** Pauses or resumes the training schedule (a training.schedule event). */
   setSchedule(input: { action: 'paused' | 'resumed'; reason?: string; by: string }): Promise<ScheduleChanged>;
+  /** Sets the simulator's pace, or pauses or resumes it (a simulation.pace event); UnprocessableError naming secondsPerWeek. */
+  setPace(cmd: PaceCommand): Promise<SimulationPaceChanged>;
   close(): Promise<void>;
 }
 
@@ -59,6 +63,8 @@ export function createOperations(deps: {
   let publisher: Promise<EventPublisher> | null = null;
   const salesProducer = () => (sales ??= SalesProducer.connect(deps.kafka, deps.codec, cfg).catch((err: unknown) => ((sales = null), Promise.reject(err))));
   let backtests: Promise<BacktestPublisher> | null = null;
+  let pace: Promise<PacePublisher> | null = null;
+  const paceEvents = () => (pace ??= PacePublisher.connect(deps.kafka, deps.codec, cfg.topics.simulationPace).catch((err: unknown) => ((pace = null), Promise.reject(err))));
   const backtestEvents = () =>
     (backtests ??= BacktestPublisher.connect(deps.kafka, deps.codec, cfg.topics).catch((err: unknown) => ((backtests = null), Promise.reject(err))));
   const events = () =>
@@ -125,13 +131,15 @@ export function createOperations(deps: {
       await (await events()).scheduleChanged(e);
       return e;
     },
+    async setPace(cmd) {
+      // checked before a producer connects: a refused change opens nothing
+      const e = paceEvent(cmd);
+      await (await paceEvents()).paceChanged(e);
+      return e;
+    },
     async close() {
-      const [s, p, b] = await Promise.allSettled([sales, publisher, backtests]);
-      await Promise.allSettled([
-        s.status === 'fulfilled' && s.value ? s.value.disconnect() : undefined,
-        p.status === 'fulfilled' && p.value ? p.value.disconnect() : undefined,
-        b.status === 'fulfilled' && b.value ? b.value.disconnect() : undefined,
-      ]);
+      const settled = await Promise.allSettled([sales, publisher, backtests, pace]);
+      await Promise.allSettled(settled.map((r) => (r.status === 'fulfilled' && r.value ? r.value.disconnect() : undefined)));
     },
   };
 }

@@ -7,8 +7,13 @@ import { ApiError, api, setToken, token } from './api.js';
 import { Store } from './store.js';
 
 export const toast = new Store<{ text: string; bad: boolean; at: number } | null>(null);
-/** A pending token request: the dialog resolves it with the token, or null when cancelled. */
-export const tokenRequest = new Store<((t: string | null) => void) | null>(null);
+/**
+ * A pending token request: the dialog resolves it with the token, or null
+ * when cancelled, and gives the focus back to `opener`, the control focused
+ * when it was asked for (read then: by the time the dialog renders, the
+ * opener may be disabled and Chromium may have moved the focus to the body).
+ */
+export const tokenRequest = new Store<{ resolve: (t: string | null) => void; opener: HTMLElement | null } | null>(null);
 
 export function say(text: string, bad = false): void {
   const at = Date.now();
@@ -20,8 +25,8 @@ export function say(text: string, bad = false): void {
 
 /** Opens the token dialog; resolves with what was entered, or null when cancelled. */
 export function askToken(): Promise<string | null> {
-  // the updater form: a bare function would be taken for an updater and called
-  return new Promise((resolve) => tokenRequest.set(() => resolve));
+  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  return new Promise((resolve) => tokenRequest.set({ resolve, opener }));
 }
 
 /** Runs a write; prompts for the token when the gateway asks for one. A refusal goes to `onError` when given, else to the toast. */

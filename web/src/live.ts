@@ -5,7 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { AccuracyColumns } from '../../domain/live/accuracy.js';
-import type { Component, ModelState, ModelsMessage, ServerEvents, Snapshot, StatusColumns, StatusKey, Totals, TrainingLine } from '../../domain/live/protocol.js';
+import type { Component, ModelState, ModelsMessage, PaceStatus, ServerEvents, Snapshot, StatusColumns, StatusKey, Totals, TrainingLine } from '../../domain/live/protocol.js';
 import { Store } from './store.js';
 
 const KEYS: StatusKey[] = ['sales', 'requests', 'trained', 'promoted', 'dead', 'matLag', 'gwLag', 'rows', 'p50', 'p99', 'rps'];
@@ -25,6 +25,8 @@ export interface LiveState {
   accuracy: AccuracyColumns;
   models: ModelsMessage;
   training: TrainingLine[];
+  /** The simulator's pace (simulation.pace), null before the first snapshot. */
+  pace: PaceStatus | null;
   lastTickAt: number;
 }
 
@@ -43,6 +45,7 @@ export const live = new Store<LiveState>({
   accuracy: { weeks: [], versions: [], wape: [], overall: [] },
   models: { champion: null, models: [], requests: [] },
   training: [],
+  pace: null,
   lastTickAt: 0,
 });
 
@@ -69,6 +72,7 @@ export function connectLive(token: () => string | null): void {
       accuracy: snap.accuracy,
       models: snap.models,
       training: snap.training.slice(-LOG_CAP),
+      pace: snap.pace,
       lastTickAt: Date.now(),
     })),
   );
@@ -81,7 +85,7 @@ export function connectLive(token: () => string | null): void {
         c.t.shift();
         for (const k of KEYS) c[k].shift();
       }
-      return { ...s, version: s.version + 1, totals: t.totals, components: t.components, model: t.model, lastTickAt: Date.now() };
+      return { ...s, version: s.version + 1, totals: t.totals, components: t.components, model: t.model, pace: t.pace, lastTickAt: Date.now() };
     }),
   );
   socket.on('models', (m) => live.set((s) => ({ ...s, models: m })));

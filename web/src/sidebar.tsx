@@ -4,8 +4,9 @@ import { VIEWS } from './app.js';
 import { live } from './live.js';
 import { useStore } from './store.js';
 import { fmt } from './format.js';
+import { PaceControl } from './pace-control.js';
 
-/** Navigation, headline facts, and the two actions the demo is driven with. */
+/** Navigation, headline facts, the two actions the demo is driven with, and the simulator's pace. */
 export function Sidebar({ view }: { view: string }) {
   const s = useStore(live);
   const [busy, setBusy] = useState<string | null>(null);
@@ -49,6 +50,7 @@ export function Sidebar({ view }: { view: string }) {
       <button data-testid="train-now" class="secondary" disabled={busy !== null} onClick={run('train', trainNow)}>
         {busy === 'train' ? 'Requesting…' : 'Train now'}
       </button>
+      <PaceControl />
       <div class="facts" style="margin-top:auto">
         <a href="/docs" style="color:#c9d4e6">API docs</a>
         <a href="/metrics" style="color:#c9d4e6">Prometheus metrics</a>
@@ -59,22 +61,21 @@ export function Sidebar({ view }: { view: string }) {
 
 /** Asks for the gateway token when a write needs one (kept for this browser session). */
 export function TokenDialog() {
-  const resolve = useStore(tokenRequest);
+  const request = useStore(tokenRequest);
   const [value, setValue] = useState('');
   const form = useRef<HTMLFormElement>(null);
   const input = useRef<HTMLInputElement>(null);
-  // the input takes the focus (autofocus only works on page load); it goes back where it was when the dialog closes
+  // the input takes the focus (autofocus only works on page load); it goes back to the opener when the dialog closes
   useEffect(() => {
-    if (!resolve) return;
-    const before = document.activeElement as HTMLElement | null;
+    if (!request) return;
     input.current?.focus();
-    return () => giveFocusBack(before);
-  }, [resolve]);
-  if (!resolve) return null;
+    return () => giveFocusBack(request.opener);
+  }, [request]);
+  if (!request) return null;
   const done = (t: string | null) => {
     tokenRequest.set(null);
     setValue('');
-    resolve(t);
+    request.resolve(t);
   };
   return (
     <div class="modal" role="dialog" aria-modal="true" aria-labelledby="token-title" onKeyDown={(e) => trapKeys(e, form.current, () => done(null))}>
