@@ -17,11 +17,17 @@ import type { ForecastPublished } from '../../schemas/types.js';
 
 export const FORECASTS_TABLE = 'forecasts';
 
-/** Columns in table order; the checksum and the export read the same list. */
-export const FORECAST_COLUMNS = [
-  'store', 'dept', 'origin', 'week', 'horizon', 'forecast', 'lower_80', 'upper_80', 'lower_95', 'upper_95',
-  'model_version', 'trigger', 'published_at', 'kafka_partition', 'kafka_offset',
+/** Columns in table order with their types; the DDL, the checksum and the export read the same list. */
+const COLUMNS = [
+  { name: 'store', type: 'UInt16' }, { name: 'dept', type: 'UInt16' }, { name: 'origin', type: 'Date' }, { name: 'week', type: 'Date' },
+  { name: 'horizon', type: 'UInt8' }, { name: 'forecast', type: 'Float64' },
+  { name: 'lower_80', type: 'Nullable(Float64)' }, { name: 'upper_80', type: 'Nullable(Float64)' },
+  { name: 'lower_95', type: 'Nullable(Float64)' }, { name: 'upper_95', type: 'Nullable(Float64)' },
+  { name: 'model_version', type: 'UInt32' }, { name: 'trigger', type: 'String' }, { name: 'published_at', type: 'UInt64' },
+  { name: 'kafka_partition', type: 'UInt16' }, { name: 'kafka_offset', type: 'UInt64' },
 ] as const;
+
+export const FORECAST_COLUMNS = COLUMNS.map((c) => c.name);
 
 export interface ForecastRow {
   store: number;
@@ -67,14 +73,7 @@ export function forecastTable(database: string): TableDdl {
   return {
     database,
     table: FORECASTS_TABLE,
-    columns: [
-      { name: 'store', type: 'UInt16' }, { name: 'dept', type: 'UInt16' }, { name: 'origin', type: 'Date' }, { name: 'week', type: 'Date' },
-      { name: 'horizon', type: 'UInt8' }, { name: 'forecast', type: 'Float64' },
-      { name: 'lower_80', type: 'Nullable(Float64)' }, { name: 'upper_80', type: 'Nullable(Float64)' },
-      { name: 'lower_95', type: 'Nullable(Float64)' }, { name: 'upper_95', type: 'Nullable(Float64)' },
-      { name: 'model_version', type: 'UInt32' }, { name: 'trigger', type: 'String' }, { name: 'published_at', type: 'UInt64' },
-      { name: 'kafka_partition', type: 'UInt16' }, { name: 'kafka_offset', type: 'UInt64' },
-    ],
+    columns: COLUMNS,
     engine: 'ReplacingMergeTree',
     engineArgs: ['kafka_offset'],
     partitionBy: 'toYYYYMM(origin)',
