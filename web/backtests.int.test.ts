@@ -10,18 +10,16 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, pageOf, buildDashboard } from './test/browser.js';
 import { createLogger } from '../lib/log.js';
 import { parseRequest, runBacktest, type BacktestResult } from '../trainer/backtest/index.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { setUp, type Fixture } from '../gateway/test/fixture.js';
 
 const SHOTS = join(process.cwd(), '.stack', 'artifacts', 'screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const FAILED = 'bt-20300101-000000-00000f';
 const tmp = mkdtempSync(join(tmpdir(), 'web-backtests-'));
 
@@ -35,15 +33,14 @@ describe('Backtests view in chromium', { timeout: 240_000 }, () => {
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
     const webDir = join(tmp, 'dist');
-    await build({ configFile: join(dirname(fileURLToPath(import.meta.url)), 'vite.config.ts'), logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true } });
+    await buildDashboard(webDir);
     f = await setUp('bt-web', { patch: (d) => (d.stackDir = join(tmp, 'stack')) });
     const log = createLogger('backtest-test');
     bt = await runBacktest(f.cfg, parseRequest({ cutoffs: 2, horizon: 2, refitEvery: 2, params: { rounds: 20, nthread: 1 }, reason: 'browser test' }, 4), { log });
     await assert.rejects(runBacktest(f.cfg, parseRequest({ from: '2030-01-04', to: '2030-02-01' }, 4), { log, id: FAILED }));
     gw = await startGateway(f.cfg, { webDir });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+    browser = await launchChromium();
+    page = await pageOf(browser, { viewport: { width: 1440, height: 900 } });
   });
   after(async () => {
     await browser?.close();

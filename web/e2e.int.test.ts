@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, pageOf, openDashboard } from './test/browser.js';
 import { withOverrides } from '../lib/config.js';
 import { eventually } from '../lib/testing.js';
 import { startMaterializer, type Materializer } from '../consumers/materializer/main.js';
@@ -24,7 +25,6 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 import { createClickhouse, rows } from '../lib/clickhouse.js';
 
 const SHOTS = join(process.cwd(), '.stack', 'artifacts', 'screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let f: Fixture;
 let mat: Materializer;
@@ -54,9 +54,8 @@ describe('dashboard in chromium', { timeout: 420_000 }, () => {
     await ch.close();
     trainer = await startTrainer(f.cfg, { groupPrefix: `trainer-${f.cfg.clickhouse.database}`, schedule: false, threshold: false });
     gw = await startGateway(f.cfg, { tickMs: 500 });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+    browser = await launchChromium();
+    page = await pageOf(browser, { viewport: { width: 1440, height: 1000 } });
   });
   after(async () => {
     await browser?.close();
@@ -67,8 +66,7 @@ describe('dashboard in chromium', { timeout: 420_000 }, () => {
   });
 
   it('opens the dashboard: live, with the series and latest week from the log', async () => {
-    await page.goto(gw.url);
-    await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
+    await openDashboard(page, gw.url);
     assert.equal(await text('latest-week'), '2011-08-12');
     assert.equal(await text('series-count'), String(f.series.size));
     assert.equal(await text('serving-version'), 'no model');

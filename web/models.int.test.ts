@@ -9,13 +9,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, pageOf } from './test/browser.js';
 import { sha256Hex } from '../lib/artifacts.js';
 import type { TrainResult } from '../trainer/xgboost.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { call, publishModel, publishRecordedRun, setUp, trainModel, TOKEN, type Fixture } from '../gateway/test/fixture.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let f: Fixture;
 let gw: Gateway;
@@ -32,9 +32,8 @@ describe('Models view in chromium', { timeout: 300_000 }, () => {
       fits.set(v, fit!);
     }
     gw = await startGateway(f.cfg);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1300 }, acceptDownloads: true });
-    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+    browser = await launchChromium();
+    page = await pageOf(browser, { viewport: { width: 1440, height: 1300 }, acceptDownloads: true });
     await page.goto(`${gw.url}/#/models`);
     await page.getByTestId('model-row-3').waitFor({ timeout: 20_000 });
   });

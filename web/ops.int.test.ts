@@ -12,11 +12,10 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, pageOf, buildDashboard, openDashboard } from './test/browser.js';
 import { createClickhouse, rows } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
 import { readDeadLetters } from '../lib/dead-letter-log.js';
@@ -29,7 +28,6 @@ import { readTopic } from '../trainer/test/fixture.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { call, setUp, TOKEN, type Fixture } from '../gateway/test/fixture.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const tmp = mkdtempSync(join(tmpdir(), 'web-ops-'));
 // store 1 dept 1 is a Friday series; a Thursday in its history is a real date off its grid
 const OFF_GRID = '2011-03-03';
@@ -88,7 +86,7 @@ const view = async (id: string) => {
 describe('operations views in chromium', { timeout: 600_000 }, () => {
   before(async () => {
     const webDir = join(tmp, 'dist');
-    await build({ configFile: join(dirname(fileURLToPath(import.meta.url)), 'vite.config.ts'), logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true } });
+    await buildDashboard(webDir);
     f = await setUp('ops-web', { patch: (d) => ((d.materializer.batchMs = 100), (d.trainer.holdoutWeeks = 8), (d.trainer.cron = '0 3 * * 1'), (d.stackDir = join(tmp, 'stack'))) });
     mat = await startMaterializer(f.cfg);
     const ch = createClickhouse(f.cfg);
@@ -99,11 +97,9 @@ describe('operations views in chromium', { timeout: 600_000 }, () => {
     await ch.close();
     trainer = await startTrainer(f.cfg, { groupPrefix: `trainer-${f.cfg.clickhouse.database}`, schedule: false, threshold: false });
     gw = await startGateway(f.cfg, { webDir, tickMs: 500 });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
-    await page.goto(gw.url);
-    await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
+    browser = await launchChromium();
+    page = await pageOf(browser, { viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+    await openDashboard(page, gw.url);
   });
   after(async () => {
     await browser?.close();

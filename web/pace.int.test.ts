@@ -8,18 +8,16 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, pageOf, buildDashboard, openDashboard } from './test/browser.js';
 import { eventually } from '../lib/testing.js';
 import { SIMULATION_PACE_CHANGED } from '../domain/contracts.js';
 import { readTopic } from '../trainer/test/fixture.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { call, setUp, TOKEN, type Fixture } from '../gateway/test/fixture.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const tmp = mkdtempSync(join(tmpdir(), 'web-pace-'));
 
 let f: Fixture;
@@ -32,15 +30,13 @@ const paceEvents = async () => (await readTopic(f.cfg, f.cfg.topics.simulationPa
 describe('pace control in chromium', { timeout: 180_000 }, () => {
   before(async () => {
     const webDir = join(tmp, 'dist');
-    await build({ configFile: join(dirname(fileURLToPath(import.meta.url)), 'vite.config.ts'), logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true } });
+    await buildDashboard(webDir);
     // SIM_RATE 3 events/s over the 3 x 4 = 12 series of the catalogue (no sales yet): a week every 4 s
     f = await setUp('pace-web', { history: false, patch: (d) => ((d.simulator.rate = 3), (d.stackDir = join(tmp, 'stack'))) });
     gw = await startGateway(f.cfg, { webDir, tickMs: 500 });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
-    await page.goto(gw.url);
-    await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
+    browser = await launchChromium();
+    page = await pageOf(browser, { viewport: { width: 1440, height: 1000 } });
+    await openDashboard(page, gw.url);
   });
   after(async () => {
     await browser?.close();

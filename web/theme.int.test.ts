@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from './test/browser.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { setUp, TOKEN, type Fixture } from '../gateway/test/fixture.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('dashboard theme and token in chromium', { timeout: 180_000 }, () => {
   let f: Fixture;
@@ -19,7 +19,7 @@ describe('dashboard theme and token in chromium', { timeout: 180_000 }, () => {
   before(async () => {
     f = await setUp('theme', { patch: (d) => (d.gateway.openReads = false) });
     gw = await startGateway(f.cfg);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

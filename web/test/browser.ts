@@ -1,0 +1,36 @@
+/**
+ * What every browser test starts with: Debian's chromium driven by
+ * playwright-core, a page that fails the test on any uncaught page error, a
+ * dashboard built from the current sources, and the wait for the live
+ * connection.
+ */
+import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { build } from 'vite';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Headless /usr/bin/chromium. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A new page whose uncaught errors fail the test. */
+export async function pageOf(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const page = await browser.newPage(options);
+  page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+  return page;
+}
+
+/** Builds the dashboard from the current sources into `outDir`. */
+export async function buildDashboard(outDir: string): Promise<void> {
+  await build({ configFile: join(dirname(fileURLToPath(import.meta.url)), '..', 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+}
+
+/** Opens the dashboard at `url` and waits until its live connection is up. */
+export async function openDashboard(page: Page, url: string, timeout = 15_000): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout });
+}
