@@ -63,8 +63,12 @@ function logStatus(cfg: Readonly<Config>, log: Logger, counts: Materializer['cou
   const admin = createKafka(cfg, 'materializer-status').admin();
   const connected = admin.connect();
   let last = { rows: 0, at: Date.now() };
+  // the check in flight: stop waits for it, since a kafkajs admin call still running when the client
+  // disconnects can reconnect and hold a socket open, which keeps the process from exiting
+  let checking: Promise<void> | null = null;
   const timer = setInterval(() => {
-    connected
+    if (checking) return;
+    checking = connected
       .then(() => groupLag(admin, cfg.materializer.groupId, cfg.topics.sales))
       .then((lag) => {
         const c = counts();
@@ -73,11 +77,13 @@ function logStatus(cfg: Readonly<Config>, log: Logger, counts: Materializer['cou
         last = { rows: c.rows, at: now };
         if (rate > 0 || lag > 0) log.info(`lag ${lag}, ${Math.round(rate)} rows/s, ${c.rows} rows, ${c.dead} dead letters, latest week ${c.maxWeek ?? '-'}`);
       })
-      .catch((err: unknown) => log.warn(`lag check failed: ${messageOf(err)}`));
+      .catch((err: unknown) => log.warn(`lag check failed: ${messageOf(err)}`))
+      .finally(() => (checking = null));
   }, 2000);
   timer.unref();
   return async () => {
     clearInterval(timer);
+    await checking;
     await connected.then(() => admin.disconnect()).catch(() => undefined);
   };
 }
