@@ -4,8 +4,22 @@ import type { Config } from '../../lib/config.js';
 import { seriesKey, type SalesWeek } from '../../schemas/types.js';
 import { validateSalesWeek } from './validate.js';
 
-/** Messages per produce request (see sendPerPartition). */
-const REQUEST_MESSAGES = 1_000;
+/**
+ * Messages per produce request (see sendPerPartition): a sales event is about
+ * 130 bytes, so a request stays near 0.5 MB, under the broker's 1 MB record
+ * batch limit, and few enough requests queue behind a lane's broker lock.
+ */
+const REQUEST_MESSAGES = 4_000;
+
+/**
+ * Idempotent producers a SalesProducer spreads its partitions over. kafkajs
+ * lets an idempotent producer have one request in flight per broker, and it
+ * encodes a request while holding that lock, so one producer leaves the
+ * broker idle while it encodes and itself idle while the broker writes. Each
+ * partition belongs to one lane (partition mod lanes), so its order and
+ * sequence numbers stay with one producer, and the lanes overlap.
+ */
+const LANES = 3;
 
 /** Progress of a long send: events acknowledged so far out of a total (when known). */
 export type Progress = (sent: number, total: number | null) => void;
@@ -21,7 +35,7 @@ export class SalesProducer {
   private readonly partitionMetadata: PartitionMetadata[];
 
   private constructor(
-    private readonly producer: Producer,
+    private readonly lanes: readonly Producer[],
     private readonly codec: AvroCodec,
     private readonly topic: string,
     partitions: number,
@@ -32,11 +46,6 @@ export class SalesProducer {
 
   /** Connects a producer for `cfg.topics.sales`; the codec must have the sales contract registered. */
   static async connect(kafka: Kafka, codec: AvroCodec, cfg: Readonly<Config>): Promise<SalesProducer> {
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
     const admin = kafka.admin();
     await admin.connect();
     let partitions: number;
@@ -46,8 +55,15 @@ export class SalesProducer {
     } finally {
       await admin.disconnect();
     }
-    await producer.connect();
-    return new SalesProducer(producer, codec, cfg.topics.sales, partitions);
+    const lanes = Array.from({ length: Math.min(LANES, partitions) }, () =>
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+    );
+    await Promise.all(lanes.map((p) => p.connect()));
+    return new SalesProducer(lanes, codec, cfg.topics.sales, partitions);
   }
 
   /**
@@ -56,10 +72,10 @@ export class SalesProducer {
    * moved during a send to a broker that had already answered for its own
    * partitions of the same send (its retry only goes to brokers without a
    * response: producer/sendMessages.js). A send holding a single partition is
-   * retried whole on the new leader. The size cap is for kafkajs too: it
-   * groups a send's messages by partition by copying the partition's array
-   * for every message (producer/groupMessagesPerPartition.js), quadratic in
-   * the messages per partition of one send.
+   * retried whole on the new leader. kafkajs 2.2.4 also grouped a send's
+   * messages by copying the partition's array for every message, quadratic
+   * in the messages per partition: patches/kafkajs+2.2.4.patch makes it
+   * linear (the fix proposed upstream in tulios/kafkajs#1576, unmerged).
    */
   private sendPerPartition(msgs: { key: string; value: Buffer }[]): Promise<unknown> {
     const byPartition = new Map<number, { key: string; value: Buffer; partition: number }[]>();
@@ -70,9 +86,10 @@ export class SalesProducer {
       byPartition.set(partition, list);
     }
     const sends: Promise<unknown>[] = [];
-    for (const list of byPartition.values()) {
+    for (const [partition, list] of byPartition) {
+      const lane = this.lanes[partition % this.lanes.length]!;
       for (let i = 0; i < list.length; i += REQUEST_MESSAGES) {
-        sends.push(this.producer.send({ topic: this.topic, acks: -1, compression: CompressionTypes.None, messages: list.slice(i, i + REQUEST_MESSAGES) }));
+        sends.push(lane.send({ topic: this.topic, acks: -1, compression: CompressionTypes.None, messages: list.slice(i, i + REQUEST_MESSAGES) }));
       }
     }
     return Promise.all(sends);
@@ -123,10 +140,10 @@ export class SalesProducer {
 
   /** Sends already-encoded messages as they are (used to inject raw or broken bytes in tests). */
   async sendRaw(messages: { key: string | null; value: Buffer | null }[]): Promise<void> {
-    await this.producer.send({ topic: this.topic, acks: -1, messages });
+    await this.lanes[0]!.send({ topic: this.topic, acks: -1, messages });
   }
 
   async disconnect(): Promise<void> {
-    await this.producer.disconnect();
+    await Promise.all(this.lanes.map((p) => p.disconnect()));
   }
 }
