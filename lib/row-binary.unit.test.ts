@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { columnWriter, rowBinaryEncoder, RowBinaryValueError } from './row-binary.js';
+import { checkColumnType, rowBinaryEncoder, RowBinaryValueError } from './row-binary.js';
 
 describe('RowBinary encoder', () => {
   it('writes each type little-endian in column order, hand-checked bytes', () => {
@@ -48,6 +48,7 @@ describe('RowBinary encoder', () => {
   });
 
   it('refuses an unknown column type when built', () => {
-    assert.throws(() => columnWriter('t', 'DateTime64(3)'), /column t has type DateTime64\(3\)/);
+    assert.throws(() => checkColumnType('t', 'DateTime64(3)'), /column t has type DateTime64\(3\)/);
+    assert.throws(() => rowBinaryEncoder([{ name: 't', type: 'Nullable(Nullable(UInt8))' }]), /column t has type Nullable\(Nullable\(UInt8\)\)/);
   });
 });
