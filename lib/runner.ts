@@ -82,6 +82,13 @@ class BufferedRunner {
   private oldest = 0;
   private lastFlushAt = Date.now();
   private flushing: Promise<void> = Promise.resolve();
+  /** Writes running now (0 or 1: the flushes are chained). */
+  private writing = 0;
+  /** When the last write started, and the least time between the starts of two caught-up writes. */
+  private lastWriteAt = 0;
+  private readonly gapMs: number;
+  private soonTimer: NodeJS.Timeout | null = null;
+  private lastWriteRows = 0;
   private stopped = false;
   private failures = 0;
   /** A batch whose write failed on a dependency: kept in memory, its partitions paused, retried with backoff. */
@@ -94,6 +101,7 @@ class BufferedRunner {
   constructor(private readonly opts: RunnerOptions) {
     this.flushRows = opts.flushRows ?? 50_000;
     this.flushMs = opts.flushMs ?? 500;
+    this.gapMs = Math.min(WRITE_GAP_MS, Math.floor(this.flushMs / 2));
     this.stats = { group: opts.groupId, messages: 0, flushes: 0, lastFlushMs: 0, lastFlushSize: 0, rate: 0, writeFailures: 0 };
     this.diag = channel(opts.statsChannel ?? `forecast:consumer:${opts.groupId}`);
     this.consumer = opts.kafka.consumer({
@@ -141,16 +149,40 @@ class BufferedRunner {
     // flush on size or age, or as soon as this partition is caught up, so a
     // steady trickle is visible quickly while a backfill still gets big inserts
     const caughtUp = batch.offsetLag() === '0';
-    if (this.buffer.length >= this.flushRows || Date.now() - this.oldest >= this.flushMs || caughtUp) {
-      // a slow write must not cost the group membership: heartbeat while it runs
-      const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
-      try {
-        await this.flush();
-      } finally {
-        clearInterval(beat);
-      }
-      await heartbeat().catch(() => undefined);
+    const full = this.buffer.length >= this.flushRows || Date.now() - this.oldest >= this.flushMs;
+    if (!full && !caughtUp) return;
+    if (!full && this.lastWriteRows >= GAP_ROWS) {
+      // Caught up: written soon, but at most one insert per gap. ClickHouse
+      // pays per insert (a part, then its merges: 10,000-row inserts cost it
+      // 3x the CPU of 50,000-row ones), and a backfill that keeps catching up
+      // would otherwise insert in slivers. A trickle (small writes) is not held.
+      const wait = this.lastWriteAt + this.gapMs - Date.now();
+      if (wait > 0) return this.flushIn(wait);
     }
+    // The write is queued, not awaited: the fetch loop reads and buffers the
+    // next messages while ClickHouse takes this batch. Only when a write is
+    // already running does it wait for that one, so at most one batch is
+    // being written and one is buffering behind it.
+    const running = this.writing > 0 ? this.flushing : null;
+    void this.flush();
+    if (!running) return;
+    // a slow write must not cost the group membership: heartbeat while it runs
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    try {
+      await running;
+    } finally {
+      clearInterval(beat);
+    }
+    await heartbeat().catch(() => undefined);
+  }
+
+  /** Flushes after `ms` unless a flush is already due by then. */
+  private flushIn(ms: number): void {
+    if (this.soonTimer) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = null;
+      if (!this.stopped) void this.flush();
+    }, ms);
   }
 
   /** Writes what is buffered, then commits it; one flush at a time, in order. */
@@ -160,11 +192,16 @@ class BufferedRunner {
       if (this.held || this.buffer.length === 0) return;
       const batch = this.buffer;
       this.buffer = [];
+      this.writing += 1;
+      this.lastWriteAt = Date.now();
+      this.lastWriteRows = batch.length;
       try {
         await this.writeAndCommit(batch);
         this.failures = 0;
       } catch (err) {
         this.onWriteFailed(batch, err);
+      } finally {
+        this.writing -= 1;
       }
     });
     return this.flushing;
@@ -273,6 +310,7 @@ class BufferedRunner {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.soonTimer) clearTimeout(this.soonTimer);
     // a batch still held is not written now: it was never committed, so the next start redelivers it
     this.held = null;
     try {
@@ -285,6 +323,10 @@ class BufferedRunner {
 }
 
 const HEARTBEAT_MS = 2_000;
+/** At most one caught-up write per this many ms (see onBatch). */
+const WRITE_GAP_MS = 200;
+/** Writes of fewer rows are a trickle, not a bulk load: the next caught-up write is not held for the gap. */
+const GAP_ROWS = 1_000;
 /** The longest wait between two tries of a held batch. */
 const RETRY_CAP_MS = 10_000;
 
@@ -300,14 +342,21 @@ export function isMembershipError(err: unknown): boolean {
   return false;
 }
 
-/** Per topic-partition, the offset to commit after a batch: last offset + 1. */
-function nextOffsets(batch: Delivery[]): Map<string, { topic: string; partition: number; offset: string }> {
-  const out = new Map<string, { topic: string; partition: number; offset: string }>();
+/**
+ * Per topic-partition, the offset to commit after a batch: its highest
+ * offset + 1. Offsets are decimal strings without leading zeros, so a longer
+ * one is larger and equal lengths compare as text: no BigInt per message,
+ * only one per partition for the + 1.
+ */
+export function nextOffsets(batch: Delivery[]): Map<string, { topic: string; partition: number; offset: string }> {
+  const highest = new Map<string, Map<number, string>>();
   for (const d of batch) {
-    const k = `${d.topic}/${d.partition}`;
-    const off = BigInt(d.offset) + 1n;
-    const prev = out.get(k);
-    if (!prev || off > BigInt(prev.offset)) out.set(k, { topic: d.topic, partition: d.partition, offset: off.toString() });
+    let parts = highest.get(d.topic);
+    if (!parts) highest.set(d.topic, (parts = new Map()));
+    const prev = parts.get(d.partition);
+    if (prev === undefined || d.offset.length > prev.length || (d.offset.length === prev.length && d.offset > prev)) parts.set(d.partition, d.offset);
   }
+  const out = new Map<string, { topic: string; partition: number; offset: string }>();
+  for (const [topic, parts] of highest) for (const [partition, offset] of parts) out.set(`${topic}/${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
   return out;
 }
