@@ -168,30 +168,34 @@ export class AvroCodec {
    * registry cannot be reached.
    */
   async decode<T>(contract: TypedContract<T>, buf: Buffer | null): Promise<T> {
-    const { type, value } = await this.decodeFramed(buf);
+    const id = frameId(buf);
+    return this.decodeWith(contract, this.readers.get(id) ?? (await this.readerFor(id)), id, buf!);
+  }
+
+  /**
+   * decode without waiting, when the writer schema is already known (the
+   * hot path of a projection: no promise per message); UNKNOWN_SCHEMA when
+   * it must be fetched first, with decode. Throws as decode does.
+   */
+  decodeIfKnown<T>(contract: TypedContract<T>, buf: Buffer | null): T | typeof UNKNOWN_SCHEMA {
+    const id = frameId(buf);
+    const type = this.readers.get(id);
+    return type ? this.decodeWith(contract, type, id, buf!) : UNKNOWN_SCHEMA;
+  }
+
+  private decodeWith<T>(contract: TypedContract<T>, type: avro.Type, id: number, buf: Buffer): T {
     const want = recordName(contract.name);
     if (type.name !== want) throw new DecodeError(`expected a ${want} record, got ${type.name ?? 'an unnamed type'}`);
-    return contract.validate(value);
+    // the validator reads fields by name, so the record is not copied into a plain object
+    return contract.validate(decodeBody(type, id, buf));
   }
 
   /** Decodes registry-framed Avro into a plain object without any contract (tools that show raw records). */
   async decodeAny(buf: Buffer | null): Promise<{ schemaId: number; value: unknown }> {
-    const { id, value } = await this.decodeFramed(buf);
-    return { schemaId: id, value };
-  }
-
-  private async decodeFramed(buf: Buffer | null): Promise<{ id: number; type: avro.Type; value: unknown }> {
-    if (!buf || buf.length < 6) throw new DecodeError(`message too short for the registry wire format (${buf?.length ?? 0} bytes)`);
-    if (buf.readUInt8(0) !== 0) throw new DecodeError(`unknown magic byte ${buf.readUInt8(0)} (expected 0)`);
-    const id = buf.readInt32BE(1);
+    const id = frameId(buf);
     const type = this.readers.get(id) ?? (await this.readerFor(id));
-    try {
-      const { value, offset } = type.decode(buf, 5);
-      if (offset !== buf.length) throw new Error(`trailing or missing bytes (decoded to ${offset} of ${buf.length})`);
-      return { id, type, value: type.name ? { ...(value as object) } : value };
-    } catch (err) {
-      throw new DecodeError(`Avro body does not match schema ${id}: ${(err as Error).message}`, err);
-    }
+    const value = decodeBody(type, id, buf!);
+    return { schemaId: id, value: type.name ? { ...(value as object) } : value };
   }
 
   private readerFor(id: number): Promise<avro.Type> {
@@ -213,5 +217,26 @@ export class AvroCodec {
       this.pending.set(id, p);
     }
     return p;
+  }
+}
+
+/** What decodeIfKnown returns when the writer schema is not cached yet. */
+export const UNKNOWN_SCHEMA: unique symbol = Symbol('unknown schema');
+
+/** The schema id of registry-framed bytes (magic 0, 4-byte id); DecodeError when they are not framed. */
+function frameId(buf: Buffer | null): number {
+  if (!buf || buf.length < 6) throw new DecodeError(`message too short for the registry wire format (${buf?.length ?? 0} bytes)`);
+  if (buf[0] !== 0) throw new DecodeError(`unknown magic byte ${buf[0]} (expected 0)`);
+  return buf.readInt32BE(1);
+}
+
+/** The Avro body after the frame, which must be read to its last byte. */
+function decodeBody(type: avro.Type, id: number, buf: Buffer): unknown {
+  try {
+    const { value, offset } = type.decode(buf, 5);
+    if (offset !== buf.length) throw new Error(`trailing or missing bytes (decoded to ${offset} of ${buf.length})`);
+    return value;
+  } catch (err) {
+    throw new DecodeError(`Avro body does not match schema ${id}: ${(err as Error).message}`, err);
   }
 }

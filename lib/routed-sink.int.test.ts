@@ -14,7 +14,8 @@ import type { Delivery } from './runner.js';
 import { isolatedConfig } from './testing.js';
 
 /** A stand-in codec: the "bytes" are JSON, so the test needs no registry; routing and inserting are what is tested. */
-const codec = { decode: async <T>(c: TypedContract<T>, b: Buffer | null) => c.validate(JSON.parse(b!.toString())) } as unknown as AvroCodec;
+const read = <T>(c: TypedContract<T>, b: Buffer | null) => c.validate(JSON.parse(b!.toString()));
+const codec = { decode: async <T>(c: TypedContract<T>, b: Buffer | null) => read(c, b), decodeIfKnown: read } as unknown as AvroCodec;
 const contract: TypedContract<{ id: number; level: string }> = {
   name: 'sales',
   validate: (v) => {

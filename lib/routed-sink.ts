@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
-import type { AvroCodec, TypedContract } from './avro.js';
+import { UNKNOWN_SCHEMA, type AvroCodec, type TypedContract } from './avro.js';
 import { ident, insertRowBinary, insertRows, RowsRefusedError } from './clickhouse.js';
 import { rowBinaryEncoder, RowBinaryValueError, type BinaryColumn } from './row-binary.js';
 import { AppError, messageOf } from './errors.js';
@@ -20,8 +20,8 @@ type InsertFn = (ch: ClickHouseClient, table: string, rows: readonly object[]) =
 export interface Route {
   topic: string;
   table: string;
-  /** The row of a message, or its rows when one event holds several (a forecast per horizon). */
-  rowOf(codec: AvroCodec, bytes: Buffer | null, at: LogPosition): Promise<object | object[]>;
+  /** The row of a message, or its rows when one event holds several (a forecast per horizon); a promise only when the writer schema must be fetched first. */
+  rowOf(codec: AvroCodec, bytes: Buffer | null, at: LogPosition): object | object[] | Promise<object | object[]>;
   /** How its rows are inserted: RowBinary when the route declares its columns, JSONEachRow otherwise. */
   insert: InsertFn;
 }
@@ -34,7 +34,15 @@ export interface Route {
  * its column is refused like data the table refuses.
  */
 export function route<T>(topic: string, table: string, contract: TypedContract<T>, toRow: (value: T, at: LogPosition) => object, columns?: readonly BinaryColumn[]): Route {
-  return { topic, table, rowOf: async (codec, bytes, at) => toRow(await codec.decode(contract, bytes), at), insert: columns ? rowBinaryInsert(columns) : insertRows };
+  return { topic, table, rowOf: rowReader(contract, toRow), insert: columns ? rowBinaryInsert(columns) : insertRows };
+}
+
+/** Decodes and maps without a promise when the writer schema is cached (every message but the first of a schema). */
+function rowReader<T, R>(contract: TypedContract<T>, toRow: (value: T, at: LogPosition) => R): (codec: AvroCodec, bytes: Buffer | null, at: LogPosition) => R | Promise<R> {
+  return (codec, bytes, at) => {
+    const v = codec.decodeIfKnown(contract, bytes);
+    return v === UNKNOWN_SCHEMA ? codec.decode(contract, bytes).then((x) => toRow(x, at)) : toRow(v, at);
+  };
 }
 
 function rowBinaryInsert(columns: readonly BinaryColumn[]): InsertFn {
@@ -54,7 +62,7 @@ function rowBinaryInsert(columns: readonly BinaryColumn[]): InsertFn {
 
 /** A route whose every message becomes several rows of its table (all of them or, when the contract refuses it, none). */
 export function routeEach<T>(topic: string, table: string, contract: TypedContract<T>, toRows: (value: T, at: LogPosition) => object[]): Route {
-  return { topic, table, rowOf: async (codec, bytes, at) => toRows(await codec.decode(contract, bytes), at), insert: insertRows };
+  return { topic, table, rowOf: rowReader(contract, toRows), insert: insertRows };
 }
 
 /** A batch after routing: rows per table (in route order, each with the delivery it came from) and what could not be read. */
@@ -80,7 +88,8 @@ async function routeBatch(codec: AvroCodec, routes: readonly Route[], batch: Del
     const r = byTopic.get(d.topic);
     if (!r) throw new Error(`no projection route reads ${d.topic}`);
     try {
-      const row = await r.rowOf(codec, d.value, { partition: d.partition, offset: d.offset });
+      const read = r.rowOf(codec, d.value, { partition: d.partition, offset: d.offset });
+      const row = read instanceof Promise ? await read : read;
       const into = out.rows.get(r.table)!;
       if (Array.isArray(row)) for (const x of row as object[]) into.push({ row: x, delivery: d });
       else into.push({ row, delivery: d });
