@@ -11,7 +11,7 @@ import { runScenario } from './scenario.js';
 import { shortSuite } from './scenarios.js';
 import { resultTable } from './table.js';
 
-const inst = instanceConfig('chaos-test', 36000, 3);
+const inst = instanceConfig('chaos-test', 26000, 3);
 
 describe('chaos (short): faults on an isolated 3-broker instance', { timeout: 600_000 }, () => {
   before(() => startInstance(inst), { timeout: 300_000 });

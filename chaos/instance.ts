@@ -20,7 +20,11 @@ export interface Instance {
 /**
  * The config of instance `name` (folder .stack/instances/<name>) on ports
  * from `portBase`: Kafka +92/+93 (+10 per node), registry +81, ClickHouse +50/+51.
- * Small heaps: the machine is shared.
+ * Small heaps: the machine is shared. Keep the ports below Linux's ephemeral
+ * range (32768 and up by default): a listening port in it can be taken by any
+ * outgoing connection's local end, even a health check's self-connection to
+ * the port it polls, and the service then cannot bind (seen: ClickHouse on
+ * 36050, "Address already in use", with nothing listening).
  */
 export function instanceConfig(name: string, portBase: number, nodes = 1, base: NodeJS.ProcessEnv = process.env): Instance {
   const shared = loadConfig(base);

@@ -4,7 +4,7 @@
  * Exits 1 when any scenario fails.
  *   --short        the short version (the one npm test runs)
  *   --only TEXT    only the scenarios whose name contains TEXT
- *   --ports BASE   port base of the instances (default 37000)
+ *   --ports BASE   port base of the instances (default 27000)
  *   --keep         leave the last instance running (a later run reuses it)
  */
 import { parseArgs } from 'node:util';
@@ -56,7 +56,7 @@ export async function runChaos(opts: { short: boolean; only?: string; portBase: 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { short: { type: 'boolean' }, only: { type: 'string' }, ports: { type: 'string' }, keep: { type: 'boolean' } } });
   setLogLevel('info');
-  runChaos({ short: values.short ?? false, only: values.only, portBase: Number(values.ports ?? 37000), keep: values.keep ?? false }).then(
+  runChaos({ short: values.short ?? false, only: values.only, portBase: Number(values.ports ?? 27000), keep: values.keep ?? false }).then(
     (results) => {
       process.stdout.write(`\n${resultTable(results)}\n`);
       process.exit(results.length > 0 && results.every((r) => r.ok) ? 0 : 1);
