@@ -84,6 +84,8 @@ class BufferedRunner {
   private flushing: Promise<void> = Promise.resolve();
   /** Writes running now (0 or 1: the flushes are chained). */
   private writing = 0;
+  /** Counts rejoins: a write started before one neither commits nor handles its failure after it. */
+  private generation = 0;
   /** When the last write started, and the least time between the starts of two caught-up writes. */
   private lastWriteAt = 0;
   private readonly gapMs: number;
@@ -195,11 +197,13 @@ class BufferedRunner {
       this.writing += 1;
       this.lastWriteAt = Date.now();
       this.lastWriteRows = batch.length;
+      const generation = this.generation;
       try {
-        await this.writeAndCommit(batch);
+        await this.writeAndCommit(batch, generation);
         this.failures = 0;
       } catch (err) {
-        this.onWriteFailed(batch, err);
+        // a failure from before a rejoin is stale: the rejoin already reset the buffer and the partitions
+        if (generation === this.generation) this.onWriteFailed(batch, err);
       } finally {
         this.writing -= 1;
       }
@@ -207,9 +211,19 @@ class BufferedRunner {
     return this.flushing;
   }
 
-  private async writeAndCommit(batch: Delivery[]): Promise<void> {
+  /**
+   * The sink's write, then the commit, unless the group was rejoined while
+   * the write ran (`generation` changed): the partitions may have moved, and
+   * the new assignment resumes from the last commit, so the rows written are
+   * rewritten identically, which the idempotent sink absorbs.
+   */
+  private async writeAndCommit(batch: Delivery[], generation: number): Promise<void> {
     const t0 = Date.now();
     await this.opts.sink(batch);
+    if (generation !== this.generation) {
+      this.opts.log.info(`rejoined the group while writing ${batch.length} messages: written, not committed (the new assignment resumes from the last commit)`);
+      return;
+    }
     await this.consumer.commitOffsets([...nextOffsets(batch).values()]);
     const now = Date.now();
     Object.assign(this.stats, {
@@ -267,12 +281,14 @@ class BufferedRunner {
       const batch = this.held;
       if (!batch || this.stopped) return;
       this.held = null;
+      const generation = this.generation;
       try {
-        await this.writeAndCommit(batch);
+        await this.writeAndCommit(batch, generation);
         this.opts.log.info(`write succeeded after ${this.failures} failure(s); resuming`);
         this.failures = 0;
         this.resumeAll();
       } catch (err) {
+        if (generation !== this.generation) return;
         this.onWriteFailed(batch, err);
         if (!this.held) this.resumeAll();
       }
@@ -282,6 +298,7 @@ class BufferedRunner {
 
   /** After a rebalance the assignment may differ: drop what is uncommitted (it is redelivered from the last commit) and resume. */
   private onRejoin(): void {
+    this.generation += 1;
     const dropped = (this.held?.length ?? 0) + this.buffer.length;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
