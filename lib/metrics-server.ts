@@ -22,8 +22,13 @@ export interface ProcessMetrics {
   trainingDuration: Histogram<'decision'>;
   /** Counts a projected batch: rows per table, dead letters of `group`. */
   projected(group: string, b: RoutedBatch): void;
-  /** Follows a consumer's runner stats (messages, write failures) and its lag per partition, every `everyMs` (default 5 s). */
-  watchConsumer(admin: Admin, c: RunningConsumer, topics: string[], everyMs?: number): () => void;
+  /**
+   * Follows a consumer's runner stats (messages, write failures) and its lag
+   * per partition, every `everyMs` (default 5 s). The returned stop resolves
+   * once no lag check is running, so the admin client can be disconnected
+   * (a kafkajs call still running then can reconnect and keep the process alive).
+   */
+  watchConsumer(admin: Admin, c: RunningConsumer, topics: string[], everyMs?: number): () => Promise<void>;
 }
 
 /** The metrics of one process (`service` label), with restarts read from the supervisor's state. */
@@ -58,9 +63,19 @@ export function createProcessMetrics(service: string, stackDir: string, log: Log
         failures.set({ group: s.group }, s.writeFailures);
         for (const topic of topics) for (const p of await partitionLag(admin, s.group, topic)) lag.set({ group: s.group, topic, partition: String(p.partition) }, p.lag);
       };
-      const timer = setInterval(() => void tick().catch((err: unknown) => log.debug(`metrics: lag check failed: ${messageOf(err)}`)), everyMs);
+      let running: Promise<void> | null = null;
+      const timer = setInterval(() => {
+        // one check at a time: a slow broker never piles them up
+        if (running) return;
+        running = tick()
+          .catch((err: unknown) => log.debug(`metrics: lag check failed: ${messageOf(err)}`))
+          .finally(() => (running = null));
+      }, everyMs);
       timer.unref();
-      return () => clearInterval(timer);
+      return async () => {
+        clearInterval(timer);
+        await running;
+      };
     },
   };
   return m;

@@ -17,7 +17,7 @@ describe('materializer metrics', () => {
   const metrics = createProcessMetrics('materializer', cfg.stackDir, log);
   let m: Materializer;
   let url = '';
-  let stopWatch = () => {};
+  let stopWatch = async () => {};
   const admin = createKafka(cfg, 'test-metrics').admin();
 
   before(async () => {
@@ -34,7 +34,7 @@ describe('materializer metrics', () => {
     (globalThis as { expected?: number }).expected = events.length;
   });
   after(async () => {
-    stopWatch();
+    await stopWatch();
     await m?.stop();
     await admin.disconnect();
     await cleanup();
