@@ -88,7 +88,8 @@ async function routeBatch(codec: AvroCodec, routes: readonly Route[], batch: Del
     const r = byTopic.get(d.topic);
     if (!r) throw new Error(`no projection route reads ${d.topic}`);
     try {
-      const read = r.rowOf(codec, d.value, { partition: d.partition, offset: d.offset });
+      // the delivery is its own log position (partition, offset): no object per message
+      const read = r.rowOf(codec, d.value, d);
       const row = read instanceof Promise ? await read : read;
       const into = out.rows.get(r.table)!;
       if (Array.isArray(row)) for (const x of row as object[]) into.push({ row: x, delivery: d });
@@ -107,10 +108,10 @@ async function routeBatch(codec: AvroCodec, routes: readonly Route[], batch: Del
  * the refused rows stand alone, inserts the rest, and returns the refused
  * ones with the table's reason (each becomes a dead letter).
  */
-async function insertOrIsolate(ch: ClickHouseClient, table: string, items: { row: object; delivery: Delivery }[], insert: InsertFn): Promise<{ delivery: Delivery; reason: string }[]> {
+async function insertOrIsolate(ch: ClickHouseClient, table: string, items: { row: object; delivery: Delivery }[], insert: InsertFn, rows = items.map((x) => x.row)): Promise<{ delivery: Delivery; reason: string }[]> {
   if (items.length === 0) return [];
   try {
-    await insert(ch, table, items.map((x) => x.row));
+    await insert(ch, table, rows);
     return [];
   } catch (err) {
     if (!(err instanceof RowsRefusedError)) throw err;
@@ -144,12 +145,18 @@ export function routedSink(deps: RoutedSinkDeps): BatchSink {
   return async (batch) => {
     const b = await routeBatch(deps.codec, deps.routes, batch);
     const dead = [...b.dead];
-    for (const [table, items] of b.rows) dead.push(...(await insertOrIsolate(deps.ch, `${db}.${table}`, items, inserts.get(table) ?? insertRows)));
+    const rows = new Map<string, object[]>();
+    for (const [table, items] of b.rows) {
+      const tableRows = items.map((x) => x.row);
+      const refused = await insertOrIsolate(deps.ch, `${db}.${table}`, items, inserts.get(table) ?? insertRows, tableRows);
+      dead.push(...refused);
+      // the rows that went in: all of them, unless the table refused some
+      const out = new Set(refused.map((x) => x.delivery));
+      rows.set(table, refused.length === 0 ? tableRows : items.filter((x) => !out.has(x.delivery)).map((x) => x.row));
+    }
     if (dead.length > 0) {
       await deps.producer.send({ topic: deps.deadLetterTopic, acks: -1, messages: dead.map((x) => deadLetter(x.delivery, x.reason, deps.groupId)) });
     }
-    const refused = new Set(dead.map((x) => x.delivery));
-    const rows = new Map([...b.rows].map(([t, items]) => [t, items.filter((x) => !refused.has(x.delivery)).map((x) => x.row)]));
     deps.onProjected?.({ rows, dead });
   };
 }

@@ -142,9 +142,15 @@ class BufferedRunner {
     if (this.stopped) return;
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) break;
-      const headers: Record<string, string> = {};
-      // most events carry no headers: skip the entries array then
-      if (m.headers) for (const k in m.headers) if (m.headers[k] !== undefined) headers[k] = String(m.headers[k]);
+      // most events carry no headers: they share one frozen empty object (no allocation per message)
+      let headers = NO_HEADERS;
+      if (m.headers) {
+        for (const k in m.headers) {
+          if (m.headers[k] === undefined) continue;
+          if (headers === NO_HEADERS) headers = {};
+          headers[k] = String(m.headers[k]);
+        }
+      }
       if (this.buffer.length === 0) this.oldest = Date.now();
       this.buffer.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, timestamp: m.timestamp, headers });
     }
@@ -340,6 +346,8 @@ class BufferedRunner {
 }
 
 const HEARTBEAT_MS = 2_000;
+/** The headers of a message without any (frozen: shared by every such delivery). */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 /** At most one caught-up write per this many ms (see onBatch). */
 const WRITE_GAP_MS = 200;
 /** Writes of fewer rows are a trickle, not a bulk load: the next caught-up write is not held for the gap. */
