@@ -64,7 +64,11 @@ describe('Models view in chromium', { timeout: 300_000 }, () => {
     await page.getByTestId(`importance-${top}`).waitFor();
     // unticking the train split leaves the validation curves only
     await page.getByTestId('curves-train').uncheck();
-    assert.ok(!(await chart.locator('.u-legend').innerText()).includes('v2 train'));
+    // the chart is rebuilt after the render: wait for its legend rather than read it at once
+    await page.waitForFunction(() => {
+      const legend = document.querySelector('[data-testid="chart-curves"] .u-legend')?.textContent ?? '';
+      return legend.includes('v2 valid') && !legend.includes('v2 train');
+    }, undefined, { timeout: 10_000 });
   });
 
   it('edits a tag and the description of v2; both come back after a reload, from the log', async () => {
