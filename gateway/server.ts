@@ -372,7 +372,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
       if (closed) return;
       closed = true;
       await stopForecasts();
-      status.stop();
+      await status.stop();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
         server.closeAllConnections();

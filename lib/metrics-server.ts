@@ -10,6 +10,7 @@ import type { Admin } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { messageOf } from './errors.js';
 import { partitionLag } from './kafka.js';
+import { every } from './periodic.js';
 import type { Logger } from './log.js';
 import type { RoutedBatch } from './routed-sink.js';
 import type { RunningConsumer } from './runner.js';
@@ -24,9 +25,9 @@ export interface ProcessMetrics {
   projected(group: string, b: RoutedBatch): void;
   /**
    * Follows a consumer's runner stats (messages, write failures) and its lag
-   * per partition, every `everyMs` (default 5 s). The returned stop resolves
-   * once no lag check is running, so the admin client can be disconnected
-   * (a kafkajs call still running then can reconnect and keep the process alive).
+   * per partition, every `everyMs` (default 5 s), one check at a time. The
+   * returned stop resolves once no check is running (lib/periodic.ts), so the
+   * admin client can be disconnected after it.
    */
   watchConsumer(admin: Admin, c: RunningConsumer, topics: string[], everyMs?: number): () => Promise<void>;
 }
@@ -63,19 +64,8 @@ export function createProcessMetrics(service: string, stackDir: string, log: Log
         failures.set({ group: s.group }, s.writeFailures);
         for (const topic of topics) for (const p of await partitionLag(admin, s.group, topic)) lag.set({ group: s.group, topic, partition: String(p.partition) }, p.lag);
       };
-      let running: Promise<void> | null = null;
-      const timer = setInterval(() => {
-        // one check at a time: a slow broker never piles them up
-        if (running) return;
-        running = tick()
-          .catch((err: unknown) => log.debug(`metrics: lag check failed: ${messageOf(err)}`))
-          .finally(() => (running = null));
-      }, everyMs);
-      timer.unref();
-      return async () => {
-        clearInterval(timer);
-        await running;
-      };
+      const watch = every(everyMs, () => tick().catch((err: unknown) => log.debug(`metrics: lag check failed: ${messageOf(err)}`)));
+      return () => watch.stop();
     },
   };
   return m;

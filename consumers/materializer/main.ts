@@ -8,6 +8,7 @@ import { messageOf } from '../../lib/errors.js';
 import { createKafka, groupLag } from '../../lib/kafka.js';
 import { createLogger, type Logger } from '../../lib/log.js';
 import { createProcessMetrics, serveMetrics, type ProcessMetrics } from '../../lib/metrics-server.js';
+import { every } from '../../lib/periodic.js';
 import { startProjector } from '../../lib/projector.js';
 import type { RoutedBatch } from '../../lib/routed-sink.js';
 import type { RunningConsumer } from '../../lib/runner.js';
@@ -63,12 +64,9 @@ function logStatus(cfg: Readonly<Config>, log: Logger, counts: Materializer['cou
   const admin = createKafka(cfg, 'materializer-status').admin();
   const connected = admin.connect();
   let last = { rows: 0, at: Date.now() };
-  // the check in flight: stop waits for it, since a kafkajs admin call still running when the client
-  // disconnects can reconnect and hold a socket open, which keeps the process from exiting
-  let checking: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (checking) return;
-    checking = connected
+  // one check at a time, and stop waits for the one running before the admin client disconnects
+  const status = every(2000, () =>
+    connected
       .then(() => groupLag(admin, cfg.materializer.groupId, cfg.topics.sales))
       .then((lag) => {
         const c = counts();
@@ -77,13 +75,10 @@ function logStatus(cfg: Readonly<Config>, log: Logger, counts: Materializer['cou
         last = { rows: c.rows, at: now };
         if (rate > 0 || lag > 0) log.info(`lag ${lag}, ${Math.round(rate)} rows/s, ${c.rows} rows, ${c.dead} dead letters, latest week ${c.maxWeek ?? '-'}`);
       })
-      .catch((err: unknown) => log.warn(`lag check failed: ${messageOf(err)}`))
-      .finally(() => (checking = null));
-  }, 2000);
-  timer.unref();
+      .catch((err: unknown) => log.warn(`lag check failed: ${messageOf(err)}`)),
+  );
   return async () => {
-    clearInterval(timer);
-    await checking;
+    await status.stop();
     await connected.then(() => admin.disconnect()).catch(() => undefined);
   };
 }

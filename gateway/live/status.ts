@@ -17,6 +17,7 @@ import { runOfRequest, type GatewayRegistry } from '../state/registry-fold.js';
 import { listVersions } from '../routes/models.js';
 import type { LiveAccuracy } from '../../domain/live/accuracy.js';
 import { Columns, percentile } from './columns.js';
+import { every, type Periodic } from '../../lib/periodic.js';
 import { readSupervision } from '../../lib/supervision.js';
 import { STATUS_KEYS, type Component, type ModelState, type ModelsMessage, type PaceStatus, type Snapshot, type StatusKey, type Tick, type Totals, type TrainingLine } from '../../domain/live/protocol.js';
 
@@ -55,7 +56,7 @@ export class LiveStatus extends EventEmitter {
   private predictions = 0;
   private lastTick = Date.now();
   private timers: NodeJS.Timeout[] = [];
-  private refreshing = false;
+  private refresher: Periodic | null = null;
   private ends: { at: number; byTopic: Record<string, number> } | null = null;
   private rates: Partial<Record<StatusKey, number | null>> = {};
   private matLag: number | null = null;
@@ -74,15 +75,17 @@ export class LiveStatus extends EventEmitter {
   start(): void {
     const tickMs = this.deps.tickMs ?? 1000;
     this.timers.push(setInterval(() => this.tick(), tickMs));
-    this.timers.push(setInterval(() => void this.refresh(), 2000));
-    void this.refresh();
+    this.refresher = every(2000, () => this.refresh(), { now: true });
     for (const t of this.timers) t.unref();
   }
 
-  stop(): void {
+  /** Stops the loops; resolves once no refresh is running (its admin and ClickHouse calls can then be closed). */
+  async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     for (const t of this.debounce.values()) clearTimeout(t);
     this.timers = [];
+    await this.refresher?.stop();
+    this.refresher = null;
   }
 
   /** Request latency sink (from the timing middleware). */
@@ -245,8 +248,6 @@ export class LiveStatus extends EventEmitter {
 
   /** Off the hot path: end offsets, lag, row count and health, every 2 s, never overlapping. */
   private async refresh(): Promise<void> {
-    if (this.refreshing) return;
-    this.refreshing = true;
     const { cfg, admin, metrics } = this.deps;
     try {
       const topics: [StatusKey, string][] = [
@@ -303,8 +304,6 @@ export class LiveStatus extends EventEmitter {
       ];
     } catch (err) {
       this.deps.log.warn(`status refresh failed: ${messageOf(err)}`);
-    } finally {
-      this.refreshing = false;
     }
   }
 }
