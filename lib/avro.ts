@@ -137,27 +137,43 @@ export class AvroCodec {
    * field of the first bad value.
    */
   encodeMany(contract: Contract, values: readonly unknown[]): Buffer[] {
+    const { bytes, ends } = this.encodePacked(contract, values);
+    const out = new Array<Buffer>(ends.length);
+    for (let i = 0, start = 0; i < ends.length; start = ends[i]!, i++) out[i] = bytes.subarray(start, ends[i]);
+    return out;
+  }
+
+  /**
+   * Encodes values of `contract` back to back into one buffer of their own
+   * (not Node's shared pool, so its memory can be transferred to a worker
+   * thread); value i is `bytes[ends[i-1] .. ends[i])`, registry framing
+   * included. Throws ValidationError naming the first bad field of the first
+   * bad value.
+   */
+  encodePacked(contract: Contract, values: readonly unknown[]): { bytes: Buffer; ends: Uint32Array } {
     const w = this.writers.get(contract);
     if (!w) throw new AppError('NOT_REGISTERED', `contract ${contract} is not registered yet`);
-    let slab = Buffer.allocUnsafe(Math.max(1024, values.length * 128));
+    let slab = Buffer.allocUnsafeSlow(Math.max(1024, values.length * 128));
+    const ends = new Uint32Array(values.length);
     let pos = 0;
-    const out: Buffer[] = [];
-    for (const value of values) {
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
       // the plain check is several times faster; the hook only runs to name the field of a bad value
       if (!w.type.isValid(value)) throw new ValidationError(badPath(w.type, value) ?? contract, `a value matching the ${contract} schema`);
       let end = w.type.encode(value, slab, pos + 5);
       if (end < 0) {
-        // full (avsc returns minus the bytes missing): slices already handed out keep the old buffer alive
-        slab = Buffer.allocUnsafe(Math.max(64 * 1024, 2 * (slab.length - pos - end)));
-        pos = 0;
-        end = w.type.encode(value, slab, 5);
+        // full (avsc returns minus the bytes missing): grow to twice what is needed, keeping what is written
+        const grown = Buffer.allocUnsafeSlow(2 * (slab.length - end));
+        slab.copy(grown, 0, 0, pos);
+        slab = grown;
+        end = w.type.encode(value, slab, pos + 5);
       }
       slab.writeUInt8(0, pos);
       slab.writeInt32BE(w.id, pos + 1);
-      out.push(slab.subarray(pos, end));
+      ends[i] = end;
       pos = end;
     }
-    return out;
+    return { bytes: slab.subarray(0, pos), ends };
   }
 
   /**

@@ -13,8 +13,8 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** A kafkajs client for the configured brokers; its log goes through our logger at WARN and above. */
 /** A kafkajs client for the configured brokers; `retry` overrides the default (8 retries from 200 ms). */
-export function createKafka(cfg: Readonly<Config>, clientId: string, retry: { retries: number; initialRetryTime?: number } = { retries: 8, initialRetryTime: 200 }): Kafka {
-  return new Kafka({
+export function createKafka(cfg: Readonly<Config>, clientId: string, retry: KafkaRetry = { retries: 8, initialRetryTime: 200 }): Kafka {
+  const kafka = new Kafka({
     clientId,
     brokers: [...cfg.kafka.brokers],
     logLevel: logLevel.WARN,
@@ -31,6 +31,22 @@ export function createKafka(cfg: Readonly<Config>, clientId: string, retry: { re
         kafkaLog[LEVELS[level] ?? 'info'](String(message), rest);
       },
   });
+  made.set(kafka, { clientId, retry });
+  return kafka;
+}
+
+export interface KafkaRetry {
+  retries: number;
+  initialRetryTime?: number;
+}
+
+const made = new WeakMap<Kafka, { clientId: string; retry: KafkaRetry }>();
+
+/** The client id and retry policy `kafka` was created with by createKafka (to create the same client on a worker thread). */
+export function kafkaOptions(kafka: Kafka): { clientId: string; retry: KafkaRetry } {
+  const o = made.get(kafka);
+  if (!o) throw new Error('this Kafka client was not made by createKafka (lib/kafka.ts): its options cannot be copied to a worker thread');
+  return o;
 }
 
 /** Topic layout: sales are partitioned by series; the rest are small, ordered logs. The log is kept forever (the training log, telemetry, for a day). */

@@ -1,50 +1,64 @@
-import { CompressionTypes, Partitioners, type Kafka, type PartitionMetadata, type Producer } from 'kafkajs';
+import { Worker } from 'node:worker_threads';
+import type { Kafka } from 'kafkajs';
 import { AvroCodec } from '../../lib/avro.js';
 import type { Config } from '../../lib/config.js';
+import { DependencyError } from '../../lib/errors.js';
+import { kafkaOptions } from '../../lib/kafka.js';
 import { seriesKey, type SalesWeek } from '../../schemas/types.js';
+import type { LanesInit, LanesReply, LanesRequest } from './producer-lanes.worker.js';
 import { validateSalesWeek } from './validate.js';
 
 /**
- * Messages per produce request (see sendPerPartition): a sales event is about
- * 130 bytes, so a request stays near 0.5 MB, under the broker's 1 MB record
- * batch limit, and few enough requests queue behind a lane's broker lock.
+ * Messages per produce request (see producer-lanes.worker.ts): a sales event
+ * is about 130 bytes, so a request stays near 0.5 MB, under the broker's 1 MB
+ * record batch limit, and few enough requests queue behind a lane's lock.
  */
 const REQUEST_MESSAGES = 4_000;
 
-/**
- * Idempotent producers a SalesProducer spreads its partitions over. kafkajs
- * lets an idempotent producer have one request in flight per broker, and it
- * encodes a request while holding that lock, so one producer leaves the
- * broker idle while it encodes and itself idle while the broker writes. Each
- * partition belongs to one lane (partition mod lanes), so its order and
- * sequence numbers stay with one producer, and the lanes overlap.
- */
+/** Idempotent producers the worker spreads the partitions over (see producer-lanes.worker.ts). */
 const LANES = 3;
 
 /** Progress of a long send: events acknowledged so far out of a total (when known). */
 export type Progress = (sent: number, total: number | null) => void;
 
+/** The worker thread's entry: a TypeScript module, loaded through tsx's loader as the rest of the project is. */
+const WORKER_ENTRY = new URL('./producer-lanes.worker.ts', import.meta.url).href;
+
 /**
  * Produces SalesWeekRecorded events keyed by series (`store:dept`, so a series
  * stays ordered in one partition) through the schema registry. The Kafka
- * producer is idempotent: a retried send never duplicates in the log, and
- * re-sending the same week is an upsert downstream.
+ * producers are idempotent: a retried send never duplicates in the log, and
+ * re-sending the same week is an upsert downstream. This thread validates
+ * and Avro-encodes; a worker thread builds the Kafka requests and sends them
+ * (producer-lanes.worker.ts), so the two overlap.
  */
 export class SalesProducer {
-  private readonly partitioner = Partitioners.DefaultPartitioner();
-  private readonly partitionMetadata: PartitionMetadata[];
+  private readonly pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private nextId = 1;
+  /** Set once the worker has gone (closed or crashed): every later request fails with it. */
+  private gone: Error | null = null;
 
   private constructor(
-    private readonly lanes: readonly Producer[],
+    private readonly worker: Worker,
     private readonly codec: AvroCodec,
-    private readonly topic: string,
-    partitions: number,
   ) {
-    // the default partitioner of a keyed message looks only at the number of partitions
-    this.partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: -1, replicas: [], isr: [], partitionErrorCode: 0 }));
+    worker.on('message', (r: LanesReply) => {
+      const p = this.pending.get(r.id);
+      if (!p) return;
+      this.pending.delete(r.id);
+      if (r.error) p.reject(Object.assign(new Error(r.error.message), { name: r.error.name, retriable: r.error.retriable }));
+      else p.resolve();
+    });
+    const end = (err: Error) => {
+      this.gone ??= err;
+      for (const p of this.pending.values()) p.reject(this.gone);
+      this.pending.clear();
+    };
+    worker.on('error', (err: Error) => end(new DependencyError('kafka', `the sales producer's worker thread failed: ${err.message}`, err)));
+    worker.on('exit', (code) => end(new DependencyError('kafka', `the sales producer's worker thread exited (code ${code})`)));
   }
 
-  /** Connects a producer for `cfg.topics.sales`; the codec must have the sales contract registered. */
+  /** Connects the producers for `cfg.topics.sales` (on a worker thread, with `kafka`'s client id and retry policy); the codec must have the sales contract registered. */
   static async connect(kafka: Kafka, codec: AvroCodec, cfg: Readonly<Config>): Promise<SalesProducer> {
     const admin = kafka.admin();
     await admin.connect();
@@ -55,52 +69,43 @@ export class SalesProducer {
     } finally {
       await admin.disconnect();
     }
-    const lanes = Array.from({ length: Math.min(LANES, partitions) }, () =>
-      kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      }),
-    );
-    await Promise.all(lanes.map((p) => p.connect()));
-    return new SalesProducer(lanes, codec, cfg.topics.sales, partitions);
-  }
-
-  /**
-   * One send per partition, of at most REQUEST_MESSAGES messages. kafkajs
-   * 2.2.4 drops, without an error, the messages of a partition whose leader
-   * moved during a send to a broker that had already answered for its own
-   * partitions of the same send (its retry only goes to brokers without a
-   * response: producer/sendMessages.js). A send holding a single partition is
-   * retried whole on the new leader. kafkajs 2.2.4 also grouped a send's
-   * messages by copying the partition's array for every message, quadratic
-   * in the messages per partition: patches/kafkajs+2.2.4.patch makes it
-   * linear (the fix proposed upstream in tulios/kafkajs#1576, unmerged).
-   */
-  private sendPerPartition(msgs: { key: string; value: Buffer }[]): Promise<unknown> {
-    const byPartition = new Map<number, { key: string; value: Buffer; partition: number }[]>();
-    for (const m of msgs) {
-      const partition = this.partitioner({ topic: this.topic, partitionMetadata: this.partitionMetadata, message: m });
-      const list = byPartition.get(partition) ?? [];
-      list.push({ key: m.key, value: m.value, partition });
-      byPartition.set(partition, list);
+    const init: LanesInit = { cfg, ...kafkaOptions(kafka), topic: cfg.topics.sales, partitions, lanes: LANES, requestMessages: REQUEST_MESSAGES };
+    // argv[1] as in this thread, so the worker's log lines name this process's service
+    const boot = `process.argv[1] = ${JSON.stringify(process.argv[1] ?? '')}; import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(WORKER_ENTRY)}); })`;
+    const worker = new Worker(boot, { eval: true, workerData: init });
+    const producer = new SalesProducer(worker, codec);
+    try {
+      await producer.request(0);
+    } catch (err) {
+      await worker.terminate();
+      throw err;
     }
-    const sends: Promise<unknown>[] = [];
-    for (const [partition, list] of byPartition) {
-      const lane = this.lanes[partition % this.lanes.length]!;
-      for (let i = 0; i < list.length; i += REQUEST_MESSAGES) {
-        sends.push(lane.send({ topic: this.topic, acks: -1, compression: CompressionTypes.None, messages: list.slice(i, i + REQUEST_MESSAGES) }));
-      }
+    return producer;
+  }
+
+  /** Resolves with the worker's answer to request `id` (0: connected), or rejects with its error. */
+  private request(id: number, req?: LanesRequest, transfer?: ArrayBuffer[]): Promise<void> {
+    if (this.gone) return Promise.reject(this.gone);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (req) this.worker.postMessage(req, transfer);
+    });
+  }
+
+  /** Validates, encodes and hands a chunk to the worker; resolves when every message of it is acknowledged. */
+  private sendChunk(events: readonly SalesWeek[]): Promise<void> {
+    const { bytes, ends } = this.codec.encodePacked('sales', events.map(validateSalesWeek));
+    const series = new Uint16Array(2 * events.length);
+    for (let i = 0; i < events.length; i++) {
+      series[2 * i] = events[i]!.store;
+      series[2 * i + 1] = events[i]!.dept;
     }
-    return Promise.all(sends);
+    const id = this.nextId++;
+    // the buffers move to the worker without a copy (bytes has a buffer of its own: encodePacked does not pool)
+    return this.request(id, { id, kind: 'chunk', bytes, ends, series }, [bytes.buffer as ArrayBuffer, ends.buffer as ArrayBuffer, series.buffer as ArrayBuffer]);
   }
 
-  /** Encodes one event after validating it (throws ValidationError naming the field). */
-  encode(e: SalesWeek): { key: string; value: Buffer } {
-    return { key: seriesKey(e.store, e.dept), value: this.codec.encode('sales', validateSalesWeek(e)) };
-  }
-
-  /** Encodes a chunk of events into one shared buffer (one allocation, no copy per event); validation as in encode. */
+  /** The messages send() produces for `events`, validated and encoded into one shared buffer (the benchmark's raw kafkajs reference sends these). */
   encodeChunk(events: readonly SalesWeek[]): { key: string; value: Buffer }[] {
     const values = this.codec.encodeMany('sales', events.map(validateSalesWeek));
     return events.map((e, i) => ({ key: seriesKey(e.store, e.dept), value: values[i]! }));
@@ -117,9 +122,8 @@ export class SalesProducer {
     let pending: SalesWeek[] = [];
     const inflight = new Set<Promise<void>>();
     const flush = async (events: SalesWeek[]) => {
-      const msgs = this.encodeChunk(events);
-      const p = this.sendPerPartition(msgs).then(() => {
-        sent += msgs.length;
+      const p = this.sendChunk(events).then(() => {
+        sent += events.length;
         opts.onProgress?.(sent, opts.total ?? null);
       });
       inflight.add(p);
@@ -140,10 +144,19 @@ export class SalesProducer {
 
   /** Sends already-encoded messages as they are (used to inject raw or broken bytes in tests). */
   async sendRaw(messages: { key: string | null; value: Buffer | null }[]): Promise<void> {
-    await this.lanes[0]!.send({ topic: this.topic, acks: -1, messages });
+    const id = this.nextId++;
+    await this.request(id, { id, kind: 'raw', messages });
   }
 
+  /** Disconnects the producers and ends the worker thread. */
   async disconnect(): Promise<void> {
-    await Promise.all(this.lanes.map((p) => p.disconnect()));
+    if (this.gone) return;
+    const id = this.nextId++;
+    try {
+      await this.request(id, { id, kind: 'close' });
+    } finally {
+      this.gone = new Error('the sales producer is disconnected');
+      await this.worker.terminate();
+    }
   }
 }
