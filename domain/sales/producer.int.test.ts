@@ -86,4 +86,14 @@ describe('sales producer (Kafka, registry)', { timeout: 120_000 }, () => {
     assert.deepEqual(ids(decoded.map((d) => d.e)), ids(events));
     assert.ok(new Set(partitionOf.values()).size > 1, 'the series spread over partitions');
   });
+
+  it('fails every send clearly, and says it is not usable, once its worker thread is gone', async () => {
+    const producer = await SalesProducer.connect(createKafka(cfg, 'test'), codec, cfg);
+    assert.equal(producer.usable, true);
+    // the worker ends as a crash would: the producer never asked it to
+    await (producer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    assert.equal(producer.usable, false);
+    await assert.rejects(producer.send(events.slice(0, 10)), (err: Error & { retriable?: boolean }) => /worker thread exited/.test(err.message) && err.retriable === true);
+    await producer.disconnect();
+  });
 });

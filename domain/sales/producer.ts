@@ -58,6 +58,11 @@ export class SalesProducer {
     worker.on('exit', (code) => end(new DependencyError('kafka', `the sales producer's worker thread exited (code ${code})`)));
   }
 
+  /** False once the worker thread has gone (disconnected or crashed): every send fails, and a new producer must be connected. */
+  get usable(): boolean {
+    return this.gone === null;
+  }
+
   /** Connects the producers for `cfg.topics.sales` (on a worker thread, with `kafka`'s client id and retry policy); the codec must have the sales contract registered. */
   static async connect(kafka: Kafka, codec: AvroCodec, cfg: Readonly<Config>): Promise<SalesProducer> {
     const admin = kafka.admin();

@@ -61,7 +61,12 @@ export function createOperations(deps: {
   const log = createLogger('gateway').child('backtests');
   let sales: Promise<SalesProducer> | null = null;
   let publisher: Promise<EventPublisher> | null = null;
-  const salesProducer = () => (sales ??= SalesProducer.connect(deps.kafka, deps.codec, cfg).catch((err: unknown) => ((sales = null), Promise.reject(err))));
+  const connectSales = () => (sales = SalesProducer.connect(deps.kafka, deps.codec, cfg).catch((err: unknown) => ((sales = null), Promise.reject(err))));
+  // a producer whose worker thread is gone (it crashed) is replaced by a new one
+  const salesProducer = async () => {
+    const p = await (sales ?? connectSales());
+    return p.usable ? p : connectSales();
+  };
   let backtests: Promise<BacktestPublisher> | null = null;
   let pace: Promise<PacePublisher> | null = null;
   const paceEvents = () => (pace ??= PacePublisher.connect(deps.kafka, deps.codec, cfg.topics.simulationPace).catch((err: unknown) => ((pace = null), Promise.reject(err))));
