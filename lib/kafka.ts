@@ -11,8 +11,7 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** A kafkajs client for the configured brokers; its log goes through our logger at WARN and above. */
-/** A kafkajs client for the configured brokers; `retry` overrides the default (8 retries from 200 ms). */
+/** A kafkajs client for the configured brokers; its log goes through our logger at WARN and above; `retry` overrides the default (8 retries from 200 ms). */
 export function createKafka(cfg: Readonly<Config>, clientId: string, retry: KafkaRetry = { retries: 8, initialRetryTime: 200 }): Kafka {
   const kafka = new Kafka({
     clientId,

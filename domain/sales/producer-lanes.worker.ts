@@ -43,7 +43,8 @@ export interface LanesReply {
 class Lanes {
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly partitionMetadata: PartitionMetadata[];
-  private readonly keys = new Map<number, string>();
+  /** Per series, its message key and partition: both follow from the series alone, so each is computed once. */
+  private readonly series = new Map<number, { key: string; partition: number }>();
 
   constructor(
     private readonly init: LanesInit,
@@ -53,12 +54,16 @@ class Lanes {
     this.partitionMetadata = Array.from({ length: init.partitions }, (_, i) => ({ partitionId: i, leader: -1, replicas: [], isr: [], partitionErrorCode: 0 }));
   }
 
-  /** The message key of a series (`store:dept`), made once per series. */
-  private key(store: number, dept: number): string {
+  /** The key (`store:dept`) and partition (kafkajs's murmur2 partitioner) of a series. */
+  private placeOf(store: number, dept: number): { key: string; partition: number } {
     const id = store * 65536 + dept;
-    let k = this.keys.get(id);
-    if (k === undefined) this.keys.set(id, (k = seriesKey(store, dept)));
-    return k;
+    let p = this.series.get(id);
+    if (p === undefined) {
+      const key = seriesKey(store, dept);
+      p = { key, partition: this.partitioner({ topic: this.init.topic, partitionMetadata: this.partitionMetadata, message: { key, value: null } }) };
+      this.series.set(id, p);
+    }
+    return p;
   }
 
   /** Event i of a chunk is bytes[ends[i-1] .. ends[i]) with series (series[2i], series[2i+1]). */
@@ -66,8 +71,7 @@ class Lanes {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const byPartition = new Map<number, Message[]>();
     for (let i = 0, start = 0; i < ends.length; start = ends[i]!, i++) {
-      const key = this.key(series[2 * i]!, series[2 * i + 1]!);
-      const partition = this.partitioner({ topic: this.init.topic, partitionMetadata: this.partitionMetadata, message: { key, value: null } });
+      const { key, partition } = this.placeOf(series[2 * i]!, series[2 * i + 1]!);
       const list = byPartition.get(partition);
       const m = { key, value: buf.subarray(start, ends[i]), partition };
       if (list) list.push(m);

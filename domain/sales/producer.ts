@@ -4,7 +4,7 @@ import { AvroCodec } from '../../lib/avro.js';
 import type { Config } from '../../lib/config.js';
 import { DependencyError } from '../../lib/errors.js';
 import { kafkaOptions } from '../../lib/kafka.js';
-import { seriesKey, type SalesWeek } from '../../schemas/types.js';
+import type { SalesWeek } from '../../schemas/types.js';
 import type { LanesInit, LanesReply, LanesRequest } from './producer-lanes.worker.js';
 import { validateSalesWeek } from './validate.js';
 
@@ -108,12 +108,6 @@ export class SalesProducer {
     const id = this.nextId++;
     // the buffers move to the worker without a copy (bytes has a buffer of its own: encodePacked does not pool)
     return this.request(id, { id, kind: 'chunk', bytes, ends, series }, [bytes.buffer as ArrayBuffer, ends.buffer as ArrayBuffer, series.buffer as ArrayBuffer]);
-  }
-
-  /** The messages send() produces for `events`, validated and encoded into one shared buffer (the benchmark's raw kafkajs reference sends these). */
-  encodeChunk(events: readonly SalesWeek[]): { key: string; value: Buffer }[] {
-    const values = this.codec.encodeMany('sales', events.map(validateSalesWeek));
-    return events.map((e, i) => ({ key: seriesKey(e.store, e.dept), value: values[i]! }));
   }
 
   /**
