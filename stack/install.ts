@@ -134,8 +134,20 @@ export function installTestTools(cfg: Readonly<Config>, log: Logger): void {
   if (!composeCommand()) missing.push('docker-compose');
   // promtool checks the Prometheus config and alert rules in ops/prometheus/
   if (!has('promtool')) missing.push('prometheus');
+  // the predict benchmark's load generator (its short run is one of the tests)
+  if (!has('wrk')) missing.push('wrk');
   if (missing.length > 0) aptInstall(missing, log);
   installPythonTestTools(cfg, log);
+}
+
+/**
+ * What `npm run bench` needs beyond the stack: wrk, a native HTTP load
+ * generator from Debian (a Node client tops out below what a Node server
+ * answers on this machine, which compresses every ratio near the top).
+ * Quick when it is there.
+ */
+export function installBenchTools(log: Logger): void {
+  if (!has('wrk')) aptInstall(['wrk'], log);
 }
 
 /** The Python tools of stack/python/test-requirements.txt in the project's virtualenv (quick when they are there). */

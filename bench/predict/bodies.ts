@@ -19,7 +19,9 @@ export interface Bodies {
   single: string[];
   /** Batches of those. */
   batch: string[];
-  /** Batches of known weeks (origins in the past): computed on the fly, as a what-if would be. */
+  /** Single known weeks (origins in the past): computed on the fly (features, model, intervals) on every request. */
+  computedSingle: string[];
+  /** Batches of those. */
   computedBatch: string[];
   /** The reference's bodies: the same single items' and batches' feature vectors. */
   refSingle: string[];
@@ -43,6 +45,7 @@ export function benchBodies(store: SeriesStore, horizon: number, batchSize: numb
   return {
     single: singles.map((x) => JSON.stringify(x.it)),
     batch: futureBatches.map((b) => JSON.stringify({ items: b.map((x) => x.it) })),
+    computedSingle: past.slice(0, 500).map((it) => JSON.stringify(it)),
     computedBatch: batches(past).map((b) => JSON.stringify({ items: b })),
     refSingle: singles.map((x) => JSON.stringify({ features: vectorOf(store, x.it, x.h) })),
     refBatch: futureBatches.map((b) => JSON.stringify({ items: b.map((x) => vectorOf(store, x.it, x.h)) })),
