@@ -118,6 +118,41 @@ describe('forecast projection', { timeout: 300_000 }, () => {
     assert.equal(fc.body.source, 'cache');
   });
 
+  it('a week that arrives while a pass is scoring: the event is for the data it was computed from, nothing is dead-lettered', async () => {
+    const model = gw.holder.current!;
+    const h = gw.store.get(2, 3);
+    const w1 = addWeeks(h.weekAt(h.length - 1), 1);
+    const w2 = addWeeks(w1, 1);
+    const last = f.events.filter((e) => e.store === 2 && e.dept === 3).at(-1)!;
+    const weekOf = (week: string) => ({ ...last, eventId: `2-3-${week}`, week });
+    const lastWeek = () => gw.store.get(2, 3).weekAt(gw.store.get(2, 3).length - 1);
+    const score = model.scorer.score.bind(model.scorer);
+    let injected = false;
+    // the first scoring call after w1 waits until the follower applied w2: the race of a normal run, made certain
+    model.scorer.score = async (X, n) => {
+      if (!injected) {
+        injected = true;
+        await f.sales.send([weekOf(w2)]);
+        assert.ok(await eventually(() => lastWeek() === w2, 15_000), 'the gateway applied w2 while the pass was scoring');
+      }
+      return score(X, n);
+    };
+    try {
+      const dead = projector.counts().dead;
+      await f.sales.send([weekOf(w1)]);
+      assert.ok(await eventually(async () => (await count(`store = 2 AND dept = 3 AND origin = toDate('${w2}')`)) === H, 30_000), 'w2 is published by the next pass');
+      assert.ok(injected);
+      assert.equal(await count(`store = 2 AND dept = 3 AND origin = toDate('${w1}')`), H, 'the pass that was scoring published origin w1, its own data');
+      assert.equal(await count(`store = 2 AND dept = 3 AND origin = toDate('${w1}') AND horizon = 1 AND week = toDate('${w2}')`), 1);
+      assert.equal(projector.counts().dead, dead, 'the projector refused none of the events');
+      const fc = await call(gw.url, 'GET', `/v1/forecast?store=2&dept=3&horizon=${H}`);
+      assert.equal(fc.body.origin, w2);
+      assert.equal(fc.body.source, 'cache');
+    } finally {
+      model.scorer.score = score;
+    }
+  });
+
   it('a promotion republishes every series for the new champion', async () => {
     const series = gw.store.size;
     const before = gw.publisher.published;

@@ -36,6 +36,13 @@ export async function computeForecasts(
   triggerOf: (h: SeriesHistory) => ForecastTrigger,
   now = Date.now(),
 ): Promise<{ events: ForecastPublished[]; rows: ScoringRow[]; forecasts: Float64Array }> {
+  // Origins and rows come from one snapshot taken before the scoring await: the
+  // follower keeps applying sales meanwhile, and a week arriving then moves a
+  // series' last index. Reading the origin after the await gave an event whose
+  // first point was its own origin, which the contract (and so the projector)
+  // refuses; this event is for the data it was computed from, and the new week
+  // leaves the series dirty for the next pass.
+  const origins = series.map((h) => h.weekAt(h.length - 1));
   const rows: ScoringRow[] = [];
   for (const h of series) for (let k = 1; k <= H; k++) rows.push(rowAt(h, h.length - 1 + k, k));
   const { forecasts, intervals } = await scoreWithIntervals(model, rows, () => 'store');
@@ -54,7 +61,7 @@ export async function computeForecasts(
         upper95: bound(iv, 0.95, 'upper'),
       });
     }
-    return { store: h.store, dept: h.dept, origin: h.weekAt(h.length - 1), modelVersion: model.version, trigger: triggerOf(h), points, publishedAt: now };
+    return { store: h.store, dept: h.dept, origin: origins[s]!, modelVersion: model.version, trigger: triggerOf(h), points, publishedAt: now };
   });
   return { events, rows, forecasts };
 }

@@ -41,6 +41,8 @@ export async function scoreWithIntervals(
   fieldOf?: (i: number) => string,
 ): Promise<{ forecasts: Float64Array; intervals: PredictionInterval[][] }> {
   const X = buildMatrix(rows, fieldOf);
+  // target days read before the await: a week prepended to a series meanwhile moves its firstDay
+  const days = Float64Array.from(rows, (r) => r.history.firstDay + 7 * r.t);
   const z = await model.scorer.score(X, rows.length);
   const forecasts = new Float64Array(rows.length);
   const intervals: PredictionInterval[][] = [];
@@ -48,7 +50,7 @@ export async function scoreWithIntervals(
     const f = inverseTarget(z[i]!, X, i * FEATURE_COUNT);
     forecasts[i] = f;
     const r = rows[i]!;
-    intervals.push(intervalsOf(model.intervals, r.horizon, f, X[i * FEATURE_COUNT + COL.scale]!, rowIntervalContext(X, i, r.history.firstDay + 7 * r.t)));
+    intervals.push(intervalsOf(model.intervals, r.horizon, f, X[i * FEATURE_COUNT + COL.scale]!, rowIntervalContext(X, i, days[i]!)));
   }
   return { forecasts, intervals };
 }
