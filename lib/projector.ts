@@ -15,10 +15,10 @@ import { createLogger, type Logger } from './log.js';
 import { routedSink, type RoutedBatch, type Route } from './routed-sink.js';
 import { runBuffered, type RunningConsumer } from './runner.js';
 
-/** A table of a projection and the columns that define its content (everything the log determines). */
+/** A table of a projection that replay compares; its checksum hashes every column unless `columns` narrows it (a test's row count). */
 export interface ChecksumTable {
   table: string;
-  columns: string[];
+  columns?: string[];
 }
 
 /** A projection: which topics feed which tables, and how to create them. */

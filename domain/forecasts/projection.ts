@@ -7,12 +7,12 @@
 import type { ProjectionSpec } from '../../lib/projector.js';
 import { routeEach } from '../../lib/routed-sink.js';
 import { FORECAST_PUBLISHED } from '../contracts.js';
-import { createForecastTable, FORECAST_COLUMNS, FORECASTS_TABLE, forecastRows } from './table.js';
+import { createForecastTable, FORECASTS_TABLE, forecastRows } from './table.js';
 
 export const FORECAST_PROJECTION: ProjectionSpec = {
   name: 'forecasts',
   topics: (t) => [t.forecastPublished],
   routes: ({ topics }) => [routeEach(topics.forecastPublished, FORECASTS_TABLE, FORECAST_PUBLISHED, forecastRows)],
   createTables: createForecastTable,
-  checksumTables: [{ table: FORECASTS_TABLE, columns: [...FORECAST_COLUMNS] }],
+  checksumTables: [{ table: FORECASTS_TABLE }], // every column (consumers/replay/checksum.ts)
 };

@@ -4,8 +4,7 @@
  * the same row again and FINAL shows it once. Small on purpose: enough for a
  * dashboard to list backtests and their headline numbers; the full detail
  * stays in the event (metrics JSON) and the report files.
- * Columns are not Nullable where the checksum reads them (a NULL would drop
- * its row from replay's content hash): "none" is 0 or ''.
+ * "None" is 0 or '' in most columns; the checksum tells NULL apart anyway.
  * SQL kept to what ClickHouse 18.16 and current releases both accept.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -14,17 +13,8 @@ import { exec, ident } from '../../../lib/clickhouse.js';
 export const BACKTEST_REQUESTS_TABLE = 'backtest_requests';
 export const BACKTEST_RESULTS_TABLE = 'backtest_results';
 
-/** Columns the log determines, per table (replay's checksum compares these). */
-export const BACKTEST_CHECKSUM_TABLES = [
-  {
-    table: BACKTEST_REQUESTS_TABLE,
-    columns: ['backtest_id', 'cutoff_count', 'from_week', 'to_week', 'horizon', 'refit_every', 'params', 'series', 'sales_topic', 'topic_offsets', 'reason', 'requested_by', 'requested_at', 'kafka_partition', 'kafka_offset'],
-  },
-  {
-    table: BACKTEST_RESULTS_TABLE,
-    columns: ['backtest_id', 'status', 'reason', 'notes', 'cutoffs', 'horizon', 'refit_every', 'refits', 'series', 'points', 'dropped', 'methods', 'metrics', 'report_path', 'requested_at', 'duration_ms', 'finished_at', 'kafka_partition', 'kafka_offset'],
-  },
-];
+/** The tables replay compares; every column of each is hashed (consumers/replay/checksum.ts). */
+export const BACKTEST_CHECKSUM_TABLES = [{ table: BACKTEST_REQUESTS_TABLE }, { table: BACKTEST_RESULTS_TABLE }];
 
 /** Creates the database and both tables when missing (idempotent). */
 export async function createBacktestTables(ch: ClickHouseClient, database: string): Promise<void> {

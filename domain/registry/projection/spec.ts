@@ -19,9 +19,6 @@ export const REGISTRY_PROJECTION: ProjectionSpec = {
     ];
   },
   createTables: createRegistryTables,
-  checksumTables: [
-    { table: REQUESTS_TABLE, columns: ['request_id', 'trigger', 'reason', 'cutoff_week', 'requested_by', 'requested_at', 'params', 'kafka_partition', 'kafka_offset'] },
-    { table: RUNS_TABLE, columns: ['version', 'run_id', 'trigger', 'params', 'metrics', 'data_max_week', 'data_rows', 'artifact_sha256', 'decision', 'decision_reason', 'trained_at', 'kafka_partition', 'kafka_offset'] },
-    { table: PROMOTIONS_TABLE, columns: ['version', 'run_id', 'previous_version', 'kind', 'reason', 'artifact_sha256', 'promoted_by', 'promoted_at', 'applied', 'kafka_partition', 'kafka_offset'] },
-  ],
+  // every column of each table is hashed (consumers/replay/checksum.ts)
+  checksumTables: [{ table: REQUESTS_TABLE }, { table: RUNS_TABLE }, { table: PROMOTIONS_TABLE }],
 };
