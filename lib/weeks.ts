@@ -6,19 +6,31 @@
 const DAY_MS = 86_400_000;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Recently parsed dates: a data set has a few hundred distinct weeks and every event parses its week several times. */
-const parsed = new Map<string, number | null>();
-const PARSED_MAX = 4096;
+/**
+ * Recently parsed dates: a data set has a few hundred distinct weeks and
+ * every event parses its week several times. Only real dates are kept and
+ * only strings of a date's length are looked up, so input from outside
+ * (a request's `week`) can neither grow it nor be hashed at any length.
+ */
+const parsed = new Map<string, number>();
+export const PARSED_MAX = 4096;
 
 /** Days since 1970-01-01 of a valid ISO date, or null when it is not a real date. */
 export function parseIsoDay(s: string): number | null {
-  let day = parsed.get(s);
-  if (day === undefined) {
-    day = parseIsoDayUncached(s);
+  if (s.length !== 10) return null;
+  const hit = parsed.get(s);
+  if (hit !== undefined) return hit;
+  const day = parseIsoDayUncached(s);
+  if (day !== null) {
     if (parsed.size >= PARSED_MAX) parsed.clear();
     parsed.set(s, day);
   }
   return day;
+}
+
+/** Entries in parseIsoDay's memo (the hostile-input test reads it). */
+export function parsedDaysCached(): number {
+  return parsed.size;
 }
 
 function parseIsoDayUncached(s: string): number | null {

@@ -24,7 +24,8 @@ export const Store = z.int().min(1).max(65535).describe('Store number');
 export const Dept = z.int().min(1).max(65535).describe('Department number');
 export const Week = z
   .string()
-  .regex(ISO_DATE, { error: 'an ISO date YYYY-MM-DD between 1900-01-01 and 2200-12-31' })
+  // abort: a string of the wrong shape stops here, so the refinement (and its memo) never sees it
+  .regex(ISO_DATE, { error: 'an ISO date YYYY-MM-DD between 1900-01-01 and 2200-12-31', abort: true })
   .refine((s) => dayOfName(s) !== null, { error: 'a real calendar date YYYY-MM-DD' })
   .meta({
     format: 'date',
