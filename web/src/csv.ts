@@ -8,10 +8,25 @@
 /** A cell value as it goes into the file: numbers in full precision, null and undefined empty. */
 export type CsvValue = string | number | boolean | null | undefined;
 
-/** One field, quoted when it must be. */
+/** A text that a spreadsheet reads as a plain number (so it cannot be a formula, even with a sign). */
+const PLAIN_NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+/** First characters that make a spreadsheet evaluate a cell (OWASP CSV injection): = + - @, tab and CR. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell that would start a formula gets a leading apostrophe, so a
+ * dead letter's key or reason such as `=HYPERLINK(...)` opens as text.
+ * Numbers are never touched: a negative sale is written -3, and a text that
+ * is a plain number (`-3.5`) stays a number too.
+ */
+export function neutralise(s: string): string {
+  return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+}
+
+/** One field, formula-neutralised when text, quoted when it must be. */
 export function csvField(v: CsvValue): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : neutralise(String(v));
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
