@@ -237,7 +237,7 @@ describe('operations views in chromium', { timeout: 600_000 }, () => {
     assert.equal(line[6], '');
 
     await page.getByTestId('dlq-redrive').click();
-    await page.getByTestId('toast').filter({ hasText: 'Re-drove 1 message(s)' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('toast').filter({ hasText: 'Re-drove 1 message to' }).waitFor({ timeout: 30_000 });
     await row.filter({ hasText: '1x' }).waitFor({ timeout: 30_000 });
     await page.getByTestId('dlq-redriven').filter({ hasText: /by gateway:/ }).waitFor({ timeout: 5_000 });
     const after = await readDeadLetters(kafka, f.cfg.topics.deadLetter);

@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { fitAxis } from './axis-fit.js';
+import { secToIso } from './format.js';
 
 export interface ChartProps {
   /** Columnar data `[xs, ...ys]`, drawn as given. */
@@ -18,12 +20,39 @@ export interface ChartProps {
   scales?: uPlot.Scales;
   /** Filled areas between two series (indexes into `[x, ...series]`, upper first), e.g. prediction intervals. */
   bands?: uPlot.Band[];
+  /** y scales start at zero (counts, rates, errors: where the size of a value matters, not only its change). */
+  zero?: boolean;
 }
 
 type XKind = 'clock' | 'date' | 'version' | 'horizon' | 'round';
 
 const DAY = 86_400;
+const WEEK = 7 * DAY;
 const pad2 = (n: number) => String(n).padStart(2, '0');
+const clock = (v: number) => {
+  const d = new Date(v * 1000);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+};
+
+/** What the x value is called in the hover legend, and how it reads there (weeks as ISO dates, never a time of day). */
+function xSeries(kind: XKind): uPlot.Series {
+  const label = { clock: 'time', date: 'week', version: 'version', horizon: 'weeks ahead', round: 'round' }[kind];
+  const show = { clock, date: secToIso, version: (v: number) => `v${v}`, horizon: (v: number) => `h${v}`, round: (v: number) => String(v) }[kind];
+  return { label, value: (_u, v) => (v == null ? '' : show(v)) };
+}
+
+/**
+ * Ticks of a weekly axis on the data's own 7-day grid (uPlot's time splits
+ * start from the epoch, a Thursday, and would fall between the weeks).
+ */
+function weekSplits(u: uPlot, _axis: number, min: number, max: number, incr: number): number[] {
+  const x0 = u.data[0]?.[0];
+  const step = Math.max(WEEK, Math.round(incr / WEEK) * WEEK);
+  const start = x0 == null ? min : x0 + Math.ceil((min - x0) / step) * step;
+  const out: number[] = [];
+  for (let v = start; v <= max; v += step) out.push(v);
+  return out;
+}
 
 /** An x axis whose ticks never go below the data's own step (no ":10.500" on a once-a-second series). */
 function xAxis(kind: XKind): uPlot.Axis {
@@ -31,21 +60,13 @@ function xAxis(kind: XKind): uPlot.Axis {
   if (kind === 'round') return { label: 'boosting round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] };
   if (kind === 'horizon') return { label: 'weeks ahead', incrs: [1, 2, 4, 8, 13, 26], values: (_u, vals) => vals.map((v) => `h${v}`) };
   if (kind === 'date') {
-    return {
-      space: 70,
-      incrs: [7 * DAY, 14 * DAY, 28 * DAY, 91 * DAY, 182 * DAY, 364 * DAY],
-      values: (_u, vals) => vals.map((v) => new Date(v * 1000).toISOString().slice(0, 10)),
-    };
+    return { space: 90, incrs: [WEEK, 2 * WEEK, 4 * WEEK, 13 * WEEK, 26 * WEEK, 52 * WEEK], splits: weekSplits, values: (_u, vals) => vals.map(secToIso) };
   }
-  return {
-    space: 70,
-    incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600],
-    values: (_u, vals) => vals.map((v) => {
-      const d = new Date(v * 1000);
-      return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
-    }),
-  };
+  return { space: 70, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600], values: (_u, vals) => vals.map(clock) };
 }
+
+/** A y range from zero to a little above the largest value (1 when all are zero or missing). */
+const fromZero: uPlot.Scale.Range = (_u, _min, max) => [0, max != null && max > 0 ? max * 1.05 : 1];
 
 /** x range with room around a single point (uPlot would otherwise zoom out to years). */
 function xRange(kind: XKind): uPlot.Scale.Range {
@@ -63,7 +84,7 @@ function xRange(kind: XKind): uPlot.Scale.Range {
  * (no re-creation per update, so thousands of points stay cheap), and that
  * follows its container's width.
  */
-export function Chart({ data, series, version, height = 180, x = 'clock', yLabel, testId, axes, scales, bands }: ChartProps) {
+export function Chart({ data, series, version, height = 180, x = 'clock', yLabel, testId, axes, scales, bands, zero }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   // the x range the reader zoomed to (drag to zoom, double-click to reset); null while following the data
@@ -73,14 +94,22 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
   useEffect(() => {
     const el = host.current;
     if (!el) return;
+    const yAxes = (axes ?? [{ label: yLabel }]).map((a) => ({ ...a, size: fitAxis(typeof a.size === 'number' ? a.size : 40) }));
+    const yScales = zero ? Object.fromEntries([...new Set(yAxes.map((a) => a.scale ?? 'y'))].map((k) => [k, { range: fromZero }])) : {};
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
-      series: [{}, ...series],
+      series: [xSeries(x), ...series],
       // while zoomed, new data keeps the x range (y still fits what is visible)
-      scales: { x: { time: x === 'clock' || x === 'date', range: xRange(x), auto: () => !zoomed.current }, ...scales },
-      hooks: { setScale: [(u, key) => key === 'x' && followZoom(u, zoomed, host.current)] },
-      axes: [xAxis(x), ...(axes ?? [{ label: yLabel, size: 60 }])],
+      scales: { x: { time: x === 'clock' || x === 'date', range: xRange(x), auto: () => !zoomed.current }, ...yScales, ...scales },
+      hooks: {
+        setScale: [(u, key) => key === 'x' && followZoom(u, zoomed, host.current)],
+        // the x row of the legend only while the pointer is on the chart (no "week: –" row at rest)
+        setCursor: [(u) => host.current && (host.current.dataset.hover = String(u.cursor.idx != null))],
+      },
+      axes: [xAxis(x), ...yAxes],
+      // room on the right for the last date label (half a label), which would otherwise be cut
+      padding: [null, x === 'date' ? 40 : null, null, null],
       legend: { live: true },
       ...(bands ? { bands } : {}),
       cursor: { drag: { x: true, y: false } },
@@ -88,6 +117,8 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
     zoomed.current = false;
     const p = new uPlot(opts, data, el);
     plot.current = p;
+    // browser tests read the drawn tick labels and axis sizes here (a canvas has no text to query)
+    (el as HTMLElement & { uplot?: uPlot }).uplot = p;
     const ro = new ResizeObserver(() => p.setSize({ width: Math.max(200, el.clientWidth), height }));
     ro.observe(el);
     return () => {
@@ -96,7 +127,7 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
       plot.current = null;
     };
     // re-create only when the set of series changes, not on data
-  }, [shape, height, x]);
+  }, [shape, height, x, zero]);
 
   useEffect(() => {
     plot.current?.setData(data);

@@ -29,6 +29,15 @@ export interface DataTableProps<T> {
   rowTestId?: string;
 }
 
+/** A long value on one line, cut with an ellipsis; the whole value in its tooltip. */
+export function Trunc({ text, testId }: { text: string; testId?: string }) {
+  return (
+    <span class="trunc" title={text} data-testid={testId}>
+      {text}
+    </span>
+  );
+}
+
 /** The rows of a table as CSV text, from the columns' csv values. */
 export function tableCsv<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
   const cols = columns.filter((c) => c.csv);

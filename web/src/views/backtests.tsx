@@ -3,7 +3,7 @@ import type uPlot from 'uplot';
 import type { BacktestDetail, BacktestSummary } from '../../../domain/backtest/api.js';
 import { api } from '../api.js';
 import { Chart, COLORS } from '../chart.js';
-import { dateTime, dur, fmt, pct } from '../format.js';
+import { dateTime, dur, fmt, pct, plural } from '../format.js';
 import { DataTable, type Column } from '../table.js';
 import { BacktestForm } from './backtest-form.js';
 
@@ -161,9 +161,10 @@ function Detail({ d, loads }: { d: BacktestDetail; loads: number }) {
         data={data}
         series={methods.map((m) => ({ label: m.label, stroke: m.color, width: m.key === 'model' ? 2 : 1.5, dash: m.dash, points: { show: true } }))}
         axes={[pctAxis()]}
+        zero
       />
       <p class="muted">
-        {d.reason} · {d.cutoffs.count} cut-off(s), h = 1..{d.horizon}, refit every {d.refitEvery} ({d.refits} fit(s)) · {fmt(d.points)} points · took {dur(d.durationMs)}
+        {d.reason} · {plural(d.cutoffs.count, 'cut-off')}, h = 1..{d.horizon}, refit every {d.refitEvery} ({plural(d.refits, 'fit')}) · {fmt(d.points)} points · took {dur(d.durationMs)}
       </p>
       {d.notes.length > 0 ? (
         <details>

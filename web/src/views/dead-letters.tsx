@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { say, write } from '../actions.js';
 import { api } from '../api.js';
-import { dateTime, fmt } from '../format.js';
+import { dateTime, fmt, plural } from '../format.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
 import { DataTable, type Column } from '../table.js';
@@ -47,7 +47,7 @@ export function DeadLettersView() {
   const redrive = async (ids: string[], force: boolean) => {
     const r = await write<{ redriven: string[] }>('/v1/dead-letters/redrive', { ids, ...(force ? { force } : {}) });
     if (!r) return;
-    say(`Re-drove ${r.redriven.length} message(s) to their origin topic; the re-drive is recorded`);
+    say(`Re-drove ${plural(r.redriven.length, 'message')} to their origin topic; the re-drive is recorded`);
     setChecked([]);
     await refresh();
   };

@@ -65,13 +65,14 @@ export function PerformanceView() {
               { label: 'last value', stroke: COLORS[3], width: 1.5, dash: [2, 4], points: { show: true } },
             ]}
             axes={[pctAxis()]}
+            zero
           />
           <DataTable columns={HOLDOUT_COLUMNS} rows={[...models].reverse()} testId="holdout-table" csvName="holdout-wape" rowKey={(m) => String(m.version)} />
         </div>
         <div class="panel">
           <h3>Live accuracy as actuals arrive (WAPE per week, per version)</h3>
           {a.weeks.length === 0 ? <p class="muted">Forecasts of the next week are compared with its actuals when that week arrives: inject a week to see the first point.</p> : null}
-          <Chart testId="chart-live-accuracy" x="date" version={a.weeks.length * 100 + a.versions.length} data={accData} series={accSeries} axes={[pctAxis()]} />
+          <Chart testId="chart-live-accuracy" x="date" version={a.weeks.length * 100 + a.versions.length} data={accData} series={accSeries} axes={[pctAxis()]} zero />
           <DataTable columns={LIVE_COLUMNS} rows={a.overall} testId="live-accuracy" csvName="live-accuracy" rowKey={(o) => String(o.version)} />
         </div>
       </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
-import { fmt } from '../format.js';
+import { fmt, plural } from '../format.js';
+import { IsoDateInput } from '../date-input.js';
 import { live } from '../live.js';
 import { SeriesPicker } from '../series-picker.js';
 import { useStore } from '../store.js';
@@ -83,7 +84,7 @@ export function PredictView() {
           <SeriesPicker store={pick.store} dept={pick.dept} onChange={(store, dept) => setPick({ store, dept })} />
           <label>
             week
-            <input data-testid="predict-week" type="date" value={week} onInput={(e) => setWeek((e.target as HTMLInputElement).value)} />
+            <IsoDateInput testId="predict-week" value={week} onValue={setWeek} />
           </label>
           <label>
             horizon (optional)
@@ -163,7 +164,7 @@ function PredictionTable({ result }: { result: Prediction }) {
         <tr>
           <td>horizon, origin</td>
           <td>
-            {result.horizon} week(s) after {result.origin}
+            {plural(result.horizon, 'week')} after {result.origin}
           </td>
         </tr>
       </tbody>

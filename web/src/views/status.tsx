@@ -49,11 +49,12 @@ export function StatusView() {
             version={s.version}
             data={[c.t, c.sales, c.requests, c.trained, c.promoted, c.dead] as uPlot.AlignedData}
             series={[line('sales.weekly', 0), line('training.requests', 2), line('model.trained', 1), line('model.promoted', 4), line('dead letters', 3)]}
+            zero
           />
         </div>
         <div class="panel">
           <h3>Consumer lag (messages)</h3>
-          <Chart testId="chart-lag" version={s.version} data={[c.t, c.matLag, c.gwLag] as uPlot.AlignedData} series={[line('materializer', 0), line('gateway state', 1)]} />
+          <Chart testId="chart-lag" version={s.version} data={[c.t, c.matLag, c.gwLag] as uPlot.AlignedData} series={[line('materializer', 0), line('gateway state', 1)]} zero />
         </div>
         <div class="panel">
           <h3>Predict latency (ms) and requests/s</h3>
@@ -68,7 +69,7 @@ export function StatusView() {
         </div>
         <div class="panel">
           <h3>Rows in ClickHouse</h3>
-          <Chart testId="chart-rows" version={s.version} data={[c.t, c.rows] as uPlot.AlignedData} series={[line('rows', 0)]} />
+          <Chart testId="chart-rows" version={s.version} data={[c.t, c.rows] as uPlot.AlignedData} series={[line('rows', 0)]} yLabel="rows" zero />
           <p class="muted">Last update {time(s.lastTickAt)} · first week {t?.firstWeek ?? '–'}</p>
         </div>
       </div>

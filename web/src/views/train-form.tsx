@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { say, write } from '../actions.js';
 import { live } from '../live.js';
+import { IsoDateInput } from '../date-input.js';
 import { useStore } from '../store.js';
 
 /** The XGBoost overrides the form offers (domain/training/request.ts ParamsSchema checks them on the gateway). */
@@ -66,7 +67,7 @@ export function TrainForm() {
         </label>
         <label>
           data up to (optional)
-          <input data-testid="train-cutoff" type="date" value={cutoff} onInput={(e) => setCutoff((e.target as HTMLInputElement).value)} />
+          <IsoDateInput testId="train-cutoff" value={cutoff} onValue={setCutoff} />
         </label>
       </div>
       <div class="row" style="margin-top:8px">

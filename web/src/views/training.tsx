@@ -3,7 +3,7 @@ import { dateTime, dur, time } from '../format.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
 import type { ModelRow, RequestRow } from '../../../domain/live/protocol.js';
-import { DataTable, type Column } from '../table.js';
+import { DataTable, Trunc, type Column } from '../table.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -22,7 +22,7 @@ const REQUEST_COLUMNS: Column<RequestRow>[] = [
   { header: 'trigger', csv: (r) => r.trigger },
   { header: 'reason', csv: (r) => r.reason },
   { header: 'by', csv: (r) => r.requestedBy },
-  { header: 'run', csv: (r) => r.runId, cell: (r) => (r.runId ? r.runId.slice(0, 8) : <span class="muted">pending</span>) },
+  { header: 'run', csv: (r) => r.runId, cell: (r) => (r.runId ? <Trunc text={r.runId} /> : <span class="muted">pending</span>) },
 ];
 
 /** Runs with trigger, duration, decision and reason; requests; the training log streaming. */

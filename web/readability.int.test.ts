@@ -1,0 +1,160 @@
+/**
+ * How the dashboard reads, in Debian's chromium against the real stack (a
+ * gateway over a small history, a promoted model, a recorded run with
+ * curves, a real dead letter), at 1440x900 in light and dark: weekly charts
+ * name their weeks as ISO dates (no time of day, no "Time" legend row), tick
+ * labels fit their axes, magnitudes start from zero, every timestamp and
+ * date input is ISO, counts have the right plural. The dashboard is built
+ * from the current sources into a temporary folder.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, pageOf, buildDashboard, openDashboard } from './test/browser.js';
+import { createKafka } from '../lib/kafka.js';
+import { readDeadLetters } from '../lib/dead-letter-log.js';
+import { eventually } from '../lib/testing.js';
+import { salesEventId } from '../schemas/types.js';
+import { startGateway, type Gateway } from '../gateway/server.js';
+import { publishModel, publishRecordedRun, setUp, trainModel, type Fixture } from '../gateway/test/fixture.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'web-readability-'));
+// store 1 dept 1 is a Friday series; a Thursday in its history is a real date off its grid (the gateway dead-letters it)
+const OFF_GRID = '2011-03-03';
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_STAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+let f: Fixture;
+let gw: Gateway;
+let browser: Browser;
+let page: Page;
+
+const view = async (id: string) => {
+  await page.getByTestId(`nav-${id}`).click();
+  await page.waitForURL(new RegExp(`#/${id}$`));
+};
+
+/** What uPlot drew on a chart's axes (read from the instance the Chart component leaves on its element). */
+interface AxisReport {
+  chart: string;
+  axis: number;
+  size: number;
+  labels: string[];
+  widest: number;
+  /** Right end of the last x label in CSS px from the chart's left edge, and the chart's width. */
+  lastLabelEnd?: number;
+  width?: number;
+  scaleMin?: number | null;
+}
+async function axes(testId: string): Promise<AxisReport[]> {
+  await page.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points')) > 0, testId, { timeout: 20_000 });
+  // let the chart draw its new data once more (axis sizes converge over uPlot's layout cycles)
+  await page.waitForTimeout(300);
+  return page.evaluate((id) => {
+    // uPlot's drawn state: _size, _values and _splits are internal fields, not in its types
+    interface DrawnAxis { scale: string; _size: number; _values?: unknown[]; _splits?: number[] }
+    interface Drawn { axes: DrawnAxis[]; scales: Record<string, { min?: number | null }>; over: HTMLElement; width: number; valToPos(v: number, scale: string): number }
+    const u = (document.querySelector(`[data-testid="${id}"]`) as HTMLElement & { uplot: Drawn }).uplot;
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+    return u.axes.map((a, i) => {
+      const labels: string[] = (a._values ?? []).map(String);
+      const widest = Math.max(0, ...labels.map((l) => ctx.measureText(l).width));
+      const r: AxisReport = { chart: id, axis: i, size: a._size, labels, widest, scaleMin: u.scales[a.scale]?.min ?? null };
+      if (i === 0 && a._splits?.length) {
+        const last = a._splits[a._splits.length - 1]!;
+        r.lastLabelEnd = u.over.offsetLeft + u.valToPos(last, 'x') + ctx.measureText(labels[labels.length - 1] ?? '').width / 2;
+        r.width = u.width;
+      }
+      return r;
+    });
+  }, testId);
+}
+
+describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
+  before(async () => {
+    const webDir = join(tmp, 'dist');
+    await buildDashboard(webDir);
+    f = await setUp('readability');
+    await publishModel(f, 1, await trainModel(f.series));
+    await publishRecordedRun(f, 2, { rounds: 30 });
+    const first = f.events.find((e) => e.store === 1 && e.dept === 1)!;
+    await f.sales.send([{ ...first, week: OFF_GRID, eventId: salesEventId(1, 1, OFF_GRID), weeklySales: 999_999 }]);
+    gw = await startGateway(f.cfg, { webDir, tickMs: 500 });
+    const kafka = createKafka(f.cfg, 'test-readability');
+    assert.ok(await eventually(async () => (await readDeadLetters(kafka, f.cfg.topics.deadLetter)).length === 1, 60_000, 500), 'the gateway dead-lettered the off-grid week');
+    browser = await launchChromium();
+    page = await pageOf(browser, { viewport: { width: 1440, height: 900 } });
+    await openDashboard(page, gw.url);
+  });
+  after(async () => {
+    await browser?.close();
+    await gw?.close();
+    await f?.cleanup();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('weekly charts: ISO-dated ticks on the data grid, the last one whole, a "week" hover row only while hovering', async () => {
+    await view('performance');
+    const chart = page.getByTestId('chart-series');
+    const [x] = await axes('chart-series');
+    assert.ok(x!.labels.length >= 3, `ticks: ${x!.labels.join(' ')}`);
+    for (const l of x!.labels) assert.match(l, ISO_DAY, 'a tick is a date, no time of day');
+    // the series is on Fridays: a tick between two weeks would be another weekday
+    for (const l of x!.labels) assert.equal(new Date(`${l}T00:00:00Z`).getUTCDay(), 5, `${l} is a week of the data`);
+    assert.ok(x!.lastLabelEnd! <= x!.width!, `the last date label ends at ${x!.lastLabelEnd} px, inside the ${x!.width} px chart`);
+
+    const legend = chart.locator('.u-legend');
+    assert.ok(!/time/i.test(await legend.innerText()), 'no "Time" row');
+    assert.equal(await legend.locator('.u-series').first().isVisible(), false, 'no x row at rest');
+    const over = (await chart.locator('.u-over').boundingBox())!;
+    await page.mouse.move(over.x + over.width / 2, over.y + over.height / 2);
+    const row = legend.locator('.u-series').first();
+    await row.waitFor({ state: 'visible', timeout: 5_000 });
+    const text = (await row.innerText()).replace(/\s+/g, ' ').trim();
+    assert.match(text, /^week\s*\d{4}-\d{2}-\d{2}$/, `hover row: ${text}`);
+    await page.mouse.move(1, 1);
+    await page.waitForFunction(() => document.querySelector('[data-testid="chart-series"]')?.getAttribute('data-hover') === 'false');
+  });
+
+  it('y labels fit their axes on every chart, and error and count axes start at zero', async () => {
+    await view('performance');
+    const reports = [...(await axes('chart-series')), ...(await axes('chart-holdout'))];
+    await view('status');
+    reports.push(...(await axes('chart-events')), ...(await axes('chart-latency')));
+    await view('models');
+    await page.getByRole('checkbox', { name: 'compare v2' }).check();
+    reports.push(...(await axes('chart-curves')));
+    for (const r of reports.filter((a) => a.axis > 0 && a.labels.length > 0)) {
+      // tick 10 px + gap 5 px between the plot and the label
+      assert.ok(r.widest + 15 <= r.size, `${r.chart} axis ${r.axis}: "${r.labels.join('", "')}" (${r.widest.toFixed(1)} px) fit in ${r.size} px`);
+    }
+    for (const id of ['chart-holdout', 'chart-events']) {
+      const y = reports.find((r) => r.chart === id && r.axis === 1)!;
+      assert.equal(y.scaleMin, 0, `${id} starts at zero`);
+    }
+  });
+
+  it('timestamps and date inputs are ISO; counts have the right plural', async () => {
+    await view('training');
+    const finished = await page.getByTestId('runs-table').locator('tbody tr').first().locator('td').nth(5).innerText();
+    assert.match(finished.trim(), ISO_STAMP);
+    await view('predict');
+    const week = page.getByTestId('predict-week');
+    assert.equal(await week.getAttribute('type'), 'text', 'not a native date input (mm/dd/yyyy in en-US)');
+    assert.equal(await week.getAttribute('placeholder'), 'YYYY-MM-DD');
+    assert.match(await week.inputValue(), ISO_DAY, 'the proposed week');
+    await week.fill('2011-06-31');
+    assert.equal(await week.getAttribute('aria-invalid'), 'true', 'June has 30 days');
+    await page.getByTestId('pick-store').selectOption('2');
+    await page.getByTestId('pick-dept').selectOption('3');
+    await week.fill('2011-06-03');
+    assert.equal(await week.getAttribute('aria-invalid'), null);
+    await page.getByTestId('predict-submit').click();
+    await page.getByTestId('predict-version').filter({ hasText: 'v1' }).waitFor({ timeout: 10_000 });
+    assert.ok((await page.locator('main').innerText()).includes('1 week after 2011-05-27'), 'one week, singular');
+  });
+});
