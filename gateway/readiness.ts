@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
 import { messageOf } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
 import type { ModelHolder } from './model/holder.js';
 import type { Follower } from './state/follower.js';
 
@@ -14,18 +15,27 @@ export interface Readiness {
   check(): Promise<{ ready: boolean; checks: Record<string, Check> }>;
 }
 
-async function probe(fn: () => Promise<string>, timeoutMs: number): Promise<Check> {
+const TIMEOUT = Symbol('timeout');
+
+/**
+ * One dependency's check. A failure says only that the dependency is down
+ * (or silent): /readyz is public, and a client's error text can carry
+ * addresses, users or URLs. The text goes to the gateway's log instead.
+ */
+async function probe(name: string, fn: () => Promise<string>, timeoutMs: number, log?: Logger): Promise<Check> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const detail = await Promise.race([
       fn(),
       new Promise<string>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => reject(TIMEOUT), timeoutMs);
       }),
     ]);
     return { ok: true, detail };
   } catch (err) {
-    return { ok: false, detail: messageOf(err) };
+    if (err === TIMEOUT) return { ok: false, detail: `no answer within ${timeoutMs} ms` };
+    log?.warn(`readiness: ${name} unreachable: ${messageOf(err)}`);
+    return { ok: false, detail: 'unreachable (details in the gateway log)' };
   } finally {
     clearTimeout(timer);
   }
@@ -43,26 +53,28 @@ export function createReadiness(deps: {
   holder: ModelHolder;
   follower: () => Follower | null;
   ttlMs?: number;
+  /** where a failing probe's error text goes (it is not in the answer) */
+  log?: Logger;
 }): Readiness {
   const ttl = deps.ttlMs ?? 1000;
   let cached: { at: number; value: Promise<Check[]> } | null = null;
   const dependencies = () =>
     Promise.all([
-      probe(async () => {
+      probe('kafka', async () => {
         const c = await deps.admin.describeCluster();
         return `${c.brokers.length} broker(s), controller ${c.controller}`;
-      }, 2000),
-      probe(async () => {
+      }, 2000, deps.log),
+      probe('registry', async () => {
         const res = await fetch(`${deps.registryUrl}/subjects`, { signal: AbortSignal.timeout(2000) });
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         const subjects = (await res.json()) as unknown[];
         return `${subjects.length} subject(s)`;
-      }, 2500),
-      probe(async () => {
+      }, 2500, deps.log),
+      probe('clickhouse', async () => {
         const r = await deps.ch.ping();
         if (!r.success) throw r.error;
         return 'ping ok';
-      }, 2000),
+      }, 2000, deps.log),
     ]);
   // dependency probes are cached; the gateway's own state is read live (it is free)
   const run = async () => {

@@ -300,7 +300,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   let state: OnlineState | null = null;
   let follower: Follower | null = null;
   const registry = () => state?.registry() ?? initialGatewayRegistry;
-  const readiness = createReadiness({ admin, registryUrl: cfg.registry.url, ch, holder, follower: () => follower });
+  const readiness = createReadiness({ admin, registryUrl: cfg.registry.url, ch, holder, follower: () => follower, log });
   const pace = () => paceStatus(state?.pace() ?? initialPace, cfg.simulator.rate, paceSeries({ cfg, store }));
   const status = new LiveStatus({ cfg, admin, ch, store, holder, registry, accuracy, follower: () => follower, readiness, metrics, log, tickMs: opts.tickMs, pace });
   const loader = createLoader(cfg, kafka, holder, registry, log, () => ({ status, metrics }));

@@ -1,17 +1,19 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
+import { redactText } from './redact.js';
 import type { Delivery } from './runner.js';
 
 /**
  * A dead letter keeps the original bytes and key untouched; the reason and
  * the origin (topic, partition, offset) travel in headers, so a fixed
- * consumer can re-drive it.
+ * consumer can re-drive it. The reason is redacted (lib/redact.ts): the
+ * dead-letter view serves it without a token.
  */
 export function deadLetter(d: Delivery, reason: string, consumerGroup: string): Message {
   return {
     key: d.key,
     value: d.value,
     headers: {
-      'dlq.reason': reason.slice(0, 2000),
+      'dlq.reason': redactText(reason).slice(0, 2000),
       'dlq.origin.topic': d.topic,
       'dlq.origin.partition': String(d.partition),
       'dlq.origin.offset': d.offset,

@@ -59,7 +59,13 @@ export class ConflictError extends AppError {
 
 /** A dependency (broker, registry, database, child process) failed; usually worth a retry. */
 export class DependencyError extends AppError {
-  constructor(dependency: string, message: string, cause?: unknown, retriable = true) {
+  constructor(
+    /** which dependency failed (kafka, clickhouse, registry...): all an HTTP client is told */
+    readonly dependency: string,
+    message: string,
+    cause?: unknown,
+    retriable = true,
+  ) {
     super('DEPENDENCY', `${dependency}: ${message}`, { cause, retriable });
   }
 }

@@ -8,6 +8,7 @@
  */
 import { basename } from 'node:path';
 import pino from 'pino';
+import { redactCredentials } from './redact.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'json' | 'text';
@@ -38,11 +39,21 @@ function text(level: Level, name: string, msg: string, fields?: Record<string, u
   process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${name}] ${msg}${extra}\n`);
 }
 
+/** Top-level string fields redacted like the message (errors' texts and URLs travel there too). */
+function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = typeof v === 'string' ? redactCredentials(v) : v;
+  return out;
+}
+
 /** A logger for one component (`component` field; `[name]` in text format). */
 export function createLogger(name: string): Logger {
   const p = root.child({ component: name });
-  const write = (level: Level, msg: string, fields?: Record<string, unknown>) => {
+  const write = (level: Level, raw: string, rawFields?: Record<string, unknown>) => {
     if (ORDER[level] < ORDER[threshold]) return;
+    // a message may quote credentials (user:pass@, a token in a query or header): they never reach the log
+    const msg = redactCredentials(raw);
+    const fields = rawFields && redactFields(rawFields);
     if (format === 'text') return text(level, name, msg, fields);
     if (fields) p[level](fields, msg);
     else p[level](msg);

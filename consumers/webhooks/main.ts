@@ -1,8 +1,8 @@
 /**
  * The webhook consumer: every `model.trained` and `model.promoted` is POSTed
  * as signed JSON to each configured URL (WEBHOOK_URLS), with retries; a URL
- * that still fails gets a dead-letter record (the original bytes, the URL
- * and the last failure as the reason), and the stream moves on. Offsets are
+ * that still fails gets a dead-letter record (the original bytes, the URL's
+ * host and fingerprint and the last failure as the reason), and the stream moves on. Offsets are
  * committed after every URL has been tried, so a restart re-delivers at most
  * the last batch (receivers dedupe on the body's `id`).
  * Run: npx tsx consumers/webhooks/main.ts
@@ -16,6 +16,7 @@ import { runBuffered, type Delivery, type RunningConsumer } from '../../lib/runn
 import { AvroCodec } from '../../lib/avro.js';
 import { MODEL_PROMOTED, MODEL_TRAINED } from '../../domain/contracts.js';
 import { runConsumerProcess } from '../main.js';
+import { redactText, redactUrl } from '../../lib/redact.js';
 import { deliver, webhookBody, type WebhookEvent } from './deliver.js';
 
 export interface WebhookConsumer {
@@ -53,8 +54,10 @@ export async function startWebhooks(cfg: Readonly<Config>, opts: { log?: Logger;
           continue;
         }
         counts.failed++;
-        log.warn(`webhook ${url}: ${e.type} not delivered after ${r.attempts} attempts (${r.reason}); dead-lettered`);
-        await dead.send(d, `webhook ${url}: ${r.reason} after ${r.attempts} attempts`);
+        // the URL is the secret for Slack-style hooks: logs and the (openly readable) dead letter name its host and a fingerprint
+        const where = `webhook ${redactUrl(url)}`;
+        log.warn(`${where}: ${e.type} not delivered after ${r.attempts} attempts (${redactText(r.reason)}); dead-lettered`);
+        await dead.send(d, `${where}: ${r.reason} after ${r.attempts} attempts`);
       }
     }
   };

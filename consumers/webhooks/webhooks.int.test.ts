@@ -2,10 +2,11 @@
  * Webhooks against the real Kafka and schema registry with two local HTTP
  * receivers: one that accepts (it gets each event once, signed), one that
  * always fails (each event is tried WEBHOOK_MAX_ATTEMPTS times, then gets a
- * dead-letter record naming the URL and the failure).
+ * dead-letter record naming the URL's host and fingerprint and the failure,
+ * never the URL's secret path or password).
  */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -38,7 +39,8 @@ async function receiver(status: number): Promise<{ server: Server; url: string; 
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, got };
+  // a Slack-style URL: the path is the secret
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T0/B0/SECRETPATH`, got };
 }
 
 describe('webhooks', { timeout: 120_000 }, () => {
@@ -47,11 +49,14 @@ describe('webhooks', { timeout: 120_000 }, () => {
   let bad: Awaited<ReturnType<typeof receiver>>;
   let w: WebhookConsumer;
   let cfg = iso.cfg;
+  let withPassword = '';
 
   before(async () => {
     ok = await receiver(204);
     bad = await receiver(500);
-    cfg = withOverrides(iso.cfg, (d) => (d.webhooks = { urls: [ok.url, bad.url], secret: SECRET, maxAttempts: 3 }));
+    // the third URL carries a password: fetch refuses it with an error that quotes the URL
+    withPassword = bad.url.replace('http://', 'http://hook:PA55WORD@');
+    cfg = withOverrides(iso.cfg, (d) => (d.webhooks = { urls: [ok.url, bad.url, withPassword], secret: SECRET, maxAttempts: 3 }));
     const codec = await bootstrapContracts(cfg);
     const pub = await EventPublisher.connect(createKafka(cfg, 'test'), codec, cfg.topics);
     await pub.modelTrained(trained);
@@ -67,7 +72,7 @@ describe('webhooks', { timeout: 120_000 }, () => {
   });
 
   it('delivers each event once, signed, to the receiver that accepts', async () => {
-    assert.ok(await eventually(() => ok.got.length >= 2 && w.counts().failed >= 2, 60_000), JSON.stringify(w.counts()));
+    assert.ok(await eventually(() => ok.got.length >= 2 && w.counts().failed >= 4, 60_000), JSON.stringify(w.counts()));
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(ok.got.length, 2);
     const bodies = ok.got.map((g) => JSON.parse(g.body) as { id: string; type: string; event: { version: number } });
@@ -76,11 +81,16 @@ describe('webhooks', { timeout: 120_000 }, () => {
     for (const g of ok.got) assert.equal(g.sig, `sha256=${createHmac('sha256', SECRET).update(g.body).digest('hex')}`);
   });
 
-  it('tries the failing receiver 3 times per event, then dead-letters each event naming the URL and the failure', async () => {
+  it('tries the failing receiver 3 times per event, then dead-letters each event naming the URL (host and fingerprint) and the failure', async () => {
     assert.deepEqual(bad.got.map((g) => g.attempt), ['1', '2', '3', '1', '2', '3']);
     const letters = (await readDeadLetters(createKafka(cfg, 'test'), cfg.topics.deadLetter)).flatMap((m) => m.letters);
-    assert.equal(letters.length, 2);
-    for (const l of letters) assert.equal(l.reason, `webhook ${bad.url}: HTTP 500 after 3 attempts`);
-    assert.deepEqual(letters.map((l) => l.origin.topic).sort(), [cfg.topics.modelPromoted, cfg.topics.modelTrained].sort());
+    assert.equal(letters.length, 4);
+    const origin = new URL(bad.url).origin;
+    const fp = (u: string) => createHash('sha256').update(u).digest('hex').slice(0, 8);
+    const reasons = letters.map((l) => l.reason);
+    assert.equal(reasons.filter((r) => r === `webhook ${origin}/…#${fp(bad.url)}: HTTP 500 after 3 attempts`).length, 2, reasons.join('\n'));
+    assert.equal(reasons.filter((r) => r.startsWith(`webhook ${origin}/…#${fp(withPassword)}: `)).length, 2, reasons.join('\n'));
+    for (const r of reasons) assert.doesNotMatch(r, /SECRETPATH|PA55WORD/, 'no secret of the URL in an openly readable dead letter');
+    assert.deepEqual([...new Set(letters.map((l) => l.origin.topic))].sort(), [cfg.topics.modelPromoted, cfg.topics.modelTrained].sort());
   });
 });

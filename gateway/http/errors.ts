@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
-import { AppError, ConflictError, NotFoundError, UnprocessableError, ValidationError, messageOf } from '../../lib/errors.js';
+import { AppError, ConflictError, DependencyError, NotFoundError, UnprocessableError, ValidationError, messageOf } from '../../lib/errors.js';
+import { redactText } from '../../lib/redact.js';
 import type { Logger } from '../../lib/log.js';
 
 /** HTTP-aware errors the gateway raises itself (auth, body size, media type, no model yet). */
@@ -34,10 +35,14 @@ export function toResponse(err: unknown): { status: number; body: ErrorBody; hea
     return { status: 409, body: { error: { code: err.code, message: err.message, conflict: { expected: err.expected, actual: err.actual } } }, headers: {} };
   }
   if (err instanceof AppError && CONFLICTS.has(err.code)) return { status: 409, body: { error: { code: err.code, message: err.message } }, headers: {} };
+  if (err instanceof DependencyError) {
+    // a failing dependency is the server's problem, but a retriable one: say which, never its error text (the log has it)
+    const body = { error: { code: err.code, message: `${err.dependency} is unavailable; retry later (details in the gateway log)` } };
+    return { status: 503, body, headers: err.retriable ? { 'retry-after': '1' } : {} };
+  }
   if (err instanceof AppError) {
-    // a failing dependency is the server's problem, but a retriable one: say so to clients
     const status = err.code === 'DEPENDENCY' ? 503 : 500;
-    return { status, body: { error: { code: err.code, message: err.message } }, headers: err.retriable ? { 'retry-after': '1' } : {} };
+    return { status, body: { error: { code: err.code, message: redactText(err.message) } }, headers: err.retriable ? { 'retry-after': '1' } : {} };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error (logged on the gateway)' } }, headers: {} };
 }

@@ -141,7 +141,7 @@ function fileRoute(g: GatewayContext, name: string, file: keyof typeof BACKTEST_
       if (!existsSync(path)) {
         const d = await readBacktest(g.cfg, id, { ch: g.ch });
         if (!d) throw new NotFoundError(`backtest ${id}`);
-        throw new HttpError(404, 'REPORT_NOT_HERE', reportMissing(d, path));
+        throw new HttpError(404, 'REPORT_NOT_HERE', reportMissing(d, BACKTEST_FILES[file]));
       }
       ctx.type = `${contentType}; charset=utf-8`;
       if (contentType === 'text/csv') ctx.set('content-disposition', `attachment; filename="${id}-${BACKTEST_FILES[file]}"`);
@@ -150,10 +150,10 @@ function fileRoute(g: GatewayContext, name: string, file: keyof typeof BACKTEST_
   );
 }
 
-/** Why a known backtest's report cannot be served, in words a person can act on. */
-function reportMissing(d: BacktestListing, here: string): string {
+/** Why a known backtest's report cannot be served, in words a person can act on; no path of either machine (the route is open). */
+function reportMissing(d: BacktestListing, file: string): string {
   if (d.status === 'requested') return `backtest ${d.id} has not finished yet, so it has no report`;
   if (d.status === 'failed') return `backtest ${d.id} failed (${d.failure ?? 'no reason recorded'}), so it has no report`;
   if (!d.reportPath) return `backtest ${d.id} wrote no report`;
-  return `the report of backtest ${d.id} is not on this gateway's machine (no ${here}); it was written to ${d.reportPath} on the machine that ran it`;
+  return `the report of backtest ${d.id} is not on this gateway's machine (no ${file} in its backtest directory); it was written on the machine that ran it`;
 }
