@@ -6,9 +6,16 @@
  * fire again for data it already fired for. One check per consumed batch,
  * at most one request per check; the request is acknowledged before the
  * batch's offsets are committed.
+ *
+ * A reached threshold fires only through the data gate (data-gate.ts): the
+ * materializer and this watcher must both have passed the sales log's end
+ * offsets as read at decision time. While they have not (a backfill or a
+ * replay), the watcher waits, says so, and checks again every second, so the
+ * request it finally sends names the whole data (its cut-off is the latest
+ * week then known), not the part that had gone by when the share was met.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { AvroCodec } from '../lib/avro.js';
 import { ident, rows, strLit } from '../lib/clickhouse.js';
 import type { Config } from '../lib/config.js';
@@ -26,10 +33,12 @@ import { championDataWeek } from '../domain/registry/state.js';
 import type { RegistryView } from '../domain/registry/view.js';
 import { decideThreshold, evolveThreshold, initialThresholdState, thresholdReason, type ThresholdEvent, type ThresholdState } from './threshold.js';
 import { newRequest } from '../domain/training/request.js';
+import { checkDataGate, committedPositions, laterPositions, type GateReporter, type GateVerdict } from './data-gate.js';
 
 export interface ThresholdWatcherOptions {
   cfg: Readonly<Config>;
   kafka: Kafka;
+  admin: Admin;
   codec: AvroCodec;
   ch: ClickHouseClient;
   publisher: EventPublisher;
@@ -40,6 +49,10 @@ export interface ThresholdWatcherOptions {
   firedWeek: string | null;
   /** History a series needs before the first model; default 52 + holdout weeks. */
   minWeeks?: number;
+  /** Says when the data gate makes a reached threshold wait, and when it opens. */
+  gate: GateReporter;
+  /** How often a waiting threshold asks the gate again (ms); default 1000. */
+  recheckMs?: number;
 }
 
 export interface ThresholdWatcher {
@@ -67,26 +80,12 @@ export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise
   const grid = new SeriesGrid();
   for (const s of spans) grid.seed(s.store, s.dept, s.first);
   const dead = await DeadLetters.connect(o.kafka, o.cfg.topics.deadLetter, o.groupId);
-  const sink = async (batch: Delivery[]) => {
-    const weeks: { key: string; week: string }[] = [];
-    for (const d of batch) {
-      try {
-        const e = grid.check(await o.codec.decode(SALES_WEEK, d.value));
-        weeks.push({ key: seriesKey(e.store, e.dept), week: e.week });
-      } catch (err) {
-        // refused exactly as the materializer refuses it, so it never counts towards a threshold
-        if (err instanceof AppError && err.retriable) throw err;
-        await dead.send(d, messageOf(err));
-      }
-    }
-    let next = evolveThreshold(state, { type: 'weeksObserved', weeks });
-    const fraction = o.cfg.trainer.thresholdFraction;
-    for (const e of decideThreshold({ type: 'check', fraction, minWeeks, weeks: o.cfg.trainer.thresholdWeeks }, next)) {
-      await fire(e, fraction);
-      next = evolveThreshold(next, e);
-    }
-    state = next;
-  };
+  const fraction = o.cfg.trainer.thresholdFraction;
+  const topic = o.cfg.topics.sales;
+  /** Next offset per partition this watcher has folded into `state` (its batch counts before the runner commits it). */
+  const folded = new Map<number, number>();
+  const gate = (): Promise<GateVerdict> =>
+    checkDataGate(o.admin, topic, o.cfg.materializer.groupId, async () => [{ name: 'threshold watcher', next: laterPositions(await committedPositions(o.admin, o.groupId, topic), folded) }]);
 
   const fire = async (e: ThresholdEvent, fraction: number) => {
     if (e.type !== 'thresholdReached') return;
@@ -103,6 +102,65 @@ export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise
     publishTraining({ type: 'requested', requestId: req.requestId, trigger: req.trigger, reason: req.reason, at: req.requestedAt });
   };
 
+  /** Decides on `state`; fires only when the gate is open, else leaves the decision pending. */
+  let pending = true; // one check at start: a threshold reached before a restart is decided without waiting for new sales
+  const check = async () => {
+    const decided = decideThreshold({ type: 'check', fraction, minWeeks, weeks: o.cfg.trainer.thresholdWeeks }, state);
+    if (decided.length === 0) {
+      pending = false;
+      o.gate.open();
+      return;
+    }
+    const verdict = await gate().catch((err: unknown): GateVerdict => ({ open: false, behind: {}, reason: `waiting: the log's offsets could not be read (${messageOf(err)})` }));
+    if (!verdict.open) {
+      pending = true;
+      const e = decided[0]!;
+      o.gate.waiting(verdict, `threshold reached (${e.type === 'thresholdReached' ? thresholdReason(e, fraction) : ''}) but not decided yet`);
+      return;
+    }
+    pending = false;
+    o.gate.open();
+    // `state` did not change while the gate was read: batches and re-checks run under one lock
+    for (const e of decided) {
+      await fire(e, fraction);
+      state = evolveThreshold(state, e);
+    }
+  };
+  // the batch handler and the timer's re-check never interleave: both read and write `state`
+  let lock: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => undefined);
+    return run;
+  };
+
+  const sink = async (batch: Delivery[]) => exclusive(async () => {
+    const weeks: { key: string; week: string }[] = [];
+    for (const d of batch) {
+      const next = Number(d.offset) + 1;
+      if (next > (folded.get(d.partition) ?? -1)) folded.set(d.partition, next);
+      try {
+        const e = grid.check(await o.codec.decode(SALES_WEEK, d.value));
+        weeks.push({ key: seriesKey(e.store, e.dept), week: e.week });
+      } catch (err) {
+        // refused exactly as the materializer refuses it, so it never counts towards a threshold
+        if (err instanceof AppError && err.retriable) throw err;
+        await dead.send(d, messageOf(err));
+      }
+    }
+    state = evolveThreshold(state, { type: 'weeksObserved', weeks });
+    await check();
+  });
+  let rechecking = false;
+  const timer = setInterval(() => {
+    if (!pending || rechecking) return;
+    rechecking = true;
+    exclusive(check)
+      .catch((err: unknown) => o.log.warn(`threshold: re-check failed, tried again in ${o.recheckMs ?? 1000} ms: ${messageOf(err)}`))
+      .finally(() => (rechecking = false));
+  }, o.recheckMs ?? 1000);
+  timer.unref();
+
   const running = await runBuffered({
     kafka: o.kafka,
     groupId: o.groupId,
@@ -117,6 +175,7 @@ export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise
     state: () => state,
     done: running.done,
     async stop() {
+      clearInterval(timer);
       unsubscribe();
       await running.stop();
       await dead.disconnect();

@@ -38,6 +38,7 @@ import { handleCoordinator, initialCoordinatorState, type CoordinatorCommand, ty
 import { newRequest, planRun, type NewRequest } from '../domain/training/request.js';
 import { executeRun, type RunContext, type RunOutcome } from './training-run.js';
 import { startBacktestWorker, type BacktestWorker } from './backtest-worker.js';
+import { checkDataGate, GateReporter, waitForGate, type TriggerGateStatus } from './data-gate.js';
 
 export interface TrainerOptions {
   /** Consumer group prefix: `<prefix>-requests`, `<prefix>-threshold`. Default `trainer:<training requests topic>`, so trainers of different topic sets never share a group. */
@@ -68,6 +69,8 @@ export interface TrainerService {
   request(r: NewRequest): Promise<TrainingRequested>;
   /** Outcomes of the runs this process finished, oldest first. */
   runs(): readonly RunOutcome[];
+  /** Whether each trigger (threshold, schedule) is waiting for the data to be materialized, and why. */
+  triggers(): TriggerGateStatus[];
   /** Resolves with the first finished run (past or future) matching `pred`; rejects after `timeoutMs` (default 120 s). */
   waitForRun(pred: (o: RunOutcome) => boolean, timeoutMs?: number): Promise<RunOutcome>;
   /** Stops triggers and the consumer, waits for a run in progress, disconnects. */
@@ -251,16 +254,26 @@ async function startTriggers(d: {
   lastThreshold: string | null;
   lastScheduled: number | null;
   paused: () => boolean;
+  admin: Admin;
+  gates: { threshold: GateReporter; schedule: GateReporter };
+  stopped: () => boolean;
 }): Promise<{ scheduler: Scheduler | null; watcher: ThresholdWatcher | null }> {
   const { cfg, opts, publisher, log } = d;
   let scheduler: Scheduler | null = null;
   if (opts.schedule !== false) {
+    // a tick asks only once the materialized view has caught up with the log (a backfill or a replay makes it wait); its id stays the tick's
+    const whenReady = async (r: TrainingRequested) => {
+      const gate = () => checkDataGate(d.admin, cfg.topics.sales, cfg.materializer.groupId);
+      const waited = await waitForGate(gate, d.gates.schedule, `tick ${new Date(r.requestedAt).toISOString()} not requested yet`, d.stopped);
+      if (waited === null) return;
+      await publisher.trainingRequested(waited >= 1000 ? { ...r, reason: `${r.reason}; waited ${Math.round(waited / 1000)} s for the sales log to be materialized` } : r);
+    };
     const missed = missedTick(cfg.trainer.cron, Date.now(), d.lastScheduled, { ...initialSchedule, paused: d.paused() });
     if (missed !== null) {
       log.info(`schedule: catching up the tick missed while the trainer was down (${new Date(missed).toISOString()})`);
-      await publisher.trainingRequested(scheduledRequest(cfg.trainer.cron, missed));
+      void whenReady(scheduledRequest(cfg.trainer.cron, missed)).catch((err: unknown) => log.error(`schedule: the missed tick was not requested: ${messageOf(err)}`));
     }
-    scheduler = startScheduler(cfg.trainer.cron, (r) => publisher.trainingRequested(r), log.child('schedule'), Date.now, d.paused);
+    scheduler = startScheduler(cfg.trainer.cron, whenReady, log.child('schedule'), Date.now, d.paused);
   }
   const watcher: ThresholdWatcher | null =
     opts.threshold === false
@@ -268,8 +281,10 @@ async function startTriggers(d: {
       : await startThresholdWatcher({
           cfg,
           kafka: d.kafka,
+          admin: d.admin,
           codec: d.codec,
           ch: d.ch,
+          gate: d.gates.threshold,
           publisher,
           view: d.view,
           log: log.child('threshold'),
@@ -314,7 +329,17 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
   pump.pump();
 
   const backtests: BacktestWorker | null = opts.backtests === false ? null : await startBacktestWorker({ cfg, kafka, codec, log: log.child('backtest') });
-  const { scheduler, watcher } = await startTriggers({ cfg, opts, kafka, codec, ch, publisher, view, log, prefix, lastThreshold, lastScheduled, paused: () => schedule.state().paused });
+  // what a trigger's gate says goes to the log and, relayed on training.log, to the dashboard's Components panel
+  const say = (s: TriggerGateStatus, text: string) => {
+    log.info(text);
+    publishTraining({ type: 'trigger', trigger: s.trigger, waiting: s.waiting, reason: text, at: Date.now() });
+  };
+  const gates = { threshold: new GateReporter('threshold', say), schedule: new GateReporter('schedule', say) };
+  const { scheduler, watcher } = await startTriggers({
+    cfg, opts, kafka, codec, ch, publisher, view, log, prefix, lastThreshold, lastScheduled, admin, gates,
+    paused: () => schedule.state().paused,
+    stopped: () => pump.stopping,
+  });
 
   return {
     coordinator: () => coord.state,
@@ -325,6 +350,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
       return req;
     },
     runs: () => pump.outcomes,
+    triggers: () => [gates.threshold.status(), gates.schedule.status()],
     waitForRun: (pred, timeoutMs = 120_000) => pump.waitFor(pred, timeoutMs),
     done: Promise.all([consumer.done, watcher?.done]).then(() => undefined),
     async stop() {

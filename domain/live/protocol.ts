@@ -44,7 +44,7 @@ export interface ModelState {
 export interface TrainingLine {
   at: number;
   runId: string | null;
-  kind: 'requested' | 'started' | 'phase' | 'log' | 'finished' | 'promoted' | 'load';
+  kind: 'requested' | 'started' | 'phase' | 'log' | 'finished' | 'promoted' | 'load' | 'trigger';
   text: string;
   level: 'info' | 'warn' | 'error';
 }

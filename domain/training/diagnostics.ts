@@ -15,7 +15,9 @@ export type TrainingDiagnostic =
   | { type: 'started'; runId: string; version: number; requestIds: string[]; reasons: string[]; at: number }
   | { type: 'phase'; runId: string; phase: string; ms: number; detail?: Record<string, unknown> }
   | { type: 'log'; runId: string; line: TrainerLine }
-  | { type: 'finished'; runId: string; version: number; decision: 'promoted' | 'rejected' | 'failed'; reason: string; durationMs: number; at: number };
+  | { type: 'finished'; runId: string; version: number; decision: 'promoted' | 'rejected' | 'failed'; reason: string; durationMs: number; at: number }
+  /** A trigger waits for the sales log to be materialized before it decides (waiting), or its wait ended; `reason` is the log line. */
+  | { type: 'trigger'; trigger: string; waiting: boolean; reason: string; at: number };
 
 /** Publishes one message when someone listens. */
 export function publishTraining(msg: TrainingDiagnostic): void {

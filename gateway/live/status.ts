@@ -51,6 +51,8 @@ export interface StatusDeps {
 export class LiveStatus extends EventEmitter {
   private readonly columns = new Columns<StatusKey>(STATUS_KEYS);
   private readonly training: TrainingLine[] = [];
+  /** The last line a trainer said about its triggers waiting for the data (null before any). */
+  private triggerLine: TrainingLine | null = null;
   private latencies: number[] = [];
   private requestsInWindow = 0;
   private predictions = 0;
@@ -111,6 +113,7 @@ export class LiveStatus extends EventEmitter {
 
   /** Adds a line to the training log and pushes it to clients. */
   trainingLine(line: TrainingLine): void {
+    if (line.kind === 'trigger') this.triggerLine = line;
     this.training.push(line);
     if (this.training.length > TRAINING_LINES) this.training.splice(0, this.training.length - TRAINING_LINES);
     this.emit('training', line);
@@ -184,6 +187,8 @@ export class LiveStatus extends EventEmitter {
         ? { name: 'gateway state', ok: true, detail: `${this.deps.store.size} series, caught up${lag ? ` (${lag} behind)` : ''}` }
         : { name: 'gateway state', ok: false, detail: 'replaying the log into the online feature state' },
       { name: 'model', ok: cur !== null && m.lastFailure === null ? true : cur !== null ? null : false, detail: m.lastFailure ? `${m.detail}; v${m.lastFailure.version} failed to load` : m.detail },
+      // the trainer's last word on its triggers' data gate (relayed on training.log): yellow while a trigger waits for a backfill or a replay
+      ...(this.triggerLine ? [{ name: 'training triggers', ok: this.triggerLine.level === 'warn' ? null : true, detail: this.triggerLine.text }] : []),
       ...supervisedComponents(this.deps.cfg.stackDir),
     ];
   }

@@ -81,6 +81,9 @@ export function lineOfDiagnostic(d: TrainingDiagnostic, at = Date.now()): Traini
               : l.msg;
       return { at, runId: d.runId, kind: 'log', level: l.type === 'error' ? 'error' : l.type === 'stderr' ? 'warn' : 'info', text };
     }
+    case 'trigger':
+      // a wait is a warning: no training is asked for until the data is materialized
+      return { at: d.at, runId: null, kind: 'trigger', level: d.waiting ? 'warn' : 'info', text: d.reason };
     default: {
       const never: never = d;
       throw new Error(`unhandled ${JSON.stringify(never)}`);

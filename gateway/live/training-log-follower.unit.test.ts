@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TrainingDiagnostic } from '../../domain/training/diagnostics.js';
-import type { TrainingLogRecord } from '../../domain/training/log-record.js';
+import { decodeTrainingLog, encodeTrainingLog, type TrainingLogRecord } from '../../domain/training/log-record.js';
 import { relayedLines } from './training-log-follower.js';
 
 const other = { host: 'trainer-box', pid: 4242 };
@@ -27,6 +27,16 @@ describe('training lines relayed over Kafka', () => {
     assert.equal(toLine(rec(2, progress(2))), null);
     assert.equal(toLine(rec(1, progress(1))), null);
     assert.ok(toLine(rec(1, progress(1), other, 'r2')), 'another relay (a restarted trainer) counts from 1 again');
+  });
+
+  it('relays a trigger waiting for the data as a warning, and the end of the wait as info (the Components panel shows the last)', () => {
+    const toLine = relayedLines();
+    const waiting: TrainingDiagnostic = { type: 'trigger', trigger: 'threshold', waiting: true, reason: 'threshold: reached; waiting for the data: materializer 5 events behind', at: 7 };
+    const decoded = decodeTrainingLog(encodeTrainingLog(rec(1, waiting)));
+    assert.ok(decoded, 'the record survives the topic format');
+    assert.deepEqual(toLine(decoded), { at: 7, runId: null, kind: 'trigger', level: 'warn', text: waiting.reason });
+    assert.equal(toLine(rec(2, { ...waiting, waiting: false, reason: 'caught up' }))?.level, 'info');
+    assert.equal(decodeTrainingLog(encodeTrainingLog(rec(3, { ...waiting, waiting: 'yes' } as unknown as TrainingDiagnostic))), null, 'a malformed trigger line is skipped');
   });
 
   it('leaves requested and finished to the model log', () => {

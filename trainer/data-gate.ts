@@ -1,0 +1,152 @@
+/**
+ * The gate every training trigger (threshold, cron) passes before it decides:
+ * the data it decides on must have caught up with the sales log as the log
+ * stands at decision time. Without it, a trigger that watched a backfill go
+ * by fired on the third of the history the materializer had written so far,
+ * and that model was promoted. "Caught up" means every reader the decision
+ * depends on (the materializer, whose rows the run reads; the threshold
+ * watcher, whose spans say whether the threshold is reached) has passed the
+ * end offsets read now, partition by partition. While a backfill or a replay
+ * is being materialized the gate stays shut and says how far behind it is.
+ */
+import type { Admin } from 'kafkajs';
+
+/** One partition's offsets, as the admin client gives them. */
+export interface PartitionEnd {
+  partition: number;
+  low: number;
+  high: number;
+}
+
+/** A reader of the sales log: partition -> next offset it will read (a committed offset); a missing partition has read nothing. */
+export interface ReaderPosition {
+  name: string;
+  next: ReadonlyMap<number, number>;
+}
+
+export interface GateVerdict {
+  open: boolean;
+  /** Events each reader still has to read, by reader name. */
+  behind: Record<string, number>;
+  /** Why it is shut (empty when open), for the log and the dashboard. */
+  reason: string;
+}
+
+/** Pure: whether every reader has passed `ends`. A reader that never read a partition counts from its low offset. */
+export function gateOf(ends: readonly PartitionEnd[], readers: readonly ReaderPosition[]): GateVerdict {
+  const behind: Record<string, number> = {};
+  for (const r of readers) {
+    let n = 0;
+    for (const e of ends) n += Math.max(0, e.high - Math.max(e.low, r.next.get(e.partition) ?? e.low));
+    behind[r.name] = n;
+  }
+  const late = readers.filter((r) => behind[r.name]! > 0);
+  const reason = late.length === 0 ? '' : `waiting for the data: ${late.map((r) => `${r.name} ${behind[r.name]!.toLocaleString('en-US')} events behind`).join(', ')} the sales log (a backfill or a replay is being materialized)`;
+  return { open: late.length === 0, behind, reason };
+}
+
+/** The committed positions of a consumer group on `topic` (a partition with no commit is left out). */
+export async function committedPositions(admin: Admin, groupId: string, topic: string): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const t of await admin.fetchOffsets({ groupId, topics: [topic] })) {
+    for (const p of t.partitions) if (Number(p.offset) >= 0) out.set(p.partition, Number(p.offset));
+  }
+  return out;
+}
+
+/** The sales log's end offsets now. */
+export async function logEnds(admin: Admin, topic: string): Promise<PartitionEnd[]> {
+  return (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));
+}
+
+/**
+ * Reads the log's ends now, then the materializer's committed positions (and
+ * any extra reader's), and returns the verdict. Ends are read first, so a
+ * reader that passed them has seen at least everything the log held when the
+ * trigger asked.
+ */
+export async function checkDataGate(admin: Admin, topic: string, materializerGroup: string, extra: () => Promise<ReaderPosition[]> = async () => []): Promise<GateVerdict> {
+  const ends = await logEnds(admin, topic);
+  const [mat, others] = await Promise.all([committedPositions(admin, materializerGroup, topic), extra()]);
+  return gateOf(ends, [{ name: 'materializer', next: mat }, ...others]);
+}
+
+/** Merges in-process positions with committed ones (the later wins per partition): a reader's batch is counted before its commit. */
+export function laterPositions(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): Map<number, number> {
+  const out = new Map(a);
+  for (const [p, o] of b) if (o > (out.get(p) ?? -1)) out.set(p, o);
+  return out;
+}
+
+/** What a trigger reports about its gate: waiting (with why) or deciding on caught-up data. */
+export interface TriggerGateStatus {
+  trigger: string;
+  waiting: boolean;
+  reason: string;
+  /** Epoch ms the current state began. */
+  since: number;
+}
+
+/** Re-announces a wait this often (ms), so a dashboard that started later learns it. */
+const REPEAT_MS = 10_000;
+
+/**
+ * Says what a trigger's gate does: a log line and a diagnostic (relayed to the
+ * dashboard's Components panel) when it starts waiting, every 10 s while it
+ * waits, and once when the data has caught up.
+ */
+export class GateReporter {
+  private current: TriggerGateStatus;
+  private lastSaid = 0;
+
+  constructor(
+    private readonly trigger: string,
+    private readonly say: (s: TriggerGateStatus, text: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.current = { trigger, waiting: false, reason: '', since: now() };
+  }
+
+  status(): TriggerGateStatus {
+    return this.current;
+  }
+
+  /** The gate is shut for a decision about `what` (e.g. "threshold reached: 80% of series ..."). */
+  waiting(verdict: GateVerdict, what: string): void {
+    const t = this.now();
+    const began = !this.current.waiting;
+    this.current = { trigger: this.trigger, waiting: true, reason: verdict.reason, since: began ? t : this.current.since };
+    // the counts change at every check during a backfill: said when the wait begins, then every REPEAT_MS
+    if (!began && t - this.lastSaid < REPEAT_MS) return;
+    this.lastSaid = t;
+    this.say(this.current, `${this.trigger}: ${what}; ${verdict.reason}`);
+  }
+
+  /** The gate opened (or nothing is pending): said once after a wait. */
+  open(): void {
+    if (!this.current.waiting) return;
+    const t = this.now();
+    const waited = Math.round((t - this.current.since) / 1000);
+    this.current = { trigger: this.trigger, waiting: false, reason: '', since: t };
+    this.lastSaid = t;
+    this.say(this.current, `${this.trigger}: the materialized view caught up with the sales log after ${waited} s; deciding on it`);
+  }
+}
+
+/**
+ * Asks the gate every `everyMs` until it opens, reporting the wait; resolves
+ * with the milliseconds waited, or null when `stopped()` turned true first.
+ */
+export async function waitForGate(gate: () => Promise<GateVerdict>, reporter: GateReporter, what: string, stopped: () => boolean, everyMs = 1000): Promise<number | null> {
+  const t0 = Date.now();
+  for (;;) {
+    if (stopped()) return null;
+    const v = await gate().catch((err: unknown): GateVerdict => ({ open: false, behind: {}, reason: `waiting: the log's offsets could not be read (${(err as Error).message})` }));
+    if (v.open) {
+      reporter.open();
+      return Date.now() - t0;
+    }
+    reporter.waiting(v, what);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
