@@ -8,12 +8,14 @@
  * (series, week, horizon, origin, forecast, intervals, version; a future
  * week has no actual), serialized once and kept with the cache entry, so a
  * batch answered from the cache is string concatenation, with no objects to
- * build or serialize.
+ * build or serialize. What the cache does not hold is computed in one batch
+ * (computed.ts), its texts written directly too.
  */
 import type { ForecastCache } from '../forecasts/cache.js';
 import { intervalsOfPoint } from '../forecasts/compute.js';
 import type { LoadedModel } from '../model/holder.js';
-import { scoreWithIntervals, toPrediction } from './predictor.js';
+import { computedPredictions } from './computed.js';
+import { toPrediction } from './predictor.js';
 import type { ScoringRow } from './resolve.js';
 
 /** Serialized predictions for resolved rows, in order; `fieldOf(i)` names row i's week in a refusal. */
@@ -35,9 +37,8 @@ export async function answerRows(
     else missed.push(i);
   }
   if (missed.length > 0) {
-    const toScore = missed.map((i) => rows[i]!);
-    const { forecasts, intervals } = await scoreWithIntervals(model, toScore, (k) => fieldOf(missed[k]!));
-    missed.forEach((i, k) => (out[i] = JSON.stringify(toPrediction(model, rows[i]!, forecasts[k]!, intervals[k], 'computed', alias))));
+    const json = await computedPredictions(model, rows, missed, fieldOf, alias);
+    for (let k = 0; k < missed.length; k++) out[missed[k]!] = json[k]!;
   }
   return { json: out, cached: rows.length - missed.length };
 }

@@ -43,16 +43,23 @@ export async function scoreWithIntervals(
   const X = buildMatrix(rows, fieldOf);
   // target days read before the await: a week prepended to a series meanwhile moves its firstDay
   const days = Float64Array.from(rows, (r) => r.history.firstDay + 7 * r.t);
-  const z = await model.scorer.score(X, rows.length);
-  const forecasts = new Float64Array(rows.length);
+  const forecasts = forecastsOf(model, X, await model.scorer.score(X, rows.length));
   const intervals: PredictionInterval[][] = [];
   for (let i = 0; i < rows.length; i++) {
-    const f = inverseTarget(z[i]!, X, i * FEATURE_COUNT);
-    forecasts[i] = f;
-    const r = rows[i]!;
-    intervals.push(intervalsOf(model.intervals, r.horizon, f, X[i * FEATURE_COUNT + COL.scale]!, rowIntervalContext(X, i, days[i]!)));
+    intervals.push(intervalsOf(model.intervals, rows[i]!.horizon, forecasts[i]!, X[i * FEATURE_COUNT + COL.scale]!, rowIntervalContext(X, i, days[i]!)));
   }
   return { forecasts, intervals };
+}
+
+/**
+ * Sales forecasts from the model's outputs `z` for the rows of X: the one
+ * place the gateway turns a scored vector into a forecast (this function,
+ * the forecast publisher and the computed predict path all go through it).
+ */
+export function forecastsOf(_model: LoadedModel, X: Float32Array, z: Float32Array): Float64Array {
+  const out = new Float64Array(z.length);
+  for (let i = 0; i < z.length; i++) out[i] = inverseTarget(z[i]!, X, i * FEATURE_COUNT);
+  return out;
 }
 
 /** The API intervals of one forecast, rounded to cents. */
