@@ -23,10 +23,11 @@ import { startTrainer, type TrainerService } from './trainer-service.js';
 const cfg = uniqueConfig('gate', (d) => {
   d.trainer.thresholdFraction = 0.5;
 });
-const sim = smallSim(90);
+const WEEKS = 90;
+const sim = smallSim(WEEKS);
 const group = `trainer-${cfg.clickhouse.database}`;
 const events = [...generateHistory(sim)];
-const lastWeek = addWeeks(sim.startWeek, sim.weeks - 1);
+const lastWeek = addWeeks(sim.startWeek, WEEKS - 1);
 const split = addWeeks(sim.startWeek, 70);
 let producer: SalesProducer;
 let trainer: TrainerService;
