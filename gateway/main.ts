@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel, type Logger } from '../lib/log.js';
-import { assertTokenFitsHost, DEFAULT_TOKEN, isLoopback } from './http/auth.js';
+import { gatewayTokenNotice } from '../lib/gateway-token.js';
+import { assertTokenFitsHost } from './http/auth.js';
 import { waitForDependencies } from '../lib/wait-for.js';
 import { startGateway, WEB_DIST } from './server.js';
 
@@ -32,11 +33,10 @@ async function main(): Promise<void> {
   await ensureDashboard(log);
   // refused before waiting for anything: a guessable token off loopback is a configuration error (startGateway checks too)
   assertTokenFitsHost(cfg.gateway.host, cfg.gateway.token);
-  // on loopback the default is only worth a reminder
-  if (cfg.gateway.token === DEFAULT_TOKEN && isLoopback(cfg.gateway.host)) log.warn(`GATEWAY_TOKEN is the default "${DEFAULT_TOKEN}": fine on ${cfg.gateway.host}; the gateway will refuse it on a non-loopback GATEWAY_HOST`);
   await waitForDependencies(cfg, ['kafka', 'registry', 'clickhouse'], log);
   const gw = await startGateway(cfg, { log, waitForCatchUp: false });
   log.info(`listening on ${gw.url} (dashboard /, API docs /docs, OpenAPI /openapi.json, metrics /metrics)`);
+  if (cfg.gateway.tokenGenerated) process.stderr.write(`${gatewayTokenNotice(gw.url, cfg.gateway.token)}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

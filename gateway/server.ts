@@ -30,6 +30,7 @@ import { ForecastCache } from './forecasts/cache.js';
 import { applyPublished } from './forecasts/feed.js';
 import { ForecastPublisher, startForecastLoop } from './forecasts/publisher.js';
 import { attachSocket } from './live/socket.js';
+import { allowedHosts, guardHost } from './http/host.js';
 import { LiveStatus } from './live/status.js';
 import { lineOfLoad, lineOfModelLog } from './live/training-feed.js';
 import { followTrainingLog, type TrainingLogFollower } from './live/training-log-follower.js';
@@ -266,10 +267,12 @@ async function listen(
   fast: FastPath | null,
 ): Promise<{ server: Server; io: ReturnType<typeof attachSocket>; url: string }> {
   const koa = app.callback();
-  const server: Server = createServer(fast ? (req, res) => void (fast(req, res) || koa(req, res)) : koa);
+  const hosts = allowedHosts(cfg);
+  // the Host check comes first: a DNS-rebinding page never reaches the fast path, Koa or the socket
+  const server: Server = createServer(guardHost(hosts, fast ? (req, res) => void (fast(req, res) || koa(req, res)) : koa));
   // keep-alive longer than typical client pools so load tests do not pay reconnects
   server.keepAliveTimeout = 65_000;
-  const io = attachSocket(server, status, { token: cfg.gateway.token, openReads: cfg.gateway.openReads, allowedOrigins: cfg.gateway.allowedOrigins });
+  const io = attachSocket(server, status, { token: cfg.gateway.token, openReads: cfg.gateway.openReads, allowedOrigins: cfg.gateway.allowedOrigins, allowedHosts: hosts });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.gateway.port, cfg.gateway.host, () => resolve());

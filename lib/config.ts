@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -54,7 +55,8 @@ const EnvSchema = z.object({
   SIM_RATE: z.coerce.number().positive().default(75),
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: port.default(8080),
-  GATEWAY_TOKEN: z.string().default('change-me'),
+  // unset or empty: a random token per start, printed with how to use it (no well-known default)
+  GATEWAY_TOKEN: z.string().optional(),
   GATEWAY_OPEN_READS: bool.default(true),
   GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(100000).default(1000),
   GATEWAY_ALLOWED_ORIGINS: z
@@ -62,6 +64,11 @@ const EnvSchema = z.object({
     .default('')
     .transform((s) => s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
     .pipe(z.array(z.string().refine(isOrigin, { error: 'a comma-separated list of origins such as http://localhost:5173 (scheme, host, optional port)' }))),
+  GATEWAY_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(?:\*|[a-z0-9.-]+|[0-9a-f:]+)$/, { error: 'a comma-separated list of host names or addresses such as gateway,forecast.example.com (no port), or * for any' }))),
   GATEWAY_PREDICT_RATE: z.coerce.number().min(0).default(0),
   GATEWAY_PREDICT_BURST: z.coerce.number().int().min(1).optional(),
   GATEWAY_ACCESS_LOG: bool.default(true),
@@ -78,6 +85,9 @@ const EnvSchema = z.object({
   TRAIN_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(30_000),
   TRAIN_THRESHOLD_FRACTION: z.coerce.number().min(0).max(1).default(0.5),
   TRAIN_THRESHOLD_WEEKS: z.coerce.number().int().min(1).max(52).default(4),
+  TRAIN_DECAY_WEEKS: z.coerce.number().int().min(1).max(52).default(4),
+  TRAIN_DECAY_NAIVE_RATIO: z.coerce.number().positive().default(1),
+  TRAIN_DECAY_BACKTEST_RATIO: z.coerce.number().positive().default(2),
   TRAIN_HORIZON: z.coerce.number().int().min(1).max(52).default(13),
   TRAIN_HOLDOUT_WEEKS: z.coerce.number().int().min(1).max(104).default(8),
   TRAIN_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0),
@@ -150,7 +160,11 @@ export interface Config {
   gateway: {
     host: string;
     port: number;
+    /** GATEWAY_TOKEN, or a random one generated at start when it is unset (`tokenGenerated`) */
     token: string;
+    tokenGenerated: boolean;
+    /** Host names the gateway answers to besides loopback and GATEWAY_HOST (GATEWAY_ALLOWED_HOSTS; `*` = any) */
+    allowedHosts: string[];
     openReads: boolean;
     maxBatch: number;
     /** Origins besides the gateway's own that may open the Socket.IO stream (e.g. the Vite dev server). */
@@ -173,6 +187,8 @@ export interface Config {
     thresholdFraction: number;
     /** weeks of new data a series needs before it counts towards the threshold (TRAIN_THRESHOLD_WEEKS) */
     thresholdWeeks: number;
+    /** accuracy decay: trailing scored weeks (TRAIN_DECAY_WEEKS), live WMAE ratios to seasonal naive (TRAIN_DECAY_NAIVE_RATIO) and to the backtest (TRAIN_DECAY_BACKTEST_RATIO) that ask for a retraining */
+    decay: { weeks: number; naiveRatio: number; backtestFactor: number };
     horizon: number;
     holdoutWeeks: number;
     promotionMargin: number;
@@ -289,7 +305,9 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
     gateway: {
       host: e.GATEWAY_HOST,
       port: e.GATEWAY_PORT,
-      token: e.GATEWAY_TOKEN,
+      token: e.GATEWAY_TOKEN || randomBytes(24).toString('hex'),
+      tokenGenerated: !e.GATEWAY_TOKEN,
+      allowedHosts: e.GATEWAY_ALLOWED_HOSTS,
       openReads: e.GATEWAY_OPEN_READS,
       maxBatch: e.GATEWAY_MAX_BATCH,
       allowedOrigins: e.GATEWAY_ALLOWED_ORIGINS,
@@ -303,6 +321,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       retryBackoffMs: e.TRAIN_RETRY_BACKOFF_MS,
       thresholdFraction: e.TRAIN_THRESHOLD_FRACTION,
       thresholdWeeks: e.TRAIN_THRESHOLD_WEEKS,
+      decay: { weeks: e.TRAIN_DECAY_WEEKS, naiveRatio: e.TRAIN_DECAY_NAIVE_RATIO, backtestFactor: e.TRAIN_DECAY_BACKTEST_RATIO },
       horizon: e.TRAIN_HORIZON,
       holdoutWeeks: e.TRAIN_HOLDOUT_WEEKS,
       promotionMargin: e.TRAIN_PROMOTION_MARGIN,

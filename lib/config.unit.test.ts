@@ -38,6 +38,18 @@ describe('config', () => {
     );
   });
 
+  it('no token configured: a random one per start, never a well-known default; host names listed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const a = loadConfig({}, dir).gateway;
+    const b = loadConfig({ GATEWAY_TOKEN: '' }, dir).gateway;
+    assert.equal(a.tokenGenerated, true);
+    assert.match(a.token, /^[0-9a-f]{48}$/);
+    assert.notEqual(a.token, b.token, 'each start draws its own');
+    const set = loadConfig({ GATEWAY_TOKEN: 'mine', GATEWAY_ALLOWED_HOSTS: ' Gateway , forecast.example.com' }, dir).gateway;
+    assert.deepEqual([set.token, set.tokenGenerated, set.allowedHosts], ['mine', false, ['gateway', 'forecast.example.com']]);
+    assert.throws(() => loadConfig({ GATEWAY_ALLOWED_HOSTS: 'gw:8080' }, dir), (err: unknown) => err instanceof ConfigError && /GATEWAY_ALLOWED_HOSTS/.test(err.message) && /no port/.test(err.message));
+  });
+
   it('gateway origins and predict rate: lists trimmed, burst defaulting to the rate, a bad origin named', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const cfg = loadConfig({ GATEWAY_ALLOWED_ORIGINS: ' http://localhost:5173/ , https://ops.example.com', GATEWAY_PREDICT_RATE: '2.5' }, dir);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../lib/config.js';
+import { gatewayTokenNotice } from '../lib/gateway-token.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
@@ -142,8 +143,12 @@ async function demo(cfg: Readonly<Config>): Promise<number> {
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  // no GATEWAY_TOKEN: one random token for the whole demo, so a restarted gateway keeps the one printed below
+  if (cfg.gateway.tokenGenerated) process.env.GATEWAY_TOKEN = cfg.gateway.token;
   supervisor.start(demoProcesses(cfg).map((p) => ({ name: p.name, args: ['--import', 'tsx', ...p.args] })));
-  log.info(`dashboard: http://${cfg.gateway.host}:${cfg.gateway.port}/  (Ctrl-C stops everything)`);
+  const url = `http://${cfg.gateway.host}:${cfg.gateway.port}`;
+  log.info(`dashboard: ${url}/  (Ctrl-C stops everything)`);
+  if (cfg.gateway.tokenGenerated) process.stderr.write(`${gatewayTokenNotice(url, cfg.gateway.token)}\n`);
   return new Promise<number>(() => undefined);
 }
 

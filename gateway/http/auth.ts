@@ -24,7 +24,7 @@ export function assertBearer(ctx: Context, token: string): void {
   if (!bearerMatches(header, token)) throw new HttpError(403, 'FORBIDDEN', 'authorization: the bearer token is not valid');
 }
 
-/** The token `.env.example` ships with: fine on loopback, refused anywhere else. */
+/** The token `.env.example` used to ship with: well known, so refused everywhere (a DNS-rebinding page can reach loopback). */
 export const DEFAULT_TOKEN = 'change-me';
 /** Shortest token accepted when the gateway listens beyond loopback (32 characters: `openssl rand -hex 16` or more). */
 export const MIN_EXPOSED_TOKEN_LENGTH = 32;
@@ -36,16 +36,19 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
- * Refuses to expose the write endpoints with a guessable token: off loopback
- * the token must not be the default and must have at least 32 characters.
- * Throws a ConfigError naming GATEWAY_TOKEN and what is expected.
+ * Refuses to expose the write endpoints with a guessable token: never the old
+ * default, and off loopback at least 32 characters. Throws a ConfigError
+ * naming GATEWAY_TOKEN and what is expected.
  */
 export function assertTokenFitsHost(host: string, token: string): void {
+  if (token === DEFAULT_TOKEN) {
+    throw new ConfigError(`GATEWAY_TOKEN: expected a secret, not the well-known "${DEFAULT_TOKEN}"; leave it unset for a random one per start, or generate one with: openssl rand -hex 32`);
+  }
   if (isLoopback(host)) return;
-  const why = token === DEFAULT_TOKEN ? `the default "${DEFAULT_TOKEN}"` : token.length < MIN_EXPOSED_TOKEN_LENGTH ? `${token.length} characters long` : null;
+  const why = token.length < MIN_EXPOSED_TOKEN_LENGTH ? `${token.length} characters long` : null;
   if (why === null) return;
   throw new ConfigError(
-    `GATEWAY_TOKEN: expected a secret of at least ${MIN_EXPOSED_TOKEN_LENGTH} characters, not the default, because GATEWAY_HOST=${host} is not a loopback address; ` +
+    `GATEWAY_TOKEN: expected a secret of at least ${MIN_EXPOSED_TOKEN_LENGTH} characters because GATEWAY_HOST=${host} is not a loopback address; ` +
       `it is ${why}. Generate one with: openssl rand -hex 32`,
   );
 }

@@ -11,17 +11,18 @@ describe('gateway token', () => {
     for (const h of ['0.0.0.0', '::', '192.168.1.10', 'gateway', '10.0.0.1', '']) assert.equal(isLoopback(h), false, h);
   });
 
-  it('off loopback, refuses the default token and one under 32 characters, naming GATEWAY_TOKEN and what is expected', () => {
+  it('off loopback, refuses a token under 32 characters, naming GATEWAY_TOKEN and what is expected', () => {
     assert.throws(
-      () => assertTokenFitsHost('0.0.0.0', 'change-me'),
-      (e: unknown) => e instanceof ConfigError && /^GATEWAY_TOKEN: expected a secret of at least 32 characters, not the default, because GATEWAY_HOST=0\.0\.0\.0 is not a loopback address; it is the default "change-me"/.test(e.message),
+      () => assertTokenFitsHost('0.0.0.0', 'a'.repeat(31)),
+      (e: unknown) => e instanceof ConfigError && /^GATEWAY_TOKEN: expected a secret of at least 32 characters because GATEWAY_HOST=0\.0\.0\.0 is not a loopback address; it is 31 characters long\. Generate one with: openssl rand -hex 32/.test(e.message),
     );
-    assert.throws(() => assertTokenFitsHost('::', 'a'.repeat(31)), /it is 31 characters long\. Generate one with: openssl rand -hex 32/);
     assert.doesNotThrow(() => assertTokenFitsHost('0.0.0.0', STRONG));
   });
 
-  it('on loopback, any token starts (the default included)', () => {
-    assert.doesNotThrow(() => assertTokenFitsHost('127.0.0.1', 'change-me'));
+  it('refuses the well-known "change-me" everywhere, loopback included (a DNS-rebinding page reaches loopback)', () => {
+    for (const host of ['127.0.0.1', 'localhost', '0.0.0.0']) {
+      assert.throws(() => assertTokenFitsHost(host, 'change-me'), (e: unknown) => e instanceof ConfigError && /^GATEWAY_TOKEN: expected a secret, not the well-known "change-me"; leave it unset/.test(e.message), host);
+    }
     assert.doesNotThrow(() => assertTokenFitsHost('localhost', 'x'));
   });
 

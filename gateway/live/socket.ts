@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { bearerMatches } from '../http/auth.js';
+import { hostAllowed, hostRefusal, LOOPBACK_HOSTS } from '../http/host.js';
 import type { ServerEvents } from '../../domain/live/protocol.js';
 import type { LiveStatus } from './status.js';
 
@@ -9,6 +10,8 @@ export interface SocketOptions {
   openReads: boolean;
   /** Origins besides the gateway's own that may connect (GATEWAY_ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[];
+  /** Host names the handshake may name (gateway/http/host.ts; null = any); default loopback only. */
+  allowedHosts?: readonly string[] | null;
 }
 
 /**
@@ -46,12 +49,15 @@ function hasToken(auth: unknown, token: string): boolean {
  * write action added later cannot be left open.
  */
 export function attachSocket(server: HttpServer, status: LiveStatus, opts: SocketOptions): Server<Record<string, never>, ServerEvents> {
+  const hosts = opts.allowedHosts === undefined ? LOOPBACK_HOSTS : opts.allowedHosts;
   const io = new Server<Record<string, never>, ServerEvents>(server, {
     serveClient: false,
     path: '/socket.io',
     pingInterval: 10_000,
     pingTimeout: 8_000,
     allowRequest: (req: IncomingMessage, cb) => {
+      // Host first: the origin check below trusts it to be the gateway's own name
+      if (!hostAllowed(req.headers.host, hosts)) return cb(hostRefusal(req.headers.host, hosts ?? []), false);
       const ok = originAllowed(req.headers.origin, req.headers.host, opts.allowedOrigins);
       cb(ok ? null : `origin: expected the gateway's own origin or one of GATEWAY_ALLOWED_ORIGINS, got ${req.headers.origin}`, ok);
     },

@@ -13,13 +13,13 @@ let url: string;
 let close: () => Promise<void>;
 
 /** Connects with the given Origin header and auth; resolves the socket once connected, or the refusal's message. */
-function open(opts: { origin?: string; token?: string } = {}): Promise<{ socket: Socket; error: string | null }> {
+function open(opts: { origin?: string; token?: string; host?: string } = {}): Promise<{ socket: Socket; error: string | null }> {
   const socket = connect(url, {
     path: '/socket.io',
     transports: ['websocket'],
     reconnection: false,
     auth: opts.token ? { token: opts.token } : {},
-    extraHeaders: opts.origin ? { origin: opts.origin } : {},
+    extraHeaders: { ...(opts.origin ? { origin: opts.origin } : {}), ...(opts.host ? { host: opts.host } : {}) },
   });
   return new Promise((resolve) => {
     socket.once('snapshot', () => resolve({ socket, error: null }));
@@ -57,6 +57,16 @@ describe('live socket', () => {
     const evil = await open({ origin: 'http://evil.example' });
     assert.notEqual(evil.error, null, 'a foreign origin is refused');
     evil.socket.close();
+  });
+
+  it('refuses a handshake naming a host the gateway does not answer to, even with its own origin (DNS rebinding)', async () => {
+    const port = new URL(url).port;
+    const rebound = await open({ host: `evil.example:${port}`, origin: `http://evil.example:${port}` });
+    assert.match(rebound.error ?? '', /./, 'refused');
+    rebound.socket.close();
+    const named = await open({ host: `localhost:${port}`, origin: `http://localhost:${port}` });
+    assert.equal(named.error, null, 'a loopback name is the gateway\'s own');
+    named.socket.close();
   });
 
   it('refuses any event from a client without the token, and lets a client with it through', async () => {

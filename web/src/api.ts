@@ -3,8 +3,23 @@ import { Store } from './store.js';
 
 const TOKEN_KEY = 'forecast.token';
 
-/** The write token, kept for the browser session only. */
-export const token = new Store<string | null>(sessionStorage.getItem(TOKEN_KEY));
+/**
+ * A token handed over in the URL's fragment (`/#token=...`, as the gateway
+ * prints it when it drew a random one): kept for the session, and taken out
+ * of the address bar and history at once so it is not bookmarked or shared.
+ * A fragment never reaches the server, so it is in no access log either.
+ */
+function tokenFromFragment(): string | null {
+  const m = /^#token=([^&]+)$/.exec(location.hash);
+  if (!m) return null;
+  const t = decodeURIComponent(m[1]!);
+  sessionStorage.setItem(TOKEN_KEY, t);
+  history.replaceState(null, '', location.pathname + location.search);
+  return t;
+}
+
+/** The write token, kept for the browser session only (sessionStorage, never localStorage). */
+export const token = new Store<string | null>(tokenFromFragment() ?? sessionStorage.getItem(TOKEN_KEY));
 
 export function setToken(t: string | null): void {
   if (t) sessionStorage.setItem(TOKEN_KEY, t);
