@@ -4,11 +4,15 @@
  * curves, a real dead letter), at 1440x900 in light and dark: weekly charts
  * name their weeks as ISO dates (no time of day, no "Time" legend row), tick
  * labels fit their axes, magnitudes start from zero, every timestamp and
- * date input is ISO, counts have the right plural. The dashboard is built
- * from the current sources into a temporary folder.
+ * date input is ISO, counts have the right plural; a theme toggle that
+ * persists, axis labels and curves with enough contrast in both themes, and
+ * axe-core with no serious or critical WCAG A/AA violation on any view. The
+ * dashboard is built from the current sources into a temporary folder;
+ * screenshots of every view in both themes go to .stack/artifacts/screenshots.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +25,7 @@ import { salesEventId } from '../schemas/types.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { publishModel, publishRecordedRun, setUp, trainModel, type Fixture } from '../gateway/test/fixture.js';
 
+const SHOTS = join(process.cwd(), '.stack', 'artifacts', 'screenshots');
 const tmp = mkdtempSync(join(tmpdir(), 'web-readability-'));
 // store 1 dept 1 is a Friday series; a Thursday in its history is a real date off its grid (the gateway dead-letters it)
 const OFF_GRID = '2011-03-03';
@@ -31,6 +36,33 @@ let f: Fixture;
 let gw: Gateway;
 let browser: Browser;
 let page: Page;
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const VIEWS = ['status', 'performance', 'training', 'models', 'backtests', 'schedule', 'dead-letters', 'predict'];
+
+/** WCAG contrast ratio of two #rrggbb colours (1 to 21). */
+function contrast(a: string, b: string): number {
+  const lum = (hex: string) => {
+    const [r, g, b2] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b2!;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+/** "rgb(17, 21, 28)" as #11151c. */
+const hexOf = (rgb: string) => `#${(rgb.match(/\d+/g) ?? []).slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
+
+/** axe-core's serious and critical WCAG 2 A/AA violations on the page as it is now. */
+async function axeViolations(): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${n.target.join(' ')}: ${n.failureSummary ?? v.help}`));
+  });
+}
 
 const view = async (id: string) => {
   await page.getByTestId(`nav-${id}`).click();
@@ -76,6 +108,7 @@ async function axes(testId: string): Promise<AxisReport[]> {
 
 describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
   before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
     const webDir = join(tmp, 'dist');
     await buildDashboard(webDir);
     f = await setUp('readability');
@@ -156,5 +189,91 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     await page.getByTestId('predict-submit').click();
     await page.getByTestId('predict-version').filter({ hasText: 'v1' }).waitFor({ timeout: 10_000 });
     assert.ok((await page.locator('main').innerText()).includes('1 week after 2011-05-27'), 'one week, singular');
+  });
+
+  it('a persistent theme toggle: light, dark, or following the system', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    const p = await ctx.newPage();
+    try {
+      const bg = () => p.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      await p.goto(gw.url);
+      await p.getByTestId('theme').waitFor();
+      assert.equal(await p.getByTestId('theme').inputValue(), 'system');
+      assert.equal(await bg(), 'rgb(245, 247, 251)');
+      await p.getByTestId('theme').selectOption('dark');
+      assert.equal(await bg(), 'rgb(17, 21, 28)');
+      await p.reload();
+      await p.getByTestId('theme').waitFor();
+      assert.equal(await p.getByTestId('theme').inputValue(), 'dark', 'kept across a reload');
+      assert.equal(await bg(), 'rgb(17, 21, 28)');
+      // 'light' wins over a dark system; 'system' follows it, live
+      await p.emulateMedia({ colorScheme: 'dark' });
+      await p.getByTestId('theme').selectOption('light');
+      assert.equal(await bg(), 'rgb(245, 247, 251)');
+      await p.getByTestId('theme').selectOption('system');
+      assert.equal(await bg(), 'rgb(17, 21, 28)');
+      await p.emulateMedia({ colorScheme: 'light' });
+      await p.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+      assert.equal(await p.evaluate(() => localStorage.getItem('forecast.theme')), null, 'following the system stores nothing');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`${scheme}: axis labels, compare curves and the primary button are readable on their background`, async () => {
+      await page.getByTestId('theme').selectOption(scheme);
+      await view('models');
+      const box = page.getByRole('checkbox', { name: 'compare v1' });
+      if (!(await box.isChecked())) await box.check();
+      if (!(await page.getByRole('checkbox', { name: 'compare v2' }).isChecked())) await page.getByRole('checkbox', { name: 'compare v2' }).check();
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-curves"]')?.getAttribute('data-points')) > 0, undefined, { timeout: 20_000 });
+      const drawn = await page.evaluate(() => {
+        interface Drawn { axes: { stroke: (u: unknown, i: number) => string }[]; series: { stroke?: (u: unknown, i: number) => string; label?: string }[] }
+        const el = document.querySelector('[data-testid="chart-curves"]') as HTMLElement & { uplot: Drawn };
+        const u = el.uplot;
+        const panel = getComputedStyle(el.closest('.panel')!).backgroundColor;
+        return { panel, axes: u.axes.map((a, i) => a.stroke(u, i)), series: u.series.slice(1).map((s, i) => ({ label: s.label ?? '', stroke: s.stroke?.(u, i + 1) ?? '' })) };
+      });
+      const panel = hexOf(drawn.panel);
+      for (const a of drawn.axes) assert.ok(contrast(a, panel) >= 4.5, `axis labels ${a} on ${panel}: ${contrast(a, panel).toFixed(2)}:1`);
+      const valid = drawn.series.filter((s) => s.label.endsWith('valid'));
+      assert.ok(valid.length >= 1, `valid curves: ${drawn.series.map((s) => s.label).join(', ')}`);
+      // one hue per version, each at least 3:1 on the panel (WCAG's figure for graphics)
+      assert.equal(new Set(drawn.series.map((s) => s.stroke)).size, new Set(drawn.series.map((s) => s.label.split(' ')[0])).size, 'one colour per version');
+      for (const s of drawn.series) assert.ok(contrast(s.stroke, panel) >= 3, `${s.label} ${s.stroke} on ${panel}: ${contrast(s.stroke, panel).toFixed(2)}:1`);
+      const button = await page.getByTestId('inject-next-week').evaluate((b) => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]);
+      assert.ok(contrast(hexOf(button[0]!), hexOf(button[1]!)) >= 4.5, `primary button ${button.join(' on ')}`);
+    });
+
+    it(`${scheme}: axe-core finds no serious or critical WCAG A/AA violation on any view`, async () => {
+      await page.getByTestId('theme').selectOption(scheme);
+      const found: string[] = [];
+      for (const id of VIEWS) {
+        await view(id);
+        // let the view's data arrive (tables, charts) before judging it
+        await page.waitForTimeout(1_000);
+        if (id === 'dead-letters') await page.locator('[data-testid^="dlq-row-"]').first().click();
+        found.push(...(await axeViolations()).map((v) => `${id}: ${v}`));
+        await page.screenshot({ path: join(SHOTS, `readability-${scheme}-${id}.png`), fullPage: true });
+      }
+      assert.deepEqual(found, []);
+    });
+  }
+
+  it('the axe check fails on what it should: grey on grey text is a serious contrast violation', async () => {
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.id = 'low-contrast';
+      p.textContent = 'hard to read';
+      p.style.cssText = 'color:#777;background:#888';
+      document.querySelector('main')!.append(p);
+    });
+    try {
+      const found = await axeViolations();
+      assert.ok(found.some((v) => v.startsWith('color-contrast (serious) #low-contrast')), found.join('\n'));
+    } finally {
+      await page.evaluate(() => document.getElementById('low-contrast')?.remove());
+    }
   });
 });

@@ -3,6 +3,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { fitAxis } from './axis-fit.js';
 import { secToIso } from './format.js';
+import { useStore } from './store.js';
+import { cssColor, theme } from './theme.js';
 
 export interface ChartProps {
   /** Columnar data `[xs, ...ys]`, drawn as given. */
@@ -90,16 +92,18 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
   // the x range the reader zoomed to (drag to zoom, double-click to reset); null while following the data
   const zoomed = useRef(false);
   const shape = series.map((s) => s.label).join('|');
+  // a canvas keeps the colours it was given: a new theme re-creates the chart with the new ones
+  const { resolved } = useStore(theme);
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const yAxes = (axes ?? [{ label: yLabel }]).map((a) => ({ ...a, size: fitAxis(typeof a.size === 'number' ? a.size : 40) }));
+    const yAxes = (axes ?? [{ label: yLabel }]).map((a) => ({ ...themed(a), size: fitAxis(typeof a.size === 'number' ? a.size : 40) }));
     const yScales = zero ? Object.fromEntries([...new Set(yAxes.map((a) => a.scale ?? 'y'))].map((k) => [k, { range: fromZero }])) : {};
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
-      series: [xSeries(x), ...series],
+      series: [xSeries(x), ...series.map(colored)],
       // while zoomed, new data keeps the x range (y still fits what is visible)
       scales: { x: { time: x === 'clock' || x === 'date', range: xRange(x), auto: () => !zoomed.current }, ...yScales, ...scales },
       hooks: {
@@ -107,11 +111,11 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
         // the x row of the legend only while the pointer is on the chart (no "week: –" row at rest)
         setCursor: [(u) => host.current && (host.current.dataset.hover = String(u.cursor.idx != null))],
       },
-      axes: [xAxis(x), ...yAxes],
+      axes: [themed(xAxis(x)), ...yAxes],
       // room on the right for the last date label (half a label), which would otherwise be cut
       padding: [null, x === 'date' ? 40 : null, null, null],
       legend: { live: true },
-      ...(bands ? { bands } : {}),
+      ...(bands ? { bands: bands.map((b) => (typeof b.fill === 'string' ? { ...b, fill: cssColor(b.fill) } : b)) } : {}),
       cursor: { drag: { x: true, y: false } },
     };
     zoomed.current = false;
@@ -127,7 +131,7 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
       plot.current = null;
     };
     // re-create only when the set of series changes, not on data
-  }, [shape, height, x, zero]);
+  }, [shape, height, x, zero, resolved]);
 
   useEffect(() => {
     plot.current?.setData(data);
@@ -161,5 +165,16 @@ function followZoom(u: uPlot, zoomed: { current: boolean }, el: HTMLElement | nu
   }
 }
 
-/** A palette that stays readable on white. */
-export const COLORS = ['#2f5f9d', '#2f7d5b', '#c98a12', '#c0392b', '#7a4fb0', '#1b8a9a', '#9c5b2e', '#5d6d7e'];
+/** The series palette, as CSS variables (styles.css gives each theme its own eight hues; charts resolve them, HTML uses them as they are). */
+export const COLORS = Array.from({ length: 8 }, (_, i) => `var(--c${i})`);
+
+/** A series with its `var(--…)` colours resolved for the canvas. */
+function colored(s: uPlot.Series): uPlot.Series {
+  return { ...s, ...(typeof s.stroke === 'string' ? { stroke: cssColor(s.stroke) } : {}), ...(typeof s.fill === 'string' ? { fill: cssColor(s.fill) } : {}) };
+}
+
+/** An axis in the theme's colours: labels and title in --axis, grid and ticks in --grid (uPlot's default is black on any background). */
+function themed(a: uPlot.Axis): uPlot.Axis {
+  const line = cssColor('var(--grid)');
+  return { stroke: cssColor('var(--axis)'), ...a, grid: { stroke: line, width: 1, ...a.grid }, ticks: { stroke: line, width: 1, ...a.ticks } };
+}

@@ -59,6 +59,6 @@ export function forecastColumns(s: SeriesData, f: ForecastData | null): uPlot.Al
 
 /** The uPlot bands for forecastColumns' layout: 95% (series 4-5) and 80% (series 6-7). */
 export const FORECAST_BANDS: uPlot.Band[] = [
-  { series: [4, 5], fill: 'rgba(201, 138, 18, 0.12)' },
-  { series: [6, 7], fill: 'rgba(201, 138, 18, 0.25)' },
+  { series: [4, 5], fill: 'var(--band95)' },
+  { series: [6, 7], fill: 'var(--band80)' },
 ];

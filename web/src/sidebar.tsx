@@ -5,6 +5,7 @@ import { live } from './live.js';
 import { useStore } from './store.js';
 import { fmt } from './format.js';
 import { PaceControl } from './pace-control.js';
+import { setTheme, theme, type ThemeChoice } from './theme.js';
 
 /** Navigation, headline facts, the two actions the demo is driven with, and the simulator's pace. */
 export function Sidebar({ view }: { view: string }) {
@@ -51,11 +52,27 @@ export function Sidebar({ view }: { view: string }) {
         {busy === 'train' ? 'Requesting…' : 'Train now'}
       </button>
       <PaceControl />
+      <ThemePicker />
       <div class="facts" style="margin-top:auto">
         <a href="/docs" style="color:#c9d4e6">API docs</a>
         <a href="/metrics" style="color:#c9d4e6">Prometheus metrics</a>
       </div>
     </aside>
+  );
+}
+
+/** Light, dark, or as the operating system says; kept in this browser. */
+function ThemePicker() {
+  const { choice } = useStore(theme);
+  return (
+    <label>
+      theme
+      <select data-testid="theme" value={choice} onChange={(e) => setTheme((e.target as HTMLSelectElement).value as ThemeChoice)}>
+        <option value="system">as the system</option>
+        <option value="light">light</option>
+        <option value="dark">dark</option>
+      </select>
+    </label>
   );
 }
 

@@ -119,10 +119,10 @@ function SeriesForecastPanel({ latest, serving }: { latest: string | null | unde
           { label: 'actual', stroke: COLORS[0], width: 2 },
           { label: 'predicted (h=1)', stroke: COLORS[2], width: 2, dash: [5, 3] },
           { label: 'forecast', stroke: COLORS[3], width: 2 },
-          { label: '95% upper', stroke: 'rgba(201, 138, 18, 0.35)', width: 1 },
-          { label: '95% lower', stroke: 'rgba(201, 138, 18, 0.35)', width: 1 },
-          { label: '80% upper', stroke: 'rgba(201, 138, 18, 0.5)', width: 1 },
-          { label: '80% lower', stroke: 'rgba(201, 138, 18, 0.5)', width: 1 },
+          { label: '95% upper', stroke: 'var(--band-edge95)', width: 1 },
+          { label: '95% lower', stroke: 'var(--band-edge95)', width: 1 },
+          { label: '80% upper', stroke: 'var(--band-edge80)', width: 1 },
+          { label: '80% lower', stroke: 'var(--band-edge80)', width: 1 },
         ]}
         bands={FORECAST_BANDS}
         x="date"
