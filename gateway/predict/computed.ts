@@ -19,6 +19,7 @@ import { UnprocessableError } from '../../lib/errors.js';
 import { COL, FEATURE_COUNT, FEATURE_SPEC } from '../../domain/features/features.js';
 import { fillOrigin, fillTarget } from '../../domain/features/fill.js';
 import type { LoadedModel } from '../model/holder.js';
+import { coalescing } from './coalesce.js';
 import { intervalTable, writeIntervals } from './interval-table.js';
 import { forecastsOf } from './predictor.js';
 import type { ScoringRow } from './resolve.js';
@@ -64,7 +65,8 @@ export async function computedPredictions(model: LoadedModel, rows: readonly Sco
     heads[k] = `{"store":${s.store},"dept":${s.dept},"week":${JSON.stringify(r.week)},"horizon":${r.horizon},"origin":"${weekName(s.firstDay, o)}","forecast":`;
     actuals[k] = num(s.salesAt(r.t));
   }
-  const forecasts = forecastsOf(model, X, await model.scorer.score(X, m));
+  // small calls of the same loop turn share one model run (coalesce.ts)
+  const forecasts = forecastsOf(model, X, await coalescing(model.scorer).score(X, m));
   const c = model.intervals;
   const levels = c ? c.levels.map((l) => `{"level":${num(l)},"lower":`) : [];
   const lower = levels.map(() => new Float64Array(m));
