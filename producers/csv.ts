@@ -6,6 +6,9 @@
  * (joined on store) are small side files read first; the sales file is streamed.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
 import { basename } from 'node:path';
 import { ValidationError } from '../lib/errors.js';
 import type { ExogenousField, SalesWeek } from '../schemas/types.js';
@@ -95,11 +98,26 @@ export function parseSalesCsv(text: string, opts: CsvTextOptions): CsvItem[] {
 
 async function* fileRecords(path: string, chunkBytes: number): AsyncGenerator<CsvRecord> {
   const tokenizer = new CsvTokenizer();
-  // With an encoding set, the stream decodes UTF-8 across chunk boundaries.
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: chunkBytes })) {
-    yield* tokenizer.push(chunk as string);
-  }
+  // gzip by its magic bytes, not its name: Kaggle-style dumps ship as .csv.gz, and a renamed file still reads
+  const raw = createReadStream(path, { highWaterMark: chunkBytes });
+  const bytes = (await isGzip(path)) ? raw.pipe(createGunzip({ chunkSize: Math.max(64, chunkBytes) })) : raw;
+  // StringDecoder keeps a UTF-8 character split across two chunks whole.
+  const text = new StringDecoder('utf8');
+  for await (const chunk of bytes) yield* tokenizer.push(text.write(chunk as Buffer));
+  yield* tokenizer.push(text.end());
   yield* tokenizer.end();
+}
+
+/** Whether a file starts with the gzip magic bytes 1f 8b. */
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
 }
 
 function drain(reader: RowReader<unknown>, text: string): void {

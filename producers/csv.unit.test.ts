@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -164,6 +165,33 @@ describe('csv import: the walmart-small fixture', () => {
     const opts = { featuresPath: join(FIXTURE, 'features.csv'), storesPath: join(FIXTURE, 'stores.csv'), producedAt: 0, chunkBytes: 7 };
     for await (const item of readSalesCsv(join(FIXTURE, 'train.csv'), opts)) streamed.push(item);
     assert.deepEqual(streamed, items);
+  });
+
+  it('reads gzipped files (by their magic bytes) to the same items, a multi-byte character split across chunks included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csv-gz-'));
+    try {
+      const paths = ['train.csv', 'features.csv', 'stores.csv'].map((f) => {
+        const gz = join(dir, `${f}.gz`);
+        writeFileSync(gz, gzipSync(readFileSync(join(FIXTURE, f))));
+        return gz;
+      });
+      for (const chunkBytes of [3, 1024]) {
+        const got: CsvItem[] = [];
+        for await (const item of readSalesCsv(paths[0]!, { featuresPath: paths[1], storesPath: paths[2], producedAt: 0, chunkBytes })) got.push(item);
+        // the same items, but named after the files read (source and messages say .csv.gz)
+        assert.deepEqual(JSON.parse(JSON.stringify(got).replaceAll('.csv.gz', '.csv')), JSON.parse(JSON.stringify(items)), `chunkBytes ${chunkBytes}`);
+        assert.equal((got.find((i) => 'ok' in i) as { ok: SalesWeek }).ok.source, 'csv:train.csv.gz');
+      }
+      // a UTF-8 character (2 bytes) inside a quoted field survives 1-byte chunks of the gunzipped stream
+      const text = `${WALMART}\n"1","1","2010-02-05","5","FALSE"\n1,2,2010-02-05,é,FALSE\n`;
+      writeFileSync(join(dir, 'u.csv'), gzipSync(Buffer.from(text)));
+      const got: CsvItem[] = [];
+      for await (const item of readSalesCsv(join(dir, 'u.csv'), { producedAt: 0, chunkBytes: 1 })) got.push(item);
+      assert.deepEqual(got, parseSalesCsv(text, { file: 'u.csv', producedAt: 0 }));
+      assert.match(errors(got)[0]!.message, /é/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('streams a CRLF file with quotes and a BOM split across chunks', async () => {
