@@ -11,6 +11,8 @@ import { AppError } from '../lib/errors.js';
 import type { ModelPromoted, ModelTrained } from '../schemas/types.js';
 import { FEATURE_VERSION, inverseTargets, type TrainingMatrix } from '../domain/features/features.js';
 import { OnnxModel } from '../domain/model/onnx-model.js';
+import { blendForecasts, isBlend } from '../domain/ensemble/blend.js';
+import { runMetrics } from '../domain/registry/state.js';
 
 export type ChampionScore = { version: number; predictions: Float64Array } | { version: number; note: string };
 
@@ -37,7 +39,9 @@ export async function scoreChampion(
   }
   try {
     const z = await model.predict(holdout.X, holdout.rows);
-    return { version: v, predictions: inverseTargets(z, holdout.X) };
+    // the champion is scored as it is served: with its own run's blend
+    const blend = run ? runMetrics(run).blend : undefined;
+    return { version: v, predictions: blendForecasts(inverseTargets(z, holdout.X), holdout.X, isBlend(blend) ? blend : null) };
   } finally {
     await model.close();
   }

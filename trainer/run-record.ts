@@ -9,6 +9,7 @@ import { FEATURE_NAMES, FEATURE_VERSION } from '../domain/features/features.js';
 import type { Comparison } from '../domain/registry/metrics.js';
 import type { BandComparison } from '../domain/registry/bands.js';
 import type { ConformalIntervals } from '../domain/intervals/conformal.js';
+import type { Blend } from '../domain/ensemble/blend.js';
 import type { RunMetrics } from '../domain/registry/state.js';
 import type { RunPlan } from '../domain/training/request.js';
 
@@ -25,6 +26,8 @@ export interface RunFacts {
   comparison: Comparison;
   bands: BandComparison[];
   intervals: ConformalIntervals;
+  /** The ensemble weights the holdout was scored with (served with the model). */
+  blend?: Blend | null;
   /** The rows the model learned from: how many, of how many that qualified (row budget), and the window (0 = all history). */
   training: TrainingRowsUsed;
   champion: { version: number; note?: string } | null;
@@ -49,7 +52,7 @@ export interface TrainingRowsUsed {
 }
 
 /** The metrics JSON of a comparison, its bands, the intervals and the training rows (NaN becomes null in JSON). */
-export function metricsOf(c: Comparison, champion: RunFacts['champion'], bands: BandComparison[] = [], intervals?: ConformalIntervals, training?: TrainingRowsUsed): RunMetrics {
+export function metricsOf(c: Comparison, champion: RunFacts['champion'], bands: BandComparison[] = [], intervals?: ConformalIntervals, training?: TrainingRowsUsed, blend?: Blend | null): RunMetrics {
   return {
     model: c.metrics.model,
     seasonalNaive: c.metrics.seasonalNaive,
@@ -61,6 +64,7 @@ export function metricsOf(c: Comparison, champion: RunFacts['champion'], bands: 
     dropped: c.dropped,
     bands: bands.map((b) => ({ label: b.label, from: b.from, to: b.to, points: b.comparison.n, metrics: b.comparison.metrics })),
     ...(intervals ? { intervals } : {}),
+    ...(blend ? { blend } : {}),
     ...(training ? { training } : {}),
   };
 }
@@ -69,7 +73,7 @@ export function metricsOf(c: Comparison, champion: RunFacts['champion'], bands: 
 export function trainedRecord(id: RunIdentity, f: RunFacts, now: number): ModelTrained {
   return {
     ...common(id, now),
-    metrics: JSON.stringify(metricsOf(f.comparison, f.champion, f.bands, f.intervals, f.training)),
+    metrics: JSON.stringify(metricsOf(f.comparison, f.champion, f.bands, f.intervals, f.training, f.blend)),
     holdoutWeeks: f.holdoutWeeks,
     dataMaxWeek: f.dataMaxWeek,
     dataRows: f.dataRows,

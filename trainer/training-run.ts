@@ -15,6 +15,7 @@ import type { Logger } from '../lib/log.js';
 import type { ModelPromoted, ModelTrained } from '../schemas/types.js';
 import { scoreChampion } from './champion-scorer.js';
 import { publishTraining } from '../domain/training/diagnostics.js';
+import { blendForecasts, fitBlend } from '../domain/ensemble/blend.js';
 import { FEATURE_VERSION } from '../domain/features/features.js';
 import type { EventPublisher } from '../domain/training/event-publisher.js';
 import { holdoutIntervals, scoreHoldout, scoreHoldoutBands, splitHoldout, type HoldoutSplit } from './holdout.js';
@@ -110,11 +111,18 @@ async function trainAndDecide(plan: RunPlan, ctx: RunContext, id: RunIdentity, s
     ? await phase('champion', () => scoreChampion(ctx.kafka, champion, state.versions.get(champion.version), split.holdout, ctx.cacheDir))
     : null;
   const champPreds = champ && 'predictions' in champ ? champ.predictions : null;
-  const { comparison, bands, intervals } = await phase('evaluate', () => ({
-    comparison: scoreHoldout(split, data.series, result.predictions, champPreds),
-    bands: scoreHoldoutBands(split, data.series, result.predictions, champPreds, H),
-    intervals: holdoutIntervals(split, result.predictions, H, result.validation),
-  }));
+  const { comparison, bands, intervals, blend } = await phase('evaluate', () => {
+    // the served forecast is the blend (domain/ensemble/blend.ts): it is what the holdout scores and the intervals calibrate
+    const blend = fitBlend(split.train, [{ rows: split.holdout, predictions: result.predictions }, ...(result.validation ? [result.validation] : [])], H);
+    const served = blendForecasts(result.predictions, split.holdout.X, blend);
+    const validation = result.validation ? { rows: result.validation.rows, predictions: blendForecasts(result.validation.predictions, result.validation.rows.X, blend) } : undefined;
+    return {
+      blend,
+      comparison: scoreHoldout(split, data.series, served, champPreds),
+      bands: scoreHoldoutBands(split, data.series, served, champPreds, H),
+      intervals: holdoutIntervals(split, served, H, validation),
+    };
+  });
   const verdict = decidePromotion({
     type: 'evaluate',
     version: id.version,
@@ -132,6 +140,7 @@ async function trainAndDecide(plan: RunPlan, ctx: RunContext, id: RunIdentity, s
       comparison,
       bands,
       intervals,
+      blend,
       training: { rows: split.train.rows, candidates: split.train.sample?.candidates ?? split.train.rows, sampleRate: split.train.sample?.rate ?? 1, windowWeeks: trainWindowWeeks(H) },
       champion: champ ? { version: champ.version, ...('note' in champ ? { note: champ.note } : {}) } : null,
       holdoutWeeks: split.holdoutWeeks,

@@ -43,6 +43,7 @@ export function fillOrigin(s: SeriesHistory, o: number, out: Float32Array): void
   const ly = windowStats(s, o - 52, S.lastYearWindow);
   out[COL.lastYear] = ly.n === 0 ? NAN : norm(ly.mean);
   out[COL.known] = windowStats(s, o, S.countWindow).n;
+  out[COL.growth] = growthAt(s, o);
 
   for (let f = 0; f < S.exogenous.length; f++) {
     const field = S.exogenous[f]!;
@@ -79,6 +80,49 @@ export function fillTarget(s: SeriesHistory, t: number, h: number, out: Float32A
   const ratio = s.profiles && t - lag <= o ? s.profiles.meanAt(s.dept, day - 7 * lag) / s.profiles.baseAt(s.dept, s.firstDay + 7 * (o - lag)) : NAN;
   out[COL.deptRatio] = Number.isFinite(ratio) ? ratio : NAN;
   out[COL.deptSn] = Number.isFinite(ratio) ? (level * ratio - level) / scale : NAN;
+  const seasonal = t - 52 <= o && !Number.isNaN(s.salesAt(t - 52));
+  const base = seasonal ? smoothedYearAgo(s, t, o) : recentMean(s, o, level);
+  out[COL.statBase] = (base - level) / scale;
+  out[COL.statSeasonal] = seasonal ? 1 : 0;
+}
+
+/** Last year's target week smoothed with its neighbours (S.stat.kernel over T-51, T-52, T-53; unknown or after O counts as 0). */
+function smoothedYearAgo(s: SeriesHistory, t: number, o: number): number {
+  const k = S.stat.kernel;
+  let sum = 0;
+  let weight = 0;
+  for (let j = 0; j < 3; j++) {
+    const i = t - 51 - j;
+    weight += k[j]!;
+    if (i > o) continue;
+    const v = s.salesAt(i);
+    if (!Number.isNaN(v)) sum += k[j]! * v;
+  }
+  return sum / weight;
+}
+
+/** Mean of the known sales in the S.stat.fallbackWeeks weeks up to O; `level` when none is known. */
+function recentMean(s: SeriesHistory, o: number, level: number): number {
+  const st = windowStats(s, o, S.stat.fallbackWeeks);
+  return st.n === 0 ? level : st.mean;
+}
+
+/** Year-over-year growth at O: positive sales over the last S.stat.growthWindow weeks / the same weeks a year earlier (weeks known in both), clipped; 1 when unknown. */
+function growthAt(s: SeriesHistory, o: number): number {
+  const w = S.stat.growthWindow;
+  let now = 0;
+  let before = 0;
+  // paired weeks only: a week missing in either year (a series' first year, a gap) would read as growth or decline
+  for (let i = o - w + 1; i <= o; i++) {
+    const a = s.salesAt(i);
+    const b = s.salesAt(i - 52);
+    if (Number.isNaN(a) || Number.isNaN(b)) continue;
+    now += Math.max(a, 0);
+    before += Math.max(b, 0);
+  }
+  if (!(now > 0 && before > 0)) return 1;
+  const [lo, hi] = S.stat.growthClip;
+  return Math.min(hi, Math.max(lo, now / before));
 }
 
 interface Stats {

@@ -28,6 +28,7 @@ import { applyAlias, sameAliasChange } from './aliases.js';
 import { applyAnnotation, type Annotations } from './annotations.js';
 import type { Metrics } from './metrics.js';
 import type { ConformalIntervals } from '../intervals/conformal.js';
+import type { Blend } from '../ensemble/blend.js';
 
 export type RegistryEvent =
   | { type: 'trained'; event: ModelTrained }
@@ -225,6 +226,8 @@ export interface RunMetrics {
   bands?: { label: string; from: number; to: number; points: number; metrics: Record<string, Metrics> }[];
   /** Conformal intervals calibrated on the holdout residuals; the gateway serves them with the model. */
   intervals?: ConformalIntervals;
+  /** The ensemble weights per horizon band (domain/ensemble/blend.ts); the gateway blends with them. Absent = the model alone. */
+  blend?: Blend;
   /** Rows the model learned from, of how many qualified (the row budget samples beyond it), and the target-week window (0 = all). */
   training?: { rows: number; candidates: number; sampleRate: number; windowWeeks: number };
 }

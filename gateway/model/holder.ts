@@ -1,4 +1,5 @@
 import type { ConformalIntervals } from '../../domain/intervals/conformal.js';
+import type { Blend } from '../../domain/ensemble/blend.js';
 
 /** What the gateway needs from a loaded model: score a row-major float32 matrix, warm up, release. */
 export interface Scorer {
@@ -17,6 +18,8 @@ export interface LoadedModel {
   horizon: number;
   /** Conformal intervals calibrated with the model (from its run record); null for a model without them. */
   intervals: ConformalIntervals | null;
+  /** The ensemble weights of its run (domain/ensemble/blend.ts); null = the model alone. */
+  blend?: Blend | null;
   loadedAt: number;
   scorer: Scorer;
 }

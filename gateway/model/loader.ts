@@ -6,6 +6,7 @@ import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
 import { FEATURE_COUNT, FEATURE_VERSION } from '../../domain/features/features.js';
 import { OnnxModel } from '../../domain/model/onnx-model.js';
 import { isConformalIntervals, type ConformalIntervals } from '../../domain/intervals/conformal.js';
+import { isBlend, type Blend } from '../../domain/ensemble/blend.js';
 import { runMetrics } from '../../domain/registry/state.js';
 import type { LoadedModel, ModelHolder } from './holder.js';
 
@@ -126,9 +127,16 @@ export async function openModel(deps: Pick<LoaderDeps, 'kafka' | 'cacheDir' | 'r
     sha256: onnx.sha256,
     horizon: run?.horizon ?? deps.defaultHorizon,
     intervals: run ? intervalsOfRun(run) : null,
+    blend: run ? blendOfRun(run) : null,
     loadedAt: Date.now(),
     scorer: { score: (X, rows) => onnx.predict(X, rows), warm: () => onnx.warm(), release: () => onnx.close() },
   };
+}
+
+/** The run's ensemble weights when its metrics carry a well-formed set (older runs have none: the model alone). */
+function blendOfRun(run: ModelTrained): Blend | null {
+  const b = runMetrics(run).blend;
+  return isBlend(b) ? b : null;
 }
 
 /** The run's conformal intervals when its metrics carry a well-formed set (older runs have none). */

@@ -9,6 +9,7 @@
  */
 import type { Logger } from '../../lib/log.js';
 import { inverseTargets, type TrainingMatrix } from '../../domain/features/features.js';
+import { blendForecasts, fitBlend, type Blend, type OutOfSample } from '../../domain/ensemble/blend.js';
 import { calibrateOnRows, type CalibrationPart, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import { OnnxModel } from '../../domain/model/onnx-model.js';
 import { takeRows } from '../dataset.js';
@@ -21,7 +22,7 @@ export const CALIBRATION_WEEKS = 8;
 const FIT_WEEKS = 8;
 
 /** A FitFn over trainXgboost with `params` (callers pass DEFAULT_TRAIN_PARAMS under any overrides). */
-export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger; calibrationWeeks?: number }): FitFn {
+export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger; calibrationWeeks?: number; blend?: boolean }): FitFn {
   const K = o.calibrationWeeks ?? CALIBRATION_WEEKS;
   return async (train, forecast) => {
     const split = calibrationSplit(train, K);
@@ -36,16 +37,22 @@ export function xgboostFit(o: { params: XgbParams; python: string; log?: Logger;
         else if (line.type === 'log') o.log?.debug(`[python] ${line.msg}`);
       },
     });
-    // the validation rows' residuals are pooled in as the trainer does (mildly optimistic: see conformal.ts)
-    const intervals = split.calibration ? calibrate([{ rows: split.calibration, predictions: res.predictions }, ...(res.validation ? [res.validation] : [])]) : null;
+    // the blend and the intervals learn from the rows the model never fit, as the trainer's do (see blend.ts, conformal.ts)
+    const oos: OutOfSample[] = [...(split.calibration ? [{ rows: split.calibration, predictions: res.predictions }] : []), ...(res.validation ? [res.validation] : [])];
+    const blend: Blend | null = o.blend === false ? null : fitBlend(split.fit, oos, maxHorizon(train));
+    const blended = oos.map((p) => ({ rows: p.rows, predictions: blendForecasts(p.predictions, p.rows.X, blend) }));
+    const intervals = split.calibration ? calibrate(blended) : null;
     const model = await OnnxModel.load(res.onnx, { cols: train.cols, threads: 2 });
     return {
       forecaster: {
-        predict: async (X, rows) => inverseTargets(await model.predict(X, rows), X),
+        predict: async (X, rows) => blendForecasts(inverseTargets(await model.predict(X, rows), X), X, blend),
         close: () => model.close(),
         intervals,
+        blend,
       },
-      info: { bestIteration: res.bestIteration, pythonMs: Math.round(res.timings.pythonMs ?? 0), onnxBytes: res.onnx.length, calibrationRows: split.calibration?.rows ?? 0, validationRows: res.validation?.rows.rows ?? 0 },
+      info: {
+        ...blendInfo(blend),
+        bestIteration: res.bestIteration, pythonMs: Math.round(res.timings.pythonMs ?? 0), onnxBytes: res.onnx.length, calibrationRows: split.calibration?.rows ?? 0, validationRows: res.validation?.rows.rows ?? 0 },
     };
   };
 }
@@ -67,6 +74,23 @@ export function calibrationSplit(m: TrainingMatrix, K: number): { fit: TrainingM
 
 function calibrate(parts: CalibrationPart[]): ConformalIntervals {
   let H = 1;
-  for (const p of parts) for (const h of p.rows.meta.horizon) H = Math.max(H, h);
+  for (const p of parts) H = Math.max(H, maxHorizon(p.rows));
   return calibrateOnRows(parts, H);
+}
+
+/** The blend's weights as numbers for the refit record: w1_4 (model share), g1_4 (growth share), ... */
+function blendInfo(blend: Blend | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const b of blend?.bands ?? []) {
+    out[`w${b.from}_${b.to}`] = b.model;
+    out[`g${b.from}_${b.to}`] = b.growth;
+    out[`y${b.from}_${b.to}`] = b.modelYoung;
+  }
+  return out;
+}
+
+function maxHorizon(m: TrainingMatrix): number {
+  let H = 1;
+  for (const h of m.meta.horizon) H = Math.max(H, h);
+  return H;
 }
