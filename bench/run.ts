@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 // `--scale 1,4,16` runs the scale curve (bench/scale.ts) instead of the single-size benchmarks
-const BENCHES = process.argv.includes('--scale') ? ['bench/scale.ts'] : ['bench/backfill.ts', 'bench/train.ts', 'bench/predict.ts', 'bench/replay.ts', 'bench/backtest.ts', 'bench/walk-forward.ts'];
+// `real` runs only the real-data evaluation (bench/real.ts)
+const BENCHES = process.argv.includes('real') ? ['bench/real.ts'] : process.argv.includes('--scale') ? ['bench/scale.ts'] : ['bench/backfill.ts', 'bench/train.ts', 'bench/predict.ts', 'bench/replay.ts', 'bench/backtest.ts', 'bench/walk-forward.ts'];
 let failed = 0;
 for (const file of BENCHES.filter((f) => existsSync(f))) {
   process.stdout.write(`\n== ${file}\n`);

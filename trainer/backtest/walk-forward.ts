@@ -9,6 +9,7 @@
 import { AppError, ValidationError, messageOf } from '../../lib/errors.js';
 import { isoOfDay } from '../../lib/weeks.js';
 import { COL, FEATURE_COUNT, type SeriesHistory, type TrainingMatrix } from '../../domain/features/features.js';
+import { holidayOfDay } from '../../domain/features/fill.js';
 import { AsOfView, finalHistories } from './as-of.js';
 import { lastValueAt, meanAt, seasonalNaiveAt } from './baselines.js';
 import { isRefit } from './cutoffs.js';
@@ -16,6 +17,7 @@ import { forecastRows, trainingRows, type ForecastRows } from './matrices.js';
 import { INTERVAL_COLUMNS, PointSet, type Point } from '../../domain/backtest/points.js';
 import { intervalsAt, rowIntervalContext, type ConformalIntervals, type IntervalContext } from '../../domain/intervals/conformal.js';
 import type { SalesLog } from './sales-log.js';
+import type { Blend } from '../../domain/ensemble/blend.js';
 import { trainRowBudget, trainWindowWeeks } from '../../domain/training/window.js';
 
 /** A fitted model as the loop uses it: sales forecasts (original units) for rows of X. */
@@ -24,6 +26,8 @@ export interface Forecaster {
   close(): Promise<void>;
   /** Conformal intervals calibrated with the fit (out-of-sample rows before the cut-off); absent = no intervals. */
   intervals?: ConformalIntervals | null;
+  /** The ensemble weights its forecasts were blended with (reported with the refit); absent = the model alone. */
+  blend?: Blend | null;
 }
 
 /** Fits a model on training rows; `forecast` is the cut-off's forecast rows (the trainer's parity check scores them). */
@@ -115,7 +119,7 @@ export async function walkForward(log: SalesLog, o: WalkForwardOptions): Promise
       st.counts.offGrid += fr.offGrid;
       const refit = isRefit(i, o.refitEvery) ? await refitAt(st, o, C, fr) : null;
       const preds = st.model && fr.matrix.rows > 0 ? await st.model.predict(fr.matrix.X, fr.matrix.rows) : null;
-      scoreCutoff(st, i, fr, preds);
+      scoreCutoff(st, i, fr, preds, C, o.horizon);
       const ms = performance.now() - tc;
       if (refit) {
         cost.refitMs += ms;
@@ -160,9 +164,11 @@ async function refitAt(st: LoopState, o: WalkForwardOptions, C: number, fr: Fore
 }
 
 /** Scores cut-off i's forecasts (model, intervals, baselines) against the final value of each target week. */
-function scoreCutoff(st: LoopState, i: number, fr: ForecastRows, preds: Float64Array | null): void {
+function scoreCutoff(st: LoopState, i: number, fr: ForecastRows, preds: Float64Array | null, C: number, H: number): void {
   const X = fr.matrix.X;
+  const covered = new Set<number>();
   for (let r = 0; r < fr.matrix.rows; r++) {
+    covered.add(fr.series[r]! * 64 + fr.matrix.meta.horizon[r]!);
     const si = fr.series[r]!;
     const h = fr.matrix.meta.horizon[r]!;
     const targetDay = fr.matrix.meta.day[r]!;
@@ -196,6 +202,46 @@ function scoreCutoff(st: LoopState, i: number, fr: ForecastRows, preds: Float64A
       ...(bounds ? { bounds } : {}),
     });
   }
+  scoreUncovered(st, i, covered, C, H);
+}
+
+/**
+ * Every other (series, h) whose target week has an actual is a point too,
+ * with no model forecast (NaN): a series without sales in the 52 weeks up to
+ * the cut-off, one not started yet, or no model fitted. The same-point
+ * comparison leaves them out; the every-point score (every-point.ts) counts
+ * them with the documented fallback, as a planner's table would.
+ */
+function scoreUncovered(st: LoopState, i: number, covered: ReadonlySet<number>, C: number, H: number): void {
+  st.final.forEach((fin, si) => {
+    if (fin.length === 0) return;
+    const s = st.view.histories[si]!;
+    const aligned = s.length > 0 && s.firstDay + 7 * (s.length - 1) === C;
+    for (let h = 1; h <= H; h++) {
+      if (covered.has(si * 64 + h)) continue;
+      const targetDay = C + 7 * h;
+      const ti = (targetDay - fin.firstDay) / 7;
+      if (!Number.isInteger(ti)) return;
+      const actual = fin.salesAt(ti);
+      if (!Number.isFinite(actual)) continue;
+      const flag = fin.holiday[ti]!;
+      const origin = s.length - 1;
+      st.points.push({
+        cutoff: i,
+        series: si,
+        horizon: h,
+        targetDay,
+        holiday: flag === 255 ? holidayOfDay(targetDay) : flag === 1,
+        actual,
+        forecasts: {
+          model: Number.NaN,
+          seasonalNaive: aligned ? seasonalNaiveAt(s, origin, h) : Number.NaN,
+          lastValue: aligned ? lastValueAt(s, origin) : Number.NaN,
+          mean4: aligned ? meanAt(s, origin) : Number.NaN,
+        },
+      });
+    }
+  });
 }
 
 /** The point's 80% and 95% bounds from the model's calibration. */
