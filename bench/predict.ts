@@ -13,7 +13,7 @@
  * real XGBoost model (150 trees, depth 6, no early stop) published and
  * promoted like the trainer does; the gateway publishes its forecasts
  * before anything is measured. `npx tsx bench/predict.ts [--duration s]
- * [--only batch] [--target gateway] [--rate 1000] [--concurrency 8]`, or
+ * [--only batch] [--target gateway] [--rate 1000] [--concurrency 8] [--trees 150]`, or
  * `benchPredict(cfg)` from the bench runner.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -59,8 +59,10 @@ export interface BenchOptions {
   small?: boolean;
   /** Rounds each workload is split into, alternating the targets (default 4). */
   rounds?: number;
+  /** Trees of the benchmark's model (and the reference's booster); default 150. The model's own speed, and so every computed figure, scales with it. */
+  trees?: number;
 }
-type Options = Required<Omit<BenchOptions, 'only' | 'targets'>> & Pick<BenchOptions, 'only' | 'targets'>;
+type Options = Required<Omit<BenchOptions, 'only' | 'targets' | 'trees'>> & Pick<BenchOptions, 'only' | 'targets' | 'trees'>;
 const SMALL = { sim: { seed: 7, stores: 3, depts: 4, startWeek: '2010-02-05', weeks: 80 }, shape: { rounds: 20, maxDepth: 4, eta: 0.3 } };
 
 interface Env {
@@ -75,7 +77,7 @@ const wants = (o: Options, t: TargetName) => !o.targets || o.targets.includes(t)
 
 /** The fixture, the model, the gateway with its forecasts published, the other servers and the bodies. */
 async function prepare(o: Options): Promise<Env> {
-  const shape = o.small ? SMALL.shape : SHAPE;
+  const shape = o.small ? SMALL.shape : { ...SHAPE, rounds: o.trees ?? SHAPE.rounds };
   const f = await setUp('bench', { sim: o.small ? SMALL.sim : SIM, patch: (d) => (d.gateway.maxBatch = Math.max(1000, o.batchSize)) });
   const child = loadClient();
   const servers: Env['servers'] = {};
@@ -350,7 +352,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // strict: false because the bench runner passes every benchmark the same arguments
   const { values } = parseArgs({
     strict: false,
-    options: { verbose: { type: 'boolean' }, duration: { type: 'string' }, only: { type: 'string' }, target: { type: 'string', multiple: true }, rate: { type: 'string' }, concurrency: { type: 'string' } },
+    options: { verbose: { type: 'boolean' }, duration: { type: 'string' }, only: { type: 'string' }, target: { type: 'string', multiple: true }, rate: { type: 'string' }, concurrency: { type: 'string' }, trees: { type: 'string' } },
   });
   setLogLevel('warn');
   benchPredict(loadConfig(), {
@@ -360,6 +362,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(values.target ? { targets: values.target as TargetName[] } : {}),
     ...(values.rate ? { rate: Number(values.rate) } : {}),
     ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+    ...(values.trees ? { trees: Number(values.trees) } : {}),
   }).then(
     (r) => {
       console.table(r.rows);

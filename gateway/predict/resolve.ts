@@ -49,12 +49,13 @@ export function resolveItem(store: SeriesStore, item: PredictItem, maxHorizon: n
     }
   }
   if (t - horizon < 0) throw new UnprocessableError(`${prefix}week`, `a week after the series' first week ${history.weekAt(0)}`, item.week);
-  const overrides: [number, number][] = [];
-  EXOGENOUS_FIELDS.forEach((f, i) => {
-    const v = item[f];
-    if (v !== undefined) overrides.push([i, v === null ? Number.NaN : v]);
-  });
-  return { history, t, week: item.week, horizon, overrides: overrides.length > 0 ? overrides : undefined };
+  // no array for the usual item without what-ifs (this runs for every row of every request)
+  let overrides: [number, number][] | undefined;
+  for (let i = 0; i < EXOGENOUS_FIELDS.length; i++) {
+    const v = item[EXOGENOUS_FIELDS[i]!];
+    if (v !== undefined) (overrides ??= []).push([i, v === null ? Number.NaN : v]);
+  }
+  return { history, t, week: item.week, horizon, overrides };
 }
 
 /** A scoring row for index t of a series (forecasts and series views, where no request names the week). */
