@@ -9,6 +9,7 @@ import type { GatewayContext } from './context.js';
 import { errorMiddleware, logAppErrors } from './http/errors.js';
 import { methodNotAllowed } from './http/methods.js';
 import { RateLimiter } from './http/rate-limit.js';
+import { securityHeaders } from './http/security-headers.js';
 import { serveDashboard } from './http/static.js';
 import { timing, type LatencySink } from './http/timing.js';
 import { createAccessLogger } from '../lib/log.js';
@@ -44,6 +45,7 @@ export function createApp(g: GatewayContext, opts: AppOptions): { app: Koa; open
   const app = new Koa();
   app.on('error', logAppErrors(opts.log));
   app.use(timing(g.metrics, opts.latency, g.cfg.gateway.accessLog ? createAccessLogger() : undefined));
+  app.use(securityHeaders());
   app.use(errorMiddleware());
 
   const routes = allRoutes(g);

@@ -77,10 +77,15 @@ describe('backtest reads', { timeout: 180_000 }, () => {
     assert.deepEqual(d.cutoffList, bt.cutoffs);
   });
 
-  it('serves the report as HTML', async () => {
+  it('serves the report as HTML, under a policy that lets its inline script run but load or send nothing', async () => {
     const res = await fetch(`${gw.url}/v1/backtests/${bt.id}/report`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /^default-src 'none'; script-src 'unsafe-inline';/, csp);
+    assert.doesNotMatch(csp, /connect-src/, 'no fetch or WebSocket anywhere (default-src none)');
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     const html = await res.text();
     assert.ok(html.includes(bt.id) && /<html/i.test(html), html.slice(0, 200));
   });

@@ -2,7 +2,7 @@
  * The interactive API reference at /docs: Swagger UI, served from the
  * swagger-ui-dist package in node_modules (works offline), on the generated
  * /openapi.json, with try-it-out, the Authorize button for the bearer token
- * (kept across reloads) and the operation filter. No inline script, so a
+ * (kept for the page's life, never in localStorage) and the operation filter. No inline script, so a
  * strict Content-Security-Policy in front of the gateway does not break it.
  * The script-free page generated from the same document stays at
  * /docs/reference.
@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type Router from '@koa/router';
+import { REFERENCE_CSP } from '../http/security-headers.js';
 
 const require = createRequire(import.meta.url);
 /** The package's own folder (its main module exports getAbsoluteFSPath). */
@@ -50,7 +51,8 @@ function init(openapiPath: string): string {
   deepLinking: true,
   filter: true,
   tryItOutEnabled: false,
-  persistAuthorization: true,
+  // the token lives in this page's memory only: persisting it would put it in localStorage for good
+  persistAuthorization: false,
   displayRequestDuration: true,
   docExpansion: 'list',
 });
@@ -67,6 +69,7 @@ export function mountDocs(router: Router, openapiPath: string, referenceHtml: st
     ctx.body = html;
   });
   router.get('/docs/reference', (ctx) => {
+    ctx.set('content-security-policy', REFERENCE_CSP);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = referenceHtml;
   });

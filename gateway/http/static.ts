@@ -27,7 +27,7 @@ export function serveDashboard(dir: string, apiPrefixes: readonly string[]) {
     if (!existsSync(index)) {
       ctx.status = 503;
       ctx.type = 'text/html; charset=utf-8';
-      ctx.body = `<!doctype html><title>dashboard not built</title><p>The dashboard has not been built yet (no ${index}).</p>
+      ctx.body = `<!doctype html><title>dashboard not built</title><p>The dashboard has not been built yet (no web/dist/index.html).</p>
 <p>Build it with <code>npx vite build web</code> (gateway/main.ts does this on start), then reload. The API works meanwhile: <a href="/docs">/docs</a>.</p>`;
       return;
     }

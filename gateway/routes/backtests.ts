@@ -11,6 +11,7 @@ import { BacktestDetail, BacktestParams, BacktestReport, BacktestsQuery, Backtes
 import { route, type Route } from '../api/route.js';
 import { BacktestStartBody } from '../api/backtest-start-schemas.js';
 import type { GatewayContext } from '../context.js';
+import { REPORT_CSP } from '../http/security-headers.js';
 import { HttpError } from '../http/errors.js';
 
 /**
@@ -144,6 +145,7 @@ function fileRoute(g: GatewayContext, name: string, file: keyof typeof BACKTEST_
         throw new HttpError(404, 'REPORT_NOT_HERE', reportMissing(d, BACKTEST_FILES[file]));
       }
       ctx.type = `${contentType}; charset=utf-8`;
+      if (contentType === 'text/html') ctx.set('content-security-policy', REPORT_CSP);
       if (contentType === 'text/csv') ctx.set('content-disposition', `attachment; filename="${id}-${BACKTEST_FILES[file]}"`);
       return createReadStream(path);
     },
