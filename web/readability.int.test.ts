@@ -27,8 +27,8 @@ import { publishModel, publishRecordedRun, setUp, trainModel, type Fixture } fro
 
 const SHOTS = join(process.cwd(), '.stack', 'artifacts', 'screenshots');
 const tmp = mkdtempSync(join(tmpdir(), 'web-readability-'));
-// store 1 dept 1 is a Friday series; a Thursday in its history is a real date off its grid (the gateway dead-letters it)
-const OFF_GRID = '2011-03-03';
+// store 1 dept 1 is a Friday series; Thursdays in its history are real dates off its grid (the gateway dead-letters them)
+const OFF_GRID = ['2011-03-03', '2011-03-10'];
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_STAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
@@ -115,12 +115,13 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     await publishModel(f, 1, await trainModel(f.series));
     await publishRecordedRun(f, 2, { rounds: 30 });
     const first = f.events.find((e) => e.store === 1 && e.dept === 1)!;
-    await f.sales.send([{ ...first, week: OFF_GRID, eventId: salesEventId(1, 1, OFF_GRID), weeklySales: 999_999 }]);
+    await f.sales.send(OFF_GRID.map((week) => ({ ...first, week, eventId: salesEventId(1, 1, week), weeklySales: 999_999 })));
     gw = await startGateway(f.cfg, { webDir, tickMs: 500 });
     const kafka = createKafka(f.cfg, 'test-readability');
-    assert.ok(await eventually(async () => (await readDeadLetters(kafka, f.cfg.topics.deadLetter)).length === 1, 60_000, 500), 'the gateway dead-lettered the off-grid week');
+    assert.ok(await eventually(async () => (await readDeadLetters(kafka, f.cfg.topics.deadLetter)).length === 2, 60_000, 500), 'the gateway dead-lettered both off-grid weeks');
     browser = await launchChromium();
-    page = await pageOf(browser, { viewport: { width: 1440, height: 900 } });
+    // the gateway's Content-Security-Policy refuses inline scripts; axe-core is injected as one
+    page = await pageOf(browser, { viewport: { width: 1440, height: 900 }, bypassCSP: true });
     await openDashboard(page, gw.url);
   });
   after(async () => {
@@ -275,5 +276,40 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     } finally {
       await page.evaluate(() => document.getElementById('low-contrast')?.remove());
     }
+  });
+
+  it('dead letters are an alert: a warning tile, a sidebar line and badge, a summary by source topic and reason, indented records', async () => {
+    await page.getByTestId('theme').selectOption('light');
+    await view('status');
+    const card = page.getByTestId('dead-letters-card');
+    await card.filter({ has: page.getByTestId('dead-letters').filter({ hasText: /^2$/ }) }).waitFor({ timeout: 20_000 });
+    assert.equal(await card.getAttribute('data-state'), 'warn');
+    assert.match(await card.innerText(), /messages were refused: review/);
+    assert.equal((await page.getByTestId('dead-letter-alert').innerText()).trim(), '2 dead letters');
+    assert.equal(await page.getByTestId('nav-dead-letters-count').innerText(), '2');
+    await page.getByTestId('dead-letter-alert').click();
+    await page.waitForURL(/#\/dead-letters$/);
+
+    const summary = page.getByTestId('dlq-summary');
+    await summary.waitFor({ timeout: 10_000 });
+    assert.equal(
+      (await summary.innerText()).replace(/\s+/g, ' ').trim(),
+      `2 letters about 2 refused messages from ${f.cfg.topics.sales}, kept on ${f.cfg.topics.deadLetter}. Fix the cause, then re-drive them.`,
+    );
+    assert.equal(await page.getByTestId('dlq-title').innerText(), `Refused messages from ${f.cfg.topics.sales}: 2 messages`);
+    // both weeks are one kind of refusal: one group, without the dates that differ
+    const groups = page.getByTestId('dlq-groups').locator('tbody tr');
+    assert.equal(await groups.count(), 1);
+    const cells = (await groups.first().innerText()).split('\t').map((c) => c.trim());
+    assert.equal(cells[0], f.cfg.topics.sales);
+    assert.match(cells[1]!, /^week: expected a date on series 1:1's 7-day grid/);
+    assert.ok(!cells[1]!.includes('2011-03'), `no offending value in the group's reason: ${cells[1]}`);
+    assert.deepEqual(cells.slice(2, 4), ['2', '2'], 'messages, letters');
+
+    await page.locator('[data-testid^="dlq-row-"]').first().click();
+    const detail = page.getByTestId('dlq-detail');
+    await detail.waitFor();
+    assert.match(await detail.locator('h3').first().innerText(), /, 1 letter\)$/);
+    assert.match(await page.getByTestId('dlq-record').innerText(), /^\{\n {2}"/, 'indented JSON');
   });
 });

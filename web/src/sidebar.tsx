@@ -3,7 +3,7 @@ import { injectNextWeek, toast, tokenRequest, trainNow } from './actions.js';
 import { VIEWS } from './app.js';
 import { live } from './live.js';
 import { useStore } from './store.js';
-import { fmt } from './format.js';
+import { fmt, plural } from './format.js';
 import { PaceControl } from './pace-control.js';
 import { setTheme, theme, type ThemeChoice } from './theme.js';
 
@@ -37,11 +37,22 @@ export function Sidebar({ view }: { view: string }) {
         <span>
           series <b>{fmt(s.totals?.series)}</b>
         </span>
+        {s.totals?.deadLetters ? (
+          <a href="#/dead-letters" class="side-alert" data-testid="dead-letter-alert">
+            <span class="dot wait" aria-hidden="true" />
+            {plural(s.totals.deadLetters, 'dead letter')}
+          </a>
+        ) : null}
       </div>
       <nav>
         {VIEWS.map((v) => (
           <a href={`#/${v.id}`} class={v.id === view ? 'active' : ''} data-testid={`nav-${v.id}`}>
             {v.title}
+            {v.id === 'dead-letters' && s.totals?.deadLetters ? (
+              <span class="badge" data-testid="nav-dead-letters-count" aria-label={plural(s.totals.deadLetters, 'dead letter')}>
+                {fmt(s.totals.deadLetters)}
+              </span>
+            ) : null}
           </a>
         ))}
       </nav>

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { say, write } from '../actions.js';
 import { api } from '../api.js';
-import { dateTime, fmt, plural } from '../format.js';
+import { dateTime, plural } from '../format.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
 import { DataTable, type Column } from '../table.js';
+import { groupDeadLetters, originTopics, prettyRecord, type Group } from '../dead-letter-groups.js';
 
 /** One message of GET /v1/dead-letters. */
 export interface DeadLetter {
@@ -52,15 +53,32 @@ export function DeadLettersView() {
     await refresh();
   };
   const rows = list?.messages ?? [];
+  const letters = rows.reduce((n, m) => n + m.letters.length, 0);
+  const origins = originTopics(rows);
   const shown = rows.find((m) => m.id === picked) ?? null;
   const toggle = (id: string) => setChecked((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
   return (
     <div class="grid">
       {err ? <div class="banner bad">{err}</div> : null}
+      {list && rows.length > 0 ? (
+        <div class="banner warn" role="status" data-testid="dlq-summary">
+          <b>
+            {plural(letters, 'letter')} about {plural(list.total, 'refused message', 'refused messages')}
+          </b>{' '}
+          from {origins.map((t, i) => (
+            <>
+              {i > 0 ? ', ' : ''}
+              <code>{t}</code>
+            </>
+          ))}
+          , kept on <code>{list.topic}</code>. Fix the cause, then re-drive them.
+        </div>
+      ) : null}
+      <ByTopic rows={rows} />
       <div class="panel">
         <div class="row" style="justify-content:space-between">
-          <h3>
-            Dead letters on <code>{list?.topic ?? '…'}</code>: <span data-testid="dlq-total">{list ? fmt(list.total) : '…'}</span> message(s)
+          <h3 data-testid="dlq-title">
+            {!list ? 'Dead letters…' : rows.length === 0 ? `No dead letter on ${list.topic}` : `Refused messages from ${origins.join(', ')}: ${plural(list.total, 'message')}`}
           </h3>
           <div class="row">
             <button class="secondary" data-testid="dlq-refresh" onClick={() => void refresh()}>
@@ -74,7 +92,6 @@ export function DeadLettersView() {
         <DataTable columns={columns(checked, toggle)} rows={rows} testId="dlq-table" csvName="dead-letters" rowKey={(m) => m.id} rowTestId="dlq-row" selected={picked} onActivate={(m) => setPicked(m.id)} />
         {list && rows.length === 0 ? <p class="muted">No dead letter: every consumer accepted every message.</p> : <p class="muted">Click a row (or Tab to it and press Enter) to see its letters and record.</p>}
       </div>
-      <ByTopic rows={rows} />
       {shown ? <Detail m={shown} onRedrive={(force) => void redrive([shown.id], force)} /> : null}
     </div>
   );
@@ -96,7 +113,6 @@ function columns(checked: string[], toggle: (id: string) => void): Column<DeadLe
   ];
 }
 
-type Group = { topic: string; reason: string; messages: number; letters: number; last: string };
 const GROUP_COLUMNS: Column<Group>[] = [
   { header: 'topic', csv: (g) => g.topic },
   { header: 'reason', csv: (g) => g.reason },
@@ -105,23 +121,14 @@ const GROUP_COLUMNS: Column<Group>[] = [
   { header: 'latest', csv: (g) => g.last, cell: (g) => when(g.last) },
 ];
 
-/** The same messages grouped by origin topic and reason, with counts and the latest time. */
+/** The same messages grouped by origin topic and kind of reason, with counts and the latest time: what to fix first. */
 function ByTopic({ rows }: { rows: DeadLetter[] }) {
-  const groups = new Map<string, Group>();
-  for (const m of rows) {
-    const reason = m.letters[0]?.reason ?? '';
-    const k = `${m.origin.topic}\u0000${reason}`;
-    const g = groups.get(k) ?? { topic: m.origin.topic, reason, messages: 0, letters: 0, last: '' };
-    g.messages += 1;
-    g.letters += m.letters.length;
-    if (firstAt(m) > g.last) g.last = firstAt(m);
-    groups.set(k, g);
-  }
-  if (groups.size === 0) return null;
+  const groups = groupDeadLetters(rows);
+  if (groups.length === 0) return null;
   return (
     <div class="panel">
-      <h3>By topic and reason</h3>
-      <DataTable columns={GROUP_COLUMNS} rows={[...groups.values()]} testId="dlq-groups" csvName="dead-letters-by-reason" rowKey={(g) => `${g.topic}:${g.reason}`} />
+      <h3>By source topic and reason</h3>
+      <DataTable columns={GROUP_COLUMNS} rows={groups} testId="dlq-groups" csvName="dead-letters-by-reason" rowKey={(g) => `${g.topic}:${g.reason}`} />
     </div>
   );
 }
@@ -139,7 +146,7 @@ function Detail({ m, onRedrive }: { m: DeadLetter; onRedrive: (force: boolean) =
     <div class="panel" data-testid="dlq-detail">
       <div class="row" style="justify-content:space-between">
         <h3>
-          {m.id} (key {m.key ?? 'none'}, {fmt(m.bytes)} bytes)
+          {m.id} (key {m.key ?? 'none'}, {plural(m.bytes, 'byte')}, {plural(m.letters.length, 'letter')})
         </h3>
         <button data-testid="dlq-redrive" onClick={() => onRedrive(again)}>
           {again ? 'Re-drive again' : 'Re-drive to its topic'}
@@ -152,7 +159,7 @@ function Detail({ m, onRedrive }: { m: DeadLetter; onRedrive: (force: boolean) =
         </p>
       ))}
       <h3 style="margin-top:10px">Record</h3>
-      {m.record ? <pre class="record" data-testid="dlq-record">{m.record}</pre> : <p class="muted">not decodable: {m.undecodable}</p>}
+      {m.record ? <pre class="record" data-testid="dlq-record">{prettyRecord(m.record)}</pre> : <p class="muted">not decodable: {m.undecodable}</p>}
     </div>
   );
 }

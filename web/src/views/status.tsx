@@ -25,7 +25,7 @@ export function StatusView() {
         <Card k="series" v={fmt(t?.series)} id="series-count" />
         <Card k="latest week" v={t?.latestWeek ?? '–'} id="status-latest-week" />
         <Card k="champion / serving" v={`${m?.champion != null ? `v${m.champion}` : '–'} / ${m?.serving != null ? `v${m.serving}` : '–'}`} id="champion" />
-        <Card k="dead letters" v={fmt(t?.deadLetters)} id="dead-letters" />
+        <DeadLetterCard n={t?.deadLetters ?? null} />
         <Card k="predictions served" v={fmt(t?.predictions)} id="predictions-count" />
       </div>
       <div class="panel">
@@ -73,6 +73,24 @@ export function StatusView() {
           <p class="muted">Last update {time(s.lastTickAt)} · first week {t?.firstWeek ?? '–'}</p>
         </div>
       </div>
+    </div>
+  );
+}
+
+/** The dead-letter count as an alert: any letter means a consumer refused a message, and the tile says so and links to them. */
+function DeadLetterCard({ n }: { n: number | null }) {
+  const alert = n !== null && n > 0;
+  return (
+    <div class={`panel card ${alert ? 'warn' : ''}`} data-testid="dead-letters-card" data-state={alert ? 'warn' : 'ok'}>
+      <div class="k">dead letters</div>
+      <div class="v" data-testid="dead-letters">
+        {fmt(n)}
+      </div>
+      {alert ? (
+        <a href="#/dead-letters" class="alert-link">
+          {n === 1 ? 'a message was refused' : 'messages were refused'}: review
+        </a>
+      ) : null}
     </div>
   );
 }
