@@ -75,7 +75,13 @@ const EnvSchema = z.object({
   GATEWAY_PUBLISH_FORECASTS: bool.default(true),
   METRICS_HOST: z.string().default('127.0.0.1'),
   WEBHOOK_URLS: z.string().default(''),
-  WEBHOOK_SECRET: z.string().default(''),
+  // a Standard Webhooks secret: base64 of at least 24 bytes, `whsec_` prefix optional (what the receivers' libraries decode)
+  WEBHOOK_SECRET: z
+    .string()
+    .default('')
+    .refine((s) => s === '' || (/^(?:whsec_)?[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s.replace(/^whsec_/, ''), 'base64').length >= 24), {
+      error: 'empty (unsigned) or a Standard Webhooks secret: whsec_ then base64 of at least 24 random bytes (whsec_$(openssl rand -base64 32))',
+    }),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MATERIALIZER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9101),
   PROJECTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),

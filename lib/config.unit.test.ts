@@ -50,6 +50,15 @@ describe('config', () => {
     assert.throws(() => loadConfig({ GATEWAY_ALLOWED_HOSTS: 'gw:8080' }, dir), (err: unknown) => err instanceof ConfigError && /GATEWAY_ALLOWED_HOSTS/.test(err.message) && /no port/.test(err.message));
   });
 
+  it('WEBHOOK_SECRET: empty or a Standard Webhooks secret (base64 of >= 24 bytes, whsec_ optional)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    assert.equal(loadConfig({ WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, dir).webhooks.secret, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    assert.equal(loadConfig({}, dir).webhooks.secret, '');
+    for (const bad of ['webhook-test-secret', 'whsec_c2hvcnQ=']) {
+      assert.throws(() => loadConfig({ WEBHOOK_SECRET: bad }, dir), (err: unknown) => err instanceof ConfigError && /WEBHOOK_SECRET/.test(err.message) && /whsec_/.test(err.message), bad);
+    }
+  });
+
   it('gateway origins and predict rate: lists trimmed, burst defaulting to the rate, a bad origin named', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const cfg = loadConfig({ GATEWAY_ALLOWED_ORIGINS: ' http://localhost:5173/ , https://ops.example.com', GATEWAY_PREDICT_RATE: '2.5' }, dir);

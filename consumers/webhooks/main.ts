@@ -1,6 +1,6 @@
 /**
  * The webhook consumer: every `model.trained` and `model.promoted` is POSTed
- * as signed JSON to each configured URL (WEBHOOK_URLS), with retries; a URL
+ * as JSON signed the Standard Webhooks way (deliver.ts) to each configured URL (WEBHOOK_URLS), with retries; a URL
  * that still fails gets a dead-letter record (the original bytes, the URL's
  * host and fingerprint and the last failure as the reason), and the stream moves on. Offsets are
  * committed after every URL has been tried, so a restart re-delivers at most
@@ -17,7 +17,7 @@ import { AvroCodec } from '../../lib/avro.js';
 import { MODEL_PROMOTED, MODEL_TRAINED } from '../../domain/contracts.js';
 import { runConsumerProcess } from '../main.js';
 import { redactText, redactUrl } from '../../lib/redact.js';
-import { deliver, webhookBody, type WebhookEvent } from './deliver.js';
+import { deliver, webhookBody, webhookId, type WebhookEvent } from './deliver.js';
 
 export interface WebhookConsumer {
   running: RunningConsumer;
@@ -29,6 +29,9 @@ export interface WebhookConsumer {
 /** Starts the consumer (group `webhooks:<model.trained topic>` by default). */
 export async function startWebhooks(cfg: Readonly<Config>, opts: { log?: Logger; groupId?: string; baseMs?: number; /** a new group starts at the end of the topics (default), not at the first event ever */ fromBeginning?: boolean } = {}): Promise<WebhookConsumer> {
   const log = opts.log ?? createLogger('webhooks');
+  if (cfg.webhooks.urls.length > 0 && !cfg.webhooks.secret) {
+    log.warn('WEBHOOK_SECRET is empty: deliveries go unsigned, so a receiver cannot tell them from forgeries or replays; set WEBHOOK_SECRET=whsec_$(openssl rand -base64 32)');
+  }
   const groupId = opts.groupId ?? `webhooks:${cfg.topics.modelTrained}`;
   const kafka = createKafka(cfg, 'webhooks');
   const codec = AvroCodec.fromConfig(cfg);
@@ -48,7 +51,7 @@ export async function startWebhooks(cfg: Readonly<Config>, opts: { log?: Logger;
       }
       const body = webhookBody(e, Date.now());
       for (const url of cfg.webhooks.urls) {
-        const r = await deliver(url, body, cfg.webhooks.secret, cfg.webhooks.maxAttempts, opts.baseMs);
+        const r = await deliver(url, webhookId(e), body, cfg.webhooks.secret, cfg.webhooks.maxAttempts, opts.baseMs);
         if (r.ok) {
           counts.delivered++;
           continue;

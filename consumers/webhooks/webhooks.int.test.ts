@@ -1,6 +1,7 @@
 /**
  * Webhooks against the real Kafka and schema registry with two local HTTP
- * receivers: one that accepts (it gets each event once, signed), one that
+ * receivers: one that accepts (it gets each event once, signed the Standard
+ * Webhooks way), one that
  * always fails (each event is tried WEBHOOK_MAX_ATTEMPTS times, then gets a
  * dead-letter record naming the URL's host and fingerprint and the failure,
  * never the URL's secret path or password).
@@ -19,7 +20,7 @@ import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
 import { EventPublisher } from '../../domain/training/event-publisher.js';
 import { startWebhooks, type WebhookConsumer } from './main.js';
 
-const SECRET = 'webhook-test-secret';
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const trained: ModelTrained = {
   runId: 'run-9', version: 9, requestIds: ['r1'], trigger: 'manual', reasons: ['test'], params: '{}', featureVersion: 'v-test', features: ['lag_1'], horizon: 13,
   metrics: '{}', holdoutWeeks: [], dataMaxWeek: '2012-10-26', dataRows: 10, dataSeries: 1, topicOffsets: '{}', durationMs: 1, artifactSha256: 'a'.repeat(64),
@@ -28,13 +29,22 @@ const trained: ModelTrained = {
 const promoted: ModelPromoted = { version: 9, runId: 'run-9', previousVersion: null, kind: 'promotion', reason: 'first model', artifactSha256: 'a'.repeat(64), artifactUri: trained.artifactUri, promotedBy: 'trainer', promotedAt: 1_700_000_000_010 };
 
 /** A receiver answering `status`; records each body with its signature and attempt number. */
-async function receiver(status: number): Promise<{ server: Server; url: string; got: { body: string; sig: string; attempt: string }[] }> {
-  const got: { body: string; sig: string; attempt: string }[] = [];
+interface Received {
+  body: string;
+  id: string;
+  timestamp: string;
+  sig: string;
+  attempt: string;
+}
+
+async function receiver(status: number): Promise<{ server: Server; url: string; got: Received[] }> {
+  const got: Received[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      got.push({ body, sig: String(req.headers['x-forecast-signature']), attempt: String(req.headers['x-forecast-attempt']) });
+      const h = (n: string) => String(req.headers[n]);
+      got.push({ body, id: h('webhook-id'), timestamp: h('webhook-timestamp'), sig: h('webhook-signature'), attempt: h('x-forecast-attempt') });
       res.writeHead(status).end();
     });
   });
@@ -78,7 +88,13 @@ describe('webhooks', { timeout: 120_000 }, () => {
     const bodies = ok.got.map((g) => JSON.parse(g.body) as { id: string; type: string; event: { version: number } });
     assert.deepEqual(bodies.map((b) => b.type).sort(), ['model.promoted', 'model.trained']);
     assert.deepEqual(bodies.map((b) => b.id).sort(), ['model.promoted:9:1700000000010', 'model.trained:run-9']);
-    for (const g of ok.got) assert.equal(g.sig, `sha256=${createHmac('sha256', SECRET).update(g.body).digest('hex')}`);
+    for (const g of ok.got) {
+      // what a receiver checks: the id is the body's, the timestamp recent, the signature over id.timestamp.body
+      assert.equal(g.id, (JSON.parse(g.body) as { id: string }).id);
+      assert.ok(Math.abs(Date.now() / 1000 - Number(g.timestamp)) < 120, `recent timestamp ${g.timestamp}`);
+      const key = Buffer.from(SECRET.slice('whsec_'.length), 'base64');
+      assert.equal(g.sig, `v1,${createHmac('sha256', key).update(`${g.id}.${g.timestamp}.${g.body}`).digest('base64')}`);
+    }
   });
 
   it('tries the failing receiver 3 times per event, then dead-letters each event naming the URL (host and fingerprint) and the failure', async () => {
@@ -92,5 +108,13 @@ describe('webhooks', { timeout: 120_000 }, () => {
     assert.equal(reasons.filter((r) => r.startsWith(`webhook ${origin}/…#${fp(withPassword)}: `)).length, 2, reasons.join('\n'));
     for (const r of reasons) assert.doesNotMatch(r, /SECRETPATH|PA55WORD/, 'no secret of the URL in an openly readable dead letter');
     assert.deepEqual([...new Set(letters.map((l) => l.origin.topic))].sort(), [cfg.topics.modelPromoted, cfg.topics.modelTrained].sort());
+  });
+
+  it('warns at start when deliveries would go unsigned', async () => {
+    const warnings: string[] = [];
+    const log = { debug() {}, info() {}, error() {}, warn: (m: string) => void warnings.push(m), child: () => log };
+    const unsigned = await startWebhooks(withOverrides(cfg, (d) => (d.webhooks = { ...d.webhooks, secret: '' })), { log, groupId: `${cfg.topics.modelTrained}-unsigned` });
+    await unsigned.stop();
+    assert.ok(warnings.some((w) => /^WEBHOOK_SECRET is empty: deliveries go unsigned/.test(w)), warnings.join('\n'));
   });
 });
