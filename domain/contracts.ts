@@ -19,7 +19,7 @@ import { validateSalesWeek } from './sales/validate.js';
 import { validatePaceSeconds } from './simulation/pace.js';
 import { validateCurves, validateImportance } from './training/curves.js';
 
-const TRIGGERS = ['schedule', 'threshold', 'manual', 'backtest'] as const;
+const TRIGGERS = ['schedule', 'threshold', 'manual', 'backtest', 'decay'] as const;
 const DECISIONS = ['promoted', 'rejected', 'failed'] as const;
 const KINDS = ['promotion', 'rollback', 'manual'] as const;
 const BACKTEST_STATUSES = ['finished', 'failed'] as const;

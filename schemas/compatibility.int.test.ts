@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { AvroCodec, contractText } from '../lib/avro.js';
-import { MODEL_TRAINED } from '../domain/contracts.js';
+import { MODEL_TRAINED, TRAINING_REQUESTED } from '../domain/contracts.js';
+import { newRequest } from '../domain/training/request.js';
 import { trained } from '../domain/registry/test/events.js';
 import { AppError } from '../lib/errors.js';
 import { isolatedConfig } from '../lib/testing.js';
@@ -48,5 +49,29 @@ describe('schema registry compatibility', () => {
     const now = await current.decode(MODEL_TRAINED, current.encode('modelTrained', { ...run.event, curves, featureImportance: [{ feature: 'lag_1', gain: 4.5, splits: 3 }] }));
     assert.deepEqual(now.curves, curves);
     assert.deepEqual(now.featureImportance, [{ feature: 'lag_1', gain: 4.5, splits: 3 }]);
+  });
+
+  it('training.requests gained the trigger "decay": BACKWARD needs no enum default (new readers read every old symbol); removing a symbol is refused', async () => {
+    const topic = cfg.topics.trainingRequests;
+    type Schema = { fields: { name: string; type: { symbols?: string[] } }[] };
+    const withSymbols = (keep: (s: string) => boolean): string => {
+      const schema = JSON.parse(contractText('trainingRequests')) as Schema;
+      const trigger = schema.fields.find((f) => f.name === 'trigger')!.type;
+      trigger.symbols = trigger.symbols!.filter(keep);
+      return JSON.stringify(schema);
+    };
+    const old = AvroCodec.fromConfig(cfg);
+    await old.register('trainingRequests', topic, withSymbols((s) => s !== 'decay'));
+    const bytes = old.encode('trainingRequests', newRequest({ trigger: 'backtest', reason: 'before decay existed', requestId: 'r-old' }));
+    const current = AvroCodec.fromConfig(cfg);
+    await current.register('trainingRequests', topic);
+    assert.equal((await current.decode(TRAINING_REQUESTED, bytes)).trigger, 'backtest');
+    assert.equal((await current.decode(TRAINING_REQUESTED, current.encode('trainingRequests', newRequest({ trigger: 'decay', reason: 'x', requestId: 'r-new' })))).trigger, 'decay');
+    // a reader without "backtest" could not read the requests already in the log that carry it
+    await assert.rejects(AvroCodec.fromConfig(cfg).register('trainingRequests', topic, withSymbols((s) => s !== 'backtest')), (err: unknown) => {
+      assert.ok(err instanceof AppError);
+      assert.equal(err.code, 'SCHEMA_INCOMPATIBLE');
+      return true;
+    });
   });
 });

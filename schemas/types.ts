@@ -30,7 +30,7 @@ export const EXOGENOUS_FIELDS = [
 ] as const;
 export type ExogenousField = (typeof EXOGENOUS_FIELDS)[number];
 
-export type TrainingTrigger = 'schedule' | 'threshold' | 'manual' | 'backtest';
+export type TrainingTrigger = 'schedule' | 'threshold' | 'manual' | 'backtest' | 'decay';
 
 export interface TrainingRequested {
   requestId: string;

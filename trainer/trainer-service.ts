@@ -39,6 +39,8 @@ import { newRequest, planRun, type NewRequest } from '../domain/training/request
 import { executeRun, type RunContext, type RunOutcome } from './training-run.js';
 import { startBacktestWorker, type BacktestWorker } from './backtest-worker.js';
 import { checkDataGate, GateReporter, waitForGate, type TriggerGateStatus } from './data-gate.js';
+import { startDecayWatcher, type DecayStatus, type DecayWatcher } from './decay-watcher.js';
+import { parseDecayRequestId } from './decay.js';
 
 export interface TrainerOptions {
   /** Consumer group prefix: `<prefix>-requests`, `<prefix>-threshold`. Default `trainer:<training requests topic>`, so trainers of different topic sets never share a group. */
@@ -47,6 +49,10 @@ export interface TrainerOptions {
   schedule?: boolean;
   /** Run the threshold watcher (default true). */
   threshold?: boolean;
+  /** Run the accuracy-decay trigger (default true). */
+  decay?: boolean;
+  /** How often the decay trigger looks at live accuracy (ms); default 10 s. */
+  decayEveryMs?: number;
   /** Weeks of history a series needs before a first model (threshold); default 52 + holdout weeks. */
   thresholdMinWeeks?: number;
   log?: Logger;
@@ -69,8 +75,10 @@ export interface TrainerService {
   request(r: NewRequest): Promise<TrainingRequested>;
   /** Outcomes of the runs this process finished, oldest first. */
   runs(): readonly RunOutcome[];
-  /** Whether each trigger (threshold, schedule) is waiting for the data to be materialized, and why. */
+  /** Whether each trigger (threshold, schedule, decay) is waiting for the data to be materialized, and why. */
   triggers(): TriggerGateStatus[];
+  /** The decay trigger's last look at the champion's live accuracy (null when it does not run). */
+  decay(): DecayStatus | null;
   /** Resolves with the first finished run (past or future) matching `pred`; rejects after `timeoutMs` (default 120 s). */
   waitForRun(pred: (o: RunOutcome) => boolean, timeoutMs?: number): Promise<RunOutcome>;
   /** Stops triggers and the consumer, waits for a run in progress, disconnects. */
@@ -95,7 +103,14 @@ class Coordinator {
  * now. Returns the data week of the last threshold request (it seeds the
  * threshold watcher).
  */
-async function recoverFromLog(cfg: Readonly<Config>, kafka: Kafka, codec: AvroCodec, view: RegistryView, coord: Coordinator, log: Logger): Promise<{ lastThreshold: string | null; lastScheduled: number | null }> {
+async function recoverFromLog(
+  cfg: Readonly<Config>,
+  kafka: Kafka,
+  codec: AvroCodec,
+  view: RegistryView,
+  coord: Coordinator,
+  log: Logger,
+): Promise<{ lastThreshold: string | null; lastScheduled: number | null; decayed: { version: number; to: string }[] }> {
   coord.dispatch({ type: 'markAnswered', requestIds: answeredRequestIds(view.state()) });
   const logged: TrainingRequested[] = [];
   const tail = await startTail({ kafka, codec, log, name: 'trainer-requests-replay', topics: [tailOf(cfg.topics.trainingRequests, TRAINING_REQUESTED, (r) => logged.push(r))] });
@@ -103,13 +118,16 @@ async function recoverFromLog(cfg: Readonly<Config>, kafka: Kafka, codec: AvroCo
   await tail.stop();
   let lastThreshold: string | null = null;
   let lastScheduled: number | null = null;
+  const decayed: { version: number; to: string }[] = [];
   for (const r of logged) {
+    const d = r.trigger === 'decay' ? parseDecayRequestId(r.requestId) : null;
+    if (d) decayed.push(d);
     if (r.trigger === 'threshold' && r.cutoffWeek && (!lastThreshold || r.cutoffWeek > lastThreshold)) lastThreshold = r.cutoffWeek;
     if (r.trigger === 'schedule' && (lastScheduled === null || r.requestedAt > lastScheduled)) lastScheduled = r.requestedAt;
     coord.dispatch({ type: 'request', request: r });
   }
   if (coord.state.pending.length > 0) log.info(`recovering ${coord.state.pending.length} unanswered request(s) from the log`);
-  return { lastThreshold, lastScheduled };
+  return { lastThreshold, lastScheduled, decayed };
 }
 
 /** Runs one training at a time from the coordinator's queue and keeps the outcomes of this process's runs. */
@@ -310,7 +328,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
 
   const coord = new Coordinator();
   const offView = view.onChange((st) => coord.dispatch({ type: 'markAnswered', requestIds: answeredRequestIds(st) }));
-  const { lastThreshold, lastScheduled } = await recoverFromLog(cfg, kafka, codec, view, coord, log);
+  const { lastThreshold, lastScheduled, decayed } = await recoverFromLog(cfg, kafka, codec, view, coord, log);
   const schedule = await followSchedule(cfg, kafka, codec, log);
   const ctx: RunContext = {
     cfg,
@@ -334,12 +352,16 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
     log.info(text);
     publishTraining({ type: 'trigger', trigger: s.trigger, waiting: s.waiting, reason: text, at: Date.now() });
   };
-  const gates = { threshold: new GateReporter('threshold', say), schedule: new GateReporter('schedule', say) };
+  const gates = { threshold: new GateReporter('threshold', say), schedule: new GateReporter('schedule', say), decay: new GateReporter('decay', say) };
   const { scheduler, watcher } = await startTriggers({
     cfg, opts, kafka, codec, ch, publisher, view, log, prefix, lastThreshold, lastScheduled, admin, gates,
     paused: () => schedule.state().paused,
     stopped: () => pump.stopping,
   });
+  const decay: DecayWatcher | null =
+    opts.decay === false
+      ? null
+      : startDecayWatcher({ cfg, admin, ch, publisher, view, log: log.child('decay'), gate: gates.decay, policy: cfg.trainer.decay, logged: decayed, ...(opts.decayEveryMs ? { everyMs: opts.decayEveryMs } : {}) });
 
   return {
     coordinator: () => coord.state,
@@ -350,13 +372,15 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
       return req;
     },
     runs: () => pump.outcomes,
-    triggers: () => [gates.threshold.status(), gates.schedule.status()],
+    triggers: () => [gates.threshold.status(), gates.schedule.status(), gates.decay.status()],
+    decay: () => decay?.status() ?? null,
     waitForRun: (pred, timeoutMs = 120_000) => pump.waitFor(pred, timeoutMs),
     done: Promise.all([consumer.done, watcher?.done]).then(() => undefined),
     async stop() {
       if (pump.stopping) return;
       pump.stopping = true;
       scheduler?.stop();
+      decay?.stop();
       pump.cancelRetries();
       offView();
       await Promise.allSettled([watcher?.stop(), consumer.stop(), backtests?.stop(opts.stopTimeoutMs)]);

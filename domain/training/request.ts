@@ -10,7 +10,7 @@ import { isIsoDate } from '../../lib/weeks.js';
 import type { TrainingRequested, TrainingTrigger } from '../../schemas/types.js';
 import type { XgbParams } from './params.js';
 
-const TRIGGERS: readonly TrainingTrigger[] = ['schedule', 'threshold', 'manual', 'backtest'];
+const TRIGGERS: readonly TrainingTrigger[] = ['schedule', 'threshold', 'manual', 'backtest', 'decay'];
 
 /**
  * The XGBoost overrides a request may carry; unknown keys are refused so a

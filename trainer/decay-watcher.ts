@@ -1,0 +1,118 @@
+/**
+ * Runs the decay decider (decay.ts) every few seconds: the champion's live
+ * one-week-ahead errors come from the projections (its published h = 1
+ * forecasts in ClickHouse `forecasts`, joined with the actuals and with the
+ * actuals 52 weeks before in the sales projection), its backtest WMAE from
+ * its run record. Like the other triggers it decides only through the data
+ * gate; a decision is a `training.requests` event with trigger `decay` and a
+ * reason that carries the numbers, its id derived from (champion, window),
+ * so a restart or a second trainer asks once.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Admin } from 'kafkajs';
+import { ident, rows, strLit } from '../lib/clickhouse.js';
+import type { Config } from '../lib/config.js';
+import { messageOf } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import { SALES_TABLE } from '../domain/sales/table.js';
+import { FORECASTS_TABLE } from '../domain/forecasts/table.js';
+import { HOLIDAY_WEIGHT } from '../domain/registry/metrics.js';
+import { championOf, runMetrics } from '../domain/registry/state.js';
+import type { RegistryView } from '../domain/registry/view.js';
+import type { EventPublisher } from '../domain/training/event-publisher.js';
+import { publishTraining } from '../domain/training/diagnostics.js';
+import { newRequest } from '../domain/training/request.js';
+import { checkDataGate, type GateReporter } from './data-gate.js';
+import { decayReason, decayRequestId, decideDecay, evolveDecay, initialDecayState, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';
+
+/** Seasonal naive's lag in days: the same week a year (52 weeks) before. */
+const YEAR_DAYS = 364;
+
+/**
+ * The last `limit` weeks in which `version`'s h = 1 forecasts met their
+ * actual (and the actual a year before), ascending; [] before the tables
+ * exist. One JOIN per SELECT, nested, and no alias named like a column
+ * (18.16's aliases are global): what ClickHouse 18.16 accepts.
+ */
+export async function liveWeekErrors(ch: ClickHouseClient, database: string, version: number, limit: number): Promise<WeekErrors[]> {
+  const db = ident(database, 'database');
+  const have = await rows<{ n: string }>(ch, `SELECT count() AS n FROM system.tables WHERE database = ${strLit(db)} AND name IN (${strLit(SALES_TABLE)}, ${strLit(FORECASTS_TABLE)})`);
+  if (Number(have[0]?.n ?? 0) < 2) return [];
+  if (!Number.isInteger(version) || version < 1 || !Number.isInteger(limit) || limit < 1) throw new RangeError(`liveWeekErrors: version ${version}, limit ${limit}`);
+  const query = `
+    SELECT toString(week) AS wk, count() AS points, sum(w) AS weight, sum(w * abs(forecast - actual)) AS abs_err, sum(w * abs(naive - actual)) AS naive_abs_err
+    FROM (
+      SELECT store, dept, week, forecast, actual, w FROM (
+        SELECT store, dept, week, any(forecast) AS forecast FROM ${db}.${FORECASTS_TABLE} FINAL
+        WHERE model_version = ${version} AND horizon = 1 GROUP BY store, dept, week
+      ) ANY INNER JOIN (
+        SELECT store, dept, week, weekly_sales AS actual, if(is_holiday = 1, ${HOLIDAY_WEIGHT}, 1) AS w FROM ${db}.${SALES_TABLE} FINAL
+      ) USING (store, dept, week)
+    ) ANY INNER JOIN (
+      SELECT store, dept, addDays(week, ${YEAR_DAYS}) AS week, weekly_sales AS naive FROM ${db}.${SALES_TABLE} FINAL
+    ) USING (store, dept, week)
+    GROUP BY week ORDER BY week DESC LIMIT ${limit}`;
+  const r = await rows<{ wk: string; points: string; weight: string; abs_err: string; naive_abs_err: string }>(ch, query);
+  return r
+    .map((x) => ({ week: x.wk, points: Number(x.points), weight: Number(x.weight), absErr: Number(x.abs_err), naiveAbsErr: Number(x.naive_abs_err) }))
+    .reverse();
+}
+
+export interface DecayStatus {
+  /** The champion checked, and its trailing window's figures (null before enough weeks are scored). */
+  version: number | null;
+  window: LiveWindow | null;
+  checkedAt: number | null;
+}
+
+export interface DecayWatcher {
+  status(): DecayStatus;
+  stop(): void;
+}
+
+/** Starts checking every `everyMs` (default 10 s); `logged` are the decay requests already in the log (request ids). */
+export function startDecayWatcher(o: {
+  cfg: Readonly<Config>;
+  admin: Admin;
+  ch: ClickHouseClient;
+  publisher: EventPublisher;
+  view: RegistryView;
+  log: Logger;
+  gate: GateReporter;
+  policy: DecayPolicy;
+  logged: readonly { version: number; to: string }[];
+  everyMs?: number;
+}): DecayWatcher {
+  let state: DecayState = o.logged.reduce((s, l) => evolveDecay(s, { type: 'decayRequested', ...l }), initialDecayState);
+  let status: DecayStatus = { version: null, window: null, checkedAt: null };
+  let busy = false;
+
+  const check = async () => {
+    const champion = championOf(o.view.state());
+    if (!champion) return;
+    const verdict = await checkDataGate(o.admin, o.cfg.topics.sales, o.cfg.materializer.groupId);
+    if (!verdict.open) return o.gate.waiting(verdict, 'decay check postponed');
+    o.gate.open();
+    const run = o.view.state().versions.get(champion.version);
+    const backtestWmae = (run ? runMetrics(run).model?.wmae : undefined) ?? null;
+    const weeks = await liveWeekErrors(o.ch, o.cfg.clickhouse.database, champion.version, o.policy.weeks);
+    status = { version: champion.version, window: measureDecay(weeks, o.policy, backtestWmae), checkedAt: Date.now() };
+    for (const e of decideDecay({ type: 'check', champion: { version: champion.version, backtestWmae }, weeks, policy: o.policy }, state)) {
+      if (e.type !== 'decayDetected') continue;
+      const req = newRequest({ trigger: 'decay', reason: decayReason(e, o.policy), requestedBy: 'decay-watcher', requestId: decayRequestId(e.version, e.to) });
+      await o.publisher.trainingRequested(req);
+      o.log.info(`decay: requested training: ${req.reason}`);
+      publishTraining({ type: 'requested', requestId: req.requestId, trigger: req.trigger, reason: req.reason, at: req.requestedAt });
+      state = evolveDecay(state, e);
+    }
+  };
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    check()
+      .catch((err: unknown) => o.log.warn(`decay: check failed, tried again in ${o.everyMs ?? 10_000} ms: ${messageOf(err)}`))
+      .finally(() => (busy = false));
+  }, o.everyMs ?? 10_000);
+  timer.unref();
+  return { status: () => status, stop: () => clearInterval(timer) };
+}
