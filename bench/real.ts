@@ -146,7 +146,7 @@ export function detailLines(r: ProtocolResult): string[] {
     `${r.protocol.name}: ${r.cutoffs.length} cut-off(s) ${r.cutoffs[0]} .. ${r.cutoffs.at(-1)}, h 1..${r.protocol.horizon}, refit every ${r.protocol.refitEvery}; ${(r.ms / 1000).toFixed(0)} s in all`,
     `  training: ${fits.length} fit(s), ${(Math.max(...fits) / 1000).toFixed(1)} s the longest, ${(fits.reduce((a, b) => a + b, 0) / fits.length / 1000).toFixed(1)} s on average (XGBoost, ONNX export and parity check, blend and calibration)`,
     `  no value 52 weeks earlier: ${y.points.toLocaleString('en-US')} points; WMAE per point: model ${int(y.wmae.model)}, zero ${int(y.wmae.zero)}, last value ${int(y.wmae.lastValue)}, 4-week mean ${int(y.wmae.mean4)}`,
-    ...(blend ? [`  blend at the last refit (w: the model share, g: the growth share, y: the model share for series without last year): ${Object.entries(blend).filter(([k]) => /^[wgy]\d/.test(k)).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
+    ...(blend ? [`  blend at the last refit (w: the model share, g: the growth share, y: the model share for series without last year, n: their naive member, 0 zero 1 last 2 mean4 3 recent): ${Object.entries(blend).filter(([k]) => /^[wgyn]\d/.test(k)).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
   ];
 }
 

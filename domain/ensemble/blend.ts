@@ -40,7 +40,18 @@ export interface BandWeights {
    * the real slice one shared weight left them worse than the naive fallbacks.
    */
   modelYoung: number;
+  /**
+   * The naive member for those rows, chosen like the growth share over every
+   * training row: 'zero', 'last' (the sales at the origin), 'mean4' (the mean
+   * of the known weeks up to 4 before the origin) or 'recent' (stat_base: the
+   * same mean, the series' level when none of the 4 is known). A missing
+   * value counts as 0 sales.
+   */
+  young: YoungMember;
 }
+
+export const YOUNG_MEMBERS = ['zero', 'last', 'mean4', 'recent'] as const;
+export type YoungMember = (typeof YOUNG_MEMBERS)[number];
 
 export interface Blend {
   method: 'band-blend-v1';
@@ -58,7 +69,7 @@ export function isBlend(x: unknown): x is Blend {
   return (
     b.method === 'band-blend-v1' &&
     Array.isArray(b.bands) &&
-    b.bands.every((w) => [w.from, w.to, w.model, w.growth, w.modelYoung].every((v) => typeof v === 'number' && Number.isFinite(v)) && [w.model, w.growth, w.modelYoung].every((v) => v >= 0 && v <= 1))
+    b.bands.every((w) => [w.from, w.to, w.model, w.growth, w.modelYoung].every((v) => typeof v === 'number' && Number.isFinite(v)) && [w.model, w.growth, w.modelYoung].every((v) => v >= 0 && v <= 1) && YOUNG_MEMBERS.includes(w.young))
   );
 }
 
@@ -69,13 +80,37 @@ export function weightsAt(blend: Blend | null | undefined, h: number): BandWeigh
   return null;
 }
 
-/** The statistical member (sales units) of the row at `offset` in X, with growth share g. */
-export function statForecast(X: ArrayLike<number>, offset: number, g: number): number {
-  const level = X[offset + COL.level] as number;
-  const scale = X[offset + COL.scale] as number;
-  const base = level + scale * (X[offset + COL.statBase] as number);
-  if (X[offset + COL.statSeasonal] !== 1) return base;
+/** The statistical member (sales units) of the row at `offset` in X: with growth share g on seasonal rows, the `young` member on the others. */
+export function statForecast(X: ArrayLike<number>, offset: number, g: number, young: YoungMember = 'recent'): number {
+  if (X[offset + COL.statSeasonal] !== 1) return youngForecast(X, offset, young);
+  const base = unscaled(X, offset, COL.statBase);
   return base * (1 + g * ((X[offset + COL.growth] as number) - 1));
+}
+
+/** A naive member for a row whose series has no value a year before the target (sales units). */
+function youngForecast(X: ArrayLike<number>, offset: number, young: YoungMember): number {
+  switch (young) {
+    case 'zero':
+      return 0;
+    case 'last':
+      return unscaled(X, offset, COL.lags);
+    case 'mean4':
+      return unscaled(X, offset, COL.windows);
+    case 'recent':
+      return unscaled(X, offset, COL.statBase);
+    default:
+      return assertNever(young);
+  }
+}
+
+/** A normalized column back in sales units; 0 when unknown. */
+function unscaled(X: ArrayLike<number>, offset: number, col: number): number {
+  const v = (X[offset + COL.level] as number) + (X[offset + COL.scale] as number) * (X[offset + col] as number);
+  return Number.isFinite(v) ? v : 0;
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected young member ${String(x)}`);
 }
 
 /** The served forecast of one row: the model's sales forecast blended with the statistical member by the row's band. */
@@ -83,7 +118,7 @@ export function forecastAt(modelSales: number, X: ArrayLike<number>, offset: num
   const w = weightsAt(blend, X[offset + COL.horizon] as number);
   if (!w) return modelSales;
   const share = X[offset + COL.statSeasonal] === 1 ? w.model : w.modelYoung;
-  return share * modelSales + (1 - share) * statForecast(X, offset, w.growth);
+  return share * modelSales + (1 - share) * statForecast(X, offset, w.growth, w.young);
 }
 
 /** forecastAt over a batch: `modelSales[r]` for row r of the row-major X. */
@@ -109,14 +144,16 @@ export function fitBlend(train: TrainingMatrix, outOfSample: readonly OutOfSampl
   if (!Number.isInteger(H) || H < 1) throw new ValidationError('horizon', 'an integer >= 1', H);
   const bands = horizonBands(H);
   const growth = bands.map((_, b) => bestGrowth(train, b, H));
+  const young = bands.map((_, b) => bestYoung(train, b, H));
   return {
     method: 'band-blend-v1',
     bands: bands.map((band, b) => ({
       from: band.from,
       to: band.to,
-      model: bestModelWeight(outOfSample, b, H, growth[b]!, true),
+      model: bestModelWeight(outOfSample, b, H, growth[b]!, young[b]!, true),
       growth: growth[b]!,
-      modelYoung: bestModelWeight(outOfSample, b, H, growth[b]!, false),
+      modelYoung: bestModelWeight(outOfSample, b, H, growth[b]!, young[b]!, false),
+      young: young[b]!,
     })),
   };
 }
@@ -126,7 +163,7 @@ function bestGrowth(m: TrainingMatrix, b: number, H: number): number {
   const err = new Float64Array(GROWTH_STEPS + 1);
   let n = 0;
   for (let r = 0; r < m.rows; r++) {
-    if (bandIndex(m.meta.horizon[r]!, H) !== b) continue;
+    if (bandIndex(m.meta.horizon[r]!, H) !== b || m.X[r * FEATURE_COUNT + COL.statSeasonal] !== 1) continue;
     const a = m.actual[r]!;
     if (!Number.isFinite(a)) continue;
     const wt = m.meta.isHoliday[r] ? HOLIDAY_WEIGHT : 1;
@@ -137,8 +174,26 @@ function bestGrowth(m: TrainingMatrix, b: number, H: number): number {
   return n === 0 ? 0.5 : argmin(err) / GROWTH_STEPS;
 }
 
+/** The young member with the lowest WMAE over band b's rows of m without last year's value; 'recent' without rows. */
+function bestYoung(m: TrainingMatrix, b: number, H: number): YoungMember {
+  const err = new Float64Array(YOUNG_MEMBERS.length);
+  let n = 0;
+  for (let r = 0; r < m.rows; r++) {
+    const off = r * FEATURE_COUNT;
+    if (bandIndex(m.meta.horizon[r]!, H) !== b || m.X[off + COL.statSeasonal] === 1) continue;
+    const a = m.actual[r]!;
+    if (!Number.isFinite(a)) continue;
+    const wt = m.meta.isHoliday[r] ? HOLIDAY_WEIGHT : 1;
+    YOUNG_MEMBERS.forEach((y, k) => {
+      err[k]! += wt * Math.abs(a - youngForecast(m.X, off, y));
+    });
+    n++;
+  }
+  return n === 0 ? 'recent' : YOUNG_MEMBERS[argmin(err)]!;
+}
+
 /** w in 0, 1/MODEL_STEPS, ..., 1 with the lowest WMAE of the blend over band b's out-of-sample rows of one kind (seasonal or young); 1 without rows. */
-function bestModelWeight(parts: readonly OutOfSample[], b: number, H: number, g: number, seasonal: boolean): number {
+function bestModelWeight(parts: readonly OutOfSample[], b: number, H: number, g: number, young: YoungMember, seasonal: boolean): number {
   const err = new Float64Array(MODEL_STEPS + 1);
   let n = 0;
   for (const p of parts) {
@@ -150,7 +205,7 @@ function bestModelWeight(parts: readonly OutOfSample[], b: number, H: number, g:
       const f = p.predictions[r] as number;
       if (!Number.isFinite(a) || !Number.isFinite(f)) continue;
       const wt = m.meta.isHoliday[r] ? HOLIDAY_WEIGHT : 1;
-      const s = statForecast(m.X, r * FEATURE_COUNT, g);
+      const s = statForecast(m.X, r * FEATURE_COUNT, g, young);
       for (let k = 0; k <= MODEL_STEPS; k++) {
         const w = k / MODEL_STEPS;
         err[k]! += wt * Math.abs(a - (w * f + (1 - w) * s));

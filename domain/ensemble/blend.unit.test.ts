@@ -4,7 +4,7 @@ import { COL, FEATURE_COUNT, FEATURE_NAMES, type TrainingMatrix } from '../featu
 import { blendForecasts, fitBlend, forecastAt, isBlend, statForecast, weightsAt, type Blend } from './blend.js';
 
 /** A matrix whose rows carry only what the blend reads: level, scale, stat columns, horizon. */
-function rowsOf(rows: { h: number; level: number; scale: number; base: number; seasonal: boolean; growth: number; actual: number; holiday?: boolean }[]): TrainingMatrix {
+function rowsOf(rows: { h: number; level: number; scale: number; base: number; seasonal: boolean; growth: number; actual: number; holiday?: boolean; last?: number; mean4?: number }[]): TrainingMatrix {
   const n = rows.length;
   const X = new Float32Array(n * FEATURE_COUNT).fill(Number.NaN);
   rows.forEach((r, i) => {
@@ -15,6 +15,8 @@ function rowsOf(rows: { h: number; level: number; scale: number; base: number; s
     X[o + COL.statBase] = (r.base - r.level) / r.scale;
     X[o + COL.statSeasonal] = r.seasonal ? 1 : 0;
     X[o + COL.growth] = r.growth;
+    if (r.last !== undefined) X[o + COL.lags] = (r.last - r.level) / r.scale;
+    if (r.mean4 !== undefined) X[o + COL.windows] = (r.mean4 - r.level) / r.scale;
   });
   return {
     X,
@@ -37,8 +39,8 @@ function rowsOf(rows: { h: number; level: number; scale: number; base: number; s
 const blend: Blend = {
   method: 'band-blend-v1',
   bands: [
-    { from: 1, to: 4, model: 0.25, growth: 0.5, modelYoung: 1 },
-    { from: 5, to: 13, model: 0, growth: 1, modelYoung: 0.5 },
+    { from: 1, to: 4, model: 0.25, growth: 0.5, modelYoung: 1, young: 'recent' },
+    { from: 5, to: 13, model: 0, growth: 1, modelYoung: 0.5, young: 'last' },
   ],
 };
 
@@ -53,22 +55,32 @@ describe('blend arithmetic by hand', () => {
     assert.equal(statForecast(m.X, FEATURE_COUNT, 1), 200, 'no growth without last year');
   });
 
+  it('a row without last year takes the chosen naive member; an unknown value counts as 0', () => {
+    const m = rowsOf([{ h: 1, level: 100, scale: 50, base: 120, seasonal: false, growth: 1.5, actual: 0, last: 80, mean4: 90 }, { h: 1, level: 100, scale: 50, base: 120, seasonal: false, growth: 1, actual: 0 }]);
+    // float32 columns: within a millionth
+    const got = (['zero', 'last', 'mean4', 'recent'] as const).map((y) => statForecast(m.X, 0, 1, y));
+    [0, 80, 90, 120].forEach((want, i) => assert.ok(Math.abs(got[i]! - want) < 1e-5, `${i}: ${got[i]} vs ${want}`));
+    assert.equal(statForecast(m.X, FEATURE_COUNT, 0, 'last'), 0, 'lag_1 unknown: 0 sales');
+  });
+
   it('forecastAt blends by the row band and kind; no blend or no band = the model alone', () => {
     const m = rowsOf([
       { h: 2, level: 100, scale: 100, base: 200, seasonal: true, growth: 1.5, actual: 0 },
       { h: 2, level: 100, scale: 100, base: 200, seasonal: false, growth: 1.5, actual: 0 },
       { h: 9, level: 100, scale: 100, base: 200, seasonal: true, growth: 1.5, actual: 0 },
       { h: 20, level: 100, scale: 100, base: 200, seasonal: true, growth: 1.5, actual: 0 },
+      { h: 9, level: 100, scale: 100, base: 200, seasonal: false, growth: 1.5, actual: 0 },
     ]);
     // 0.25 x 400 + 0.75 x 250 = 287.5
     assert.equal(forecastAt(400, m.X, 0, blend), 287.5);
     // young rows: modelYoung = 1 in band 1..4
     assert.equal(forecastAt(400, m.X, FEATURE_COUNT, blend), 400);
-    // band 5..13: model 0, growth 1 -> 300
+    // band 5..13: model 0, growth 1 -> 300; a young row there: 0.5 x 400 + 0.5 x last (unknown: 0) = 200
     assert.equal(forecastAt(400, m.X, 2 * FEATURE_COUNT, blend), 300);
     assert.equal(forecastAt(400, m.X, 3 * FEATURE_COUNT, blend), 400, 'h 20 has no band: the model alone');
+    assert.equal(forecastAt(400, m.X, 4 * FEATURE_COUNT, blend), 200);
     assert.equal(forecastAt(400, m.X, 0, null), 400);
-    assert.deepEqual([...blendForecasts([400, 400, 400, 400], m.X, blend)], [287.5, 400, 300, 400]);
+    assert.deepEqual([...blendForecasts([400, 400, 400, 400, 400], m.X, blend)], [287.5, 400, 300, 400, 200]);
     assert.equal(weightsAt(blend, 13)?.from, 5);
   });
 });
@@ -84,6 +96,15 @@ describe('fitBlend', () => {
     assert.equal(b.bands[0]!.growth, 0.5);
     assert.equal(b.bands[0]!.model, 0);
     assert.equal(b.bands[0]!.modelYoung, 1, 'no young rows: the model alone');
+    assert.equal(b.bands[0]!.young, 'recent');
+  });
+
+  it('chooses the young member over the training rows without last year', () => {
+    const spec = Array.from({ length: 10 }, (_, i) => ({ h: 1, level: 100, scale: 100, base: 100, seasonal: false, growth: 1, actual: 50 + i, last: 50 + i, mean4: 100 }));
+    const m = rowsOf(spec);
+    assert.equal(fitBlend(m, [], 1).bands[0]!.young, 'last');
+    const zeros = rowsOf(spec.map((s) => ({ ...s, actual: 0 })));
+    assert.equal(fitBlend(zeros, [], 1).bands[0]!.young, 'zero');
   });
 
   it('takes the model when it is exact, and weighs holiday weeks five times', () => {
@@ -109,8 +130,9 @@ describe('isBlend guards what the gateway loads', () => {
     assert.ok(isBlend(blend));
     assert.ok(!isBlend(null));
     assert.ok(!isBlend({ method: 'other', bands: [] }));
-    assert.ok(!isBlend({ ...blend, bands: [{ from: 1, to: 4, model: 1.5, growth: 0, modelYoung: 0 }] }), 'a share above 1');
+    assert.ok(!isBlend({ ...blend, bands: [{ from: 1, to: 4, model: 1.5, growth: 0, modelYoung: 0, young: 'zero' }] }), 'a share above 1');
+    assert.ok(!isBlend({ ...blend, bands: [{ from: 1, to: 4, model: 0.5, growth: 0, modelYoung: 0, young: 'median' }] }), 'an unknown young member');
     assert.ok(!isBlend({ ...blend, bands: [{ from: 1, to: 4, model: 0.5, growth: 0 }] }), 'modelYoung missing');
-    assert.ok(!isBlend({ ...blend, bands: [{ from: 1, to: 4, model: Number.NaN, growth: 0, modelYoung: 0 }] }));
+    assert.ok(!isBlend({ ...blend, bands: [{ from: 1, to: 4, model: Number.NaN, growth: 0, modelYoung: 0, young: 'zero' }] }));
   });
 });

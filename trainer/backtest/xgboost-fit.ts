@@ -9,7 +9,7 @@
  */
 import type { Logger } from '../../lib/log.js';
 import { inverseTargets, type TrainingMatrix } from '../../domain/features/features.js';
-import { blendForecasts, fitBlend, type Blend, type OutOfSample } from '../../domain/ensemble/blend.js';
+import { YOUNG_MEMBERS, blendForecasts, fitBlend, type Blend, type OutOfSample } from '../../domain/ensemble/blend.js';
 import { calibrateOnRows, type CalibrationPart, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import { OnnxModel } from '../../domain/model/onnx-model.js';
 import { takeRows } from '../dataset.js';
@@ -85,6 +85,7 @@ function blendInfo(blend: Blend | null): Record<string, number> {
     out[`w${b.from}_${b.to}`] = b.model;
     out[`g${b.from}_${b.to}`] = b.growth;
     out[`y${b.from}_${b.to}`] = b.modelYoung;
+    out[`n${b.from}_${b.to}`] = YOUNG_MEMBERS.indexOf(b.young);
   }
   return out;
 }
