@@ -23,7 +23,7 @@ import { readDeadLetters } from '../lib/dead-letter-log.js';
 import { eventually } from '../lib/testing.js';
 import { salesEventId } from '../schemas/types.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
-import { publishModel, publishRecordedRun, setUp, trainModel, type Fixture } from '../gateway/test/fixture.js';
+import { auth, call, publishModel, publishRecordedRun, setUp, trainModel, type Fixture } from '../gateway/test/fixture.js';
 
 const SHOTS = join(process.cwd(), '.stack', 'artifacts', 'screenshots');
 const tmp = mkdtempSync(join(tmpdir(), 'web-readability-'));
@@ -311,5 +311,49 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     await detail.waitFor();
     assert.match(await detail.locator('h3').first().innerText(), /, 1 letter\)$/);
     assert.match(await page.getByTestId('dlq-record').innerText(), /^\{\n {2}"/, 'indented JSON');
+  });
+
+  it('tables hold long values: one line cut with an ellipsis and the whole value as a tooltip, dates on one line, controls outside the columns', async () => {
+    const note = `${'a long note about this run, '.repeat(9)}end`.slice(0, 250);
+    const set = await call(gw.url, 'POST', '/v1/models/2/annotations', { setTags: { note } }, auth);
+    assert.equal(set.status, 202, JSON.stringify(set.body));
+    await view('models');
+    const row = page.getByTestId('model-row-2');
+    await page.getByTestId('tags-2').waitFor({ timeout: 15_000 });
+    /** How a cell's text lays out: its lines, whether it is cut, its tooltip. */
+    const layout = (sel: string) =>
+      page.locator(sel).first().evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        const e = el as HTMLElement;
+        return { lines: tops.size, cut: e.scrollWidth > e.clientWidth, title: e.getAttribute('title') };
+      });
+    const tags = await layout('[data-testid="tags-2"]');
+    assert.deepEqual(tags, { lines: 1, cut: true, title: `note=${note}` });
+    const height = (await row.boundingBox())!.height;
+    assert.ok(height < 60, `the row with a 250-character tag is ${height} px tall`);
+    const trained = await layout('[data-testid="model-row-2"] td:nth-child(11)');
+    assert.equal(trained.lines, 1, 'the training time on one line');
+
+    // the CSV button and the roll-back sit above the table, over no column
+    const table = (await page.getByTestId('models-table').boundingBox())!;
+    for (const id of ['models-table-csv', 'rollback']) {
+      const b = (await page.getByTestId(id).boundingBox())!;
+      assert.ok(b.y + b.height <= table.y, `${id} ends at ${b.y + b.height}, the table starts at ${table.y}`);
+    }
+    const panel = (await page.getByTestId('models-tools').locator('xpath=ancestor::div[contains(@class,"panel")]').boundingBox())!;
+    const csv = (await page.getByTestId('models-table-csv').boundingBox())!;
+    assert.ok(csv.x > panel.x + panel.width / 2, 'the CSV button is with the other control on the right');
+
+    await view('dead-letters');
+    const first = page.locator('[data-testid^="dlq-row-"]').first();
+    await first.waitFor({ timeout: 10_000 });
+    const reason = await layout('[data-testid^="dlq-row-"] td:nth-child(6) .trunc');
+    assert.equal(reason.lines, 1);
+    assert.match(reason.title ?? '', /^week: expected a date on series 1:1's 7-day grid .*got "2011-03-\d\d"$/, 'the whole reason in the tooltip');
+    const at = await layout('[data-testid^="dlq-row-"] td:nth-child(7)');
+    assert.equal(at.lines, 1, 'the dead-lettered time on one line');
+    assert.ok((await first.boundingBox())!.height < 40, 'one line per dead letter');
   });
 });

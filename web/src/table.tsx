@@ -12,6 +12,10 @@ export interface Column<T> {
   csv?: (row: T) => CsvValue;
   /** Extra class of the cell. */
   cls?: (row: T) => string;
+  /** A value that can be long (ids, reasons, tags): one line, cut with an ellipsis, the whole value in a tooltip. */
+  long?: boolean;
+  /** Never wraps (dates and times, short codes). */
+  nowrap?: boolean;
 }
 
 export interface DataTableProps<T> {
@@ -30,12 +34,19 @@ export interface DataTableProps<T> {
 }
 
 /** A long value on one line, cut with an ellipsis; the whole value in its tooltip. */
-export function Trunc({ text, testId }: { text: string; testId?: string }) {
+export function Trunc({ text, testId, children }: { text: string; testId?: string; children?: ComponentChildren }) {
   return (
     <span class="trunc" title={text} data-testid={testId}>
-      {text}
+      {children ?? text}
     </span>
   );
+}
+
+/** What a cell shows: its own rendering, else its CSV value as text (cut with a tooltip when the column is `long`). */
+function cellOf<T>(c: Column<T>, r: T): ComponentChildren {
+  if (c.cell) return c.long ? <Trunc text={String(c.csv?.(r) ?? '')}>{c.cell(r)}</Trunc> : c.cell(r);
+  const text = String(c.csv?.(r) ?? '');
+  return c.long ? <Trunc text={text} /> : text;
 }
 
 /** The rows of a table as CSV text, from the columns' csv values. */
@@ -70,6 +81,7 @@ export function DataTable<T>({ columns, rows, testId, csvName, rowKey, onActivat
       <div class="table-tools">
         <CsvButton columns={columns} rows={rows} name={csvName} testId={`${testId}-csv`} />
       </div>
+      <div class="table-scroll">
       <table data-testid={testId}>
         <thead>
           <tr>
@@ -92,13 +104,14 @@ export function DataTable<T>({ columns, rows, testId, csvName, rowKey, onActivat
                 onKeyDown={onActivate ? (e) => key(e, r) : undefined}
               >
                 {columns.map((c) => (
-                  <td class={`${c.num ? 'num' : ''} ${c.cls?.(r) ?? ''}`}>{c.cell ? c.cell(r) : String(c.csv?.(r) ?? '')}</td>
+                  <td class={`${c.num ? 'num' : ''} ${c.nowrap ? 'nowrap' : ''} ${c.cls?.(r) ?? ''}`}>{cellOf(c, r)}</td>
                 ))}
               </tr>
             );
           })}
         </tbody>
       </table>
+      </div>
     </div>
   );
 }

@@ -90,7 +90,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /** The backtests table as columns (what it shows and what its CSV holds). */
 const COLUMNS: Column<BacktestSummary>[] = [
-  { header: 'backtest', csv: (b) => b.id, cls: () => 'nowrap' },
+  { header: 'backtest', csv: (b) => b.id, nowrap: true },
   {
     header: 'status',
     csv: (b) => b.status,
@@ -100,7 +100,7 @@ const COLUMNS: Column<BacktestSummary>[] = [
       </span>
     ),
   },
-  { header: 'requested', csv: (b) => iso(b.requestedAt), cell: (b) => dateTime(b.requestedAt) },
+  { header: 'requested', csv: (b) => iso(b.requestedAt), cell: (b) => dateTime(b.requestedAt), nowrap: true },
   { header: 'cut-offs', csv: (b) => cutoffRange(b), cell: (b) => `${b.cutoffs.count > 0 ? `${b.cutoffs.count}: ` : ''}${cutoffRange(b)}`, cls: () => 'nowrap' },
   { header: 'horizon', num: true, csv: (b) => b.horizon },
   { header: 'refit every', num: true, csv: (b) => b.refitEvery },

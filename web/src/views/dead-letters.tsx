@@ -103,22 +103,22 @@ function columns(checked: string[], toggle: (id: string) => void): Column<DeadLe
       header: 'pick',
       cell: (m) => <input type="checkbox" checked={checked.includes(m.id)} onClick={(e) => e.stopPropagation()} onChange={() => toggle(m.id)} aria-label={`select ${m.id}`} />,
     },
-    { header: 'message', csv: (m) => m.id, cls: () => 'nowrap' },
-    { header: 'topic', csv: (m) => m.origin.topic },
-    { header: 'key', csv: (m) => m.key },
-    { header: 'refused by', csv: consumers },
-    { header: 'reason', csv: (m) => m.letters[0]?.reason ?? '' },
-    { header: 'dead-lettered at', csv: firstAt, cell: (m) => when(firstAt(m)) },
-    { header: 're-driven', csv: (m) => m.redriven.at(-1)?.at ?? null, cell: (m) => (m.redriven.length > 0 ? `${m.redriven.length}x, last ${when(m.redriven.at(-1)!.at)}` : <span class="muted">no</span>) },
+    { header: 'message', csv: (m) => m.id, long: true },
+    { header: 'topic', csv: (m) => m.origin.topic, long: true },
+    { header: 'key', csv: (m) => m.key, nowrap: true },
+    { header: 'refused by', csv: consumers, long: true },
+    { header: 'reason', csv: (m) => m.letters[0]?.reason ?? '', long: true },
+    { header: 'dead-lettered at', csv: firstAt, cell: (m) => when(firstAt(m)), nowrap: true },
+    { header: 're-driven', csv: (m) => m.redriven.at(-1)?.at ?? null, nowrap: true, cell: (m) => (m.redriven.length > 0 ? `${m.redriven.length}x, last ${when(m.redriven.at(-1)!.at)}` : <span class="muted">no</span>) },
   ];
 }
 
 const GROUP_COLUMNS: Column<Group>[] = [
-  { header: 'topic', csv: (g) => g.topic },
+  { header: 'topic', csv: (g) => g.topic, long: true },
   { header: 'reason', csv: (g) => g.reason },
   { header: 'messages', num: true, csv: (g) => g.messages },
   { header: 'letters', num: true, csv: (g) => g.letters },
-  { header: 'latest', csv: (g) => g.last, cell: (g) => when(g.last) },
+  { header: 'latest', csv: (g) => g.last, cell: (g) => when(g.last), nowrap: true },
 ];
 
 /** The same messages grouped by origin topic and kind of reason, with counts and the latest time: what to fix first. */
@@ -135,7 +135,7 @@ function ByTopic({ rows }: { rows: DeadLetter[] }) {
 
 const LETTER_COLUMNS: Column<DeadLetter['letters'][number]>[] = [
   { header: 'consumer', csv: (l) => l.consumer },
-  { header: 'at', csv: (l) => l.at, cell: (l) => when(l.at) },
+  { header: 'at', csv: (l) => l.at, cell: (l) => when(l.at), nowrap: true },
   { header: 'reason', csv: (l) => l.reason },
   { header: 'dead-letter offset', num: true, csv: (l) => l.dlqOffset },
 ];

@@ -6,7 +6,7 @@ import { live } from '../live.js';
 import { useStore } from '../store.js';
 import { ComparePanel } from './model-compare.js';
 import { EditPanel } from './model-edit.js';
-import { CsvButton } from '../table.js';
+import { CsvButton, Trunc } from '../table.js';
 import { MODEL_CSV_COLUMNS } from './model-csv.js';
 
 /** Most versions one comparison draws (the gateway's limit). */
@@ -26,12 +26,17 @@ export function ModelsView() {
       <div class="panel">
         <div class="row" style="justify-content:space-between">
           <h3>Versions</h3>
-          <CsvButton columns={MODEL_CSV_COLUMNS} rows={s.models.models} name="models" testId="models-table-csv" />
-          <button class="danger" data-testid="rollback" disabled={s.models.champion === null} onClick={() => void rollback()}>
-            Roll back to the previous champion
-          </button>
+          {/* the table's controls together on the right, above it: never over a column */}
+          <div class="row" data-testid="models-tools">
+            <CsvButton columns={MODEL_CSV_COLUMNS} rows={s.models.models} name="models" testId="models-table-csv" />
+            <button class="danger" data-testid="rollback" disabled={s.models.champion === null} onClick={() => void rollback()}>
+              Roll back to the previous champion
+            </button>
+          </div>
         </div>
-        <VersionsTable rows={s.models.models} picked={picked} toggle={toggle} edit={setEditing} />
+        <div class="table-scroll">
+          <VersionsTable rows={s.models.models} picked={picked} toggle={toggle} edit={setEditing} />
+        </div>
         {s.models.models.length === 0 ? (
           <p class="muted">No model yet: click "Train now".</p>
         ) : (
@@ -82,14 +87,14 @@ function VersionsTable({ rows, picked, toggle, edit }: { rows: ModelRow[]; picke
                   </span>
                 ))}
               </td>
-              <td class="tags">{Object.entries(m.tags).map(([k, v]) => `${k}=${v}`).join(', ') || '–'}</td>
-              <td>{m.trigger || '–'}</td>
+              <td class="tags">{Object.keys(m.tags).length > 0 ? <Trunc testId={`tags-${m.version}`} text={Object.entries(m.tags).map(([k, v]) => `${k}=${v}`).join(', ')} /> : '–'}</td>
+              <td class="nowrap">{m.trigger || '–'}</td>
               <td class="num">{pct(w)}</td>
               <td class={`num ${w !== null && sn !== null ? (w < sn ? 'better' : 'worse') : ''}`}>{pct(sn)}</td>
               <td class={`num ${w !== null && ch !== null ? (w < ch ? 'better' : 'worse') : ''}`}>{pct(ch)}</td>
-              <td>{m.dataMaxWeek || '–'}</td>
+              <td class="nowrap">{m.dataMaxWeek || '–'}</td>
               <td class="num">{fmt(m.dataRows)}</td>
-              <td>{dateTime(m.trainedAt)}</td>
+              <td class="nowrap">{dateTime(m.trainedAt)}</td>
               <td class="nowrap">
                 <button class="secondary" data-testid={`edit-${m.version}`} onClick={() => edit(m.version)}>
                   Edit

@@ -119,8 +119,8 @@ function SchedulePanel({ sched, onChange }: { sched: Schedule | null; onChange: 
 type Tick = { i: number; at: string; paused: boolean };
 const NEXT_COLUMNS = (now: number): Column<Tick>[] => [
   { header: '#', num: true, csv: (r) => r.i },
-  { header: 'at (UTC)', csv: (r) => r.at, cell: (r) => r.at.replace('T', ' ').replace(/:00\.000Z$/, '') },
-  { header: 'local time', csv: (r) => dateTime(Date.parse(r.at)) },
+  { header: 'at (UTC)', csv: (r) => r.at, cell: (r) => r.at.replace('T', ' ').replace(/:00\.000Z$/, ''), nowrap: true },
+  { header: 'local time', csv: (r) => dateTime(Date.parse(r.at)), nowrap: true },
   { header: 'when', csv: (r) => until(r.at, now) },
   { header: 'will', csv: (r) => (r.paused ? 'be skipped (paused)' : 'request a run'), cls: (r) => (r.paused ? 'worse' : '') },
 ];
@@ -130,10 +130,10 @@ const LAST_RUN_COLUMNS: Column<ModelRow>[] = [
   { header: 'version', csv: (r) => r.version, cell: (r) => `v${r.version}` },
   { header: 'trigger', csv: (r) => r.trigger },
   { header: 'outcome', csv: (r) => r.decision, cell: (r) => <span class={`stage ${r.decision === 'promoted' ? 'champion' : r.decision}`}>{r.decision}</span> },
-  { header: 'why', csv: (r) => r.decisionReason },
-  { header: 'params', csv: (r) => JSON.stringify(r.params), cell: (r) => <code>{JSON.stringify(r.params)}</code> },
+  { header: 'why', csv: (r) => r.decisionReason, long: true },
+  { header: 'params', csv: (r) => JSON.stringify(r.params), cell: (r) => <code>{JSON.stringify(r.params)}</code>, long: true },
   { header: 'duration', num: true, csv: (r) => r.durationMs, cell: (r) => dur(r.durationMs) },
-  { header: 'finished', csv: (r) => (r.trainedAt === null ? null : new Date(r.trainedAt).toISOString()), cell: (r) => dateTime(r.trainedAt) },
+  { header: 'finished', csv: (r) => (r.trainedAt === null ? null : new Date(r.trainedAt).toISOString()), cell: (r) => dateTime(r.trainedAt), nowrap: true },
 ];
 
 function LastRuns() {

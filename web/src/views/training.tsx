@@ -13,15 +13,15 @@ export const RUN_COLUMNS: Column<ModelRow>[] = [
   { header: 'trigger', csv: (r) => r.trigger },
   { header: 'duration', num: true, csv: (r) => r.durationMs, cell: (r) => dur(r.durationMs) },
   { header: 'decision', csv: (r) => r.decision, cell: (r) => <span class={`stage ${r.decision === 'promoted' ? 'champion' : r.decision}`}>{r.decision}</span> },
-  { header: 'reason', csv: (r) => r.decisionReason },
-  { header: 'finished', csv: (r) => iso(r.trainedAt), cell: (r) => dateTime(r.trainedAt) },
+  { header: 'reason', csv: (r) => r.decisionReason, long: true },
+  { header: 'finished', csv: (r) => iso(r.trainedAt), cell: (r) => dateTime(r.trainedAt), nowrap: true },
 ];
 
 const REQUEST_COLUMNS: Column<RequestRow>[] = [
-  { header: 'when', csv: (r) => iso(r.requestedAt), cell: (r) => dateTime(r.requestedAt) },
-  { header: 'trigger', csv: (r) => r.trigger },
-  { header: 'reason', csv: (r) => r.reason },
-  { header: 'by', csv: (r) => r.requestedBy },
+  { header: 'when', csv: (r) => iso(r.requestedAt), cell: (r) => dateTime(r.requestedAt), nowrap: true },
+  { header: 'trigger', csv: (r) => r.trigger, nowrap: true },
+  { header: 'reason', csv: (r) => r.reason, long: true },
+  { header: 'by', csv: (r) => r.requestedBy, long: true },
   { header: 'run', csv: (r) => r.runId, cell: (r) => (r.runId ? <Trunc text={r.runId} /> : <span class="muted">pending</span>) },
 ];
 
