@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
+import { redactText } from './redact.js';
 import { DependencyError, ValidationError, messageOf } from './errors.js';
 
 /** One dead letter as stored: the original bytes and the headers the consumer wrote. */
@@ -61,7 +62,7 @@ export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 3
         } else {
           const origin = { topic: h('dlq.origin.topic'), partition: Number(h('dlq.origin.partition')), offset: h('dlq.origin.offset'), timestamp: h('dlq.origin.timestamp') };
           const id = messageId(origin);
-          const letter: DeadLetterRecord = { offset: message.offset, key: message.key?.toString() ?? null, value: message.value, reason: h('dlq.reason'), group: h('dlq.consumer.group'), at: h('dlq.at'), origin };
+          const letter: DeadLetterRecord = { offset: message.offset, key: message.key?.toString() ?? null, value: message.value, reason: redactText(h('dlq.reason')), group: h('dlq.consumer.group'), at: h('dlq.at'), origin };
           const m = byId.get(id) ?? { id, origin, key: letter.key, value: letter.value, letters: [], redriven: [] };
           m.letters.push(letter);
           byId.set(id, m);
