@@ -60,15 +60,30 @@ export async function logEnds(admin: Admin, topic: string): Promise<PartitionEnd
 }
 
 /**
- * Reads the log's ends now, then the materializer's committed positions (and
- * any extra reader's), and returns the verdict. Ends are read first, so a
- * reader that passed them has seen at least everything the log held when the
- * trigger asked.
+ * Reads the log's ends now, then polls the materializer's committed
+ * positions (and any extra reader's) for up to `settleMs` (default 1 s) until
+ * they pass those ends, and returns the verdict. Ends are read first, so a
+ * reader that passed them has seen everything the log held when the trigger
+ * asked. Why the second: in continuous mode the simulator sends a batch every
+ * 250 ms and the materializer commits every 500 ms, so its lag is rarely 0
+ * at any one instant, while it always reaches a given end within a second;
+ * a backfill or a replay leaves it thousands of events short of that end.
  */
-export async function checkDataGate(admin: Admin, topic: string, materializerGroup: string, extra: () => Promise<ReaderPosition[]> = async () => []): Promise<GateVerdict> {
+export async function checkDataGate(
+  admin: Admin,
+  topic: string,
+  materializerGroup: string,
+  extra: () => Promise<ReaderPosition[]> = async () => [],
+  opts: { settleMs?: number; pollMs?: number } = {},
+): Promise<GateVerdict> {
   const ends = await logEnds(admin, topic);
-  const [mat, others] = await Promise.all([committedPositions(admin, materializerGroup, topic), extra()]);
-  return gateOf(ends, [{ name: 'materializer', next: mat }, ...others]);
+  const until = Date.now() + (opts.settleMs ?? 1000);
+  for (;;) {
+    const [mat, others] = await Promise.all([committedPositions(admin, materializerGroup, topic), extra()]);
+    const v = gateOf(ends, [{ name: 'materializer', next: mat }, ...others]);
+    if (v.open || Date.now() >= until) return v;
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
+  }
 }
 
 /** Merges in-process positions with committed ones (the later wins per partition): a reader's batch is counted before its commit. */

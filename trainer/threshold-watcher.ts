@@ -3,16 +3,19 @@
  * group. Start-up state comes from what is already known: the span of every
  * series from the projection, the champion's window from the registry view,
  * and the last threshold request from the request log; so a restart does not
- * fire again for data it already fired for. One check per consumed batch,
- * at most one request per check; the request is acknowledged before the
- * batch's offsets are committed.
+ * fire again for data it already fired for. At most one request per check.
+ * A batch's offsets may be committed before the request it leads to is
+ * acknowledged: a restart decides again from the projection and the request
+ * log, and the request id (basis, week) makes a repeat a no-op.
  *
  * A reached threshold fires only through the data gate (data-gate.ts): the
  * materializer and this watcher must both have passed the sales log's end
- * offsets as read at decision time. While they have not (a backfill or a
- * replay), the watcher waits, says so, and checks again every second, so the
+ * offsets as read at decision time (within a second). While they have not (a
+ * backfill or a replay), the watcher waits, says so, and asks again, so the
  * request it finally sends names the whole data (its cut-off is the latest
  * week then known), not the part that had gone by when the share was met.
+ * Batches only fold; a timer decides (every 300 ms while something is new),
+ * so the consumer never waits on the gate.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin, Kafka } from 'kafkajs';
@@ -51,7 +54,7 @@ export interface ThresholdWatcherOptions {
   minWeeks?: number;
   /** Says when the data gate makes a reached threshold wait, and when it opens. */
   gate: GateReporter;
-  /** How often a waiting threshold asks the gate again (ms); default 1000. */
+  /** How often the watcher decides after new sales, and a waiting threshold asks the gate again (ms); default 300. */
   recheckMs?: number;
 }
 
@@ -102,63 +105,73 @@ export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise
     publishTraining({ type: 'requested', requestId: req.requestId, trigger: req.trigger, reason: req.reason, at: req.requestedAt });
   };
 
-  /** Decides on `state`; fires only when the gate is open, else leaves the decision pending. */
-  let pending = true; // one check at start: a threshold reached before a restart is decided without waiting for new sales
-  const check = async () => {
-    const decided = decideThreshold({ type: 'check', fraction, minWeeks, weeks: o.cfg.trainer.thresholdWeeks }, state);
-    if (decided.length === 0) {
-      pending = false;
-      o.gate.open();
-      return;
-    }
-    const verdict = await gate().catch((err: unknown): GateVerdict => ({ open: false, behind: {}, reason: `waiting: the log's offsets could not be read (${messageOf(err)})` }));
-    if (!verdict.open) {
-      pending = true;
-      const e = decided[0]!;
-      o.gate.waiting(verdict, `threshold reached (${e.type === 'thresholdReached' ? thresholdReason(e, fraction) : ''}) but not decided yet`);
-      return;
-    }
-    pending = false;
-    o.gate.open();
-    // `state` did not change while the gate was read: batches and re-checks run under one lock
-    for (const e of decided) {
-      await fire(e, fraction);
-      state = evolveThreshold(state, e);
-    }
-  };
-  // the batch handler and the timer's re-check never interleave: both read and write `state`
+  // the batch handler and the firing step never interleave: both read and write `state`
   let lock: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = lock.then(fn, fn);
     lock = run.catch(() => undefined);
     return run;
   };
+  const decide = () => decideThreshold({ type: 'check', fraction, minWeeks, weeks: o.cfg.trainer.thresholdWeeks }, state);
 
-  const sink = async (batch: Delivery[]) => exclusive(async () => {
-    const weeks: { key: string; week: string }[] = [];
-    for (const d of batch) {
-      const next = Number(d.offset) + 1;
-      if (next > (folded.get(d.partition) ?? -1)) folded.set(d.partition, next);
-      try {
-        const e = grid.check(await o.codec.decode(SALES_WEEK, d.value));
-        weeks.push({ key: seriesKey(e.store, e.dept), week: e.week });
-      } catch (err) {
-        // refused exactly as the materializer refuses it, so it never counts towards a threshold
-        if (err instanceof AppError && err.retriable) throw err;
-        await dead.send(d, messageOf(err));
-      }
+  /**
+   * Decides on `state` when the gate is open, else leaves the decision
+   * pending. The gate is read outside the lock, so batches keep folding into
+   * `state` (and moving this watcher's position) while it settles; the
+   * decision is then taken again on the state that covers the gate's ends.
+   */
+  let pending = true; // one check at start: a threshold reached before a restart is decided without waiting for new sales
+  const check = async () => {
+    const reached = decide();
+    if (reached.length === 0) {
+      pending = false;
+      o.gate.open();
+      return;
     }
-    state = evolveThreshold(state, { type: 'weeksObserved', weeks });
-    await check();
-  });
-  let rechecking = false;
+    const verdict = await gate().catch((err: unknown): GateVerdict => ({ open: false, behind: {}, reason: `waiting: the log's offsets could not be read (${messageOf(err)})` }));
+    if (!verdict.open) {
+      const e = reached[0]!;
+      o.gate.waiting(verdict, `threshold reached (${e.type === 'thresholdReached' ? thresholdReason(e, fraction) : ''}) but not decided yet`);
+      return;
+    }
+    o.gate.open();
+    await exclusive(async () => {
+      for (const e of decide()) {
+        await fire(e, fraction);
+        state = evolveThreshold(state, e);
+      }
+      pending = false;
+    });
+  };
+
+  const sink = async (batch: Delivery[]) =>
+    exclusive(async () => {
+      const weeks: { key: string; week: string }[] = [];
+      const next = new Map<number, number>();
+      for (const d of batch) {
+        next.set(d.partition, Math.max(next.get(d.partition) ?? -1, Number(d.offset) + 1));
+        try {
+          const e = grid.check(await o.codec.decode(SALES_WEEK, d.value));
+          weeks.push({ key: seriesKey(e.store, e.dept), week: e.week });
+        } catch (err) {
+          // refused exactly as the materializer refuses it, so it never counts towards a threshold
+          if (err instanceof AppError && err.retriable) throw err;
+          await dead.send(d, messageOf(err));
+        }
+      }
+      state = evolveThreshold(state, { type: 'weeksObserved', weeks });
+      for (const [p, o] of next) if (o > (folded.get(p) ?? -1)) folded.set(p, o);
+      // decided by the check loop, not here: the batch's offsets are committed at once, and a restart decides again from the projection
+      pending = true;
+    });
+  let checking = false;
   const timer = setInterval(() => {
-    if (!pending || rechecking) return;
-    rechecking = true;
-    exclusive(check)
-      .catch((err: unknown) => o.log.warn(`threshold: re-check failed, tried again in ${o.recheckMs ?? 1000} ms: ${messageOf(err)}`))
-      .finally(() => (rechecking = false));
-  }, o.recheckMs ?? 1000);
+    if (!pending || checking) return;
+    checking = true;
+    check()
+      .catch((err: unknown) => o.log.warn(`threshold: check failed, tried again in ${o.recheckMs ?? 300} ms: ${messageOf(err)}`))
+      .finally(() => (checking = false));
+  }, o.recheckMs ?? 300);
   timer.unref();
 
   const running = await runBuffered({
