@@ -5,7 +5,9 @@
  * has written none of it, as when a backfill outruns the materializer; the
  * threshold then waits and says so. The rest of the backfill is produced as
  * the materializer starts, and the first training request (and the model it
- * trains) covers the whole backfill, not the part that had gone by.
+ * trains) covers the whole backfill, not the part that had gone by. The
+ * cron's ticks wait the same way: a tick due during a replay asks only once
+ * the view has caught up, and its reason says how long it waited.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -79,5 +81,41 @@ describe('triggers wait for the data (integration)', { timeout: 300_000 }, () =>
     assert.equal(run.trained.dataMaxWeek, lastWeek);
     assert.equal(run.trained.dataRows, events.length, 'trained on every row of the backfill');
     assert.equal(trainer.triggers()[0]!.waiting, false);
+  });
+});
+
+describe('a cron tick waits for the data (integration)', { timeout: 120_000 }, () => {
+  const c = uniqueConfig('gatecron', (d) => {
+    d.trainer.cron = '*/2 * * * * *'; // every 2 s (cron-parser's seconds field)
+  });
+  const history = [...generateHistory(smallSim(30))];
+  let p: SalesProducer;
+  let t: TrainerService;
+  let m: Materializer | null = null;
+  const scheduled = async () => (await readTopic(c, c.topics.trainingRequests, TRAINING_REQUESTED)).filter((r) => r.trigger === 'schedule');
+
+  before(async () => {
+    p = await SalesProducer.connect(createKafka(c, 'test-producer'), await bootstrapContracts(c), c);
+    await p.send(history);
+    t = await startTrainer(c, { groupPrefix: `trainer-${c.clickhouse.database}`, threshold: false, decay: false, backtests: false });
+  });
+  after(async () => {
+    await t?.stop();
+    await m?.stop();
+    await p?.disconnect();
+    await cleanUp(c);
+  });
+
+  it('a tick due while nothing is materialized waits; it asks once the view caught up, saying how long it waited', async () => {
+    await until(() => t.triggers()[1]!.waiting, 15_000, 'a tick to wait');
+    assert.equal(t.triggers()[1]!.trigger, 'schedule');
+    assert.match(t.triggers()[1]!.reason, new RegExp(`materializer ${history.length} events behind`));
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.deepEqual(await scheduled(), [], 'no tick asked while the view is behind');
+    m = await startMaterializer(c, createLogger('test').child('materializer'));
+    await until(async () => (await scheduled()).length > 0, 60_000, 'a scheduled request');
+    const first = (await scheduled())[0]!;
+    assert.match(first.reason, /^cron "\*\/2 \* \* \* \* \*" at \S+; waited \d+ s for the sales log to be materialized$/);
+    assert.match(first.requestId, /^schedule-/, 'the id is still the tick\'s');
   });
 });
