@@ -23,7 +23,7 @@ import type { EventPublisher } from '../domain/training/event-publisher.js';
 import { publishTraining } from '../domain/training/diagnostics.js';
 import { newRequest } from '../domain/training/request.js';
 import { checkDataGate, type GateReporter } from './data-gate.js';
-import { decayReason, decayRequestId, decideDecay, evolveDecay, initialDecayState, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';
+import { decayReason, decayRequestId, decideDecay, evolveDecay, initialDecayState, liveSummary, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';
 
 /** Seasonal naive's lag in days: the same week a year (52 weeks) before. */
 const YEAR_DAYS = 364;
@@ -96,8 +96,17 @@ export function startDecayWatcher(o: {
     const run = o.view.state().versions.get(champion.version);
     const backtestWmae = (run ? runMetrics(run).model?.wmae : undefined) ?? null;
     const weeks = await liveWeekErrors(o.ch, o.cfg.clickhouse.database, champion.version, o.policy.weeks);
+    const before = status;
     status = { version: champion.version, window: measureDecay(weeks, o.policy, backtestWmae), checkedAt: Date.now() };
-    for (const e of decideDecay({ type: 'check', champion: { version: champion.version, backtestWmae }, weeks, policy: o.policy }, state)) {
+    const decided = decideDecay({ type: 'check', champion: { version: champion.version, backtestWmae }, weeks, policy: o.policy }, state);
+    // said once per new window (a new week of actuals, or a new champion): the dashboard's Components panel shows the last
+    const w = status.window;
+    if (w && (before.version !== status.version || before.window?.to !== w.to || before.window.points !== w.points)) {
+      const text = liveSummary(champion.version, w, o.policy);
+      o.log.info(`decay: ${text}`);
+      publishTraining({ type: 'decay', version: champion.version, decayed: decided.length > 0, text, at: Date.now() });
+    }
+    for (const e of decided) {
       if (e.type !== 'decayDetected') continue;
       const req = newRequest({ trigger: 'decay', reason: decayReason(e, o.policy), requestedBy: 'decay-watcher', requestId: decayRequestId(e.version, e.to) });
       await o.publisher.trainingRequested(req);

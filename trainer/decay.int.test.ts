@@ -13,6 +13,7 @@
  * real run (gateway/forecasts/).
  */
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { after, before, describe, it } from 'node:test';
 import { createKafka } from '../lib/kafka.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
@@ -22,6 +23,7 @@ import { startProjector, type Projector } from '../lib/projector.js';
 import { FORECAST_PROJECTION } from '../domain/forecasts/projection.js';
 import { EventPublisher } from '../domain/training/event-publisher.js';
 import { TRAINING_REQUESTED } from '../domain/contracts.js';
+import { TRAINING_CHANNEL_NAME, type TrainingDiagnostic } from '../domain/training/diagnostics.js';
 import { HOLIDAY_WEIGHT } from '../domain/registry/metrics.js';
 import { generateHistory, generateWeek } from '../domain/simulation/generator.js';
 import { promoted, trained } from '../domain/registry/test/events.js';
@@ -43,6 +45,11 @@ let events: EventPublisher;
 let last: SalesWeek[][];
 const producer = createKafka(cfg, 'test-forecasts').producer();
 
+/** What the trainer said about decay windows (relayed on training.log to the dashboard's Components panel). */
+const said: Extract<TrainingDiagnostic, { type: 'decay' }>[] = [];
+const listen = (m: unknown) => {
+  if ((m as TrainingDiagnostic).type === 'decay') said.push(m as Extract<TrainingDiagnostic, { type: 'decay' }>);
+};
 const decayRequests = async () => (await readTopic(cfg, cfg.topics.trainingRequests, TRAINING_REQUESTED)).filter((r) => r.trigger === 'decay');
 
 /** The champion's one-week-ahead forecast of each actual in `week` (h = 1, origin the week before). */
@@ -76,6 +83,7 @@ function healthyWmae(weeks: SalesWeek[][]): number {
 
 describe('retraining on accuracy decay (integration)', { timeout: 300_000 }, () => {
   before(async () => {
+    subscribe(TRAINING_CHANNEL_NAME, listen);
     history = await loadHistory(cfg, sim);
     codec = await bootstrapContracts(cfg);
     await producer.connect();
@@ -90,6 +98,7 @@ describe('retraining on accuracy decay (integration)', { timeout: 300_000 }, () 
     trainer = await startTrainer(cfg, { groupPrefix: `trainer-${cfg.clickhouse.database}`, schedule: false, threshold: false, decayEveryMs: 300 });
   });
   after(async () => {
+    unsubscribe(TRAINING_CHANNEL_NAME, listen);
     await trainer?.stop();
     await projector?.stop();
     await producer.disconnect();
@@ -109,6 +118,10 @@ describe('retraining on accuracy decay (integration)', { timeout: 300_000 }, () 
     assert.ok(Math.abs(w.ratioToBacktest! - 1) < 1e-6, `live WMAE ${w.wmae} equals the backtest figure ${w.backtestWmae}`);
     assert.ok(w.ratioToNaive < 1, `better than seasonal naive (${w.ratioToNaive})`);
     assert.deepEqual(await decayRequests(), []);
+    const line = said.findLast((d) => d.text.includes(`..${lastWeek} (${points} points)`));
+    assert.ok(line, `the window was said: ${said.map((d) => d.text).join(' | ')}`);
+    assert.equal(line.decayed, false);
+    assert.match(line.text, /^v1 live WMAE [\d,]+ over \S+ \(\d+ points\): 0\.\d\dx seasonal naive \(threshold 1x\), 1\.00x its backtest \(threshold 2x\)$/);
   });
 
   it('after a structural break it asks once for a retraining, trigger decay, with the numbers', async (t) => {
@@ -125,6 +138,7 @@ describe('retraining on accuracy decay (integration)', { timeout: 300_000 }, () 
     assert.equal(reqs.length, 1, `one request for overlapping windows: ${reqs.map((r) => r.requestId).join(', ')}`);
     const r = reqs[0]!;
     t.diagnostic(`${r.requestId}: ${r.reason}`);
+    assert.ok(said.some((d) => d.decayed && d.text.includes(`..${r.requestId.slice('decay-v1-'.length)} `)), 'the window that fired was said as decayed');
     assert.equal(r.requestedBy, 'decay-watcher');
     assert.match(r.requestId, /^decay-v1-\d{4}-\d{2}-\d{2}$/);
     assert.ok(r.requestId.slice('decay-v1-'.length) >= brokenFrom, `the window that fired holds a broken week (${r.requestId})`);

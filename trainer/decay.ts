@@ -137,6 +137,12 @@ export function decayReason(e: Extract<DecayEvent, { type: 'decayDetected' }>, p
   );
 }
 
+/** One line on a measured window, for the log and the dashboard: the figures against both thresholds. */
+export function liveSummary(version: number, w: LiveWindow, policy: DecayPolicy): string {
+  const bt = w.ratioToBacktest === null ? 'no backtest WMAE' : `${times(w.ratioToBacktest)} its backtest (threshold ${policy.backtestFactor}x)`;
+  return `v${version} live WMAE ${money(w.wmae)} over ${w.from}..${w.to} (${w.points} points): ${times(w.ratioToNaive)} seasonal naive (threshold ${policy.naiveRatio}x), ${bt}`;
+}
+
 /** The request id of a decay window: one request per (champion, window end), whoever asks. */
 export function decayRequestId(version: number, to: string): string {
   return `decay-v${version}-${to}`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decayReason, decayRequestId, decideDecay, evolveDecay, initialDecayState, measureDecay, parseDecayRequestId, type DecayPolicy, type WeekErrors } from './decay.js';
+import { decayReason, decayRequestId, decideDecay, evolveDecay, initialDecayState, liveSummary, measureDecay, parseDecayRequestId, type DecayPolicy, type WeekErrors } from './decay.js';
 
 const policy: DecayPolicy = { weeks: 2, naiveRatio: 1, backtestFactor: 2 };
 /** A week with `points` points of weight 1 each; errors as totals. */
@@ -32,6 +32,7 @@ describe('accuracy decay trigger', () => {
       decayReason(b, policy),
       "accuracy decay of v3: live WMAE 200 over 2 weeks 2012-01-13..2012-01-20 (20 points) is 0.67x seasonal naive's 300 (threshold 1x) and 2.00x its backtest WMAE 100 (threshold 2x)",
     );
+    assert.equal(liveSummary(3, b, policy), 'v3 live WMAE 200 over 2012-01-13..2012-01-20 (20 points): 0.67x seasonal naive (threshold 1x), 2.00x its backtest (threshold 2x)');
     // just under both: 199 / 100 < 2 and 199 < 300
     assert.deepEqual(decideDecay({ type: 'check', champion: champion(100), weeks: [wk('2012-01-13', 1990, 3000), wk('2012-01-20', 1990, 3000)], policy }, initialDecayState), []);
     // no backtest figure: only the naive comparison decides

@@ -44,7 +44,7 @@ export interface ModelState {
 export interface TrainingLine {
   at: number;
   runId: string | null;
-  kind: 'requested' | 'started' | 'phase' | 'log' | 'finished' | 'promoted' | 'load' | 'trigger';
+  kind: 'requested' | 'started' | 'phase' | 'log' | 'finished' | 'promoted' | 'load' | 'trigger' | 'decay';
   text: string;
   level: 'info' | 'warn' | 'error';
 }

@@ -17,7 +17,9 @@ export type TrainingDiagnostic =
   | { type: 'log'; runId: string; line: TrainerLine }
   | { type: 'finished'; runId: string; version: number; decision: 'promoted' | 'rejected' | 'failed'; reason: string; durationMs: number; at: number }
   /** A trigger waits for the sales log to be materialized before it decides (waiting), or its wait ended; `reason` is the log line. */
-  | { type: 'trigger'; trigger: string; waiting: boolean; reason: string; at: number };
+  | { type: 'trigger'; trigger: string; waiting: boolean; reason: string; at: number }
+  /** The decay trigger measured a new window of the champion's live accuracy (`decayed`: it asked for a retraining); `text` has the numbers. */
+  | { type: 'decay'; version: number; decayed: boolean; text: string; at: number };
 
 /** Publishes one message when someone listens. */
 export function publishTraining(msg: TrainingDiagnostic): void {

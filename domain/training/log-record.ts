@@ -37,12 +37,13 @@ const DiagnosticSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), runId: str, line: TrainerLineSchema }),
   z.object({ type: z.literal('finished'), runId: str, version: num, decision: z.enum(['promoted', 'rejected', 'failed']), reason: str, durationMs: num, at: num }),
   z.object({ type: z.literal('trigger'), trigger: str, waiting: z.boolean(), reason: str, at: num }),
+  z.object({ type: z.literal('decay'), version: num, decayed: z.boolean(), text: str, at: num }),
 ]);
 const RecordSchema = z.object({ v: z.literal(1), host: str, pid: z.int(), relay: str, seq: z.int().min(1), at: num, msg: DiagnosticSchema });
 
 /** The Kafka key: the run (or request) the line is about, so one run's lines stay in order on any partitioning. */
 export function keyOf(msg: TrainingDiagnostic): string {
-  return msg.type === 'requested' ? msg.requestId : msg.type === 'trigger' ? `trigger:${msg.trigger}` : msg.runId;
+  return msg.type === 'requested' ? msg.requestId : msg.type === 'trigger' ? `trigger:${msg.trigger}` : msg.type === 'decay' ? `decay:v${msg.version}` : msg.runId;
 }
 
 /** JSON bytes of a record. */

@@ -53,6 +53,8 @@ export class LiveStatus extends EventEmitter {
   private readonly training: TrainingLine[] = [];
   /** The last line a trainer said about its triggers waiting for the data (null before any). */
   private triggerLine: TrainingLine | null = null;
+  /** The last window the decay trigger measured (one line per new week of live accuracy; null before any). */
+  private decayLine: TrainingLine | null = null;
   private latencies: number[] = [];
   private requestsInWindow = 0;
   private predictions = 0;
@@ -114,6 +116,7 @@ export class LiveStatus extends EventEmitter {
   /** Adds a line to the training log and pushes it to clients. */
   trainingLine(line: TrainingLine): void {
     if (line.kind === 'trigger') this.triggerLine = line;
+    if (line.kind === 'decay') this.decayLine = line;
     this.training.push(line);
     if (this.training.length > TRAINING_LINES) this.training.splice(0, this.training.length - TRAINING_LINES);
     this.emit('training', line);
@@ -189,6 +192,8 @@ export class LiveStatus extends EventEmitter {
       { name: 'model', ok: cur !== null && m.lastFailure === null ? true : cur !== null ? null : false, detail: m.lastFailure ? `${m.detail}; v${m.lastFailure.version} failed to load` : m.detail },
       // the trainer's last word on its triggers' data gate (relayed on training.log): yellow while a trigger waits for a backfill or a replay
       ...(this.triggerLine ? [{ name: 'training triggers', ok: this.triggerLine.level === 'warn' ? null : true, detail: this.triggerLine.text }] : []),
+      // red while the champion's live accuracy is past a decay threshold (a retraining was asked for)
+      ...(this.decayLine ? [{ name: 'accuracy decay', ok: this.decayLine.level !== 'warn', detail: this.decayLine.text }] : []),
       ...supervisedComponents(this.deps.cfg.stackDir),
     ];
   }

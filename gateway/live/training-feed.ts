@@ -84,6 +84,8 @@ export function lineOfDiagnostic(d: TrainingDiagnostic, at = Date.now()): Traini
     case 'trigger':
       // a wait is a warning: no training is asked for until the data is materialized
       return { at: d.at, runId: null, kind: 'trigger', level: d.waiting ? 'warn' : 'info', text: d.reason };
+    case 'decay':
+      return { at: d.at, runId: null, kind: 'decay', level: d.decayed ? 'warn' : 'info', text: d.text };
     default: {
       const never: never = d;
       throw new Error(`unhandled ${JSON.stringify(never)}`);

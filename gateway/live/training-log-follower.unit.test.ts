@@ -39,6 +39,13 @@ describe('training lines relayed over Kafka', () => {
     assert.equal(decodeTrainingLog(encodeTrainingLog(rec(3, { ...waiting, waiting: 'yes' } as unknown as TrainingDiagnostic))), null, 'a malformed trigger line is skipped');
   });
 
+  it('relays a measured decay window: a warning when it asked for a retraining', () => {
+    const toLine = relayedLines();
+    const d: TrainingDiagnostic = { type: 'decay', version: 2, decayed: true, text: 'v2 live WMAE 1,625 over ...', at: 9 };
+    assert.deepEqual(toLine(decodeTrainingLog(encodeTrainingLog(rec(1, d)))!), { at: 9, runId: null, kind: 'decay', level: 'warn', text: d.text });
+    assert.equal(toLine(rec(2, { ...d, decayed: false }))?.level, 'info');
+  });
+
   it('leaves requested and finished to the model log', () => {
     const toLine = relayedLines();
     assert.equal(toLine(rec(1, { type: 'finished', runId: 'run-1', version: 1, decision: 'promoted', reason: 'ok', durationMs: 1, at: 1 })), null);
