@@ -22,6 +22,8 @@ import { createKafka } from '../lib/kafka.js';
 import { readDeadLetters } from '../lib/dead-letter-log.js';
 import { eventually } from '../lib/testing.js';
 import { salesEventId } from '../schemas/types.js';
+import { encodeTrainingLog } from '../domain/training/log-record.js';
+import type { TrainingDiagnostic } from '../domain/training/diagnostics.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { auth, call, publishModel, publishRecordedRun, setUp, trainModel, type Fixture } from '../gateway/test/fixture.js';
 
@@ -165,6 +167,9 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     for (const r of reports.filter((a) => a.axis > 0 && a.labels.length > 0)) {
       // tick 10 px + gap 5 px between the plot and the label
       assert.ok(r.widest + 15 <= r.size, `${r.chart} axis ${r.axis}: "${r.labels.join('", "')}" (${r.widest.toFixed(1)} px) fit in ${r.size} px`);
+    }
+    for (const r of reports.filter((a) => a.axis === 0 && a.lastLabelEnd !== undefined)) {
+      assert.ok(r.lastLabelEnd! <= r.width!, `${r.chart}: the last x label ends at ${r.lastLabelEnd} px, inside the ${r.width} px chart`);
     }
     for (const id of ['chart-holdout', 'chart-events']) {
       const y = reports.find((r) => r.chart === id && r.axis === 1)!;
@@ -355,5 +360,51 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     const at = await layout('[data-testid^="dlq-row-"] td:nth-child(7)');
     assert.equal(at.lines, 1, 'the dead-lettered time on one line');
     assert.ok((await first.boundingBox())!.height < 40, 'one line per dead letter');
+  });
+
+  it('"now" on every page: the run training with its round and time left, live in the Runs table; the log follows its end, with a jump to the start', async () => {
+    // a trainer in another process relays its lines on training.log, as trainer/training-log-relay.ts does
+    const producer = createKafka(f.cfg, 'test-now').producer();
+    await producer.connect();
+    let seq = 0;
+    const say = (msg: TrainingDiagnostic, at: number) =>
+      producer.send({ topic: f.cfg.topics.trainingLog, messages: [{ key: 'run-now', value: encodeTrainingLog({ v: 1, host: 'trainer-elsewhere', pid: 1, relay: 'test-relay', seq: ++seq, at, msg }) }] });
+    try {
+      const t0 = Date.now() - 60_000;
+      await say({ type: 'started', runId: 'run-now', version: 3, requestIds: ['q'], reasons: ['manual'], at: t0 }, t0);
+      // 40 rounds in 40 s: 110 rounds left at a second each
+      for (let round = 1; round <= 40; round++) await say({ type: 'log', runId: 'run-now', line: { type: 'progress', round, of: 150, validMae: 0.1 } }, t0 + round * 1000);
+      await view('status');
+      const now = page.getByTestId('now-training');
+      await now.filter({ hasText: 'round 40/150' }).waitFor({ timeout: 20_000 });
+      assert.equal((await now.innerText()).replace(/\s+/g, ' ').trim(), 'training v3 · round 40/150 · ~1 min 50 s left');
+      assert.match((await page.getByTestId('now-promotion').innerText()).replace(/\s+/g, ' '), /^last promotion v1 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+
+      await view('training');
+      const running = page.getByTestId('runs-table-row-3');
+      await running.waitFor({ timeout: 5_000 });
+      const cells = (await running.innerText()).split('\t').map((c) => c.trim());
+      assert.equal(cells[0], 'v3');
+      assert.equal(cells[3], 'running');
+      assert.equal(cells[4], 'round 40/150, ~1 min 50 s left');
+
+      const log = page.getByTestId('training-log');
+      const at = () => log.evaluate((el) => ({ top: el.scrollTop, bottom: el.scrollHeight - el.scrollTop - el.clientHeight, overflow: el.scrollHeight > el.clientHeight }));
+      const opened = await at();
+      assert.ok(opened.overflow, 'the log is longer than its box');
+      assert.ok(opened.bottom < 2, `opens at its live end (${opened.bottom} px above it)`);
+      await page.getByTestId('log-start').click();
+      assert.equal((await at()).top, 0);
+      assert.equal(await page.getByTestId('log-follow').getAttribute('aria-pressed'), 'false');
+      // a new round does not pull a reader away from the start
+      await say({ type: 'log', runId: 'run-now', line: { type: 'progress', round: 41, of: 150, validMae: 0.1 } }, t0 + 41_000);
+      await page.getByTestId('now-training').filter({ hasText: 'round 41/150' }).waitFor({ timeout: 10_000 });
+      assert.equal((await at()).top, 0);
+      await page.getByTestId('log-follow').click();
+      assert.ok((await at()).bottom < 2, 'back at the end');
+      assert.equal(await page.getByTestId('log-follow').getAttribute('aria-pressed'), 'true');
+    } finally {
+      await producer.disconnect();
+    }
   });
 });

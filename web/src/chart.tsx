@@ -112,8 +112,8 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
         setCursor: [(u) => host.current && (host.current.dataset.hover = String(u.cursor.idx != null))],
       },
       axes: [themed(xAxis(x)), ...yAxes],
-      // room on the right for the last date label (half a label), which would otherwise be cut
-      padding: [null, x === 'date' ? 40 : null, null, null],
+      // room on the right for half of the last date or time label, which would otherwise be cut
+      padding: [null, x === 'date' || x === 'clock' ? 40 : null, null, null],
       legend: { live: true },
       ...(bands ? { bands: bands.map((b) => (typeof b.fill === 'string' ? { ...b, fill: cssColor(b.fill) } : b)) } : {}),
       cursor: { drag: { x: true, y: false } },

@@ -5,6 +5,7 @@ import { live } from './live.js';
 import { useStore } from './store.js';
 import { fmt, plural } from './format.js';
 import { PaceControl } from './pace-control.js';
+import { NowStrip } from './now-strip.js';
 import { setTheme, theme, type ThemeChoice } from './theme.js';
 
 /** Navigation, headline facts, the two actions the demo is driven with, and the simulator's pace. */
@@ -44,6 +45,7 @@ export function Sidebar({ view }: { view: string }) {
           </a>
         ) : null}
       </div>
+      <NowStrip />
       <nav>
         {VIEWS.map((v) => (
           <a href={`#/${v.id}`} class={v.id === view ? 'active' : ''} data-testid={`nav-${v.id}`}>

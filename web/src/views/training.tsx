@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { dateTime, dur, time } from '../format.js';
+import { left, runningRun } from '../now.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
 import type { ModelRow, RequestRow } from '../../../domain/live/protocol.js';
@@ -7,12 +8,15 @@ import { DataTable, Trunc, type Column } from '../table.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** A row of the Runs table: a recorded run, or the one training now (decision 'running'). */
+type RunRow = Pick<ModelRow, 'version' | 'trigger' | 'durationMs' | 'decision' | 'decisionReason' | 'trainedAt'>;
+
 /** Runs: version, trigger, duration, decision and why, when it finished. */
-export const RUN_COLUMNS: Column<ModelRow>[] = [
+export const RUN_COLUMNS: Column<RunRow>[] = [
   { header: 'version', csv: (r) => r.version, cell: (r) => `v${r.version}` },
   { header: 'trigger', csv: (r) => r.trigger },
   { header: 'duration', num: true, csv: (r) => r.durationMs, cell: (r) => dur(r.durationMs) },
-  { header: 'decision', csv: (r) => r.decision, cell: (r) => <span class={`stage ${r.decision === 'promoted' ? 'champion' : r.decision}`}>{r.decision}</span> },
+  { header: 'decision', csv: (r) => r.decision, cell: (r) => <span class={`stage ${r.decision === 'promoted' ? 'champion' : r.decision}`}>{r.decision}</span>, nowrap: true },
   { header: 'reason', csv: (r) => r.decisionReason, long: true },
   { header: 'finished', csv: (r) => iso(r.trainedAt), cell: (r) => dateTime(r.trainedAt), nowrap: true },
 ];
@@ -29,17 +33,50 @@ const REQUEST_COLUMNS: Column<RequestRow>[] = [
 export function TrainingView() {
   const s = useStore(live);
   const logRef = useRef<HTMLDivElement>(null);
-  const runs = [...s.models.models].filter((m) => m.trainedAt !== null).sort((a, b) => (b.trainedAt ?? 0) - (a.trainedAt ?? 0));
-  useEffect(() => {
+  // the log opens at its live end and follows it, until the reader scrolls up or jumps to the start
+  const [follow, setFollow] = useState(true);
+  const recorded: RunRow[] = [...s.models.models].filter((m) => m.trainedAt !== null).sort((a, b) => (b.trainedAt ?? 0) - (a.trainedAt ?? 0));
+  const running = runningRun(s.training, s.models.models);
+  const runs: RunRow[] = running
+    ? [
+        {
+          version: running.version,
+          trigger: '',
+          durationMs: Math.max(0, (s.training.at(-1)?.at ?? running.startedAt) - running.startedAt),
+          decision: 'running' as RunRow['decision'],
+          decisionReason: `${running.round !== null ? `round ${running.round}/${running.of}` : 'starting'}${running.leftMs !== null ? `, ~${left(running.leftMs)} left` : ''}`,
+          trainedAt: null,
+        },
+        ...recorded,
+      ]
+    : recorded;
+  useLayoutEffect(() => {
     const el = logRef.current;
-    // follow the tail unless the reader scrolled up
-    if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 80) el.scrollTop = el.scrollHeight;
-  }, [s.training.length]);
+    if (el && follow) el.scrollTop = el.scrollHeight;
+  }, [s.training.length, follow]);
+  const onScroll = () => {
+    const el = logRef.current;
+    if (el) setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < 40);
+  };
+  const toStart = () => {
+    setFollow(false);
+    if (logRef.current) logRef.current.scrollTop = 0;
+  };
   return (
     <div class="grid">
       <div class="panel">
-        <h3>Training log</h3>
-        <div class="log" ref={logRef} data-testid="training-log">
+        <div class="row" style="justify-content:space-between">
+          <h3>Training log</h3>
+          <div class="row">
+            <button class="secondary small" data-testid="log-start" onClick={toStart}>
+              Jump to the start
+            </button>
+            <button class="secondary small" data-testid="log-follow" aria-pressed={follow} onClick={() => setFollow(true)}>
+              {follow ? 'Following the end' : 'Follow the end'}
+            </button>
+          </div>
+        </div>
+        <div class="log" ref={logRef} data-testid="training-log" onScroll={onScroll}>
           {s.training.length === 0 ? <span class="muted">No training activity yet.</span> : null}
           {s.training.map((l) => (
             <div class={l.level}>
