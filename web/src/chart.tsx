@@ -98,7 +98,7 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const yAxes = (axes ?? [{ label: yLabel }]).map((a) => ({ ...themed(a), size: fitAxis(typeof a.size === 'number' ? a.size : 40) }));
+    const yAxes = (axes ?? [{ label: yLabel }]).map((a) => ({ ...themed(a), size: fitAxis(typeof a.size === 'number' ? a.size : 50) }));
     const yScales = zero ? Object.fromEntries([...new Set(yAxes.map((a) => a.scale ?? 'y'))].map((k) => [k, { range: fromZero }])) : {};
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
