@@ -16,6 +16,7 @@
  *   npm run bench -- real --protocol short      one protocol (one, short, default)
  *   npm run bench -- real --in-process          read the files straight into the backtest loop (no Kafka; same loop and fit)
  *   npm run bench -- real --no-blend            the model alone, without the statistical member (for comparison)
+ *   npm run bench -- real --max-rows 350000     another training row budget (default: the trainer's, domain/training/window.ts)
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -87,13 +88,18 @@ export async function logOfFiles(files: { train: string; features?: string; stor
 }
 
 /** Runs one protocol over a sales log: the backtest's own loop, fit and scoring. */
-export async function runProtocol(log: SalesLog, p: Protocol, o: { blend: boolean; params?: Record<string, unknown>; python?: string; onRefit?: (r: string) => void }): Promise<ProtocolResult> {
+export async function runProtocol(
+  log: SalesLog,
+  p: Protocol,
+  o: { blend: boolean; params?: Record<string, unknown>; python?: string; maxTrainRows?: number; onRefit?: (r: string) => void },
+): Promise<ProtocolResult> {
   const t0 = performance.now();
   const plan = planCutoffs(log.weekDays, p.cutoffs, MIN_HISTORY_WEEKS);
   const walk = await walkForward(log, {
     cutoffs: plan.cutoffs,
     horizon: p.horizon,
     refitEvery: p.refitEvery,
+    ...(o.maxTrainRows ? { maxTrainRows: o.maxTrainRows } : {}),
     fit: xgboostFit({ params: { ...DEFAULT_TRAIN_PARAMS, nthread: 2, ...o.params }, python: o.python ?? loadConfig().trainer.python, blend: o.blend }),
     onCutoff: (c) => {
       if (c.refit) o.onRefit?.(`${p.name}: cut-off ${c.index}/${c.total} ${c.cutoff} refit on ${c.refit.trainRows.toLocaleString('en-US')} rows in ${(c.refit.ms / 1000).toFixed(1)} s, eta ${Math.round(c.etaMs / 1000)} s`);
@@ -146,7 +152,7 @@ export function detailLines(r: ProtocolResult): string[] {
     `${r.protocol.name}: ${r.cutoffs.length} cut-off(s) ${r.cutoffs[0]} .. ${r.cutoffs.at(-1)}, h 1..${r.protocol.horizon}, refit every ${r.protocol.refitEvery}; ${(r.ms / 1000).toFixed(0)} s in all`,
     `  training: ${fits.length} fit(s), ${(Math.max(...fits) / 1000).toFixed(1)} s the longest, ${(fits.reduce((a, b) => a + b, 0) / fits.length / 1000).toFixed(1)} s on average (XGBoost, ONNX export and parity check, blend and calibration)`,
     `  no value 52 weeks earlier: ${y.points.toLocaleString('en-US')} points; WMAE per point: model ${int(y.wmae.model)}, zero ${int(y.wmae.zero)}, last value ${int(y.wmae.lastValue)}, 4-week mean ${int(y.wmae.mean4)}`,
-    ...(blend ? [`  blend at the last refit (w: the model share, g: the growth share, y: the model share for series without last year, n: their naive member, 0 zero 1 last 2 mean4 3 recent): ${Object.entries(blend).filter(([k]) => /^[wgyn]\d/.test(k)).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
+    ...(blend ? [`  blend at the last refit (w: the model share, g: the growth share, y: the model share for series without last year, n: their naive member, 0 zero 1 last 2 mean4): ${Object.entries(blend).filter(([k]) => /^[wgyn]\d/.test(k)).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
   ];
 }
 
@@ -180,12 +186,13 @@ async function main(): Promise<number> {
       'in-process': { type: 'boolean', default: false },
       'no-blend': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      'max-rows': { type: 'string' },
       params: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- real [--csv DIR] [--protocol one|short|default] [--in-process] [--no-blend] [--params JSON] [--keep]\n');
+    process.stdout.write('usage: npm run bench -- real [--csv DIR] [--protocol one|short|default] [--in-process] [--no-blend] [--max-rows N] [--params JSON] [--keep]\n');
     return 0;
   }
   setLogLevel('warn');
@@ -200,6 +207,11 @@ async function main(): Promise<number> {
   const protocols = values.protocol ? PROTOCOLS.filter((p) => p.name === values.protocol) : PROTOCOLS;
   if (protocols.length === 0) {
     process.stderr.write(`--protocol: expected one of ${PROTOCOLS.map((p) => p.name).join(', ')}, got "${values.protocol}"\n`);
+    return 2;
+  }
+  const maxRows = values['max-rows'] === undefined ? undefined : Number(values['max-rows']);
+  if (maxRows !== undefined && !(Number.isInteger(maxRows) && maxRows > 0)) {
+    process.stderr.write(`--max-rows: expected a positive integer (the training row budget), got "${values['max-rows']}"\n`);
     return 2;
   }
   let params: Record<string, unknown> = {};
@@ -225,7 +237,7 @@ async function main(): Promise<number> {
   const results: ProtocolResult[] = [];
   try {
     for (const p of protocols) {
-      const r = await runProtocol(log, p, { blend: !values['no-blend'], params, python: cfg.trainer.python, onRefit: (line) => process.stderr.write(`  ${line}\n`) });
+      const r = await runProtocol(log, p, { blend: !values['no-blend'], params, python: cfg.trainer.python, ...(maxRows ? { maxTrainRows: maxRows } : {}), onRefit: (line) => process.stderr.write(`  ${line}\n`) });
       results.push(r);
       process.stdout.write(`${detailLines(r).join('\n')}\n`);
     }

@@ -2,7 +2,7 @@
  * The served forecast is a blend, per horizon band, of two members:
  *   - the model: XGBoost's output on the vector, inverse-transformed;
  *   - the statistical member: `stat_base` (last year's week smoothed with its
- *     neighbours, or the recent mean for a series without last year's week)
+ *     neighbours; for a series without last year's week, a naive member)
  *     times a share of the series' year-over-year growth, both computed by
  *     the feature module (fill.ts) into the vector itself.
  *
@@ -41,16 +41,18 @@ export interface BandWeights {
    */
   modelYoung: number;
   /**
-   * The naive member for those rows, chosen like the growth share over every
-   * training row: 'zero', 'last' (the sales at the origin), 'mean4' (the mean
-   * of the known weeks up to 4 before the origin) or 'recent' (stat_base: the
-   * same mean, the series' level when none of the 4 is known). A missing
-   * value counts as 0 sales.
+   * The naive member for those rows, chosen like the growth share over the
+   * training rows: 'zero', 'last' (the sales at the origin) or 'mean4' (the
+   * mean of the known weeks up to 4 before the origin). A missing value
+   * counts as 0 sales. (stat_base's own fallback for these rows, the series'
+   * level when none of the 4 weeks is known, was a candidate too: chosen on
+   * the training rows at two of three bands, it erred 1.5x the 4-week mean on
+   * the real slice's young points, so it is left to the model as a feature.)
    */
   young: YoungMember;
 }
 
-export const YOUNG_MEMBERS = ['zero', 'last', 'mean4', 'recent'] as const;
+export const YOUNG_MEMBERS = ['zero', 'last', 'mean4'] as const;
 export type YoungMember = (typeof YOUNG_MEMBERS)[number];
 
 export interface Blend {
@@ -81,7 +83,7 @@ export function weightsAt(blend: Blend | null | undefined, h: number): BandWeigh
 }
 
 /** The statistical member (sales units) of the row at `offset` in X: with growth share g on seasonal rows, the `young` member on the others. */
-export function statForecast(X: ArrayLike<number>, offset: number, g: number, young: YoungMember = 'recent'): number {
+export function statForecast(X: ArrayLike<number>, offset: number, g: number, young: YoungMember = 'mean4'): number {
   if (X[offset + COL.statSeasonal] !== 1) return youngForecast(X, offset, young);
   const base = unscaled(X, offset, COL.statBase);
   return base * (1 + g * ((X[offset + COL.growth] as number) - 1));
@@ -96,8 +98,6 @@ function youngForecast(X: ArrayLike<number>, offset: number, young: YoungMember)
       return unscaled(X, offset, COL.lags);
     case 'mean4':
       return unscaled(X, offset, COL.windows);
-    case 'recent':
-      return unscaled(X, offset, COL.statBase);
     default:
       return assertNever(young);
   }
@@ -174,13 +174,33 @@ function bestGrowth(m: TrainingMatrix, b: number, H: number): number {
   return n === 0 ? 0.5 : argmin(err) / GROWTH_STEPS;
 }
 
-/** The young member with the lowest WMAE over band b's rows of m without last year's value; 'recent' without rows. */
+/** Training rows whose target is in the last year before the last target week: young rows there are the series a forecast meets now. */
+const RECENT_DAYS = 364;
+/** Young rows needed in the recent year before it alone chooses the member (else every year's rows do). */
+const MIN_RECENT_YOUNG = 200;
+
+/**
+ * The young member with the lowest WMAE over band b's rows of m without last
+ * year's value, in the last year of targets when it has enough of them: the
+ * young rows of a history's first year are series starting up (the recent
+ * mean suits them), those of later years mostly gappy or restarting series
+ * (on the real slice the last value suited those best). 'mean4' without rows.
+ */
 function bestYoung(m: TrainingMatrix, b: number, H: number): YoungMember {
+  let last = -Infinity;
+  for (let r = 0; r < m.rows; r++) last = Math.max(last, m.meta.day[r]!);
+  const recent = youngErrors(m, b, H, last - RECENT_DAYS);
+  const chosen = recent.n >= MIN_RECENT_YOUNG ? recent : youngErrors(m, b, H, -Infinity);
+  return chosen.n === 0 ? 'mean4' : YOUNG_MEMBERS[argmin(chosen.err)]!;
+}
+
+/** Each young member's weighted absolute error over band b's young rows with a target after `afterDay`. */
+function youngErrors(m: TrainingMatrix, b: number, H: number, afterDay: number): { err: Float64Array; n: number } {
   const err = new Float64Array(YOUNG_MEMBERS.length);
   let n = 0;
   for (let r = 0; r < m.rows; r++) {
     const off = r * FEATURE_COUNT;
-    if (bandIndex(m.meta.horizon[r]!, H) !== b || m.X[off + COL.statSeasonal] === 1) continue;
+    if (m.meta.day[r]! <= afterDay || bandIndex(m.meta.horizon[r]!, H) !== b || m.X[off + COL.statSeasonal] === 1) continue;
     const a = m.actual[r]!;
     if (!Number.isFinite(a)) continue;
     const wt = m.meta.isHoliday[r] ? HOLIDAY_WEIGHT : 1;
@@ -189,7 +209,7 @@ function bestYoung(m: TrainingMatrix, b: number, H: number): YoungMember {
     });
     n++;
   }
-  return n === 0 ? 'recent' : YOUNG_MEMBERS[argmin(err)]!;
+  return { err, n };
 }
 
 /** w in 0, 1/MODEL_STEPS, ..., 1 with the lowest WMAE of the blend over band b's out-of-sample rows of one kind (seasonal or young); 1 without rows. */

@@ -39,7 +39,7 @@ function rowsOf(rows: { h: number; level: number; scale: number; base: number; s
 const blend: Blend = {
   method: 'band-blend-v1',
   bands: [
-    { from: 1, to: 4, model: 0.25, growth: 0.5, modelYoung: 1, young: 'recent' },
+    { from: 1, to: 4, model: 0.25, growth: 0.5, modelYoung: 1, young: 'mean4' },
     { from: 5, to: 13, model: 0, growth: 1, modelYoung: 0.5, young: 'last' },
   ],
 };
@@ -52,14 +52,14 @@ describe('blend arithmetic by hand', () => {
     ]);
     assert.equal(statForecast(m.X, 0, 0.5), 200 * 1.25);
     assert.equal(statForecast(m.X, 0, 0), 200);
-    assert.equal(statForecast(m.X, FEATURE_COUNT, 1), 200, 'no growth without last year');
+    assert.equal(statForecast(m.X, FEATURE_COUNT, 1, 'last'), 0, 'no growth without last year: the naive member (lag_1 unknown: 0)');
   });
 
   it('a row without last year takes the chosen naive member; an unknown value counts as 0', () => {
     const m = rowsOf([{ h: 1, level: 100, scale: 50, base: 120, seasonal: false, growth: 1.5, actual: 0, last: 80, mean4: 90 }, { h: 1, level: 100, scale: 50, base: 120, seasonal: false, growth: 1, actual: 0 }]);
     // float32 columns: within a millionth
-    const got = (['zero', 'last', 'mean4', 'recent'] as const).map((y) => statForecast(m.X, 0, 1, y));
-    [0, 80, 90, 120].forEach((want, i) => assert.ok(Math.abs(got[i]! - want) < 1e-5, `${i}: ${got[i]} vs ${want}`));
+    const got = (['zero', 'last', 'mean4'] as const).map((y) => statForecast(m.X, 0, 1, y));
+    [0, 80, 90].forEach((want, i) => assert.ok(Math.abs(got[i]! - want) < 1e-5, `${i}: ${got[i]} vs ${want}`));
     assert.equal(statForecast(m.X, FEATURE_COUNT, 0, 'last'), 0, 'lag_1 unknown: 0 sales');
   });
 
@@ -96,7 +96,7 @@ describe('fitBlend', () => {
     assert.equal(b.bands[0]!.growth, 0.5);
     assert.equal(b.bands[0]!.model, 0);
     assert.equal(b.bands[0]!.modelYoung, 1, 'no young rows: the model alone');
-    assert.equal(b.bands[0]!.young, 'recent');
+    assert.equal(b.bands[0]!.young, 'mean4');
   });
 
   it('chooses the young member over the training rows without last year', () => {
@@ -105,6 +105,19 @@ describe('fitBlend', () => {
     assert.equal(fitBlend(m, [], 1).bands[0]!.young, 'last');
     const zeros = rowsOf(spec.map((s) => ({ ...s, actual: 0 })));
     assert.equal(fitBlend(zeros, [], 1).bands[0]!.young, 'zero');
+  });
+
+  it('prefers the young rows of the last year of targets when there are at least 200', () => {
+    // 1,000 old rows where the 4-week mean is exact, then n recent rows (a year later) where the last value is
+    const both = (recent: number) => {
+      const old = Array.from({ length: 1000 }, () => ({ h: 1, level: 100, scale: 100, base: 100, seasonal: false, growth: 1, actual: 90, last: 50, mean4: 90 }));
+      const now = Array.from({ length: recent }, () => ({ h: 1, level: 100, scale: 100, base: 100, seasonal: false, growth: 1, actual: 50, last: 50, mean4: 90 }));
+      const m = rowsOf([...old, ...now]);
+      for (let r = 1000; r < m.rows; r++) m.meta.day[r] = 400;
+      return fitBlend(m, [], 1).bands[0]!.young;
+    };
+    assert.equal(both(200), 'last');
+    assert.equal(both(199), 'mean4', 'too few recent rows: every year decides');
   });
 
   it('takes the model when it is exact, and weighs holiday weeks five times', () => {
