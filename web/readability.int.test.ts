@@ -362,13 +362,14 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     assert.ok((await first.boundingBox())!.height < 40, 'one line per dead letter');
   });
 
-  it('"now" on every page: the run training with its round and time left, live in the Runs table; the log follows its end, with a jump to the start', async () => {
+  it('"now" on every page: the run training with its round and time left, a backtest with its cut-off i/n, the run live in the Runs table; the log follows its end, with a jump to the start', async () => {
     // a trainer in another process relays its lines on training.log, as trainer/training-log-relay.ts does
     const producer = createKafka(f.cfg, 'test-now').producer();
     await producer.connect();
     let seq = 0;
-    const say = (msg: TrainingDiagnostic, at: number) =>
-      producer.send({ topic: f.cfg.topics.trainingLog, messages: [{ key: 'run-now', value: encodeTrainingLog({ v: 1, host: 'trainer-elsewhere', pid: 1, relay: 'test-relay', seq: ++seq, at, msg }) }] });
+    const sayAt = (msg: TrainingDiagnostic, at: number, key = 'run-now') =>
+      producer.send({ topic: f.cfg.topics.trainingLog, messages: [{ key, value: encodeTrainingLog({ v: 1, host: 'trainer-elsewhere', pid: 1, relay: 'test-relay', seq: ++seq, at, msg }) }] });
+    const say = (msg: TrainingDiagnostic, at: number) => sayAt(msg, at);
     try {
       const t0 = Date.now() - 60_000;
       await say({ type: 'started', runId: 'run-now', version: 3, requestIds: ['q'], reasons: ['manual'], at: t0 }, t0);
@@ -379,6 +380,19 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
       await now.filter({ hasText: 'round 40/150' }).waitFor({ timeout: 20_000 });
       assert.equal((await now.innerText()).replace(/\s+/g, ' ').trim(), 'training v3 · round 40/150 · ~1 min 50 s left');
       assert.match((await page.getByTestId('now-promotion').innerText()).replace(/\s+/g, ' '), /^last promotion v1 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+
+      // a backtest in the trainer says its cut-offs on the same log: 3 in 12 s, 33 left at 4 s each
+      const bt = 'bt-20991231-000000-abcdef';
+      const sayBt = (text: string, at: number) => sayAt({ type: 'log', runId: bt, line: { type: 'log', msg: text } }, at, bt);
+      await sayBt(`backtest ${bt} started (readability test)`, t0);
+      await sayBt(`backtest ${bt}: cut-off 1/36 2011-01-07, refit on 500 rows`, t0 + 4_000);
+      await sayBt(`backtest ${bt}: cut-off 3/36 2011-01-21`, t0 + 12_000);
+      const btNow = page.getByTestId('now-backtest');
+      await btNow.filter({ hasText: 'cut-off 3/36' }).waitFor({ timeout: 10_000 });
+      assert.equal((await btNow.innerText()).replace(/\s+/g, ' ').trim(), 'backtest cut-off 3/36 · ~2 min 12 s left');
+      assert.equal(await btNow.getAttribute('title'), bt);
+      await sayBt(`backtest ${bt} finished: 36 cut-offs, 900 points`, t0 + 20_000);
+      await btNow.waitFor({ state: 'detached', timeout: 10_000 });
 
       await view('training');
       const running = page.getByTestId('runs-table-row-3');

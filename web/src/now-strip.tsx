@@ -45,7 +45,8 @@ export function NowStrip() {
       </span>
       {n.backtests.map((b) => (
         <a href="#/backtests" data-testid="now-backtest" title={b.id}>
-          backtest running since {time(b.requestedAt)}
+          backtest {b.cutoff !== null ? `cut-off ${b.cutoff}/${b.of}` : `running since ${time(b.since)}`}
+          {b.leftMs !== null ? ` · ~${left(b.leftMs)} left` : ''}
         </a>
       ))}
       <span data-testid="now-promotion">

@@ -24,8 +24,52 @@ export interface Now {
   waiting: number;
   /** The latest promotion in the registry (by time), or null. */
   lastPromotion: { version: number; at: number } | null;
-  /** Backtests still running (requested, no outcome yet). */
-  backtests: { id: string; requestedAt: number }[];
+  /** Backtests still running (requested and no outcome yet, or started on the training log and not ended there). */
+  backtests: BacktestRun[];
+}
+
+export interface BacktestRun {
+  id: string;
+  /** epoch ms: the request, or its first line on the training log */
+  since: number;
+  /** The latest cut-off done, and of how many; null before the first. */
+  cutoff: number | null;
+  of: number | null;
+  /** Estimated ms left, from the pace of the cut-offs so far; null before the first. */
+  leftMs: number | null;
+}
+
+const BT_CUTOFF = /: cut-off (\d+)\/(\d+)/;
+const BT_ENDED = /^backtest \S+ (finished|failed)/;
+
+/** A backtest's progress from its training-log lines (runId = backtest id): the latest cut-off i/n and a linear estimate of the time left. */
+export function backtestProgress(lines: readonly TrainingLine[], id: string, since: number): BacktestRun {
+  const own = lines.filter((l) => l.runId === id);
+  const first = own[0]?.at ?? since;
+  const run: BacktestRun = { id, since: Math.min(first, since), cutoff: null, of: null, leftMs: null };
+  for (let j = own.length - 1; j >= 0; j--) {
+    const m = BT_CUTOFF.exec(own[j]!.text);
+    if (!m) continue;
+    run.cutoff = Number(m[1]);
+    run.of = Number(m[2]);
+    const spent = own[j]!.at - first;
+    run.leftMs = run.cutoff > 0 && spent >= 0 ? Math.round((spent / run.cutoff) * (run.of - run.cutoff)) : null;
+    break;
+  }
+  return run;
+}
+
+/** Backtests running now: those the gateway lists as requested, and those started on the training log that have not ended there. */
+export function runningBacktests(lines: readonly TrainingLine[], listed: readonly { id: string; status: string; requestedAt: number }[]): BacktestRun[] {
+  const status = new Map(listed.map((b) => [b.id, b.status]));
+  const since = new Map(listed.filter((b) => b.status === 'requested').map((b) => [b.id, b.requestedAt]));
+  const ended = new Set<string>();
+  for (const l of lines) {
+    if (!l.runId || !l.text.startsWith(`backtest ${l.runId}`)) continue;
+    if (BT_ENDED.test(l.text)) ended.add(l.runId);
+    else if (!since.has(l.runId) && status.get(l.runId) === undefined) since.set(l.runId, l.at);
+  }
+  return [...since].filter(([id]) => !ended.has(id)).map(([id, at]) => backtestProgress(lines, id, at));
 }
 
 const STARTED = /^run v(\d+) started/;
@@ -66,7 +110,7 @@ export function nowOf(s: { training: readonly TrainingLine[]; models: readonly M
     training: runningRun(s.training, s.models),
     waiting: s.requests.filter((r) => r.runId === null).length,
     lastPromotion,
-    backtests: s.backtests.filter((b) => b.status === 'requested').map((b) => ({ id: b.id, requestedAt: b.requestedAt })),
+    backtests: runningBacktests(s.training, s.backtests),
   };
 }
 

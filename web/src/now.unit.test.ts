@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ModelRow, TrainingLine } from '../../domain/live/protocol.js';
-import { left, nowOf, runningRun } from './now.js';
+import { left, nowOf, runningBacktests, runningRun } from './now.js';
 
 const T0 = 1_800_000_000_000;
 const line = (kind: TrainingLine['kind'], runId: string | null, text: string, at: number): TrainingLine => ({ kind, runId, text, at, level: 'info' });
@@ -42,7 +42,23 @@ describe('now: what is running', () => {
         { id: 'bt-2', status: 'requested', requestedAt: T0 + 1 },
       ],
     });
-    assert.deepEqual(n, { training: null, waiting: 1, lastPromotion: { version: 3, at: T0 + 5 }, backtests: [{ id: 'bt-2', requestedAt: T0 + 1 }] });
+    assert.deepEqual(n, { training: null, waiting: 1, lastPromotion: { version: 3, at: T0 + 5 }, backtests: [{ id: 'bt-2', since: T0 + 1, cutoff: null, of: null, leftMs: null }] });
+  });
+
+  it('a backtest\'s cut-off i/n from its log lines, with the time left; none once it ended', () => {
+    const lines = [
+      line('log', 'bt-x', 'backtest bt-x started (dashboard)', T0),
+      line('log', 'bt-x', 'backtest bt-x: read 880 events', T0 + 1_000),
+      line('log', 'bt-x', 'backtest bt-x: cut-off 1/36 2011-01-07, refit on 500 rows', T0 + 4_000),
+      line('log', 'bt-x', 'backtest bt-x: cut-off 3/36 2011-01-21', T0 + 12_000),
+    ];
+    // 3 cut-offs in 12 s: 33 left at 4 s each
+    assert.deepEqual(runningBacktests(lines, []), [{ id: 'bt-x', since: T0, cutoff: 3, of: 36, leftMs: 132_000 }]);
+    // listed as finished by the gateway, or ended on the log: not running
+    assert.deepEqual(runningBacktests(lines, [{ id: 'bt-x', status: 'finished', requestedAt: T0 }]), []);
+    assert.deepEqual(runningBacktests([...lines, line('log', 'bt-x', 'backtest bt-x failed: no data', T0 + 13_000)], []), []);
+    // listed as requested: its request time, and the log's progress
+    assert.deepEqual(runningBacktests(lines, [{ id: 'bt-x', status: 'requested', requestedAt: T0 - 500 }]), [{ id: 'bt-x', since: T0 - 500, cutoff: 3, of: 36, leftMs: 132_000 }]);
   });
 
   it('writes a time left as a reader needs it', () => {

@@ -5,6 +5,8 @@ import { ApiError, api } from '../api.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
 import { paramsOf } from './train-form.js';
+import { plural } from '../format.js';
+import { backtestProgress, left } from '../now.js';
 
 const POLL_MS = 2000;
 
@@ -86,11 +88,19 @@ function BacktestProgress({ id, onDone }: { id: string; onDone: (id: string) => 
     return () => clearInterval(t);
   }, [id, finished]);
   const last = s.training.filter((l) => l.runId === id).at(-1);
+  const p = backtestProgress(s.training, id, Date.now());
   return (
     <div class="banner info" data-testid="bt-progress" aria-live="polite" style="margin-top:8px">
       {id}:{' '}
       {finished ? (
-        <span data-testid="bt-outcome">{b!.status === 'finished' ? `finished: ${b!.cutoffs.count} cut-offs, ${b!.points} points` : `failed: ${b!.failure ?? ''}`}</span>
+        <span data-testid="bt-outcome">{b!.status === 'finished' ? `finished: ${plural(b!.cutoffs.count, 'cut-off')}, ${plural(b!.points, 'point')}` : `failed: ${b!.failure ?? ''}`}</span>
+      ) : p.cutoff !== null ? (
+        <span class="bt-bar">
+          <progress data-testid="bt-progress-bar" max={p.of!} value={p.cutoff} aria-label={`cut-offs done of ${p.of}`} />
+          <span data-testid="bt-progress-text">
+            cut-off {p.cutoff}/{p.of} ({Math.round((100 * p.cutoff) / p.of!)}%){p.leftMs !== null ? `, ~${left(p.leftMs)} left` : ''}
+          </span>
+        </span>
       ) : (
         `${b ? 'requested, the trainer runs one backtest at a time' : 'sent'}${last ? ` (${last.text})` : ''}`
       )}
