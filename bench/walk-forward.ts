@@ -16,6 +16,7 @@ import { DEFAULT_TRAIN_PARAMS } from '../domain/training/request.js';
 import { isoOfDay } from '../lib/weeks.js';
 import { summarize, type BacktestMetrics } from '../trainer/backtest/aggregate.js';
 import { bandTableText } from '../trainer/backtest/band-table.js';
+import { summarizeEveryPoint, type EveryPointMetrics } from '../trainer/backtest/every-point.js';
 import { planCutoffs, type CutoffSpec } from '../trainer/backtest/cutoffs.js';
 import { MIN_HISTORY_WEEKS } from '../trainer/backtest/run.js';
 import { SalesLogBuilder, type SalesLog } from '../trainer/backtest/sales-log.js';
@@ -44,7 +45,7 @@ export function generatedLog(): SalesLog {
 }
 
 /** Runs one evaluation in-process and returns its metrics and timing. */
-export async function evaluate(log: SalesLog, e: Evaluation, params: Record<string, unknown> = {}): Promise<{ metrics: BacktestMetrics; ms: number; cutoffs: string[] }> {
+export async function evaluate(log: SalesLog, e: Evaluation, params: Record<string, unknown> = {}): Promise<{ metrics: BacktestMetrics; every: EveryPointMetrics; ms: number; cutoffs: string[] }> {
   const t0 = performance.now();
   const plan = planCutoffs(log.weekDays, e.cutoffs, MIN_HISTORY_WEEKS);
   const walk = await walkForward(log, {
@@ -57,11 +58,11 @@ export async function evaluate(log: SalesLog, e: Evaluation, params: Record<stri
     },
   });
   const cutoffs = plan.cutoffs.map(isoOfDay);
-  return { metrics: summarize(walk.points, cutoffs, e.horizon), ms: performance.now() - t0, cutoffs };
+  return { metrics: summarize(walk.points, cutoffs, e.horizon), every: summarizeEveryPoint(walk.points, cutoffs, e.horizon), ms: performance.now() - t0, cutoffs };
 }
 
 /** The printed summary of one evaluation. */
-export function report(e: Evaluation, r: { metrics: BacktestMetrics; ms: number; cutoffs: string[] }): string {
+export function report(e: Evaluation, r: { metrics: BacktestMetrics; every: EveryPointMetrics; ms: number; cutoffs: string[] }): string {
   const m = r.metrics;
   const o = (k: 'model' | 'seasonalNaive') => m.overall[k]!;
   const ratio = o('model').wmae / o('seasonalNaive').wmae;
@@ -70,6 +71,8 @@ export function report(e: Evaluation, r: { metrics: BacktestMetrics; ms: number;
     `${e.name}: ${r.cutoffs.length} cut-off(s) ${r.cutoffs[0]} .. ${r.cutoffs.at(-1)}, h = 1..${e.horizon}, refit every ${e.refitEvery}: ${m.points.toLocaleString('en-US')} points in ${(r.ms / 1000).toFixed(0)} s`,
     `  WMAE model ${o('model').wmae.toFixed(1)} / seasonal naive ${o('seasonalNaive').wmae.toFixed(1)} = ${ratio.toFixed(3)}; WAPE ${(o('model').wape * 100).toFixed(2)}% vs ${(o('seasonalNaive').wape * 100).toFixed(2)}%; ${cover}`,
     bandTableText(m).replace(/^/gm, '  '),
+    `  every point with an actual (${r.every.points.toLocaleString('en-US')}, ${(r.every.modelShare * 100).toFixed(1)}% forecast by the model; fallbacks in trainer/backtest/every-point.ts):`,
+    bandTableText(r.every.metrics).replace(/^/gm, '  '),
   ].join('\n');
 }
 

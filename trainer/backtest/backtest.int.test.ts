@@ -59,6 +59,12 @@ describe('backtest on a generated period-3 cycle (real Kafka, registry, ClickHou
     assert.equal(result.metrics.points, m.points);
     const points = readFileSync(r.files.pointsCsv, 'utf8').trim().split('\n');
     assert.equal(points.length, 1 + m.points + m.dropped);
+    // the model's interval bounds, point by point, so coverage can be checked from the file
+    const cols = points[0]!.split(',');
+    assert.deepEqual(cols.slice(-4), ['lower80', 'upper80', 'lower95', 'upper95']);
+    const bounded = points.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v]))).filter((x) => x.lower80 !== '');
+    assert.ok(bounded.length > 0, 'some points carry bounds');
+    for (const x of bounded) assert.ok(Number(x.lower95) <= Number(x.lower80) && Number(x.lower80) <= Number(x.model) && Number(x.model) <= Number(x.upper80) && Number(x.upper80) <= Number(x.upper95), JSON.stringify(x));
     assert.match(readFileSync(r.files.metricsCsv, 'utf8'), /^overall,all,model,81,/m);
     const html = readFileSync(r.files.report, 'utf8');
     assert.ok(html.includes('store 1 dept 1: actual vs forecast') && !/<script[^>]+src=/.test(html));

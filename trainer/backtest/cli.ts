@@ -117,6 +117,10 @@ async function main(): Promise<number> {
     process.stdout.write(`${k.padEnd(16)} ${pct(x.wape).padStart(8)} ${x.mae.toFixed(1).padStart(10)} ${x.rmse.toFixed(1).padStart(10)} ${x.wmae.toFixed(1).padStart(10)}\n`);
   }
   process.stdout.write(`\n${bandTableText(m)}\n`);
+  if (r.everyPoint) {
+    const e = r.everyPoint;
+    process.stdout.write(`\nevery point with an actual: ${e.points.toLocaleString('en-US')}, ${(e.modelShare * 100).toFixed(1)}% forecast by the model (the rest: seasonal naive, else 0)\n${bandTableText(e.metrics)}\n`);
+  }
   for (const e of m.excluded) process.stdout.write(`not compared: ${e.method}: ${e.reason}\n`);
   for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
   process.stdout.write(`report: ${r.files.report}\n`);

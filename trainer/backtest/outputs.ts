@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { isoOfDay } from '../../lib/weeks.js';
 import type { Metrics } from '../../domain/registry/metrics.js';
 import { isScored, type BacktestMetrics } from './aggregate.js';
-import { METHOD_COLUMNS, METHODS, type Method, type PointSet } from '../../domain/backtest/points.js';
+import { BOUNDS, METHOD_COLUMNS, METHODS, type Method, type PointSet } from '../../domain/backtest/points.js';
 import type { BacktestResult } from './result.js';
 import { renderReport } from './report-html.js';
 import type { Chart } from './report-data.js';
@@ -42,18 +42,19 @@ export function metricsCsv(m: BacktestMetrics): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Streams points.csv; `scored` = 1 when the point is in the same-point comparison. */
+/** Streams points.csv; `scored` = 1 when the point is in the same-point comparison; the model's 80/95% bounds are empty where it had none. */
 async function writePointsCsv(path: string, points: PointSet, log: SalesLog, cutoffs: readonly string[], methods: readonly Method[]): Promise<void> {
   const out = createWriteStream(path);
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain');
   };
-  await write(`cutoff,store,dept,week,horizon,holiday,actual,${METHODS.map((m) => METHOD_COLUMNS[m]).join(',')},scored\n`);
+  await write(`cutoff,store,dept,week,horizon,holiday,actual,${METHODS.map((m) => METHOD_COLUMNS[m]).join(',')},scored,${BOUNDS.join(',')}\n`);
   let chunk = '';
   for (let i = 0; i < points.length; i++) {
     const s = log.series[points.series[i]!]!;
     const f = METHODS.map((m) => num(points.forecasts[m][i], 2)).join(',');
-    chunk += `${cutoffs[points.cutoff[i]!]},${s.store},${s.dept},${isoOfDay(points.targetDay[i]!)},${points.horizon[i]},${points.holiday[i]},${num(points.actual[i], 2)},${f},${isScored(points, i, methods) ? 1 : 0}\n`;
+    const b = BOUNDS.map((k) => num(points.bounds[k][i], 2)).join(',');
+    chunk += `${cutoffs[points.cutoff[i]!]},${s.store},${s.dept},${isoOfDay(points.targetDay[i]!)},${points.horizon[i]},${points.holiday[i]},${num(points.actual[i], 2)},${f},${isScored(points, i, methods) ? 1 : 0},${b}\n`;
     if (chunk.length > 1 << 16) {
       await write(chunk);
       chunk = '';

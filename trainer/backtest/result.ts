@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import type { BacktestFinished } from '../../schemas/types.js';
 import type { XgbParams } from '../xgboost.js';
 import type { BacktestMetrics } from './aggregate.js';
+import type { EveryPointMetrics } from './every-point.js';
 import type { CutoffSpec } from './cutoffs.js';
 import type { RefitRecord } from './walk-forward.js';
 
@@ -32,6 +33,8 @@ export interface BacktestResult {
   cutoffs: string[];
   refits: RefitRecord[];
   metrics: BacktestMetrics;
+  /** The same on every point with an actual, missing forecasts replaced by their fallbacks (every-point.ts): the headline. */
+  everyPoint?: EveryPointMetrics;
   /** Series forecast at one cut-off at least. */
   seriesForecast: number;
   /** Forecasts without an actual in the log (past the end of the data, or a missing week): not scored. */

@@ -15,6 +15,7 @@ import type { BacktestFinished, BacktestRequested } from '../../schemas/types.js
 import { bootstrapContracts } from '../../lib/bootstrap.js';
 import { DEFAULT_TRAIN_PARAMS } from '../../domain/training/request.js';
 import { summarize } from './aggregate.js';
+import { summarizeEveryPoint } from './every-point.js';
 import { planCutoffs } from './cutoffs.js';
 import { BacktestPublisher, newBacktestId } from '../../domain/backtest/events.js';
 import { readSalesLog, sliceJson, sliceOf } from './log-reader.js';
@@ -131,6 +132,7 @@ async function execute(cfg: Readonly<Config>, req: BacktestRequest, c: Ctx): Pro
   notes.push(...walk.notes);
   const cutoffs = plan.cutoffs.map(isoOfDay);
   const metrics = summarize(walk.points, cutoffs, req.horizon);
+  const everyPoint = summarizeEveryPoint(walk.points, cutoffs, req.horizon);
   if (walk.pastEnd > 0) notes.push(`${walk.pastEnd} forecasts target weeks after the last one in the log (${isoOfDay(salesLog.weekDays[salesLog.weekDays.length - 1]!)}): not scored`);
   if (walk.noActual > walk.pastEnd) notes.push(`${walk.noActual - walk.pastEnd} forecasts target a week their series has no value for: not scored`);
   if (metrics.points === 0) notes.push('no point could be scored with every compared method');
@@ -163,6 +165,7 @@ async function execute(cfg: Readonly<Config>, req: BacktestRequest, c: Ctx): Pro
     cutoffs,
     refits: walk.refits,
     metrics,
+    everyPoint,
     seriesForecast: walk.seriesForecast,
     noActual: walk.noActual,
     notes,
