@@ -421,4 +421,19 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
       await producer.disconnect();
     }
   });
+
+  it('every chart has a text alternative: what its x axis covers, each series\' last value and range', async () => {
+    await view('performance');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-series"]')?.getAttribute('data-points')) > 0, undefined, { timeout: 20_000 });
+    const series = await page.getByTestId('chart-series-summary').textContent();
+    assert.match(series ?? '', /^\d+ weeks, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\. actual: last [\d,]+, from [\d,]+ to [\d,]+\./, series ?? '');
+    // v1's recorded holdout WAPE is 10% (gateway/test/fixture.ts publishModel)
+    assert.ok((await page.getByTestId('chart-holdout-summary').textContent())!.startsWith('1 version, v1. model: last 10.0%, from 10.0% to 10.0%.'));
+    for (const id of ['status', 'performance']) {
+      await view(id);
+      const charts = await page.locator('figure.chart-figure').evaluateAll((figs) => figs.map((f) => ({ chart: f.querySelector('.chart')?.getAttribute('data-testid'), text: f.querySelector('figcaption')?.textContent ?? '' })));
+      assert.ok(charts.length >= 2, `${id}: ${charts.length} charts`);
+      for (const c of charts) assert.ok(c.text.length > 10, `${id} ${c.chart}: "${c.text}"`);
+    }
+  });
 });

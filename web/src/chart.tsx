@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { fitAxis } from './axis-fit.js';
-import { secToIso } from './format.js';
+import { chartSummary, X_TEXT, type XKind } from './chart-summary.js';
 import { useStore } from './store.js';
 import { cssColor, theme } from './theme.js';
 
@@ -24,23 +24,18 @@ export interface ChartProps {
   bands?: uPlot.Band[];
   /** y scales start at zero (counts, rates, errors: where the size of a value matters, not only its change). */
   zero?: boolean;
+  /** How y values read in the chart's text alternative (default: by magnitude). */
+  yText?: (v: number) => string;
 }
 
-type XKind = 'clock' | 'date' | 'version' | 'horizon' | 'round';
 
 const DAY = 86_400;
 const WEEK = 7 * DAY;
-const pad2 = (n: number) => String(n).padStart(2, '0');
-const clock = (v: number) => {
-  const d = new Date(v * 1000);
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
-};
 
 /** What the x value is called in the hover legend, and how it reads there (weeks as ISO dates, never a time of day). */
 function xSeries(kind: XKind): uPlot.Series {
   const label = { clock: 'time', date: 'week', version: 'version', horizon: 'weeks ahead', round: 'round' }[kind];
-  const show = { clock, date: secToIso, version: (v: number) => `v${v}`, horizon: (v: number) => `h${v}`, round: (v: number) => String(v) }[kind];
-  return { label, value: (_u, v) => (v == null ? '' : show(v)) };
+  return { label, value: (_u, v) => (v == null ? '' : X_TEXT[kind](v)) };
 }
 
 /**
@@ -62,9 +57,9 @@ function xAxis(kind: XKind): uPlot.Axis {
   if (kind === 'round') return { label: 'boosting round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] };
   if (kind === 'horizon') return { label: 'weeks ahead', incrs: [1, 2, 4, 8, 13, 26], values: (_u, vals) => vals.map((v) => `h${v}`) };
   if (kind === 'date') {
-    return { space: 90, incrs: [WEEK, 2 * WEEK, 4 * WEEK, 13 * WEEK, 26 * WEEK, 52 * WEEK], splits: weekSplits, values: (_u, vals) => vals.map(secToIso) };
+    return { space: 90, incrs: [WEEK, 2 * WEEK, 4 * WEEK, 13 * WEEK, 26 * WEEK, 52 * WEEK], splits: weekSplits, values: (_u, vals) => vals.map(X_TEXT.date) };
   }
-  return { space: 70, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600], values: (_u, vals) => vals.map(clock) };
+  return { space: 70, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600], values: (_u, vals) => vals.map(X_TEXT.clock) };
 }
 
 /** A y range from zero to a little above the largest value (1 when all are zero or missing). */
@@ -86,7 +81,7 @@ function xRange(kind: XKind): uPlot.Scale.Range {
  * (no re-creation per update, so thousands of points stay cheap), and that
  * follows its container's width.
  */
-export function Chart({ data, series, version, height = 180, x = 'clock', yLabel, testId, axes, scales, bands, zero }: ChartProps) {
+export function Chart({ data, series, version, height = 180, x = 'clock', yLabel, testId, axes, scales, bands, zero, yText }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   // the x range the reader zoomed to (drag to zoom, double-click to reset); null while following the data
@@ -143,7 +138,15 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
     }
   }, [version, data]);
 
-  return <div ref={host} data-testid={testId} data-bands={bands ? String(bands.length) : undefined} class="chart" />;
+  // the canvas has no text: a summary of what it shows is the chart's text alternative
+  return (
+    <figure class="chart-figure">
+      <div ref={host} data-testid={testId} data-bands={bands ? String(bands.length) : undefined} class="chart" aria-hidden="true" />
+      <figcaption class="sr-only" data-testid={testId ? `${testId}-summary` : undefined}>
+        {chartSummary(data, series.map((s) => String(s.label ?? '')), x, yText)}
+      </figcaption>
+    </figure>
+  );
 }
 
 /**

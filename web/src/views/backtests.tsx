@@ -17,6 +17,7 @@ const METHODS: { key: keyof BacktestSummary['wape']; label: string; color: strin
 // backtests take minutes and are started from the CLI, so a slow poll is enough
 const REFRESH_MS = 15_000;
 
+const pctText = (v: number) => `${(v * 100).toFixed(1)}%`;
 const pctAxis = (): uPlot.Axis => ({ label: 'WAPE', size: 60, values: (_u, vals) => vals.map((v) => `${(v * 100).toFixed(1)}%`) });
 const cutoffRange = (b: BacktestSummary) => (b.cutoffs.count === 0 ? '–' : b.cutoffs.first === b.cutoffs.last ? b.cutoffs.first : `${b.cutoffs.first} … ${b.cutoffs.last}`);
 
@@ -161,6 +162,7 @@ function Detail({ d, loads }: { d: BacktestDetail; loads: number }) {
         data={data}
         series={methods.map((m) => ({ label: m.label, stroke: m.color, width: m.key === 'model' ? 2 : 1.5, dash: m.dash, points: { show: true } }))}
         axes={[pctAxis()]}
+            yText={pctText}
         zero
       />
       <p class="muted">

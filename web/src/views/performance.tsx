@@ -32,6 +32,7 @@ const LIVE_COLUMNS: Column<Overall>[] = [
   { header: 'points', num: true, csv: (o) => o.n, cell: (o) => fmt(o.n) },
 ];
 
+const pctText = (v: number) => `${(v * 100).toFixed(1)}%`;
 const pctAxis = (): uPlot.Axis => ({ label: 'WAPE', size: 60, values: (_u, vals) => vals.map((v) => `${(v * 100).toFixed(1)}%`) });
 
 /** Holdout metrics per version against the baselines, live accuracy as actuals arrive, actual vs predicted. */
@@ -65,6 +66,7 @@ export function PerformanceView() {
               { label: 'last value', stroke: COLORS[3], width: 1.5, dash: [2, 4], points: { show: true } },
             ]}
             axes={[pctAxis()]}
+            yText={pctText}
             zero
           />
           <DataTable columns={HOLDOUT_COLUMNS} rows={[...models].reverse()} testId="holdout-table" csvName="holdout-wape" rowKey={(m) => String(m.version)} />
@@ -72,7 +74,8 @@ export function PerformanceView() {
         <div class="panel">
           <h3>Live accuracy as actuals arrive (WAPE per week, per version)</h3>
           {a.weeks.length === 0 ? <p class="muted">Forecasts of the next week are compared with its actuals when that week arrives: inject a week to see the first point.</p> : null}
-          <Chart testId="chart-live-accuracy" x="date" version={a.weeks.length * 100 + a.versions.length} data={accData} series={accSeries} axes={[pctAxis()]} zero />
+          <Chart testId="chart-live-accuracy" x="date" version={a.weeks.length * 100 + a.versions.length} data={accData} series={accSeries} axes={[pctAxis()]}
+            yText={pctText} zero />
           <DataTable columns={LIVE_COLUMNS} rows={a.overall} testId="live-accuracy" csvName="live-accuracy" rowKey={(o) => String(o.version)} />
         </div>
       </div>
