@@ -56,11 +56,16 @@ export interface Projector {
   stop(): Promise<void>;
 }
 
+/** The consumer group a projector of `spec` uses by default (others read its position: the trainer's data gate). */
+export function projectorGroupId(spec: Pick<ProjectionSpec, 'name'>, database: string): string {
+  return `${spec.name}-projector:${database}`;
+}
+
 /** Starts `spec`'s projector for the configured database. */
 export async function startProjector(cfg: Readonly<Config>, spec: ProjectionSpec, opts: ProjectorOptions = {}): Promise<Projector> {
   const log = opts.log ?? createLogger(`${spec.name}-projector`);
   const database = cfg.clickhouse.database;
-  const groupId = opts.groupId ?? `${spec.name}-projector:${database}`;
+  const groupId = opts.groupId ?? projectorGroupId(spec, database);
   const kafka = createKafka(cfg, `${spec.name}-projector`);
   const admin = kafka.admin();
   const ch = createClickhouse(cfg);

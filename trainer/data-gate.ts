@@ -32,8 +32,8 @@ export interface GateVerdict {
   reason: string;
 }
 
-/** Pure: whether every reader has passed `ends`. A reader that never read a partition counts from its low offset. */
-export function gateOf(ends: readonly PartitionEnd[], readers: readonly ReaderPosition[]): GateVerdict {
+/** Pure: whether every reader has passed `ends` (of the log `logName`). A reader that never read a partition counts from its low offset. */
+export function gateOf(ends: readonly PartitionEnd[], readers: readonly ReaderPosition[], logName = 'the sales log'): GateVerdict {
   const behind: Record<string, number> = {};
   for (const r of readers) {
     let n = 0;
@@ -41,7 +41,7 @@ export function gateOf(ends: readonly PartitionEnd[], readers: readonly ReaderPo
     behind[r.name] = n;
   }
   const late = readers.filter((r) => behind[r.name]! > 0);
-  const reason = late.length === 0 ? '' : `waiting for the data: ${late.map((r) => `${r.name} ${behind[r.name]!.toLocaleString('en-US')} events behind`).join(', ')} the sales log (a backfill or a replay is being materialized)`;
+  const reason = late.length === 0 ? '' : `waiting for the data: ${late.map((r) => `${r.name} ${behind[r.name]!.toLocaleString('en-US')} events behind`).join(', ')} ${logName} (a backfill or a replay is being materialized)`;
   return { open: late.length === 0, behind, reason };
 }
 
@@ -76,11 +76,21 @@ export async function checkDataGate(
   extra: () => Promise<ReaderPosition[]> = async () => [],
   opts: { settleMs?: number; pollMs?: number } = {},
 ): Promise<GateVerdict> {
+  return settleGate(admin, topic, async () => [{ name: 'materializer', next: await committedPositions(admin, materializerGroup, topic) }, ...(await extra())], 'the sales log', opts);
+}
+
+/** The same gate for any log and its readers: ends read now, readers polled for up to `settleMs` until they pass them. */
+export async function settleGate(
+  admin: Admin,
+  topic: string,
+  readers: () => Promise<ReaderPosition[]>,
+  logName: string,
+  opts: { settleMs?: number; pollMs?: number } = {},
+): Promise<GateVerdict> {
   const ends = await logEnds(admin, topic);
   const until = Date.now() + (opts.settleMs ?? 1000);
   for (;;) {
-    const [mat, others] = await Promise.all([committedPositions(admin, materializerGroup, topic), extra()]);
-    const v = gateOf(ends, [{ name: 'materializer', next: mat }, ...others]);
+    const v = gateOf(ends, await readers(), logName);
     if (v.open || Date.now() >= until) return v;
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
   }

@@ -24,6 +24,7 @@ test('the gate opens only when every reader has passed the end of every partitio
 test('a reader that never committed is behind everything the log holds; an empty log opens the gate', () => {
   assert.deepEqual(gateOf(ends, [{ name: 'materializer', next: new Map() }]).behind, { materializer: 140 });
   assert.equal(gateOf([{ partition: 0, low: 0, high: 0 }], [{ name: 'materializer', next: new Map() }]).open, true);
+  assert.match(gateOf(ends, [{ name: 'forecast projector', next: new Map() }], 'forecast.published').reason, /forecast projector 140 events behind forecast\.published \(/);
 });
 
 const shut = (n: number): GateVerdict => ({ open: false, behind: { materializer: n }, reason: `materializer ${n} behind` });

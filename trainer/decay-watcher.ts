@@ -6,50 +6,66 @@
  * its run record. Like the other triggers it decides only through the data
  * gate; a decision is a `training.requests` event with trigger `decay` and a
  * reason that carries the numbers, its id derived from (champion, window),
- * so a restart or a second trainer asks once.
+ * so a restart or a second trainer asks once. Its gate covers both logs it
+ * reads: `sales.weekly` (the materializer) and `forecast.published` (the
+ * forecast projector), and it measures again only when one of them moved.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
-import { ident, rows, strLit } from '../lib/clickhouse.js';
+import { dateLit, ident, rows, strLit } from '../lib/clickhouse.js';
+import { addWeeks } from '../lib/weeks.js';
 import type { Config } from '../lib/config.js';
 import { messageOf } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { SALES_TABLE } from '../domain/sales/table.js';
 import { FORECASTS_TABLE } from '../domain/forecasts/table.js';
+import { FORECAST_PROJECTION } from '../domain/forecasts/projection.js';
+import { projectorGroupId } from '../lib/projector.js';
 import { HOLIDAY_WEIGHT } from '../domain/registry/metrics.js';
 import { championOf, runMetrics } from '../domain/registry/state.js';
 import type { RegistryView } from '../domain/registry/view.js';
 import type { EventPublisher } from '../domain/training/event-publisher.js';
 import { publishTraining } from '../domain/training/diagnostics.js';
 import { newRequest } from '../domain/training/request.js';
-import { checkDataGate, type GateReporter } from './data-gate.js';
+import { checkDataGate, committedPositions, logEnds, settleGate, type GateReporter, type GateVerdict } from './data-gate.js';
 import { decayReason, decayRequestId, decideDecay, evolveDecay, initialDecayState, liveSummary, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';
 
 /** Seasonal naive's lag in days: the same week a year (52 weeks) before. */
 const YEAR_DAYS = 364;
+/** Weeks read beyond the window: room for weeks in which the champion scored nothing (a pause, a gap in the data). */
+const SLACK_WEEKS = 8;
 
 /**
  * The last `limit` weeks in which `version`'s h = 1 forecasts met their
  * actual (and the actual a year before), ascending; [] before the tables
- * exist. One JOIN per SELECT, nested, and no alias named like a column
- * (18.16's aliases are global): what ClickHouse 18.16 accepts.
+ * exist. One JOIN per SELECT, nested, and the year-before week filtered
+ * before it is shifted and renamed (an alias named like a column replaces
+ * it in WHERE too): what ClickHouse 18.16 and current releases accept.
  */
 export async function liveWeekErrors(ch: ClickHouseClient, database: string, version: number, limit: number): Promise<WeekErrors[]> {
   const db = ident(database, 'database');
   const have = await rows<{ n: string }>(ch, `SELECT count() AS n FROM system.tables WHERE database = ${strLit(db)} AND name IN (${strLit(SALES_TABLE)}, ${strLit(FORECASTS_TABLE)})`);
   if (Number(have[0]?.n ?? 0) < 2) return [];
   if (!Number.isInteger(version) || version < 1 || !Number.isInteger(limit) || limit < 1) throw new RangeError(`liveWeekErrors: version ${version}, limit ${limit}`);
+  // only the trailing weeks are read (and their naive a year before): the check runs every few seconds on tables that grow every week
+  const latest = (await rows<{ m: string }>(ch, `SELECT toString(max(week)) AS m FROM ${db}.${SALES_TABLE}`))[0]?.m;
+  if (!latest || latest === '0000-00-00') return [];
+  const from = dateLit(addWeeks(latest, -(limit + SLACK_WEEKS)), 'from');
+  const naiveFrom = dateLit(addWeeks(latest, -(limit + SLACK_WEEKS + 52)), 'naiveFrom');
+  const naiveTo = dateLit(addWeeks(latest, -52), 'naiveTo');
   const query = `
     SELECT toString(week) AS wk, count() AS points, sum(w) AS weight, sum(w * abs(forecast - actual)) AS abs_err, sum(w * abs(naive - actual)) AS naive_abs_err
     FROM (
       SELECT store, dept, week, forecast, actual, w FROM (
         SELECT store, dept, week, any(forecast) AS forecast FROM ${db}.${FORECASTS_TABLE} FINAL
-        WHERE model_version = ${version} AND horizon = 1 GROUP BY store, dept, week
+        WHERE model_version = ${version} AND horizon = 1 AND week >= ${from} GROUP BY store, dept, week
       ) ANY INNER JOIN (
-        SELECT store, dept, week, weekly_sales AS actual, if(is_holiday = 1, ${HOLIDAY_WEIGHT}, 1) AS w FROM ${db}.${SALES_TABLE} FINAL
+        SELECT store, dept, week, weekly_sales AS actual, if(is_holiday = 1, ${HOLIDAY_WEIGHT}, 1) AS w FROM ${db}.${SALES_TABLE} FINAL WHERE week >= ${from}
       ) USING (store, dept, week)
     ) ANY INNER JOIN (
-      SELECT store, dept, addDays(week, ${YEAR_DAYS}) AS week, weekly_sales AS naive FROM ${db}.${SALES_TABLE} FINAL
+      SELECT store, dept, addDays(year_before, ${YEAR_DAYS}) AS week, naive FROM (
+        SELECT store, dept, week AS year_before, weekly_sales AS naive FROM ${db}.${SALES_TABLE} FINAL WHERE week >= ${naiveFrom} AND week <= ${naiveTo}
+      )
     ) USING (store, dept, week)
     GROUP BY week ORDER BY week DESC LIMIT ${limit}`;
   const r = await rows<{ wk: string; points: string; weight: string; abs_err: string; naive_abs_err: string }>(ch, query);
@@ -86,16 +102,26 @@ export function startDecayWatcher(o: {
   let state: DecayState = o.logged.reduce((s, l) => evolveDecay(s, { type: 'decayRequested', ...l }), initialDecayState);
   let status: DecayStatus = { version: null, window: null, checkedAt: null };
   let busy = false;
+  /** The sales log's ends and the champion at the last measurement: nothing new, nothing to measure. */
+  let measuredAt = '';
+  const forecastGroup = projectorGroupId(FORECAST_PROJECTION, o.cfg.clickhouse.database);
+  const topic = o.cfg.topics.forecastPublished;
+  const forecastsGate = (): Promise<GateVerdict> => settleGate(o.admin, topic, async () => [{ name: 'forecast projector', next: await committedPositions(o.admin, forecastGroup, topic) }], 'forecast.published');
 
   const check = async () => {
     const champion = championOf(o.view.state());
     if (!champion) return;
-    const verdict = await checkDataGate(o.admin, o.cfg.topics.sales, o.cfg.materializer.groupId);
+    const [sales, forecasts] = await Promise.all([logEnds(o.admin, o.cfg.topics.sales), logEnds(o.admin, o.cfg.topics.forecastPublished)]);
+    const key = `${champion.version}@${JSON.stringify(sales)}${JSON.stringify(forecasts)}`;
+    if (key === measuredAt) return;
+    let verdict = await checkDataGate(o.admin, o.cfg.topics.sales, o.cfg.materializer.groupId);
+    if (verdict.open) verdict = await forecastsGate();
     if (!verdict.open) return o.gate.waiting(verdict, 'decay check postponed');
     o.gate.open();
     const run = o.view.state().versions.get(champion.version);
     const backtestWmae = (run ? runMetrics(run).model?.wmae : undefined) ?? null;
     const weeks = await liveWeekErrors(o.ch, o.cfg.clickhouse.database, champion.version, o.policy.weeks);
+    measuredAt = key;
     const before = status;
     status = { version: champion.version, window: measureDecay(weeks, o.policy, backtestWmae), checkedAt: Date.now() };
     const decided = decideDecay({ type: 'check', champion: { version: champion.version, backtestWmae }, weeks, policy: o.policy }, state);

@@ -149,4 +149,19 @@ describe('retraining on accuracy decay (integration)', { timeout: 300_000 }, () 
     // the reason rounds to 2 decimals
     assert.ok(w.ratioToBacktest! >= ratio - 0.005, `4 broken weeks in the window: ${w.ratioToBacktest}x the backtest, no better than when it fired (${ratio}x)`);
   });
+
+  it('measures only once the forecast projection has caught up too: it waits while forecasts are not projected, and says so', async () => {
+    await projector.stop();
+    const week = generateWeek(sim, WEEKS + 4);
+    await publishForecasts(week, healthy);
+    await history.producer.send(week);
+    await until(() => trainer.triggers()[2]!.waiting, 30_000, 'the decay check to wait');
+    assert.equal(trainer.triggers()[2]!.trigger, 'decay');
+    assert.match(trainer.triggers()[2]!.reason, new RegExp(`^waiting for the data: forecast projector ${week.length} events behind forecast\\.published`));
+    const measured = trainer.decay()!.window!.to;
+    assert.equal(measured, addWeeks(sim.startWeek, WEEKS + 3), 'the new week is not measured while its forecasts are not projected');
+    projector = await startProjector(cfg, FORECAST_PROJECTION, { flushMs: 50 });
+    await until(() => trainer.decay()?.window?.to === week[0]!.week, 30_000, 'the new week to be measured once projected');
+    assert.equal(trainer.triggers()[2]!.waiting, false);
+  });
 });
