@@ -436,4 +436,19 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
       for (const c of charts) assert.ok(c.text.length > 10, `${id} ${c.chart}: "${c.text}"`);
     }
   });
+
+  it('predict offers the nearest weeks of the series\' grid for a date off it', async () => {
+    await view('predict');
+    await page.getByTestId('pick-store').selectOption('1');
+    await page.getByTestId('pick-dept').selectOption('1');
+    await page.getByTestId('predict-week').fill('2011-03-03');
+    const near = page.getByTestId('predict-near');
+    await near.waitFor({ timeout: 10_000 });
+    assert.equal((await near.innerText()).replace(/\s+/g, ' ').trim(), "2011-03-03 is not on series 1:1's weekly grid. Use 2011-02-25 or 2011-03-04");
+    await page.getByTestId('predict-near-1').click();
+    assert.equal(await page.getByTestId('predict-week').inputValue(), '2011-03-04');
+    await near.waitFor({ state: 'detached', timeout: 5_000 });
+    await page.getByTestId('predict-submit').click();
+    await page.getByTestId('prediction-table').filter({ hasText: 'store 1, dept 1, 2011-03-04' }).waitFor({ timeout: 10_000 });
+  });
 });

@@ -5,6 +5,21 @@ export function isIsoDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
+const DAY_MS = 86_400_000;
+const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
+const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The two weeks of a 7-day grid around `week` (the one before, the one
+ * after), or null when `week` is on the grid; `anchor` is any week of the
+ * grid (e.g. a series' last known week). Both dates YYYY-MM-DD.
+ */
+export function nearestWeeks(anchor: string, week: string): [string, string] | null {
+  if (!isIsoDate(anchor) || !isIsoDate(week)) return null;
+  const off = (((dayOf(week) - dayOf(anchor)) % 7) + 7) % 7;
+  return off === 0 ? null : [isoOf(dayOf(week) - off), isoOf(dayOf(week) - off + 7)];
+}
+
 /**
  * A date field that reads and writes YYYY-MM-DD whatever the browser's
  * locale (a native date input shows mm/dd/yyyy in en-US), marked invalid

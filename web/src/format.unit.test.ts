@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dateTime, plural, secToIso, time } from './format.js';
-import { isIsoDate } from './date-input.js';
+import { isIsoDate, nearestWeeks } from './date-input.js';
 
 describe('dashboard formats', () => {
   it('counts with the singular for exactly one', () => {
@@ -28,5 +28,13 @@ describe('dashboard formats', () => {
     assert.equal(isIsoDate('2012-02-30'), false);
     assert.equal(isIsoDate('11/02/2012'), false);
     assert.equal(isIsoDate('2012-11-2'), false);
+  });
+
+  it('offers the grid weeks around an off-grid date, and nothing for a date on the grid', () => {
+    // 2011-03-04 is a Friday: the Thursday 2011-03-03 sits between 2011-02-25 and 2011-03-04
+    assert.deepEqual(nearestWeeks('2011-03-04', '2011-03-03'), ['2011-02-25', '2011-03-04']);
+    assert.deepEqual(nearestWeeks('2011-03-04', '2011-03-06'), ['2011-03-04', '2011-03-11']);
+    assert.equal(nearestWeeks('2011-03-04', '2012-11-02'), null, 'a Friday 87 weeks later');
+    assert.equal(nearestWeeks('2011-03-04', '2011-3-3'), null, 'not a date yet');
   });
 });

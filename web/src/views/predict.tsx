@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { fmt, plural } from '../format.js';
-import { IsoDateInput } from '../date-input.js';
+import { IsoDateInput, nearestWeeks } from '../date-input.js';
+import type { SeriesData } from '../forecast-columns.js';
 import { live } from '../live.js';
 import { SeriesPicker } from '../series-picker.js';
 import { useStore } from '../store.js';
@@ -57,6 +58,13 @@ export function PredictView() {
   const [result, setResult] = useState<Prediction | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // a known week of the chosen series: its 7-day grid, to offer the nearest valid weeks before asking
+  const [anchor, setAnchor] = useState<string | null>(null);
+  useEffect(() => {
+    setAnchor(null);
+    api<SeriesData>('GET', `/v1/series?store=${pick.store}&dept=${pick.dept}&weeks=1`).then((d) => setAnchor(d.weeks.at(-1) ?? null), () => setAnchor(null));
+  }, [pick.store, pick.dept]);
+  const near = anchor ? nearestWeeks(anchor, week) : null;
   useEffect(() => {
     if (!week && s.totals?.latestWeek) setWeek(nextWeek(s.totals.latestWeek));
   }, [s.totals?.latestWeek]);
@@ -94,6 +102,19 @@ export function PredictView() {
             Predict
           </button>
         </div>
+        {near ? (
+          <div class="banner info" data-testid="predict-near">
+            {week} is not on series {pick.store}:{pick.dept}'s weekly grid. Use{' '}
+            {near.map((w, i) => (
+              <>
+                {i > 0 ? ' or ' : ''}
+                <button type="button" class="secondary small" data-testid={`predict-near-${i}`} onClick={() => setWeek(w)}>
+                  {w}
+                </button>
+              </>
+            ))}
+          </div>
+        ) : null}
         <p class="muted">Weeks follow the data's 7-day grid; without a horizon the origin is the series' last known week (or the week before a known one).</p>
         {error ? (
           <div class="banner bad" data-testid="predict-error">
