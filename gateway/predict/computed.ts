@@ -33,7 +33,29 @@ const scratch = new Float32Array(F);
 
 /** A finite number as JSON.stringify writes it; anything else as null, as JSON.stringify does. */
 const num = (x: number) => (Number.isFinite(x) ? String(x) : 'null');
-const cents = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * JSON of `x` rounded to cents, as num(Math.round(x * 100) / 100) writes it,
+ * from the integer number of cents: formatting a double took 350-600 ns here
+ * against 100-250 ns for the integers, and a prediction has five such
+ * numbers. Past 1e13 (where a cent is no longer a short decimal of a double)
+ * it leaves the formatting to String.
+ */
+export function centsJson(x: number): string {
+  if (!Number.isFinite(x)) return 'null';
+  if (!(Math.abs(x) < 1e13)) return String(Math.round(x * 100) / 100);
+  let c = Math.round(x * 100);
+  let sign = '';
+  if (c < 0) {
+    sign = '-';
+    c = -c;
+  }
+  // c is a whole number of cents >= 0 (a -0 from rounding a tiny negative writes "0", as String(-0) does)
+  const whole = Math.floor(c / 100);
+  const frac = c - whole * 100;
+  if (frac === 0) return `${sign}${whole}`;
+  return `${sign}${whole}.${frac % 10 === 0 ? frac / 10 : frac < 10 ? `0${frac}` : frac}`;
+}
 
 /**
  * The serialized predictions of rows[idx[k]] for every k, computed now by
@@ -85,9 +107,9 @@ export async function computedPredictions(model: LoadedModel, rows: readonly Sco
     for (let li = 0; li < levels.length; li++) {
       const lo = lower[li]![k]!;
       if (Number.isNaN(lo)) continue;
-      iv += `${iv === '' ? '' : ','}${levels[li]}${num(cents(lo))},"upper":${num(cents(upper[li]![k]!))}}`;
+      iv += `${iv === '' ? '' : ','}${levels[li]}${centsJson(lo)},"upper":${centsJson(upper[li]![k]!)}}`;
     }
-    out[k] = `${heads[k]}${num(cents(forecasts[k]!))},"intervals":[${iv}],"actual":${actuals[k]}${tail}`;
+    out[k] = `${heads[k]}${centsJson(forecasts[k]!)},"intervals":[${iv}],"actual":${actuals[k]}${tail}`;
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { generateHistory } from '../../domain/simulation/generator.js';
 import type { PredictItem } from '../api/schemas.js';
 import type { LoadedModel } from '../model/holder.js';
 import { SeriesStore } from '../state/series-store.js';
-import { computedPredictions } from './computed.js';
+import { centsJson, computedPredictions } from './computed.js';
 import { scoreWithIntervals, toPrediction } from './predictor.js';
 import { buildMatrix, resolveItem, type ScoringRow } from './resolve.js';
 
@@ -120,5 +120,27 @@ describe('the computed predict path', () => {
     const row: ScoringRow = { history: e, t: 60, week: e.weekAt(60), horizon: 1 };
     assert.throws(() => buildMatrix([row]), UnprocessableError, 'the old path refuses it too');
     await assert.rejects(computedPredictions(model(true), [row], [0], () => 'items.0.week', 'champion'), (err: unknown) => err instanceof UnprocessableError && err.field === 'items.0.week');
+  });
+});
+
+describe('a number rounded to cents, as JSON', () => {
+  const reference = (x: number) => JSON.stringify(Math.round(x * 100) / 100);
+
+  it('writes by hand what JSON.stringify writes', () => {
+    assert.deepEqual(
+      [12.5, 12, 0.07, -3.1, 1234.567, -0.004, 0.005, -0.005, 1e13, Number.NaN, Number.POSITIVE_INFINITY].map(centsJson),
+      ['12.5', '12', '0.07', '-3.1', '1234.57', '0', '0.01', '0', '10000000000000', 'null', 'null'],
+    );
+  });
+
+  it('equals JSON.stringify(Math.round(x * 100) / 100) on a million values of every size and sign, halves included', () => {
+    let seed = 5;
+    const rnd = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+    for (let i = 0; i < 1_000_000; i++) {
+      const magnitude = 10 ** (rnd() * 20 - 3);
+      const x = i % 4 === 0 ? (Math.floor(rnd() * 1e6) + 0.5) / 100 : (rnd() - 0.3) * magnitude;
+      const got = centsJson(x);
+      if (got !== reference(x)) assert.equal(got, reference(x), `x = ${x}`);
+    }
   });
 });
