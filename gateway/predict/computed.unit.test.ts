@@ -7,7 +7,7 @@ import { generateHistory } from '../../domain/simulation/generator.js';
 import type { PredictItem } from '../api/schemas.js';
 import type { LoadedModel } from '../model/holder.js';
 import { SeriesStore } from '../state/series-store.js';
-import { centsJson, computedPredictions } from './computed.js';
+import { centsJson, computedPredictions, numJson } from './computed.js';
 import { scoreWithIntervals, toPrediction } from './predictor.js';
 import { buildMatrix, resolveItem, type ScoringRow } from './resolve.js';
 
@@ -141,6 +141,21 @@ describe('a number rounded to cents, as JSON', () => {
       const x = i % 4 === 0 ? (Math.floor(rnd() * 1e6) + 0.5) / 100 : (rnd() - 0.3) * magnitude;
       const got = centsJson(x);
       if (got !== reference(x)) assert.equal(got, reference(x), `x = ${x}`);
+    }
+  });
+});
+
+describe('a number as JSON', () => {
+  it('equals JSON.stringify for whole cents, more decimals, integers, -0 and non-finite values', () => {
+    let seed = 9;
+    const rnd = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+    const fixed = [0, -0, 7, -7, 24_924.5, 0.1 + 0.2, 1 / 3, 1e13, 123.456, Number.NaN, Number.NEGATIVE_INFINITY];
+    for (const x of fixed) assert.equal(numJson(x), JSON.stringify(x) ?? 'null', `x = ${x}`);
+    for (let i = 0; i < 500_000; i++) {
+      const decimals = i % 5;
+      const x = Math.round((rnd() - 0.2) * 10 ** (rnd() * 9) * 10 ** decimals) / 10 ** decimals;
+      const got = numJson(x);
+      if (got !== JSON.stringify(x)) assert.equal(got, JSON.stringify(x), `x = ${x}`);
     }
   });
 });
