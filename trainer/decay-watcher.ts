@@ -102,7 +102,7 @@ export function startDecayWatcher(o: {
   let state: DecayState = o.logged.reduce((s, l) => evolveDecay(s, { type: 'decayRequested', ...l }), initialDecayState);
   let status: DecayStatus = { version: null, window: null, checkedAt: null };
   let busy = false;
-  /** The sales log's ends and the champion at the last measurement: nothing new, nothing to measure. */
+  /** The champion and the ends of both logs at the last measurement: nothing new, nothing to measure. */
   let measuredAt = '';
   const forecastGroup = projectorGroupId(FORECAST_PROJECTION, o.cfg.clickhouse.database);
   const topic = o.cfg.topics.forecastPublished;

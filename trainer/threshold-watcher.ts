@@ -160,7 +160,7 @@ export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise
         }
       }
       state = evolveThreshold(state, { type: 'weeksObserved', weeks });
-      for (const [p, o] of next) if (o > (folded.get(p) ?? -1)) folded.set(p, o);
+      for (const [p, off] of next) if (off > (folded.get(p) ?? -1)) folded.set(p, off);
       // decided by the check loop, not here: the batch's offsets are committed at once, and a restart decides again from the projection
       pending = true;
     });
