@@ -54,7 +54,7 @@ const singleField = () => 'week';
 /** One request's answer by one leased model, `name` the alias that chose it. */
 async function answerWith(g: GatewayContext, { batch, items }: ParsedPredict, model: LoadedModel, name: string): Promise<string> {
   const rows: ScoringRow[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) rows[i] = resolveItem(g.store, items[i]!, model.horizon, model.version, batch ? `items.${i}.` : '');
+  for (let i = 0; i < items.length; i++) rows[i] = resolveItem(g.store, items[i]!, model.horizon, model.version, batch ? i : '');
   const a = await answerRows(model, g.forecasts, rows, batch ? itemField : singleField, name);
   g.scored('predict', model, rows.length);
   return predictResponse(model, batch, a, name);

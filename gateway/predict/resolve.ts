@@ -18,37 +18,38 @@ export interface ScoringRow {
 
 /**
  * Turns a request item into a scoring row, or throws an UnprocessableError /
- * NotFoundError naming the field (prefixed `items.<i>.` in a batch). Without
+ * NotFoundError naming the field (prefixed `items.<i>.` in a batch: `prefix`
+ * is that text, or the item's index i, made into the text only for an error). Without
  * a horizon the origin is the series' last known week, or the week before
  * the target when the target is already known (a one-week-ahead forecast).
  */
-export function resolveItem(store: SeriesStore, item: PredictItem, maxHorizon: number, version: number, prefix = ''): ScoringRow {
+export function resolveItem(store: SeriesStore, item: PredictItem, maxHorizon: number, version: number, prefix: string | number = ''): ScoringRow {
   const history = store.get(item.store, item.dept);
   const last = history.length - 1;
   // the same check as SeriesHistory.indexOf, on a memoized day number (this runs for every row of every request)
   const day = dayOfName(item.week);
-  if (day === null) throw new ValidationError(`${prefix}week`, 'an ISO date YYYY-MM-DD', item.week);
+  if (day === null) throw new ValidationError(`${field(prefix)}week`, 'an ISO date YYYY-MM-DD', item.week);
   const off = day - history.firstDay;
-  if (off % 7 !== 0) throw new UnprocessableError(`${prefix}week`, `a date a whole number of weeks from ${history.weekAt(0)}`, item.week);
+  if (off % 7 !== 0) throw new UnprocessableError(`${field(prefix)}week`, `a date a whole number of weeks from ${history.weekAt(0)}`, item.week);
   const t = off / 7;
   let horizon: number;
   if (item.horizon !== undefined) {
     horizon = item.horizon;
-    if (horizon > maxHorizon) throw new UnprocessableError(`${prefix}horizon`, `an integer 1..${maxHorizon} (the horizon model v${version} was trained for)`, horizon);
+    if (horizon > maxHorizon) throw new UnprocessableError(`${field(prefix)}horizon`, `an integer 1..${maxHorizon} (the horizon model v${version} was trained for)`, horizon);
     if (t - horizon > last) {
-      throw new UnprocessableError(`${prefix}horizon`, `at least ${t - last}: the series' last known week is ${history.weekAt(last)}`, horizon);
+      throw new UnprocessableError(`${field(prefix)}horizon`, `at least ${t - last}: the series' last known week is ${history.weekAt(last)}`, horizon);
     }
   } else {
     horizon = t - Math.min(last, t - 1);
     if (horizon > maxHorizon) {
       throw new UnprocessableError(
-        `${prefix}week`,
+        `${field(prefix)}week`,
         `a week at most ${maxHorizon} weeks after ${history.weekAt(last)}, the series' last known week (model v${version} horizon)`,
         item.week,
       );
     }
   }
-  if (t - horizon < 0) throw new UnprocessableError(`${prefix}week`, `a week after the series' first week ${history.weekAt(0)}`, item.week);
+  if (t - horizon < 0) throw new UnprocessableError(`${field(prefix)}week`, `a week after the series' first week ${history.weekAt(0)}`, item.week);
   // no array for the usual item without what-ifs (this runs for every row of every request)
   let overrides: [number, number][] | undefined;
   for (let i = 0; i < EXOGENOUS_FIELDS.length; i++) {
@@ -56,6 +57,11 @@ export function resolveItem(store: SeriesStore, item: PredictItem, maxHorizon: n
     if (v !== undefined) (overrides ??= []).push([i, v === null ? Number.NaN : v]);
   }
   return { history, t, week: item.week, horizon, overrides };
+}
+
+/** The field prefix of an item: its text, or `items.<i>.` for index i. */
+function field(prefix: string | number): string {
+  return typeof prefix === 'number' ? `items.${prefix}.` : prefix;
 }
 
 /** A scoring row for index t of a series (forecasts and series views, where no request names the week). */

@@ -48,6 +48,8 @@ describe('resolving a request item to (target, horizon, origin)', () => {
     assert.equal(field(() => resolveItem(s, item('2011-01-08'), 4, 1)), 'week', 'off the 7-day grid');
     assert.equal(field(() => resolveItem(s, item(addWeeks(W0, 12)), 4, 1, 'items.7.')), null);
     assert.equal(field(() => resolveItem(s, item(addWeeks(W0, 20)), 4, 1, 'items.7.')), 'items.7.week', 'batch prefix');
+    assert.equal(field(() => resolveItem(s, item(addWeeks(W0, 20)), 4, 1, 7)), 'items.7.week', 'batch index');
+    assert.equal(field(() => resolveItem(s, item(addWeeks(W0, 12), 1), 4, 1, 0)), 'items.0.horizon', 'batch index 0');
   });
   it('unknown store and unknown dept are 404s naming which', () => {
     assert.equal(field(() => resolveItem(s, { store: 9, dept: 2, week: W0 }, 4, 1)), '404 store 9 not found');
