@@ -2,6 +2,7 @@ import { HttpError } from '../http/errors.js';
 import { COL, FEATURE_COUNT, inverseTarget } from '../../domain/features/features.js';
 import { intervalsAt, rowIntervalContext, type ConformalIntervals, type IntervalContext } from '../../domain/intervals/conformal.js';
 import type { LoadedModel, ModelHolder } from '../model/holder.js';
+import { forecastAt } from '../../domain/ensemble/blend.js';
 import type { Prediction, PredictionInterval } from '../api/schemas.js';
 import { buildMatrix, type ScoringRow } from './resolve.js';
 import { weekName } from './week-names.js';
@@ -56,9 +57,10 @@ export async function scoreWithIntervals(
  * place the gateway turns a scored vector into a forecast (this function,
  * the forecast publisher and the computed predict path all go through it).
  */
-export function forecastsOf(_model: LoadedModel, X: Float32Array, z: Float32Array): Float64Array {
+export function forecastsOf(model: LoadedModel, X: Float32Array, z: Float32Array): Float64Array {
   const out = new Float64Array(z.length);
-  for (let i = 0; i < z.length; i++) out[i] = inverseTarget(z[i]!, X, i * FEATURE_COUNT);
+  // the model's own forecast blended with the statistical member by the run's weights (domain/ensemble/blend.ts)
+  for (let i = 0; i < z.length; i++) out[i] = forecastAt(inverseTarget(z[i]!, X, i * FEATURE_COUNT), X, i * FEATURE_COUNT, model.blend);
   return out;
 }
 
