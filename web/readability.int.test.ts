@@ -23,6 +23,8 @@ import { readDeadLetters } from '../lib/dead-letter-log.js';
 import { eventually } from '../lib/testing.js';
 import { salesEventId } from '../schemas/types.js';
 import { encodeTrainingLog } from '../domain/training/log-record.js';
+import type { ModelTrained } from '../schemas/types.js';
+import { randomUUID } from 'node:crypto';
 import type { TrainingDiagnostic } from '../domain/training/diagnostics.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { auth, call, publishModel, publishRecordedRun, setUp, trainModel, type Fixture } from '../gateway/test/fixture.js';
@@ -35,6 +37,7 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_STAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 let f: Fixture;
+let recorded: ModelTrained;
 let gw: Gateway;
 let browser: Browser;
 let page: Page;
@@ -115,7 +118,7 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     await buildDashboard(webDir);
     f = await setUp('readability');
     await publishModel(f, 1, await trainModel(f.series));
-    await publishRecordedRun(f, 2, { rounds: 30 });
+    recorded = (await publishRecordedRun(f, 2, { rounds: 30 })).run;
     const first = f.events.find((e) => e.store === 1 && e.dept === 1)!;
     await f.sales.send(OFF_GRID.map((week) => ({ ...first, week, eventId: salesEventId(1, 1, week), weeklySales: 999_999 })));
     gw = await startGateway(f.cfg, { webDir, tickMs: 500 });
@@ -450,5 +453,52 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     await near.waitFor({ state: 'detached', timeout: 5_000 });
     await page.getByTestId('predict-submit').click();
     await page.getByTestId('prediction-table').filter({ hasText: 'store 1, dept 1, 2011-03-04' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('a model page (#/models/v3): facts, WAPE by weeks ahead against the baselines, curves, tags; links to compare; panels scroll into view; no axe violation in either theme', async () => {
+    const bands = [
+      { label: 'h1', from: 1, to: 1, points: 40, metrics: { model: { wape: 0.08 }, seasonalNaive: { wape: 0.2 }, lastValue: { wape: 0.06 } } },
+      { label: 'h2-4', from: 2, to: 4, points: 120, metrics: { model: { wape: 0.11 }, seasonalNaive: { wape: 0.21 }, lastValue: { wape: 0.19 } } },
+    ];
+    await f.publisher.modelTrained({
+      ...recorded,
+      runId: randomUUID(),
+      version: 3,
+      metrics: JSON.stringify({ model: { wape: 0.1 }, seasonalNaive: { wape: 0.2 }, lastValue: { wape: 0.15 }, bands }),
+      decision: 'rejected',
+      decisionReason: 'not better than the champion v1',
+      trainedAt: Date.now(),
+    });
+    await page.getByTestId('theme').selectOption('light');
+    await view('models');
+    await page.getByTestId('model-link-3').click({ timeout: 20_000 });
+    await page.waitForURL(/#\/models\/v3$/);
+    assert.equal(await page.locator('main h2').innerText(), 'Models › v3');
+    const facts = await page.getByTestId('model-page-facts').innerText();
+    assert.match(facts, /decision\s+rejected: not better than the champion v1/);
+    assert.match(facts, /holdout WAPE\s+10\.00% \(seasonal naive 20\.00%, last value 15\.00%/);
+    const rows = page.getByTestId('model-bands').locator('tbody tr');
+    assert.equal(await rows.count(), 2);
+    assert.deepEqual((await rows.first().innerText()).split('\t').map((c) => c.trim()).slice(0, 5), ['h1', '40', '8.00%', '20.00%', '6.00%']);
+    // the model beats seasonal naive on h1 (green) but not last value (red)
+    assert.deepEqual(await rows.first().locator('td').evaluateAll((tds) => [tds[3]!.className.includes('better'), tds[4]!.className.includes('worse')]), [true, true]);
+    await page.getByTestId('compare').getByRole('heading', { name: 'v3', exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('edit-panel').waitFor();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.getByTestId('theme').selectOption(scheme);
+      assert.deepEqual(await axeViolations(), [], `${scheme}: model page`);
+    }
+    await page.getByTestId('theme').selectOption('light');
+
+    await page.getByTestId('model-page-compare').click();
+    await page.waitForURL(/#\/models\?compare=1,3$/);
+    const compare = page.getByTestId('compare');
+    await compare.getByRole('heading', { name: 'v1 vs v3' }).waitFor({ timeout: 10_000 });
+    const inView = (id: string) => page.getByTestId(id).evaluate((el) => el.getBoundingClientRect().top > -2 && el.getBoundingClientRect().top < innerHeight);
+    assert.ok(await inView('compare'), 'the compare panel was brought into view');
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.getByTestId('edit-2').click();
+    await page.getByTestId('edit-panel').waitFor();
+    assert.ok(await inView('edit-panel'), `the edit panel was brought into view: ${await page.getByTestId('edit-panel').evaluate((el) => el.getBoundingClientRect().top)} of ${await page.evaluate(() => innerHeight)}`);
   });
 });

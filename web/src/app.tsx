@@ -8,6 +8,7 @@ import { BacktestsView } from './views/backtests.js';
 import { DeadLettersView } from './views/dead-letters.js';
 import { ScheduleView } from './views/schedule.js';
 import { ModelsView } from './views/models.js';
+import { ModelPage, versionOfHash } from './views/model-page.js';
 import { PerformanceView } from './views/performance.js';
 import { PredictView } from './views/predict.js';
 import { StatusView } from './views/status.js';
@@ -25,19 +26,25 @@ export const VIEWS = [
 ] as const;
 
 function currentView(): string {
-  const id = location.hash.replace(/^#\/?/, '');
+  // a view may carry more after its id: #/models/v3, #/models?compare=2,3
+  const id = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
   return VIEWS.some((v) => v.id === id) ? id : 'status';
 }
 
 /** Layout: the sidebar with navigation and actions, and the view picked by the URL hash. */
 export function App() {
   const [view, setView] = useState(currentView());
+  const [hash, setHash] = useState(location.hash);
   useEffect(() => {
-    const on = () => setView(currentView());
+    const on = () => {
+      setView(currentView());
+      setHash(location.hash);
+    };
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
   const v = VIEWS.find((x) => x.id === view) ?? VIEWS[0];
+  const page = view === 'models' ? versionOfHash(hash) : null;
   const { needsToken } = useStore(live);
   const unlock = async () => {
     const t = await askToken();
@@ -50,13 +57,13 @@ export function App() {
     <div class="layout">
       <Sidebar view={view} />
       <main>
-        <h2>{v.title}</h2>
+        <h2>{page !== null ? `${v.title} › v${page}` : v.title}</h2>
         {needsToken ? (
           <div class="banner bad">
             This gateway's reads are closed: <button onClick={() => void unlock()}>enter the token</button>
           </div>
         ) : null}
-        {v.render()}
+        {page !== null ? <ModelPage version={page} /> : v.render()}
       </main>
       <TokenDialog />
       <Toast />

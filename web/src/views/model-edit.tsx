@@ -56,7 +56,7 @@ export function EditPanel({ row, onClose }: { row: ModelRow; onClose: () => void
         </button>
       </div>
       <h4 style="margin:10px 0 4px">Description</h4>
-      <textarea data-testid="description" rows={3} style="width:100%" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      <textarea data-testid="description" aria-label={`description of v${row.version}`} rows={3} style="width:100%" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
       <div class="row">
         <button data-testid="description-save" disabled={description === row.description} onClick={() => void annotate(row.version, { description })}>
           Save description

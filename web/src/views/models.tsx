@@ -1,10 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ModelRow } from '../../../domain/live/protocol.js';
 import { promote, rollback } from '../actions.js';
 import { dateTime, fmt, pct, wapeOf } from '../format.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
 import { ComparePanel } from './model-compare.js';
+import { compareOfHash } from './model-page.js';
 import { EditPanel } from './model-edit.js';
 import { CsvButton, Trunc } from '../table.js';
 import { MODEL_CSV_COLUMNS } from './model-csv.js';
@@ -15,12 +16,21 @@ const MAX_COMPARE = 10;
 /** Every run and version (the registry): compare N of them, edit one, promote and roll back. */
 export function ModelsView() {
   const s = useStore(live);
-  const [picked, setPicked] = useState<number[]>([]);
+  // #/models?compare=2,3 (the model page's link) opens with those versions compared
+  const [picked, setPicked] = useState<number[]>(() => compareOfHash(location.hash).slice(-MAX_COMPARE));
   const [editing, setEditing] = useState<number | null>(null);
+  const editRef = useRef<HTMLDivElement>(null);
+  const compareRef = useRef<HTMLDivElement>(null);
   const toggle = (v: number) => setPicked((p) => (p.includes(v) ? p.filter((x) => x !== v) : [...p, v].slice(-MAX_COMPARE)));
   const byVersion = new Map(s.models.models.map((m) => [m.version, m]));
   const chosen = picked.map((v) => byVersion.get(v)).filter((m): m is ModelRow => m !== undefined);
   const edited = editing === null ? undefined : byVersion.get(editing);
+  // the panels open below a long table: bring each into view when it opens (the compare panel once, not on every tick)
+  useEffect(() => editRef.current?.scrollIntoView({ block: 'start' }), [editing]);
+  const comparing = chosen.length > 0;
+  useEffect(() => {
+    if (comparing) compareRef.current?.scrollIntoView({ block: 'start' });
+  }, [comparing]);
   return (
     <div class="grid">
       <div class="panel">
@@ -43,8 +53,16 @@ export function ModelsView() {
           <p class="muted">Baseline WAPEs are green where the model beats them. Tick versions (up to {MAX_COMPARE}) to draw their curves and importance on one chart.</p>
         )}
       </div>
-      {edited ? <EditPanel row={edited} onClose={() => setEditing(null)} /> : null}
-      {chosen.length > 0 ? <ComparePanel rows={chosen} /> : null}
+      {edited ? (
+        <div ref={editRef}>
+          <EditPanel row={edited} onClose={() => setEditing(null)} />
+        </div>
+      ) : null}
+      {comparing ? (
+        <div ref={compareRef}>
+          <ComparePanel rows={chosen} />
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -78,7 +96,11 @@ function VersionsTable({ rows, picked, toggle, edit }: { rows: ModelRow[]; picke
               <td>
                 <input type="checkbox" checked={picked.includes(m.version)} onChange={() => toggle(m.version)} aria-label={`compare v${m.version}`} />
               </td>
-              <td title={m.description || undefined}>v{m.version}</td>
+              <td title={m.description || undefined}>
+                <a href={`#/models/v${m.version}`} data-testid={`model-link-${m.version}`}>
+                  v{m.version}
+                </a>
+              </td>
               <td>
                 <span class={`stage ${m.stage}`}>{m.stage}</span>
                 {m.aliases.map((a) => (
