@@ -23,7 +23,7 @@ describe('sales producer (Kafka, registry)', { timeout: 120_000 }, () => {
   let long: SalesWeek[];
   before(async () => {
     codec = await bootstrapContracts(cfg);
-    events = [0, 1].flatMap((w) => generateWeek({ seed: 7, stores: 6, depts: 20, startWeek: '2010-02-05', weeks: 10, producedAt: 1_700_000_000_000 }, w));
+    events = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((w) => generateWeek({ seed: 7, stores: 6, depts: 20, startWeek: '2010-02-05', weeks: 10, producedAt: 1_700_000_000_000 }, w));
     long = events.map((e) => ({ ...e, source: `import:${'x'.repeat(150)}` }));
   });
   after(cleanup);
@@ -50,7 +50,7 @@ describe('sales producer (Kafka, registry)', { timeout: 120_000 }, () => {
     const producer = await SalesProducer.connect(createKafka(cfg, 'test'), codec, cfg);
     let progress = 0;
     try {
-      assert.equal(await producer.send(events, { chunk: 100, onProgress: (sent) => (progress = sent) }), events.length);
+      assert.equal(await producer.send(events, { chunk: 40, onProgress: (sent) => (progress = sent) }), events.length);
       await producer.sendRaw([{ key: 'raw', value: Buffer.from('not avro') }]);
     } finally {
       await producer.disconnect();
@@ -84,6 +84,14 @@ describe('sales producer (Kafka, registry)', { timeout: 120_000 }, () => {
     for (const d of decoded) assert.equal(d.key, seriesKey(d.e.store, d.e.dept));
     const ids = (xs: SalesWeek[]) => xs.map((e) => e.eventId).sort();
     assert.deepEqual(ids(decoded.map((d) => d.e)), ids(events));
+    // each series' events in the log in the order they were sent (three chunks of 40 are in flight at once)
+    const order = (xs: SalesWeek[]) => {
+      const by = new Map<string, string[]>();
+      for (const e of xs) by.set(seriesKey(e.store, e.dept), [...(by.get(seriesKey(e.store, e.dept)) ?? []), e.eventId]);
+      return by;
+    };
+    const sentOrder = order(events);
+    for (const [key, got] of order(decoded.map((d) => d.e))) assert.deepEqual(got, sentOrder.get(key), `series ${key} in send order`);
     assert.ok(new Set(partitionOf.values()).size > 1, 'the series spread over partitions');
   });
 
