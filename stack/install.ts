@@ -106,7 +106,11 @@ function pipInstall(cfg: Readonly<Config>, req: string, what: string, log: Logge
   const want = hashOf(req);
   if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return;
   log.info(`installing ${what} into the Python virtualenv`);
-  if (!existsSync(join(p.venv, 'bin', 'python'))) run('python3', ['-m', 'venv', p.venv], 'python venv');
+  if (!existsSync(join(p.venv, 'bin', 'python'))) {
+    // Debian splits venv's ensurepip into python3-venv: a stock python3 cannot make a virtualenv without it
+    if (spawnSync('python3', ['-c', 'import ensurepip'], { encoding: 'utf8' }).status !== 0) aptInstall(['python3-venv'], log);
+    run('python3', ['-m', 'venv', p.venv], 'python venv');
+  }
   run(join(p.venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', '-r', req], 'pip install');
   writeFileSync(marker, want);
 }
