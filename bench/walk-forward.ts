@@ -12,16 +12,12 @@
  *   ... --params '{"rounds":80}'                  XGBoost overrides on the trainer's defaults
  */
 import { generateHistory } from '../domain/simulation/generator.js';
-import { DEFAULT_TRAIN_PARAMS } from '../domain/training/request.js';
-import { isoOfDay } from '../lib/weeks.js';
-import { summarize, type BacktestMetrics } from '../trainer/backtest/aggregate.js';
+import type { BacktestMetrics } from '../trainer/backtest/aggregate.js';
 import { bandTableText } from '../trainer/backtest/band-table.js';
-import { summarizeEveryPoint, type EveryPointMetrics } from '../trainer/backtest/every-point.js';
-import { planCutoffs, type CutoffSpec } from '../trainer/backtest/cutoffs.js';
-import { MIN_HISTORY_WEEKS } from '../trainer/backtest/run.js';
+import type { EveryPointMetrics } from '../trainer/backtest/every-point.js';
+import type { CutoffSpec } from '../trainer/backtest/cutoffs.js';
 import { SalesLogBuilder, type SalesLog } from '../trainer/backtest/sales-log.js';
-import { walkForward } from '../trainer/backtest/walk-forward.js';
-import { xgboostFit } from '../trainer/backtest/xgboost-fit.js';
+import { runProtocol } from './real.js';
 import { DEFAULT_PYTHON } from '../trainer/xgboost.js';
 
 export interface Evaluation {
@@ -44,21 +40,10 @@ export function generatedLog(): SalesLog {
   return b.build();
 }
 
-/** Runs one evaluation in-process and returns its metrics and timing. */
+/** Runs one evaluation in-process (bench/real.ts's runProtocol: the backtest's loop, fit and both scorings) and returns its metrics and timing. */
 export async function evaluate(log: SalesLog, e: Evaluation, params: Record<string, unknown> = {}): Promise<{ metrics: BacktestMetrics; every: EveryPointMetrics; ms: number; cutoffs: string[] }> {
-  const t0 = performance.now();
-  const plan = planCutoffs(log.weekDays, e.cutoffs, MIN_HISTORY_WEEKS);
-  const walk = await walkForward(log, {
-    cutoffs: plan.cutoffs,
-    horizon: e.horizon,
-    refitEvery: e.refitEvery,
-    fit: xgboostFit({ params: { ...DEFAULT_TRAIN_PARAMS, nthread: 2, ...params }, python: DEFAULT_PYTHON }),
-    onCutoff: (p) => {
-      if (p.refit) process.stderr.write(`  ${e.name}: cut-off ${p.index}/${p.total} ${p.cutoff} refit on ${p.refit.trainRows} rows in ${(p.refit.ms / 1000).toFixed(1)} s\n`);
-    },
-  });
-  const cutoffs = plan.cutoffs.map(isoOfDay);
-  return { metrics: summarize(walk.points, cutoffs, e.horizon), every: summarizeEveryPoint(walk.points, cutoffs, e.horizon), ms: performance.now() - t0, cutoffs };
+  const r = await runProtocol(log, e, { blend: true, params, python: DEFAULT_PYTHON, onRefit: (line) => process.stderr.write(`  ${line}\n`) });
+  return { metrics: r.same, every: r.every, ms: r.ms, cutoffs: r.cutoffs };
 }
 
 /** The printed summary of one evaluation. */
