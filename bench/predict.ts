@@ -269,7 +269,10 @@ async function runWorkloads(env: Env, o: Options): Promise<Row[]> {
         const obs = await observed(() => runner.run(o.durationMs / o.rounds, round === 0));
         const r = obs.value;
         const m = merged.get(runner)!;
-        if (o.verbose) console.error(`${w.name} / ${runner.target} round ${round}: ${Math.round(r.requests / r.seconds)}/s p99 ${r.p99.toFixed(2)} ms`);
+        if (o.verbose) {
+          const slowest = 'slowest' in r ? ` slowest [s, ms] ${JSON.stringify(r.slowest)}` : '';
+          console.error(`${w.name} / ${runner.target} round ${round}: ${Math.round(r.requests / r.seconds)}/s p99 ${r.p99.toFixed(2)} ms, gc max ${obs.gcMaxMs.toFixed(1)} ms, loop max ${obs.loopMaxMs.toFixed(1)} ms${slowest}`);
+        }
         Object.assign(m, { requests: m.requests + r.requests, errors: m.errors + r.errors, firstError: m.firstError ?? r.firstError, seconds: m.seconds + r.seconds, max: Math.max(m.max, r.max) });
         m.p50.push(r.p50);
         m.p99.push(r.p99);
