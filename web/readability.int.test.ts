@@ -484,6 +484,7 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     assert.deepEqual(await rows.first().locator('td').evaluateAll((tds) => [tds[3]!.className.includes('better'), tds[4]!.className.includes('worse')]), [true, true]);
     await page.getByTestId('compare').getByRole('heading', { name: 'v3', exact: true }).waitFor({ timeout: 10_000 });
     await page.getByTestId('edit-panel').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'readability-model-page.png'), fullPage: true });
     for (const scheme of ['light', 'dark'] as const) {
       await page.getByTestId('theme').selectOption(scheme);
       assert.deepEqual(await axeViolations(), [], `${scheme}: model page`);
