@@ -23,6 +23,10 @@ import { readDeadLetters } from '../lib/dead-letter-log.js';
 import { eventually } from '../lib/testing.js';
 import { salesEventId } from '../schemas/types.js';
 import { encodeTrainingLog } from '../domain/training/log-record.js';
+import { BacktestPublisher } from '../domain/backtest/events.js';
+import { catchUpProjection } from '../domain/backtest/projection/catch-up.js';
+import { bootstrapContracts } from '../lib/bootstrap.js';
+import { createLogger } from '../lib/log.js';
 import type { ModelTrained } from '../schemas/types.js';
 import { randomUUID } from 'node:crypto';
 import type { TrainingDiagnostic } from '../domain/training/diagnostics.js';
@@ -501,5 +505,33 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     await page.getByTestId('edit-2').click();
     await page.getByTestId('edit-panel').waitFor();
     assert.ok(await inView('edit-panel'), `the edit panel was brought into view: ${await page.getByTestId('edit-panel').evaluate((el) => el.getBoundingClientRect().top)} of ${await page.evaluate(() => innerHeight)}`);
+  });
+
+  it('a running backtest\'s row says how far it is (cut-off i/n, percentage, time left), as its log says', async () => {
+    const id = 'bt-20991231-000001-abcdef';
+    const kafka = createKafka(f.cfg, 'test-bt-row');
+    const publisher = await BacktestPublisher.connect(kafka, await bootstrapContracts(f.cfg), f.cfg.topics);
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      const t0 = Date.now() - 30_000;
+      await publisher.requested({
+        backtestId: id, cutoffCount: 36, fromWeek: null, toWeek: null, horizon: 4, refitEvery: 4, params: '{}', series: [], salesTopic: f.cfg.topics.sales,
+        topicOffsets: '{}', reason: 'readability test', requestedBy: 'test', requestedAt: t0, runner: 'trainer',
+      });
+      await catchUpProjection(f.cfg, createLogger('readability-test'));
+      let seq = 0;
+      const say = (text: string, at: number) =>
+        producer.send({ topic: f.cfg.topics.trainingLog, messages: [{ key: id, value: encodeTrainingLog({ v: 1, host: 'trainer-elsewhere', pid: 1, relay: 'bt-relay', seq: ++seq, at, msg: { type: 'log', runId: id, line: { type: 'log', msg: text } } }) }] });
+      await say(`backtest ${id} started (readability test)`, t0);
+      // 9 of 36 cut-offs in 18 s: 27 left at 2 s each
+      await say(`backtest ${id}: cut-off 9/36 2011-03-04`, t0 + 18_000);
+      await view('backtests');
+      const status = page.getByTestId(`backtest-status-${id}`);
+      await status.filter({ hasText: '9/36' }).waitFor({ timeout: 20_000 });
+      assert.equal((await status.innerText()).trim(), 'running: cut-off 9/36 (25%), ~54 s left');
+    } finally {
+      await Promise.allSettled([producer.disconnect(), publisher.disconnect()]);
+    }
   });
 });

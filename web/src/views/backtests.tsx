@@ -6,6 +6,9 @@ import { Chart, COLORS } from '../chart.js';
 import { dateTime, dur, fmt, pct, plural } from '../format.js';
 import { DataTable, type Column } from '../table.js';
 import { BacktestForm } from './backtest-form.js';
+import { live } from '../live.js';
+import { backtestProgress, left } from '../now.js';
+import { useStore } from '../store.js';
 
 /** Methods as the backtest names them, with their label and colour (the model first, then the baselines). */
 const METHODS: { key: keyof BacktestSummary['wape']; label: string; color: string; dash?: number[] }[] = [
@@ -89,17 +92,37 @@ export function BacktestsView() {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/**
+ * A backtest's status; while it runs ("requested" with no outcome yet), its
+ * cut-off i/n and percentage from the training log, the numbers the form's
+ * banner shows too.
+ */
+function StatusCell({ b }: { b: BacktestSummary }) {
+  const s = useStore(live);
+  if (b.status !== 'requested') {
+    return (
+      <span class={`stage ${b.status === 'finished' ? 'champion' : b.status}`} title={b.failure ?? ''}>
+        {b.status}
+      </span>
+    );
+  }
+  const p = backtestProgress(s.training, b.id, b.requestedAt);
+  return (
+    <span class="stage running" data-testid={`backtest-status-${b.id}`}>
+      running{p.cutoff !== null ? `: cut-off ${p.cutoff}/${p.of} (${Math.round((100 * p.cutoff) / p.of!)}%)` : ''}
+      {p.leftMs !== null ? `, ~${left(p.leftMs)} left` : ''}
+    </span>
+  );
+}
+
 /** The backtests table as columns (what it shows and what its CSV holds). */
 const COLUMNS: Column<BacktestSummary>[] = [
   { header: 'backtest', csv: (b) => b.id, nowrap: true },
   {
     header: 'status',
     csv: (b) => b.status,
-    cell: (b) => (
-      <span class={`stage ${b.status === 'finished' ? 'champion' : b.status}`} title={b.failure ?? ''}>
-        {b.status}
-      </span>
-    ),
+    cell: (b) => <StatusCell b={b} />,
+    nowrap: true,
   },
   { header: 'requested', csv: (b) => iso(b.requestedAt), cell: (b) => dateTime(b.requestedAt), nowrap: true },
   { header: 'cut-offs', csv: (b) => cutoffRange(b), cell: (b) => `${b.cutoffs.count > 0 ? `${b.cutoffs.count}: ` : ''}${cutoffRange(b)}`, cls: () => 'nowrap' },
