@@ -255,6 +255,9 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
       // one hue per version, each at least 3:1 on the panel (WCAG's figure for graphics)
       assert.equal(new Set(drawn.series.map((s) => s.stroke)).size, new Set(drawn.series.map((s) => s.label.split(' ')[0])).size, 'one colour per version');
       for (const s of drawn.series) assert.ok(contrast(s.stroke, panel) >= 3, `${s.label} ${s.stroke} on ${panel}: ${contrast(s.stroke, panel).toFixed(2)}:1`);
+      // every hue of the series palette, not only the ones this chart uses
+      const palette = await page.evaluate(() => Array.from({ length: 8 }, (_, i) => getComputedStyle(document.documentElement).getPropertyValue(`--c${i}`).trim()));
+      for (const c of palette) assert.ok(contrast(c, panel) >= 3, `palette ${c} on ${panel}: ${contrast(c, panel).toFixed(2)}:1`);
       const button = await page.getByTestId('inject-next-week').evaluate((b) => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]);
       assert.ok(contrast(hexOf(button[0]!), hexOf(button[1]!)) >= 4.5, `primary button ${button.join(' on ')}`);
     });
