@@ -4,6 +4,8 @@
  * API and CLI over the projection. One shared history keeps the file fast.
  */
 import assert from 'node:assert/strict';
+import { blendForecasts, isBlend } from '../domain/ensemble/blend.js';
+import { horizonBands } from '../domain/registry/bands.js';
 import { after, before, describe, it } from 'node:test';
 import { fetchArtifact } from '../lib/artifacts.js';
 import { createClickhouse } from '../lib/clickhouse.js';
@@ -67,10 +69,14 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
     const data = await loadTrainingData(ch, cfg.clickhouse.database, null);
     await ch.close();
     const split = splitHoldout([...data.series.values()], { cutoffWeek: data.maxWeek!, holdoutWeeks: cfg.trainer.holdoutWeeks, horizon: cfg.trainer.horizon });
-    const preds = inverseTargets(await model.predict(split.holdout.X, split.holdout.rows), split.holdout.X);
+    // the served forecast is the model blended with the statistical member by the weights recorded with the run
+    const blend = o.metrics.blend;
+    assert.ok(isBlend(blend), 'the run records its blend');
+    assert.deepEqual(blend.bands.map((b) => [b.from, b.to]), horizonBands(cfg.trainer.horizon).map((b) => [b.from, b.to]));
+    const preds = blendForecasts(inverseTargets(await model.predict(split.holdout.X, split.holdout.rows), split.holdout.X), split.holdout.X, blend);
     // the intervals also pool the early-stopping rows' residuals: rebuild them as trainXgboost split them
     const { valid } = earlyStoppingSplit(split.train, DEFAULT_VALID_WEEKS);
-    const validPreds = inverseTargets(await model.predict(valid.X, valid.rows), valid.X);
+    const validPreds = blendForecasts(inverseTargets(await model.predict(valid.X, valid.rows), valid.X), valid.X, blend);
     await model.close();
     const again = scoreHoldout(split, data.series, preds, null);
     assert.ok(Math.abs(again.metrics.model!.wape - o.metrics.model!.wape) < 1e-9, `${again.metrics.model!.wape} vs ${o.metrics.model!.wape}`);
