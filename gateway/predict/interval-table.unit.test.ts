@@ -2,18 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { calibrateIntervals, intervalsAt, MIN_GROUP_RESIDUALS, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import { intervalTable, writeIntervals } from './interval-table.js';
+import { mulberry32 } from '../../domain/simulation/random.js';
 
-/** A deterministic pseudo-random generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator (the simulator's mulberry32), so a failure can be replayed. */
+const random = mulberry32;
 
 const DAY0 = 15_000; // 2011-01-26
 const H = 4;
