@@ -19,8 +19,7 @@
  *   npm run bench -- real --max-rows 350000     another training row budget (default: the trainer's, domain/training/window.ts)
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClickhouse, exec } from '../lib/clickhouse.js';
@@ -66,7 +65,7 @@ export interface ProtocolResult {
   ms: number;
 }
 
-/** The files of a Kaggle-layout folder (plain or gzipped), or null with what is missing. */
+/** The files of a Kaggle-layout folder (plain or gzipped), or what is missing. */
 export function realFiles(dir: string): { train: string; features?: string; stores?: string } | { missing: string } {
   const pick = (name: string) => [`${name}.csv.gz`, `${name}.csv`].map((f) => join(dir, f)).find((p) => existsSync(p));
   const train = pick('train');
@@ -233,7 +232,6 @@ async function main(): Promise<number> {
   process.stdout.write(
     `${dir}: ${log.events.toLocaleString('en-US')} events, ${log.series.length.toLocaleString('en-US')} series, ${log.weekDays.length} weeks ${isoOfDay(log.weekDays[0]!)} .. ${isoOfDay(log.weekDays.at(-1)!)}; ${rejected} rows rejected; read in ${((performance.now() - t) / 1000).toFixed(1)} s (${values['in-process'] ? 'in-process' : `via ${cfg.topics.sales}`})\n`,
   );
-  const out = mkdtempSync(join(tmpdir(), 'bench-real-'));
   const results: ProtocolResult[] = [];
   try {
     for (const p of protocols) {
@@ -244,7 +242,6 @@ async function main(): Promise<number> {
     process.stdout.write(`\nEvery point with an actual (model without a forecast: seasonal naive, else 0; seasonal naive without last year: 0)${values['no-blend'] ? ', model alone (--no-blend)' : ''}\n${headlineTable(results)}\n`);
     for (const r of results) process.stdout.write(`\nSame points only (${r.protocol.name}: ${r.same.points.toLocaleString('en-US')} points where every method has a forecast, ${r.same.dropped.toLocaleString('en-US')} left out)\n${bandTableText(r.same)}\n`);
   } finally {
-    rmSync(out, { recursive: true, force: true });
     if (!values['in-process'] && !values.keep) await dropPrefix(cfg);
   }
   return 0;
