@@ -192,6 +192,8 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     const week = page.getByTestId('predict-week');
     assert.equal(await week.getAttribute('type'), 'text', 'not a native date input (mm/dd/yyyy in en-US)');
     assert.equal(await week.getAttribute('placeholder'), 'YYYY-MM-DD');
+    // the view proposes a week once the series list has loaded: wait for it rather than read it before
+    await page.waitForFunction(() => ((document.querySelector('[data-testid="predict-week"]') as HTMLInputElement | null)?.value ?? '') !== '', undefined, { timeout: 15_000 });
     assert.match(await week.inputValue(), ISO_DAY, 'the proposed week');
     await week.fill('2011-06-31');
     assert.equal(await week.getAttribute('aria-invalid'), 'true', 'June has 30 days');
