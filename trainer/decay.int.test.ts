@@ -161,7 +161,7 @@ describe('retraining on accuracy decay (integration)', { timeout: 300_000 }, () 
     const measured = trainer.decay()!.window!.to;
     assert.equal(measured, addWeeks(sim.startWeek, WEEKS + 3), 'the new week is not measured while its forecasts are not projected');
     projector = await startProjector(cfg, FORECAST_PROJECTION, { flushMs: 50 });
-    await until(() => trainer.decay()?.window?.to === week[0]!.week, 30_000, 'the new week to be measured once projected');
+    await until(() => trainer.decay()?.window?.to === week[0]!.week, 60_000, 'the new week to be measured once projected');
     assert.equal(trainer.triggers()[2]!.waiting, false);
   });
 });
