@@ -32,7 +32,7 @@ import { installBenchTools } from '../stack/install.js';
 import { benchBodies, type Bodies } from './predict/bodies.js';
 import { load, loadClient, observed } from './predict/observe.js';
 import { echoServer, referenceServer, type Target, type TreeShape } from './predict/targets.js';
-import { runWrk } from './predict/wrk.js';
+import { runWrk, type WrkResult } from './predict/wrk.js';
 
 /** 10 stores x 20 depts x 143 weeks: the full Walmart span on a slice of the series (hot-path cost does not grow with series). */
 const SIM = { seed: 42, stores: 10, depts: 20, startWeek: '2010-02-05', weeks: 143 };
@@ -107,16 +107,8 @@ function trainingMatrix(series: Map<string, SeriesHistory>) {
   return buildTrainingMatrix(all, { horizon: H, toWeek: last });
 }
 
-/** One measurement of one target: requests (or calls) answered in `seconds`, latencies in ms. */
-interface Sample {
-  requests: number;
-  errors: number;
-  firstError: string | null;
-  seconds: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
+/** One measurement of one target: requests (or calls) answered in `seconds`, latencies in ms (wrk's result shape, also for the in-process targets). */
+type Sample = WrkResult;
 
 /** A target of a workload: what it is called in the table, and one run of it for `ms` (`warm`: a discarded warm-up first). */
 interface Runner {
