@@ -16,24 +16,54 @@ export class SeriesStore {
   latestWeek: string | null = null;
   firstWeek: string | null = null;
   events = 0;
+  /**
+   * `sales.weekly` partition -> the next offset this state has not seen, set in
+   * the same tick as the upsert it covers, so a snapshot (state/snapshot.ts)
+   * read synchronously never claims an event it does not hold, nor holds one
+   * it does not claim.
+   */
+  readonly offsets = new Map<number, bigint>();
 
-  /** Upserts one event; returns the series it changed. */
-  apply(e: SalesWeek): SeriesHistory {
+  /** Marks `sales.weekly` partition/offset as handled (an applied event, or one refused to the dead-letter topic). */
+  covered(partition: number, offset: string | bigint): void {
+    const next = BigInt(offset) + 1n;
+    if (next > (this.offsets.get(partition) ?? 0n)) this.offsets.set(partition, next);
+  }
+
+  /**
+   * Replaces the state with a snapshot's: its histories, counters and
+   * offsets. Only on an empty store, before the log is followed.
+   */
+  restore(histories: Iterable<SeriesHistory>, at: { events: number; latestWeek: string | null; firstWeek: string | null; offsets: ReadonlyMap<number, bigint> }): void {
+    if (this.series.size > 0 || this.events > 0) throw new Error('SeriesStore.restore: the store already holds events');
+    for (const h of histories) this.add(h);
+    this.events = at.events;
+    this.latestWeek = at.latestWeek;
+    this.firstWeek = at.firstWeek;
+    for (const [p, o] of at.offsets) this.offsets.set(p, o);
+    this.profiles.invalidate();
+  }
+
+  /** Upserts one event; returns the series it changed. With `at`, also marks its partition/offset covered. */
+  apply(e: SalesWeek, at?: { partition: number; offset: string }): SeriesHistory {
     const key = seriesKey(e.store, e.dept);
     let h = this.series.get(key);
-    if (!h) {
-      h = new SeriesHistory(e.store, e.dept);
-      h.profiles = this.profiles;
-      this.series.set(key, h);
-      let depts = this.stores.get(e.store);
-      if (!depts) this.stores.set(e.store, (depts = new Set()));
-      depts.add(e.dept);
-    }
+    if (!h) h = this.add(new SeriesHistory(e.store, e.dept));
     h.upsert(rowOfSalesWeek(e));
     this.profiles.invalidate();
     this.events++;
+    if (at) this.covered(at.partition, at.offset);
     if (this.latestWeek === null || e.week > this.latestWeek) this.latestWeek = e.week;
     if (this.firstWeek === null || e.week < this.firstWeek) this.firstWeek = e.week;
+    return h;
+  }
+
+  private add(h: SeriesHistory): SeriesHistory {
+    h.profiles = this.profiles;
+    this.series.set(seriesKey(h.store, h.dept), h);
+    let depts = this.stores.get(h.store);
+    if (!depts) this.stores.set(h.store, (depts = new Set()));
+    depts.add(h.dept);
     return h;
   }
 

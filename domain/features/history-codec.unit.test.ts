@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ValidationError } from '../../lib/errors.js';
+import { addWeeks } from '../../lib/weeks.js';
+import { decodeHistories, encodedSize, encodeHistories, historiesChecksum } from './history-codec.js';
+import { EXO_COUNT, SeriesHistory, type HistoryRow } from './series-history.js';
+
+const W0 = '2010-02-05';
+const wk = (i: number) => addWeeks(W0, i);
+
+/** Store 1 dept 2: weeks 0, 1, 3 (week 2 missing), with a holiday, a descriptor and exogenous values, some null. */
+const rowsA: HistoryRow[] = [
+  { week: wk(0), sales: 100.25, isHoliday: false, storeType: 'B', storeSize: 151315, temperature: 42.31, fuelPrice: 2.572, markdown1: null, cpi: 211.0963582, unemployment: 8.106 },
+  { week: wk(1), sales: -5.5, isHoliday: true, temperature: 38.51 },
+  { week: wk(3), sales: 0.1 + 0.2 },
+];
+const a = () => SeriesHistory.fromRows(1, 2, rowsA);
+const b = () => SeriesHistory.fromRows(7, 1, [{ week: '2011-01-07', sales: 12 }]);
+
+/** Every stored slot of two histories, bit for bit (Object.is: NaN equals NaN, 0 differs from -0). */
+function assertSameHistory(x: SeriesHistory, y: SeriesHistory): void {
+  assert.deepEqual([x.store, x.dept, x.firstDay, x.length], [y.store, y.dept, y.firstDay, y.length]);
+  const n = x.length;
+  for (const [name, p, q, k] of [['sales', x.sales, y.sales, n], ['exo', x.exo, y.exo, n * EXO_COUNT], ['storeTypes', x.storeTypes, y.storeTypes, n], ['storeSizes', x.storeSizes, y.storeSizes, n]] as const) {
+    for (let i = 0; i < k; i++) assert.ok(Object.is(p[i], q[i]), `${name}[${i}]: ${p[i]} vs ${q[i]}`);
+  }
+  assert.deepEqual([...x.holiday.subarray(0, n)], [...y.holiday.subarray(0, n)]);
+}
+
+describe('history codec', () => {
+  it('sizes a history by its weeks, not its capacity: header 20 bytes + 12 doubles and 1 flag per week', () => {
+    const h = a();
+    assert.equal(h.length, 4);
+    // 20 + 4 weeks * (8 * (1 sales + 9 exo + 2 descriptors) + 1 holiday) = 20 + 4 * 97 = 408
+    assert.equal(encodedSize(h), 408);
+    assert.equal(encodeHistories([h, b()]).length, 4 + 408 + (20 + 97));
+  });
+
+  it('round-trips every slot exactly: doubles, NaN for a missing week or null, holiday flags, store descriptors', () => {
+    const [x, y] = decodeHistories(encodeHistories([a(), b()]));
+    assertSameHistory(x!, a());
+    assertSameHistory(y!, b());
+    assert.ok(Number.isNaN(x!.salesAt(2)), 'week 2 stays missing');
+    assert.equal(x!.salesAt(3), 0.1 + 0.2);
+    assert.deepEqual([...x!.holiday], [0, 1, 255, 255]);
+    assert.equal(x!.storeTypes[0], 1, 'B');
+    // a decoded history keeps taking upserts (its arrays are exactly `length` long)
+    x!.upsert({ week: wk(6), sales: 9 });
+    assert.equal(x!.length, 7);
+    assert.equal(x!.salesAt(6), 9);
+    assert.equal(x!.salesAt(3), 0.1 + 0.2);
+  });
+
+  it('refuses a truncated chunk and one with bytes left over, naming the byte offset', () => {
+    const buf = encodeHistories([a(), b()]);
+    assert.throws(() => decodeHistories(buf.subarray(0, buf.length - 1)), (e: unknown) => e instanceof ValidationError && /snapshot chunk byte 432/.test(e.field) && /series 7:1's 1 weeks/.test(e.expected));
+    assert.throws(() => decodeHistories(buf.subarray(0, 10)), (e: unknown) => e instanceof ValidationError && /series 0's header/.test(e.expected));
+    assert.throws(() => decodeHistories(Buffer.concat([buf, Buffer.from([0])])), (e: unknown) => e instanceof ValidationError && /the end of a chunk of 2 series/.test(e.expected));
+    assert.throws(() => decodeHistories(Buffer.alloc(2)), ValidationError);
+  });
+
+  it('checksum: equal for the same weeks whatever the arrival order, different when one value or one series differs', () => {
+    const forward = [a(), b()];
+    const reversed = [b(), SeriesHistory.fromRows(1, 2, [...rowsA].reverse())];
+    assert.equal(historiesChecksum(forward), historiesChecksum(reversed));
+    const changed = a();
+    changed.upsert({ ...rowsA[2]!, sales: 0.30000000000000004 + 1e-12 });
+    assert.notEqual(historiesChecksum([changed, b()]), historiesChecksum(forward));
+    assert.notEqual(historiesChecksum([a()]), historiesChecksum(forward));
+    const unknownHoliday = SeriesHistory.fromRows(7, 1, [{ week: '2011-01-07', sales: 12, isHoliday: false }]);
+    assert.notEqual(historiesChecksum([a(), unknownHoliday]), historiesChecksum(forward), 'holiday false differs from unknown');
+  });
+});
