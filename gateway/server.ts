@@ -38,7 +38,7 @@ import { createMetrics } from './metrics.js';
 import { ModelHolder } from './model/holder.js';
 import { ModelLoader, openModel } from './model/loader.js';
 import { createOperations } from './ops/operations.js';
-import { createDeadLetterOps } from './ops/dead-letters.js';
+import { createDeadLetterOps, type DeadLetterOps } from './ops/dead-letters.js';
 import { predictFastPath, type FastPath } from './predict/fast-path.js';
 import { createPredictHandler } from './predict/handler.js';
 import { createReadiness } from './readiness.js';
@@ -74,6 +74,7 @@ export interface Gateway {
   aliasModels: AliasModels;
   registry: () => GatewayRegistry;
   caughtUp: Promise<void>;
+  deadLetters: DeadLetterOps;
   close(): Promise<void>;
 }
 
@@ -328,9 +329,10 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
     registryAtEnd: async () => (await readToEnd([cfg.topics.modelTrained, cfg.topics.modelPromoted, cfg.topics.modelAnnotations, cfg.topics.modelAliases]), registry().registry),
     latestWeek: async () => (await readToEnd([cfg.topics.sales]), store.latestWeek),
   });
+  const deadLetters = createDeadLetterOps({ kafka, codec, topic: cfg.topics.deadLetter });
   const g: GatewayContext = {
     cfg, ch, store, holder, registry, accuracy, metrics, ops, readiness, forecasts,
-    deadLetters: createDeadLetterOps({ kafka, codec, topic: cfg.topics.deadLetter }), scored: scorer(parts), startedAt: Date.now(),
+    deadLetters, scored: scorer(parts), startedAt: Date.now(),
     schedule: () => state?.schedule() ?? initialSchedule,
     syncSchedule: () => readToEnd([cfg.topics.trainingSchedule]),
     pace: () => state?.pace() ?? initialPace,
@@ -370,7 +372,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
   }
   let closed = false;
   return {
-    url, holder, store, forecasts, publisher, fastPath: fast, loader, aliasModels, registry, caughtUp: online.caughtUp,
+    url, holder, store, forecasts, publisher, fastPath: fast, loader, aliasModels, registry, caughtUp: online.caughtUp, deadLetters,
     async close() {
       if (closed) return;
       closed = true;
@@ -380,7 +382,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
         io.close(() => resolve());
         server.closeAllConnections();
       });
-      await Promise.allSettled([online.stop(), trainingLog?.stop(), ops.close()]);
+      await Promise.allSettled([online.stop(), trainingLog?.stop(), ops.close(), deadLetters.close()]);
       await loader.idle().catch(() => undefined);
       await Promise.allSettled([admin.disconnect(), ch.close(), holder.close(), aliasModels.close()]);
     },

@@ -38,6 +38,35 @@ export interface DeadMessage {
 /** The id of an original message. */
 export const messageId = (o: { topic: string; partition: number; offset: string }) => `${o.topic}/${o.partition}@${o.offset}`;
 
+/** The parts of a dead-letter topic record the fold reads (a kafkajs message has them). */
+export interface DlqMessage {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}
+
+/**
+ * Folds one record of the dead-letter topic into `byId` (messages keyed by
+ * their original id, in the order their first letter arrived): a letter joins
+ * or starts its message, a re-drive marker is added to the messages it names.
+ * Returns the message it touched as a letter (null for a re-drive marker).
+ */
+export function foldDeadLetter(byId: Map<string, DeadMessage>, message: DlqMessage): DeadMessage | null {
+  const h = (k: string) => message.headers?.[k]?.toString() ?? '';
+  if (h('dlq.kind') === 'redrive') {
+    for (const id of h('dlq.redrive.of').split(',').filter(Boolean)) byId.get(id)?.redriven.push({ at: h('dlq.at'), by: h('dlq.redrive.by'), dlqOffset: message.offset });
+    return null;
+  }
+  const origin = { topic: h('dlq.origin.topic'), partition: Number(h('dlq.origin.partition')), offset: h('dlq.origin.offset'), timestamp: h('dlq.origin.timestamp') };
+  const id = messageId(origin);
+  const letter: DeadLetterRecord = { offset: message.offset, key: message.key?.toString() ?? null, value: message.value, reason: redactText(h('dlq.reason')), group: h('dlq.consumer.group'), at: h('dlq.at'), origin };
+  const m = byId.get(id) ?? { id, origin, key: letter.key, value: letter.value, letters: [], redriven: [] };
+  m.letters.push(letter);
+  byId.set(id, m);
+  return m;
+}
+
 /** Every message on the dead-letter topic now, oldest first, with its letters and re-drives. */
 export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<DeadMessage[]> {
   const admin = kafka.admin();
@@ -56,17 +85,7 @@ export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 3
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
-        const h = (k: string) => message.headers?.[k]?.toString() ?? '';
-        if (h('dlq.kind') === 'redrive') {
-          for (const id of h('dlq.redrive.of').split(',').filter(Boolean)) byId.get(id)?.redriven.push({ at: h('dlq.at'), by: h('dlq.redrive.by'), dlqOffset: message.offset });
-        } else {
-          const origin = { topic: h('dlq.origin.topic'), partition: Number(h('dlq.origin.partition')), offset: h('dlq.origin.offset'), timestamp: h('dlq.origin.timestamp') };
-          const id = messageId(origin);
-          const letter: DeadLetterRecord = { offset: message.offset, key: message.key?.toString() ?? null, value: message.value, reason: redactText(h('dlq.reason')), group: h('dlq.consumer.group'), at: h('dlq.at'), origin };
-          const m = byId.get(id) ?? { id, origin, key: letter.key, value: letter.value, letters: [], redriven: [] };
-          m.letters.push(letter);
-          byId.set(id, m);
-        }
+        foldDeadLetter(byId, message);
         if (BigInt(message.offset) + 1n >= (remaining.get(partition) ?? 0n)) remaining.delete(partition);
         if (remaining.size === 0) finish();
       },

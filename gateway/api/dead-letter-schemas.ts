@@ -10,6 +10,11 @@ const MessageId = z
 
 export const DeadLettersQuery = z.strictObject({
   limit: QueryInt(1, 1000).optional().describe('how many messages, newest first (default 200)'),
+  pageToken: z
+    .string()
+    .regex(/^\d{1,19}$/, { error: 'a page token: the nextPageToken of the page before' })
+    .optional()
+    .describe('the page after the one that answered this nextPageToken (none: the newest messages)'),
 });
 
 const DeadLetter = z
@@ -28,7 +33,12 @@ const DeadLetter = z
   .meta({ id: 'DeadLetter' });
 
 export const DeadLettersResponse = z
-  .object({ topic: z.string(), total: z.int().describe('messages on the dead-letter topic'), messages: z.array(DeadLetter).describe('newest first, at most `limit`') })
+  .object({
+    topic: z.string(),
+    total: z.int().describe('messages on the dead-letter topic'),
+    messages: z.array(DeadLetter).describe('newest first, at most `limit`'),
+    nextPageToken: z.string().nullable().describe('pass as pageToken for the older messages; null on the last page'),
+  })
   .meta({ id: 'DeadLettersResponse' });
 
 export const RedriveBody = z.strictObject({

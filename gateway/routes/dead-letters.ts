@@ -14,14 +14,15 @@ export function deadLetterRoutes(g: GatewayContext): Route[] {
       path: '/v1/dead-letters',
       tag: 'operations',
       access: 'read',
-      summary: 'Dead-lettered messages, newest first: origin, the consumers that refused each and why, re-drives, and the decoded record',
+      summary: 'Dead-lettered messages, newest first, a page at a time: origin, the consumers that refused each and why, re-drives, and the decoded record',
+      description: 'Answered from a copy of the dead-letter topic that the gateway follows (the newest 10,000 messages); concurrent calls share one refresh.',
       query: DeadLettersQuery,
       ok: { schema: DeadLettersResponse, description: 'the dead-lettered messages (empty when there are none)' },
       errors: { 503: 'Kafka unavailable, or the dead-letter topic could not be read to its end in time; retry' },
     },
     async ({ query }) => {
       const q = query as z.output<typeof DeadLettersQuery>;
-      const r = await g.deadLetters.list(q.limit ?? LIMIT);
+      const r = await g.deadLetters.list(q.limit ?? LIMIT, q.pageToken);
       return { topic: g.cfg.topics.deadLetter, ...r };
     },
   );
