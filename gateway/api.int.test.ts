@@ -29,6 +29,8 @@ async function refuses(status: 400 | 422, path: string, body: unknown, field: st
   assert.equal(r.body.error.code, 'VALIDATION');
   assert.equal(r.body.error.field, field, JSON.stringify(r.body));
   assert.match(r.body.error.message, new RegExp(`^${field.replace(/\./g, '\\.')}: expected `));
+  // every 400/422 lists its problems as details, the first being the one named above
+  assert.equal(r.body.error.details?.[0]?.field, field, JSON.stringify(r.body));
   assert.ok(!/\n\s+at /.test(JSON.stringify(r.body)), 'no stack trace');
 }
 
@@ -208,6 +210,16 @@ describe('gateway API', { timeout: 240_000 }, () => {
     ];
     for (const [name, body, field, status = 400] of cases) it(`predict: ${name} -> ${status} ${field}`, () => refuses(status, P, body, field));
 
+    it('one 400 lists every problem (predict\'s fast path and a Koa route alike)', async () => {
+      const r = await call(gw.url, 'POST', P, { store: 0, dept: 'a', week: '19/08/2011', stor: 1 });
+      assert.equal(r.status, 400);
+      assert.deepEqual(r.body.error.details.map((d: { field: string }) => d.field), ['store', 'dept', 'week', 'stor']);
+      assert.deepEqual(r.body.error.details[0], { field: 'store', expected: 'a value >= 1', got: '0' });
+      const q = await call(gw.url, 'GET', '/v1/forecast?store=x&dept=0&horizon=99');
+      assert.equal(q.status, 400);
+      assert.deepEqual(q.body.error.details.map((d: { field: string }) => d.field), ['store', 'dept', 'horizon']);
+    });
+
     it('a missing body -> 400 body, on predict and on a write whose fields are all optional', async () => {
       await rejects400(P, undefined, 'body');
       await rejects400('/v1/models/1/promote', undefined, 'body', 'POST', auth);
@@ -368,10 +380,10 @@ describe('gateway API', { timeout: 240_000 }, () => {
 
     it('exposes Prometheus metrics: latency histogram, predictions by version, consumer lag', async () => {
       const text = await (await fetch(`${gw.url}/metrics`)).text();
-      assert.match(text, /gateway_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/predict"/);
-      assert.match(text, /gateway_predictions_total\{[^}]*model_version="1"[^}]*kind="predict"[^}]*\} \d+/);
-      assert.match(text, /gateway_consumer_lag_messages\{[^}]*group="gateway"/);
-      assert.match(text, /gateway_model_version\{[^}]*\} 1/);
+      assert.match(text, /wsm_gateway_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/predict"/);
+      assert.match(text, /wsm_gateway_predictions_total\{[^}]*model_version="1"[^}]*kind="predict"[^}]*\} \d+/);
+      assert.match(text, /wsm_gateway_consumer_lag_messages\{[^}]*group="gateway"/);
+      assert.match(text, /wsm_gateway_model_version\{[^}]*\} 1/);
     });
   });
 

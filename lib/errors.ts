@@ -14,17 +14,43 @@ export class AppError extends Error {
   }
 }
 
-/** Bad input: names the field and what was expected. Never retriable. */
+/** One thing wrong with an input: the field (a path like `items.3.week`), what was expected, the value found. */
+export interface FieldProblem {
+  field: string;
+  expected: string;
+  got?: unknown;
+}
+
+/**
+ * Bad input: names the field and what was expected. Never retriable.
+ * `problems` lists every problem found (the first is `field`/`expected`/`got`),
+ * so a client fixes a request in one round trip, not one field per try.
+ */
 export class ValidationError extends AppError {
   readonly field: string;
   readonly expected: string;
   readonly got: unknown;
-  constructor(field: string, expected: string, got?: unknown) {
-    super('VALIDATION', `${field}: expected ${expected}${got === undefined ? '' : `, got ${describe(got)}`}`);
+  readonly problems: readonly FieldProblem[];
+  constructor(field: string, expected: string, got?: unknown, others: readonly FieldProblem[] = []) {
+    const problems: FieldProblem[] = [{ field, expected, got }, ...others];
+    super('VALIDATION', problems.map(problemText).join('; '));
     this.field = field;
     this.expected = expected;
     this.got = got;
+    this.problems = problems;
   }
+
+  /** One error for several problems (at least one), in the order given; `UnprocessableError.of` makes a 422 one. */
+  static of<T extends ValidationError>(this: new (field: string, expected: string, got?: unknown, others?: readonly FieldProblem[]) => T, problems: readonly FieldProblem[]): T {
+    const [first, ...others] = problems;
+    if (!first) throw new TypeError('ValidationError.of needs at least one problem');
+    return new this(first.field, first.expected, first.got, others);
+  }
+}
+
+/** `field: expected X, got Y` (no `got` when the value is absent). */
+export function problemText(p: FieldProblem): string {
+  return `${p.field}: expected ${p.expected}${p.got === undefined ? '' : `, got ${describe(p.got)}`}`;
 }
 
 /**
@@ -84,7 +110,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** The message of anything thrown, with no stack. */

@@ -88,7 +88,7 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
 /** Every error status an operation can answer, with why: its own, plus those that follow from its spec. */
 function errorsOf(spec: Route['spec'], token: boolean): Record<number, string> {
   const errors: Record<number, string> = { ...(spec.errors ?? {}) };
-  if (spec.query || spec.params || spec.body) errors[400] ??= 'a field is invalid; `error.field` names it and `error.expected` says what was expected';
+  if (spec.query || spec.params || spec.body) errors[400] ??= 'the request is invalid; `error.details` lists every problem (`field`, `expected`, `got`), the first also as `error.field` and `error.expected`';
   if (token) {
     errors[401] ??= 'no bearer token';
     errors[403] ??= 'wrong bearer token';

@@ -2,10 +2,10 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { assertBearer } from '../http/auth.js';
-import { ValidationError } from '../../lib/errors.js';
+import { ValidationError, type FieldProblem } from '../../lib/errors.js';
 import { readJson } from '../http/body.js';
 import { enforceRate, type RateLimiter } from '../http/rate-limit.js';
-import { parseWith } from '../http/validate.js';
+import { checkWith, type Checked } from '../http/validate.js';
 
 /** Who may call a route: anyone, readers (token only when reads are closed), or writers (token always). */
 export type Access = 'public' | 'read' | 'write';
@@ -63,19 +63,43 @@ export function mount(router: Router, routes: readonly Route[], opts: MountOptio
       // first: a client over its limit costs no auth check, body read or validation
       if (spec.rateLimited && opts.rateLimit) enforceRate(opts.rateLimit, ctx);
       if (spec.access === 'write' || (spec.access === 'read' && !opts.openReads)) assertBearer(ctx, opts.token);
-      const query = spec.query ? parseWith(spec.query, ctx.query, 'query') : undefined;
-      const params = spec.params ? parseWith(spec.params, ctx.params, 'path') : undefined;
-      let body: unknown;
-      if (spec.body || spec.parseBody) {
-        const raw = await readJson(ctx, opts.bodyLimit);
-        // the document declares every body required: a missing one is refused, not read as the defaults
-        if (raw === undefined) throw new ValidationError('body', 'a JSON body (required; {} takes every default)');
-        body = spec.parseBody ? spec.parseBody(raw) : parseWith(spec.body!, raw, 'body');
-      }
+      // every problem of query, path and body is answered at once (one 400 listing them all)
+      const problems: FieldProblem[] = [];
+      const take = <T>(c: Checked<T>): T | undefined => (c.ok ? c.data : (problems.push(...c.problems), undefined));
+      const query = spec.query ? take(checkWith(spec.query, ctx.query, 'query')) : undefined;
+      const params = spec.params ? take(checkWith(spec.params, ctx.params, 'path')) : undefined;
+      const body = spec.body || spec.parseBody ? await bodyOf(ctx, spec, opts.bodyLimit, problems) : undefined;
+      if (problems.length > 0) throw ValidationError.of(problems);
       const result = await r.handle({ query, params, body } as never, ctx);
       // a handler may pick another status for the same body (readiness answers 503 with its checks)
       ctx.status = typeof ctx.state.status === 'number' ? (ctx.state.status as number) : (spec.ok.status ?? 200);
       ctx.body = result;
     });
   }
+}
+
+/** The request body as the route parses it, or undefined with what is wrong added to `problems`; too large or not JSON throws (413, 415). */
+async function bodyOf(ctx: Context, spec: RouteSpec, limit: number, problems: FieldProblem[]): Promise<unknown> {
+  const collect = (err: unknown): undefined => {
+    if (!(err instanceof ValidationError)) throw err;
+    problems.push(...err.problems);
+    return undefined;
+  };
+  let raw: unknown;
+  try {
+    raw = await readJson(ctx, limit);
+  } catch (err) {
+    return collect(err); // malformed JSON
+  }
+  // the document declares every body required: a missing one is refused, not read as the defaults
+  if (raw === undefined) return collect(new ValidationError('body', 'a JSON body (required; {} takes every default)'));
+  if (spec.parseBody) {
+    try {
+      return spec.parseBody(raw);
+    } catch (err) {
+      return collect(err);
+    }
+  }
+  const c = checkWith(spec.body!, raw, 'body');
+  return c.ok ? c.data : collect(ValidationError.of(c.problems));
 }

@@ -53,3 +53,48 @@ describe('mount', () => {
     for (let i = 0; i < 3; i++) assert.equal((await fetch(`${base}/free`)).status, 200);
   });
 });
+
+describe('mount: one 400 lists the problems of query, path and body together', () => {
+  let srv: Server;
+  let url: string;
+  before(async () => {
+    const Body = z.strictObject({ n: z.int().min(1) });
+    const r = route(
+      {
+        method: 'post', path: '/things/:id', tag: 't', access: 'public', summary: 's',
+        query: z.strictObject({ q: z.enum(['a', 'b']) }), params: z.strictObject({ id: z.string().regex(/^\d+$/) }), body: Body,
+        ok: { schema: Body, description: 'd' },
+      },
+      ({ body }) => body,
+    );
+    const app = new Koa();
+    const router = new Router();
+    mount(router, [r], { token: 't', openReads: true, bodyLimit: 1024 });
+    app.use(errorMiddleware());
+    app.use(router.routes());
+    srv = app.listen(0, '127.0.0.1');
+    await new Promise((res) => srv.once('listening', res));
+    url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  });
+  after(() => srv.close());
+
+  const send = (path: string, body: string) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  type Details = { error: { field: string; details: { field: string; expected: string; got: string }[] } };
+
+  it('query, path and body problems in one answer', async () => {
+    const r = await send('/things/x1?q=c', '{"n":0,"m":1}');
+    assert.equal(r.status, 400);
+    const b = (await r.json()) as Details;
+    assert.deepEqual(b.error.details.map((d) => [d.field, d.got]), [['q', '"c"'], ['id', '"x1"'], ['n', '0'], ['m', '1']]);
+    assert.equal(b.error.field, 'q');
+  });
+
+  it('malformed JSON is listed beside a bad query; a valid request passes', async () => {
+    const bad = (await (await send('/things/1?q=z', '{"n":')).json()) as Details;
+    assert.deepEqual(bad.error.details.map((d) => d.field), ['q', 'body']);
+    assert.match(bad.error.details[1]!.expected, /^valid JSON/);
+    const ok = await send('/things/1?q=a', '{"n":2}');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { n: 2 });
+  });
+});

@@ -242,13 +242,26 @@ export const ReadyResponse = z
   })
   .meta({ id: 'ReadyResponse' });
 
+/** One problem of a refused request (400, 422). */
+export const ProblemDetail = z
+  .object({
+    field: z.string().describe('the field as a path: `store`, `items.3.week`, `filter`; `body`/`query`/`path` for the whole input'),
+    expected: z.string().describe('what the field expected'),
+    got: z.string().describe('a short rendering of the value found: "x" (strings cut at 40 characters), 3, null, nothing (absent), an array, an object'),
+  })
+  .meta({ id: 'ProblemDetail' });
+
 export const ErrorResponse = z
   .object({
     error: z.object({
       code: z.string(),
       message: z.string(),
-      field: z.string().optional().describe('the request field that was wrong'),
-      expected: z.string().optional(),
+      field: z.string().optional().describe('on 400 and 422: the (first) request field that was wrong'),
+      expected: z.string().optional().describe('on 400 and 422: what that field expected'),
+      details: z
+        .array(ProblemDetail)
+        .optional()
+        .describe('on 400 and 422: every problem of the request (query, path and body together), the first being `field`/`expected`'),
       conflict: z
         .object({ expected: z.int().nullable(), actual: z.int().nullable() })
         .optional()

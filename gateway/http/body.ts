@@ -53,7 +53,8 @@ function readRaw(ctx: Context, limit: number): Promise<Buffer> {
     };
     const onError = (err: Error) => {
       cleanup();
-      reject(new HttpError(400, 'BAD_BODY', `body: could not be read (${err.message})`));
+      // answered like any invalid field (400 with details), should the client still be listening
+      reject(new ValidationError('body', `a body that can be read to its end (${err.message})`));
     };
     const cleanup = () => {
       req.off('data', onData);

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { AppError, ConflictError, DependencyError, NotFoundError, UnprocessableError, ValidationError, messageOf } from '../../lib/errors.js';
+import { AppError, ConflictError, DependencyError, NotFoundError, UnprocessableError, ValidationError, describe, messageOf } from '../../lib/errors.js';
 import { redactText } from '../../lib/redact.js';
 import type { Logger } from '../../lib/log.js';
 
@@ -20,7 +20,22 @@ const CONFLICTS = new Set(['NO_CHAMPION', 'NO_PREVIOUS']);
 /** The JSON body of every error response. */
 export interface ErrorBody {
   /** A Conflict (409 CONFLICT) also says what the command expected and what the state actually holds (champion versions, null = none). */
-  error: { code: string; message: string; field?: string; expected?: string; conflict?: { expected: number | null; actual: number | null } };
+  error: {
+    code: string;
+    message: string;
+    field?: string;
+    expected?: string;
+    /** On 400 and 422: every problem found, the first one also as `field` and `expected`. */
+    details?: ProblemDetail[];
+    conflict?: { expected: number | null; actual: number | null };
+  };
+}
+
+/** One problem of a refused request; `got` is a short rendering of the value found ("nothing" when absent), never the whole value. */
+export interface ProblemDetail {
+  field: string;
+  expected: string;
+  got: string;
 }
 
 /** Status code and safe body for anything thrown by a handler; unknown errors never leak their message or stack. */
@@ -28,7 +43,8 @@ export function toResponse(err: unknown): { status: number; body: ErrorBody; hea
   if (err instanceof HttpError) return { status: err.status, body: { error: { code: err.code, message: err.message } }, headers: err.headers };
   if (err instanceof ValidationError) {
     const status = err instanceof UnprocessableError ? 422 : 400;
-    return { status, body: { error: { code: err.code, message: err.message, field: err.field, expected: err.expected } }, headers: {} };
+    const details = err.problems.map((p) => ({ field: p.field, expected: p.expected, got: describe(p.got) }));
+    return { status, body: { error: { code: err.code, message: err.message, field: err.field, expected: err.expected, details } }, headers: {} };
   }
   if (err instanceof NotFoundError) return { status: 404, body: { error: { code: err.code, message: err.message } }, headers: {} };
   if (err instanceof ConflictError) {

@@ -62,7 +62,7 @@ export function predictFastPath(o: FastPathOptions): FastPath {
         (err: unknown) => send(o, res, failure(o, err), t0),
       );
     });
-    req.on('error', (err) => send(o, res, failure(o, new HttpError(400, 'BAD_BODY', `body: could not be read (${err.message})`)), t0));
+    req.on('error', (err) => send(o, res, failure(o, new ValidationError('body', `a body that can be read to its end (${err.message})`)), t0));
     return true;
   }) as FastPath;
   step.taken = 0;

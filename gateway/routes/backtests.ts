@@ -108,7 +108,7 @@ export function backtestRoutes(g: GatewayContext): Route[] {
       const b = body as z.output<typeof BacktestStartBody>;
       const r = await g.ops.requestBacktest({ ...b, by: `gateway:${ctx.ip}` }).catch((err: unknown) => {
         // the shape was valid (the schema ran first): what is left are rules across fields
-        throw err instanceof ValidationError ? new UnprocessableError(err.field, err.expected, err.got) : err;
+        throw err instanceof ValidationError ? UnprocessableError.of(err.problems) : err;
       });
       return { ...r, statusUrl: `/v1/backtests/${r.backtestId}` };
     },

@@ -29,7 +29,7 @@ function vectorOf(history: SeriesHistory, week: string, horizon: number): Float3
   try {
     return featureVector(history, week, horizon);
   } catch (err) {
-    if (err instanceof ValidationError && !(err instanceof UnprocessableError)) throw new UnprocessableError(err.field, err.expected, err.got);
+    if (err instanceof ValidationError && !(err instanceof UnprocessableError)) throw UnprocessableError.of(err.problems);
     throw err;
   }
 }
