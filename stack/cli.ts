@@ -15,11 +15,14 @@ const USAGE = `usage: npm run stack -- <command>
   install   install what is missing (Kafka and Apicurio from Maven Central, ClickHouse from apt, the Python venv)
   up        install, start Kafka, the schema registry and ClickHouse, create topics, register schemas
             --brokers 3: a 3-node KRaft cluster (same as KAFKA_NODES=3; topics get 3 replicas, 2 in sync)
+            --clickhouse-shards 2: ZooKeeper and 2 ClickHouse shard servers on their own ports and data
+            (same as CLICKHOUSE_SHARDS=2; tables ON CLUSTER forecast_cluster, docs/operations.md)
   down      stop every service this stack started
   status    show each service's health
   logs [s]  print the last lines of a service's log (kafka, registry, clickhouse)
   demo      up, then run the simulator, materializer, trainer and gateway until Ctrl-C (npm start)
-  test      up, run typecheck, lint and every test, then stop what it started (npm test)`;
+  test      up, run typecheck, lint and every test, then stop what it started (npm test)
+  unit      only the unit tests (pure logic): no stack, no installs (npm run test:unit)`;
 
 /** Starts the services that are not running; returns the names it started. */
 async function up(cfg: Readonly<Config>): Promise<string[]> {
@@ -45,6 +48,9 @@ async function down(cfg: Readonly<Config>, only?: string[]): Promise<void> {
   const names = [...services(cfg)].reverse().map((s) => s.name);
   // nodes of a cluster started with --brokers are stopped even when this call did not get the flag
   for (let i = 8; i >= cfg.kafka.nodes; i--) if (runningPid(cfg, kafkaNodeName(i)) !== null) names.splice(names.indexOf('kafka'), 0, kafkaNodeName(i));
+  // and the ClickHouse servers of the other mode (single server or shards), shard servers before their ZooKeeper
+  const other = ['clickhouse', ...Array.from({ length: 9 }, (_, i) => `clickhouse-shard-${9 - i}`), 'zookeeper'];
+  for (const name of other) if (!names.includes(name) && runningPid(cfg, name) !== null) names.push(name);
   for (const name of names) {
     if (only && !only.includes(name)) continue;
     if (await stopService(cfg, name)) log.info(`${name}: stopped`);
@@ -58,7 +64,7 @@ async function status(cfg: Readonly<Config>): Promise<boolean> {
     const ok = await svc.healthy();
     allOk &&= ok;
     const ports = svc.ports.map((p) => p.port).join(',');
-    process.stdout.write(`${svc.name.padEnd(11)} ${ok ? 'healthy  ' : 'DOWN     '} ports ${ports.padEnd(12)} ${pid ? `pid ${pid}` : 'not started by this stack'}\n`);
+    process.stdout.write(`${svc.name.padEnd(18)} ${ok ? 'healthy  ' : 'DOWN     '} ports ${ports.padEnd(12)} ${pid ? `pid ${pid}` : 'not started by this stack'}\n`);
   }
   return allOk;
 }
@@ -152,19 +158,23 @@ async function demo(cfg: Readonly<Config>): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
-/** The environment with `--brokers N` (if given) as KAFKA_NODES. */
-function withBrokerFlag(args: string[]): NodeJS.ProcessEnv {
-  const at = args.indexOf('--brokers');
-  if (at < 0) return process.env;
-  const n = args[at + 1];
-  if (!n || !/^[1-9]$/.test(n)) throw new AppError('USAGE', `--brokers: expected a number of Kafka nodes from 1 to 9, got "${n ?? ''}"`);
-  args.splice(at, 2);
-  return { ...process.env, KAFKA_NODES: n };
+/** The environment with `--brokers N` as KAFKA_NODES and `--clickhouse-shards N` as CLICKHOUSE_SHARDS (each if given). */
+function withNodeFlags(args: string[]): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const [flag, variable, what] of [['--brokers', 'KAFKA_NODES', 'Kafka nodes'], ['--clickhouse-shards', 'CLICKHOUSE_SHARDS', 'ClickHouse shard servers']] as const) {
+    const at = args.indexOf(flag);
+    if (at < 0) continue;
+    const n = args[at + 1];
+    if (!n || !/^[1-9]$/.test(n)) throw new AppError('USAGE', `${flag}: expected a number of ${what} from 1 to 9, got "${n ?? ''}"`);
+    args.splice(at, 2);
+    env[variable] = n;
+  }
+  return env;
 }
 
 async function main(): Promise<number> {
   const [cmd, ...rest] = process.argv.slice(2);
-  const cfg = loadConfig(withBrokerFlag(rest));
+  const cfg = loadConfig(withNodeFlags(rest));
   setLogLevel(cfg.logLevel, cfg.logFormat);
   switch (cmd) {
     case 'install':
@@ -194,6 +204,9 @@ async function main(): Promise<number> {
       return demo(cfg);
     case 'test':
       return test(cfg);
+    case 'unit':
+      // the pure-logic tests only: no stack, no installs, seconds
+      return runInherit('node', ['--import', 'tsx', '--test', ...findTests(cfg.root).filter((f) => f.includes('.unit.test.'))]);
     default:
       process.stderr.write(`${USAGE}\n`);
       return cmd ? 2 : 0;
