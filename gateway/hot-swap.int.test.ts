@@ -136,4 +136,4 @@ async function metric(url: string, name: string, label: string): Promise<number>
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
-const failedLoads = (url: string) => metric(url, 'gateway_model_loads_total', 'result="failed"');
+const failedLoads = (url: string) => metric(url, 'wsm_gateway_model_loads_total', 'result="failed"');

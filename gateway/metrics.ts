@@ -29,36 +29,36 @@ export function createMetrics(stackDir?: string): GatewayMetrics {
   const m = {
     registry,
     httpDuration: new Histogram({
-      name: 'gateway_http_request_duration_seconds',
+      name: 'wsm_gateway_http_request_duration_seconds',
       help: 'HTTP request latency by route template and status',
       labelNames: ['method', 'route', 'status'] as const,
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
     predictions: new Counter({
-      name: 'gateway_predictions_total',
+      name: 'wsm_gateway_predictions_total',
       help: 'Rows scored, by model version and kind (predict, forecast, published, series)',
       labelNames: ['model_version', 'kind'] as const,
       registers: [registry],
     }),
     consumerLag: new Gauge({
-      name: 'gateway_consumer_lag_messages',
+      name: 'wsm_gateway_consumer_lag_messages',
       help: 'Messages behind the end of a topic: the gateway own follower and the materializer group',
       labelNames: ['group', 'topic'] as const,
       registers: [registry],
     }),
-    modelVersion: new Gauge({ name: 'gateway_model_version', help: 'Version of the model being served (0 = none)', registers: [registry] }),
-    modelLoads: new Counter({ name: 'gateway_model_loads_total', help: 'Model loads by result', labelNames: ['result'] as const, registers: [registry] }),
-    seriesHeld: new Gauge({ name: 'gateway_series', help: 'Series held in the online feature state', registers: [registry] }),
+    modelVersion: new Gauge({ name: 'wsm_gateway_model_version', help: 'Version of the model being served (0 = none)', registers: [registry] }),
+    modelLoads: new Counter({ name: 'wsm_gateway_model_loads_total', help: 'Model loads by result', labelNames: ['result'] as const, registers: [registry] }),
+    seriesHeld: new Gauge({ name: 'wsm_gateway_series', help: 'Series held in the online feature state', registers: [registry] }),
     liveBaselineWape: new Gauge({
-      name: 'gateway_live_baseline_wape',
+      name: 'wsm_gateway_live_baseline_wape',
       help: 'WAPE of a baseline on the same live series-weeks as the published one-week-ahead forecasts (seasonal naive: the same week last year)',
       labelNames: ['baseline'] as const,
       registers: [registry],
     }),
-    championPromotedAt: new Gauge({ name: 'gateway_champion_promoted_timestamp_seconds', help: 'When the current champion was promoted (from the registry log), epoch seconds', registers: [registry] }),
+    championPromotedAt: new Gauge({ name: 'wsm_gateway_champion_promoted_timestamp_seconds', help: 'When the current champion was promoted (from the registry log), epoch seconds', registers: [registry] }),
     liveWape: new Gauge({
-      name: 'gateway_live_wape',
+      name: 'wsm_gateway_live_wape',
       help: 'WAPE of forecasts against actuals as they arrive, by model version',
       labelNames: ['model_version'] as const,
       registers: [registry],
@@ -86,19 +86,22 @@ export function createMetrics(stackDir?: string): GatewayMetrics {
 
 /** Restarts and liveness of the processes the `npm start` supervisor runs, read when scraped. */
 function supervisionMetrics(registry: Registry, stackDir: string): void {
-  const restarts = new Gauge({ name: 'supervised_process_restarts', help: 'Restarts of a process by the npm start supervisor', labelNames: ['process'] as const, registers: [registry] });
-  new Gauge({
-    name: 'supervised_process_up',
-    help: 'Whether a supervised process is running (1) or down and being restarted (0)',
+  // restarts is registered first, so a scrape runs this collect before it reads either metric
+  // (collecting in the second one showed the previous scrape's restarts); its value is the
+  // supervisor's own running count, which only grows while the supervisor runs: a counter
+  new Counter({
+    name: 'wsm_supervised_process_restarts_total',
+    help: 'Restarts of a process by the npm start supervisor',
     labelNames: ['process'] as const,
     registers: [registry],
     collect() {
       this.reset();
-      restarts.reset();
+      up.reset();
       for (const p of readSupervision(stackDir)?.processes ?? []) {
-        this.set({ process: p.name }, p.pid === null ? 0 : 1);
-        restarts.set({ process: p.name }, p.restarts);
+        up.set({ process: p.name }, p.pid === null ? 0 : 1);
+        this.inc({ process: p.name }, p.restarts);
       }
     },
   });
+  const up = new Gauge({ name: 'wsm_supervised_process_up', help: 'Whether a supervised process is running (1) or down and being restarted (0)', labelNames: ['process'] as const, registers: [registry] });
 }

@@ -37,31 +37,38 @@ export function createProcessMetrics(service: string, stackDir: string, log: Log
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
-  const lag = new Gauge({ name: 'consumer_lag_messages', help: 'Messages behind the end, per consumer group and partition', labelNames: ['group', 'topic', 'partition'] as const, registers: [registry] });
-  const consumed = new Gauge({ name: 'consumer_messages_written', help: 'Messages written and committed since start, per consumer group', labelNames: ['group'] as const, registers: [registry] });
-  const failures = new Gauge({ name: 'consumer_write_failures', help: 'Failed writes since start (retried, or fatal), per consumer group', labelNames: ['group'] as const, registers: [registry] });
-  new Gauge({
-    name: 'process_restarts',
+  const lag = new Gauge({ name: 'wsm_consumer_lag_messages', help: 'Messages behind the end, per consumer group and partition', labelNames: ['group', 'topic', 'partition'] as const, registers: [registry] });
+  // the runner keeps running totals since start: counters get the difference since the last check
+  const consumed = new Counter({ name: 'wsm_consumer_messages_written_total', help: 'Messages written and committed, per consumer group', labelNames: ['group'] as const, registers: [registry] });
+  const failures = new Counter({ name: 'wsm_consumer_write_failures_total', help: 'Failed writes (retried, or fatal), per consumer group', labelNames: ['group'] as const, registers: [registry] });
+  // not process_*: prom-client's default metrics own that namespace
+  new Counter({
+    name: 'wsm_process_restarts_total',
     help: 'Restarts of this process by the npm start supervisor',
     registers: [registry],
     collect() {
-      this.set(readSupervision(stackDir)?.processes.find((p) => service.startsWith(p.name) || p.name.startsWith(service))?.restarts ?? 0);
+      // the supervisor's count only grows while it runs, so it is exposed as a counter's value
+      this.reset();
+      this.inc(readSupervision(stackDir)?.processes.find((p) => service.startsWith(p.name) || p.name.startsWith(service))?.restarts ?? 0);
     },
   });
   const m: ProcessMetrics = {
     registry,
-    rowsWritten: new Counter({ name: 'projection_rows_written_total', help: 'Rows inserted into ClickHouse, per table', labelNames: ['table'] as const, registers: [registry] }),
-    deadLetters: new Counter({ name: 'dead_letters_total', help: 'Messages sent to the dead-letter topic, per consumer group', labelNames: ['group'] as const, registers: [registry] }),
-    trainingDuration: new Histogram({ name: 'training_duration_seconds', help: 'End-to-end training run time, by decision', labelNames: ['decision'] as const, buckets: [5, 10, 20, 30, 60, 120, 300, 600], registers: [registry] }),
+    rowsWritten: new Counter({ name: 'wsm_projection_rows_written_total', help: 'Rows inserted into ClickHouse, per table', labelNames: ['table'] as const, registers: [registry] }),
+    deadLetters: new Counter({ name: 'wsm_dead_letters_total', help: 'Messages sent to the dead-letter topic, per consumer group', labelNames: ['group'] as const, registers: [registry] }),
+    trainingDuration: new Histogram({ name: 'wsm_training_duration_seconds', help: 'End-to-end training run time, by decision', labelNames: ['decision'] as const, buckets: [5, 10, 20, 30, 60, 120, 300, 600], registers: [registry] }),
     projected(group, b) {
       for (const [table, rows] of b.rows) if (rows.length > 0) m.rowsWritten.inc({ table }, rows.length);
       if (b.dead.length > 0) m.deadLetters.inc({ group }, b.dead.length);
     },
     watchConsumer(admin, c, topics, everyMs = 5_000) {
+      const seen = { messages: 0, writeFailures: 0 }; // per consumer: a process may run several
       const tick = async () => {
         const s = c.stats();
-        consumed.set({ group: s.group }, s.messages);
-        failures.set({ group: s.group }, s.writeFailures);
+        consumed.inc({ group: s.group }, Math.max(0, s.messages - seen.messages));
+        failures.inc({ group: s.group }, Math.max(0, s.writeFailures - seen.writeFailures));
+        seen.messages = s.messages;
+        seen.writeFailures = s.writeFailures;
         for (const topic of topics) for (const p of await partitionLag(admin, s.group, topic)) lag.set({ group: s.group, topic, partition: String(p.partition) }, p.lag);
       };
       const watch = every(everyMs, () => tick().catch((err: unknown) => log.debug(`metrics: lag check failed: ${messageOf(err)}`)));

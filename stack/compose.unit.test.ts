@@ -37,7 +37,7 @@ describe('docker-compose.yaml', () => {
     const r = config(['--services'], REQUIRED);
     assert.equal(r.status, 0, r.stderr);
     const services = r.stdout.trim().split('\n').sort();
-    for (const s of ['kafka', 'registry', 'clickhouse', 'materializer', 'registry-projector', 'trainer', 'gateway', 'simulator', 'prometheus', 'grafana']) {
+    for (const s of ['kafka', 'registry', 'clickhouse', 'materializer', 'registry-projector', 'trainer', 'gateway', 'simulator', 'prometheus', 'alertmanager', 'grafana']) {
       assert.ok(services.includes(s), `service ${s} is defined`);
     }
   });

@@ -138,6 +138,8 @@ export function installTestTools(cfg: Readonly<Config>, log: Logger): void {
   if (!composeCommand()) missing.push('docker-compose');
   // promtool checks the Prometheus config and alert rules in ops/prometheus/
   if (!has('promtool')) missing.push('prometheus');
+  // amtool checks the Alertmanager config in ops/alertmanager/
+  if (!has('amtool')) missing.push('prometheus-alertmanager');
   // the predict benchmark's load generator (its short run is one of the tests)
   if (!has('wrk')) missing.push('wrk');
   if (missing.length > 0) aptInstall(missing, log);

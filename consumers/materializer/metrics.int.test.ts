@@ -45,12 +45,12 @@ describe('materializer metrics', () => {
     let body = '';
     const ok = await eventually(async () => {
       body = await (await fetch(url)).text();
-      const rows = Number(/projection_rows_written_total\{table="sales_weekly",service="materializer"\} (\d+)/.exec(body)?.[1] ?? -1);
-      const lags = [...body.matchAll(/consumer_lag_messages\{group="[^"]+",topic="[^"]+",partition="\d+",service="materializer"\} (\d+)/g)].map((x) => Number(x[1]));
+      const rows = Number(/wsm_projection_rows_written_total\{table="sales_weekly",service="materializer"\} (\d+)/.exec(body)?.[1] ?? -1);
+      const lags = [...body.matchAll(/wsm_consumer_lag_messages\{group="[^"]+",topic="[^"]+",partition="\d+",service="materializer"\} (\d+)/g)].map((x) => Number(x[1]));
       return rows === n && lags.length === cfg.kafka.salesPartitions && lags.every((l) => l === 0);
     }, 30_000);
     assert.ok(ok, body.split('\n').filter((l) => /projection_rows|consumer_lag|consumer_messages/.test(l)).join('\n'));
-    assert.match(body, /consumer_messages_written\{group="[^"]+",service="materializer"\} \d+/);
-    assert.match(body, /process_restarts\{service="materializer"\} 0/);
+    assert.match(body, /wsm_consumer_messages_written_total\{group="[^"]+",service="materializer"\} \d+/);
+    assert.match(body, /wsm_process_restarts_total\{service="materializer"\} 0/);
   });
 });
