@@ -45,6 +45,9 @@ import { createReadiness } from './readiness.js';
 import { startFollower, type Follower } from './state/follower.js';
 import { evolveGatewayRegistry, initialGatewayRegistry, type GatewayRegistry, type ModelLogEvent } from './state/registry-fold.js';
 import { SeriesStore } from './state/series-store.js';
+import { resumeSales } from './state/snapshot-store.js';
+import { FEATURE_VERSION } from '../domain/features/features.js';
+import type { ClickHouseClient } from '@clickhouse/client';
 
 /** Where the built dashboard lives. */
 export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
@@ -111,9 +114,11 @@ interface OnlineState {
  * Follows the log into memory. A message its contract (or its series' 7-day
  * grid) refuses is dead-lettered with the reason, as the materializer does,
  * and leaves the state untouched; a registry outage is logged and the
- * message skipped (issue: it should be retried).
+ * message skipped (issue: it should be retried). `sales.weekly` is read from
+ * the offsets of the newest valid snapshot when there is one
+ * (state/snapshot.ts), the other topics from their beginning.
  */
-async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) => void): Promise<OnlineState> {
+async function followState(p: Parts, codec: AvroCodec, ch: ClickHouseClient, follower: (f: Follower) => void): Promise<OnlineState> {
   const { cfg, log, store, accuracy, status, loader, forecasts, publisher } = p;
   let registry: GatewayRegistry = initialGatewayRegistry;
   let schedule: ScheduleState = initialSchedule;
@@ -121,6 +126,10 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
   let caught = false;
   let lastSalesAt = 0;
   const grid = new SeriesGrid();
+  const t0 = Date.now();
+  const resume = await resumeSales({ ch, database: cfg.clickhouse.database, cluster: cfg.clickhouse.cluster, admin: p.admin, topic: cfg.topics.sales, featureVersion: FEATURE_VERSION, store, settings: cfg.gateway.snapshots, log: log.child('snapshot') });
+  // a restored series' grid is the one its weeks are on (SeriesGrid.seed: a consumer resuming mid-log)
+  for (const h of store.all()) grid.seed(h.store, h.dept, h.weekAt(0));
   const dead = await DeadLetters.connect(p.kafka, cfg.topics.deadLetter, 'gateway');
   const modelLog = (e: ModelLogEvent) => {
     const before = championOf(registry.registry);
@@ -141,7 +150,7 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
   const routes: Record<string, (m: Delivery) => Promise<void>> = {
     [cfg.topics.sales]: async (m) => {
       const e = grid.check(await codec.decode(SALES_WEEK, m.value));
-      publisher.touched(e, store.apply(e));
+      publisher.touched(e, store.apply(e, m));
       if (accuracy.actual(seriesKey(e.store, e.dept), e.week, e.weeklySales) > 0) status.accuracyChanged();
       lastSalesAt = Date.now();
     },
@@ -161,17 +170,19 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
       await routes[m.topic]?.(m);
     } catch (err) {
       if (err instanceof AppError && err.retriable) throw err;
+      // a refused sales event is handled too: a snapshot taken after it need not replay it
+      if (m.topic === cfg.topics.sales) store.covered(m.partition, m.offset);
       await dead.send(m, messageOf(err));
       throw err;
     }
   };
-  const t0 = Date.now();
-  const f = await startFollower({ kafka: p.kafka, admin: p.admin, topics: Object.keys(routes), handle, log: log.child('follower') });
+  const f = await startFollower({ kafka: p.kafka, admin: p.admin, topics: Object.keys(routes), handle, startAt: resume.startAt, log: log.child('follower') });
   follower(f);
+  const snapshots = resume.startWriter(() => caught);
   const caughtUp = f.caughtUp.then(async () => {
     caught = true;
     publisher.live = true;
-    log.info(`online state caught up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${store.size} series, ${store.events} events, latest week ${store.latestWeek ?? '-'}`);
+    log.info(`online state caught up in ${((Date.now() - t0) / 1000).toFixed(1)} s (${resume.loaded?.id ? `from snapshot ${resume.loaded.id}` : 'full fold'}): ${store.size} series, ${store.events} events, latest week ${store.latestWeek ?? '-'}`);
     const champion = championOf(registry.registry);
     if (champion) await loader.request(champion);
     p.aliasModels.sync();
@@ -186,6 +197,8 @@ async function followState(p: Parts, codec: AvroCodec, follower: (f: Follower) =
     lastSalesAt: () => lastSalesAt,
     async stop() {
       await f.stop();
+      // after the follower stopped, so the last snapshot covers everything this replica read
+      await snapshots?.stop();
       await dead.disconnect();
     },
   };
@@ -363,7 +376,7 @@ export async function startGateway(cfg: Readonly<Config>, opts: GatewayOptions =
       return null;
     },
   );
-  const online = await followState(parts, codec, (f) => (follower = f));
+  const online = await followState(parts, codec, ch, (f) => (follower = f));
   state = online;
   const stopForecasts = await startForecasts(parts, codec, online);
   if (opts.waitForCatchUp ?? true) {

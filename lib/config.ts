@@ -73,6 +73,9 @@ const EnvSchema = z.object({
   GATEWAY_PREDICT_BURST: z.coerce.number().int().min(1).optional(),
   GATEWAY_ACCESS_LOG: bool.default(true),
   GATEWAY_PUBLISH_FORECASTS: bool.default(true),
+  GATEWAY_SNAPSHOTS: bool.default(true),
+  GATEWAY_SNAPSHOT_EVERY_S: z.coerce.number().int().min(0).default(600),
+  GATEWAY_SNAPSHOT_KEEP: z.coerce.number().int().min(1).default(2),
   METRICS_HOST: z.string().default('127.0.0.1'),
   WEBHOOK_URLS: z.string().default(''),
   // a Standard Webhooks secret: base64 of at least 24 bytes, `whsec_` prefix optional (what the receivers' libraries decode)
@@ -180,6 +183,8 @@ export interface Config {
     accessLog: boolean;
     /** Whether this replica computes and publishes forecast.published (every replica caches it either way). */
     publishForecasts: boolean;
+    /** Restart snapshots of the online state (gateway/state/snapshot.ts): loaded at start and written every `everyS` seconds (0 = only at shutdown) when `enabled`; the newest `keep` are kept. */
+    snapshots: { enabled: boolean; everyS: number; keep: number };
   };
   /** where model.trained and model.promoted are POSTed (signed with `secret` when set) */
   webhooks: { urls: string[]; secret: string; maxAttempts: number };
@@ -320,6 +325,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       predictRate: { perSecond: e.GATEWAY_PREDICT_RATE, burst: e.GATEWAY_PREDICT_BURST ?? Math.max(1, Math.ceil(e.GATEWAY_PREDICT_RATE)) },
       accessLog: e.GATEWAY_ACCESS_LOG,
       publishForecasts: e.GATEWAY_PUBLISH_FORECASTS,
+      snapshots: { enabled: e.GATEWAY_SNAPSHOTS, everyS: e.GATEWAY_SNAPSHOT_EVERY_S, keep: e.GATEWAY_SNAPSHOT_KEEP },
     },
     trainer: {
       cron: e.TRAIN_CRON,

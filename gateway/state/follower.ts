@@ -17,6 +17,8 @@ export interface FollowerOptions {
   handle: (m: Followed) => Promise<void> | void;
   /** Called after each fetched batch (cheap hook for "the stream went quiet" logic). */
   afterBatch?: () => void;
+  /** `topic/partition` -> the offset to start that partition at (a snapshot covers what lies before it); others start at the log's beginning. */
+  startAt?: ReadonlyMap<string, bigint>;
   log: Logger;
 }
 
@@ -40,8 +42,9 @@ export interface Follower {
 /**
  * Reads whole topics into memory, from the beginning, as a projection.
  * Every gateway replica must see every partition, so each one joins its own
- * throw-away consumer group and never commits: a restart simply replays the
- * log, which is what rebuilding a projection means here.
+ * throw-away consumer group and never commits: a restart replays the log,
+ * which is what rebuilding a projection means here, from the offsets a
+ * snapshot covers when one was loaded (`startAt`, state/snapshot.ts).
  */
 export async function startFollower(opts: FollowerOptions): Promise<Follower> {
   const groupId = `gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -54,7 +57,7 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
   });
-  const progress = await Progress.at(opts.admin, opts.topics);
+  const progress = await Progress.at(opts.admin, opts.topics, opts.startAt);
   await consumer.connect();
   await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
   await consumer.run({
@@ -91,6 +94,11 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
       await heartbeat();
     },
   });
+  // applied when the partitions are assigned, before their first fetch (kafkajs keeps pending seeks)
+  for (const [k, offset] of opts.startAt ?? []) {
+    const i = k.lastIndexOf('/');
+    consumer.seek({ topic: k.slice(0, i), partition: Number(k.slice(i + 1)), offset: offset.toString() });
+  }
 
   return {
     caughtUp: progress.caughtUp,
@@ -134,14 +142,15 @@ class Progress {
     this.caughtUp = new Promise<void>((r) => (this.resolve = r));
   }
 
-  static async at(admin: Admin, topics: string[]): Promise<Progress> {
+  static async at(admin: Admin, topics: string[], startAt?: ReadonlyMap<string, bigint>): Promise<Progress> {
     const p = new Progress();
     for (const topic of topics) {
       for (const o of await admin.fetchTopicOffsets(topic)) {
         const k = `${topic}/${o.partition}`;
-        p.positions.set(k, BigInt(o.low));
+        const start = startAt?.get(k) ?? BigInt(o.low);
+        p.positions.set(k, start);
         p.ends.set(k, BigInt(o.high));
-        if (BigInt(o.high) > BigInt(o.low)) p.targets.set(k, BigInt(o.high));
+        if (BigInt(o.high) > start) p.targets.set(k, BigInt(o.high));
       }
     }
     p.check();
