@@ -73,6 +73,7 @@ const EnvSchema = z.object({
   GATEWAY_PREDICT_BURST: z.coerce.number().int().min(1).optional(),
   GATEWAY_ACCESS_LOG: bool.default(true),
   GATEWAY_PUBLISH_FORECASTS: bool.default(true),
+  GATEWAY_EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   GATEWAY_SNAPSHOTS: bool.default(true),
   GATEWAY_SNAPSHOT_EVERY_S: z.coerce.number().int().min(0).default(600),
   GATEWAY_SNAPSHOT_KEEP: z.coerce.number().int().min(1).default(2),
@@ -183,6 +184,8 @@ export interface Config {
     accessLog: boolean;
     /** Whether this replica computes and publishes forecast.published (every replica caches it either way). */
     publishForecasts: boolean;
+    /** GET /v1/forecasts streams at once at most this many (each holds a ClickHouse connection of 8); more get 503 EXPORT_BUSY. */
+    exportConcurrency: number;
     /** Restart snapshots of the online state (gateway/state/snapshot.ts): loaded at start and written every `everyS` seconds (0 = only at shutdown) when `enabled`; the newest `keep` are kept. */
     snapshots: { enabled: boolean; everyS: number; keep: number };
   };
@@ -325,6 +328,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       predictRate: { perSecond: e.GATEWAY_PREDICT_RATE, burst: e.GATEWAY_PREDICT_BURST ?? Math.max(1, Math.ceil(e.GATEWAY_PREDICT_RATE)) },
       accessLog: e.GATEWAY_ACCESS_LOG,
       publishForecasts: e.GATEWAY_PUBLISH_FORECASTS,
+      exportConcurrency: e.GATEWAY_EXPORT_CONCURRENCY,
       snapshots: { enabled: e.GATEWAY_SNAPSHOTS, everyS: e.GATEWAY_SNAPSHOT_EVERY_S, keep: e.GATEWAY_SNAPSHOT_KEEP },
     },
     trainer: {

@@ -1,13 +1,24 @@
 import type { z } from 'zod';
-import { dateLit, ident } from '../../lib/clickhouse.js';
+import { clickhouseCode, dateLit, ident } from '../../lib/clickhouse.js';
 import { DependencyError } from '../../lib/errors.js';
-import { createForecastTable, FORECASTS_TABLE } from '../../domain/forecasts/table.js';
+import { FORECASTS_TABLE } from '../../domain/forecasts/table.js';
 import { route, type Route } from '../api/route.js';
 import { ForecastsExport, ForecastsExportQuery } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';
+import { HttpError } from '../http/errors.js';
+import { Slots } from '../http/slots.js';
 
 const CSV = 'text/csv';
 const NDJSON = 'application/x-ndjson';
+
+/** The export's column names, as CSVWithNames writes its header. */
+const CSV_HEADER = ['store', 'dept', 'origin', 'week', 'horizon', 'forecast', 'lower_80', 'upper_80', 'lower_95', 'upper_95', 'model_version', 'published_at'].map((c) => `"${c}"`).join(',') + '\n';
+
+/** ClickHouse codes of a missing table (60) or database (81): the projector has not run yet. */
+const NOT_YET = new Set([60, 81]);
+
+/** Seconds a refused export is told to wait. */
+const BUSY_RETRY_S = 2;
 
 /** The export's columns; CSV writes a missing bound as an empty field (18.16 has no null representation setting). */
 function selectList(csv: boolean): string {
@@ -24,12 +35,8 @@ function selectList(csv: boolean): string {
  * copy of the whole answer), CSV by default or NDJSON by Accept.
  */
 export function forecastRoutes(g: GatewayContext): Route[] {
-  // before the projector's first run the table does not exist: the export is then empty, not an error (the DDL is idempotent)
-  let table: Promise<void> | null = null;
-  const ensureTable = () => (table ??= createForecastTable(g.ch, g.cfg.clickhouse.database, g.cfg.clickhouse.cluster).catch((err: unknown) => {
-    table = null;
-    throw err;
-  }));
+  // each export holds a ClickHouse connection while the client reads: at most exportConcurrency at once, the rest refused
+  const slots = new Slots(g.cfg.gateway.exportConcurrency);
   return [
     route(
       {
@@ -40,7 +47,7 @@ export function forecastRoutes(g: GatewayContext): Route[] {
         summary: 'Bulk export of the published forecasts of a target week (the ClickHouse forecasts table), streamed as CSV or NDJSON',
         query: ForecastsExportQuery,
         ok: { schema: ForecastsExport, description: 'the rows, ordered by store, dept, origin, model version', contentType: [CSV, NDJSON] },
-        errors: { 503: 'ClickHouse cannot be reached' },
+        errors: { 503: `ClickHouse cannot be reached, or GATEWAY_EXPORT_CONCURRENCY exports are already streaming (EXPORT_BUSY, with Retry-After)` },
       },
       async ({ query }, ctx) => {
         const q = query as z.output<typeof ForecastsExportQuery>;
@@ -51,13 +58,28 @@ export function forecastRoutes(g: GatewayContext): Route[] {
         const sql =
           `SELECT ${selectList(csv)} FROM (SELECT * FROM ${db}.${FORECASTS_TABLE} FINAL WHERE ${where}) ` +
           `ORDER BY store, dept, origin, model_version, horizon FORMAT ${csv ? 'CSVWithNames' : 'JSONEachRow'}`;
-        await ensureTable();
+        const release = slots.tryTake();
+        if (!release) {
+          throw new HttpError(503, 'EXPORT_BUSY', `exports: expected at most ${slots.capacity} streaming at once (GATEWAY_EXPORT_CONCURRENCY); retry after ${BUSY_RETRY_S} s`, {
+            headers: { 'retry-after': String(BUSY_RETRY_S) },
+            retriable: true,
+          });
+        }
         let stream;
         try {
           ({ stream } = await g.ch.exec({ query: sql, clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } }));
         } catch (err) {
+          release();
+          // before the projector's first run there is no table: an empty export, and a GET never creates one (the projector does)
+          if (NOT_YET.has(clickhouseCode(err) ?? 0)) {
+            ctx.type = `${csv ? CSV : NDJSON}; charset=utf-8`;
+            return csv ? CSV_HEADER : '';
+          }
           throw new DependencyError('clickhouse', (err as Error).message, err);
         }
+        // the slot is held until the stream is done: read to its end, failed, or destroyed by Koa when the client goes away
+        stream.once('close', release);
+        ctx.res.once('close', release);
         ctx.type = `${csv ? CSV : NDJSON}; charset=utf-8`;
         if (csv) ctx.set('content-disposition', `attachment; filename="forecasts-${q.week}.csv"`);
         return stream;
