@@ -1,7 +1,7 @@
 /**
  * The one feature module: the trainer calls `buildTrainingMatrix` over every
  * series, the gateway calls `featureVector` over the history it keeps online;
- * both go through the same two fill functions (feature-fill.ts), so they cannot disagree.
+ * both go through the same fill functions (fill.ts), so they cannot disagree.
  *
  * Strategy: ONE direct model with the horizon as a feature, not a recursive
  * one. A recursive model feeds its own forecasts back as lags, so errors
@@ -21,32 +21,52 @@
  */
 import { ValidationError } from '../../lib/errors.js';
 import { isoOfDay, parseIsoDay } from '../../lib/weeks.js';
-import { fillOrigin, fillTarget, holidayOfDay } from './fill.js';
-import { COL, DEFAULT_HORIZON, FEATURE_COUNT, FEATURE_NAMES, FEATURE_SPEC, MAX_HORIZON } from './spec.js';
+import { checkFills, fillDeclared, fillOrigin, fillTarget, FILLS, holidayOfDay, type DeclaredFill } from './fill.js';
+import { COL, DEFAULT_HORIZON, FEATURE_COUNT, FEATURE_SPEC, FEATURES, MAX_HORIZON, type FeatureLayout } from './spec.js';
 import type { SeriesHistory } from './series-history.js';
 import { DeptProfiles } from './dept-profile.js';
 
 export * from './spec.js';
 export { DeptProfiles } from './dept-profile.js';
+export { FILLS, type DeclaredFill, type FillAt } from './fill.js';
 export { SeriesHistory, rowOfSalesWeek, storeTypeCode, type HistoryRow } from './series-history.js';
 
 const S = FEATURE_SPEC;
+
+/** A layout and the fill functions of its declared features. */
+export interface FeatureSet {
+  readonly layout: FeatureLayout;
+  readonly fills: Readonly<Record<string, DeclaredFill>>;
+}
+
+/** A feature set, checked: every declared feature has its fill and every fill its declaration. */
+export function featureSet(layout: FeatureLayout, fills: Readonly<Record<string, DeclaredFill>>): FeatureSet {
+  checkFills(layout, fills);
+  return Object.freeze({ layout, fills });
+}
+
+/** The features every process uses (FEATURE_SPEC with FILLS); a declaration without its fill fails here, at start-up. */
+export const FEATURE_SET: FeatureSet = featureSet(FEATURES, FILLS);
 
 /**
  * The feature vector (FEATURE_COUNT float32, NaN = missing) for target week T at
  * horizon h (1..52), i.e. from origin O = T - h, which must not be later than the
  * history's last week (a later origin would silently mean a longer horizon).
  * Writes into `out` when given (e.g. `batch.subarray(r * cols)` to fill a batch in place).
+ * `set` defaults to FEATURE_SET (another one only in tests of a new feature).
  */
-export function featureVector(history: SeriesHistory, targetWeek: string, horizon: number, out = new Float32Array(FEATURE_COUNT)): Float32Array {
+export function featureVector(history: SeriesHistory, targetWeek: string, horizon: number, out?: Float32Array, set: FeatureSet = FEATURE_SET): Float32Array {
   checkHorizon('horizon', horizon);
+  const cols = set.layout.count;
+  out ??= new Float32Array(cols);
   const t = history.indexOf(targetWeek);
   if (t - horizon > history.length - 1) {
     throw new ValidationError('horizon', `>= ${t - history.length + 1}: the origin T-h must be a week up to ${history.weekAt(history.length - 1)}, the last one received`, horizon);
   }
-  if (out.length < FEATURE_COUNT) throw new ValidationError('out', `room for ${FEATURE_COUNT} values`, out.length);
+  if (out.length < cols) throw new ValidationError('out', `room for ${cols} values`, out.length);
   fillOrigin(history, t - horizon, out);
   fillTarget(history, t, horizon, out);
+  fillDeclared(set.layout, set.fills, history, t, horizon, out);
   return out;
 }
 
@@ -82,6 +102,8 @@ export interface MatrixOptions {
    * always gives the same rows). Default: no budget.
    */
   maxRows?: number;
+  /** The features to compute; default FEATURE_SET (another one only in tests of a new feature). */
+  features?: FeatureSet;
 }
 
 /** Row metadata, columnar (a million objects would cost more than the matrix). */
@@ -134,6 +156,7 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
   const from = opts.fromWeek === undefined ? -Infinity : dayOf('fromWeek', opts.fromWeek);
   const to = opts.toWeek === undefined ? Infinity : dayOf('toWeek', opts.toWeek);
   const requireActual = opts.requireActual ?? true;
+  const set = opts.features ?? FEATURE_SET;
   const series = [...allSeries];
   // histories that belong to a collection (the gateway's store, a backtest's as-of view) keep its profiles
   const profiles = new DeptProfiles(() => series);
@@ -154,7 +177,7 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
     series.forEach((s, si) => forEachRow(s, known[si]!, H, from, to, requireActual, rate, () => rows++));
   }
 
-  const cols = FEATURE_COUNT;
+  const cols = set.layout.count;
   const X = new Float32Array(rows * cols);
   const y = new Float32Array(rows);
   const w = new Float32Array(rows);
@@ -177,6 +200,7 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
       }
       const t = o + h;
       fillTarget(s, t, h, vec);
+      fillDeclared(set.layout, set.fills, s, t, h, vec);
       X.set(vec, r * cols);
       const a = s.salesAt(t);
       actual[r] = a;
@@ -192,7 +216,7 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
       r++;
     });
   });
-  return { X, y, w, actual, rows, cols, names: FEATURE_NAMES, meta, sample: { rate, candidates } };
+  return { X, y, w, actual, rows, cols, names: set.layout.names, meta, sample: { rate, candidates } };
 }
 
 /** Calls `emit(o, h)` for each kept row of a series, origins ascending then h ascending. */

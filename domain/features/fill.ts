@@ -6,7 +6,7 @@
  */
 import { EXOGENOUS_FIELDS } from '../../schemas/types.js';
 import { isoOfDay, weekOfYear } from '../../lib/weeks.js';
-import { COL, FEATURE_SPEC } from './spec.js';
+import { COL, FEATURE_SPEC, type FeatureLayout } from './spec.js';
 import { isHolidayWeek } from '../sales/holidays.js';
 import { EXO_COUNT, type SeriesHistory } from './series-history.js';
 
@@ -84,6 +84,42 @@ export function fillTarget(s: SeriesHistory, t: number, h: number, out: Float32A
   const base = seasonal ? smoothedYearAgo(s, t, o) : recentMean(s, o, level);
   out[COL.statBase] = (base - level) / scale;
   out[COL.statSeasonal] = seasonal ? 1 : 0;
+}
+
+/** Where a declared feature is computed: origin o = t - h, target t, horizon h (indexes into the series, t may be past its end). */
+export interface FillAt {
+  readonly o: number;
+  readonly t: number;
+  readonly h: number;
+}
+
+/**
+ * A declared feature's value for one row. `v` holds every base column already
+ * (level, scale, ...: read them with COL). Must read no sales or exogenous value
+ * at an index > at.o (`s.salesAt(i)` with i <= at.o): the no-leakage line.
+ */
+export type DeclaredFill = (s: SeriesHistory, at: FillAt, v: Float32Array, params: Readonly<Record<string, number>>) => number;
+
+/** The fill of each feature in FEATURE_SPEC.declared, by its name (CONTRIBUTING.md, "Add a feature"). */
+export const FILLS: Readonly<Record<string, DeclaredFill>> = Object.freeze({});
+
+/** Writes the declared columns of `layout` (after fillOrigin and fillTarget wrote the base ones). */
+export function fillDeclared(layout: FeatureLayout, fills: Readonly<Record<string, DeclaredFill>>, s: SeriesHistory, t: number, h: number, out: Float32Array): void {
+  const declared = layout.spec.declared;
+  if (declared.length === 0) return;
+  const at: FillAt = { o: t - h, t, h };
+  const first = layout.count - declared.length;
+  for (let j = 0; j < declared.length; j++) {
+    const d = declared[j]!;
+    out[first + j] = fills[d.name]!(s, at, out, d.params);
+  }
+}
+
+/** Throws unless every declared feature of `layout` has a fill and every fill a declaration (names the one missing). */
+export function checkFills(layout: FeatureLayout, fills: Readonly<Record<string, DeclaredFill>>): void {
+  const names = new Set(layout.spec.declared.map((d) => d.name));
+  for (const n of names) if (typeof fills[n] !== 'function') throw new RangeError(`declared feature ${n}: expected a fill function named ${n} in FILLS (domain/features/fill.ts)`);
+  for (const n of Object.keys(fills)) if (!names.has(n)) throw new RangeError(`fill ${n}: expected a feature named ${n} in FEATURE_SPEC.declared (domain/features/spec.ts)`);
 }
 
 /** Last year's target week smoothed with its neighbours (S.stat.kernel over T-51, T-52, T-53; unknown or after O counts as 0). */

@@ -56,6 +56,20 @@ export interface FeatureSpec {
     readonly growthWindow: number;
     readonly growthClip: readonly [number, number];
   };
+  /**
+   * Features added by name (CONTRIBUTING.md, "Add a feature"): each is one
+   * column after every base column, its value computed by the function of
+   * the same name in fill.ts `FILLS`.
+   */
+  readonly declared: readonly DeclaredFeature[];
+}
+
+/** A feature declared as data: its column name and the numbers its fill function reads. */
+export interface DeclaredFeature {
+  /** Column name: unique, and not one of the base columns. */
+  readonly name: string;
+  /** Parameters (a window, a lag...) passed to the fill; part of FEATURE_VERSION, so changing one retires the models trained with the old value. */
+  readonly params: Readonly<Record<string, number>>;
 }
 
 /** Horizons the module supports (the seasonal lag 52 stays known up to h = 52). */
@@ -74,10 +88,11 @@ export const FEATURE_SPEC: FeatureSpec = Object.freeze({
   level: { window: 13, fallbackWindow: 52, minScale: 1 },
   deptProfile: { lag: 52, baseWeeks: 13 },
   stat: { kernel: [1, 2, 1] as const, fallbackWeeks: 4, growthWindow: 13, growthClip: [0.6, 1.6] as const },
+  declared: [],
 });
 
-/** Ordered feature names: the model's input columns. */
-export const FEATURE_NAMES: readonly string[] = Object.freeze([
+/** The base columns, in order: fill.ts writes them at the fixed positions of `COL`. */
+const BASE_NAMES: readonly string[] = Object.freeze([
   'horizon',
   'week_of_year',
   'holiday_target',
@@ -101,18 +116,50 @@ export const FEATURE_NAMES: readonly string[] = Object.freeze([
   ...FEATURE_SPEC.exogenous.map((f) => `exo_${f}`),
 ]);
 
-/** Number of model input columns. */
-export const FEATURE_COUNT = FEATURE_NAMES.length;
+/** A model's input layout: the spec, its ordered column names and the version that identifies them. */
+export interface FeatureLayout {
+  readonly spec: FeatureSpec;
+  readonly names: readonly string[];
+  readonly count: number;
+  readonly version: string;
+}
 
-/** Version of the layout: bump the prefix for semantic changes the spec cannot show. */
-export const FEATURE_VERSION = `v1-${createHash('sha256')
-  .update(JSON.stringify({ spec: FEATURE_SPEC, names: FEATURE_NAMES }))
-  .digest('hex')
-  .slice(0, 8)}`;
+/**
+ * The layout of FEATURE_SPEC with `declared` as its declared features, appended
+ * after the base columns (so `COL` never moves). Throws on a duplicate or base name.
+ */
+export function featureLayout(declared: readonly DeclaredFeature[]): FeatureLayout {
+  const seen = new Set(BASE_NAMES);
+  for (const d of declared) {
+    if (!/^[a-z][a-z0-9_]*$/.test(d.name)) throw new RangeError(`declared feature name ${JSON.stringify(d.name)}: expected snake_case (a-z, 0-9, _)`);
+    if (seen.has(d.name)) throw new RangeError(`declared feature ${d.name}: expected a name not already in the layout`);
+    seen.add(d.name);
+  }
+  const spec: FeatureSpec = Object.freeze({ ...FEATURE_SPEC, declared });
+  const names = Object.freeze([...BASE_NAMES, ...declared.map((d) => d.name)]);
+  // With nothing declared, hash the spec without its (empty) `declared` key: the
+  // layout every model so far was trained on keeps its version and stays servable.
+  const { declared: _none, ...base } = spec;
+  const hashed = declared.length === 0 ? { spec: base, names } : { spec, names };
+  const version = `v1-${createHash('sha256').update(JSON.stringify(hashed)).digest('hex').slice(0, 8)}`;
+  return Object.freeze({ spec, names, count: names.length, version });
+}
+
+/** The layout every process uses. */
+export const FEATURES: FeatureLayout = featureLayout(FEATURE_SPEC.declared);
+
+/** Ordered feature names: the model's input columns. */
+export const FEATURE_NAMES: readonly string[] = FEATURES.names;
+
+/** Number of model input columns. */
+export const FEATURE_COUNT = FEATURES.count;
+
+/** Version of the layout (a hash of spec and names): bump the prefix for semantic changes the spec cannot show. */
+export const FEATURE_VERSION = FEATURES.version;
 
 /** Column index of a feature name; throws on a typo so layouts cannot drift silently. */
-export function col(name: string): number {
-  const i = FEATURE_NAMES.indexOf(name);
+export function col(name: string, layout: FeatureLayout = FEATURES): number {
+  const i = layout.names.indexOf(name);
   if (i < 0) throw new RangeError(`unknown feature ${name}`);
   return i;
 }
