@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../lib/config.js';
-import { AppError, messageOf } from '../lib/errors.js';
+import { runCli, UsageError, type CliArgs } from '../lib/cli.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
@@ -23,14 +22,27 @@ const USAGE = `usage: npm run simulate -- <command> [options]
   traits       print the difficulty traits of the generated history, or of --csv FILE
                (with --features FILE, --stores-file FILE), against real retail
   demo         backfill when the sales log is empty, then continuous
+options: -h, --help  this text
 needs only Kafka and the schema registry (never ClickHouse); traits needs no service`;
+
+const OPTIONS = {
+  weeks: { type: 'string' },
+  stores: { type: 'string' },
+  depts: { type: 'string' },
+  seed: { type: 'string' },
+  rate: { type: 'string' },
+  features: { type: 'string' },
+  'stores-file': { type: 'string' },
+  csv: { type: 'string' },
+} as const;
+const COMMANDS = ['backfill', 'next-week', 'continuous', 'import', 'traits', 'demo'];
 
 function simOptions(cfg: Readonly<Config>, v: Record<string, string | boolean | undefined>): GeneratorOptions & { startWeek: string; weeks: number } {
   const num = (name: string, fallback: number) => {
     const raw = v[name];
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new AppError('USAGE', `--${name}: expected a positive integer, got "${String(raw)}"`);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}`, `expected a positive integer, got "${String(raw)}"`);
     return n;
   };
   return {
@@ -80,7 +92,7 @@ interface Command {
 async function runCommand(c: Command): Promise<void> {
   const { cmd, arg, values, cfg, sim, producer, latestWeek } = c;
   const rate = values.rate === undefined ? cfg.simulator.rate : Number(values.rate);
-  if (!(rate > 0)) throw new AppError('USAGE', `--rate: expected a positive number of events per second, got "${String(values.rate)}"`);
+  if (!(rate > 0)) throw new UsageError('--rate', `expected a positive number of events per second, got "${String(values.rate)}"`);
   switch (cmd) {
     case 'backfill':
       return backfill(producer, sim);
@@ -92,7 +104,7 @@ async function runCommand(c: Command): Promise<void> {
     case 'continuous':
       return continuous(c, rate, nextWeekIndex(sim.startWeek, await latestWeek()));
     case 'import': {
-      if (!arg) throw new AppError('USAGE', 'import: expected the path of a CSV file');
+      if (!arg) throw new UsageError('import', 'expected the path of a CSV file');
       const features = typeof values.features === 'string' ? values.features : undefined;
       const stores = typeof values['stores-file'] === 'string' ? values['stores-file'] : undefined;
       const r = await importCsv(producer, { train: arg, features, stores }, log);
@@ -105,29 +117,21 @@ async function runCommand(c: Command): Promise<void> {
       return continuous(c, rate, latest === null ? sim.weeks : nextWeekIndex(sim.startWeek, latest));
     }
     default:
-      throw new AppError('USAGE', `unknown command "${cmd}"\n${USAGE}`);
+      throw wrongCommand(cmd);
   }
 }
 
-async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: {
-      weeks: { type: 'string' },
-      stores: { type: 'string' },
-      depts: { type: 'string' },
-      seed: { type: 'string' },
-      rate: { type: 'string' },
-      features: { type: 'string' },
-      'stores-file': { type: 'string' },
-      csv: { type: 'string' },
-    },
-  });
+const wrongCommand = (cmd: string) => new UsageError('command', `expected one of ${COMMANDS.join(', ')} (see --help), got "${cmd}"`);
+
+async function main({ positionals, values: v }: CliArgs): Promise<void> {
+  const values = v as Record<string, string | undefined>;
   const [cmd, arg] = positionals;
   if (!cmd) {
     process.stderr.write(`${USAGE}\n`);
     return;
   }
+  // a wrong command is answered before any connection
+  if (!COMMANDS.includes(cmd)) throw wrongCommand(cmd);
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel, cfg.logFormat);
   const sim = simOptions(cfg, values);
@@ -171,7 +175,4 @@ async function traits(sim: GeneratorOptions, v: Record<string, string | boolean 
   return `${csv}: ${points.length} rows${rejected > 0 ? `, ${rejected} rejected` : ''}\n${formatTraits(measureTraits(points))}`;
 }
 
-main().catch((err: unknown) => {
-  log.error(err instanceof AppError ? err.message : `failed: ${messageOf(err)}`);
-  process.exit(1);
-});
+runCli(main, { usage: USAGE, options: OPTIONS });

@@ -1,7 +1,7 @@
 /**
  * The registry and training CLI. User errors print one line naming what was
  * wrong (exit 2); dependency failures print their message (exit 1); no stack
- * traces unless LOG_LEVEL=debug.
+ * traces unless LOG_LEVEL=debug (lib/cli.ts).
  *
  *   npx tsx trainer/cli.ts models list
  *   npx tsx trainer/cli.ts models show <version>
@@ -15,7 +15,8 @@
  */
 import { userInfo } from 'node:os';
 import { loadConfig, type Config } from '../lib/config.js';
-import { AppError, ConflictError, ValidationError, messageOf } from '../lib/errors.js';
+import { parseCli, runCli, type CliSpec } from '../lib/cli.js';
+import { ConflictError, ValidationError } from '../lib/errors.js';
 import { setLogLevel } from '../lib/log.js';
 import { openRegistryClient, type ModelDetail, type ModelSummary } from './registry-api.js';
 
@@ -28,34 +29,16 @@ const USAGE = `usage:
                                                ask the trainer for a run
 options: --by <name> (default: the OS user)
          --expect <v|none>  promote/rollback only if v is still the champion
-                            (default: the champion read from the log just before)`;
+                            (default: the champion read from the log just before)
+         -h, --help         this text`;
 
-interface Parsed {
-  words: string[];
-  flags: Record<string, string>;
-}
-
-/** Splits argv into positional words and --flag value pairs; throws ValidationError on a flag without a value. */
-export function parseArgs(argv: readonly string[]): Parsed {
-  const words: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) {
-      words.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1);
-    else {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new ValidationError(a, 'a value after the flag');
-      flags[a.slice(2)] = v;
-      i++;
-    }
-  }
-  return { words, flags };
-}
+/** The models CLI's flags (lib/cli.ts parses them strictly: an unknown or value-less flag is named). */
+export const MODELS_CLI = {
+  usage: USAGE,
+  options: { reason: { type: 'string' }, cutoff: { type: 'string' }, params: { type: 'string' }, by: { type: 'string' }, expect: { type: 'string' } },
+  // the registry refuses these with the current state: the user picks another version
+  refusals: ['NO_CHAMPION', 'NO_PREVIOUS'],
+} satisfies CliSpec;
 
 /** --expect: a version, or "none" for "no champion yet"; undefined when the flag is absent. */
 export function expectArg(s: string | undefined): number | null | undefined {
@@ -114,56 +97,67 @@ export function formatDetail(d: ModelDetail): string {
   return lines.join('\n');
 }
 
-/** Runs one command; returns the text to print. */
-export async function runCli(cfg: Readonly<Config>, argv: readonly string[]): Promise<string> {
-  const { words, flags } = parseArgs(argv);
+/** Runs one command; returns the text to print. A conflict is rethrown with what to run next. */
+export async function runModelsCommand(cfg: Readonly<Config>, argv: readonly string[]): Promise<string> {
+  const args = parseCli(MODELS_CLI, argv);
+  if (args === null) return USAGE;
+  const flags = args.values as { [K in keyof typeof MODELS_CLI.options]?: string };
   const by = flags.by ?? safeUser();
-  const [cmd, sub, arg] = words;
-  if (cmd === undefined || cmd === 'help' || flags.help !== undefined) return USAGE;
+  const [cmd, sub, arg] = args.positionals;
+  if (cmd === undefined || cmd === 'help') return USAGE;
+  if (cmd !== 'train' && cmd !== 'models') throw new ValidationError('command', '"models" or "train" (run with --help for help)', cmd);
   const client = openRegistryClient(cfg);
   try {
-    if (cmd === 'train') {
-      const r = await client.requestTraining({
-        trigger: 'manual',
-        reason: flags.reason ?? 'manual request from the CLI',
-        requestedBy: by,
-        cutoffWeek: flags.cutoff ?? null,
-        params: flags.params ?? null,
-      });
-      return `requested training ${r.requestId}${r.cutoffWeek ? ` (data up to ${r.cutoffWeek})` : ''}: ${r.reason}`;
-    }
-    if (cmd !== 'models') throw new ValidationError('command', '"models" or "train" (run with no arguments for help)', cmd);
-    switch (sub) {
-      case 'list':
-        return formatList(await client.listModels());
-      case 'show':
-        return formatDetail(await client.showModel(versionArg(arg, true)!));
-      case 'promote': {
-        const expectedChampion = expectArg(flags.expect);
-        const p = await client.promoteVersion(versionArg(arg, true)!, {
-          kind: 'manual',
-          reason: flags.reason ?? `promoted by ${by} from the CLI`,
-          by,
-          ...(expectedChampion !== undefined ? { expectedChampion } : {}),
-        });
-        return `v${p.version} is the champion (was ${p.previousVersion === null ? 'none' : `v${p.previousVersion}`})`;
-      }
-      case 'rollback': {
-        const v = versionArg(arg, false);
-        const expectedChampion = expectArg(flags.expect);
-        const p = await client.rollback({
-          ...(v !== undefined ? { version: v } : {}),
-          reason: flags.reason ?? `rolled back by ${by} from the CLI`,
-          by,
-          ...(expectedChampion !== undefined ? { expectedChampion } : {}),
-        });
-        return `rolled back: v${p.version} is the champion (was v${p.previousVersion})`;
-      }
-      default:
-        throw new ValidationError('models command', 'list | show <v> | promote <v> | rollback [<v>]', sub);
-    }
+    return await run(client, { cmd, sub, arg, flags, by });
+  } catch (err) {
+    throw err instanceof ConflictError ? new ConflictError(conflictMessage(err), err.expected, err.actual) : err;
   } finally {
     await client.close();
+  }
+}
+
+async function run(
+  client: ReturnType<typeof openRegistryClient>,
+  { cmd, sub, arg, flags, by }: { cmd: string; sub?: string; arg?: string; flags: { [K in keyof typeof MODELS_CLI.options]?: string }; by: string },
+): Promise<string> {
+  if (cmd === 'train') {
+    const r = await client.requestTraining({
+      trigger: 'manual',
+      reason: flags.reason ?? 'manual request from the CLI',
+      requestedBy: by,
+      cutoffWeek: flags.cutoff ?? null,
+      params: flags.params ?? null,
+    });
+    return `requested training ${r.requestId}${r.cutoffWeek ? ` (data up to ${r.cutoffWeek})` : ''}: ${r.reason}`;
+  }
+  switch (sub) {
+    case 'list':
+      return formatList(await client.listModels());
+    case 'show':
+      return formatDetail(await client.showModel(versionArg(arg, true)!));
+    case 'promote': {
+      const expectedChampion = expectArg(flags.expect);
+      const p = await client.promoteVersion(versionArg(arg, true)!, {
+        kind: 'manual',
+        reason: flags.reason ?? `promoted by ${by} from the CLI`,
+        by,
+        ...(expectedChampion !== undefined ? { expectedChampion } : {}),
+      });
+      return `v${p.version} is the champion (was ${p.previousVersion === null ? 'none' : `v${p.previousVersion}`})`;
+    }
+    case 'rollback': {
+      const v = versionArg(arg, false);
+      const expectedChampion = expectArg(flags.expect);
+      const p = await client.rollback({
+        ...(v !== undefined ? { version: v } : {}),
+        reason: flags.reason ?? `rolled back by ${by} from the CLI`,
+        by,
+        ...(expectedChampion !== undefined ? { expectedChampion } : {}),
+      });
+      return `rolled back: v${p.version} is the champion (was v${p.previousVersion})`;
+    }
+    default:
+      throw new ValidationError('models command', 'list | show <v> | promote <v> | rollback [<v>]', sub);
   }
 }
 
@@ -183,19 +177,7 @@ function safeUser(): string {
 async function main(): Promise<void> {
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
-  try {
-    process.stdout.write(`${await runCli(cfg, process.argv.slice(2))}\n`);
-  } catch (err) {
-    const user = err instanceof ValidationError || (err instanceof AppError && ['NOT_FOUND', 'NO_CHAMPION', 'NO_PREVIOUS', 'CONFLICT'].includes(err.code));
-    process.stderr.write(`error: ${err instanceof ConflictError ? conflictMessage(err) : messageOf(err)}\n`);
-    if (cfg.logLevel === 'debug' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = user ? 2 : 1;
-  }
+  process.stdout.write(`${await runModelsCommand(cfg, process.argv.slice(2))}\n`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`error: ${messageOf(err)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (import.meta.url === `file://${process.argv[1]}`) runCli(main, MODELS_CLI);

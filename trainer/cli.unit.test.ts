@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConflictError } from '../lib/errors.js';
-import { conflictMessage, expectArg, formatList, parseArgs } from './cli.js';
+import { parseCli } from '../lib/cli.js';
+import { MODELS_CLI, conflictMessage, expectArg, formatList } from './cli.js';
 
 describe('trainer CLI', () => {
   it('splits words and flags (both --k v and --k=v)', () => {
-    assert.deepEqual(parseArgs(['models', 'promote', '3', '--reason', 'better on holidays', '--by=ana']), {
-      words: ['models', 'promote', '3'],
-      flags: { reason: 'better on holidays', by: 'ana' },
+    assert.deepEqual(parseCli(MODELS_CLI, ['models', 'promote', '3', '--reason', 'better on holidays', '--by=ana']), {
+      values: { reason: 'better on holidays', by: 'ana' },
+      positionals: ['models', 'promote', '3'],
     });
   });
 
@@ -22,8 +23,9 @@ describe('trainer CLI', () => {
     assert.match(text, /--expect 7/);
   });
 
-  it('names the flag that has no value', () => {
-    assert.throws(() => parseArgs(['train', '--reason']), /--reason: expected a value/);
+  it('names the flag that has no value, and an unknown flag as unknown (not as one missing a value)', () => {
+    assert.throws(() => parseCli(MODELS_CLI, ['train', '--reason']), /^UsageError: --reason: expected a value after the flag$/);
+    assert.throws(() => parseCli(MODELS_CLI, ['models', 'list', '--bogus']), /^UsageError: --bogus: unknown flag; known flags: --reason, --cutoff, --params, --by, --expect, --help$/);
   });
 
   it('lists versions as an aligned table with percentages', () => {

@@ -12,7 +12,7 @@ import { createClickhouse } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
 import type { ModelTrained } from '../schemas/types.js';
 import { startRegistryProjector, type RegistryProjector } from '../consumers/registry/main.js';
-import { runCli } from './cli.js';
+import { runModelsCommand } from './cli.js';
 import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION } from '../domain/features/features.js';
 import { holdoutIntervals, scoreHoldout, splitHoldout } from './holdout.js';
 import { MODEL_PROMOTED, MODEL_TRAINED } from '../domain/contracts.js';
@@ -164,17 +164,17 @@ describe('trainer (integration)', { timeout: 300_000 }, () => {
       );
       const list = await api.listModels();
       assert.deepEqual(list.map((m) => [m.version, m.stage]).reverse().slice(0, 3), [[1, 'champion'], [2, 'rejected'], [3, 'failed']]);
-      assert.match(await runCli(cfg, ['models', 'list']), /v1\s+champion/);
-      assert.match(await runCli(cfg, ['models', 'show', 'v2']), /decision\s+rejected: rejected: WAPE/);
+      assert.match(await runModelsCommand(cfg, ['models', 'list']), /v1\s+champion/);
+      assert.match(await runModelsCommand(cfg, ['models', 'show', 'v2']), /decision\s+rejected: rejected: WAPE/);
 
-      await assert.rejects(runCli(cfg, ['models', 'promote', '3']), /failed to train/);
-      await assert.rejects(runCli(cfg, ['models', 'promote', '99']), /model version 99 not found/);
-      await assert.rejects(runCli(cfg, ['models', 'promote']), /version: expected a model version number/);
-      await assert.rejects(runCli(cfg, ['models', 'rollback']), /no earlier champion/);
+      await assert.rejects(runModelsCommand(cfg, ['models', 'promote', '3']), /failed to train/);
+      await assert.rejects(runModelsCommand(cfg, ['models', 'promote', '99']), /model version 99 not found/);
+      await assert.rejects(runModelsCommand(cfg, ['models', 'promote']), /version: expected a model version number/);
+      await assert.rejects(runModelsCommand(cfg, ['models', 'rollback']), /no earlier champion/);
 
-      assert.match(await runCli(cfg, ['models', 'promote', '2', '--reason', 'by hand', '--by', 'ana']), /v2 is the champion \(was v1\)/);
+      assert.match(await runModelsCommand(cfg, ['models', 'promote', '2', '--reason', 'by hand', '--by', 'ana']), /v2 is the champion \(was v1\)/);
       await until(async () => (await api.champion())?.version === 2, 15_000, 'v2 to be champion in the projection');
-      assert.match(await runCli(cfg, ['models', 'rollback', '--by', 'ana']), /v1 is the champion \(was v2\)/);
+      assert.match(await runModelsCommand(cfg, ['models', 'rollback', '--by', 'ana']), /v1 is the champion \(was v2\)/);
       await until(async () => (await api.champion())?.version === 1, 15_000, 'v1 to be champion again');
       const v2 = await api.showModel(2);
       assert.equal(v2.stage, 'archived');

@@ -3,10 +3,10 @@
  * re-drive messages after a fix. Needs only Kafka (and the schema registry
  * to show a record's fields).
  */
-import { parseArgs } from 'node:util';
 import { AvroCodec } from '../../lib/avro.js';
 import { loadConfig, type Config } from '../../lib/config.js';
-import { AppError, messageOf } from '../../lib/errors.js';
+import { runCli, UsageError, type CliArgs } from '../../lib/cli.js';
+import { messageOf } from '../../lib/errors.js';
 import { readDeadLetters, redrive, type DeadMessage } from '../../lib/dead-letter-log.js';
 import { createKafka } from '../../lib/kafka.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
@@ -18,7 +18,8 @@ const USAGE = `usage: npm run dlq -- <command> [options]
   show ID                  one message: its letters (consumer, time, reason) and its decoded record
   redrive ID [ID ...]      re-send the original bytes to the origin topic, once per message, and record it
   redrive --all [--reason TEXT] [--dry-run]
-                           every message not re-driven yet (optionally only those whose reason contains TEXT)`;
+                           every message not re-driven yet (optionally only those whose reason contains TEXT)
+  -h, --help               this text`;
 
 function pad(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n);
@@ -50,21 +51,23 @@ async function show(cfg: Readonly<Config>, m: DeadMessage): Promise<string> {
 function pick(all: DeadMessage[], ids: string[], values: { all?: boolean; reason?: string }): DeadMessage[] {
   const byReason = (m: DeadMessage) => !values.reason || m.letters.some((l) => l.reason.includes(values.reason!));
   if (values.all) return all.filter((m) => m.redriven.length === 0 && byReason(m));
-  if (ids.length === 0) throw new AppError('USAGE', `redrive: expected message ids (from list) or --all\n${USAGE}`);
+  if (ids.length === 0) throw new UsageError('redrive', 'expected message ids (from npm run dlq -- list) or --all');
   return ids.map((id) => {
     const m = all.find((x) => x.id === id);
-    if (!m) throw new AppError('USAGE', `redrive: no dead-lettered message ${id} (see npm run dlq -- list)`);
+    if (!m) throw new UsageError('redrive', `no dead-lettered message ${id} (see npm run dlq -- list)`);
     return m;
   });
 }
 
-async function main(): Promise<number> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean' }, reason: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+async function main({ positionals, values: v }: CliArgs): Promise<number> {
+  const values = v as { all?: boolean; reason?: string; 'dry-run'?: boolean };
   const [cmd, ...ids] = positionals;
   if (!cmd) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // a wrong command is answered before any connection
+  if (!['list', 'show', 'redrive'].includes(cmd)) throw wrongCommand(cmd);
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel, cfg.logFormat);
   const kafka = createKafka(cfg, 'dlq-tool');
@@ -75,7 +78,7 @@ async function main(): Promise<number> {
       return 0;
     case 'show': {
       const m = all.find((x) => x.id === ids[0]);
-      if (!m) throw new AppError('USAGE', `show: expected the id of a dead-lettered message (see npm run dlq -- list), got ${ids[0] ?? 'nothing'}`);
+      if (!m) throw new UsageError('show', `expected the id of a dead-lettered message (see npm run dlq -- list), got ${ids[0] ?? 'nothing'}`);
       process.stdout.write(`${await show(cfg, m)}\n`);
       return 0;
     }
@@ -90,14 +93,10 @@ async function main(): Promise<number> {
       return 0;
     }
     default:
-      throw new AppError('USAGE', `unknown command "${cmd}"\n${USAGE}`);
+      throw wrongCommand(cmd);
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    log.error(messageOf(err));
-    process.exit(err instanceof AppError && err.code === 'USAGE' ? 2 : 1);
-  },
-);
+const wrongCommand = (cmd: string) => new UsageError('command', `expected list, show or redrive (see --help), got "${cmd}"`);
+
+runCli(main, { usage: USAGE, options: { all: { type: 'boolean' }, reason: { type: 'string' }, 'dry-run': { type: 'boolean' } } });

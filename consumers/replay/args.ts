@@ -1,3 +1,4 @@
+import { UsageError } from '../../lib/cli.js';
 import type { ReplayStart } from './replay.js';
 
 /**
@@ -9,10 +10,11 @@ import type { ReplayStart } from './replay.js';
 export function replayStart(from: string | undefined, inPlace: boolean): ReplayStart {
   if (from === undefined || from === 'beginning') return { kind: 'beginning' };
   const ms = Date.parse(from);
-  if (Number.isNaN(ms)) throw new Error(`--from: expected an ISO 8601 time such as 2026-11-26T10:00:00Z (or "beginning"), got "${from}"`);
+  if (Number.isNaN(ms)) throw new UsageError('--from', `expected an ISO 8601 time such as 2026-11-26T10:00:00Z (or "beginning"), got "${from}"`);
   if (inPlace) {
-    throw new Error(
-      `--from: refused with --in-place: an in-place replay drops the live projection tables, so it must rebuild them from the beginning (got --from ${from}). ` +
+    throw new UsageError(
+      '--from',
+      `refused with --in-place: an in-place replay drops the live projection tables, so it must rebuild them from the beginning (got --from ${from}). ` +
         'Drop --from to rebuild the live tables whole, or replay from that time into another database (--target DB, the default without --in-place).',
     );
   }

@@ -15,10 +15,10 @@ describe('replay --from / --in-place', () => {
   });
 
   it('refuses a partial in-place rebuild, saying why and what to do instead', () => {
-    assert.throws(() => replayStart('2026-11-26T10:00:00Z', true), /^Error: --from: refused with --in-place: an in-place replay drops the live projection tables, so it must rebuild them from the beginning \(got --from 2026-11-26T10:00:00Z\)\. Drop --from .*\(--target DB/);
+    assert.throws(() => replayStart('2026-11-26T10:00:00Z', true), /^UsageError: --from: refused with --in-place: an in-place replay drops the live projection tables, so it must rebuild them from the beginning \(got --from 2026-11-26T10:00:00Z\)\. Drop --from .*\(--target DB/);
   });
 
   it('names --from and the expected form for a time it cannot read', () => {
-    assert.throws(() => replayStart('yesterday', false), /^Error: --from: expected an ISO 8601 time such as 2026-11-26T10:00:00Z \(or "beginning"\), got "yesterday"$/);
+    assert.throws(() => replayStart('yesterday', false), /^UsageError: --from: expected an ISO 8601 time such as 2026-11-26T10:00:00Z \(or "beginning"\), got "yesterday"$/);
   });
 });

@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config.js';
-import { messageOf } from '../../lib/errors.js';
+import { runCli, UsageError, type CliArgs } from '../../lib/cli.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
 import { progressBar } from '../../lib/progress.js';
 import { selectProjections } from './projections.js';
@@ -15,23 +14,19 @@ const USAGE = `usage: npm run replay -- [options]
                     Refused with --in-place: a rebuild of the live tables starts at the beginning
   --only NAMES      comma-separated projections (sales, registry, backtests); default: all
   --in-place        rebuild the live database itself from the beginning (drops its projection tables first; asks for confirmation)
-  --yes             confirm --in-place without asking`;
+  --yes             confirm --in-place without asking
+  -h, --help        this text`;
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      target: { type: 'string' },
-      from: { type: 'string' },
-      only: { type: 'string' },
-      'in-place': { type: 'boolean', default: false },
-      yes: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+const OPTIONS = {
+  target: { type: 'string' },
+  from: { type: 'string' },
+  only: { type: 'string' },
+  'in-place': { type: 'boolean' },
+  yes: { type: 'boolean' },
+} as const;
+
+async function main(args: CliArgs): Promise<number> {
+  const values = args.values as { target?: string; from?: string; only?: string; 'in-place'?: boolean; yes?: boolean };
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel, cfg.logFormat);
   const inPlace = values['in-place'] === true;
@@ -39,7 +34,7 @@ async function main(): Promise<number> {
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const target = inPlace ? cfg.clickhouse.database : (values.target ?? `${cfg.clickhouse.database}_replay_${stamp}`);
   if (inPlace && !values.yes) {
-    if (!process.stdin.isTTY) throw new Error('--in-place drops the live projection tables: add --yes to confirm when not on a terminal');
+    if (!process.stdin.isTTY) throw new UsageError('--in-place', 'drops the live projection tables: expected --yes to confirm when not on a terminal');
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     const answer = await rl.question(`This drops and rebuilds the projection tables of the LIVE database "${target}". Type the database name to confirm: `);
     rl.close();
@@ -66,10 +61,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    log.error(messageOf(err));
-    process.exit(1);
-  },
-);
+runCli(main, { usage: USAGE, options: OPTIONS, positionals: false });

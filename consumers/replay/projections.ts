@@ -3,6 +3,7 @@
  * projectors run (lib/projector.ts), so a rebuilt table is written by exactly
  * the code that wrote the live one.
  */
+import { UsageError } from '../../lib/cli.js';
 import type { ProjectionSpec } from '../../lib/projector.js';
 import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
 import { FORECAST_PROJECTION } from '../../domain/forecasts/projection.js';
@@ -26,7 +27,7 @@ export function selectProjections(names: string[] | null): Projection[] {
   if (!names || names.length === 0) return PROJECTIONS;
   return names.map((n) => {
     const p = PROJECTIONS.find((x) => x.name === n);
-    if (!p) throw new Error(`--only: unknown projection "${n}", expected one of ${PROJECTIONS.map((x) => x.name).join(', ')}`);
+    if (!p) throw new UsageError('--only', `unknown projection "${n}", expected one of ${PROJECTIONS.map((x) => x.name).join(', ')}`);
     return p;
   });
 }

@@ -2,11 +2,11 @@
  * `npm run backtest -- [options]` runs a walk-forward backtest;
  * `npm run backtest -- list` shows past ones from the projection.
  * User errors print one line naming the flag and exit 2; dependency errors
- * exit 1; no stack trace unless LOG_LEVEL=debug.
+ * exit 1; no stack trace unless LOG_LEVEL=debug (lib/cli.ts).
  */
-import { parseArgs } from 'node:util';
+import { runCli, type CliArgs } from '../../lib/cli.js';
 import { loadConfig } from '../../lib/config.js';
-import { AppError, ConfigError, ValidationError, messageOf } from '../../lib/errors.js';
+import { ValidationError } from '../../lib/errors.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
 import { progressBar } from '../../lib/progress.js';
 import { listBacktests, type BacktestListing } from '../../domain/backtest/projection/read.js';
@@ -15,7 +15,6 @@ import { runBacktest, type BacktestProgress } from './run.js';
 import { bandTableText } from './band-table.js';
 
 const log = createLogger('backtest');
-let debug = false;
 const USAGE = `usage: npm run backtest -- [options]        run a walk-forward backtest on the sales topic
        npm run backtest -- list [--limit N]   past backtests (from the projection)
   --cutoffs N        the last N weeks that can be evaluated (default 39)
@@ -25,7 +24,22 @@ const USAGE = `usage: npm run backtest -- [options]        run a walk-forward ba
   --params JSON      XGBoost overrides on the trainer's defaults, e.g. '{"rounds":80}'
   --series LIST      series to chart, store:dept comma-separated (default the 3 largest)
   --out DIR          output folder (default .stack/backtests/<id>/)
-  --reason TEXT      why (recorded with the request)`;
+  --reason TEXT      why (recorded with the request)
+  --limit N          list: how many (default 20)
+  -h, --help         this text`;
+
+const OPTIONS = {
+  cutoffs: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  horizon: { type: 'string' },
+  'refit-every': { type: 'string' },
+  params: { type: 'string' },
+  series: { type: 'string' },
+  out: { type: 'string' },
+  reason: { type: 'string' },
+  limit: { type: 'string' },
+} as const;
 
 const fmtTime = (ms: number) => {
   const s = Math.round(ms / 1000);
@@ -61,30 +75,11 @@ function printListing(items: BacktestListing[]): void {
   }
 }
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      cutoffs: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      horizon: { type: 'string' },
-      'refit-every': { type: 'string' },
-      params: { type: 'string' },
-      series: { type: 'string' },
-      out: { type: 'string' },
-      reason: { type: 'string' },
-      limit: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function main(args: CliArgs): Promise<number> {
+  const values = args.values as { [K in keyof typeof OPTIONS]?: string };
+  const positionals = args.positionals;
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel, cfg.logFormat);
-  debug = cfg.logLevel === 'debug';
   if (positionals[0] === 'list') {
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('--limit', 'a positive integer', values.limit);
@@ -127,12 +122,5 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const user = err instanceof ValidationError || err instanceof ConfigError || (err instanceof AppError && err.code === 'BACKTEST_DATA');
-    log.error(messageOf(err));
-    if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exit(user ? 2 : 1);
-  },
-);
+// BACKTEST_DATA: the log holds too few weeks for the cut-offs asked for
+runCli(main, { usage: USAGE, options: OPTIONS, refusals: ['BACKTEST_DATA'] });
