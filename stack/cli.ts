@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../lib/config.js';
 import { gatewayTokenNotice } from '../lib/gateway-token.js';
-import { AppError, messageOf } from '../lib/errors.js';
+import { runCli, UsageError, type CliArgs } from '../lib/cli.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
 import { installPythonTestTools, installStack, installTestTools } from './install.js';
@@ -22,7 +22,9 @@ const USAGE = `usage: npm run stack -- <command>
   logs [s]  print the last lines of a service's log (kafka, registry, clickhouse)
   demo      up, then run the simulator, materializer, trainer and gateway until Ctrl-C (npm start)
   test      up, run typecheck, lint and every test, then stop what it started (npm test)
-  unit      only the unit tests (pure logic): no stack, no installs (npm run test:unit)`;
+  unit      only the unit tests (pure logic): no stack, no installs (npm run test:unit)
+  -h, --help  this text`;
+const COMMANDS = ['install', 'up', 'down', 'status', 'logs', 'demo', 'test', 'unit'];
 
 /** Starts the services that are not running; returns the names it started. */
 async function up(cfg: Readonly<Config>): Promise<string[]> {
@@ -159,22 +161,26 @@ async function demo(cfg: Readonly<Config>): Promise<number> {
 }
 
 /** The environment with `--brokers N` as KAFKA_NODES and `--clickhouse-shards N` as CLICKHOUSE_SHARDS (each if given). */
-function withNodeFlags(args: string[]): NodeJS.ProcessEnv {
+function withNodeFlags(values: CliArgs['values']): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const [flag, variable, what] of [['--brokers', 'KAFKA_NODES', 'Kafka nodes'], ['--clickhouse-shards', 'CLICKHOUSE_SHARDS', 'ClickHouse shard servers']] as const) {
-    const at = args.indexOf(flag);
-    if (at < 0) continue;
-    const n = args[at + 1];
-    if (!n || !/^[1-9]$/.test(n)) throw new AppError('USAGE', `${flag}: expected a number of ${what} from 1 to 9, got "${n ?? ''}"`);
-    args.splice(at, 2);
+  for (const [flag, variable, what] of [['brokers', 'KAFKA_NODES', 'Kafka nodes'], ['clickhouse-shards', 'CLICKHOUSE_SHARDS', 'ClickHouse shard servers']] as const) {
+    const n = values[flag];
+    if (n === undefined) continue;
+    if (typeof n !== 'string' || !/^[1-9]$/.test(n)) throw new UsageError(`--${flag}`, `expected a number of ${what} from 1 to 9, got "${String(n)}"`);
     env[variable] = n;
   }
   return env;
 }
 
-async function main(): Promise<number> {
-  const [cmd, ...rest] = process.argv.slice(2);
-  const cfg = loadConfig(withNodeFlags(rest));
+async function main({ positionals, values }: CliArgs): Promise<number> {
+  const [cmd, ...rest] = positionals;
+  if (!cmd) {
+    process.stderr.write(`${USAGE}\n`);
+    return 0;
+  }
+  // a wrong command is answered before the config is read or anything installed
+  if (!COMMANDS.includes(cmd)) throw wrongCommand(cmd);
+  const cfg = loadConfig(withNodeFlags(values));
   setLogLevel(cfg.logLevel, cfg.logFormat);
   switch (cmd) {
     case 'install':
@@ -208,16 +214,10 @@ async function main(): Promise<number> {
       // the pure-logic tests only: no stack, no installs, seconds
       return runInherit('node', ['--import', 'tsx', '--test', ...findTests(cfg.root).filter((f) => f.includes('.unit.test.'))]);
     default:
-      process.stderr.write(`${USAGE}\n`);
-      return cmd ? 2 : 0;
+      throw wrongCommand(cmd);
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    log.error(err instanceof AppError ? err.message : `unexpected failure: ${messageOf(err)}`);
-    if (!(err instanceof AppError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-    process.exit(1);
-  },
-);
+const wrongCommand = (cmd: string) => new UsageError('command', `expected one of ${COMMANDS.join(', ')} (see --help), got "${cmd}"`);
+
+runCli(main, { usage: USAGE, options: { brokers: { type: 'string' }, 'clickhouse-shards': { type: 'string' } } });
