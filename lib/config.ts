@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'a cluster name from the servers\' remote_servers ([A-Za-z_][A-Za-z0-9_]*)' }).optional(),
+  CLICKHOUSE_SHARDS: z.coerce.number().int().min(1).max(9).default(1),
+  ZOOKEEPER_PORT: port.default(12181),
   TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   MATERIALIZER_GROUP: z.string().default('materializer'),
   MATERIALIZER_BATCH_ROWS: z.coerce.number().int().min(1).default(50000),
@@ -109,6 +111,9 @@ export type Env = z.infer<typeof EnvSchema>;
 /** Port distance between the local Kafka nodes of a cluster (node i: KAFKA_PORT + 10*i, KAFKA_CONTROLLER_PORT + 10*i). */
 export const NODE_PORT_STEP = 10;
 
+/** The cluster name the local shard servers define in remote_servers (CLICKHOUSE_SHARDS > 1). */
+export const LOCAL_CLICKHOUSE_CLUSTER = 'forecast_cluster';
+
 export interface Topics {
   sales: string;
   trainingRequests: string;
@@ -163,6 +168,9 @@ export interface Config {
     password: string;
     /** CLICKHOUSE_CLUSTER: tables are created ON CLUSTER as Replicated*MergeTree plus a Distributed table (docs/SCALING.md); null = one server */
     cluster: string | null;
+    /** local ClickHouse servers: 1 = the single server; N > 1 = shard servers on httpPort/tcpPort + 10*i (i = 1..N) and ZooKeeper, the cluster `LOCAL_CLICKHOUSE_CLUSTER` */
+    shards: number;
+    zookeeperPort: number;
   };
   topics: Topics;
   materializer: { groupId: string; batchRows: number; batchMs: number };
@@ -296,13 +304,16 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       heapMb: e.REGISTRY_HEAP_MB,
     },
     clickhouse: {
-      url: e.CLICKHOUSE_URL ?? `http://127.0.0.1:${e.CLICKHOUSE_HTTP_PORT}`,
+      // a local cluster is reached through its first shard server (any node serves the Distributed tables)
+      url: e.CLICKHOUSE_URL ?? `http://127.0.0.1:${e.CLICKHOUSE_SHARDS > 1 ? e.CLICKHOUSE_HTTP_PORT + NODE_PORT_STEP : e.CLICKHOUSE_HTTP_PORT}`,
       httpPort: e.CLICKHOUSE_HTTP_PORT,
       tcpPort: e.CLICKHOUSE_TCP_PORT,
       database: e.CLICKHOUSE_DATABASE,
       user: e.CLICKHOUSE_USER,
       password: e.CLICKHOUSE_PASSWORD,
-      cluster: e.CLICKHOUSE_CLUSTER ?? null,
+      cluster: e.CLICKHOUSE_CLUSTER ?? (e.CLICKHOUSE_SHARDS > 1 ? LOCAL_CLICKHOUSE_CLUSTER : null),
+      shards: e.CLICKHOUSE_SHARDS,
+      zookeeperPort: e.ZOOKEEPER_PORT,
     },
     topics: topicNames(e.TOPIC_PREFIX),
     materializer: { groupId: e.MATERIALIZER_GROUP, batchRows: e.MATERIALIZER_BATCH_ROWS, batchMs: e.MATERIALIZER_BATCH_MS },

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Config, Topics } from './config.js';
+import { kafkaSecurityOptions } from './kafka-security.js';
 import { DependencyError } from './errors.js';
 import { createLogger } from './log.js';
 
@@ -16,6 +17,8 @@ export function createKafka(cfg: Readonly<Config>, clientId: string, retry: Kafk
   const kafka = new Kafka({
     clientId,
     brokers: [...cfg.kafka.brokers],
+    // TLS and SASL when configured (KAFKA_SECURITY_PROTOCOL): a managed cluster
+    ...kafkaSecurityOptions(cfg.kafka.security),
     logLevel: logLevel.WARN,
     retry,
     logCreator:
