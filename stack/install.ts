@@ -14,6 +14,8 @@ export function stackPaths(cfg: Readonly<Config>) {
   return {
     kafkaLibs: join(i, 'kafka', 'libs'),
     kafkaData: join(s, 'kafka', 'data'),
+    zookeeperLibs: join(i, 'zookeeper', 'libs'),
+    zookeeperData: join(s, 'zookeeper', 'data'),
     apicurio: join(i, 'apicurio'),
     clickhouse: join(s, 'clickhouse'),
     venv: join(i, 'venv'),
@@ -42,17 +44,27 @@ function hashOf(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-/** Installs through Maven a jar set when its pom changed since the last install. */
-function installKafka(cfg: Readonly<Config>, log: Logger): void {
-  const p = stackPaths(cfg);
-  const pom = join(cfg.root, 'stack', 'maven', 'pom.xml');
-  const marker = join(p.kafkaLibs, '.pom-sha256');
+/** Installs through Maven the jar set of `pom` into `libs` when the pom changed since the last install. */
+function installJars(pom: string, libs: string, what: string, log: Logger): void {
+  const marker = join(libs, '.pom-sha256');
   const want = hashOf(pom);
   if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return;
-  if (!has('mvn') || !has('java')) throw new AppError('INSTALL', 'Kafka needs Java 17+ and Maven (mvn) on PATH');
-  log.info('installing Apache Kafka from Maven Central');
-  run('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${p.kafkaLibs}`, '-DincludeScope=runtime'], 'Kafka install');
+  if (!has('mvn') || !has('java')) throw new AppError('INSTALL', `${what} needs Java 17+ and Maven (mvn) on PATH`);
+  log.info(`installing ${what} from Maven Central`);
+  run('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'], `${what} install`);
   writeFileSync(marker, want);
+}
+
+function installKafka(cfg: Readonly<Config>, log: Logger): void {
+  installJars(join(cfg.root, 'stack', 'maven', 'pom.xml'), stackPaths(cfg).kafkaLibs, 'Apache Kafka', log);
+}
+
+/**
+ * ZooKeeper for a local ClickHouse cluster (stack/maven/zookeeper/pom.xml),
+ * into the install folder (shared by instances). Quick when it is there.
+ */
+export function installZookeeper(cfg: Readonly<Config>, log: Logger): void {
+  installJars(join(cfg.root, 'stack', 'maven', 'zookeeper', 'pom.xml'), stackPaths(cfg).zookeeperLibs, 'ZooKeeper (for the local ClickHouse cluster)', log);
 }
 
 function installApicurio(cfg: Readonly<Config>, log: Logger): void {
@@ -144,6 +156,8 @@ export function installTestTools(cfg: Readonly<Config>, log: Logger): void {
   if (!has('wrk')) missing.push('wrk');
   if (missing.length > 0) aptInstall(missing, log);
   installPythonTestTools(cfg, log);
+  // the ClickHouse cluster test starts its own ZooKeeper
+  installZookeeper(cfg, log);
 }
 
 /**
@@ -176,6 +190,7 @@ export function installStack(cfg: Readonly<Config>, log: Logger): void {
   installClickhouse(log);
   installKafka(cfg, log);
   installApicurio(cfg, log);
+  if (cfg.clickhouse.shards > 1) installZookeeper(cfg, log);
   installVenv(cfg, log);
 }
 
@@ -187,6 +202,7 @@ export function checkInstall(cfg: Readonly<Config>): void {
     existsSync(join(p.kafkaLibs, '.pom-sha256')) ? null : p.kafkaLibs,
     apicurioJar(cfg) ? null : p.apicurio,
     clickhouseBinary() ? null : 'clickhouse-server',
+    cfg.clickhouse.shards <= 1 || existsSync(join(p.zookeeperLibs, '.pom-sha256')) ? null : p.zookeeperLibs,
   ].filter((x): x is string => x !== null);
   if (missing.length > 0) throw new AppError('INSTALL', `STACK_INSTALL_DIR=${cfg.installDir} lacks ${missing.join(', ')}: run npm run stack -- install there first`);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { NODE_PORT_STEP, type Config } from '../lib/config.js';
 import { AppError } from '../lib/errors.js';
 import { apicurioJar, clickhouseBinary, stackPaths } from './install.js';
+import { clickhouseNodes, clickhouseServerXml, clickhouseUsersXml, type ClickhouseNode } from './clickhouse-config.js';
 
 /** A long-running service of the local stack: how to start it and how to know it is healthy. */
 export interface Service {
@@ -172,60 +173,94 @@ function registry(cfg: Readonly<Config>): Service {
   };
 }
 
-function clickhouse(cfg: Readonly<Config>): Service {
-  const c = cfg.clickhouse;
-  const dir = stackPaths(cfg).clickhouse;
+function clickhouse(cfg: Readonly<Config>, node: ClickhouseNode): Service {
+  const dir = node.dir;
+  const single = node.shard === null;
   return {
-    name: 'clickhouse',
+    name: node.name,
     ports: [
-      { port: c.httpPort, variable: 'CLICKHOUSE_HTTP_PORT' },
-      { port: c.tcpPort, variable: 'CLICKHOUSE_TCP_PORT' },
+      { port: node.httpPort, variable: 'CLICKHOUSE_HTTP_PORT' },
+      { port: node.tcpPort, variable: 'CLICKHOUSE_TCP_PORT' },
+      ...(node.interserverPort ? [{ port: node.interserverPort, variable: 'CLICKHOUSE_TCP_PORT' }] : []),
     ],
     startTimeoutS: 60,
     prepare() {
       const bin = clickhouseBinary();
       if (!bin) throw new AppError('STACK', 'clickhouse-server is not installed: run npm run stack -- install');
       for (const d of ['data', 'tmp', 'log', 'user_files']) mkdirSync(join(dir, d), { recursive: true });
-      writeFileSync(
-        join(dir, 'users.xml'),
-        `<?xml version="1.0"?>
-<yandex>
-  <profiles><default><max_memory_usage>8000000000</max_memory_usage><load_balancing>random</load_balancing></default></profiles>
-  <users><default><password></password><networks><ip>::1</ip><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
-  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-</yandex>
-`,
-      );
+      writeFileSync(join(dir, 'users.xml'), clickhouseUsersXml());
       const config = join(dir, 'config.xml');
-      writeFileSync(
-        config,
-        `<?xml version="1.0"?>
-<yandex>
-  <logger><level>warning</level><log>${dir}/log/server.log</log><errorlog>${dir}/log/error.log</errorlog><size>10M</size><count>2</count></logger>
-  <http_port>${c.httpPort}</http_port>
-  <tcp_port>${c.tcpPort}</tcp_port>
-  <listen_host>127.0.0.1</listen_host>
-  <path>${dir}/data/</path>
-  <tmp_path>${dir}/tmp/</tmp_path>
-  <user_files_path>${dir}/user_files/</user_files_path>
-  <users_config>${dir}/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <mark_cache_size>536870912</mark_cache_size>
-  <max_concurrent_queries>100</max_concurrent_queries>
-</yandex>
-`,
-      );
+      writeFileSync(config, clickhouseServerXml(cfg, node));
       const args = bin.endsWith('/clickhouse') ? ['server', `--config-file=${config}`] : [`--config-file=${config}`];
       return { cmd: bin, args, cwd: dir };
     },
-    healthy: () => httpOk(`http://127.0.0.1:${c.httpPort}/ping`, (b) => b.startsWith('Ok')),
+    // a shard server is ready once it also reaches ZooKeeper: Replicated tables and ON CLUSTER DDL need it
+    healthy: single
+      ? () => httpOk(`http://127.0.0.1:${node.httpPort}/ping`, (b) => b.startsWith('Ok'))
+      : () => httpOk(`http://127.0.0.1:${node.httpPort}/?query=${encodeURIComponent("SELECT count() FROM system.zookeeper WHERE path = '/'")}`, (b) => Number(b) > 0),
   };
+}
+
+/**
+ * ZooKeeper, standalone, for a local ClickHouse cluster (Debian's 18.16 has
+ * no built-in Keeper). Healthy when it answers the `srvr` four-letter
+ * command (the one ZooKeeper allows by default) as a serving server.
+ */
+function zookeeper(cfg: Readonly<Config>): Service {
+  const p = stackPaths(cfg);
+  const port = cfg.clickhouse.zookeeperPort;
+  return {
+    name: 'zookeeper',
+    ports: [{ port, variable: 'ZOOKEEPER_PORT' }],
+    startTimeoutS: 60,
+    prepare() {
+      if (!existsSync(join(p.zookeeperLibs, '.pom-sha256'))) throw new AppError('STACK', 'ZooKeeper is not installed: run npm run stack -- install --clickhouse-shards 2');
+      mkdirSync(p.zookeeperData, { recursive: true });
+      return {
+        cmd: 'java',
+        args: [
+          '-Xms32m',
+          '-Xmx128m',
+          '-Dzookeeper.admin.enableServer=false',
+          '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+          '-cp',
+          `${p.zookeeperLibs}/*`,
+          'org.apache.zookeeper.server.ZooKeeperServerMain',
+          String(port),
+          p.zookeeperData,
+        ],
+      };
+    },
+    healthy: () => fourLetter(port, 'srvr').then((r) => /Mode: standalone/.test(r)),
+  };
+}
+
+/** A ZooKeeper four-letter command's answer ('' when it cannot be reached within 1.5 s). */
+function fourLetter(port: number, cmd: string): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = createConnection({ host: '127.0.0.1', port });
+    let out = '';
+    const done = () => {
+      sock.destroy();
+      resolve(out);
+    };
+    sock.setTimeout(1500, done);
+    sock.once('connect', () => sock.write(cmd));
+    sock.on('data', (d) => (out += d.toString()));
+    sock.once('end', done);
+    sock.once('error', done);
+  });
+}
+
+/** The local ClickHouse services: the single server, or ZooKeeper and the shard servers of a cluster (CLICKHOUSE_SHARDS > 1). */
+export function clickhouseServices(cfg: Readonly<Config>): Service[] {
+  const servers = clickhouseNodes(cfg).map((n) => clickhouse(cfg, n));
+  return cfg.clickhouse.shards > 1 ? [zookeeper(cfg), ...servers] : servers;
 }
 
 /** The stack's services in start order (the registry stores its schemas in Kafka). */
 export function services(cfg: Readonly<Config>): Service[] {
-  return [clickhouse(cfg), ...Array.from({ length: cfg.kafka.nodes }, (_, i) => kafka(cfg, i)), registry(cfg)];
+  return [...clickhouseServices(cfg), ...Array.from({ length: cfg.kafka.nodes }, (_, i) => kafka(cfg, i)), registry(cfg)];
 }
 
 function pidFile(cfg: Readonly<Config>, name: string): string {
