@@ -46,3 +46,18 @@ export function tableDdl(t: TableDdl, cluster: string | null): string[] {
     `CREATE TABLE IF NOT EXISTS ${db}.${table}${on} AS ${db}.${local}\n    ENGINE = Distributed(${cluster}, ${db}, ${local}, ${t.shardBy})`,
   ];
 }
+
+/**
+ * The statements that drop `table` of `database` when it exists: on a
+ * cluster the Distributed table and its `_local` table on every node (a DROP
+ * of the Distributed name alone would leave the data and its ZooKeeper
+ * replica entries behind, and the next CREATE ... IF NOT EXISTS would reuse
+ * them). A table kept on one node (the small projections) has no `_local`,
+ * and IF EXISTS makes the extra statements no-ops.
+ */
+export function dropTableDdl(database: string, table: string, cluster: string | null): string[] {
+  const name = `${ident(database, 'database')}.${ident(table, 'table')}`;
+  if (!cluster) return [`DROP TABLE IF EXISTS ${name}`];
+  const on = ` ON CLUSTER ${ident(cluster, 'CLICKHOUSE_CLUSTER')}`;
+  return [`DROP TABLE IF EXISTS ${name}${on}`, `DROP TABLE IF EXISTS ${name}_local${on}`];
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { salesTableDdl, salesTableStatements } from '../domain/sales/table.js';
 import { FORECAST_COLUMNS, forecastTable } from '../domain/forecasts/table.js';
-import { tableDdl } from './clickhouse-ddl.js';
+import { dropTableDdl, tableDdl } from './clickhouse-ddl.js';
 import { loadConfig } from './config.js';
 
 describe('table DDL: one server or CLICKHOUSE_CLUSTER', () => {
@@ -52,5 +52,11 @@ describe('table DDL: one server or CLICKHOUSE_CLUSTER', () => {
     assert.equal(loadConfig({}, '/nonexistent').clickhouse.cluster, null);
     assert.equal(loadConfig({ CLICKHOUSE_CLUSTER: 'forecast_cluster' }, '/nonexistent').clickhouse.cluster, 'forecast_cluster');
     assert.throws(() => loadConfig({ CLICKHOUSE_CLUSTER: 'a b' }, '/nonexistent'), /CLICKHOUSE_CLUSTER: a cluster name/);
+  });
+
+  it('a drop on a cluster removes the Distributed table and its local tables on every node; on one server the table only', () => {
+    assert.deepEqual(dropTableDdl('db1', 'forecasts', null), ['DROP TABLE IF EXISTS db1.forecasts']);
+    assert.deepEqual(dropTableDdl('db1', 'forecasts', 'c1'), ['DROP TABLE IF EXISTS db1.forecasts ON CLUSTER c1', 'DROP TABLE IF EXISTS db1.forecasts_local ON CLUSTER c1']);
+    assert.throws(() => dropTableDdl('db1', 'x; DROP', 'c1'), /table/);
   });
 });

@@ -4,6 +4,22 @@ import type { Config } from './config.js';
 import { AppError, DependencyError, ValidationError } from './errors.js';
 
 /**
+ * Session settings of every query on a cluster (CLICKHOUSE_CLUSTER), both
+ * checked by stack/clickhouse-cluster.int.test.ts:
+ * - insert_distributed_sync: an INSERT into a Distributed table returns only
+ *   once every shard holds its rows, and fails (code 279, retried) while a
+ *   shard is down. By default the receiving server queues the other shards'
+ *   rows on its own disk and answers OK, so the projector would commit
+ *   offsets for rows no reader sees yet, and that a lost server loses.
+ * - prefer_localhost_replica = 0: the node that receives a query asks its own
+ *   shard over TCP like the others. On 18.16 its in-process path fails a
+ *   Distributed `SELECT ... FINAL ... ORDER BY` that leaves out the version
+ *   column ("Cannot find column version in source stream"); over TCP the same
+ *   query is answered. Current releases accept both settings.
+ */
+export const CLUSTER_SETTINGS = { insert_distributed_sync: 1, prefer_localhost_replica: 0 } as const;
+
+/**
  * A ClickHouse HTTP client. SQL here must run on ClickHouse 18.16 (Debian)
  * and on current releases: no query parameters, no DateTime64, no Map, so
  * every value interpolated into SQL goes through the typed helpers below.
@@ -11,6 +27,7 @@ import { AppError, DependencyError, ValidationError } from './errors.js';
 export function createClickhouse(cfg: Readonly<Config>): ClickHouseClient {
   return createClient({
     url: cfg.clickhouse.url,
+    ...(cfg.clickhouse.cluster ? { clickhouse_settings: CLUSTER_SETTINGS } : {}),
     username: cfg.clickhouse.user,
     password: cfg.clickhouse.password,
     max_open_connections: 8,
@@ -58,8 +75,12 @@ export async function rows<T>(ch: ClickHouseClient, query: string): Promise<T[]>
 
 /** ClickHouse error codes that refuse the data itself: retrying the same rows can never succeed. */
 const REFUSED_CODES = new Set([6, 26, 27, 33, 38, 41, 53, 69, 70, 72, 117, 131, 190]);
-/** ClickHouse error codes of a server that is busy or short of resources: worth retrying. */
-const TRANSIENT_CODES = new Set([159, 160, 164, 202, 203, 209, 210, 241, 252, 285, 319, 425]);
+/**
+ * ClickHouse error codes of a server that is busy or short of resources, or
+ * of a cluster whose shard cannot be reached (279: a synchronous Distributed
+ * insert found a shard down): worth retrying.
+ */
+const TRANSIENT_CODES = new Set([159, 160, 164, 202, 203, 209, 210, 241, 252, 279, 285, 319, 425]);
 /** Node and HTTP-client failures of the connection itself. */
 const NETWORK = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|Timeout error|timed? ?out|other side closed|fetch failed/i;
 

@@ -19,8 +19,8 @@ test('refused data is RowsRefusedError (never retried), naming the table', () =>
   assert.ok(classifyInsertError('db.t', chErr('type mismatch', '53')) instanceof RowsRefusedError);
 });
 
-test('a lost connection, a timeout or too many parts is a retriable dependency error', () => {
-  for (const err of [chErr('connect ECONNREFUSED 127.0.0.1:18123', 'ECONNREFUSED'), chErr('socket hang up', 'ECONNRESET'), chErr('Timeout error.'), chErr('Code: 252, Too many parts (300)')]) {
+test('a lost connection, a timeout, too many parts or a shard down (synchronous Distributed insert) is a retriable dependency error', () => {
+  for (const err of [chErr('connect ECONNREFUSED 127.0.0.1:18123', 'ECONNREFUSED'), chErr('socket hang up', 'ECONNRESET'), chErr('Timeout error.'), chErr('Code: 252, Too many parts (300)'), chErr('Code: 279, e.displayText() = DB::NetException: All connection tries failed.')]) {
     const e = classifyInsertError('db.t', err);
     assert.ok(e instanceof DependencyError, err.message);
     assert.equal(e.retriable, true, err.message);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { AvroCodec } from '../../lib/avro.js';
 import { createClickhouse, exec, ident } from '../../lib/clickhouse.js';
+import { dropTableDdl } from '../../lib/clickhouse-ddl.js';
 import type { Config } from '../../lib/config.js';
 import { createKafka } from '../../lib/kafka.js';
 import { createLogger } from '../../lib/log.js';
@@ -150,7 +151,7 @@ export async function replay(cfg: Readonly<Config>, opts: ReplayOptions): Promis
     await exec(ch, `CREATE DATABASE IF NOT EXISTS ${target}`);
     for (const p of plans) {
       const { spec } = p.projection;
-      if (opts.inPlace) for (const t of spec.checksumTables) await exec(ch, `DROP TABLE IF EXISTS ${target}.${ident(t.table, 'table')}`);
+      if (opts.inPlace) for (const t of spec.checksumTables) for (const drop of dropTableDdl(target, t.table, cfg.clickhouse.cluster)) await exec(ch, drop);
       await spec.createTables(ch, target, cfg.clickhouse.cluster);
       if (p.ends.size === 0) continue;
       const ticker = setInterval(() => opts.onProgress?.(done, total, done / Math.max(0.001, (performance.now() - t0) / 1000)), 250);

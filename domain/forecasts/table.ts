@@ -10,8 +10,8 @@
  * Nullable(Float64), no LowCardinality, no DateTime64).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { exec, ident } from '../../lib/clickhouse.js';
-import { tableDdl, type TableDdl } from '../../lib/clickhouse-ddl.js';
+import { exec } from '../../lib/clickhouse.js';
+import { dropTableDdl, tableDdl, type TableDdl } from '../../lib/clickhouse-ddl.js';
 import type { LogPosition } from '../../lib/routed-sink.js';
 import type { ForecastPublished } from '../../schemas/types.js';
 
@@ -87,7 +87,7 @@ export async function createForecastTable(ch: ClickHouseClient, database: string
   for (const statement of tableDdl(forecastTable(database), cluster)) await exec(ch, statement);
 }
 
-/** Drops the table (the rebuild test; an operator's reset). */
-export async function dropForecastTable(ch: ClickHouseClient, database: string): Promise<void> {
-  await exec(ch, `DROP TABLE IF EXISTS ${ident(database, 'database')}.${FORECASTS_TABLE}`);
+/** Drops the table (the rebuild test; an operator's reset); on a cluster its local tables on every node too. */
+export async function dropForecastTable(ch: ClickHouseClient, database: string, cluster: string | null = null): Promise<void> {
+  for (const statement of dropTableDdl(database, FORECASTS_TABLE, cluster)) await exec(ch, statement);
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { clickhouseCode, dateLit, ident } from '../../lib/clickhouse.js';
+import { clickhouseCode } from '../../lib/clickhouse.js';
 import { DependencyError } from '../../lib/errors.js';
-import { FORECASTS_TABLE } from '../../domain/forecasts/table.js';
+import { forecastExportSql } from '../../domain/forecasts/export.js';
 import { route, type Route } from '../api/route.js';
 import { ForecastsExport, ForecastsExportQuery } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';
@@ -19,15 +19,6 @@ const NOT_YET = new Set([60, 81]);
 
 /** Seconds a refused export is told to wait. */
 const BUSY_RETRY_S = 2;
-
-/** The export's columns; CSV writes a missing bound as an empty field (18.16 has no null representation setting). */
-function selectList(csv: boolean): string {
-  const bound = (c: string) => (csv ? `if(isNull(${c}), '', toString(${c})) AS ${c}` : c);
-  return [
-    'store', 'dept', 'toString(origin) AS origin', 'toString(week) AS week', 'horizon', 'forecast',
-    bound('lower_80'), bound('upper_80'), bound('lower_95'), bound('upper_95'), 'model_version', 'published_at',
-  ].join(', ');
-}
 
 /**
  * GET /v1/forecasts?week=...: the forecast projection's rows for one target
@@ -52,12 +43,7 @@ export function forecastRoutes(g: GatewayContext): Route[] {
       async ({ query }, ctx) => {
         const q = query as z.output<typeof ForecastsExportQuery>;
         const csv = ctx.accepts(CSV, NDJSON) !== NDJSON;
-        const db = ident(g.cfg.clickhouse.database, 'database');
-        const where = [`week = ${dateLit(q.week)}`, ...(q.modelVersion !== undefined ? [`model_version = ${q.modelVersion}`] : [])].join(' AND ');
-        // filtered inside, formatted outside: the output aliases (origin and week as ISO strings) must not shadow the Date columns in WHERE
-        const sql =
-          `SELECT ${selectList(csv)} FROM (SELECT * FROM ${db}.${FORECASTS_TABLE} FINAL WHERE ${where}) ` +
-          `ORDER BY store, dept, origin, model_version, horizon FORMAT ${csv ? 'CSVWithNames' : 'JSONEachRow'}`;
+        const sql = forecastExportSql(g.cfg.clickhouse.database, q.week, q.modelVersion, csv);
         const release = slots.tryTake();
         if (!release) {
           throw new HttpError(503, 'EXPORT_BUSY', `exports: expected at most ${slots.capacity} streaming at once (GATEWAY_EXPORT_CONCURRENCY); retry after ${BUSY_RETRY_S} s`, {
