@@ -21,7 +21,7 @@
  */
 import { ValidationError } from '../../lib/errors.js';
 import { isoOfDay, parseIsoDay } from '../../lib/weeks.js';
-import { checkFills, fillDeclared, fillOrigin, fillTarget, FILLS, holidayOfDay, type DeclaredFill } from './fill.js';
+import { checkFills, fillOrigin, fillTarget, FILLS, holidayOfDay, type DeclaredFill } from './fill.js';
 import { COL, DEFAULT_HORIZON, FEATURE_COUNT, FEATURE_SPEC, FEATURES, MAX_HORIZON, type FeatureLayout } from './spec.js';
 import type { SeriesHistory } from './series-history.js';
 import { DeptProfiles } from './dept-profile.js';
@@ -65,8 +65,7 @@ export function featureVector(history: SeriesHistory, targetWeek: string, horizo
   }
   if (out.length < cols) throw new ValidationError('out', `room for ${cols} values`, out.length);
   fillOrigin(history, t - horizon, out);
-  fillTarget(history, t, horizon, out);
-  fillDeclared(set.layout, set.fills, history, t, horizon, out);
+  fillTarget(history, t, horizon, out, set.layout, set.fills);
   return out;
 }
 
@@ -199,8 +198,7 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
         filledOrigin = o;
       }
       const t = o + h;
-      fillTarget(s, t, h, vec);
-      fillDeclared(set.layout, set.fills, s, t, h, vec);
+      fillTarget(s, t, h, vec, set.layout, set.fills);
       X.set(vec, r * cols);
       const a = s.salesAt(t);
       actual[r] = a;

@@ -1,12 +1,13 @@
 /**
  * The arithmetic behind every feature vector: `fillOrigin` writes the columns
  * that depend on the origin O only, `fillTarget` those that depend on T and h.
- * featureVector (online) and buildTrainingMatrix (offline) both call exactly
- * these two, which is what keeps serving and training identical.
+ * featureVector (online), the gateway's batch path and buildTrainingMatrix
+ * (offline) all call exactly these two, which is what keeps serving and
+ * training identical. fillTarget ends with the declared features (FILLS).
  */
 import { EXOGENOUS_FIELDS } from '../../schemas/types.js';
 import { isoOfDay, weekOfYear } from '../../lib/weeks.js';
-import { COL, FEATURE_SPEC, type FeatureLayout } from './spec.js';
+import { COL, FEATURE_SPEC, FEATURES, type FeatureLayout } from './spec.js';
 import { isHolidayWeek } from '../sales/holidays.js';
 import { EXO_COUNT, type SeriesHistory } from './series-history.js';
 
@@ -60,8 +61,12 @@ export function fillOrigin(s: SeriesHistory, o: number, out: Float32Array): void
   }
 }
 
-/** Writes the columns that depend on the target index t and horizon h (origin o = t - h already filled). */
-export function fillTarget(s: SeriesHistory, t: number, h: number, out: Float32Array): void {
+/**
+ * Writes the columns that depend on the target index t and horizon h (origin
+ * o = t - h already filled), then the declared ones (`layout`, `fills`: the
+ * module's FEATURES and FILLS unless a test of a new feature passes its own).
+ */
+export function fillTarget(s: SeriesHistory, t: number, h: number, out: Float32Array, layout: FeatureLayout = FEATURES, fills: Readonly<Record<string, DeclaredFill>> = FILLS): void {
   const o = t - h;
   const day = s.firstDay + 7 * t;
   out[COL.horizon] = h;
@@ -84,6 +89,7 @@ export function fillTarget(s: SeriesHistory, t: number, h: number, out: Float32A
   const base = seasonal ? smoothedYearAgo(s, t, o) : recentMean(s, o, level);
   out[COL.statBase] = (base - level) / scale;
   out[COL.statSeasonal] = seasonal ? 1 : 0;
+  fillDeclared(layout, fills, s, t, h, out);
 }
 
 /** Where a declared feature is computed: origin o = t - h, target t, horizon h (indexes into the series, t may be past its end). */
@@ -103,8 +109,8 @@ export type DeclaredFill = (s: SeriesHistory, at: FillAt, v: Float32Array, param
 /** The fill of each feature in FEATURE_SPEC.declared, by its name (CONTRIBUTING.md, "Add a feature"). */
 export const FILLS: Readonly<Record<string, DeclaredFill>> = Object.freeze({});
 
-/** Writes the declared columns of `layout` (after fillOrigin and fillTarget wrote the base ones). */
-export function fillDeclared(layout: FeatureLayout, fills: Readonly<Record<string, DeclaredFill>>, s: SeriesHistory, t: number, h: number, out: Float32Array): void {
+/** Writes the declared columns of `layout` (after the base ones are written). */
+function fillDeclared(layout: FeatureLayout, fills: Readonly<Record<string, DeclaredFill>>, s: SeriesHistory, t: number, h: number, out: Float32Array): void {
   const declared = layout.spec.declared;
   if (declared.length === 0) return;
   const at: FillAt = { o: t - h, t, h };
@@ -121,6 +127,8 @@ export function checkFills(layout: FeatureLayout, fills: Readonly<Record<string,
   for (const n of names) if (typeof fills[n] !== 'function') throw new RangeError(`declared feature ${n}: expected a fill function named ${n} in FILLS (domain/features/fill.ts)`);
   for (const n of Object.keys(fills)) if (!names.has(n)) throw new RangeError(`fill ${n}: expected a feature named ${n} in FEATURE_SPEC.declared (domain/features/spec.ts)`);
 }
+// at start-up, in every process that computes features: a declaration without its fill would leave its column 0
+checkFills(FEATURES, FILLS);
 
 /** Last year's target week smoothed with its neighbours (S.stat.kernel over T-51, T-52, T-53; unknown or after O counts as 0). */
 function smoothedYearAgo(s: SeriesHistory, t: number, o: number): number {

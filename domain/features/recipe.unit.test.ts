@@ -22,6 +22,7 @@ import {
   type DeclaredFeature,
   type DeclaredFill,
 } from './features.js';
+import { fillOrigin, fillTarget } from './fill.js';
 
 const W0 = '2010-02-05';
 const wk = (i: number) => addWeeks(W0, i);
@@ -51,6 +52,11 @@ describe('add a feature: the spec and one fill function', () => {
     assert.ok(Number.isNaN(featureVector(history(), wk(6), 2, undefined, set)[FEATURE_COUNT]!));
     // The base columns are the ones the default set computes, bit for bit.
     assert.deepEqual(v.subarray(0, FEATURE_COUNT), featureVector(history(), wk(6), 1));
+    // fillOrigin + fillTarget, the two calls the gateway's batch path makes, write it too.
+    const raw = new Float32Array(set.layout.count);
+    fillOrigin(history(), 5, raw);
+    fillTarget(history(), 6, 1, raw, set.layout, set.fills);
+    assert.deepEqual(raw, v);
   });
 
   it('training gets the same column as serving', () => {
