@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliArgs, serviceUsage } from '../lib/cli.js';
 import { loadConfig } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel, type Logger } from '../lib/log.js';
@@ -27,6 +28,7 @@ async function ensureDashboard(log: Logger): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  cliArgs({ usage: serviceUsage('gateway', 'the HTTP gateway (predictions, the API, the dashboard, /metrics)'), positionals: false });
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel, cfg.logFormat);
   const log = createLogger('gateway');

@@ -73,7 +73,9 @@ export function parseCli(spec: CliSpec, argv: readonly string[]): CliArgs | null
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) return null;
   for (const t of tokens) {
-    if (t.kind === 'positional' && spec.positionals === false) throw new UsageError(t.value, `unexpected argument; this command takes only flags (${known.join(', ')})`);
+    if (t.kind === 'positional' && spec.positionals === false) {
+      throw new UsageError(t.value, known.length > 1 ? `unexpected argument; this command takes only flags (${known.join(', ')})` : 'unexpected argument; this command takes none (see --help)');
+    }
     if (t.kind !== 'option') continue;
     const o = (options as CliOptions)[t.name];
     if (!o) throw new UsageError(t.rawName, `unknown flag; known flags: ${known.join(', ')}`);
@@ -117,22 +119,35 @@ export function cliErrorText(err: unknown, code: CliErrorCode, stack = code === 
 }
 
 /**
+ * The arguments of this process, parsed against `spec`; for --help prints the
+ * usage and exits 0, for a wrong flag or argument prints its one line and
+ * exits 2. The entry of a long-running service, whose own main keeps running.
+ */
+export function cliArgs(spec: CliSpec): CliArgs {
+  let args: CliArgs | null;
+  try {
+    args = parseCli(spec, process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(cliErrorText(err, 'USAGE'));
+    process.exit(EXIT_CODES.USAGE);
+  }
+  if (args === null) {
+    process.stdout.write(`${spec.usage}\n`);
+    process.exit(0);
+  }
+  return args;
+}
+
+/**
  * Runs a command line: parses process.argv against `spec` (printing the
  * usage for --help), runs `main`, and exits with the code it returns (default
  * 0) or the one its error maps to. `main` prints its own results. With
  * LOG_LEVEL=debug every error's stack is printed too.
  */
 export function runCli(main: (args: CliArgs) => Promise<number | void>, spec: CliSpec): void {
-  const run = async (): Promise<number> => {
-    const args = parseCli(spec, process.argv.slice(2));
-    if (args === null) {
-      process.stdout.write(`${spec.usage}\n`);
-      return 0;
-    }
-    return (await main(args)) ?? 0;
-  };
-  run().then(
-    (code) => process.exit(code),
+  const args = cliArgs(spec);
+  main(args).then(
+    (code) => process.exit(code ?? 0),
     (err: unknown) => {
       const code = cliErrorCode(err, spec.refusals);
       // the one place a CLI reads the environment itself: the config may be what failed to load
@@ -140,4 +155,11 @@ export function runCli(main: (args: CliArgs) => Promise<number | void>, spec: Cl
       process.exit(EXIT_CODES[code]);
     },
   );
+}
+
+/** The --help text of a long-running service (it takes no arguments: the environment configures it). */
+export function serviceUsage(name: string, about: string): string {
+  return `${name}: runs ${about} until SIGINT/SIGTERM.
+Takes no arguments: configured by the environment (every variable is in .env.example).
+  -h, --help  this text`;
 }

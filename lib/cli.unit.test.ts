@@ -49,6 +49,7 @@ describe('parseCli: one rule per line', () => {
   it('a command that takes only flags refuses a word', () => {
     assert.equal(usageError(['list'], { ...spec, positionals: false }), 'list: unexpected argument; this command takes only flags (--weeks, --keep, --target, --help)');
     assert.deepEqual(parseCli({ ...spec, positionals: false }, ['--keep']), { values: { keep: true }, positionals: [] });
+    assert.equal(usageError(['x'], { usage: 'service', positionals: false }), 'x: unexpected argument; this command takes none (see --help)');
   });
 });
 

@@ -4,6 +4,7 @@
  * consumer, let a run in progress record itself, then exit.
  * Run: npx tsx trainer/main.ts
  */
+import { cliArgs, serviceUsage } from '../lib/cli.js';
 import { loadConfig } from '../lib/config.js';
 import { messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
@@ -13,6 +14,7 @@ import { TRAINING_CHANNEL, type TrainingDiagnostic } from '../domain/training/di
 import { startTrainer } from './trainer-service.js';
 
 async function main(): Promise<void> {
+  cliArgs({ usage: serviceUsage('trainer', 'the trainer (training requests, cron and threshold triggers, one run at a time)'), positionals: false });
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel, cfg.logFormat);
   const log = createLogger('trainer');

@@ -93,5 +93,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     metrics.watchConsumer(admin, m.running, [cfg.topics.sales]);
     log.info(`consuming ${cfg.topics.sales} into ${cfg.clickhouse.database} as group ${cfg.materializer.groupId}`);
     return m;
-  });
+  }, 'the sales materializer (sales.weekly into ClickHouse; /metrics on MATERIALIZER_METRICS_PORT)');
 }
