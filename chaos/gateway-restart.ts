@@ -48,6 +48,7 @@ export function gatewayRestart(sim: Scenario['sim']): Scenario {
   let loadDone: Promise<LoadReport> = Promise.resolve({ requests: 0, ok: 0, unavailable: 0, wrong: [], readyFalseSeen: false, readyAgainAt: null });
   const base = (ctx: FaultContext) => `http://127.0.0.1:${ctx.cfg.gateway.port}`;
   return {
+    id: 'gateway-restart',
     name: 'gateway restarted under load',
     sim,
     processes: [PROCESSES.materializer!, PROCESSES.registryProjector!, PROCESSES.trainer!, PROCESSES.gateway!],

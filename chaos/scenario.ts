@@ -39,6 +39,8 @@ export interface FaultContext {
 }
 
 export interface Scenario {
+  /** short name for `npm run chaos -- --scenario ID` (e.g. `broker-loss`) */
+  id: string;
   name: string;
   sim: GeneratorOptions & { startWeek: string; weeks: number };
   /** the supervised processes (default: materializer and registry projector) */
@@ -47,6 +49,8 @@ export interface Scenario {
   fault(ctx: FaultContext): Promise<void>;
   /** extra checks after the data is proven (e.g. a broker is restarted); a thrown error fails the scenario */
   after?(ctx: FaultContext): Promise<void>;
+  /** a target the scenario must meet besides the data: recovered within `recoverS` seconds, with at most `restarts` process restarts */
+  within?: { recoverS: number; restarts: number };
 }
 
 export interface ScenarioResult {
@@ -143,6 +147,15 @@ function allAlive(supervisor: Supervisor): boolean {
   });
 }
 
+/** Why a result misses its scenario's `within` target (too slow, or recovered only through a restart), or undefined. */
+export function missedTarget(s: Pick<Scenario, 'within'>, r: Pick<ScenarioResult, 'recoverS' | 'restarts'>): string | undefined {
+  if (!s.within) return undefined;
+  const misses: string[] = [];
+  if (!(r.recoverS <= s.within.recoverS)) misses.push(`recovered in ${r.recoverS.toFixed(1)} s, expected at most ${s.within.recoverS} s`);
+  if (r.restarts > s.within.restarts) misses.push(`${r.restarts} process restart(s), expected at most ${s.within.restarts}`);
+  return misses.length > 0 ? misses.join('; ') : undefined;
+}
+
 /** Runs one scenario on a running instance; never throws: a failure is a result with `ok: false`. */
 export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTimeoutS?: number } = {}): Promise<ScenarioResult> {
   const log = createLogger(`chaos:${s.name}`);
@@ -179,6 +192,8 @@ export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTi
     result.restarts = supervisor.processes().reduce((a, p) => a + p.restarts, 0);
     result.ok = result.rows === result.events && result.checksumEqual && result.alive;
     if (!result.ok) result.error = `rows ${got.rows}/${want.rows}, hash ${got.hash} vs ${want.hash}, alive ${result.alive}`;
+    else result.error = missedTarget(s, result);
+    if (result.error) result.ok = false;
   } catch (err) {
     result.error = messageOf(err);
   } finally {

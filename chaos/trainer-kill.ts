@@ -39,6 +39,7 @@ export function outputSince(ctx: FaultContext, name: string, from: number): stri
 export function trainerKill(sim: Scenario['sim']): Scenario {
   let requestId = '';
   return {
+    id: 'trainer-kill',
     name: 'trainer SIGKILL mid-run',
     sim,
     processes: [PROCESSES.materializer!, PROCESSES.registryProjector!, PROCESSES.trainer!],
