@@ -56,3 +56,45 @@ describe('kafkajs patch: fetch filter', () => {
     assert.deepEqual(b.messages.map((m) => m.offset), ['9007199254740993', '9007199254740994']);
   });
 });
+
+/**
+ * The heartbeat half of the patch: a coordinator that cannot be reached is
+ * reported as one that moved (NOT_COORDINATOR_FOR_GROUP), which kafkajs's
+ * runner answers with a rejoin that finds the new coordinator, instead of
+ * retrying the old one until the consumer crashes (the broker-loss stall).
+ */
+describe('kafkajs patch: heartbeat to a lost coordinator', () => {
+  const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup') as new (o: object) => { memberId: string; generationId: number; coordinator: unknown; heartbeat(o: { interval: number }): Promise<void> };
+  const errors = require('kafkajs/src/errors') as Record<string, new (m: string, o?: object) => Error> & { isRebalancing(e: unknown): boolean };
+  const logger = { namespace: () => logger, info() {}, warn() {}, error() {}, debug() {} };
+
+  /** A joined group whose coordinator (node 2) answers a heartbeat with `fail`. */
+  function groupWhoseHeartbeatFails(fail: Error) {
+    const g = new ConsumerGroup({ logger, groupId: 'g', topics: [], retry: { retries: 0 }, instrumentationEmitter: { emit() {} } });
+    g.memberId = 'm';
+    g.generationId = 1;
+    g.coordinator = { nodeId: 2, heartbeat: () => Promise.reject(fail) };
+    return g;
+  }
+
+  for (const [name, make] of [
+    ['not connected', () => new errors.KafkaJSConnectionError!('Not connected', { broker: '127.0.0.1:27502' })],
+    ['connection closed', () => new errors.KafkaJSConnectionClosedError!('Closed connection', { host: '127.0.0.1', port: 27502 })],
+    ['no answer in time', () => new errors.KafkaJSRequestTimeoutError!('Request Heartbeat(key: 12, version: 3) timed out', { broker: '127.0.0.1:27502' })],
+  ] as const) {
+    it(`reports "${name}" as the coordinator moved, so the runner rejoins`, async () => {
+      const cause = make();
+      const err = (await groupWhoseHeartbeatFails(cause).heartbeat({ interval: 0 }).then(() => null, (e: unknown) => e)) as { type: string; retriable: boolean; cause: unknown; message: string };
+      assert.equal(err.type, 'NOT_COORDINATOR_FOR_GROUP');
+      assert.equal(errors.isRebalancing(err), true, "kafkajs's runner rejoins on it");
+      assert.equal(err.cause, cause);
+      assert.match(err.message, /group coordinator 2 is unreachable/);
+    });
+  }
+
+  it('passes any other heartbeat error through unchanged (a rebalance stays a rebalance)', async () => {
+    const rebalance = new (errors.KafkaJSProtocolError as unknown as new (e: object) => Error)({ type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: false, message: 'The group is rebalancing' });
+    const err = await groupWhoseHeartbeatFails(rebalance).heartbeat({ interval: 0 }).then(() => null, (e: unknown) => e);
+    assert.equal(err, rebalance);
+  });
+});

@@ -51,6 +51,8 @@ export interface RunnerOptions {
 export interface RunningConsumer {
   consumer: Consumer;
   stats(): RunnerStats;
+  /** Why the runner holds back on purpose now (a write retried while its dependency is down), or null: the stall watchdog does not count that time. */
+  waiting(): string | null;
   /** Flushes what is buffered, commits, and leaves the group. */
   stop(): Promise<void>;
   /** Resolves when the consumer stops for good (crash that is not retriable, or stop()). */
@@ -67,7 +69,7 @@ export interface RunningConsumer {
 export async function runBuffered(opts: RunnerOptions): Promise<RunningConsumer> {
   const r = new BufferedRunner(opts);
   await r.start();
-  return { consumer: r.consumer, stats: () => ({ ...r.stats }), done: r.done, stop: () => r.stop() };
+  return { consumer: r.consumer, stats: () => ({ ...r.stats }), waiting: () => r.waiting(), done: r.done, stop: () => r.stop() };
 }
 
 /** The runner's state and its named steps: buffer, flush (write, then commit), recover, stop. */
@@ -93,8 +95,14 @@ class BufferedRunner {
   private lastWriteRows = 0;
   private stopped = false;
   private failures = 0;
-  /** A batch whose write failed on a dependency: kept in memory, its partitions paused, retried with backoff. */
+  /** A batch whose write (or commit) failed on a dependency: kept in memory, its partitions paused, retried with backoff. */
   private held: Delivery[] | null = null;
+  /** Why `held` is held: the sink's write (a dependency down: the watchdog waits) or the commit (Kafka: it does not). */
+  private heldFor: { what: 'write' | 'commit'; reason: string } | null = null;
+  /** Between a kafkajs crash it restarts from and the rejoin: a commit then fails only because the group is being joined again. */
+  private restarting = false;
+  /** The heartbeat error that says the group must be joined again, until it has been (GROUP_JOIN). */
+  private rejoinNeeded: unknown = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
   private resolveDone!: () => void;
@@ -114,7 +122,10 @@ class BufferedRunner {
       // a killed member is noticed in seconds, so its partitions move on quickly
       sessionTimeout: 10_000,
       heartbeatInterval: 2_000,
-      retry: { retries: 10 },
+      // kafkajs's default cap is 30 s between tries, and one retrier lives as long as the fetch loop:
+      // a few errors in a row during a leader move (a broker stopped) left it idle for 30 s at a
+      // time. Tries every 2 s at most keep a broker loss short; ten in a row still crash-restart it.
+      retry: CONSUMER_RETRY,
     });
     this.done = new Promise<void>((res, rej) => {
       this.resolveDone = res;
@@ -134,6 +145,7 @@ class BufferedRunner {
       const restart = e.payload.restart;
       this.opts.log.error(`consumer crashed: ${messageOf(e.payload.error)}`, { restart });
       if (!restart) this.fail(e.payload.error);
+      else this.restarting = true;
     });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.onBatch(p) });
   }
@@ -142,6 +154,9 @@ class BufferedRunner {
     // checked once: the loop below is synchronous, so neither can change during it
     // (kafkajs's isStale serializes a key per call, which cost more per message than the rest of the loop)
     if (this.stopped || !isRunning() || isStale()) return;
+    // a heartbeat said the group must be joined again: every batch kafkajs still hands over is
+    // refused the same way until it has, so its fetchers stop at once (they are redelivered after)
+    if (this.rejoinNeeded) throw this.rejoinNeeded;
     for (const m of batch.messages) {
       // most events carry no headers: they share one frozen empty object (no allocation per message)
       let headers = NO_HEADERS;
@@ -175,14 +190,30 @@ class BufferedRunner {
     const running = this.writing > 0 ? this.flushing : null;
     void this.flush();
     if (!running) return;
-    // a slow write must not cost the group membership: heartbeat while it runs
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    // A slow write must not cost the group membership: heartbeat while it runs. A heartbeat that
+    // says the group must be joined again (a rebalance, or the coordinator moved: its broker
+    // stopped) ends the wait and is thrown to kafkajs, which rejoins at once; swallowed, it left
+    // the fetch loop waiting on a commit to the old coordinator (the broker-loss stall). The
+    // write goes on; a rejoin meanwhile keeps it from committing (see writeAndCommit).
+    let rejoin: (err: unknown) => void = () => undefined;
+    const mustRejoin = new Promise<never>((_, reject) => (rejoin = reject));
+    // a heartbeat still in flight when the wait ended may reject it later, unheard
+    mustRejoin.catch(() => undefined);
+    const onBeatError = (err: unknown) => {
+      if (!needsRejoin(err)) return;
+      this.rejoinNeeded ??= err;
+      rejoin(err);
+    };
+    const beat = setInterval(() => void heartbeat().catch(onBeatError), HEARTBEAT_MS);
     try {
-      await running;
+      await Promise.race([running, mustRejoin]);
     } finally {
       clearInterval(beat);
     }
-    await heartbeat().catch(() => undefined);
+    await heartbeat().catch((err: unknown) => {
+      onBeatError(err);
+      if (needsRejoin(err)) throw err;
+    });
   }
 
   /** Flushes after `ms` unless a flush is already due by then. */
@@ -231,7 +262,11 @@ class BufferedRunner {
       this.opts.log.info(`rejoined the group while writing ${batch.length} messages: written, not committed (the new assignment resumes from the last commit)`);
       return;
     }
-    await this.consumer.commitOffsets([...nextOffsets(batch).values()]);
+    try {
+      await this.consumer.commitOffsets([...nextOffsets(batch).values()]);
+    } catch (err) {
+      throw new CommitFailed(err, this.restarting);
+    }
     const now = Date.now();
     Object.assign(this.stats, {
       messages: this.stats.messages + batch.length,
@@ -257,6 +292,7 @@ class BufferedRunner {
    * stops with it, and the process supervisor restarts the process.
    */
   private onWriteFailed(batch: Delivery[], err: unknown): void {
+    const commit = err instanceof CommitFailed;
     if (isMembershipError(err)) {
       this.opts.log.warn(`commit refused, the group moved on (${messageOf(err)}): ${batch.length + this.buffer.length} uncommitted messages will be redelivered`);
       this.buffer = [];
@@ -265,7 +301,7 @@ class BufferedRunner {
     this.failures += 1;
     this.stats.writeFailures += 1;
     const retriable = isRetriable(err);
-    this.opts.log.error(`write failed (${this.failures} in a row): ${messageOf(err)}`, { retriable, rows: batch.length });
+    this.opts.log.error(`${commit ? 'commit' : 'write'} failed (${this.failures} in a row): ${messageOf(err)}`, { retriable, rows: batch.length });
     if (!retriable) {
       this.stopped = true;
       this.fail(err);
@@ -274,6 +310,7 @@ class BufferedRunner {
       return;
     }
     this.held = [...batch, ...this.buffer];
+    this.heldFor = { what: commit ? 'commit' : 'write', reason: messageOf(err) };
     this.buffer = [];
     this.pauseAll();
     const wait = Math.min(RETRY_CAP_MS, 250 * 2 ** Math.min(this.failures, 6));
@@ -288,6 +325,7 @@ class BufferedRunner {
       const batch = this.held;
       if (!batch || this.stopped) return;
       this.held = null;
+      this.heldFor = null;
       const generation = this.generation;
       try {
         await this.writeAndCommit(batch, generation);
@@ -306,6 +344,9 @@ class BufferedRunner {
   /** After a rebalance the assignment may differ: drop what is uncommitted (it is redelivered from the last commit) and resume. */
   private onRejoin(): void {
     this.generation += 1;
+    this.restarting = false;
+    this.rejoinNeeded = null;
+    this.heldFor = null;
     const dropped = (this.held?.length ?? 0) + this.buffer.length;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
@@ -313,6 +354,11 @@ class BufferedRunner {
     this.buffer = [];
     this.resumeAll();
     if (dropped > 0) this.opts.log.warn(`rejoined the group: ${dropped} uncommitted messages will be redelivered`);
+  }
+
+  /** Why the runner holds back on purpose now: only a write retried on its dependency (see RunningConsumer.waiting). */
+  waiting(): string | null {
+    return this.held && this.heldFor?.what === 'write' ? `a write is retried while its dependency is down (${this.heldFor.reason})` : null;
   }
 
   private pauseAll(): void {
@@ -337,6 +383,7 @@ class BufferedRunner {
     if (this.soonTimer) clearTimeout(this.soonTimer);
     // a batch still held is not written now: it was never committed, so the next start redelivers it
     this.held = null;
+    this.heldFor = null;
     try {
       await this.flush();
     } finally {
@@ -356,8 +403,42 @@ const GAP_ROWS = 1_000;
 /** The longest wait between two tries of a held batch. */
 const RETRY_CAP_MS = 10_000;
 
-/** kafkajs errors that say this member's commit no longer counts: the group rebalanced or forgot it. */
-const MEMBERSHIP_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'FENCED_INSTANCE_ID']);
+/** The consumer's kafkajs retry policy: at most 2 s between tries (see the constructor). */
+export const CONSUMER_RETRY = { retries: 10, initialRetryTime: 300, maxRetryTime: 2_000 } as const;
+
+/**
+ * kafkajs errors (their `type`) that say this member's commit no longer counts: the group
+ * rebalanced or forgot it, and a rejoin follows. A coordinator that moved
+ * (NOT_COORDINATOR_FOR_GROUP, GROUP_COORDINATOR_NOT_AVAILABLE: kafkajs's names, not Java's)
+ * is not one of them: the member is still in the group, so its commit is retried, not dropped.
+ */
+const MEMBERSHIP_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID']);
+
+/** Heartbeat errors after which kafkajs must join the group again (its runner rejoins on these when they reach it). */
+const REJOIN_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+/** Whether a heartbeat error means the group must be joined again (kafkajs rejoins when eachBatch throws it). */
+export function needsRejoin(err: unknown): boolean {
+  const type = (err as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && REJOIN_ERRORS.has(type);
+}
+
+/**
+ * A commit that failed after its batch was written. Retriable when the cause is, and also when
+ * kafkajs gave up retrying (KafkaJSNumberOfRetriesExceeded: the coordinator was away longer than
+ * its tries) or the consumer was restarting (kafkajs refuses commits between a crash and the
+ * rejoin): the write is idempotent, so the batch is held and written and committed again.
+ */
+export class CommitFailed extends Error {
+  readonly retriable: boolean;
+  readonly type: unknown;
+  constructor(cause: unknown, restarting: boolean) {
+    super(`commit failed: ${messageOf(cause)}`, { cause });
+    this.name = 'CommitFailed';
+    this.type = (cause as { type?: unknown } | null)?.type;
+    this.retriable = restarting || isRetriable(cause) || (cause as { name?: unknown } | null)?.name === 'KafkaJSNumberOfRetriesExceeded';
+  }
+}
 
 /** Whether `err` (or its cause) is a group-membership error of a commit. */
 export function isMembershipError(err: unknown): boolean {
