@@ -49,6 +49,8 @@ const EnvSchema = z.object({
   MATERIALIZER_GROUP: z.string().default('materializer'),
   MATERIALIZER_BATCH_ROWS: z.coerce.number().int().min(1).default(50000),
   MATERIALIZER_BATCH_MS: z.coerce.number().int().min(10).default(500),
+  // the stalled-consumer watchdog (lib/stall-watchdog.ts): behind with no commit for this long, the process exits and is restarted; 0 = off
+  CONSUMER_STALL_S: z.coerce.number().int().min(0).default(60),
   SIM_SEED: z.coerce.number().int().default(42),
   SIM_STORES: z.coerce.number().int().min(1).max(500).default(45),
   SIM_DEPTS: z.coerce.number().int().min(1).max(99).default(80),
@@ -174,6 +176,8 @@ export interface Config {
   };
   topics: Topics;
   materializer: { groupId: string; batchRows: number; batchMs: number };
+  /** A projector process that is behind and has not committed for `stallS` seconds exits so that its supervisor restarts it (0 = never). */
+  watchdog: { stallS: number };
   simulator: { seed: number; stores: number; depts: number; startWeek: string; weeks: number; rate: number };
   gateway: {
     host: string;
@@ -317,6 +321,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
     },
     topics: topicNames(e.TOPIC_PREFIX),
     materializer: { groupId: e.MATERIALIZER_GROUP, batchRows: e.MATERIALIZER_BATCH_ROWS, batchMs: e.MATERIALIZER_BATCH_MS },
+    watchdog: { stallS: e.CONSUMER_STALL_S },
     simulator: {
       seed: e.SIM_SEED,
       stores: e.SIM_STORES,

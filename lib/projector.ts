@@ -14,6 +14,7 @@ import { createKafka, ensureTopics, topicSpecs } from './kafka.js';
 import { createLogger, type Logger } from './log.js';
 import { routedSink, type RoutedBatch, type Route } from './routed-sink.js';
 import { runBuffered, type RunningConsumer } from './runner.js';
+import { startWatchdog, StalledConsumerError } from './stall-watchdog.js';
 
 /** A table of a projection that replay compares; its checksum hashes every column unless `columns` narrows it (a test's row count). */
 export interface ChecksumTable {
@@ -44,6 +45,8 @@ export interface ProjectorOptions {
   log?: Logger;
   /** Called after each batch is written (rows per table, dead letters). */
   onProjected?: (b: RoutedBatch) => void;
+  /** the stall watchdog's limit in seconds (default the config's CONSUMER_STALL_S; 0 = off) */
+  stallS?: number;
 }
 
 export interface Projector {
@@ -90,12 +93,20 @@ export async function startProjector(cfg: Readonly<Config>, spec: ProjectionSpec
     const sink = routedSink({ codec: AvroCodec.fromConfig(cfg), ch, database, routes, producer, deadLetterTopic: cfg.topics.deadLetter, groupId, onProjected });
     running = await runBuffered({ kafka, groupId, topics, flushRows: opts.flushRows ?? 5_000, flushMs: opts.flushMs ?? 200, log, sink });
     const r = running;
+    // the safety net behind the runner: a consumer stuck in its client ends `done` with the reason,
+    // so the process exits and its supervisor starts a fresh one (CONSUMER_STALL_S, 0 = off)
+    let stalled: (err: StalledConsumerError) => void = () => undefined;
+    const stall = new Promise<never>((_, reject) => (stalled = reject));
+    stall.catch(() => undefined);
+    const watchdog = startWatchdog({ admin, groupId, topics, stallMs: (opts.stallS ?? cfg.watchdog.stallS) * 1000, waiting: () => r.waiting(), onStall: (reason) => stalled(new StalledConsumerError(reason)), log });
+    const watched: RunningConsumer = { ...r, done: Promise.race([r.done, stall]) };
     return {
-      running: r,
+      running: watched,
       groupId,
       counts: () => ({ rows: { ...counts.rows }, dead: counts.dead }),
       caughtUp: (timeoutMs = 30_000) => committedToEnd(admin, groupId, topics, timeoutMs),
       async stop() {
+        await watchdog.stop();
         await r.stop();
         await close();
       },
