@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Config } from '../lib/config.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
+import { readChecksums, verifyDir, verifyFile } from './checksums.js';
 
 /** Where each installed component lives under the stack folder. */
 export function stackPaths(cfg: Readonly<Config>) {
@@ -26,6 +27,8 @@ export function stackPaths(cfg: Readonly<Config>) {
 }
 
 const APICURIO = 'io.apicurio:apicurio-registry-app:3.0.9:tar.gz:all';
+/** The file Maven names that artifact. */
+const APICURIO_FILE = 'apicurio-registry-app-3.0.9-all.tar.gz';
 
 /** Runs a command, streaming nothing; throws with the tail of its output when it fails. */
 function run(cmd: string, args: string[], what: string, opts: { cwd?: string } = {}): void {
@@ -44,19 +47,32 @@ function hashOf(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-/** Installs through Maven the jar set of `pom` into `libs` when the pom changed since the last install. */
-function installJars(pom: string, libs: string, what: string, log: Logger): void {
+/** Refuses jars in `libs` that are not the ones pinned in `pins` (stack/checksums.ts; quick: about 40 MB hashed). */
+function verifyJars(libs: string, pins: string): void {
+  verifyDir(libs, readChecksums(pins), pins);
+}
+
+/**
+ * Installs through Maven the jar set of `pom` into `libs` when the pom changed
+ * since the last install, and checks every jar against the SHA-512s pinned in
+ * `pins` on each run (a jar changed after the install is refused too).
+ */
+function installJars(pom: string, libs: string, pins: string, what: string, log: Logger): void {
   const marker = join(libs, '.pom-sha256');
   const want = hashOf(pom);
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return;
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return verifyJars(libs, pins);
   if (!has('mvn') || !has('java')) throw new AppError('INSTALL', `${what} needs Java 17+ and Maven (mvn) on PATH`);
   log.info(`installing ${what} from Maven Central`);
-  run('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'], `${what} install`);
+  // -C: a download whose .sha1 (published by Central next to it) does not match fails the build
+  run('mvn', ['-C', '-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'], `${what} install`);
+  verifyJars(libs, pins);
   writeFileSync(marker, want);
 }
 
+const KAFKA_PINS = ['stack', 'maven', 'kafka-libs.sha512'];
+
 function installKafka(cfg: Readonly<Config>, log: Logger): void {
-  installJars(join(cfg.root, 'stack', 'maven', 'pom.xml'), stackPaths(cfg).kafkaLibs, 'Apache Kafka', log);
+  installJars(join(cfg.root, 'stack', 'maven', 'pom.xml'), stackPaths(cfg).kafkaLibs, join(cfg.root, ...KAFKA_PINS), 'Apache Kafka', log);
 }
 
 /**
@@ -64,7 +80,7 @@ function installKafka(cfg: Readonly<Config>, log: Logger): void {
  * into the install folder (shared by instances). Quick when it is there.
  */
 export function installZookeeper(cfg: Readonly<Config>, log: Logger): void {
-  installJars(join(cfg.root, 'stack', 'maven', 'zookeeper', 'pom.xml'), stackPaths(cfg).zookeeperLibs, 'ZooKeeper (for the local ClickHouse cluster)', log);
+  installJars(join(cfg.root, 'stack', 'maven', 'zookeeper', 'pom.xml'), stackPaths(cfg).zookeeperLibs, join(cfg.root, 'stack', 'maven', 'zookeeper', 'zookeeper-libs.sha512'), 'ZooKeeper (for the local ClickHouse cluster)', log);
 }
 
 function installApicurio(cfg: Readonly<Config>, log: Logger): void {
@@ -72,7 +88,14 @@ function installApicurio(cfg: Readonly<Config>, log: Logger): void {
   const marker = join(p.apicurio, '.artifact');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === APICURIO) return;
   log.info('installing Apicurio Registry from Maven Central (about 110 MB the first time)');
-  run('mvn', ['-q', '-B', 'dependency:unpack', `-Dartifact=${APICURIO}`, `-DoutputDirectory=${p.apicurio}`, `-DmarkersDirectory=${join(p.apicurio, '.markers')}`], 'Apicurio Registry install');
+  // fetched as the archive, checked against the pinned SHA-512, then unpacked: nothing unverified is unpacked
+  const download = join(p.apicurio, '.download');
+  run('mvn', ['-C', '-q', '-B', 'dependency:copy', `-Dartifact=${APICURIO}`, `-DoutputDirectory=${download}`], 'Apicurio Registry download');
+  const archive = join(download, APICURIO_FILE);
+  const pins = join(cfg.root, 'stack', 'maven', 'apicurio.sha512');
+  verifyFile(archive, readChecksums(pins), pins);
+  run('tar', ['-xzf', archive, '-C', p.apicurio], 'Apicurio Registry unpack');
+  rmSync(download, { recursive: true, force: true });
   if (!apicurioJar(cfg)) throw new AppError('INSTALL', `Apicurio archive has no runner jar in ${p.apicurio}`);
   writeFileSync(marker, APICURIO);
 }
@@ -123,7 +146,8 @@ function pipInstall(cfg: Readonly<Config>, req: string, what: string, log: Logge
     if (spawnSync('python3', ['-c', 'import ensurepip'], { encoding: 'utf8' }).status !== 0) aptInstall(['python3-venv'], log);
     run('python3', ['-m', 'venv', p.venv], 'python venv');
   }
-  run(join(p.venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', '-r', req], 'pip install');
+  // the requirements are locked with every package's hashes (uv pip compile --generate-hashes): a download that differs is refused
+  run(join(p.venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', '--require-hashes', '-r', req], 'pip install');
   writeFileSync(marker, want);
 }
 
@@ -205,4 +229,5 @@ export function checkInstall(cfg: Readonly<Config>): void {
     cfg.clickhouse.shards <= 1 || existsSync(join(p.zookeeperLibs, '.pom-sha256')) ? null : p.zookeeperLibs,
   ].filter((x): x is string => x !== null);
   if (missing.length > 0) throw new AppError('INSTALL', `STACK_INSTALL_DIR=${cfg.installDir} lacks ${missing.join(', ')}: run npm run stack -- install there first`);
+  verifyJars(p.kafkaLibs, join(cfg.root, ...KAFKA_PINS));
 }
