@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { KafkaSecurityEnv, parseKafkaSecurity, type KafkaSecurity } from './kafka-security.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
@@ -32,6 +33,8 @@ const EnvSchema = z.object({
   KAFKA_NODES: z.coerce.number().int().min(1).max(9).default(1),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(9).optional(),
   KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(9).optional(),
+  // TLS and SASL of the client (lib/kafka-security.ts): KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*_FILE, KAFKA_SASL_*
+  ...KafkaSecurityEnv.shape,
   SALES_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
   REGISTRY_PORT: port.default(18081),
   REGISTRY_URL: z.string().url().optional(),
@@ -159,6 +162,8 @@ export interface Config {
     /** replication factor of every topic, the offsets and the transaction-state topics */
     replicationFactor: number;
     minInsyncReplicas: number;
+    /** TLS and SASL of every Kafka client (KAFKA_SECURITY_PROTOCOL...; PLAINTEXT by default) */
+    security: KafkaSecurity;
   };
   registry: { url: string; port: number; heapMb: number };
   clickhouse: {
@@ -301,6 +306,7 @@ function fromEnv(e: Env, root: string): Readonly<Config> {
       nodes: e.KAFKA_NODES,
       replicationFactor,
       minInsyncReplicas,
+      security: parseKafkaSecurity(e, root),
     },
     registry: {
       url: e.REGISTRY_URL ?? `http://127.0.0.1:${e.REGISTRY_PORT}/apis/ccompat/v7`,
