@@ -14,6 +14,7 @@ import { startProjector, type Projector } from '../../lib/projector.js';
 import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
 import { FORECAST_PROJECTION } from '../../domain/forecasts/projection.js';
 import { REGISTRY_PROJECTION } from '../../domain/registry/projection/spec.js';
+import { SEARCH_PROJECTION } from '../../domain/registry/projection/search-spec.js';
 import { PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from '../../domain/registry/projection/tables.js';
 import { runConsumerProcess } from '../main.js';
 
@@ -27,14 +28,20 @@ export interface RegistryProjector {
 /** Starts the projector in-process; group id default `registry-projector:<database>` (one projection per database; a new group replays from the beginning). */
 export async function startRegistryProjector(cfg: Readonly<Config>, opts: { groupId?: string; log?: Logger; metrics?: ProcessMetrics } = {}): Promise<RegistryProjector> {
   const groupId = opts.groupId ?? `registry-projector:${cfg.clickhouse.database}`;
-  const p = await startProjector(cfg, REGISTRY_PROJECTION, { groupId, log: opts.log ?? createLogger('registry-projector'), flushRows: 5_000, flushMs: 200, onProjected: (b) => opts.metrics?.projected(groupId, b) });
+  const log = opts.log ?? createLogger('registry-projector');
+  const p = await startProjector(cfg, REGISTRY_PROJECTION, { groupId, log, flushRows: 5_000, flushMs: 200, onProjected: (b) => opts.metrics?.projected(groupId, b) });
+  // params, metrics and tags as key/value rows for run search (GET /v1/runs?filter=...), in a group of its own
+  const searchGroup = `${groupId}:search`;
+  const search = await startProjector(cfg, SEARCH_PROJECTION, { groupId: searchGroup, log: log.child('search'), flushRows: 5_000, flushMs: 200, onProjected: (b) => opts.metrics?.projected(searchGroup, b) });
   return {
-    running: p.running,
+    running: { ...p.running, done: Promise.race([p.running.done, search.running.done]) },
     counts: () => {
       const c = p.counts();
       return { requests: c.rows[REQUESTS_TABLE] ?? 0, runs: c.rows[RUNS_TABLE] ?? 0, promotions: c.rows[PROMOTIONS_TABLE] ?? 0, dead: c.dead };
     },
-    stop: () => p.stop(),
+    stop: async () => {
+      await Promise.all([p.stop(), search.stop()]);
+    },
   };
 }
 

@@ -12,7 +12,7 @@ const USAGE = `usage: npm run replay -- [options]
   --target DB       database to rebuild into (default <live>_replay_<yyyymmddhhmmss>); the live one is untouched
   --from TIME       start at the first event at or after TIME (ISO 8601, e.g. 2026-11-26T10:00:00Z); default: the beginning.
                     Refused with --in-place: a rebuild of the live tables starts at the beginning
-  --only NAMES      comma-separated projections (sales, registry, backtests); default: all
+  --only NAMES      comma-separated projections (sales, registry, search, backtests, forecasts); default: all
   --in-place        rebuild the live database itself from the beginning (drops its projection tables first; asks for confirmation)
   --yes             confirm --in-place without asking
   -h, --help        this text`;

@@ -8,14 +8,16 @@ import type { ProjectionSpec } from '../../lib/projector.js';
 import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
 import { FORECAST_PROJECTION } from '../../domain/forecasts/projection.js';
 import { REGISTRY_PROJECTION } from '../../domain/registry/projection/spec.js';
+import { SEARCH_PROJECTION } from '../../domain/registry/projection/search-spec.js';
 import { SALES_PROJECTION } from '../../domain/sales/projection.js';
 
 export type { ChecksumTable } from '../../lib/projector.js';
 
-/** Every projection of the system, in the order replay rebuilds them (replay names: sales, registry, backtests, forecasts). */
+/** Every projection of the system, in the order replay rebuilds them (replay names: sales, registry, search, backtests, forecasts). */
 export const PROJECTIONS: { name: string; spec: ProjectionSpec }[] = [
   { name: 'sales', spec: SALES_PROJECTION },
   { name: 'registry', spec: REGISTRY_PROJECTION },
+  { name: 'search', spec: SEARCH_PROJECTION },
   { name: 'backtests', spec: BACKTEST_PROJECTION },
   { name: 'forecasts', spec: FORECAST_PROJECTION },
 ];

@@ -3,9 +3,10 @@ import { NotFoundError } from '../../lib/errors.js';
 import type { ModelTrained } from '../../schemas/types.js';
 import { aliasesOf, championOf, stageOf, type RegistryState } from '../../domain/registry/state.js';
 import { route, type Route } from '../api/route.js';
-import { ModelsResponse, ModelSummary, RunsResponse, VersionParams } from '../api/schemas.js';
+import { ModelsResponse, ModelSummary, RunSearchQuery, RunsResponse, VersionParams } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';
 import { runOfRequest } from '../state/registry-fold.js';
+import { isSearch, searchPage, SEARCH_ERRORS } from './run-search.js';
 
 type Summary = z.output<typeof ModelSummary>;
 
@@ -56,6 +57,16 @@ export function listVersions(s: RegistryState): Summary[] {
   return [...versions].sort((a, b) => b - a).map((v) => summarizeVersion(s, v));
 }
 
+const SEARCH_DESCRIPTION =
+  'With filter, order_by, max_results or page_token the list is a search, filtered, sorted and paged in ClickHouse over the registry projection ' +
+  '(params, metrics and tags as key/value rows; docs/api.md has the grammar). A page lists the versions the gateway\'s fold of the log already holds. ' +
+  'Without them: every version, from the fold, next_page_token null.';
+
+/** Summaries of `versions` in that order; a version the projection has and the fold not yet (it reads the same log) is left out. */
+function summariesOf(s: RegistryState, versions: number[]): Summary[] {
+  return versions.filter((v) => s.versions.has(v) || s.promotions.some((p) => p.version === v)).map((v) => summarizeVersion(s, v));
+}
+
 /** GET /v1/models, /v1/models/:version, /v1/runs: reads of the gateway's fold of the model log. */
 export function modelRoutes(g: GatewayContext): Route[] {
   const list = route(
@@ -64,12 +75,19 @@ export function modelRoutes(g: GatewayContext): Route[] {
       path: '/v1/models',
       tag: 'models',
       access: 'read',
-      summary: 'Every model version with its stage, parameters, holdout metrics against the baselines and data window',
-      ok: { schema: ModelsResponse, description: 'versions, newest first' },
+      summary: 'Every model version with its stage, parameters, holdout metrics against the baselines and data window; or a search of them (MLflow search_runs syntax)',
+      description: SEARCH_DESCRIPTION,
+      query: RunSearchQuery,
+      ok: { schema: ModelsResponse, description: 'versions, newest first (or in the order asked)' },
+      errors: SEARCH_ERRORS,
     },
-    () => {
+    async ({ query }) => {
       const s = g.registry().registry;
-      return { champion: championOf(s)?.version ?? null, models: listVersions(s) };
+      const champion = championOf(s)?.version ?? null;
+      const q = query as z.output<typeof RunSearchQuery>;
+      if (!isSearch(q)) return { champion, models: listVersions(s), next_page_token: null };
+      const page = await searchPage(g, 'models', q, [{ scope: 'attributes', key: 'version', desc: true }]);
+      return { champion, models: summariesOf(s, page.versions), next_page_token: page.next };
     },
   );
   const one = route(
@@ -96,10 +114,13 @@ export function modelRoutes(g: GatewayContext): Route[] {
       path: '/v1/runs',
       tag: 'models',
       access: 'read',
-      summary: 'Training requests (newest first, with the run that answered each) and runs',
-      ok: { schema: RunsResponse, description: 'requests and runs' },
+      summary: 'Training requests (newest first, with the run that answered each) and runs; or a search of the runs (MLflow search_runs syntax)',
+      description: SEARCH_DESCRIPTION,
+      query: RunSearchQuery,
+      ok: { schema: RunsResponse, description: 'requests and runs (newest first, or in the order asked)' },
+      errors: SEARCH_ERRORS,
     },
-    () => {
+    async ({ query }) => {
       const st = g.registry();
       const answered = runOfRequest(st);
       const requests = [...st.requests].reverse().map((r) => ({
@@ -110,10 +131,15 @@ export function modelRoutes(g: GatewayContext): Route[] {
         requestedAt: Number(r.requestedAt),
         runId: answered.get(r.requestId) ?? null,
       }));
-      const runs = [...st.registry.versions.values()]
-        .sort((a, b) => Number(b.trainedAt) - Number(a.trainedAt))
-        .map((r) => summarizeVersion(st.registry, r.version));
-      return { requests, runs };
+      const q = query as z.output<typeof RunSearchQuery>;
+      if (!isSearch(q)) {
+        const runs = [...st.registry.versions.values()]
+          .sort((a, b) => Number(b.trainedAt) - Number(a.trainedAt))
+          .map((r) => summarizeVersion(st.registry, r.version));
+        return { requests, runs, next_page_token: null };
+      }
+      const page = await searchPage(g, 'runs', q, [{ scope: 'attributes', key: 'trained_at', desc: true }]);
+      return { requests, runs: summariesOf(st.registry, page.versions), next_page_token: page.next };
     },
   );
   return [list, one, runs];
