@@ -59,7 +59,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ScenarioResult[]> {
           const s = repeat > 1 ? { ...make, name: `${make.name} #${run}` } : make;
           log.info(`scenario: ${s.name}`);
           const r = await runScenario(inst, s);
-          log.info(`${s.name}: ${r.ok ? 'pass' : `FAIL ${r.error ?? ''}`} (${r.rows}/${r.events} rows, ${r.restarts} restarts, recovered in ${r.recoverS.toFixed(1)} s)`);
+          log.info(`${s.name}: ${r.ok ? 'pass' : `FAIL ${r.error ?? ''}`} (${r.rows}/${r.events} rows, ${r.restarts} restarts, recovered in ${r.recoverS.toFixed(1)} s, longest pause ${r.pauseS?.toFixed(1) ?? '-'} s)`);
           results.push(r);
         }
       }

@@ -61,6 +61,8 @@ export interface ScenarioResult {
   restarts: number;
   /** seconds from the end of the fault to every row in ClickHouse with the right checksum */
   recoverS: number;
+  /** the longest time, from the first row to the last, that no new row reached ClickHouse: the consumer's own pause (recoverS also waits for the rest of the stream to be produced) */
+  pauseS?: number;
   alive: boolean;
   ok: boolean;
   error?: string;
@@ -134,6 +136,38 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Polls the row count every 250 ms and keeps the longest time between two
+ * increases, from the first row until the last (a poll that fails, ClickHouse
+ * down, counts as no increase); `stop()` ends the watch and returns it in seconds.
+ */
+function watchPauses(rows: () => Promise<number>, total: number): { stop(): Promise<number> } {
+  let last = -1;
+  let since = Date.now();
+  let longest = 0;
+  let going = true;
+  const loop = (async () => {
+    while (going) {
+      const n = await rows().catch(() => last);
+      const now = Date.now();
+      // before the first row the processes are still starting: that is no pause
+      if (n > last || n >= total || n <= 0) {
+        last = n;
+        since = now;
+      }
+      longest = Math.max(longest, now - since);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    async stop() {
+      going = false;
+      await loop;
+      return longest / 1000;
+    },
+  };
+}
+
 /** Whether every supervised process has a live pid now. */
 function allAlive(supervisor: Supervisor): boolean {
   return supervisor.processes().every((p) => {
@@ -168,6 +202,7 @@ export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTi
   mkdirSync(logDir, { recursive: true });
   // a failed scenario must not leave its producer retrying forever
   let finished = false;
+  let pause: ReturnType<typeof watchPauses> | null = null;
   const supervisor = new Supervisor({ stackDir: inst.cfg.stackDir, log: log.child('supervisor'), env, logDir, backoffMs: 500, maxBackoffMs: 5_000, stopTimeoutMs: 20_000 });
   try {
     const codec = await bootstrapContracts(cfg);
@@ -175,6 +210,7 @@ export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTi
     supervisor.start(s.processes ?? DEFAULT_PROCESSES);
     const ctx: FaultContext = { inst, cfg, logDir, supervisor, rows: () => rawRows(ch, cfg.clickhouse.database), total: want.rows, log };
     const producing = produceSteadily(connect, events, Math.max(50, Math.ceil(events.length / 60)), log, () => !finished);
+    pause = watchPauses(ctx.rows, want.rows);
     await s.fault(ctx);
     const healed = Date.now();
     await producing;
@@ -184,6 +220,7 @@ export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTi
       return got.rows === want.rows && got.hash === want.hash;
     }, (opts.recoverTimeoutS ?? 240) * 1000, 500);
     const rowsAt = Date.now();
+    result.pauseS = await pause.stop();
     result.rows = got.rows;
     result.checksumEqual = got.hash === want.hash;
     await s.after?.(ctx);
@@ -198,6 +235,7 @@ export async function runScenario(inst: Instance, s: Scenario, opts: { recoverTi
     result.error = messageOf(err);
   } finally {
     finished = true;
+    await pause?.stop();
     await supervisor.stop();
     await ch.close();
   }
