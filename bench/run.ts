@@ -4,17 +4,67 @@
  * printed by each script; the README keeps the latest ones. The last one,
  * bench/walk-forward.ts, needs no stack: it prints the issue-9 accuracy
  * figures (band ratios to seasonal naive, interval coverage) in-process.
+ * Flags are checked here (lib/cli.ts) before any benchmark starts, then
+ * passed to each benchmark, which reads the ones it knows.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { runCli, UsageError, type CliArgs } from '../lib/cli.js';
 
-// `--scale 1,4,16` runs the scale curve (bench/scale.ts) instead of the single-size benchmarks
-// `real` runs only the real-data evaluation (bench/real.ts)
-const BENCHES = process.argv.includes('real') ? ['bench/real.ts'] : process.argv.includes('--scale') ? ['bench/scale.ts'] : ['bench/backfill.ts', 'bench/train.ts', 'bench/predict.ts', 'bench/replay.ts', 'bench/backtest.ts', 'bench/walk-forward.ts'];
-let failed = 0;
-for (const file of BENCHES.filter((f) => existsSync(f))) {
-  process.stdout.write(`\n== ${file}\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...process.argv.slice(2)], { stdio: 'inherit' });
-  if (r.status !== 0) failed += 1;
+const USAGE = `usage: npm run bench -- [real] [options]
+  (nothing)            backfill, train, predict, replay, backtest and walk-forward, against the running stack
+  real                 only the real-data evaluation (bench/real.ts)
+  --scale 1,4,16       the scale curve instead (bench/scale.ts; --skip NAMES)
+passed to each benchmark, which reads those it knows:
+  backfill  --multiplier N --rounds N        train     --database DB --prefix P --runs N --json --keep
+  predict   --duration S --only NAME --target NAME (repeatable) --rate N --concurrency N --trees N --verbose
+  backtest  --prefix P --keep                walk-forward --params JSON
+  real      --csv DIR --protocol NAME --in-process --no-blend --max-rows N --params JSON --keep
+  -h, --help           this text`;
+
+const OPTIONS = {
+  scale: { type: 'string' },
+  skip: { type: 'string' },
+  multiplier: { type: 'string' },
+  rounds: { type: 'string' },
+  database: { type: 'string' },
+  prefix: { type: 'string' },
+  runs: { type: 'string' },
+  json: { type: 'boolean' },
+  keep: { type: 'boolean' },
+  duration: { type: 'string' },
+  only: { type: 'string' },
+  target: { type: 'string', multiple: true },
+  rate: { type: 'string' },
+  concurrency: { type: 'string' },
+  trees: { type: 'string' },
+  verbose: { type: 'boolean' },
+  params: { type: 'string' },
+  csv: { type: 'string' },
+  protocol: { type: 'string' },
+  'in-process': { type: 'boolean' },
+  'no-blend': { type: 'boolean' },
+  'max-rows': { type: 'string' },
+} as const;
+
+/** The benchmark files the arguments select. */
+function benches({ positionals, values }: CliArgs): string[] {
+  const word = positionals.find((w) => w !== 'real');
+  if (word !== undefined) throw new UsageError(word, 'unexpected argument; expected "real" or nothing (see --help)');
+  // `real` runs only the real-data evaluation; `--scale 1,4,16` the scale curve instead of the single-size benchmarks
+  if (positionals.includes('real')) return ['bench/real.ts'];
+  if (values.scale !== undefined) return ['bench/scale.ts'];
+  return ['bench/backfill.ts', 'bench/train.ts', 'bench/predict.ts', 'bench/replay.ts', 'bench/backtest.ts', 'bench/walk-forward.ts'];
 }
-process.exit(failed > 0 ? 1 : 0);
+
+async function main(args: CliArgs): Promise<number> {
+  let failed = 0;
+  for (const file of benches(args).filter((f) => existsSync(f))) {
+    process.stdout.write(`\n== ${file}\n`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...process.argv.slice(2)], { stdio: 'inherit' });
+    if (r.status !== 0) failed += 1;
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+runCli(main, { usage: USAGE, options: OPTIONS });
