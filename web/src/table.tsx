@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { downloadCsv, toCsv, type CsvValue } from './csv.js';
+import { SortHeader, type RunSearch } from './run-search.js';
 
 /** One column as data: its header, how a row shows in it, and the value it puts in the CSV. */
 export interface Column<T> {
@@ -16,6 +17,8 @@ export interface Column<T> {
   long?: boolean;
   /** Never wraps (dates and times, short codes). */
   nowrap?: boolean;
+  /** The search field this column sorts by (metrics.wape, attributes.trained_at) when the table is searched. */
+  sortKey?: string;
 }
 
 export interface DataTableProps<T> {
@@ -31,6 +34,8 @@ export interface DataTableProps<T> {
   selected?: string | null;
   /** Test id prefix of a row (default `${testId}-row`): `${rowTestId}-${rowKey}`. */
   rowTestId?: string;
+  /** A run search: columns with a `sortKey` sort it from their header. */
+  search?: RunSearch;
 }
 
 /** A long value on one line, cut with an ellipsis; the whole value in its tooltip. */
@@ -69,7 +74,7 @@ export function CsvButton<T>({ columns, rows, name, testId }: { columns: readonl
  * with `onActivate` makes each row a keyboard target (Tab to it, Enter or
  * Space to activate it), as a mouse click does.
  */
-export function DataTable<T>({ columns, rows, testId, csvName, rowKey, onActivate, selected, rowTestId }: DataTableProps<T>) {
+export function DataTable<T>({ columns, rows, testId, csvName, rowKey, onActivate, selected, rowTestId, search }: DataTableProps<T>) {
   const key = (e: KeyboardEvent, r: T) => {
     // keys meant for a control inside the row (a checkbox, a link) stay with it
     if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
@@ -85,9 +90,9 @@ export function DataTable<T>({ columns, rows, testId, csvName, rowKey, onActivat
       <table data-testid={testId}>
         <thead>
           <tr>
-            {columns.map((c) => (
-              <th class={c.num ? 'num' : ''}>{c.header}</th>
-            ))}
+            {columns.map((c) =>
+              search && c.sortKey ? <SortHeader search={search} field={c.sortKey} label={c.header} num={c.num} /> : <th class={c.num ? 'num' : ''}>{c.header}</th>,
+            )}
           </tr>
         </thead>
         <tbody>

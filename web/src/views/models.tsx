@@ -9,6 +9,7 @@ import { compareOfHash } from './model-page.js';
 import { EditPanel } from './model-edit.js';
 import { CsvButton, Trunc } from '../table.js';
 import { MODEL_CSV_COLUMNS } from './model-csv.js';
+import { Pager, SearchBar, SortHeader, useRunSearch, type RunSearch } from '../run-search.js';
 
 /** Most versions one comparison draws (the gateway's limit). */
 const MAX_COMPARE = 10;
@@ -22,7 +23,9 @@ export function ModelsView() {
   const editRef = useRef<HTMLDivElement>(null);
   const compareRef = useRef<HTMLDivElement>(null);
   const toggle = (v: number) => setPicked((p) => (p.includes(v) ? p.filter((x) => x !== v) : [...p, v].slice(-MAX_COMPARE)));
-  const byVersion = new Map(s.models.models.map((m) => [m.version, m]));
+  const search = useRunSearch('models', s.models.models);
+  // compare and edit find any version, also one on another page of the search
+  const byVersion = new Map([...s.models.models, ...search.rows].map((m) => [m.version, m]));
   const chosen = picked.map((v) => byVersion.get(v)).filter((m): m is ModelRow => m !== undefined);
   const edited = editing === null ? undefined : byVersion.get(editing);
   // the panels open below a long table: bring each into view when it opens (the compare panel once, not on every tick)
@@ -38,15 +41,17 @@ export function ModelsView() {
           <h3>Versions</h3>
           {/* the table's controls together on the right, above it: never over a column */}
           <div class="row" data-testid="models-tools">
-            <CsvButton columns={MODEL_CSV_COLUMNS} rows={s.models.models} name="models" testId="models-table-csv" />
+            <CsvButton columns={MODEL_CSV_COLUMNS} rows={search.rows} name="models" testId="models-table-csv" />
             <button class="danger" data-testid="rollback" disabled={s.models.champion === null} onClick={() => void rollback()}>
               Roll back to the previous champion
             </button>
           </div>
         </div>
+        <SearchBar search={search} label="search versions" testId="models-search" />
         <div class="table-scroll">
-          <VersionsTable rows={s.models.models} picked={picked} toggle={toggle} edit={setEditing} />
+          <VersionsTable rows={search.rows} picked={picked} toggle={toggle} edit={setEditing} search={search} />
         </div>
+        <Pager search={search} testId="models-pager" />
         {s.models.models.length === 0 ? (
           <p class="muted">No model yet: click "Train now".</p>
         ) : (
@@ -67,22 +72,22 @@ export function ModelsView() {
   );
 }
 
-function VersionsTable({ rows, picked, toggle, edit }: { rows: ModelRow[]; picked: number[]; toggle: (v: number) => void; edit: (v: number) => void }) {
+function VersionsTable({ rows, picked, toggle, edit, search }: { rows: ModelRow[]; picked: number[]; toggle: (v: number) => void; edit: (v: number) => void; search: RunSearch }) {
   return (
     <table data-testid="models-table">
       <thead>
         <tr>
           <th>compare</th>
-          <th>version</th>
-          <th>stage</th>
+          <SortHeader search={search} field="attributes.version" label="version" />
+          <SortHeader search={search} field="attributes.stage" label="stage" />
           <th>tags</th>
-          <th>trigger</th>
-          <th class="num">WAPE</th>
-          <th class="num">seasonal naive</th>
-          <th class="num">champion then</th>
-          <th>data up to</th>
-          <th class="num">rows</th>
-          <th>trained</th>
+          <SortHeader search={search} field="attributes.trigger" label="trigger" />
+          <SortHeader search={search} field="metrics.wape" label="WAPE" num />
+          <SortHeader search={search} field="metrics.seasonalNaive.wape" label="seasonal naive" num />
+          <SortHeader search={search} field="metrics.champion.wape" label="champion then" num />
+          <SortHeader search={search} field="attributes.data_max_week" label="data up to" />
+          <SortHeader search={search} field="attributes.data_rows" label="rows" num />
+          <SortHeader search={search} field="attributes.trained_at" label="trained" />
           <th />
         </tr>
       </thead>

@@ -1,24 +1,26 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { dateTime, dur, time } from '../format.js';
+import { dateTime, dur, pct, time, wapeOf } from '../format.js';
 import { left, runningRun } from '../now.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
 import type { ModelRow, RequestRow } from '../../../domain/live/protocol.js';
 import { DataTable, Trunc, type Column } from '../table.js';
+import { Pager, SearchBar, useRunSearch } from '../run-search.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A row of the Runs table: a recorded run, or the one training now (decision 'running'). */
-type RunRow = Pick<ModelRow, 'version' | 'trigger' | 'durationMs' | 'decision' | 'decisionReason' | 'trainedAt'>;
+type RunRow = Pick<ModelRow, 'version' | 'trigger' | 'durationMs' | 'decision' | 'decisionReason' | 'trainedAt' | 'metrics'>;
 
 /** Runs: version, trigger, duration, decision and why, when it finished. */
 export const RUN_COLUMNS: Column<RunRow>[] = [
-  { header: 'version', csv: (r) => r.version, cell: (r) => `v${r.version}` },
-  { header: 'trigger', csv: (r) => r.trigger },
-  { header: 'duration', num: true, csv: (r) => r.durationMs, cell: (r) => dur(r.durationMs) },
-  { header: 'decision', csv: (r) => r.decision, cell: (r) => <span class={`stage ${r.decision === 'promoted' ? 'champion' : r.decision}`}>{r.decision}</span>, nowrap: true },
+  { header: 'version', csv: (r) => r.version, cell: (r) => `v${r.version}`, sortKey: 'attributes.version' },
+  { header: 'trigger', csv: (r) => r.trigger, sortKey: 'attributes.trigger' },
+  { header: 'WAPE', num: true, csv: (r) => wapeOf(r.metrics, 'model'), cell: (r) => pct(wapeOf(r.metrics, 'model')), sortKey: 'metrics.wape' },
+  { header: 'duration', num: true, csv: (r) => r.durationMs, cell: (r) => dur(r.durationMs), sortKey: 'attributes.duration_ms' },
+  { header: 'decision', csv: (r) => r.decision, cell: (r) => <span class={`stage ${r.decision === 'promoted' ? 'champion' : r.decision}`}>{r.decision}</span>, nowrap: true, sortKey: 'attributes.decision' },
   { header: 'reason', csv: (r) => r.decisionReason, long: true },
-  { header: 'finished', csv: (r) => iso(r.trainedAt), cell: (r) => dateTime(r.trainedAt), nowrap: true },
+  { header: 'finished', csv: (r) => iso(r.trainedAt), cell: (r) => dateTime(r.trainedAt), nowrap: true, sortKey: 'attributes.trained_at' },
 ];
 
 const REQUEST_COLUMNS: Column<RequestRow>[] = [
@@ -35,9 +37,12 @@ export function TrainingView() {
   const logRef = useRef<HTMLDivElement>(null);
   // the log opens at its live end and follows it, until the reader scrolls up or jumps to the start
   const [follow, setFollow] = useState(true);
-  const recorded: RunRow[] = [...s.models.models].filter((m) => m.trainedAt !== null).sort((a, b) => (b.trainedAt ?? 0) - (a.trainedAt ?? 0));
+  const liveRuns = [...s.models.models].filter((m) => m.trainedAt !== null).sort((a, b) => (b.trainedAt ?? 0) - (a.trainedAt ?? 0));
+  const search = useRunSearch('runs', liveRuns);
+  const recorded: RunRow[] = search.rows;
   const running = runningRun(s.training, s.models.models);
-  const runs: RunRow[] = running
+  // the run training now leads the first page of the unfiltered list (it is not in the registry yet)
+  const runs: RunRow[] = running && search.page === 0 && !search.filtered && !search.sort
     ? [
         {
           version: running.version,
@@ -46,6 +51,7 @@ export function TrainingView() {
           decision: 'running' as RunRow['decision'],
           decisionReason: `${running.round !== null ? `round ${running.round}/${running.of}` : 'starting'}${running.leftMs !== null ? `, ~${left(running.leftMs)} left` : ''}`,
           trainedAt: null,
+          metrics: {},
         },
         ...recorded,
       ]
@@ -76,7 +82,7 @@ export function TrainingView() {
             </button>
           </div>
         </div>
-        <div class="log" ref={logRef} data-testid="training-log" onScroll={onScroll}>
+        <div class="log" ref={logRef} data-testid="training-log" onScroll={onScroll} tabIndex={0} role="log" aria-label="training log">
           {s.training.length === 0 ? <span class="muted">No training activity yet.</span> : null}
           {s.training.map((l) => (
             <div class={l.level}>
@@ -90,7 +96,9 @@ export function TrainingView() {
       <div class="grid cols-2">
         <div class="panel">
           <h3>Runs</h3>
-          <DataTable columns={RUN_COLUMNS} rows={runs} testId="runs-table" csvName="runs" rowKey={(r) => String(r.version)} />
+          <SearchBar search={search} label="search runs" testId="runs-search" />
+          <DataTable columns={RUN_COLUMNS} rows={runs} testId="runs-table" csvName="runs" rowKey={(r) => String(r.version)} search={search} />
+          <Pager search={search} testId="runs-pager" />
         </div>
         <div class="panel">
           <h3>Requests</h3>
