@@ -61,3 +61,17 @@ export function dropTableDdl(database: string, table: string, cluster: string | 
   const on = ` ON CLUSTER ${ident(cluster, 'CLICKHOUSE_CLUSTER')}`;
   return [`DROP TABLE IF EXISTS ${name}${on}`, `DROP TABLE IF EXISTS ${name}_local${on}`];
 }
+
+/**
+ * The SELECT of `n` (rows) and `parts` over the active parts of `table`: no
+ * scan, and no error before the table exists. On a cluster the rows are in
+ * `<table>_local` on every shard, so each shard's system.parts is asked
+ * (the `cluster` table function, in 18.16 and current releases); the
+ * Distributed table itself has no parts.
+ */
+export function activeRowsSql(database: string, table: string, cluster: string | null): string {
+  const db = ident(database, 'database');
+  const t = ident(table, 'table');
+  const from = cluster ? `cluster('${ident(cluster, 'CLICKHOUSE_CLUSTER')}', system, parts)` : 'system.parts';
+  return `SELECT sum(rows) AS n, count() AS parts FROM ${from} WHERE active AND database = '${db}' AND table = '${cluster ? `${t}_local` : t}'`;
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { salesTableDdl, salesTableStatements } from '../domain/sales/table.js';
 import { FORECAST_COLUMNS, forecastTable } from '../domain/forecasts/table.js';
-import { dropTableDdl, tableDdl } from './clickhouse-ddl.js';
+import { activeRowsSql, dropTableDdl, tableDdl } from './clickhouse-ddl.js';
 import { loadConfig } from './config.js';
 
 describe('table DDL: one server or CLICKHOUSE_CLUSTER', () => {
@@ -58,5 +58,14 @@ describe('table DDL: one server or CLICKHOUSE_CLUSTER', () => {
     assert.deepEqual(dropTableDdl('db1', 'forecasts', null), ['DROP TABLE IF EXISTS db1.forecasts']);
     assert.deepEqual(dropTableDdl('db1', 'forecasts', 'c1'), ['DROP TABLE IF EXISTS db1.forecasts ON CLUSTER c1', 'DROP TABLE IF EXISTS db1.forecasts_local ON CLUSTER c1']);
     assert.throws(() => dropTableDdl('db1', 'x; DROP', 'c1'), /table/);
+  });
+
+  it("the rows of a table's active parts: system.parts on one server; every shard's parts of the _local table on a cluster", () => {
+    assert.equal(activeRowsSql('db1', 'sales_weekly', null), "SELECT sum(rows) AS n, count() AS parts FROM system.parts WHERE active AND database = 'db1' AND table = 'sales_weekly'");
+    assert.equal(
+      activeRowsSql('db1', 'sales_weekly', 'c1'),
+      "SELECT sum(rows) AS n, count() AS parts FROM cluster('c1', system, parts) WHERE active AND database = 'db1' AND table = 'sales_weekly_local'",
+    );
+    assert.throws(() => activeRowsSql("db1'", 'sales_weekly', null), /database/);
   });
 });

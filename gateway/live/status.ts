@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
-import { ident, rows, strLit } from '../../lib/clickhouse.js';
+import { rows } from '../../lib/clickhouse.js';
+import { activeRowsSql } from '../../lib/clickhouse-ddl.js';
 import type { Config } from '../../lib/config.js';
 import { messageOf } from '../../lib/errors.js';
 import { groupLag } from '../../lib/kafka.js';
@@ -300,7 +301,7 @@ export class LiveStatus extends EventEmitter {
       // rows of active parts: no error before the materializer has created the table, and no scan
       this.rowCount = await rows<{ n: string | null; parts: string }>(
         this.deps.ch,
-        `SELECT sum(rows) AS n, count() AS parts FROM system.parts WHERE active AND database = ${strLit(ident(cfg.clickhouse.database, 'database'))} AND table = ${strLit(SALES_TABLE)}`,
+        activeRowsSql(cfg.clickhouse.database, SALES_TABLE, cfg.clickhouse.cluster),
       )
         .then((r) => (Number(r[0]?.parts ?? 0) > 0 ? Number(r[0]?.n ?? 0) : null))
         .catch(() => null);
