@@ -3,7 +3,7 @@
  * stack instances (one at a time: the machine is shared), then the table.
  * Exits 1 when any scenario fails, 2 on a bad option. `--help` lists the options.
  */
-import { parseArgs } from 'node:util';
+import { runCli, UsageError, type CliArgs } from '../lib/cli.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { messageOf } from '../lib/errors.js';
 import { instanceConfig, startInstance, stopInstance } from './instance.js';
@@ -93,57 +93,34 @@ Options:
 
 Example: npm run chaos -- --scenario broker-loss --repeat 10`;
 
-/** The options of the command line, or a message that says which option is wrong and what was expected. */
-export function parseChaosArgs(argv: string[]): { help: true } | { help: false; opts: ChaosOptions } | { error: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        short: { type: 'boolean' },
-        only: { type: 'string' },
-        scenario: { type: 'string' },
-        repeat: { type: 'string' },
-        ports: { type: 'string' },
-        keep: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    // parseArgs's own messages name the option ("Unknown option '--x'"); the code is noise
-    return { error: messageOf(err).replace(/^TypeError \[[A-Z_]+\]: /, '') };
-  }
-  if (values.help) return { help: true };
+const OPTIONS = {
+  short: { type: 'boolean' },
+  only: { type: 'string' },
+  scenario: { type: 'string' },
+  repeat: { type: 'string' },
+  ports: { type: 'string' },
+  keep: { type: 'boolean' },
+} as const;
+
+/** The options of the command line (lib/cli.ts parsed the flags); throws a UsageError that says which is wrong and what was expected. */
+export function chaosOptions(values: { short?: boolean; only?: string; scenario?: string; repeat?: string; ports?: string; keep?: boolean }): ChaosOptions {
   const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
-  if (!Number.isInteger(repeat) || repeat < 1) return { error: `--repeat: expected a whole number of runs, 1 or more, got '${values.repeat}'` };
+  if (!Number.isInteger(repeat) || repeat < 1) throw new UsageError('--repeat', `expected a whole number of runs, 1 or more, got '${values.repeat}'`);
   const ports = values.ports === undefined ? DEFAULT_PORTS : Number(values.ports);
-  if (!Number.isInteger(ports) || ports < 1024 || ports > 32000) return { error: `--ports: expected a port base from 1024 to 32000 (below the ephemeral range), got '${values.ports}'` };
-  if (values.scenario !== undefined && !scenarioIds().includes(values.scenario)) return { error: `--scenario: expected one of ${scenarioIds().join(', ')}, got '${values.scenario}'` };
+  if (!Number.isInteger(ports) || ports < 1024 || ports > 32000) throw new UsageError('--ports', `expected a port base from 1024 to 32000 (below the ephemeral range), got '${values.ports}'`);
+  if (values.scenario !== undefined && !scenarioIds().includes(values.scenario)) throw new UsageError('--scenario', `expected one of ${scenarioIds().join(', ')}, got '${values.scenario}'`);
   if (values.short && values.scenario && !chaosPlan(true).some((p) => p.scenarios.some((s) => s.id === values.scenario))) {
-    return { error: `--scenario: '${values.scenario}' is not in the short suite (${chaosPlan(true).flatMap((p) => p.scenarios.map((s) => s.id)).join(', ')})` };
+    throw new UsageError('--scenario', `'${values.scenario}' is not in the short suite (${chaosPlan(true).flatMap((p) => p.scenarios.map((s) => s.id)).join(', ')})`);
   }
-  return { help: false, opts: { short: values.short ?? false, only: values.only, scenario: values.scenario, repeat, portBase: ports, keep: values.keep ?? false } };
+  return { short: values.short ?? false, only: values.only, scenario: values.scenario, repeat, portBase: ports, keep: values.keep ?? false };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const parsed = parseChaosArgs(process.argv.slice(2));
-  if ('error' in parsed) {
-    process.stderr.write(`${parsed.error}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (parsed.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+async function main(args: CliArgs): Promise<number> {
+  const opts = chaosOptions(args.values as Parameters<typeof chaosOptions>[0]);
   setLogLevel('info');
-  runChaos(parsed.opts).then(
-    (results) => {
-      process.stdout.write(`\n${resultTable(results)}\n`);
-      process.exit(results.length > 0 && results.every((r) => r.ok) ? 0 : 1);
-    },
-    (err: unknown) => {
-      log.error(messageOf(err));
-      process.exit(1);
-    },
-  );
+  const results = await runChaos(opts);
+  process.stdout.write(`\n${resultTable(results)}\n`);
+  return results.length > 0 && results.every((r) => r.ok) ? 0 : 1;
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) runCli(main, { usage: USAGE, options: OPTIONS, positionals: false });
