@@ -15,6 +15,7 @@ const USAGE = `usage: npm run bench -- [real] [options]
   (nothing)            backfill, train, predict, replay, backtest and walk-forward, against the running stack
   real                 only the real-data evaluation (bench/real.ts)
   --scale 1,4,16       the scale curve instead (bench/scale.ts; --skip NAMES)
+  --restart N          the gateway's start with and without a snapshot, at N times the history (bench/restart.ts)
 passed to each benchmark, which reads those it knows:
   backfill  --multiplier N --rounds N        train     --database DB --prefix P --runs N --json --keep
   predict   --duration S --only NAME --target NAME (repeatable) --rate N --concurrency N --trees N --verbose
@@ -25,6 +26,7 @@ passed to each benchmark, which reads those it knows:
 const OPTIONS = {
   scale: { type: 'string' },
   skip: { type: 'string' },
+  restart: { type: 'string' },
   multiplier: { type: 'string' },
   rounds: { type: 'string' },
   database: { type: 'string' },
@@ -54,6 +56,7 @@ function benches({ positionals, values }: CliArgs): string[] {
   // `real` runs only the real-data evaluation; `--scale 1,4,16` the scale curve instead of the single-size benchmarks
   if (positionals.includes('real')) return ['bench/real.ts'];
   if (values.scale !== undefined) return ['bench/scale.ts'];
+  if (values.restart !== undefined) return ['bench/restart.ts'];
   return ['bench/backfill.ts', 'bench/train.ts', 'bench/predict.ts', 'bench/replay.ts', 'bench/backtest.ts', 'bench/walk-forward.ts'];
 }
 
