@@ -271,8 +271,8 @@ describe('operations views in chromium', { timeout: 600_000 }, () => {
     const row = page.getByTestId(`backtest-row-${id}`);
     await row.waitFor({ timeout: 20_000 });
 
-    // a second one that cannot run (no data in 2030) fails with why; pick each row from the keyboard
-    const bad = await call(gw.url, 'POST', '/v1/backtests', { from: '2030-01-04', to: '2030-02-01' }, { authorization: `Bearer ${TOKEN}` });
+    // a second one that cannot run (no data in 2000, before the history starts) fails with why (one past the data is refused before it is queued); pick each row from the keyboard
+    const bad = await call(gw.url, 'POST', '/v1/backtests', { from: '2000-01-07', to: '2000-02-04' }, { authorization: `Bearer ${TOKEN}` });
     assert.equal(bad.status, 202, JSON.stringify(bad.body));
     await page.getByTestId('backtests-refresh').click();
     const failed = page.getByTestId(`backtest-row-${bad.body.backtestId}`);

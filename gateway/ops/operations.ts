@@ -14,6 +14,8 @@ import type { AnnotateCommand, Annotations } from '../../domain/registry/annotat
 import type { RegistryState } from '../../domain/registry/state.js';
 import { DEFAULT_TRAIN_PARAMS, newRequest } from '../../domain/training/request.js';
 import { parseRequest, type RawRequest } from '../../domain/backtest/request.js';
+import { unscorableProblems } from '../../domain/backtest/scorable.js';
+import { UnprocessableError } from '../../lib/errors.js';
 import { BacktestPublisher, newBacktestId } from '../../domain/backtest/events.js';
 import { catchUpProjection } from '../../domain/backtest/projection/catch-up.js';
 import { createLogger } from '../../lib/log.js';
@@ -108,6 +110,9 @@ export function createOperations(deps: {
     annotate: async (cmd) => runAnnotationCommand(cmd, await annotationLog()),
     async requestBacktest({ by, ...raw }) {
       const req = parseRequest({ ...raw, requestedBy: by, reason: raw.reason ?? 'backtest from the gateway' }, cfg.trainer.horizon);
+      // refused before it is queued: cut-offs past the last scorable one would leave the report partly blank
+      const unscorable = unscorableProblems(req.cutoffs, req.horizon, req.cutoffs.kind === 'range' ? await deps.latestWeek() : null);
+      if (unscorable.length > 0) throw UnprocessableError.of(unscorable);
       const backtestId = newBacktestId();
       const c = req.cutoffs;
       await (await backtestEvents()).requested({

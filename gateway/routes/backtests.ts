@@ -102,7 +102,7 @@ export function backtestRoutes(g: GatewayContext): Route[] {
       summary: 'Start a walk-forward backtest: queued on backtest.requests for the trainer, which runs one at a time (as npm run backtest does)',
       body: BacktestStartBody,
       ok: { schema: BacktestStarted, description: 'the request was appended and is listed (status requested); follow it at statusUrl', status: 202 },
-      errors: { 422: 'fields that contradict each other: cut-offs as a count and as a range, a range with one end, or `from` after `to` (`error.field` names which)' },
+      errors: { 422: 'fields that contradict each other (cut-offs as a count and as a range, a range with one end, `from` after `to`), or a range reaching past the last scorable cut-off (the latest week minus the horizon: later cut-offs have no actuals to score); `error.details` names each field and, for the latter, the last scorable cut-off' },
     },
     async ({ body }, ctx) => {
       const b = body as z.output<typeof BacktestStartBody>;

@@ -7,6 +7,9 @@ import { useStore } from '../store.js';
 import { paramsOf } from './train-form.js';
 import { plural } from '../format.js';
 import { backtestProgress, left } from '../now.js';
+import { IsoDateInput } from '../date-input.js';
+import { lastScorableCutoff } from '../../../domain/backtest/scorable.js';
+import { cutoffsOf } from '../backtest-cutoffs.js';
 
 const POLL_MS = 2000;
 
@@ -20,17 +23,23 @@ function intOf(name: string, v: string): number | undefined {
 
 /** Starts a walk-forward backtest (cut-offs, horizon, refit cadence, XGBoost rounds) and follows it to its outcome. */
 export function BacktestForm({ onDone }: { onDone: (id: string) => void }) {
-  const [f, setF] = useState({ cutoffs: '4', horizon: '4', refitEvery: '2', rounds: '', reason: '' });
+  const s = useStore(live);
+  const latestWeek = s.totals?.latestWeek ?? null;
+  const [f, setF] = useState({ cutoffs: '4', lastCutoff: '', horizon: '4', refitEvery: '2', rounds: '', reason: '' });
   const [err, setErr] = useState<string | null>(null);
   const [started, setStarted] = useState<string | null>(null);
   const set = (k: keyof typeof f) => (e: Event) => setF((o) => ({ ...o, [k]: (e.target as HTMLInputElement).value }));
+  const horizonNow = /^\d+$/.test(f.horizon.trim()) ? Number(f.horizon) : null;
+  const lastScorable = latestWeek && horizonNow ? lastScorableCutoff(latestWeek, horizonNow) : null;
   const submit = async (e: Event) => {
     e.preventDefault();
     setErr(null);
     let body: Record<string, unknown>;
     try {
       const params = paramsOf({ rounds: f.rounds });
-      body = { cutoffs: intOf('cutoffs', f.cutoffs), horizon: intOf('horizon', f.horizon), refitEvery: intOf('refitEvery', f.refitEvery), ...(f.reason.trim() ? { reason: f.reason.trim() } : {}), ...(params.rounds ? { params } : {}) };
+      const horizon = intOf('horizon', f.horizon);
+      const cutoffs = cutoffsOf(intOf('cutoffs', f.cutoffs), f.lastCutoff, horizon ?? 4, horizon === undefined ? null : latestWeek);
+      body = { ...cutoffs, horizon, refitEvery: intOf('refitEvery', f.refitEvery), ...(f.reason.trim() ? { reason: f.reason.trim() } : {}), ...(params.rounds ? { params } : {}) };
     } catch (x) {
       setErr((x as Error).message);
       return;
@@ -51,7 +60,11 @@ export function BacktestForm({ onDone }: { onDone: (id: string) => void }) {
     <form class="panel" data-testid="backtest-form" onSubmit={(e) => void submit(e)}>
       <h3>Start a backtest</h3>
       <div class="row">
-        {field('cutoffs', 'cut-offs (last N weeks)')}
+        {field('cutoffs', 'cut-offs (N weeks)')}
+        <label>
+          last cut-off
+          <IsoDateInput testId="bt-lastCutoff" value={f.lastCutoff} onValue={(v) => setF((o) => ({ ...o, lastCutoff: v }))} label="last cut-off" />
+        </label>
         {field('horizon', 'horizon (weeks)')}
         {field('refitEvery', 'refit every')}
         {field('rounds', 'XGBoost rounds')}
@@ -60,6 +73,11 @@ export function BacktestForm({ onDone }: { onDone: (id: string) => void }) {
           Start
         </button>
       </div>
+      <p class="muted" data-testid="bt-scorable">
+        {lastScorable
+          ? `Cut-offs up to ${lastScorable} can be scored on ${plural(horizonNow!, 'week')} after them (the data ends ${latestWeek}); an empty last cut-off takes ${lastScorable}.`
+          : 'No data yet: the cut-offs are the last N weeks the trainer finds.'}
+      </p>
       {err ? (
         <div class="banner bad" role="alert" data-testid="bt-error" style="margin-top:8px">
           {err}
