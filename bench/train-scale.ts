@@ -8,7 +8,8 @@
 import { generateHistory } from '../domain/simulation/generator.js';
 import { splitByTime } from '../trainer/dataset.js';
 import { SeriesHistory } from '../domain/features/series-history.js';
-import { baselineForecasts, compareOnSamePoints } from '../domain/registry/metrics.js';
+import { baselineForecasts } from '../domain/baselines/baselines.js';
+import { compareOnSamePoints } from '../domain/registry/metrics.js';
 import { trainXgboost } from '../trainer/xgboost.js';
 
 const [horizonArg, maxRows, rounds, maxDepth] = process.argv.slice(2).map(Number);

@@ -27,11 +27,10 @@ import type { RegistryView } from '../domain/registry/view.js';
 import type { EventPublisher } from '../domain/training/event-publisher.js';
 import { publishTraining } from '../domain/training/diagnostics.js';
 import { newRequest } from '../domain/training/request.js';
+import { SEASON_DAYS, SEASON_WEEKS } from '../domain/baselines/baselines.js';
 import { checkDataGate, committedPositions, logEnds, settleGate, type GateReporter, type GateVerdict } from './data-gate.js';
 import { decayReason, decayRequestId, decideDecay, evolveDecay, initialDecayState, liveSummary, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';
 
-/** Seasonal naive's lag in days: the same week a year (52 weeks) before. */
-const YEAR_DAYS = 364;
 /** Weeks read beyond the window: room for weeks in which the champion scored nothing (a pause, a gap in the data). */
 const SLACK_WEEKS = 8;
 
@@ -51,8 +50,8 @@ export async function liveWeekErrors(ch: ClickHouseClient, database: string, ver
   const latest = (await rows<{ m: string }>(ch, `SELECT toString(max(week)) AS m FROM ${db}.${SALES_TABLE}`))[0]?.m;
   if (!latest || latest === '0000-00-00') return [];
   const from = dateLit(addWeeks(latest, -(limit + SLACK_WEEKS)), 'from');
-  const naiveFrom = dateLit(addWeeks(latest, -(limit + SLACK_WEEKS + 52)), 'naiveFrom');
-  const naiveTo = dateLit(addWeeks(latest, -52), 'naiveTo');
+  const naiveFrom = dateLit(addWeeks(latest, -(limit + SLACK_WEEKS + SEASON_WEEKS)), 'naiveFrom');
+  const naiveTo = dateLit(addWeeks(latest, -SEASON_WEEKS), 'naiveTo');
   const query = `
     SELECT toString(week) AS wk, count() AS points, sum(w) AS weight, sum(w * abs(forecast - actual)) AS abs_err, sum(w * abs(naive - actual)) AS naive_abs_err
     FROM (
@@ -63,7 +62,7 @@ export async function liveWeekErrors(ch: ClickHouseClient, database: string, ver
         SELECT store, dept, week, weekly_sales AS actual, if(is_holiday = 1, ${HOLIDAY_WEIGHT}, 1) AS w FROM ${db}.${SALES_TABLE} FINAL WHERE week >= ${from}
       ) USING (store, dept, week)
     ) ANY INNER JOIN (
-      SELECT store, dept, addDays(year_before, ${YEAR_DAYS}) AS week, naive FROM (
+      SELECT store, dept, addDays(year_before, ${SEASON_DAYS}) AS week, naive FROM (
         SELECT store, dept, week AS year_before, weekly_sales AS naive FROM ${db}.${SALES_TABLE} FINAL WHERE week >= ${naiveFrom} AND week <= ${naiveTo}
       )
     ) USING (store, dept, week)

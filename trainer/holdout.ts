@@ -8,7 +8,8 @@
 import { ValidationError } from '../lib/errors.js';
 import { splitByTime } from './dataset.js';
 import type { SeriesHistory, TrainingMatrix } from '../domain/features/features.js';
-import { baselineForecasts, compareOnSamePoints, type Comparison } from '../domain/registry/metrics.js';
+import { baselineForecasts } from '../domain/baselines/baselines.js';
+import { compareOnSamePoints, type Comparison } from '../domain/registry/metrics.js';
 import { compareByBand, type BandComparison } from '../domain/registry/bands.js';
 import { calibrateOnRows, type CalibrationPart, type ConformalIntervals } from '../domain/intervals/conformal.js';
 

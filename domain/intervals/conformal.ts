@@ -26,6 +26,7 @@
  */
 import { ValidationError } from '../../lib/errors.js';
 import { DEFAULT_HOLIDAYS, holidayDay } from '../sales/holidays.js';
+import { SEASON_WEEKS } from '../baselines/baselines.js';
 import { COL, FEATURE_COUNT, FEATURE_SPEC } from '../features/spec.js';
 import type { TrainingMatrix } from '../features/features.js';
 
@@ -65,7 +66,7 @@ export const MIN_GROUP_RESIDUALS = 200;
 
 const DAY_MS = 86_400_000;
 /** Column of slag_52 (the value a year before the target) relative to the first seasonal lag. */
-const YEAR_AGO_OFFSET = FEATURE_SPEC.seasonalLags.indexOf(52);
+const YEAR_AGO_OFFSET = FEATURE_SPEC.seasonalLags.indexOf(SEASON_WEEKS);
 const THANKSGIVING = DEFAULT_HOLIDAYS.find((h) => h.name === 'Thanksgiving')!.rule;
 
 /**

@@ -1,12 +1,10 @@
 /**
- * Forecast accuracy and the two baselines every model must beat. All metrics
- * are on the original sales scale. Undefined values are NaN, never 0 or a
+ * Forecast accuracy. All metrics are on the original sales scale (the
+ * baselines every model must beat: domain/baselines/baselines.ts). Undefined values are NaN, never 0 or a
  * throw: an empty set or all-zero actuals has no WAPE, and NaN loses every
  * comparison, so a promotion rule `model < champion` can never pass on it.
  */
 import { ValidationError } from '../../lib/errors.js';
-import type { MatrixMeta } from '../features/features.js';
-import type { SeriesHistory } from '../features/series-history.js';
 
 /** Weight of a holiday week in the Walmart competition's WMAE (other weeks weigh 1). */
 export const HOLIDAY_WEIGHT = 5;
@@ -72,34 +70,6 @@ export function evaluate(actual: ArrayLike<number>, pred: ArrayLike<number>, isH
     rmse: rmse(actual, pred),
     wmae: wmae(actual, pred, isHoliday),
   };
-}
-
-/** Seasonal-naive forecast of week T: the sales 52 weeks earlier (NaN if unknown). */
-export function seasonalNaive(history: SeriesHistory, targetWeek: string): number {
-  return history.salesAt(history.indexOf(targetWeek) - 52);
-}
-
-/** Last-value forecast of week T at horizon h: the sales at the origin T - h (NaN if unknown). */
-export function lastValue(history: SeriesHistory, targetWeek: string, horizon: number): number {
-  return history.salesAt(history.indexOf(targetWeek) - horizon);
-}
-
-/** Both baselines for every row of a training matrix; `series` is keyed `store:dept`. */
-export function baselineForecasts(
-  series: ReadonlyMap<string, SeriesHistory>,
-  meta: MatrixMeta,
-): { seasonalNaive: Float64Array; lastValue: Float64Array } {
-  const n = meta.day.length;
-  const sn = new Float64Array(n).fill(Number.NaN);
-  const lv = new Float64Array(n).fill(Number.NaN);
-  for (let r = 0; r < n; r++) {
-    const s = series.get(`${meta.store[r]}:${meta.dept[r]}`);
-    if (!s) continue;
-    const t = ((meta.day[r] as number) - s.firstDay) / 7;
-    sn[r] = s.salesAt(t - 52);
-    lv[r] = s.salesAt(t - (meta.horizon[r] as number));
-  }
-  return { seasonalNaive: sn, lastValue: lv };
 }
 
 export interface Comparison {

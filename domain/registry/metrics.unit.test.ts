@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../lib/errors.js';
-import { addWeeks } from '../../lib/weeks.js';
-import { SeriesHistory, buildTrainingMatrix } from '../features/features.js';
 import {
-  baselineForecasts,
   compareOnSamePoints,
   evaluate,
-  lastValue,
   mae,
   rmse,
-  seasonalNaive,
   wape,
   wmae,
 } from './metrics.js';
@@ -49,31 +44,6 @@ describe('point metrics by hand', () => {
   it('mismatched lengths are a validation error', () => {
     assert.throws(() => wape([1, 2], [1]), ValidationError);
     assert.throws(() => wmae([1], [1], []), ValidationError);
-  });
-});
-
-describe('baselines', () => {
-  const W0 = '2010-02-05';
-  // 60 weeks, y(i) = 10 * i, week 5 missing.
-  const rows = Array.from({ length: 60 }, (_, i) => ({ week: addWeeks(W0, i), sales: i === 5 ? null : 10 * i }));
-  const h = SeriesHistory.fromRows(2, 9, rows);
-
-  it('seasonal-naive is y(T-52), last-value is y(T-h)', () => {
-    assert.equal(seasonalNaive(h, addWeeks(W0, 58)), 60);
-    assert.ok(Number.isNaN(seasonalNaive(h, addWeeks(W0, 57))), 'T-52 is the missing week');
-    assert.ok(Number.isNaN(seasonalNaive(h, addWeeks(W0, 40))), 'before the series start');
-    assert.equal(lastValue(h, addWeeks(W0, 58), 3), 550);
-  });
-
-  it('per matrix row, matching the single-series functions', () => {
-    const m = buildTrainingMatrix([h], { horizon: 2, fromWeek: addWeeks(W0, 55) });
-    const b = baselineForecasts(new Map([['2:9', h]]), m.meta);
-    assert.equal(m.rows, 2 * 5); // targets 55..59, h = 1, 2
-    for (let r = 0; r < m.rows; r++) {
-      const t = (m.meta.day[r]! - h.firstDay) / 7;
-      assert.equal(b.seasonalNaive[r], t - 52 === 5 ? Number.NaN : 10 * (t - 52)); // Object.is: NaN equals NaN
-      assert.equal(b.lastValue[r], 10 * (t - m.meta.horizon[r]!));
-    }
   });
 });
 

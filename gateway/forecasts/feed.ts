@@ -1,6 +1,7 @@
 import { parseIsoDay } from '../../lib/weeks.js';
 import { seriesKey, type ForecastPublished } from '../../schemas/types.js';
 import { SEASONAL_NAIVE_VERSION, type LiveAccuracy } from '../../domain/live/accuracy.js';
+import { seasonalNaive } from '../../domain/baselines/baselines.js';
 import type { SeriesStore } from '../state/series-store.js';
 import type { ForecastCache } from './cache.js';
 
@@ -28,7 +29,7 @@ export function applyPublished(d: { cache: ForecastCache; store: SeriesStore; ac
   const day = parseIsoDay(p.week);
   if (day === null) return false;
   const t = (day - h.firstDay) / 7;
-  const naive = h.salesAt(t - 52);
+  const naive = seasonalNaive(h, t);
   if (Number.isFinite(naive)) d.accuracy.forecast(SEASONAL_NAIVE_VERSION, key, p.week, naive);
   const y = h.salesAt(t);
   return Number.isFinite(y) && d.accuracy.actual(key, p.week, y) > 0;

@@ -16,6 +16,7 @@
  *     compares the two byte for byte).
  */
 import { UnprocessableError } from '../../lib/errors.js';
+import { SEASON_WEEKS } from '../../domain/baselines/baselines.js';
 import { COL, FEATURE_COUNT, FEATURE_SPEC } from '../../domain/features/features.js';
 import { fillOrigin, fillTarget } from '../../domain/features/fill.js';
 import type { LoadedModel } from '../model/holder.js';
@@ -27,7 +28,7 @@ import { weekName } from './week-names.js';
 
 const F = FEATURE_COUNT;
 /** Column of slag_52 (the value a year before the target): the year-ago-known part of an interval's context. */
-const YEAR_AGO = COL.seasonal + FEATURE_SPEC.seasonalLags.indexOf(52);
+const YEAR_AGO = COL.seasonal + FEATURE_SPEC.seasonalLags.indexOf(SEASON_WEEKS);
 // one vector the fill functions write into before it is copied into the batch (filling is synchronous)
 const scratch = new Float32Array(F);
 

@@ -11,7 +11,7 @@ import { isoOfDay } from '../../lib/weeks.js';
 import { COL, FEATURE_COUNT, type SeriesHistory, type TrainingMatrix } from '../../domain/features/features.js';
 import { holidayOfDay } from '../../domain/features/fill.js';
 import { AsOfView, finalHistories } from './as-of.js';
-import { lastValueAt, meanAt, seasonalNaiveAt } from './baselines.js';
+import { lastValue, meanOf, seasonalNaiveFrom } from '../../domain/baselines/baselines.js';
 import { isRefit } from './cutoffs.js';
 import { forecastRows, trainingRows, type ForecastRows } from './matrices.js';
 import { INTERVAL_COLUMNS, PointSet, type Point } from '../../domain/backtest/points.js';
@@ -195,9 +195,9 @@ function scoreCutoff(st: LoopState, i: number, fr: ForecastRows, preds: Float64A
       actual,
       forecasts: {
         model: preds ? preds[r]! : Number.NaN,
-        seasonalNaive: seasonalNaiveAt(s, origin, h),
-        lastValue: lastValueAt(s, origin),
-        mean4: meanAt(s, origin),
+        seasonalNaive: seasonalNaiveFrom(s, origin, h),
+        lastValue: lastValue(s, origin),
+        mean4: meanOf(s, origin),
       },
       ...(bounds ? { bounds } : {}),
     });
@@ -235,9 +235,9 @@ function scoreUncovered(st: LoopState, i: number, covered: ReadonlySet<number>, 
         actual,
         forecasts: {
           model: Number.NaN,
-          seasonalNaive: aligned ? seasonalNaiveAt(s, origin, h) : Number.NaN,
-          lastValue: aligned ? lastValueAt(s, origin) : Number.NaN,
-          mean4: aligned ? meanAt(s, origin) : Number.NaN,
+          seasonalNaive: aligned ? seasonalNaiveFrom(s, origin, h) : Number.NaN,
+          lastValue: aligned ? lastValue(s, origin) : Number.NaN,
+          mean4: aligned ? meanOf(s, origin) : Number.NaN,
         },
       });
     }
