@@ -9,7 +9,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
-import { exec, ident, strLit } from '../../lib/clickhouse.js';
+import { exec, ident, insertRowBinary, strLit } from '../../lib/clickhouse.js';
 import { tableDdl } from '../../lib/clickhouse-ddl.js';
 import { DependencyError, messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
@@ -49,12 +49,11 @@ export class SnapshotStore {
   /** Stores the chunks, then the head (readers ignore chunks without a head). */
   async write(meta: SnapshotMeta, parts: Buffer[]): Promise<void> {
     await this.ensureTables();
-    // a few chunks per request: one request of every chunk would hold them all again as base64 text
+    // RowBinary: the chunks go as bytes (no base64, no JSON); a few per request, so a request never holds them all again
+    const id = rowBinaryString(Buffer.from(meta.id));
     for (let i = 0; i < parts.length; i += 8) {
-      const values = parts.slice(i, i + 8).map((p, j) => ({ id: meta.id, part: i + j, data: p.toString('base64') }));
-      await this.ch.insert({ table: this.t(PARTS_TABLE), values, format: 'JSONEachRow' }).catch((err: unknown) => {
-        throw new DependencyError('clickhouse', messageOf(err), err);
-      });
+      const body = Buffer.concat(parts.slice(i, i + 8).flatMap((p, j) => [id, u32(i + j), rowBinaryString(p)]));
+      await insertRowBinary(this.ch, this.t(PARTS_TABLE), ['id', 'part', 'data'], body);
     }
     await this.ch.insert({ table: this.t(HEADS_TABLE), values: [{ id: meta.id, topic: meta.topic, created_at: meta.createdAt, meta: JSON.stringify(meta) }], format: 'JSONEachRow' }).catch((err: unknown) => {
       throw new DependencyError('clickhouse', messageOf(err), err);
@@ -68,15 +67,25 @@ export class SnapshotStore {
     return rs.json<{ id: string; meta: string }>();
   }
 
-  /** Streams a snapshot's chunks in order into `reader` (one chunk in memory at a time). */
+  /** Streams a snapshot's chunks in order into `reader`, a few decoding at once while the next arrive (RowBinary: bytes as stored). */
   async read(id: string, reader: SnapshotReader): Promise<void> {
-    const rs = await this.ch.query({ query: `SELECT part, data FROM ${this.t(PARTS_TABLE)} WHERE id = ${strLit(id)} ORDER BY part`, format: 'JSONEachRow' });
-    for await (const rows of rs.stream()) {
-      for (const row of rows) {
-        const r = row.json<{ part: number; data: string }>();
-        await reader.add(Number(r.part), Buffer.from(r.data, 'base64'));
-      }
+    const r = await this.ch.exec({ query: `SELECT part, data FROM ${this.t(PARTS_TABLE)} WHERE id = ${strLit(id)} ORDER BY part FORMAT RowBinary` });
+    const inFlight = new Set<Promise<void>>();
+    let failed = null as { err: unknown } | null;
+    for await (const row of partRows(r.stream as AsyncIterable<Buffer>)) {
+      if (failed) break;
+      const p: Promise<void> = reader.add(row.part, row.data).then(
+        () => void inFlight.delete(p),
+        (err: unknown) => {
+          failed ??= { err };
+          inFlight.delete(p);
+        },
+      );
+      inFlight.add(p);
+      if (inFlight.size >= 4) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
+    if (failed) throw failed.err;
   }
 
   /** Drops snapshots of `topic` older than the newest `keep`. */
@@ -253,4 +262,63 @@ export async function resumeSales(d: {
         ? startSnapshots({ snapshots, store: d.store, topic: d.topic, featureVersion: d.featureVersion, starts, everyMs: d.settings.everyS * 1000, keep: d.settings.keep, isCaughtUp, log: d.log })
         : null,
   };
+}
+
+/** RowBinary String: LEB128 length, then the bytes. */
+export function rowBinaryString(b: Buffer): Buffer {
+  const len: number[] = [];
+  let n = b.length;
+  do {
+    len.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+    n = Math.floor(n / 128);
+  } while (n > 0);
+  return Buffer.concat([Buffer.from(len), b]);
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n, 0);
+  return b;
+}
+
+/** Rows `(part UInt32, data String)` from a RowBinary response, each `data` whole (pieces are joined only once a row is complete). */
+export async function* partRows(stream: AsyncIterable<Buffer>): AsyncGenerator<{ part: number; data: Buffer }> {
+  let pieces: Buffer[] = [];
+  let have = 0;
+  let need = 5;
+  let buf: Buffer = Buffer.alloc(0);
+  const take = () => {
+    buf = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, have);
+    pieces = [buf];
+  };
+  for await (const piece of stream) {
+    pieces.push(piece);
+    have += piece.length;
+    while (have >= need) {
+      take();
+      let len = 0;
+      let i = 4;
+      for (let shift = 1; ; shift *= 128, i++) {
+        if (i >= buf.length) break;
+        const byte = buf[i]!;
+        len += (byte & 0x7f) * shift;
+        if (byte < 0x80) break;
+      }
+      if (i >= buf.length) {
+        need = buf.length + 1;
+        break;
+      }
+      const end = i + 1 + len;
+      if (buf.length < end) {
+        need = end;
+        break;
+      }
+      yield { part: buf.readUInt32LE(0), data: buf.subarray(i + 1, end) };
+      buf = buf.subarray(end);
+      pieces = buf.length > 0 ? [buf] : [];
+      have = buf.length;
+      need = 5;
+    }
+  }
+  if (have > 0) throw new DependencyError('clickhouse', `a snapshot chunk row ended after ${have} bytes (response cut short)`);
 }

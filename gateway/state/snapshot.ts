@@ -26,7 +26,7 @@ import type { SeriesHistory } from '../../domain/features/features.js';
 import type { SeriesStore } from './series-store.js';
 
 /** Bump when the byte layout (history-codec.ts) or the meta changes meaning: older snapshots are then refused. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 /** Raw bytes per chunk before compression: big enough that deflate sees many series of one store (their exogenous columns repeat), small enough to keep one chunk's copy cheap. */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -168,12 +168,19 @@ export class SnapshotReader {
 
   constructor(private readonly meta: SnapshotMeta) {}
 
-  /** Adds chunk `part` (0-based, in order); throws with the reason when it is out of order or does not decode. */
-  async add(part: number, z: Buffer): Promise<void> {
-    if (part !== this.count) throw new Error(`chunk ${part} arrived where chunk ${this.count} was expected`);
+  /**
+   * Adds chunk `part` (0-based, in order): the order and the hash are checked
+   * at once, the inflate and decode run when the returned promise settles,
+   * so a caller can keep several in flight (zlib runs them on libuv's
+   * threads). Rejects with the reason when it is out of order or does not decode.
+   */
+  add(part: number, z: Buffer): Promise<void> {
+    if (part !== this.count) return Promise.reject(new Error(`chunk ${part} arrived where chunk ${this.count} was expected`));
     this.hash.update(z);
     this.count++;
-    for (const h of decodeHistories(await inflateAsync(z))) this.histories.push(h);
+    return inflateAsync(z).then((raw) => {
+      for (const h of decodeHistories(raw)) this.histories.push(h);
+    });
   }
 
   /** The reason the chunks read do not make the snapshot the meta describes (null = they do). */
