@@ -1,14 +1,15 @@
 /**
  * Coherent forecasts per level of the hierarchy (total, store, dept, series):
- * `npm run bench -- hierarchy [real|sim]`. Runs the backtest's walk-forward
+ * `npx tsx bench/hierarchy.ts [real|sim]`. Runs the backtest's walk-forward
  * in-process (the trainer's XGBoost fit, h = 1..4, weekly cut-offs
  * 2012-01-27 .. 2012-09-28, refit every 4: the `short` protocol of
  * bench/real.ts), then scores base, bottom-up and MinT-shrink forecasts per
  * level (trainer/backtest/hierarchy.ts) and prints the table of
  * docs/hierarchy.md.
  *
- *   npm run bench -- hierarchy real              ../shared/data/walmart-dev (stores 1-30)
- *   npm run bench -- hierarchy sim               the simulator's generated history
+ *   npx tsx bench/hierarchy.ts real              ../shared/data/walmart-dev (stores 1-30)
+ *   npx tsx bench/hierarchy.ts sim               the simulator's generated history
+ *   ... --refit-every 36                         fewer refits (the simulator's 3,263 series take ~9 min a fit on 2 cores)
  *   ... --points FILE                            keep the walk-forward's points in FILE (re-scoring skips the fits)
  *   ... --warmup 8                               cut-offs that only calibrate W and the intervals
  */
@@ -26,13 +27,19 @@ async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== 'hierarchy'),
     allowPositionals: true,
-    options: { points: { type: 'string' }, warmup: { type: 'string', default: '8' }, csv: { type: 'string' }, help: { type: 'boolean', default: false } },
+    options: {
+      points: { type: 'string' },
+      warmup: { type: 'string', default: '8' },
+      'refit-every': { type: 'string', default: '4' },
+      csv: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- hierarchy [real|sim] [--csv DIR] [--points FILE] [--warmup 8]\n');
+    process.stdout.write('usage: npx tsx bench/hierarchy.ts [real|sim] [--csv DIR] [--points FILE] [--warmup 8] [--refit-every 4]\n');
     return 0;
   }
-  const source = positionals[0] ?? 'real';
+  const source = positionals.find((w) => w !== 'hierarchy') ?? 'real';
   if (source !== 'real' && source !== 'sim') {
     process.stderr.write(`source: expected real or sim, got "${source}"\n`);
     return 2;
@@ -40,6 +47,11 @@ async function main(): Promise<number> {
   const warmup = Number(values.warmup);
   if (!(Number.isInteger(warmup) && warmup >= 1)) {
     process.stderr.write(`--warmup: expected a positive integer (cut-offs that only calibrate), got "${values.warmup}"\n`);
+    return 2;
+  }
+  const refitEvery = Number(values['refit-every']);
+  if (!(Number.isInteger(refitEvery) && refitEvery >= 1)) {
+    process.stderr.write(`--refit-every: expected a positive integer (cut-offs between model refits), got "${values['refit-every']}"\n`);
     return 2;
   }
   setLogLevel('warn');
@@ -58,7 +70,7 @@ async function main(): Promise<number> {
   }
   const protocol = PROTOCOLS.find((p) => p.name === 'short')!;
   const t0 = performance.now();
-  const hp = await hierarchyPoints(log, { ...protocol, python: cfg.trainer.python, ...(values.points ? { cache: values.points } : {}) });
+  const hp = await hierarchyPoints(log, { ...protocol, refitEvery, python: cfg.trainer.python, ...(values.points ? { cache: values.points } : {}) });
   const t1 = performance.now();
   const { hierarchy, slices } = slicesOf(hp.points, hp.series, hp.cutoffs.map((c) => parseIsoDay(c)!));
   const report = evaluateHierarchy(hierarchy, slices, { warmup, covarianceEvery: 4 });
