@@ -6,8 +6,9 @@
  * and that model was promoted. "Caught up" means every reader the decision
  * depends on (the materializer, whose rows the run reads; the threshold
  * watcher, whose spans say whether the threshold is reached) has passed the
- * end offsets read now, partition by partition. While a backfill or a replay
- * is being materialized the gate stays shut and says how far behind it is.
+ * end offsets read now, partition by partition, and the log is not being
+ * bulk-loaded (growing faster than BULK_EVENTS_PER_S). While a backfill or a
+ * replay is written or materialized the gate stays shut and says why.
  */
 import type { Admin } from 'kafkajs';
 
@@ -45,6 +46,29 @@ export function gateOf(ends: readonly PartitionEnd[], readers: readonly ReaderPo
   return { open: late.length === 0, behind, reason };
 }
 
+/**
+ * Events per second above which a log is taken to be bulk-loaded (a backfill,
+ * an import, a replay being written), so the gate stays shut whatever the
+ * readers' positions. The materializer keeps up with a backfill (it wrote
+ * 47,000 rows/s while the simulator produced 28,000 events/s), so "caught
+ * up" alone let the first threshold fire at a third of the history in
+ * `npm start`; the continuous simulator writes 75 events/s, a live week of
+ * 3,300 series arrives in one burst that passes within a second or two.
+ */
+export const BULK_EVENTS_PER_S = 1_000;
+/** How long the log's growth is watched before a verdict (ms): long enough to tell a backfill from a stream's batch. */
+export const GROWTH_WINDOW_MS = 1_000;
+
+/** Pure: whether the log grew faster than `maxRate` events/s between two readings of its ends `ms` apart; the shut verdict says so. */
+export function growthOf(before: readonly PartitionEnd[], after: readonly PartitionEnd[], ms: number, maxRate: number, logName = 'the sales log'): { bulk: boolean; rate: number; reason: string } {
+  const high = new Map(before.map((e) => [e.partition, e.high]));
+  let grown = 0;
+  for (const e of after) grown += Math.max(0, e.high - (high.get(e.partition) ?? e.low));
+  const rate = ms > 0 ? (grown * 1000) / ms : 0;
+  const bulk = rate > maxRate;
+  return { bulk, rate, reason: bulk ? `waiting for the data: ${logName} is growing at ${Math.round(rate).toLocaleString('en-US')} events/s (a backfill, an import or a replay is being written)` : '' };
+}
+
 /** The committed positions of a consumer group on `topic` (a partition with no commit is left out). */
 export async function committedPositions(admin: Admin, groupId: string, topic: string): Promise<Map<number, number>> {
   const out = new Map<number, number>();
@@ -74,7 +98,7 @@ export async function checkDataGate(
   topic: string,
   materializerGroup: string,
   extra: () => Promise<ReaderPosition[]> = async () => [],
-  opts: { settleMs?: number; pollMs?: number } = {},
+  opts: { settleMs?: number; pollMs?: number; maxRate?: number; growthWindowMs?: number } = {},
 ): Promise<GateVerdict> {
   return settleGate(admin, topic, async () => [{ name: 'materializer', next: await committedPositions(admin, materializerGroup, topic) }, ...(await extra())], 'the sales log', opts);
 }
@@ -85,15 +109,24 @@ export async function settleGate(
   topic: string,
   readers: () => Promise<ReaderPosition[]>,
   logName: string,
-  opts: { settleMs?: number; pollMs?: number } = {},
+  opts: { settleMs?: number; pollMs?: number; maxRate?: number; growthWindowMs?: number } = {},
 ): Promise<GateVerdict> {
   const ends = await logEnds(admin, topic);
-  const until = Date.now() + (opts.settleMs ?? 1000);
+  const t0 = Date.now();
+  const until = t0 + (opts.settleMs ?? 1000);
+  let v: GateVerdict;
   for (;;) {
-    const v = gateOf(ends, await readers(), logName);
-    if (v.open || Date.now() >= until) return v;
+    v = gateOf(ends, await readers(), logName);
+    if (v.open || Date.now() >= until) break;
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
   }
+  if (!v.open) return v;
+  // caught up with the ends read at t0, but is the log being bulk-loaded? (then a reader at its end is only momentarily so)
+  const window = opts.growthWindowMs ?? GROWTH_WINDOW_MS;
+  const wait = t0 + window - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const g = growthOf(ends, await logEnds(admin, topic), Date.now() - t0, opts.maxRate ?? BULK_EVENTS_PER_S, logName);
+  return g.bulk ? { open: false, behind: v.behind, reason: g.reason } : v;
 }
 
 /** Merges in-process positions with committed ones (the later wins per partition): a reader's batch is counted before its commit. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GateReporter, gateOf, waitForGate, type GateVerdict, type TriggerGateStatus } from './data-gate.js';
+import { BULK_EVENTS_PER_S, GateReporter, gateOf, growthOf, waitForGate, type GateVerdict, type TriggerGateStatus } from './data-gate.js';
 
 const ends = [
   { partition: 0, low: 0, high: 100 },
@@ -69,4 +69,22 @@ test('waitForGate asks until the gate opens, and gives up when stopped', async (
   ]);
   assert.equal(failing, null, 'an unreadable log keeps the gate shut (it is not an open gate)');
   assert.match(said[2]!, /the log's offsets could not be read \(broker down\)/);
+});
+
+test('a log growing faster than the bulk rate keeps the gate shut, a stream does not', () => {
+  // 1 s apart: partition 0 grew by 600, partition 1 by 500, partition 2 (new, low 0) by 20 -> 1,120 events/s
+  const later = [
+    { partition: 0, low: 0, high: 700 },
+    { partition: 1, low: 10, high: 550 },
+    { partition: 2, low: 0, high: 20 },
+  ];
+  const bulk = growthOf(ends, later, 1000, BULK_EVENTS_PER_S);
+  assert.equal(bulk.rate, 1120);
+  assert.equal(bulk.bulk, true);
+  assert.match(bulk.reason, /the sales log is growing at 1,120 events\/s \(a backfill, an import or a replay is being written\)/);
+  // the same growth over 2 s is 560 events/s: a stream
+  assert.deepEqual(growthOf(ends, later, 2000, BULK_EVENTS_PER_S), { bulk: false, rate: 560, reason: '' });
+  assert.equal(growthOf(ends, ends, 1000, BULK_EVENTS_PER_S).rate, 0);
+  // exactly at the limit is not bulk
+  assert.equal(growthOf(ends, later, 1120, BULK_EVENTS_PER_S).bulk, false);
 });

@@ -28,6 +28,7 @@ import type { EventPublisher } from '../domain/training/event-publisher.js';
 import { publishTraining } from '../domain/training/diagnostics.js';
 import { newRequest } from '../domain/training/request.js';
 import { SEASON_DAYS, SEASON_WEEKS } from '../domain/baselines/baselines.js';
+import { every } from '../lib/periodic.js';
 import { checkDataGate, committedPositions, logEnds, settleGate, type GateReporter, type GateVerdict } from './data-gate.js';
 import { decayReason, decayRequestId, decideDecay, evolveDecay, initialDecayState, liveSummary, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';
 
@@ -82,8 +83,12 @@ export interface DecayStatus {
 
 export interface DecayWatcher {
   status(): DecayStatus;
-  stop(): void;
+  /** Resolves once no check is in flight (the admin and ClickHouse clients can then be closed). */
+  stop(): Promise<void>;
 }
+
+/** Even with nothing new in either log, the live window is measured again after this long (ms). */
+const REMEASURE_MS = 30_000;
 
 /** Starts checking every `everyMs` (default 10 s); `logged` are the decay requests already in the log (request ids). */
 export function startDecayWatcher(o: {
@@ -100,9 +105,14 @@ export function startDecayWatcher(o: {
 }): DecayWatcher {
   let state: DecayState = o.logged.reduce((s, l) => evolveDecay(s, { type: 'decayRequested', ...l }), initialDecayState);
   let status: DecayStatus = { version: null, window: null, checkedAt: null };
-  let busy = false;
-  /** The champion and the ends of both logs at the last measurement: nothing new, nothing to measure. */
+  /**
+   * The champion and the ends of both logs at the last measurement: nothing
+   * new, nothing to measure, until REMEASURE_MS have passed (a measurement
+   * that read the tables a moment before a row became visible is then not
+   * kept forever).
+   */
   let measuredAt = '';
+  let measuredWhen = 0;
   const forecastGroup = projectorGroupId(FORECAST_PROJECTION, o.cfg.clickhouse.database);
   const topic = o.cfg.topics.forecastPublished;
   const forecastsGate = (): Promise<GateVerdict> => settleGate(o.admin, topic, async () => [{ name: 'forecast projector', next: await committedPositions(o.admin, forecastGroup, topic) }], 'forecast.published');
@@ -112,7 +122,7 @@ export function startDecayWatcher(o: {
     if (!champion) return;
     const [sales, forecasts] = await Promise.all([logEnds(o.admin, o.cfg.topics.sales), logEnds(o.admin, o.cfg.topics.forecastPublished)]);
     const key = `${champion.version}@${JSON.stringify(sales)}${JSON.stringify(forecasts)}`;
-    if (key === measuredAt) return;
+    if (key === measuredAt && Date.now() - measuredWhen < REMEASURE_MS) return;
     let verdict = await checkDataGate(o.admin, o.cfg.topics.sales, o.cfg.materializer.groupId);
     if (verdict.open) verdict = await forecastsGate();
     if (!verdict.open) return o.gate.waiting(verdict, 'decay check postponed');
@@ -121,6 +131,7 @@ export function startDecayWatcher(o: {
     const backtestWmae = (run ? runMetrics(run).model?.wmae : undefined) ?? null;
     const weeks = await liveWeekErrors(o.ch, o.cfg.clickhouse.database, champion.version, o.policy.weeks);
     measuredAt = key;
+    measuredWhen = Date.now();
     const before = status;
     status = { version: champion.version, window: measureDecay(weeks, o.policy, backtestWmae), checkedAt: Date.now() };
     const decided = decideDecay({ type: 'check', champion: { version: champion.version, backtestWmae }, weeks, policy: o.policy }, state);
@@ -140,13 +151,7 @@ export function startDecayWatcher(o: {
       state = evolveDecay(state, e);
     }
   };
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    check()
-      .catch((err: unknown) => o.log.warn(`decay: check failed, tried again in ${o.everyMs ?? 10_000} ms: ${messageOf(err)}`))
-      .finally(() => (busy = false));
-  }, o.everyMs ?? 10_000);
-  timer.unref();
-  return { status: () => status, stop: () => clearInterval(timer) };
+  const everyMs = o.everyMs ?? 10_000;
+  const timer = every(everyMs, () => check().catch((err: unknown) => o.log.warn(`decay: check failed, tried again in ${everyMs} ms: ${messageOf(err)}`)));
+  return { status: () => status, stop: () => timer.stop() };
 }

@@ -380,7 +380,7 @@ export async function startTrainer(cfg: Readonly<Config>, opts: TrainerOptions =
       if (pump.stopping) return;
       pump.stopping = true;
       scheduler?.stop();
-      decay?.stop();
+      await decay?.stop();
       pump.cancelRetries();
       offView();
       await Promise.allSettled([watcher?.stop(), consumer.stop(), backtests?.stop(opts.stopTimeoutMs)]);

@@ -87,11 +87,12 @@ export async function waitForRows(cfg: Readonly<Config>, n: number, timeoutMs = 
 }
 
 /** Polls `check` every 100 ms until it is true; throws naming `what` after the deadline. */
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string, state?: () => unknown): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    // `state` says what was seen last, so a timeout in a full run tells why
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state ? `; last seen: ${JSON.stringify(state())}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
