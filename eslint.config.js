@@ -28,6 +28,37 @@ function boundary(folder) {
   };
 }
 
+/**
+ * The dashboard reads the API the gateway validates with: web/ may import the
+ * TYPES of the gateway's API schemas (gateway/api/*schemas.js, zod), never
+ * their code (a type import is erased from the bundle), so the dashboard's
+ * response shapes are the ones the gateway checks, not copies typed by hand.
+ */
+const webBoundary = {
+  files: ['web/**/*.ts', 'web/**/*.tsx'],
+  ignores: ['**/*.test.ts', '**/*.test.tsx', '**/test/**', '**/test-fixtures/**'],
+  rules: {
+    'no-restricted-imports': 'off',
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      patterns: [
+        {
+          regex: `^(\\.\\./)+(${[...PROCESS_FOLDERS, ...HARNESSES].filter((f) => f !== 'web' && f !== 'gateway').join('|')})/`,
+          message: 'web/ is a process folder: import shared code from domain/, lib/ or schemas/, never from another process folder (see ARCHITECTURE.md "Layers").',
+        },
+        {
+          regex: '^(\\.\\./)+gateway/(?!api/[a-z-]*schemas\\.js$)',
+          message: 'web/ may import from gateway/ only the types of its API schemas (import type ... from gateway/api/*schemas.js).',
+        },
+        {
+          regex: '^(\\.\\./)+gateway/api/[a-z-]*schemas\\.js$',
+          allowTypeImports: true,
+          message: 'web/ may import only the TYPES of the gateway API schemas (import type): their code stays out of the bundle.',
+        },
+      ],
+    }],
+  },
+};
+
 /** domain/, lib/ and schemas/ sit below every process: they import no process folder. */
 const sharedLayer = {
   files: ['domain/**/*.ts', 'lib/**/*.ts', 'schemas/**/*.ts'],
@@ -53,5 +84,6 @@ export default tseslint.config(
     },
   },
   ...PROCESS_FOLDERS.map(boundary),
+  webBoundary,
   sharedLayer,
 );

@@ -5,28 +5,14 @@
  * on the week axis; every number comes from the gateway as it is.
  */
 import type uPlot from 'uplot';
+import type { ForecastData as ForecastResponse, SeriesData as SeriesResponse } from './api-types.js';
 
-export interface SeriesData {
-  modelVersion: number | null;
-  weeks: string[];
-  actual: (number | null)[];
-  predicted: (number | null)[];
-  lower80?: (number | null)[];
-  upper80?: (number | null)[];
-  lower95?: (number | null)[];
-  upper95?: (number | null)[];
-}
+/** What the chart reads of GET /v1/series (the interval columns may be absent: the chart then draws none). */
+export type SeriesData = Pick<SeriesResponse, 'modelVersion' | 'weeks' | 'actual' | 'predicted'> & Partial<Pick<SeriesResponse, 'lower80' | 'upper80' | 'lower95' | 'upper95'>>;
 
-export interface Interval {
-  level: number;
-  lower: number;
-  upper: number;
-}
-
-export interface ForecastData {
-  origin: string;
-  points: { week: string; horizon: number; forecast: number; intervals: Interval[] }[];
-}
+/** What the chart reads of GET /v1/forecast. */
+export type ForecastData = Pick<ForecastResponse, 'origin' | 'points'>;
+export type Interval = ForecastData['points'][number]['intervals'][number];
 
 const sec = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
 

@@ -6,15 +6,9 @@
  */
 import { ApiError, api, token } from './api.js';
 import { say, write } from './actions.js';
+import type { CompareColumns } from './api-types.js';
 
-export interface CompareColumns {
-  versions: number[];
-  metric: string;
-  rounds: number[];
-  curves: { version: number; split: 'train' | 'valid'; values: (number | null)[] }[];
-  runs: { version: number; bestRound: number | null; totalRounds: number | null }[];
-  importance: { features: string[]; versions: { version: number; gain: number[]; share: number[] }[] };
-}
+export type { CompareColumns };
 
 /** The columns the gateway prepares for N versions (curves on one round axis, importance on one feature axis). */
 export function fetchCompare(versions: readonly number[]): Promise<CompareColumns> {

@@ -5,24 +5,9 @@ import { dateTime, plural } from '../format.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
 import { DataTable, type Column } from '../table.js';
+import type { DeadLetter, DeadLetterListing as Listing } from '../api-types.js';
 import { groupDeadLetters, originTopics, prettyRecord, type Group } from '../dead-letter-groups.js';
 
-/** One message of GET /v1/dead-letters. */
-export interface DeadLetter {
-  id: string;
-  origin: { topic: string; partition: number; offset: string; timestamp: string };
-  key: string | null;
-  bytes: number;
-  letters: { consumer: string; at: string; reason: string; dlqOffset: string }[];
-  redriven: { at: string; by: string }[];
-  record: string | null;
-  undecodable: string | null;
-}
-interface Listing {
-  topic: string;
-  total: number;
-  messages: DeadLetter[];
-}
 
 const consumers = (m: DeadLetter) => [...new Set(m.letters.map((l) => l.consumer))].join(', ');
 const firstAt = (m: DeadLetter) => m.letters[0]?.at ?? '';

@@ -7,17 +7,8 @@ import { live } from '../live.js';
 import { useStore } from '../store.js';
 import { DataTable, type Column } from '../table.js';
 import { TrainForm } from './train-form.js';
+import type { Schedule } from '../api-types.js';
 
-/** GET /v1/schedule as the gateway answers it. */
-export interface Schedule {
-  cron: string;
-  timezone: 'UTC';
-  paused: boolean;
-  reason: string;
-  changedBy: string;
-  changedAt: string | null;
-  next: string[];
-}
 
 // the next tick is at most a minute away from changing for a cron of minutes; a slow poll keeps "in" honest enough
 const REFRESH_MS = 30_000;
