@@ -13,6 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import { createClickhouse } from '../lib/clickhouse.js';
 import { eventually } from '../lib/testing.js';
 import { createSalesTable } from '../domain/sales/table.js';
+import { createRegistryTables } from '../domain/registry/projection/tables.js';
+import { createSearchTables } from '../domain/registry/projection/search-spec.js';
 import { installPythonTestTools, venvTool } from '../stack/install.js';
 import { createLogger } from '../lib/log.js';
 import { startGateway, type Gateway } from './server.js';
@@ -48,6 +50,9 @@ describe('schemathesis against the running gateway', { timeout: 240_000 }, () =>
     // next-week reads the sales projection; the fuzzer needs the (empty) table, not a 503
     const ch = createClickhouse(f.cfg);
     await createSalesTable(ch, f.cfg.clickhouse.database);
+    // likewise run search (GET /v1/runs|/v1/models?filter=...) reads the registry projection's tables: empty ones, so filters run
+    await createRegistryTables(ch, f.cfg.clickhouse.database);
+    await createSearchTables(ch, f.cfg.clickhouse.database);
     await ch.close();
     // an unusual champion version, so the fuzzer's boundary versions (1, 2, max) probe unknown ones (404);
     // it still finds this one through the links from GET /v1/models (see gateway/test/schemathesis.toml)
