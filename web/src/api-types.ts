@@ -7,8 +7,9 @@
  */
 import type { z } from 'zod';
 import type { DeadLettersResponse } from '../../gateway/api/dead-letter-schemas.js';
+import type { PaceResponse } from '../../gateway/api/pace-schemas.js';
 import type { CompareResponse } from '../../gateway/api/registry-schemas.js';
-import type { ForecastResponse, ScheduleResponse, SeriesResponse } from '../../gateway/api/schemas.js';
+import type { CatalogResponse, ForecastResponse, Prediction as PredictionSchema, ScheduleResponse, SeriesResponse } from '../../gateway/api/schemas.js';
 
 /** GET /v1/dead-letters */
 export type DeadLetterListing = z.output<typeof DeadLettersResponse>;
@@ -22,3 +23,9 @@ export type Schedule = z.output<typeof ScheduleResponse>;
 export type SeriesData = z.output<typeof SeriesResponse>;
 /** GET /v1/forecast */
 export type ForecastData = z.output<typeof ForecastResponse>;
+/** GET /v1/catalog */
+export type Catalog = z.output<typeof CatalogResponse>;
+/** GET /v1/predict (one item) */
+export type Prediction = z.output<typeof PredictionSchema>;
+/** GET and POST /v1/simulation/pace */
+export type Pace = z.output<typeof PaceResponse>;

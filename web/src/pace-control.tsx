@@ -3,13 +3,10 @@ import type { PaceStatus } from '../../domain/live/protocol.js';
 import { say, write } from './actions.js';
 import { live } from './live.js';
 import { useStore } from './store.js';
+import type { Pace } from './api-types.js';
 
 /** POST /v1/simulation/pace's answer, as far as the control reads it. */
-interface PaceAnswer {
-  secondsPerWeek: number;
-  eventsPerSecond: number;
-  paused: boolean;
-}
+type PaceAnswer = Pick<Pace, 'secondsPerWeek' | 'eventsPerSecond' | 'paused'>;
 
 const PRESETS: { label: string; seconds: number }[] = [
   { label: '15 s', seconds: 15 },

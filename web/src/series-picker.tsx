@@ -2,12 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { live } from './live.js';
 import { useStore } from './store.js';
+import type { Catalog } from './api-types.js';
 
-interface Catalog {
-  series: number;
-  stores: { store: number; depts: number[] }[];
-  latestWeek: string | null;
-}
 
 /** The gateway's series catalog, refetched when the set of series changes. */
 export function useCatalog(): Catalog | null {

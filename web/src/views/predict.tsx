@@ -8,18 +8,8 @@ import { SeriesPicker } from '../series-picker.js';
 import { useStore } from '../store.js';
 import type { CsvValue } from '../csv.js';
 import { CsvButton, type Column } from '../table.js';
+import type { Prediction } from '../api-types.js';
 
-interface Prediction {
-  store: number;
-  dept: number;
-  week: string;
-  horizon: number;
-  origin: string;
-  forecast: number;
-  intervals: { level: number; lower: number; upper: number }[];
-  actual: number | null;
-  modelVersion: number;
-}
 
 /**
  * The 95% interval as a light band, the 80% one inside it as a darker band,
