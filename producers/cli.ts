@@ -3,7 +3,8 @@ import { runCli, UsageError, type CliArgs } from '../lib/cli.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/bootstrap.js';
-import { generateHistory, historyEventCount, type GeneratorOptions } from '../domain/simulation/generator.js';
+import { generateHistory, generateWeek, historyEventCount, type GeneratorOptions } from '../domain/simulation/generator.js';
+import { addWeeks } from '../lib/weeks.js';
 import { formatTraits, measureTraits, type SalesPoint } from '../domain/simulation/traits.js';
 import { formatIssue, readSalesCsv } from './csv.js';
 import { importCsv } from './import.js';
@@ -16,6 +17,8 @@ const log = createLogger('simulator');
 const USAGE = `usage: npm run simulate -- <command> [options]
   backfill     produce the whole generated history (--weeks, --stores, --depts, --seed)
   next-week    produce one more week for every series
+  break        inject a structural break: the next --count weeks (default 4) with department --dept's
+               sales in every store scaled by --factor (default 0.6): what the decay trigger is for
   continuous   produce the following weeks forever at the pace simulation.pace sets (the dashboard's
                pace control), --rate events/s (default SIM_RATE) until one is set
   import FILE  import a CSV of weekly sales (--features FILE, --stores-file FILE)
@@ -34,8 +37,11 @@ const OPTIONS = {
   features: { type: 'string' },
   'stores-file': { type: 'string' },
   csv: { type: 'string' },
+  dept: { type: 'string' },
+  factor: { type: 'string' },
+  count: { type: 'string' },
 } as const;
-const COMMANDS = ['backfill', 'next-week', 'continuous', 'import', 'traits', 'demo'];
+const COMMANDS = ['backfill', 'next-week', 'break', 'continuous', 'import', 'traits', 'demo'];
 
 function simOptions(cfg: Readonly<Config>, v: Record<string, string | boolean | undefined>): GeneratorOptions & { startWeek: string; weeks: number } {
   const num = (name: string, fallback: number) => {
@@ -76,6 +82,32 @@ async function continuous(c: Command, rate: number, startIndex: number): Promise
   }
 }
 
+/** The next --count weeks with one department scaled in every store (a structural break the champion has not seen). */
+async function injectBreak(c: Command): Promise<void> {
+  const v = c.values;
+  const positive = (name: string, raw: string | boolean | undefined, fallback: number | null, integer: boolean): number => {
+    if (raw === undefined && fallback !== null) return fallback;
+    const n = Number(raw);
+    if (raw === undefined || typeof raw !== 'string' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+      throw new UsageError(`--${name}`, `expected a positive ${integer ? 'integer' : 'number'}, got "${raw === undefined ? '' : String(raw)}"`);
+    }
+    return n;
+  };
+  const dept = positive('dept', v.dept, null, true);
+  const factor = positive('factor', v.factor, 0.6, false);
+  const count = positive('count', v.count, 4, true);
+  const start = nextWeekIndex(c.sim.startWeek, await c.latestWeek());
+  const fromWeek = addWeeks(c.sim.startWeek, start);
+  const sim = { ...c.sim, source: 'break', breaks: [{ dept, factor, fromWeek }] };
+  let events = 0;
+  for (let k = 0; k < count; k++) {
+    const week = generateWeek({ ...sim, producedAt: Date.now() }, start + k);
+    if (!week.some((e) => e.dept === dept)) throw new UsageError('--dept', `expected a department the simulator produces, got ${dept}`);
+    events += await c.producer.send(week);
+  }
+  log.info(`break: department ${dept} x${factor} in every store from ${fromWeek}, ${count} week(s), ${events} events (later weeks of the continuous simulator are not scaled)`);
+}
+
 interface Command {
   cmd: string;
   arg: string | undefined;
@@ -101,6 +133,8 @@ async function runCommand(c: Command): Promise<void> {
       log.info(`next week ${r.week}: ${r.events} events`);
       return;
     }
+    case 'break':
+      return injectBreak(c);
     case 'continuous':
       return continuous(c, rate, nextWeekIndex(sim.startWeek, await latestWeek()));
     case 'import': {

@@ -14,7 +14,7 @@ import { round, storeWeek, weekContext, type StoreWeek, type WeekContext } from 
 import { gaussian, hashUnit } from './random.js';
 import { buildModel, resolveOptions, SERIES_HARMONICS, type DeptModel, type GeneratorOptions, type SeriesInfo, type SeriesModel, type SimModel } from './sim-model.js';
 
-export type { GeneratorOptions, SeriesInfo, StoreType } from './sim-model.js';
+export type { GeneratorOptions, SeriesInfo, StoreType, StructuralBreak } from './sim-model.js';
 
 const RETURN_CHANCE = 0.12;
 const S_NOISE = 1;
@@ -75,6 +75,9 @@ function eventsOfWeek(model: SimModel, index: number, producedAt: number): Sales
   const lifts = model.depts.map((d) => holidayLift(d, ctx));
   const closedFactor = 1 - ctx.exposure.closed;
   const { seed, source } = model.opts;
+  // the breaks in force this week, by department (ISO dates compare as strings)
+  const broken = new Map<number, number>();
+  for (const b of model.opts.breaks) if (ctx.week >= b.fromWeek) broken.set(b.dept, (broken.get(b.dept) ?? 1) * b.factor);
   const out: SalesWeek[] = [];
   for (const s of model.series) {
     if (!isPresent(model, s, index)) continue;
@@ -93,7 +96,7 @@ function eventsOfWeek(model: SimModel, index: number, producedAt: number): Sales
       const lift = Math.max(0.05, closedFactor + s.holidayGain * (lifts[s.deptIndex] ?? 0));
       sales = level * lift * sw.factor * (1 + dept.markdownSensitivity * sw.markdownIntensity) * noise;
     }
-    out.push(makeEvent(s.info, ctx, round(sales, 2), sw, source, producedAt));
+    out.push(makeEvent(s.info, ctx, round(sales * (broken.get(s.info.dept) ?? 1), 2), sw, source, producedAt));
   }
   return out;
 }

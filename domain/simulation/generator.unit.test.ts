@@ -156,6 +156,29 @@ describe('generator: determinism and API', () => {
     assert.throws(() => seriesCatalog({ stores: 0 }), /stores: expected an integer/);
   });
 
+  it('applies a structural break: the department scaled by the factor in every store from its week on, nothing else changed', () => {
+    const opts = { seed: 5, stores: 4, depts: 6, weeks: 10, producedAt: 0 };
+    const from = generateWeek(opts, 6)[0]!.week;
+    const broken = { ...opts, breaks: [{ dept: 2, factor: 0.6, fromWeek: from }] };
+    for (const i of [5, 6, 7]) {
+      const plain = generateWeek(opts, i);
+      const after = generateWeek(broken, i);
+      assert.equal(after.length, plain.length);
+      let scaled = 0;
+      plain.forEach((e, k) => {
+        const b = after[k]!;
+        // rounding to cents happens once, after the factor: within a cent of 0.6 x the plain value
+        if (e.dept === 2 && i >= 6) {
+          scaled++;
+          assert.ok(Math.abs(b.weeklySales - e.weeklySales * 0.6) <= 0.006, `${e.store}:${e.dept} week ${i}: ${b.weeklySales} vs 0.6 x ${e.weeklySales}`);
+        } else assert.equal(b.weeklySales, e.weeklySales);
+      });
+      if (i >= 6) assert.ok(scaled >= 2, 'dept 2 is in several stores');
+    }
+    assert.throws(() => generateWeek({ ...opts, breaks: [{ dept: 2, factor: -1, fromWeek: from }] }, 0), /breaks\.0\.factor/);
+    assert.throws(() => generateWeek({ ...opts, breaks: [{ dept: 2, factor: 0.6, fromWeek: 'next' }] }, 0), /breaks\.0\.fromWeek/);
+  });
+
   it('gives store types A/B/C with Walmart-like counts and sizes', () => {
     const stores = new Map(seriesCatalog().map((s) => [s.store, s]));
     const count = { A: 0, B: 0, C: 0 };

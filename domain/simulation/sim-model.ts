@@ -17,6 +17,15 @@ export interface GeneratorOptions {
   weeks?: number;
   source?: string;
   producedAt?: number;
+  /** Structural breaks: from `fromWeek` on, the department's sales in every store are multiplied by `factor` (`npm run simulate -- break`). */
+  breaks?: readonly StructuralBreak[];
+}
+
+/** A lasting change the model has not seen: one department's sales in every store scaled by `factor` from `fromWeek` (ISO date) on. */
+export interface StructuralBreak {
+  dept: number;
+  factor: number;
+  fromWeek: string;
 }
 
 export type ResolvedOptions = Required<Omit<GeneratorOptions, 'producedAt'>> & { producedAt: number | null };
@@ -120,6 +129,7 @@ export function resolveOptions(opts: GeneratorOptions = {}): ResolvedOptions {
     weeks: opts.weeks ?? 143,
     source: opts.source ?? 'simulator',
     producedAt: opts.producedAt ?? null,
+    breaks: opts.breaks ?? [],
   };
   if (!Number.isSafeInteger(o.seed)) throw new ValidationError('seed', 'an integer', o.seed);
   if (!Number.isInteger(o.stores) || o.stores < 1 || o.stores > 1000) throw new ValidationError('stores', 'an integer 1..1000', o.stores);
@@ -128,6 +138,11 @@ export function resolveOptions(opts: GeneratorOptions = {}): ResolvedOptions {
   if (!Number.isInteger(o.weeks) || o.weeks < 0) throw new ValidationError('weeks', 'a non-negative integer', o.weeks);
   if (o.source.length === 0) throw new ValidationError('source', 'a non-empty string', o.source);
   if (o.producedAt !== null && !Number.isFinite(o.producedAt)) throw new ValidationError('producedAt', 'epoch milliseconds', o.producedAt);
+  o.breaks.forEach((b, i) => {
+    if (!Number.isInteger(b.dept) || b.dept < 1) throw new ValidationError(`breaks.${i}.dept`, 'a positive integer', b.dept);
+    if (!Number.isFinite(b.factor) || b.factor < 0) throw new ValidationError(`breaks.${i}.factor`, 'a non-negative number', b.factor);
+    if (parseIsoDay(b.fromWeek) === null) throw new ValidationError(`breaks.${i}.fromWeek`, 'an ISO date YYYY-MM-DD', b.fromWeek);
+  });
   return o;
 }
 
