@@ -4,6 +4,7 @@
  * holds a comma, a quote, a line break or surrounding spaces, and quotes
  * doubled inside).
  */
+import { saveBlob } from './download.js';
 
 /** A cell value as it goes into the file: numbers in full precision, null and undefined empty. */
 export type CsvValue = string | number | boolean | null | undefined;
@@ -35,15 +36,7 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvVal
   return [header, ...rows].map((r) => `${r.map(csvField).join(',')}\r\n`).join('');
 }
 
-/** Offers `text` as a download named `filename` (a Blob URL on a temporary link). */
+/** Offers `text` as a CSV download named `filename`. */
 export function downloadCsv(filename: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // the click has started the download synchronously; the URL is not needed past this turn
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  saveBlob(new Blob([text], { type: 'text/csv;charset=utf-8' }), filename);
 }

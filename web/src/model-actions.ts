@@ -6,6 +6,7 @@
  */
 import { ApiError, api, token } from './api.js';
 import { say, write } from './actions.js';
+import { saveBlob } from './download.js';
 import type { CompareColumns } from './api-types.js';
 
 export type { CompareColumns };
@@ -46,14 +47,7 @@ export async function downloadArtifact(version: number): Promise<void> {
       throw new ApiError(res.status, body?.error?.message ?? `HTTP ${res.status}`);
     }
     const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `model-v${version}.onnx`;
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(await res.blob(), name);
   } catch (err) {
     say(err instanceof Error ? err.message : String(err), true);
   }

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { BacktestSummary } from '../../domain/backtest/api.js';
 import { api } from './api.js';
 import { dateTime, time } from './format.js';
 import { live } from './live.js';
 import { left, nowOf } from './now.js';
 import { useStore } from './store.js';
+import { usePoll } from './poll.js';
 
 // backtests are not on the live socket: a slow poll of the newest few is enough to say one runs
 const BACKTEST_POLL_MS = 10_000;
@@ -12,13 +13,7 @@ const BACKTEST_POLL_MS = 10_000;
 /** The backtests the gateway lists (newest first), polled while the dashboard is open. */
 function useBacktests(enabled: boolean): Pick<BacktestSummary, 'id' | 'status' | 'requestedAt'>[] {
   const [list, setList] = useState<Pick<BacktestSummary, 'id' | 'status' | 'requestedAt'>[]>([]);
-  useEffect(() => {
-    if (!enabled) return;
-    const load = () => api<{ backtests: BacktestSummary[] }>('GET', '/v1/backtests?limit=20').then((r) => setList(r.backtests), () => undefined);
-    void load();
-    const t = setInterval(() => void load(), BACKTEST_POLL_MS);
-    return () => clearInterval(t);
-  }, [enabled]);
+  usePoll(() => api<{ backtests: BacktestSummary[] }>('GET', '/v1/backtests?limit=20').then((r) => setList(r.backtests)), BACKTEST_POLL_MS, [], { enabled });
   return list;
 }
 

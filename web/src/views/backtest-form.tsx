@@ -10,6 +10,7 @@ import { backtestProgress, left } from '../now.js';
 import { IsoDateInput } from '../date-input.js';
 import { lastScorableCutoff } from '../../../domain/backtest/scorable.js';
 import { cutoffsOf } from '../backtest-cutoffs.js';
+import { usePoll } from '../poll.js';
 
 const POLL_MS = 2000;
 
@@ -94,17 +95,18 @@ function BacktestProgress({ id, onDone }: { id: string; onDone: (id: string) => 
   const [b, setB] = useState<BacktestSummary | null>(null);
   const finished = b?.status === 'finished' || b?.status === 'failed';
   useEffect(() => {
-    if (finished) {
-      onDone(id);
-      return;
-    }
-    const t = setInterval(() => {
+    if (finished) onDone(id);
+  }, [id, finished]);
+  // the first look is after POLL_MS: the request was only just sent
+  usePoll(
+    () =>
       api<BacktestSummary>('GET', `/v1/backtests/${id}`).then(setB, (e: unknown) => {
         if (!(e instanceof ApiError && e.status === 404)) setB(null);
-      });
-    }, POLL_MS);
-    return () => clearInterval(t);
-  }, [id, finished]);
+      }),
+    POLL_MS,
+    [id],
+    { enabled: !finished, immediate: false },
+  );
   const last = s.training.filter((l) => l.runId === id).at(-1);
   const p = backtestProgress(s.training, id, Date.now());
   return (

@@ -9,6 +9,7 @@ import { BacktestForm } from './backtest-form.js';
 import { live } from '../live.js';
 import { backtestProgress, left } from '../now.js';
 import { useStore } from '../store.js';
+import { usePoll } from '../poll.js';
 
 /** Methods as the backtest names them, with their label and colour (the model first, then the baselines). */
 const METHODS: { key: keyof BacktestSummary['wape']; label: string; color: string; dash?: number[] }[] = [
@@ -40,11 +41,7 @@ export function BacktestsView() {
       },
       (e: Error) => setErr(e.message),
     );
-  useEffect(() => {
-    void refresh();
-    const t = setInterval(() => void refresh(), REFRESH_MS);
-    return () => clearInterval(t);
-  }, []);
+  usePoll(refresh, REFRESH_MS);
 
   // the newest finished one is shown until the reader picks another
   const shown = picked ?? list?.find((b) => b.status === 'finished')?.id ?? null;

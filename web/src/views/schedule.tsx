@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ModelRow } from '../../../domain/live/protocol.js';
 import { say, write } from '../actions.js';
 import { api } from '../api.js';
@@ -8,6 +8,7 @@ import { useStore } from '../store.js';
 import { DataTable, type Column } from '../table.js';
 import { TrainForm } from './train-form.js';
 import type { Schedule } from '../api-types.js';
+import { usePoll } from '../poll.js';
 
 
 // the next tick is at most a minute away from changing for a cron of minutes; a slow poll keeps "in" honest enough
@@ -34,11 +35,7 @@ export function ScheduleView() {
       },
       (e: Error) => setErr(e.message),
     );
-  useEffect(() => {
-    void refresh();
-    const t = setInterval(() => void refresh(), REFRESH_MS);
-    return () => clearInterval(t);
-  }, []);
+  usePoll(refresh, REFRESH_MS);
   return (
     <div class="grid">
       {err ? <div class="banner bad">{err}</div> : null}
