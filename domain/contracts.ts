@@ -24,6 +24,7 @@ const DECISIONS = ['promoted', 'rejected', 'failed'] as const;
 const KINDS = ['promotion', 'rollback', 'manual'] as const;
 const BACKTEST_STATUSES = ['finished', 'failed'] as const;
 const FORECAST_TRIGGERS = ['promotion', 'week', 'catch-up'] as const;
+const FORECAST_LEVELS = ['total', 'store', 'dept', 'series'] as const;
 
 /** A real calendar date, or null. */
 function dateOrNull(r: FieldReader, field: string): string | null {
@@ -227,6 +228,14 @@ function readForecastPoint(value: unknown, record: string, origin: string): Fore
   return p;
 }
 
+/** A node's store or dept: 1..65535 where its level names one, else 0 (all), so each node of the hierarchy has one key. */
+function nodeKey(r: FieldReader, field: 'store' | 'dept', named: boolean, level: string): number {
+  const x = r.raw(field);
+  if (named) return r.int(field, 1, 65535);
+  if (x !== 0) throw new ValidationError(`ForecastPublished.${field}`, `0 (all) at level ${level}`, x);
+  return 0;
+}
+
 function readForecastPublished(value: unknown): ForecastPublished {
   const r = new FieldReader('ForecastPublished', value);
   const origin = dateOrNull(r, 'origin');
@@ -237,9 +246,12 @@ function readForecastPublished(value: unknown): ForecastPublished {
     if (p.horizon !== i + 1) throw new ValidationError(`ForecastPublished.points.${i}.horizon`, `${i + 1} (horizons 1..H in order)`, p.horizon);
   });
   if (points.length === 0) throw new ValidationError('ForecastPublished.points', 'at least one point', 0);
+  // absent only in an event built in memory by a producer of series (the Avro decoder fills the default)
+  const level = r.raw('level') === undefined ? 'series' : r.oneOf('level', FORECAST_LEVELS);
   return {
-    store: r.int('store', 1, 65535),
-    dept: r.int('dept', 1, 65535),
+    level,
+    store: nodeKey(r, 'store', level === 'series' || level === 'store', level),
+    dept: nodeKey(r, 'dept', level === 'series' || level === 'dept', level),
     origin,
     modelVersion: r.int('modelVersion', 1),
     trigger: r.oneOf('trigger', FORECAST_TRIGGERS),

@@ -26,7 +26,8 @@ let projector: Projector;
 let onnx: Buffer;
 let ch: ReturnType<typeof createClickhouse>;
 const table = () => `${f.cfg.clickhouse.database}.forecasts`;
-const count = async (where = '1') => Number((await rows<{ n: string }>(ch, `SELECT count() AS n FROM ${table()} FINAL WHERE ${where}`))[0]!.n);
+// series rows unless told: the gateway also publishes total, store and dept rows (gateway/hierarchy.int.test.ts)
+const count = async (where = '1', level = "level = 'series'") => Number((await rows<{ n: string }>(ch, `SELECT count() AS n FROM ${table()} FINAL WHERE ${level} AND (${where})`))[0]!.n);
 const content = () => rows(ch, `SELECT store, dept, toString(origin) AS o, toString(week) AS w, horizon, forecast, lower_80, upper_95, model_version, published_at FROM ${table()} FINAL ORDER BY store, dept, o, model_version, horizon`);
 
 describe('forecast projection', { timeout: 300_000 }, () => {
@@ -52,7 +53,7 @@ describe('forecast projection', { timeout: 300_000 }, () => {
     assert.ok(await eventually(async () => (await count()) === series * H, 30_000), `rows: ${await count()}`);
     assert.equal(await count('model_version = 1'), series * H);
     assert.equal(await count(`trigger = 'catch-up'`), series * H);
-    const origins = await rows<{ store: number; dept: number; o: string }>(ch, `SELECT store, dept, toString(any(origin)) AS o FROM ${table()} GROUP BY store, dept`);
+    const origins = await rows<{ store: number; dept: number; o: string }>(ch, `SELECT store, dept, toString(any(origin)) AS o FROM ${table()} WHERE level = 'series' GROUP BY store, dept`);
     for (const r of origins) {
       const h = gw.store.get(Number(r.store), Number(r.dept));
       assert.equal(r.o, h.weekAt(h.length - 1), `origin of ${r.store}:${r.dept} is its last week`);
@@ -181,7 +182,7 @@ describe('forecast projection', { timeout: 300_000 }, () => {
   it('streams the bulk export of a week as CSV and as NDJSON', async () => {
     const h = gw.store.get(1, 1);
     const week = addWeeks(h.weekAt(h.length - 1), 2);
-    const expected = await count(`week = toDate('${week}')`);
+    const expected = await count(`week = toDate('${week}')`, '1');
     assert.ok(expected > 0);
     const csv = await fetch(`${gw.url}/v1/forecasts?week=${week}`);
     assert.equal(csv.status, 200);
@@ -192,7 +193,7 @@ describe('forecast projection', { timeout: 300_000 }, () => {
     const nd = await fetch(`${gw.url}/v1/forecasts?week=${week}&modelVersion=2`, { headers: { accept: 'application/x-ndjson' } });
     assert.match(nd.headers.get('content-type') ?? '', /^application\/x-ndjson/);
     const objs = (await nd.text()).trim().split('\n').map((l) => JSON.parse(l) as { week: string; model_version: number; published_at: number });
-    assert.equal(objs.length, await count(`week = toDate('${week}') AND model_version = 2`));
+    assert.equal(objs.length, await count(`week = toDate('${week}') AND model_version = 2`, '1'));
     assert.ok(objs.every((o) => o.week === week && o.model_version === 2 && typeof o.published_at === 'number'));
     const bad = await call(gw.url, 'GET', '/v1/forecasts?week=2011-02-30');
     assert.equal(bad.status, 400);

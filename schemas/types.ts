@@ -216,15 +216,22 @@ export interface ForecastPoint {
   upper95: number | null;
 }
 
-/** The champion's forecasts of one series from its last known week (`forecast.published`, key `store:dept`). */
+/** The levels of the sales hierarchy a forecast can be of (domain/hierarchy/hierarchy.ts). */
+export type ForecastLevel = 'total' | 'store' | 'dept' | 'series';
+
+/** The champion's forecasts of one node of the hierarchy from its last known week (`forecast.published`, key `store:dept`; 0 = all). */
 export interface ForecastPublished {
+  /** 0 at the total and dept levels. */
   store: number;
+  /** 0 at the total and store levels. */
   dept: number;
   origin: string;
   modelVersion: number;
   trigger: ForecastTrigger;
   points: ForecastPoint[];
   publishedAt: number;
+  /** Absent (events written before the hierarchy, and producers of series) = 'series'; the decoder always sets it. */
+  level?: ForecastLevel;
 }
 
 /** Deterministic event id of a series-week: `store-dept-week`. */

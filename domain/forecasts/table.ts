@@ -10,7 +10,7 @@
  * Nullable(Float64), no LowCardinality, no DateTime64).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { exec } from '../../lib/clickhouse.js';
+import { exec, ident, rows, strLit } from '../../lib/clickhouse.js';
 import { dropTableDdl, tableDdl, type TableDdl } from '../../lib/clickhouse-ddl.js';
 import type { LogPosition } from '../../lib/routed-sink.js';
 import type { ForecastPublished } from '../../schemas/types.js';
@@ -25,6 +25,8 @@ const COLUMNS = [
   { name: 'lower_95', type: 'Nullable(Float64)' }, { name: 'upper_95', type: 'Nullable(Float64)' },
   { name: 'model_version', type: 'UInt32' }, { name: 'trigger', type: 'String' }, { name: 'published_at', type: 'UInt64' },
   { name: 'kafka_partition', type: 'UInt16' }, { name: 'kafka_offset', type: 'UInt64' },
+  // last: tables created before the hierarchy get it by ALTER (addLevelColumn), which appends
+  { name: 'level', type: "String DEFAULT 'series'" },
 ] as const;
 
 export const FORECAST_COLUMNS = COLUMNS.map((c) => c.name);
@@ -45,6 +47,8 @@ export interface ForecastRow {
   published_at: number;
   kafka_partition: number;
   kafka_offset: number;
+  /** total | store | dept | series; store and dept are 0 where the level covers all of them. */
+  level: string;
 }
 
 /** The rows of one published event, one per horizon. */
@@ -65,6 +69,7 @@ export function forecastRows(e: ForecastPublished, at: LogPosition): ForecastRow
     published_at: e.publishedAt,
     kafka_partition: at.partition,
     kafka_offset: Number(at.offset),
+    level: e.level ?? 'series',
   }));
 }
 
@@ -85,6 +90,22 @@ export function forecastTable(database: string): TableDdl {
 /** Creates the database and the table when missing (idempotent); with `cluster` (CLICKHOUSE_CLUSTER) on every node, behind a Distributed table. */
 export async function createForecastTable(ch: ClickHouseClient, database: string, cluster: string | null = null): Promise<void> {
   for (const statement of tableDdl(forecastTable(database), cluster)) await exec(ch, statement);
+  await addLevelColumn(ch, database, cluster);
+}
+
+/**
+ * A table created before the hierarchy has no `level` column: it is added in
+ * place (its rows are series, the default). 18.16 has no ADD COLUMN IF NOT
+ * EXISTS, so system.columns is asked first; on a cluster the local tables
+ * (every node) and then the Distributed one.
+ */
+async function addLevelColumn(ch: ClickHouseClient, database: string, cluster: string | null): Promise<void> {
+  const db = ident(database, 'database');
+  const on = cluster ? ` ON CLUSTER ${ident(cluster, 'CLICKHOUSE_CLUSTER')}` : '';
+  for (const table of cluster ? [`${FORECASTS_TABLE}_local`, FORECASTS_TABLE] : [FORECASTS_TABLE]) {
+    const have = await rows<{ n: number }>(ch, `SELECT toUInt32(count()) AS n FROM system.columns WHERE database = ${strLit(database)} AND table = ${strLit(table)} AND name = 'level'`);
+    if (Number(have[0]?.n ?? 0) === 0) await exec(ch, `ALTER TABLE ${db}.${table}${on} ADD COLUMN level String DEFAULT 'series'`);
+  }
 }
 
 /** Drops the table (the rebuild test; an operator's reset); on a cluster its local tables on every node too. */

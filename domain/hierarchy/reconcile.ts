@@ -144,7 +144,7 @@ export function shrunkCovariance(residuals: readonly ArrayLike<number>[]): Shrun
   }
   const lambda = sumCor2 === 0 ? 1 : Math.min(1, Math.max(0, sumVar / sumCor2));
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) if (i !== j) data[i * n + j] *= 1 - lambda;
+    for (let j = 0; j < n; j++) if (i !== j) data[i * n + j] = data[i * n + j]! * (1 - lambda);
   }
   return { W: { n, data }, lambda };
 }

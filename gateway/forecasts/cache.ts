@@ -21,6 +21,18 @@ interface Entry {
  */
 export class ForecastCache {
   private readonly entries = new Map<string, Entry>();
+  /** The latest published forecasts of each aggregate node (total, store, dept), keyed `level:store:dept`. */
+  private readonly aggregates = new Map<string, ForecastPublished>();
+
+  /** Keeps `e`, an aggregate's forecasts, as that node's current ones (the last one in the log wins). */
+  applyAggregate(e: ForecastPublished): void {
+    this.aggregates.set(`${e.level}:${e.store}:${e.dept}`, e);
+  }
+
+  /** The latest published forecasts of an aggregate node, whatever their version (the route checks it), or null. */
+  aggregate(level: 'total' | 'store' | 'dept', store: number, dept: number): ForecastPublished | null {
+    return this.aggregates.get(`${level}:${store}:${dept}`) ?? null;
+  }
 
   /** Keeps `e` as the series' current forecasts (the last one in the log wins). */
   apply(e: ForecastPublished): void {

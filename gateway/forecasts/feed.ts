@@ -12,9 +12,15 @@ import type { ForecastCache } from './cache.js';
  * its one-week-ahead point (beside seasonal naive on the same point) when the
  * actual arrives. So live accuracy and the dashboard read the same
  * projection, and a restarted gateway scores the forecasts it replays
- * against actuals that are already known.
+ * against actuals that are already known. Aggregates go to their own map
+ * in the cache.
  */
 export function applyPublished(d: { cache: ForecastCache; store: SeriesStore; accuracy: LiveAccuracy }, e: ForecastPublished): boolean {
+  // an aggregate (total, store, dept) is served by GET /v1/forecast?level=...; live accuracy scores series only
+  if (e.level !== undefined && e.level !== 'series') {
+    d.cache.applyAggregate(e);
+    return false;
+  }
   d.cache.apply(e);
   const p = e.points[0];
   if (!p) return false;

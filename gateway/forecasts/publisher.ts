@@ -24,6 +24,7 @@ import type { LoadedModel, ModelHolder } from '../model/holder.js';
 import type { SeriesStore } from '../state/series-store.js';
 import type { ForecastCache } from './cache.js';
 import { computeForecasts, forecastable } from './compute.js';
+import { aggregateForecasts } from '../../domain/hierarchy/publish.js';
 
 /** Series scored per call (x H rows); between chunks requests get the event loop. */
 const CHUNK_SERIES = 500;
@@ -55,6 +56,8 @@ export class ForecastPublisher {
   live = false;
   /** Events published by this process. */
   published = 0;
+  /** Aggregate events (total, store, dept) published by this process. */
+  aggregatesPublished = 0;
 
   /** A publisher that tracks what is stale from the start (the cache must not serve it), and publishes once connected. */
   constructor(private readonly d: ForecastPublisherDeps) {}
@@ -118,7 +121,27 @@ export class ForecastPublisher {
     if (full) this.fullVersion = model.version;
     this.published += sent;
     if (sent > 0) this.d.log.info(`published forecasts of ${sent} series (model v${model.version}, h 1..${H}, ${trigger})`);
+    await this.publishAggregates(sink, model.version, trigger, sent > 0);
     return sent;
+  }
+
+  /**
+   * The total, store and dept forecasts: bottom-up sums of the cached series
+   * forecasts of `version` (domain/hierarchy/publish.ts), after each pass that
+   * sent series, or when the cache holds none for this version and origin yet
+   * (a gateway that restarted with everything published sends nothing).
+   */
+  private async publishAggregates(sink: ForecastSink, version: number, trigger: ForecastTrigger, changed: boolean): Promise<void> {
+    const series = [...this.d.cache.values()].map((x) => x.event).filter((e) => e.modelVersion === version);
+    const events = aggregateForecasts(series, trigger, Date.now());
+    const total = events[0];
+    if (!total) return;
+    const cached = this.d.cache.aggregate('total', 0, 0);
+    if (!changed && cached && cached.modelVersion === version && cached.origin === total.origin && cached.points.length === total.points.length) return;
+    await sink.send(events);
+    sink.published(events);
+    this.aggregatesPublished += events.length;
+    this.d.log.info(`published ${events.length} aggregate forecasts (total, stores, depts; model v${version}, origin ${total.origin})`);
   }
 }
 

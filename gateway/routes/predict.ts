@@ -6,7 +6,6 @@ import { route, type Route } from '../api/route.js';
 import {
   FeaturesQuery,
   FeaturesResponse,
-  ForecastQuery,
   ForecastResponse,
   PredictBatchResponse,
   Prediction,
@@ -19,6 +18,9 @@ import { scoreWithIntervals } from '../predict/predictor.js';
 import { withServedModel } from '../model/alias-models.js';
 import { rowAt, type ScoringRow } from '../predict/resolve.js';
 import { intervalsOfPoint } from '../forecasts/compute.js';
+import { AggregateForecastResponse, ForecastLevelQuery } from '../api/hierarchy-schemas.js';
+import { HttpError } from '../http/errors.js';
+import { NotFoundError } from '../../lib/errors.js';
 
 const NOT_READY = 'no model is being served yet (before the first promotion, or while the first one loads)';
 const UNKNOWN = 'unknown store or dept, or an alias no version carries (`?alias=`; GET /v1/aliases lists them)';
@@ -70,7 +72,22 @@ function predictRoute(g: GatewayContext): Route {
   );
 }
 
-/** GET /v1/forecast: the next 1..H weeks of a series with their intervals. */
+/** Which of store and dept each level takes: the node's key. */
+const LEVEL_KEYS = { total: [], store: ['store'], dept: ['dept'], series: ['store', 'dept'] } as const;
+
+/** The store and dept a level needs, present, and none it does not take; else the field and what was expected. */
+function levelKeys(q: z.output<typeof ForecastLevelQuery>): { level: keyof typeof LEVEL_KEYS; store: number; dept: number } {
+  const level = q.level ?? 'series';
+  const wants: readonly string[] = LEVEL_KEYS[level];
+  for (const f of ['store', 'dept'] as const) {
+    if (wants.includes(f) && q[f] === undefined) throw new ValidationError(f, `a ${f === 'store' ? 'store' : 'department'} number with level ${level}`, undefined);
+    if (!wants.includes(f) && q[f] !== undefined) throw new ValidationError(f, `absent with level ${level} (${level === 'total' ? 'all stores and departments' : `all ${f === 'store' ? 'stores' : 'departments'}`})`, q[f]);
+  }
+  if (level !== 'series' && q.alias !== undefined && q.alias !== 'champion') throw new ValidationError('alias', 'absent with level ' + level + ' (aggregates are published for the champion)', q.alias);
+  return { level, store: q.store ?? 0, dept: q.dept ?? 0 };
+}
+
+/** GET /v1/forecast: the next 1..H weeks of a series, a store, a department or the total, with their intervals. */
 function forecastRoute(g: GatewayContext): Route {
   return route(
     {
@@ -78,15 +95,20 @@ function forecastRoute(g: GatewayContext): Route {
       path: '/v1/forecast',
       tag: 'predict',
       access: 'read',
-      summary: 'The next 1..H weeks of a series, after its last known week',
-      description: 'From the forecast projection (forecast.published) held in memory when it holds the serving model\'s forecasts from the series\' last week, else computed now; `source` says which.',
-      query: ForecastQuery,
-      ok: { schema: ForecastResponse, description: 'one point per week ahead' },
-      errors: { 404: UNKNOWN, 422: UNPROCESSABLE, 503: NOT_READY },
+      summary: 'The next 1..H weeks of a series, a store, a department or the total, after the last known week',
+      description:
+        'level=series (default; store and dept): from the forecast projection (forecast.published) held in memory when it holds the serving model\'s forecasts from the series\' last week, else computed now; `source` says which. ' +
+        'level=store (store), dept (dept) or total: the champion\'s published aggregate, the bottom-up sum of its series\' forecasts (levels add up), with intervals combined from theirs (docs/hierarchy.md).',
+      query: ForecastLevelQuery,
+      ok: { schema: z.union([ForecastResponse, AggregateForecastResponse]), description: 'one point per week ahead: a ForecastResponse for a series, an AggregateForecastResponse for a store, a department or the total' },
+      errors: { 404: UNKNOWN, 422: UNPROCESSABLE, 503: `${NOT_READY}; for an aggregate also: not published yet for the serving model` },
     },
     async ({ query }) => {
-      const q = query as z.output<typeof ForecastQuery>;
+      const lq = query as z.output<typeof ForecastLevelQuery>;
+      const node = levelKeys(lq);
       g.assertServing();
+      if (node.level !== 'series') return aggregateAnswer(g, node.level, node.store, node.dept, lq.horizon);
+      const q = { ...lq, store: node.store, dept: node.dept };
       const history = g.store.get(q.store, q.dept);
       return withServedModel(g.aliasModels, q.alias, async (model, alias) => {
         const H = q.horizon ?? Math.min(g.cfg.trainer.horizon, model.horizon);
@@ -108,6 +130,26 @@ function forecastRoute(g: GatewayContext): Route {
       });
     },
   );
+}
+
+/** An aggregate's published forecasts, if they are the serving champion's. */
+function aggregateAnswer(g: GatewayContext, level: 'total' | 'store' | 'dept', store: number, dept: number, horizon: number | undefined) {
+  return withServedModel(g.aliasModels, undefined, (model) => {
+    const e = g.forecasts.aggregate(level, store, dept);
+    if (!e) {
+      // a node no series of the log belongs to is unknown; one that exists is only not published yet
+      const known = [...g.store.all()].some((h) => (level === 'total' || (level === 'store' ? h.store === store : h.dept === dept)));
+      if (!known) throw new NotFoundError(level === 'store' ? `store ${store}` : level === 'dept' ? `dept ${dept}` : 'any series');
+      throw new HttpError(503, 'NOT_PUBLISHED', `no ${level} forecast published yet; retry after the forecast publisher's next pass`, { headers: { 'retry-after': '2' }, retriable: true });
+    }
+    if (e.modelVersion !== model.version) throw new HttpError(503, 'NOT_PUBLISHED', `the ${level} forecast of model v${model.version} is not published yet (v${e.modelVersion} is); retry shortly`, { headers: { 'retry-after': '2' }, retriable: true });
+    const H = horizon ?? Math.min(g.cfg.trainer.horizon, model.horizon);
+    if (H > e.points.length) throw new UnprocessableError('horizon', `an integer 1..${e.points.length} (the horizons published for model v${model.version})`, H);
+    return Promise.resolve({
+      level, store, dept, origin: e.origin, modelVersion: e.modelVersion, modelAlias: 'champion' as const, source: 'cache' as const,
+      points: e.points.slice(0, H).map((p) => ({ week: p.week, horizon: p.horizon, forecast: p.forecast, intervals: intervalsOfPoint(p) })),
+    });
+  });
 }
 
 /** GET /v1/features: the vector the model would see (debugging, skew checks). */

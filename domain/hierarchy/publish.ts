@@ -1,0 +1,67 @@
+/**
+ * The aggregate forecasts the gateway publishes beside the series': for one
+ * model version, bottom-up sums of the series' published forecasts from the
+ * latest origin (the method the backtest chose, docs/hierarchy.md), so every
+ * level adds up by construction, with intervals combined from the series'
+ * half-widths at the level's correlation (intervals.ts).
+ */
+import type { ForecastPoint, ForecastPublished, ForecastTrigger } from '../../schemas/types.js';
+import { aggregate, buildHierarchy } from './hierarchy.js';
+import { combinedHalfWidth, LEVEL_RHO } from './intervals.js';
+
+const cents = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * One event per aggregate node (total, each store, each department) from the
+ * series events `series` of one model version. Only the series whose origin
+ * is the latest among them count (a series that has not reached that week
+ * yet joins on its next publication); H is the shortest of their horizons.
+ * A series without an interval at a horizon adds no width; an aggregate
+ * none of whose series has one has none. Empty when `series` is.
+ */
+export function aggregateForecasts(series: readonly ForecastPublished[], trigger: ForecastTrigger, publishedAt: number): ForecastPublished[] {
+  const own = series.filter((e) => (e.level ?? 'series') === 'series');
+  if (own.length === 0) return [];
+  const origin = own.reduce((m, e) => (e.origin > m ? e.origin : m), own[0]!.origin);
+  const latest = own.filter((e) => e.origin === origin);
+  const version = latest[0]!.modelVersion;
+  const H = Math.min(...latest.map((e) => e.points.length));
+  const h = buildHierarchy(latest);
+  const points: ForecastPoint[][] = Array.from({ length: h.aggregates }, () => []);
+  for (let k = 0; k < H; k++) {
+    const p = latest.map((e) => e.points[k]!);
+    const sums = aggregate(h, p.map((x) => x.forecast));
+    const half = (lo: 'lower80' | 'lower95', hi: 'upper80' | 'upper95') => p.map((x) => (x[lo] === null || x[hi] === null ? null : (x[hi] - x[lo]) / 2));
+    const hw80 = half('lower80', 'upper80');
+    const hw95 = half('lower95', 'upper95');
+    for (let i = 0; i < h.aggregates; i++) {
+      const rho = LEVEL_RHO[h.nodes[i]!.level as keyof typeof LEVEL_RHO];
+      const width = (hw: (number | null)[]) => {
+        const ws = h.members[i]!.map((j) => hw[j]);
+        return ws.every((w) => w === null) ? null : combinedHalfWidth(ws.map((w) => w ?? 0), rho);
+      };
+      const f = cents(sums[i]!);
+      const w80 = width(hw80);
+      const w95 = width(hw95);
+      points[i]!.push({
+        week: p[0]!.week,
+        horizon: k + 1,
+        forecast: f,
+        lower80: w80 === null ? null : cents(f - w80),
+        upper80: w80 === null ? null : cents(f + w80),
+        lower95: w95 === null ? null : cents(f - w95),
+        upper95: w95 === null ? null : cents(f + w95),
+      });
+    }
+  }
+  return h.nodes.slice(0, h.aggregates).map((node, i) => ({
+    level: node.level,
+    store: node.store,
+    dept: node.dept,
+    origin,
+    modelVersion: version,
+    trigger,
+    points: points[i]!,
+    publishedAt,
+  }));
+}
