@@ -129,7 +129,7 @@ export function useRunSearch(listing: 'runs' | 'models', liveRows: ModelRow[]): 
 /** The search box above a table: a filter in MLflow's syntax, Search and Clear, the gateway's refusal. */
 export function SearchBar({ search, label, testId }: { search: RunSearch; label: string; testId: string }) {
   return (
-    <div class="search-bar" data-testid={testId}>
+    <div class="search-bar" data-testid={testId} aria-busy={search.loading}>
       <form
         class="row"
         role="search"
