@@ -13,6 +13,7 @@ import { listBacktests, type BacktestListing } from '../../domain/backtest/proje
 import { parseRequest } from '../../domain/backtest/request.js';
 import { runBacktest, type BacktestProgress } from './run.js';
 import { bandTableText } from './band-table.js';
+import { hierarchyTable } from './hierarchy.js';
 
 const log = createLogger('backtest');
 const USAGE = `usage: npm run backtest -- [options]        run a walk-forward backtest on the sales topic
@@ -116,6 +117,7 @@ async function main(args: CliArgs): Promise<number> {
     const e = r.everyPoint;
     process.stdout.write(`\nevery point with an actual: ${e.points.toLocaleString('en-US')}, ${(e.modelShare * 100).toFixed(1)}% forecast by the model (the rest: seasonal naive, else 0)\n${bandTableText(e.metrics)}\n`);
   }
+  if (r.hierarchy) process.stdout.write(`\nper level (total, store, dept, series; coverage of intervals per level, docs/hierarchy.md):\n${hierarchyTable(r.hierarchy)}\n`);
   for (const e of m.excluded) process.stdout.write(`not compared: ${e.method}: ${e.reason}\n`);
   for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
   process.stdout.write(`report: ${r.files.report}\n`);

@@ -31,6 +31,7 @@ import { aggregate, buildHierarchy, LEVELS, type Hierarchy, type Level, type Ser
 import { bottomUp, mintReconciler, shrunkCovariance } from '../../domain/hierarchy/reconcile.js';
 import { combinedHalfWidth } from '../../domain/hierarchy/intervals.js';
 import type { PointSet } from '../../domain/backtest/points.js';
+import { ValidationError } from '../../lib/errors.js';
 import { withFallbacks } from './every-point.js';
 
 export const RECONCILIATIONS = ['base', 'bottomUp', 'mintShrink'] as const;
@@ -226,6 +227,24 @@ function scoreCombined(h: Hierarchy, s: Slice, y: Float64Array, f: Float64Array,
       if (Math.abs(y[k]! - f[k]!) <= combinedHalfWidth(members.map((j) => hw(j, 1)), rho)) c.in95++;
     });
   });
+}
+
+/**
+ * The per-level scores of a backtest (`npm run backtest`, result.json
+ * `hierarchy`): the first min(8, half) cut-offs calibrate, W re-estimated
+ * every 4. Fewer than 4 cut-offs leave too few residuals: skipped, with why.
+ */
+export function scoreLevels(points: PointSet, series: readonly SeriesId[], cutoffDays: readonly number[]): HierarchyReport | { skipped: string } {
+  if (cutoffDays.length < 4) return { skipped: `per-level scores (total, store, dept) need 4 cut-offs or more (the first ones calibrate W and the intervals); this backtest has ${cutoffDays.length}` };
+  if (points.length === 0) return { skipped: 'per-level scores: no point to score' };
+  const { hierarchy, slices } = slicesOf(points, series, cutoffDays);
+  try {
+    return evaluateHierarchy(hierarchy, slices, { warmup: Math.min(8, Math.floor(cutoffDays.length / 2)), covarianceEvery: 4 });
+  } catch (err) {
+    // a degenerate W (a data problem, e.g. one node that never erred) loses the per-level table, never the backtest
+    if (err instanceof ValidationError) return { skipped: `per-level scores failed: ${err.message}` };
+    throw err;
+  }
 }
 
 /** Relative incoherence: the largest |aggregate - sum of its series| / max(|aggregate|, 1). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildHierarchy } from '../../domain/hierarchy/hierarchy.js';
-import { conformalQuantile, evaluateHierarchy, type Slice } from './hierarchy.js';
+import { conformalQuantile, evaluateHierarchy, scoreLevels, type Slice } from './hierarchy.js';
 
 // 2 stores x 2 depts, bottom order b11, b12, b21, b22; actuals 10, 20, 30, 40 every week
 const H = buildHierarchy([{ store: 1, dept: 1 }, { store: 1, dept: 2 }, { store: 2, dept: 1 }, { store: 2, dept: 2 }]);
@@ -53,5 +53,25 @@ describe('the backtest per hierarchy level', () => {
     assert.deepEqual(r.combined.dept.map((c) => c.cover80), [0, 0, 0, 0, 1, 1]);
     assert.deepEqual(r.combined.series.map((c) => c.cover80), [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
     assert.deepEqual(r.combined.total.map((c) => c.cover80), [1, 1, 1, 1, 1, 1]);
+  });
+});
+
+describe('per-level scores of a backtest', () => {
+  it('skips a backtest of fewer than 4 cut-offs with the reason, and scores one of 8 with 4 calibrating', async () => {
+    const { PointSet } = await import('../../domain/backtest/points.js');
+    const points = new PointSet();
+    const series = [{ store: 1, dept: 1 }, { store: 1, dept: 2 }, { store: 2, dept: 1 }, { store: 2, dept: 2 }];
+    for (let c = 0; c < 8; c++) {
+      const s = slice(c);
+      for (let j = 0; j < 4; j++) {
+        points.push({ cutoff: c, series: j, horizon: 1, targetDay: s.targetDay, holiday: false, actual: s.actual[j]!, forecasts: { model: s.model[j]!, seasonalNaive: s.naive[j]!, lastValue: 0, mean4: 0 } });
+      }
+    }
+    const few = scoreLevels(points, series, [0, 7, 14]);
+    assert.ok('skipped' in few && /need 4 cut-offs or more.*has 3/.test(few.skipped));
+    const r = scoreLevels(points, series, Array.from({ length: 8 }, (_, c) => 7 * c));
+    assert.ok(!('skipped' in r));
+    assert.equal(r.evaluatedCutoffs, 4);
+    assert.equal(r.scores.bottomUp.dept.wmae, 1);
   });
 });

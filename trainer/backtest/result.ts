@@ -7,6 +7,7 @@ import type { BacktestFinished } from '../../schemas/types.js';
 import type { XgbParams } from '../xgboost.js';
 import type { BacktestMetrics } from './aggregate.js';
 import type { EveryPointMetrics } from './every-point.js';
+import type { HierarchyReport } from './hierarchy.js';
 import type { CutoffSpec } from './cutoffs.js';
 import type { RefitRecord } from './walk-forward.js';
 
@@ -35,6 +36,8 @@ export interface BacktestResult {
   metrics: BacktestMetrics;
   /** The same on every point with an actual, missing forecasts replaced by their fallbacks (every-point.ts): the headline. */
   everyPoint?: EveryPointMetrics;
+  /** Scores per level of the hierarchy (total, store, dept, series) for base, bottom-up and MinT-shrink (hierarchy.ts); absent when skipped (see notes). */
+  hierarchy?: HierarchyReport;
   /** Series forecast at one cut-off at least. */
   seriesForecast: number;
   /** Forecasts without an actual in the log (past the end of the data, or a missing week): not scored. */

@@ -16,6 +16,7 @@ import { bootstrapContracts } from '../../lib/bootstrap.js';
 import { DEFAULT_TRAIN_PARAMS } from '../../domain/training/request.js';
 import { summarize } from './aggregate.js';
 import { summarizeEveryPoint } from './every-point.js';
+import { scoreLevels } from './hierarchy.js';
 import { planCutoffs } from './cutoffs.js';
 import { BacktestPublisher, newBacktestId } from '../../domain/backtest/events.js';
 import { readSalesLog, sliceJson, sliceOf } from './log-reader.js';
@@ -136,6 +137,8 @@ async function execute(cfg: Readonly<Config>, req: BacktestRequest, c: Ctx): Pro
   if (walk.pastEnd > 0) notes.push(`${walk.pastEnd} forecasts target weeks after the last one in the log (${isoOfDay(salesLog.weekDays[salesLog.weekDays.length - 1]!)}): not scored`);
   if (walk.noActual > walk.pastEnd) notes.push(`${walk.noActual - walk.pastEnd} forecasts target a week their series has no value for: not scored`);
   if (metrics.points === 0) notes.push('no point could be scored with every compared method');
+  const levels = scoreLevels(walk.points, salesLog.series, plan.cutoffs);
+  if ('skipped' in levels) notes.push(levels.skipped);
 
   const tWrite = performance.now();
   const picked = pickSeries(salesLog, walk.points, metrics.methods, req.series);
@@ -166,6 +169,7 @@ async function execute(cfg: Readonly<Config>, req: BacktestRequest, c: Ctx): Pro
     refits: walk.refits,
     metrics,
     everyPoint,
+    ...('skipped' in levels ? {} : { hierarchy: levels }),
     seriesForecast: walk.seriesForecast,
     noActual: walk.noActual,
     notes,
