@@ -7,8 +7,9 @@
  * materializer from the start of the full topic), training at H = 13 (its
  * own process: time, peak memory, the row budget), the champion's h = 1..13
  * forecasts for all series with the gateway's code, gateway start-up to
- * /readyz and its resident memory, replay with checksums, and a 13-cut-off
- * backtest. Then each cost's growth against the series count.
+ * /readyz (a full fold: a fresh database holds no snapshot; bench/restart.ts
+ * times the start from one) and its resident memory, also per series,
+ * replay with checksums, and a 13-cut-off backtest. Then each cost's growth against the series count.
  * Options: --scale LIST (default 1,4), --skip backtest,replay,... (names of steps).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -197,6 +198,8 @@ async function atScale(base: Readonly<Config>, multiplier: number, skip: Set<str
     await step('train', async () => trainRow((trained = train(cfg, prefix))));
     if (trained) await step('forecast', () => forecasts(cfg, sim, trained!));
     if (trained) await step('gateway', () => gatewayStartup(cfg, prefix));
+    // what one series costs the online state (the figure a replica's memory is sized by)
+    if (typeof row['gateway RSS MB'] === 'number') row['gateway RSS KB per series'] = Math.round((row['gateway RSS MB'] * 1024) / (row.series as number));
     await step('replay', () => replayStep(cfg));
     await step('backtest', () => backtestStep(cfg));
   } finally {

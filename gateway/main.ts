@@ -44,7 +44,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: closing`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // the last snapshot is written at close (state/snapshot-store.ts): at 50,000 series that takes seconds, not the 10 s a bare close needs
+    const force = setTimeout(() => process.exit(1), cfg.gateway.snapshots.enabled ? 60_000 : 10_000);
     force.unref();
     gw.close().then(
       () => process.exit(0),
