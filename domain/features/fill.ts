@@ -10,6 +10,7 @@ import { isoOfDay, weekOfYear } from '../../lib/weeks.js';
 import { COL, FEATURE_SPEC, FEATURES, type FeatureLayout } from './spec.js';
 import { isHolidayWeek } from '../sales/holidays.js';
 import { EXO_COUNT, type SeriesHistory } from './series-history.js';
+import { SEASON_WEEKS } from '../baselines/baselines.js';
 
 const S = FEATURE_SPEC;
 const NAN = Number.NaN;
@@ -41,7 +42,7 @@ export function fillOrigin(s: SeriesHistory, o: number, out: Float32Array): void
     out[COL.windows + 2 * j] = st.n === 0 ? NAN : norm(st.mean);
     out[COL.windows + 2 * j + 1] = st.n === 0 ? NAN : st.std / scale;
   });
-  const ly = windowStats(s, o - 52, S.lastYearWindow);
+  const ly = windowStats(s, o - SEASON_WEEKS, S.lastYearWindow);
   out[COL.lastYear] = ly.n === 0 ? NAN : norm(ly.mean);
   out[COL.known] = windowStats(s, o, S.countWindow).n;
   out[COL.growth] = growthAt(s, o);
@@ -85,7 +86,7 @@ export function fillTarget(s: SeriesHistory, t: number, h: number, out: Float32A
   const ratio = s.profiles && t - lag <= o ? s.profiles.meanAt(s.dept, day - 7 * lag) / s.profiles.baseAt(s.dept, s.firstDay + 7 * (o - lag)) : NAN;
   out[COL.deptRatio] = Number.isFinite(ratio) ? ratio : NAN;
   out[COL.deptSn] = Number.isFinite(ratio) ? (level * ratio - level) / scale : NAN;
-  const seasonal = t - 52 <= o && !Number.isNaN(s.salesAt(t - 52));
+  const seasonal = t - SEASON_WEEKS <= o && !Number.isNaN(s.salesAt(t - SEASON_WEEKS));
   const base = seasonal ? smoothedYearAgo(s, t, o) : recentMean(s, o, level);
   out[COL.statBase] = (base - level) / scale;
   out[COL.statSeasonal] = seasonal ? 1 : 0;
@@ -136,7 +137,7 @@ function smoothedYearAgo(s: SeriesHistory, t: number, o: number): number {
   let sum = 0;
   let weight = 0;
   for (let j = 0; j < 3; j++) {
-    const i = t - 51 - j;
+    const i = t - SEASON_WEEKS + 1 - j; // T-51, T-52, T-53
     weight += k[j]!;
     if (i > o) continue;
     const v = s.salesAt(i);
@@ -159,7 +160,7 @@ function growthAt(s: SeriesHistory, o: number): number {
   // paired weeks only: a week missing in either year (a series' first year, a gap) would read as growth or decline
   for (let i = o - w + 1; i <= o; i++) {
     const a = s.salesAt(i);
-    const b = s.salesAt(i - 52);
+    const b = s.salesAt(i - SEASON_WEEKS);
     if (Number.isNaN(a) || Number.isNaN(b)) continue;
     now += Math.max(a, 0);
     before += Math.max(b, 0);
