@@ -424,10 +424,12 @@ export function needsRejoin(err: unknown): boolean {
 }
 
 /**
- * A commit that failed after its batch was written. Retriable when the cause is, and also when
- * kafkajs gave up retrying (KafkaJSNumberOfRetriesExceeded: the coordinator was away longer than
- * its tries) or the consumer was restarting (kafkajs refuses commits between a crash and the
- * rejoin): the write is idempotent, so the batch is held and written and committed again.
+ * A commit that failed after its batch was written. Retriable when its root cause is (kafkajs
+ * wraps the error it gave up on: KafkaJSNonRetriableError caused by KafkaJSBrokerNotFound when
+ * the old coordinator's broker left the metadata, as its own crash policy reads it), when kafkajs
+ * ran out of tries (KafkaJSNumberOfRetriesExceeded), or while the consumer was restarting (kafkajs
+ * refuses commits between a crash and the rejoin): the write is idempotent, so the batch is held
+ * and written and committed again. A root cause that is not retriable (a bad offset: a bug) stops.
  */
 export class CommitFailed extends Error {
   readonly retriable: boolean;
@@ -436,8 +438,19 @@ export class CommitFailed extends Error {
     super(`commit failed: ${messageOf(cause)}`, { cause });
     this.name = 'CommitFailed';
     this.type = (cause as { type?: unknown } | null)?.type;
-    this.retriable = restarting || isRetriable(cause) || (cause as { name?: unknown } | null)?.name === 'KafkaJSNumberOfRetriesExceeded';
+    this.retriable = restarting || (cause as { name?: unknown } | null)?.name === 'KafkaJSNumberOfRetriesExceeded' || isRetriable(rootCause(cause));
   }
+}
+
+/** The innermost `cause` of an error (at most 8 deep). */
+function rootCause(err: unknown): unknown {
+  let e = err;
+  for (let depth = 0; depth < 8; depth++) {
+    const next = (e as { cause?: unknown } | null)?.cause;
+    if (next === undefined || next === null) break;
+    e = next;
+  }
+  return e;
 }
 
 /** Whether `err` (or its cause) is a group-membership error of a commit. */
