@@ -38,7 +38,7 @@ describe('forecast export limits', { timeout: 120_000 }, () => {
   it('a GET before the projector ran answers an empty export and creates no table', async () => {
     const csv = await fetch(`${gw.url}/v1/forecasts?week=${WEEK}`);
     assert.equal(csv.status, 200);
-    assert.equal(await csv.text(), '"store","dept","origin","week","horizon","forecast","lower_80","upper_80","lower_95","upper_95","model_version","published_at"\n');
+    assert.equal(await csv.text(), '"store","dept","origin","week","horizon","forecast","lower_80","upper_80","lower_95","upper_95","model_version","published_at","level"\n');
     const nd = await fetch(`${gw.url}/v1/forecasts?week=${WEEK}`, { headers: { accept: 'application/x-ndjson' } });
     assert.equal(nd.status, 200);
     assert.equal(await nd.text(), '');

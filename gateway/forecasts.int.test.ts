@@ -188,7 +188,7 @@ describe('forecast projection', { timeout: 300_000 }, () => {
     assert.equal(csv.status, 200);
     assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/);
     const lines = (await csv.text()).trim().split('\n');
-    assert.equal(lines[0], '"store","dept","origin","week","horizon","forecast","lower_80","upper_80","lower_95","upper_95","model_version","published_at"');
+    assert.equal(lines[0], '"store","dept","origin","week","horizon","forecast","lower_80","upper_80","lower_95","upper_95","model_version","published_at","level"');
     assert.equal(lines.length - 1, expected);
     const nd = await fetch(`${gw.url}/v1/forecasts?week=${week}&modelVersion=2`, { headers: { accept: 'application/x-ndjson' } });
     assert.match(nd.headers.get('content-type') ?? '', /^application\/x-ndjson/);

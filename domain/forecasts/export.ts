@@ -12,6 +12,8 @@ function selectList(csv: boolean): string {
   return [
     'store', 'dept', 'toString(origin) AS origin', 'toString(week) AS week', 'horizon', 'forecast',
     bound('lower_80'), bound('upper_80'), bound('lower_95'), bound('upper_95'), 'model_version', 'published_at',
+    // last, so readers by position keep their columns; total / store / dept rows have store or dept 0 (all)
+    'level',
   ].join(', ');
 }
 

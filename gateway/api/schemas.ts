@@ -330,6 +330,6 @@ export const ForecastsExportQuery = z.strictObject({
 export const ForecastsExport = z
   .string()
   .describe(
-    'one line per (series, origin, model version, horizon): store, dept, origin, week, horizon, forecast, lower_80, upper_80, lower_95, upper_95, model_version, published_at (ms). ' +
+    'one line per (series or aggregate, origin, model version, horizon): store, dept, origin, week, horizon, forecast, lower_80, upper_80, lower_95, upper_95, model_version, published_at (ms), level (total, store, dept or series; store and dept are 0 where a level covers all of them). ' +
       'text/csv with a header line (empty bound: no interval), or application/x-ndjson (one JSON object per line) when Accept asks for it',
   );

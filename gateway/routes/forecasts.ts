@@ -12,7 +12,7 @@ const CSV = 'text/csv';
 const NDJSON = 'application/x-ndjson';
 
 /** The export's column names, as CSVWithNames writes its header. */
-const CSV_HEADER = ['store', 'dept', 'origin', 'week', 'horizon', 'forecast', 'lower_80', 'upper_80', 'lower_95', 'upper_95', 'model_version', 'published_at'].map((c) => `"${c}"`).join(',') + '\n';
+const CSV_HEADER = ['store', 'dept', 'origin', 'week', 'horizon', 'forecast', 'lower_80', 'upper_80', 'lower_95', 'upper_95', 'model_version', 'published_at', 'level'].map((c) => `"${c}"`).join(',') + '\n';
 
 /** ClickHouse codes of a missing table (60) or database (81): the projector has not run yet. */
 const NOT_YET = new Set([60, 81]);
