@@ -75,15 +75,19 @@ function predictRoute(g: GatewayContext): Route {
 /** Which of store and dept each level takes: the node's key. */
 const LEVEL_KEYS = { total: [], store: ['store'], dept: ['dept'], series: ['store', 'dept'] } as const;
 
-/** The store and dept a level needs, present, and none it does not take; else the field and what was expected. */
+/**
+ * The store and dept a level needs, present, and none it does not take; else
+ * the field and what was expected, as a 422: each parameter alone has the
+ * documented shape (OpenAPI cannot say which combinations go together).
+ */
 function levelKeys(q: z.output<typeof ForecastLevelQuery>): { level: keyof typeof LEVEL_KEYS; store: number; dept: number } {
   const level = q.level ?? 'series';
   const wants: readonly string[] = LEVEL_KEYS[level];
   for (const f of ['store', 'dept'] as const) {
-    if (wants.includes(f) && q[f] === undefined) throw new ValidationError(f, `a ${f === 'store' ? 'store' : 'department'} number with level ${level}`, undefined);
-    if (!wants.includes(f) && q[f] !== undefined) throw new ValidationError(f, `absent with level ${level} (${level === 'total' ? 'all stores and departments' : `all ${f === 'store' ? 'stores' : 'departments'}`})`, q[f]);
+    if (wants.includes(f) && q[f] === undefined) throw new UnprocessableError(f, `a ${f === 'store' ? 'store' : 'department'} number with level ${level}`, undefined);
+    if (!wants.includes(f) && q[f] !== undefined) throw new UnprocessableError(f, `absent with level ${level} (${level === 'total' ? 'all stores and departments' : `all ${f === 'store' ? 'stores' : 'departments'}`})`, q[f]);
   }
-  if (level !== 'series' && q.alias !== undefined && q.alias !== 'champion') throw new ValidationError('alias', 'absent with level ' + level + ' (aggregates are published for the champion)', q.alias);
+  if (level !== 'series' && q.alias !== undefined && q.alias !== 'champion') throw new UnprocessableError('alias', 'absent with level ' + level + ' (aggregates are published for the champion)', q.alias);
   return { level, store: q.store ?? 0, dept: q.dept ?? 0 };
 }
 
@@ -101,7 +105,11 @@ function forecastRoute(g: GatewayContext): Route {
         'level=store (store), dept (dept) or total: the champion\'s published aggregate, the bottom-up sum of its series\' forecasts (levels add up), with intervals combined from theirs (docs/hierarchy.md).',
       query: ForecastLevelQuery,
       ok: { schema: z.union([ForecastResponse, AggregateForecastResponse]), description: 'one point per week ahead: a ForecastResponse for a series, an AggregateForecastResponse for a store, a department or the total' },
-      errors: { 404: UNKNOWN, 422: UNPROCESSABLE, 503: `${NOT_READY}; for an aggregate also: not published yet for the serving model` },
+      errors: {
+        404: UNKNOWN,
+        422: `${UNPROCESSABLE}; or a level without the store / dept it needs, or with one it does not take (level total takes neither, store only store, dept only dept, series both), or an alias with a level other than series`,
+        503: `${NOT_READY}; for an aggregate also: not published yet for the serving model`,
+      },
     },
     async ({ query }) => {
       const lq = query as z.output<typeof ForecastLevelQuery>;
