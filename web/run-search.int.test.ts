@@ -143,4 +143,22 @@ describe('Runs and Models search in chromium', { timeout: 300_000 }, () => {
       }
     });
   }
+
+  it('a run recorded while a search is open shows up in it without a reload', async () => {
+    const page = await pageOf(browser, { viewport: { width: 1440, height: 900 } });
+    try {
+      await page.goto(`${gw.url}/#/models`);
+      await page.getByRole('searchbox', { name: 'search versions' }).fill('metrics.wape >= 0.29');
+      await page.getByTestId('models-search-go').click();
+      await waitShown(page, 'model-row-', [30, 29]);
+      await f.publisher.modelTrained({
+        runId: randomUUID(), version: RUNS + 1, requestIds: [], trigger: 'manual', reasons: ['search test'], params: '{}', featureVersion: 'f', features: ['a'], horizon: 4,
+        metrics: JSON.stringify({ model: { n: 10, wape: 0.5 } }), holdoutWeeks: [], dataMaxWeek: '2011-08-05', dataRows: 10, dataSeries: 1, topicOffsets: '{}', durationMs: 1000,
+        artifactSha256: '', artifactUri: '', artifactBytes: 0, decision: 'rejected', decisionReason: 'late run', trainedAt: 1_700_000_000_000 + (RUNS + 1) * 60_000,
+      });
+      await waitShown(page, 'model-row-', [31, 30, 29]);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -2,9 +2,10 @@
  * Search, sort and paging of the Runs and Models tables, through the
  * gateway's MLflow-style search (GET /v1/runs|/v1/models?filter=&order_by=
  * &max_results=&page_token=). The page is asked again whenever the live feed
- * shows the registry changed, so a searched table stays live. When the
- * search cannot answer (the registry projection is not in ClickHouse yet),
- * the table shows every version from the live feed and says why.
+ * shows the registry changed, and every few seconds, so a searched table
+ * stays live. When the search cannot answer (the registry projection is not
+ * in ClickHouse yet), the table shows every version from the live feed and
+ * says why.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ModelRow } from '../../domain/live/protocol.js';
@@ -12,6 +13,12 @@ import { api, ApiError } from './api.js';
 
 /** Rows per page. */
 export const PAGE_SIZE = 25;
+/**
+ * The page is asked again this often (ms) besides on every change of the
+ * live feed: the projection in ClickHouse may lag the feed by a moment, and
+ * a search that was unavailable turns on once the projector has run.
+ */
+const REFRESH_MS = 5_000;
 
 export interface Sort {
   /** A search field: metrics.wape, attributes.trained_at... */
@@ -71,6 +78,11 @@ export function useRunSearch(listing: 'runs' | 'models', liveRows: ModelRow[]): 
   const [loading, setLoading] = useState(false);
   const page = tokens.length - 1;
   const live = signature(liveRows);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => setTick((n) => n + 1), REFRESH_MS);
+    return () => clearInterval(t);
+  }, []);
   useEffect(() => {
     let current = true;
     setLoading(true);
@@ -94,7 +106,7 @@ export function useRunSearch(listing: 'runs' | 'models', liveRows: ModelRow[]): 
     return () => {
       current = false;
     };
-  }, [listing, filter, sort?.key, sort?.desc, page, tokens[page], live]);
+  }, [listing, filter, sort?.key, sort?.desc, page, tokens[page], live, tick]);
   const restart = () => setTokens([null]);
   return {
     rows: unavailable !== null || !found ? liveRows : found.rows,
