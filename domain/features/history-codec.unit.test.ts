@@ -61,6 +61,28 @@ describe('history codec', () => {
     assertSameHistory(y!, b());
   });
 
+  it("writes a store's block (exo, store type and size) once per chunk: an equal block is referred to, copied on decode, a different one kept", () => {
+    const sameStore = SeriesHistory.fromRows(1, 3, rowsA.map((r) => ({ ...r, sales: 1 })));
+    const otherExo = SeriesHistory.fromRows(1, 4, rowsA.map((r) => ({ ...r, temperature: 0 })));
+    const otherStore = SeriesHistory.fromRows(2, 2, rowsA);
+    const otherSize = SeriesHistory.fromRows(1, 5, rowsA.map((r) => ({ ...r, storeSize: 1 })));
+    // a: 416 inline; sameStore: 416 - 4 weeks * (9 + 2) * 8 = 64; the other three inline
+    const buf = encodeHistories([a(), sameStore, otherExo, otherStore, otherSize]);
+    assert.equal(buf.length, 8 + 416 + 64 + 416 + 416 + 416);
+    assert.equal(buf.readUInt32LE(8 + 416 + 20), 1, 'refers to series 0');
+    const [x, y, z, w, v] = decodeHistories(buf);
+    assertSameHistory(y!, sameStore);
+    assertSameHistory(z!, otherExo);
+    assertSameHistory(w!, otherStore);
+    assertSameHistory(v!, otherSize);
+    y!.upsert({ ...rowsA[0]!, temperature: 99 });
+    assert.equal(x!.exo[0], 42.31, "an upsert into the referring series leaves the referred one's block alone");
+    // a reference to a series that is not earlier, or has other weeks, is refused
+    const bad = Buffer.from(buf);
+    bad.writeUInt32LE(3, 8 + 416 + 20);
+    assert.throws(() => decodeHistories(bad), (e: unknown) => e instanceof ValidationError && e.field === 'snapshot chunk byte 444' && /an earlier series of store 1 with the same 4 weeks/.test(e.expected));
+  });
+
   it('refuses a truncated chunk and one with bytes left over, naming the byte offset', () => {
     const buf = encodeHistories([a(), b()]);
     assert.throws(() => decodeHistories(buf.subarray(0, buf.length - 1)), (e: unknown) => e instanceof ValidationError && /snapshot chunk byte 448/.test(e.field) && /series 7:1's 1 weeks/.test(e.expected));

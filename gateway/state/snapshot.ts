@@ -26,7 +26,7 @@ import type { SeriesHistory } from '../../domain/features/features.js';
 import type { SeriesStore } from './series-store.js';
 
 /** Bump when the byte layout (history-codec.ts) or the meta changes meaning: older snapshots are then refused. */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 /** Raw bytes per chunk before compression: big enough that deflate sees many series of one store (their exogenous columns repeat), small enough to keep one chunk's copy cheap. */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -117,7 +117,9 @@ export interface Captured {
 export function capture(store: SeriesStore, topic: string, featureVersion: string, starts: ReadonlyMap<number, bigint>): Captured {
   const offsets = new Map(starts);
   for (const [p, o] of store.offsets) offsets.set(p, o);
-  return { topic, featureVersion, events: store.events, latestWeek: store.latestWeek, firstWeek: store.firstWeek, offsets, histories: [...store.all()] };
+  // in store order, so a store's departments share chunks (and their exogenous block: history-codec.ts)
+  const histories = [...store.all()].sort((a, b) => a.store - b.store || a.dept - b.dept);
+  return { topic, featureVersion, events: store.events, latestWeek: store.latestWeek, firstWeek: store.firstWeek, offsets, histories };
 }
 
 /** A captured state as meta + compressed chunks of about `chunkBytes` raw bytes each (each chunk decodes on its own). */
