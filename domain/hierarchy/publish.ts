@@ -8,14 +8,27 @@
 import type { ForecastPoint, ForecastPublished, ForecastTrigger } from '../../schemas/types.js';
 import { aggregate, buildHierarchy } from './hierarchy.js';
 import { combinedHalfWidth, LEVEL_RHO } from './intervals.js';
+import { addWeeks } from '../../lib/weeks.js';
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 
 /**
+ * Share of the series of the latest origin and the week before that must
+ * have reached the latest before its aggregates are published. While a new
+ * week streams in series by series, a total over the series that already
+ * moved would be a fraction of the real one, and the gateway would serve it
+ * until the next pass; a series missing that week in the data (gaps are a
+ * few percent a week on the real slice) must not hold the week back forever.
+ */
+export const MIN_ORIGIN_SHARE = 0.95;
+
+/**
  * One event per aggregate node (total, each store, each department) from the
  * series events `series` of one model version. Only the series whose origin
- * is the latest among them count (a series that has not reached that week
- * yet joins on its next publication); H is the shortest of their horizons.
+ * is the latest among them count, and only once MIN_ORIGIN_SHARE of the
+ * series one week behind have reached it (else none: the previous origin's
+ * aggregates stay); a series further behind (discontinued) is left out.
+ * H is the shortest of their horizons.
  * A series without an interval at a horizon adds no width; an aggregate
  * none of whose series has one has none. Empty when `series` is.
  */
@@ -24,6 +37,8 @@ export function aggregateForecasts(series: readonly ForecastPublished[], trigger
   if (own.length === 0) return [];
   const origin = own.reduce((m, e) => (e.origin > m ? e.origin : m), own[0]!.origin);
   const latest = own.filter((e) => e.origin === origin);
+  const behind = own.filter((e) => e.origin === addWeeks(origin, -1)).length;
+  if (latest.length < MIN_ORIGIN_SHARE * (latest.length + behind)) return [];
   const version = latest[0]!.modelVersion;
   const H = Math.min(...latest.map((e) => e.points.length));
   const h = buildHierarchy(latest);
