@@ -17,8 +17,9 @@ const cents = (x: number) => Math.round(x * 100) / 100;
  * have reached the latest before its aggregates are published. While a new
  * week streams in series by series, a total over the series that already
  * moved would be a fraction of the real one, and the gateway would serve it
- * until the next pass; a series missing that week in the data (gaps are a
- * few percent a week on the real slice) must not hold the week back forever.
+ * until the next pass; a series missing that week in the data must not hold
+ * the week back forever (on the real slice a median 1.2% of the series of one
+ * week, at most 2.4%, have no row the next week).
  */
 export const MIN_ORIGIN_SHARE = 0.95;
 
