@@ -7,33 +7,20 @@
  * ending on it. axe-core: no serious or critical WCAG A/AA violation.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { setUp, TOKEN, type Fixture } from '../gateway/test/fixture.js';
-import { buildDashboard, launchChromium, pageOf } from './test/browser.js';
+import { buildDashboard, launchChromium, pageOf, axeViolations } from './test/browser.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const tmp = mkdtempSync(join(tmpdir(), 'web-bt-scorable-'));
 
 let f: Fixture;
 let gw: Gateway;
 let browser: Browser;
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${n.target.join(' ')}: ${n.failureSummary ?? v.help}`));
-  });
-}
 
 describe('backtest form: unscorable cut-offs refused, in chromium', { timeout: 240_000 }, () => {
   before(async () => {

@@ -11,13 +11,12 @@
  * screenshots of every view in both themes go to .stack/artifacts/screenshots.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium, pageOf, buildDashboard, openDashboard } from './test/browser.js';
+import { launchChromium, pageOf, buildDashboard, openDashboard, axeViolations } from './test/browser.js';
 import { createKafka } from '../lib/kafka.js';
 import { readDeadLetters } from '../lib/dead-letter-log.js';
 import { eventually } from '../lib/testing.js';
@@ -46,7 +45,6 @@ let gw: Gateway;
 let browser: Browser;
 let page: Page;
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const VIEWS = ['status', 'performance', 'training', 'models', 'backtests', 'schedule', 'dead-letters', 'predict'];
 
 /** WCAG contrast ratio of two #rrggbb colours (1 to 21). */
@@ -60,18 +58,6 @@ function contrast(a: string, b: string): number {
 }
 /** "rgb(17, 21, 28)" as #11151c. */
 const hexOf = (rgb: string) => `#${(rgb.match(/\d+/g) ?? []).slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
-
-/** axe-core's serious and critical WCAG 2 A/AA violations on the page as it is now. */
-async function axeViolations(): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${n.target.join(' ')}: ${n.failureSummary ?? v.help}`));
-  });
-}
 
 const view = async (id: string) => {
   await page.getByTestId(`nav-${id}`).click();
@@ -272,7 +258,7 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
         // let the view's data arrive (tables, charts) before judging it
         await page.waitForTimeout(1_000);
         if (id === 'dead-letters') await page.locator('[data-testid^="dlq-row-"]').first().click();
-        found.push(...(await axeViolations()).map((v) => `${id}: ${v}`));
+        found.push(...(await axeViolations(page)).map((v) => `${id}: ${v}`));
         await page.screenshot({ path: join(SHOTS, `readability-${scheme}-${id}.png`), fullPage: true });
       }
       assert.deepEqual(found, []);
@@ -288,7 +274,7 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
       document.querySelector('main')!.append(p);
     });
     try {
-      const found = await axeViolations();
+      const found = await axeViolations(page);
       assert.ok(found.some((v) => v.startsWith('color-contrast (serious) #low-contrast')), found.join('\n'));
     } finally {
       await page.evaluate(() => document.getElementById('low-contrast')?.remove());
@@ -496,7 +482,7 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     await page.screenshot({ path: join(SHOTS, 'readability-model-page.png'), fullPage: true });
     for (const scheme of ['light', 'dark'] as const) {
       await page.getByTestId('theme').selectOption(scheme);
-      assert.deepEqual(await axeViolations(), [], `${scheme}: model page`);
+      assert.deepEqual(await axeViolations(page), [], `${scheme}: model page`);
     }
     await page.getByTestId('theme').selectOption('light');
 

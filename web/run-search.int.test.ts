@@ -8,8 +8,7 @@
  * bad filter included.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -19,9 +18,8 @@ import { eventually } from '../lib/testing.js';
 import { startRegistryProjector, type RegistryProjector } from '../consumers/registry/main.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { call, setUp, type Fixture } from '../gateway/test/fixture.js';
-import { buildDashboard, launchChromium, pageOf } from './test/browser.js';
+import { buildDashboard, launchChromium, pageOf, axeViolations } from './test/browser.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const tmp = mkdtempSync(join(tmpdir(), 'web-run-search-'));
 const RUNS = 30;
 
@@ -29,18 +27,6 @@ let f: Fixture;
 let gw: Gateway;
 let projector: RegistryProjector;
 let browser: Browser;
-
-/** axe-core's serious and critical WCAG 2 A/AA violations on the page as it is now. */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${n.target.join(' ')}: ${n.failureSummary ?? v.help}`));
-  });
-}
 
 /** The versions a table shows, top to bottom, from its rows' test ids. */
 async function shown(page: Page, rowPrefix: string): Promise<number[]> {
