@@ -38,9 +38,9 @@ export function refuse(error: AppError): Refusal {
   return { refusal: error };
 }
 
-/** Whether a decision is a refusal (an events array is not). */
-export function isRefusal<E>(d: Decision<E> | readonly E[]): d is Refusal {
-  return !Array.isArray(d);
+/** Whether a decision (or a `checked` result) is a refusal; an events array is not. */
+export function isRefusal<T>(d: T | Refusal): d is Refusal {
+  return d !== null && typeof d === 'object' && !Array.isArray(d) && 'refusal' in d && d.refusal instanceof AppError;
 }
 
 /** The events of a decision, or throws its refusal (for callers that answer with exceptions, e.g. HTTP). */
@@ -61,6 +61,20 @@ export function handle<C, S, E>(decider: Decider<C, S, E>, state: S, command: C)
   const d = decider.decide(command, state);
   if (isRefusal(d)) return d;
   return { state: d.reduce(decider.evolve, state), events: d };
+}
+
+/**
+ * Runs a validator that throws an AppError (the contracts' validators are
+ * shared with deciders) and gives its error as a refusal instead; any other
+ * throw is a bug and propagates.
+ */
+export function checked<T>(validate: () => T): T | Refusal {
+  try {
+    return validate();
+  } catch (err) {
+    if (err instanceof AppError) return refuse(err);
+    throw err;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError, ValidationError } from '../lib/errors.js';
-import { assertNever, eventsOrThrow, foldAll, handle, isRefusal, refuse, type Decider } from './decider.js';
+import { assertNever, checked, eventsOrThrow, foldAll, handle, isRefusal, refuse, type Decider } from './decider.js';
 import { givenWhenThen } from './given-when-then.js';
 
 // A counter that refuses to go below zero: small enough to check every result by hand.
@@ -49,6 +49,17 @@ describe('decider', () => {
 
   it('an empty events array is a decision, not a refusal', () => {
     assert.equal(isRefusal([]), false);
+  });
+
+  it('checked turns a thrown AppError into a refusal, passes a value through, and lets a bug (TypeError) propagate', () => {
+    const r = checked(() => {
+      throw new ValidationError('alias', 'a name');
+    });
+    assert.ok(isRefusal(r) && r.refusal instanceof ValidationError && r.refusal.field === 'alias');
+    const v = checked(() => 'ok');
+    assert.equal(isRefusal(v), false);
+    assert.equal(v, 'ok');
+    assert.throws(() => checked(() => { throw new TypeError('bug'); }), TypeError);
   });
 
   it('assertNever throws UNREACHABLE naming what and the value', () => {

@@ -7,7 +7,8 @@
  * still holds where it lands in the log; of two concurrent changes the first
  * wins for every reader and the other's writer answers Conflict (409).
  */
-import { AppError, ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type AppError } from '../../lib/errors.js';
+import { checked, refuse, isRefusal, type Refusal } from '../decider.js';
 import type { ModelAliasChanged } from '../../schemas/types.js';
 
 /** An alias name: a lower-case letter, then up to 31 lower-case letters, digits, `_` or `-`. */
@@ -42,30 +43,30 @@ export interface AliasFacts {
   unservable(version: number): AppError | null;
 }
 
-/** Decides an alias command: the event, or the refusal (ValidationError, NotFoundError, ConflictError). */
-export function decideAlias(cmd: AliasCommand, facts: AliasFacts): { events: [ModelAliasChanged] } | { refusal: AppError } {
-  try {
-    const alias = validateAlias(cmd.alias);
-    const current = facts.aliases.get(alias) ?? null;
-    const expected = cmd.expectedVersion === undefined ? current : cmd.expectedVersion;
-    if (expected !== current) throw new ConflictError(`alias ${alias} names ${name(current)}, not ${name(expected)} as the command expected`, expected, current);
-    let version: number | null = null;
-    if (cmd.type === 'set-alias') {
-      if (!Number.isInteger(cmd.version) || cmd.version < 1) throw new ValidationError('version', 'a positive integer', cmd.version);
-      const why = facts.unservable(cmd.version);
-      if (why) throw why;
-      if (current === cmd.version) throw new ConflictError(`alias ${alias} already names v${cmd.version}`, expected, current);
-      if (current === null && facts.aliases.size >= MAX_ALIASES) throw new UnprocessableError('alias', `one of the ${MAX_ALIASES} aliases that exist (remove one first)`, alias);
-      version = cmd.version;
-    } else if (current === null) {
-      throw new NotFoundError(`alias ${alias}`);
-    }
-    const reason = (cmd.reason ?? '').trim() || (version === null ? `removed ${alias}` : `${alias} -> v${version}`);
-    return { events: [{ alias, version, previousVersion: current, reason, changedBy: cmd.by, changedAt: cmd.at }] };
-  } catch (err) {
-    if (err instanceof AppError) return { refusal: err };
-    throw err;
+/**
+ * Decides an alias command: the event, or the refusal (ValidationError,
+ * NotFoundError, ConflictError). `facts` is the decider's view of the
+ * registry state (registryDecider in commands.ts builds it).
+ */
+export function decideAlias(cmd: AliasCommand, facts: AliasFacts): [{ type: 'aliased'; event: ModelAliasChanged }] | Refusal {
+  const alias = checked(() => validateAlias(cmd.alias));
+  if (isRefusal(alias)) return alias;
+  const current = facts.aliases.get(alias) ?? null;
+  const expected = cmd.expectedVersion === undefined ? current : cmd.expectedVersion;
+  if (expected !== current) return refuse(new ConflictError(`alias ${alias} names ${name(current)}, not ${name(expected)} as the command expected`, expected, current));
+  let version: number | null = null;
+  if (cmd.type === 'set-alias') {
+    if (!Number.isInteger(cmd.version) || cmd.version < 1) return refuse(new ValidationError('version', 'a positive integer', cmd.version));
+    const why = facts.unservable(cmd.version);
+    if (why) return refuse(why);
+    if (current === cmd.version) return refuse(new ConflictError(`alias ${alias} already names v${cmd.version}`, expected, current));
+    if (current === null && facts.aliases.size >= MAX_ALIASES) return refuse(new UnprocessableError('alias', `one of the ${MAX_ALIASES} aliases that exist (remove one first)`, alias));
+    version = cmd.version;
+  } else if (current === null) {
+    return refuse(new NotFoundError(`alias ${alias}`));
   }
+  const reason = (cmd.reason ?? '').trim() || (version === null ? `removed ${alias}` : `${alias} -> v${version}`);
+  return [{ type: 'aliased', event: { alias, version, previousVersion: current, reason, changedBy: cmd.by, changedAt: cmd.at } }];
 }
 
 /** Applies an alias change to the alias map if it replaces what it names; returns null when the log refuses it. */

@@ -6,7 +6,8 @@
  * twice keeps the later write in the log. The decider checks the rules; the
  * registry fold (state.ts) applies the patches with `applyAnnotation`.
  */
-import { AppError, NotFoundError, UnprocessableError, ValidationError } from '../../lib/errors.js';
+import { NotFoundError, UnprocessableError, ValidationError } from '../../lib/errors.js';
+import { checked, refuse, isRefusal, type Refusal } from '../decider.js';
 import type { ModelAnnotated } from '../../schemas/types.js';
 
 /** A tag key: letters, digits and `_ . : -`, 1..64 characters. */
@@ -61,31 +62,31 @@ export interface AnnotateCommand {
   at: number;
 }
 
+/** What the annotation decider needs to know of the registry (registryDecider in commands.ts builds it from the state). */
+export interface AnnotationFacts {
+  known(version: number): boolean;
+  /** The version's annotations now (undefined: none yet). */
+  current(version: number): Annotations | undefined;
+}
+
 /**
  * Decides an edit of a version's tags and description against the registry:
  * the version must be known, the change must change something and stay
  * within the bounds (MAX_TAGS tags, MAX_DESCRIPTION characters).
  */
-export function decideAnnotation(
-  cmd: AnnotateCommand,
-  known: (version: number) => boolean,
-  current: Annotations | undefined,
-): { events: [ModelAnnotated] } | { refusal: AppError } {
-  try {
-    if (!known(cmd.version)) return { refusal: new NotFoundError(`model version ${cmd.version}`) };
-    const { setTags, removeTags } = validateTags(cmd.setTags ?? {}, cmd.removeTags ?? []);
-    const description = cmd.description ?? null;
-    if (description !== null && description.length > MAX_DESCRIPTION) throw new ValidationError('description', `at most ${MAX_DESCRIPTION} characters`, description.length);
-    if (Object.keys(setTags).length === 0 && removeTags.length === 0 && description === null) {
-      // the documented shape, but nothing to record: the data cannot answer it (422), the shape was fine
-      throw new UnprocessableError('body', 'at least one of setTags, removeTags or description');
-    }
-    const event: ModelAnnotated = { version: cmd.version, setTags, removeTags, description, annotatedBy: cmd.by, annotatedAt: cmd.at };
-    const after = applyAnnotation(current, event);
-    if (Object.keys(after.tags).length > MAX_TAGS) throw new UnprocessableError('setTags', `at most ${MAX_TAGS} tags per version (it would have ${Object.keys(after.tags).length})`);
-    return { events: [event] };
-  } catch (err) {
-    if (err instanceof AppError) return { refusal: err };
-    throw err;
+export function decideAnnotation(cmd: AnnotateCommand, facts: AnnotationFacts): [{ type: 'annotated'; event: ModelAnnotated }] | Refusal {
+  if (!facts.known(cmd.version)) return refuse(new NotFoundError(`model version ${cmd.version}`));
+  const tags = checked(() => validateTags(cmd.setTags ?? {}, cmd.removeTags ?? []));
+  if (isRefusal(tags)) return tags;
+  const { setTags, removeTags } = tags;
+  const description = cmd.description ?? null;
+  if (description !== null && description.length > MAX_DESCRIPTION) return refuse(new ValidationError('description', `at most ${MAX_DESCRIPTION} characters`, description.length));
+  if (Object.keys(setTags).length === 0 && removeTags.length === 0 && description === null) {
+    // the documented shape, but nothing to record: the data cannot answer it (422), the shape was fine
+    return refuse(new UnprocessableError('body', 'at least one of setTags, removeTags or description'));
   }
+  const event: ModelAnnotated = { version: cmd.version, setTags, removeTags, description, annotatedBy: cmd.by, annotatedAt: cmd.at };
+  const after = applyAnnotation(facts.current(cmd.version), event);
+  if (Object.keys(after.tags).length > MAX_TAGS) return refuse(new UnprocessableError('setTags', `at most ${MAX_TAGS} tags per version (it would have ${Object.keys(after.tags).length})`));
+  return [{ type: 'annotated', event }];
 }

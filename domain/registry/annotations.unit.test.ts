@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AppError, ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../lib/errors.js';
 import type { ModelAliasChanged, ModelAnnotated } from '../../schemas/types.js';
-import { decideAlias, MAX_ALIASES, type AliasCommand } from './aliases.js';
-import { decideAnnotation, MAX_TAGS } from './annotations.js';
-import { aliasesOf, foldRegistry, isAliasApplied, isAliasRefused, isKnownVersion, unservable, type RegistryEvent, type RegistryState } from './state.js';
+import { isRefusal, type Refusal } from '../decider.js';
+import { givenWhenThen } from '../given-when-then.js';
+import { MAX_ALIASES, type AliasCommand } from './aliases.js';
+import { MAX_TAGS, type AnnotateCommand } from './annotations.js';
+import { registryDecider } from './commands.js';
+import { aliasesOf, foldRegistry, isAliasApplied, isAliasRefused, type RegistryEvent } from './state.js';
 import { promoted, trained } from './test/events.js';
 
 const annotated = (version: number, patch: Partial<ModelAnnotated>, at: number): RegistryEvent => ({
@@ -15,16 +18,23 @@ const aliased = (alias: string, version: number | null, previousVersion: number 
   type: 'aliased',
   event: { alias, version, previousVersion, reason: 'r', changedBy: 'me', changedAt: at },
 });
-const base = () => foldRegistry([trained(1, 'promoted'), promoted(1, null), trained(2, 'rejected'), trained(3, 'failed')]);
+const baseEvents: RegistryEvent[] = [trained(1, 'promoted'), promoted(1, null), trained(2, 'rejected'), trained(3, 'failed')];
+const base = () => foldRegistry(baseEvents);
 
-/** The decision's event, or throws its refusal. */
-function decided<T>(d: { events: [T] } | { refusal: AppError }): T {
-  if ('refusal' in d) throw d.refusal;
-  return d.events[0];
+/** given events, when one registry command, then: its one event's payload, or throws its refusal. */
+function decided(given: RegistryEvent[], cmd: Parameters<typeof registryDecider.decide>[0]): unknown {
+  const { then } = givenWhenThen(registryDecider, given, cmd);
+  if (isRefusal(then)) throw then.refusal;
+  assert.equal(then.length, 1);
+  return then[0]!.event;
 }
+/** given events, when an annotate command, then its refusal (null when it decided an event). */
+const annotateRefusal = (given: RegistryEvent[], cmd: AnnotateCommand) => {
+  const { then } = givenWhenThen(registryDecider, given, { ...cmd, type: 'annotate' });
+  return isRefusal(then) ? (then as Refusal).refusal : null;
+};
 type Cmd = { type: 'set-alias'; alias: string; version: number; reason?: string; expectedVersion?: number | null } | { type: 'remove-alias'; alias: string; expectedVersion?: number | null };
-const alias = (cmd: Cmd, s: RegistryState): ModelAliasChanged =>
-  decided(decideAlias({ ...cmd, by: 'me', at: 5 } as AliasCommand, { aliases: s.aliases, unservable: (v) => unservable(s, v) }));
+const alias = (cmd: Cmd, given: RegistryEvent[]): ModelAliasChanged => decided(given, { ...cmd, by: 'me', at: 5 } as AliasCommand) as ModelAliasChanged;
 
 describe('tags and description (model.annotations)', () => {
   it('given patches in log order, then tags merge per key and the description is the last one set', () => {
@@ -46,23 +56,21 @@ describe('tags and description (model.annotations)', () => {
   });
 
   it('decides an edit: unknown version 404, a bad key 400 naming the field, nothing to change or too many tags 422', () => {
-    const s = base();
-    const known = (v: number) => isKnownVersion(s, v);
-    const e = decided(decideAnnotation({ version: 2, setTags: { team: 'x' }, description: 'd', by: 'me', at: 7 }, known, undefined));
+    const s = baseEvents;
+    const e = decided(s, { type: 'annotate', version: 2, setTags: { team: 'x' }, description: 'd', by: 'me', at: 7 });
     assert.deepEqual(e, { version: 2, setTags: { team: 'x' }, removeTags: [], description: 'd', annotatedBy: 'me', annotatedAt: 7 });
-    const refusal = (d: ReturnType<typeof decideAnnotation>) => ('refusal' in d ? d.refusal : null);
-    assert.ok(refusal(decideAnnotation({ version: 9, setTags: { a: 'b' }, by: 'me', at: 1 }, known, undefined)) instanceof NotFoundError);
-    const empty = refusal(decideAnnotation({ version: 2, by: 'me', at: 1 }, known, undefined));
+    assert.ok(annotateRefusal(s, { version: 9, setTags: { a: 'b' }, by: 'me', at: 1 }) instanceof NotFoundError);
+    const empty = annotateRefusal(s, { version: 2, by: 'me', at: 1 });
     assert.ok(empty instanceof UnprocessableError && empty.field === 'body');
-    const badKey = refusal(decideAnnotation({ version: 2, setTags: { 'white space': 'b' }, by: 'me', at: 1 }, known, undefined));
+    const badKey = annotateRefusal(s, { version: 2, setTags: { 'white space': 'b' }, by: 'me', at: 1 });
     assert.ok(badKey instanceof ValidationError && badKey.field === 'setTags.white space', String(badKey));
-    const both = refusal(decideAnnotation({ version: 2, setTags: { a: '1' }, removeTags: ['a'], by: 'me', at: 1 }, known, undefined));
+    const both = annotateRefusal(s, { version: 2, setTags: { a: '1' }, removeTags: ['a'], by: 'me', at: 1 });
     assert.ok(both instanceof ValidationError && both.field === 'removeTags.0');
     const full = Object.fromEntries(Array.from({ length: MAX_TAGS }, (_, i) => [`k${i}`, 'v']));
-    const s2 = foldRegistry([annotated(2, { setTags: full }, 1)], s);
-    const over = refusal(decideAnnotation({ version: 2, setTags: { one: 'more' }, by: 'me', at: 2 }, known, s2.annotations.get(2)));
+    const s2 = [...s, annotated(2, { setTags: full }, 1)];
+    const over = annotateRefusal(s2, { version: 2, setTags: { one: 'more' }, by: 'me', at: 2 });
     assert.ok(over instanceof UnprocessableError && over.field === 'setTags');
-    assert.ok(!('refusal' in decideAnnotation({ version: 2, setTags: { k0: 'replaced' }, by: 'me', at: 2 }, known, s2.annotations.get(2))), 'replacing a tag is no new tag');
+    assert.equal(annotateRefusal(s2, { version: 2, setTags: { k0: 'replaced' }, by: 'me', at: 2 }), null, 'replacing a tag is no new tag');
   });
 });
 
@@ -87,7 +95,7 @@ describe('aliases (model.aliases)', () => {
   });
 
   it('decides set and remove: previousVersion from the state, 409 on a stale expectation or no change, 404 and 422 naming the version', () => {
-    const s = foldRegistry([aliased('pinned', 1, null, 10)], base());
+    const s = [...baseEvents, aliased('pinned', 1, null, 10)];
     assert.deepEqual(alias({ type: 'set-alias', alias: 'pinned', version: 2, reason: ' why ' }, s), { alias: 'pinned', version: 2, previousVersion: 1, reason: 'why', changedBy: 'me', changedAt: 5 });
     assert.deepEqual(alias({ type: 'remove-alias', alias: 'pinned' }, s), { alias: 'pinned', version: null, previousVersion: 1, reason: 'removed pinned', changedBy: 'me', changedAt: 5 });
     assert.throws(() => alias({ type: 'set-alias', alias: 'pinned', version: 2, expectedVersion: null }, s), (e: unknown) => e instanceof ConflictError && e.actual === 1 && e.expected === null);
@@ -100,7 +108,7 @@ describe('aliases (model.aliases)', () => {
   });
 
   it(`holds at most ${MAX_ALIASES} aliases; moving one of them is still allowed`, () => {
-    const s = foldRegistry(Array.from({ length: MAX_ALIASES }, (_, i) => aliased(`a${i}`, 1, null, i)), base());
+    const s = [...baseEvents, ...Array.from({ length: MAX_ALIASES }, (_, i) => aliased(`a${i}`, 1, null, i))];
     assert.throws(() => alias({ type: 'set-alias', alias: 'one-more', version: 2 }, s), (e: unknown) => e instanceof UnprocessableError && e.field === 'alias');
     assert.equal(alias({ type: 'set-alias', alias: 'a0', version: 2 }, s).previousVersion, 1);
   });

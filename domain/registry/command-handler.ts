@@ -9,10 +9,11 @@
  */
 import { ConflictError, DependencyError } from '../../lib/errors.js';
 import type { ModelAliasChanged, ModelAnnotated, ModelPromoted } from '../../schemas/types.js';
-import { decideAlias, type AliasCommand } from './aliases.js';
-import { decideAnnotation, noAnnotations, type AnnotateCommand, type Annotations } from './annotations.js';
-import { decideRegistry, promotionOrThrow, type RegistryCommand } from './commands.js';
-import { championOf, isAliasApplied, isAliasRefused, isApplied, isKnownVersion, isRefused, unservable, type RegistryState } from './state.js';
+import { eventsOrThrow } from '../decider.js';
+import type { AliasCommand } from './aliases.js';
+import { noAnnotations, type AnnotateCommand, type Annotations } from './annotations.js';
+import { decideRegistry, promotionOrThrow, registryDecider, type RegistryCommand } from './commands.js';
+import { championOf, isAliasApplied, isAliasRefused, isApplied, isRefused, type RegistryState } from './state.js';
 
 export interface RegistryLog {
   /** The registry folded from the log up to its end offsets as of the call. */
@@ -51,10 +52,9 @@ export interface AnnotationLog {
  * change of the same alias landed first) is a ConflictError naming what the alias names.
  */
 export async function runAliasCommand(cmd: AliasCommand, log: AnnotationLog): Promise<ModelAliasChanged> {
-  const s = await log.read();
-  const d = decideAlias(cmd, { aliases: s.aliases, unservable: (v) => unservable(s, v) });
-  if ('refusal' in d) throw d.refusal;
-  const event = d.events[0];
+  const [decided] = eventsOrThrow(registryDecider.decide(cmd, await log.read()));
+  if (decided?.type !== 'aliased') throw new TypeError(`an alias command decided ${decided?.type ?? 'no event'}`);
+  const event = decided.event;
   await log.appendAlias(event);
   const after = await log.read();
   if (isAliasApplied(after, event)) return event;
@@ -67,10 +67,9 @@ export async function runAliasCommand(cmd: AliasCommand, log: AnnotationLog): Pr
 
 /** Edits a version's tags and description: decide, append, and wait until the log has it folded; returns the version's annotations then. */
 export async function runAnnotationCommand(cmd: AnnotateCommand, log: AnnotationLog): Promise<Annotations> {
-  const s = await log.read();
-  const d = decideAnnotation(cmd, (v) => isKnownVersion(s, v), s.annotations.get(cmd.version));
-  if ('refusal' in d) throw d.refusal;
-  await log.appendAnnotation(d.events[0]);
+  const [decided] = eventsOrThrow(registryDecider.decide({ ...cmd, type: 'annotate' }, await log.read()));
+  if (decided?.type !== 'annotated') throw new TypeError(`an annotate command decided ${decided?.type ?? 'no event'}`);
+  await log.appendAnnotation(decided.event);
   const after = await log.read();
   return after.annotations.get(cmd.version) ?? noAnnotations;
 }

@@ -1,7 +1,9 @@
 /**
- * Commands on the registry (promote a version, roll back) as a pure decider:
- * `decideRegistry(command, state)` returns the events to append or the
- * refusal, never throws. The only way the champion changes is a
+ * Commands on the registry (promote a version, roll back; with aliases.ts and
+ * annotations.ts: set or remove an alias, annotate) as one pure decider,
+ * `registryDecider` (domain/decider.ts): `decide(command, state)` returns
+ * the events to append or the refusal, never throws; `evolve` is the
+ * registry fold (state.ts). The only way the champion changes is a
  * `model.promoted` event; this says which one, or why not.
  *
  * A command names the champion it expects to replace (`expectedChampion`;
@@ -14,7 +16,10 @@
  */
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { ModelPromoted, ModelTrained, PromotionKind } from '../../schemas/types.js';
-import { championOf, type RegistryState } from './state.js';
+import { assertNever, eventsOrThrow, refuse, type Decider, type Refusal } from '../decider.js';
+import { decideAlias, type AliasCommand } from './aliases.js';
+import { decideAnnotation, type AnnotateCommand } from './annotations.js';
+import { championOf, emptyRegistry, evolveRegistry, isKnownVersion, unservable, type RegistryEvent, type RegistryState } from './state.js';
 
 interface CommandBase {
   reason: string;
@@ -30,8 +35,31 @@ export type RegistryCommand =
   /** Without a version: back to the champion before the current one. */
   | (CommandBase & { type: 'rollback'; version?: number });
 
-/** What a command decides: the events to append, or why not (an error to throw or answer with). */
-export type RegistryDecision = { events: [ModelPromoted] } | { refusal: AppError };
+/** What a promote / rollback decides: the promotion to append, or why not (an error to throw or answer with). */
+export type RegistryDecision = [{ type: 'promoted'; event: ModelPromoted }] | Refusal;
+
+/** Every command the registry decides on. */
+export type AnyRegistryCommand = RegistryCommand | AliasCommand | (AnnotateCommand & { type: 'annotate' });
+
+/** The registry as one decider: promote / rollback here, aliases and annotations in their files, all over the one registry state. */
+export const registryDecider: Decider<AnyRegistryCommand, RegistryState, RegistryEvent> = {
+  initial: emptyRegistry,
+  decide(cmd, state) {
+    switch (cmd.type) {
+      case 'promote':
+      case 'rollback':
+        return decideRegistry(cmd, state);
+      case 'set-alias':
+      case 'remove-alias':
+        return decideAlias(cmd, { aliases: state.aliases, unservable: (v) => unservable(state, v) });
+      case 'annotate':
+        return decideAnnotation(cmd, { known: (v) => isKnownVersion(state, v), current: (v) => state.annotations.get(v) });
+      default:
+        return assertNever(cmd, 'registry command');
+    }
+  },
+  evolve: evolveRegistry,
+};
 
 /**
  * Decides a command against the registry state.
@@ -70,13 +98,12 @@ export function decideRegistry(cmd: RegistryCommand, state: RegistryState): Regi
     promotedBy: cmd.by,
     promotedAt: cmd.at,
   };
-  return { events: [event] };
+  return [{ type: 'promoted', event }];
 }
 
 /** The promotion a command decides, or throws its refusal (for callers that answer with exceptions). */
 export function promotionOrThrow(d: RegistryDecision): ModelPromoted {
-  if ('refusal' in d) throw d.refusal;
-  return d.events[0];
+  return eventsOrThrow(d)[0].event;
 }
 
 /**
@@ -100,7 +127,7 @@ export function promotionOfRun(run: ModelTrained, state: RegistryState, at: numb
 
 function targetOf(cmd: RegistryCommand, state: RegistryState): { version: number; kind: PromotionKind } | AppError {
   if (cmd.type === 'promote') return { version: cmd.version, kind: cmd.kind };
-  if (cmd.type !== 'rollback') return assertNever(cmd);
+  if (cmd.type !== 'rollback') return assertNever(cmd, 'registry command');
   if (cmd.version !== undefined) return { version: cmd.version, kind: 'rollback' };
   const champion = championOf(state);
   if (!champion) return new AppError('NO_CHAMPION', 'there is no champion to roll back from');
@@ -114,9 +141,4 @@ function artifactOf(run: ModelTrained | undefined, earlier: ModelPromoted | unde
   return null;
 }
 
-const refuse = (refusal: AppError): RegistryDecision => ({ refusal });
 const name = (v: number | null) => (v === null ? 'none' : `v${v}`);
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled registry command ${JSON.stringify(x)}`);
-}

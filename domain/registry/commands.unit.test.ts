@@ -2,20 +2,23 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConflictError } from '../../lib/errors.js';
 import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
-import { decideRegistry, promotionOfRun, type RegistryCommand, type RegistryDecision } from './commands.js';
+import { isRefusal, type Refusal } from '../decider.js';
+import { givenWhenThen } from '../given-when-then.js';
+import { promotionOfRun, registryDecider, type RegistryCommand } from './commands.js';
 import { runRegistryCommand } from './command-handler.js';
 import { championOf, foldRegistry, stageOf, type RegistryEvent, type RegistryState } from './state.js';
 import { promoted, sha, trained } from './test/events.js';
 
-/** given events, when a command, then the decision. */
-const when = (given: RegistryEvent[], cmd: RegistryCommand): RegistryDecision => decideRegistry(cmd, foldRegistry(given));
-const eventOf = (d: RegistryDecision): ModelPromoted => {
-  assert.ok('events' in d, `expected events, got the refusal ${'refusal' in d ? d.refusal.message : ''}`);
-  assert.equal(d.events.length, 1);
-  return d.events[0];
+/** given events, when a command, then the decision (the events, or the refusal). */
+const when = (given: RegistryEvent[], cmd: RegistryCommand) => givenWhenThen(registryDecider, given, cmd).then;
+const eventOf = (d: RegistryEvent[] | Refusal): ModelPromoted => {
+  assert.ok(!isRefusal(d), `expected events, got the refusal ${isRefusal(d) ? d.refusal.message : ''}`);
+  assert.equal(d.length, 1);
+  assert.equal(d[0]!.type, 'promoted');
+  return d[0]!.event as ModelPromoted;
 };
-const refusalOf = (d: RegistryDecision) => {
-  assert.ok('refusal' in d, 'expected a refusal');
+const refusalOf = (d: RegistryEvent[] | Refusal) => {
+  assert.ok(isRefusal(d), 'expected a refusal');
   return d.refusal;
 };
 

@@ -23,6 +23,7 @@
  * wrong `previousVersion` that a later rollback would follow.
  */
 import { AppError, NotFoundError, UnprocessableError } from '../../lib/errors.js';
+import { assertNever } from '../decider.js';
 import type { ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained } from '../../schemas/types.js';
 import { applyAlias, sameAliasChange } from './aliases.js';
 import { applyAnnotation, type Annotations } from './annotations.js';
@@ -288,8 +289,4 @@ export function summarize(state: RegistryState): ModelSummary[] {
 
 function num(v: number | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled registry event ${JSON.stringify(x)}`);
 }
