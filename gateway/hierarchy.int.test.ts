@@ -107,6 +107,48 @@ describe('coherent forecasts per level of the hierarchy', { timeout: 300_000 }, 
     assert.equal(series.body.source, 'cache');
   });
 
+  it('the export (GET /v1/forecasts) filters by level, store and dept, and refuses a key the level does not take, naming it', async () => {
+    const db = f.cfg.clickhouse.database;
+    const week = (await rows<{ w: string }>(ch, `SELECT toString(min(week)) AS w FROM ${db}.forecasts FINAL WHERE level = 'total' AND model_version = 1 AND origin = (SELECT max(origin) FROM ${db}.forecasts WHERE level = 'total')`))[0]!.w;
+    const table = async (where: string) => (await rows<{ level: string; store: number; dept: number; forecast: number }>(ch, `SELECT level, store, dept, forecast FROM ${db}.forecasts FINAL WHERE week = toDate('${week}') AND ${where} ORDER BY store, dept, origin, model_version, horizon`)).map((r) => ({ ...r, store: Number(r.store), dept: Number(r.dept) }));
+    const ndjson = async (q: string) => {
+      const r = await fetch(`${gw.url}/v1/forecasts?week=${week}${q}`, { headers: { accept: 'application/x-ndjson' } });
+      assert.equal(r.status, 200, q);
+      return (await r.text()).trim().split('\n').filter(Boolean).map((l) => { const o = JSON.parse(l) as { level: string; store: number; dept: number; forecast: number }; return { level: o.level, store: o.store, dept: o.dept, forecast: o.forecast }; });
+    };
+    const everything = await ndjson('');
+    assert.ok(new Set(everything.map((r) => r.level)).size === 4, 'without a filter every level is exported');
+    for (const [q, where] of [
+      ['&level=total', "level = 'total'"],
+      ['&level=store&store=2', "level = 'store' AND store = 2"],
+      ['&level=store', "level = 'store'"],
+      ['&level=dept&dept=3', "level = 'dept' AND dept = 3"],
+      ['&level=series&store=1', "level = 'series' AND store = 1"],
+      ['&store=2', 'store = 2'],
+    ] as const) {
+      const want = await table(where);
+      assert.ok(want.length > 0, `${where} has rows in the table`);
+      assert.deepEqual(await ndjson(q), want, q);
+    }
+    const csv = await fetch(`${gw.url}/v1/forecasts?week=${week}&level=store&store=2`);
+    const lines = (await csv.text()).trim().split('\n');
+    assert.equal(lines.length, 1 + (await table("level = 'store' AND store = 2")).length, 'CSV: the header and the store\'s rows');
+    assert.ok(lines.slice(1).every((l) => l.startsWith('2,0,') && l.endsWith(',"store"')), lines.join('\n'));
+    for (const [q, field] of [['&level=total&store=1', 'store'], ['&level=store&store=1&dept=2', 'dept'], ['&level=dept&store=1', 'store']] as const) {
+      const r = await call(gw.url, 'GET', `/v1/forecasts?week=${week}${q}`);
+      assert.equal(r.status, 422, q);
+      assert.equal(r.body.error.field, field, q);
+      assert.match(r.body.error.message, /absent with level/);
+    }
+    const bad = await call(gw.url, 'GET', `/v1/forecasts?week=${week}&level=region`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.field, 'level');
+    const spec = (await call(gw.url, 'GET', '/openapi.json')).body as { paths: Record<string, { get: { parameters: { name: string; schema: { enum?: string[] } }[] } }> };
+    const params = spec.paths['/v1/forecasts']!.get.parameters;
+    assert.deepEqual(params.find((p) => p.name === 'level')?.schema.enum, ['total', 'store', 'dept', 'series'], 'OpenAPI declares the level filter');
+    assert.ok(['store', 'dept'].every((n) => params.some((p) => p.name === n)), 'OpenAPI declares store and dept');
+  });
+
   it('refuses a level without its key or with a key it does not take, and an unknown store', async () => {
     // each parameter has the documented shape alone: a combination a level does not take is 422, as schemathesis expects
     const noStore = await call(gw.url, 'GET', '/v1/forecast?level=store');

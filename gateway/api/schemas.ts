@@ -326,6 +326,9 @@ export const ScheduleBody = z.strictObject({ reason: z.string().max(500).optiona
 export const ForecastsExportQuery = z.strictObject({
   week: Week.describe('target week: every published forecast of it, from every origin and model version'),
   modelVersion: QueryInt(1, 2 ** 31 - 1).optional().describe('only this model version'),
+  level: z.enum(['total', 'store', 'dept', 'series']).optional().describe('only the rows of this level (default: every level)'),
+  store: QueryInt(1, 65535).optional().describe('only this store\'s rows (levels store and series; not with level total or dept, whose rows cover all stores)'),
+  dept: QueryInt(1, 65535).optional().describe('only this department\'s rows (levels dept and series; not with level total or store, whose rows cover all departments)'),
 });
 export const ForecastsExport = z
   .string()

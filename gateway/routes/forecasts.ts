@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { clickhouseCode } from '../../lib/clickhouse.js';
 import { DependencyError } from '../../lib/errors.js';
-import { forecastExportSql } from '../../domain/forecasts/export.js';
+import { exportFilterRefusal, forecastExportSql } from '../../domain/forecasts/export.js';
+import { UnprocessableError } from '../../lib/errors.js';
 import { route, type Route } from '../api/route.js';
 import { ForecastsExport, ForecastsExportQuery } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';
@@ -21,8 +22,8 @@ const NOT_YET = new Set([60, 81]);
 const BUSY_RETRY_S = 2;
 
 /**
- * GET /v1/forecasts?week=...: the forecast projection's rows for one target
- * week, streamed from ClickHouse as it produces them (the gateway holds no
+ * GET /v1/forecasts?week=...[&level=&store=&dept=]: the forecast projection's
+ * rows for one target week (optionally one level, store, department), streamed from ClickHouse as it produces them (the gateway holds no
  * copy of the whole answer), CSV by default or NDJSON by Accept.
  */
 export function forecastRoutes(g: GatewayContext): Route[] {
@@ -38,12 +39,18 @@ export function forecastRoutes(g: GatewayContext): Route[] {
         summary: 'Bulk export of the published forecasts of a target week (the ClickHouse forecasts table), streamed as CSV or NDJSON',
         query: ForecastsExportQuery,
         ok: { schema: ForecastsExport, description: 'the rows, ordered by store, dept, origin, model version', contentType: [CSV, NDJSON] },
-        errors: { 503: `ClickHouse cannot be reached, or GATEWAY_EXPORT_CONCURRENCY exports are already streaming (EXPORT_BUSY, with Retry-After)` },
+        errors: {
+          422: 'a query parameter with the wrong shape, or store / dept with a level whose rows cover all of them (store with level total or dept, dept with level total or store); the error names the field',
+          503: `ClickHouse cannot be reached, or GATEWAY_EXPORT_CONCURRENCY exports are already streaming (EXPORT_BUSY, with Retry-After)`,
+        },
       },
       async ({ query }, ctx) => {
         const q = query as z.output<typeof ForecastsExportQuery>;
         const csv = ctx.accepts(CSV, NDJSON) !== NDJSON;
-        const sql = forecastExportSql(g.cfg.clickhouse.database, q.week, q.modelVersion, csv);
+        const filter = { level: q.level, store: q.store, dept: q.dept };
+        const refused = exportFilterRefusal(filter);
+        if (refused) throw new UnprocessableError(refused.field, refused.expected, q[refused.field]);
+        const sql = forecastExportSql(g.cfg.clickhouse.database, q.week, q.modelVersion, csv, filter);
         const release = slots.tryTake();
         if (!release) {
           throw new HttpError(503, 'EXPORT_BUSY', `exports: expected at most ${slots.capacity} streaming at once (GATEWAY_EXPORT_CONCURRENCY); retry after ${BUSY_RETRY_S} s`, {
