@@ -8,6 +8,7 @@
  */
 import { AppError } from '../lib/errors.js';
 import type { TrainingRequested } from '../schemas/types.js';
+import { assertNever, eventsOrThrow, refuse, type Decider, type Decision } from '../domain/decider.js';
 
 export interface RunningRun {
   readonly runId: string;
@@ -38,8 +39,8 @@ export type CoordinatorEvent =
   | { type: 'runStarted'; runId: string; requests: readonly TrainingRequested[] }
   | { type: 'runFinished'; runId: string; requestIds: readonly string[] };
 
-/** Decides what a command means in the current state; never mutates it. Throws on a finish for a run that is not running. */
-export function decideCoordinator(cmd: CoordinatorCommand, state: CoordinatorState): CoordinatorEvent[] {
+/** Decides what a command means in the current state; never mutates it. Refuses (COORDINATOR_STATE) a finish for a run that is not running. */
+export function decideCoordinator(cmd: CoordinatorCommand, state: CoordinatorState): Decision<CoordinatorEvent> {
   switch (cmd.type) {
     case 'request':
       if (state.seen.has(cmd.request.requestId)) return [{ type: 'requestIgnored', requestId: cmd.request.requestId, why: 'duplicate' }];
@@ -53,11 +54,11 @@ export function decideCoordinator(cmd: CoordinatorCommand, state: CoordinatorSta
       return [{ type: 'runStarted', runId: cmd.runId, requests: state.pending }];
     case 'finish':
       if (state.running?.runId !== cmd.runId) {
-        throw new AppError('COORDINATOR_STATE', `run ${cmd.runId} finished but ${state.running ? `run ${state.running.runId}` : 'no run'} is in progress`);
+        return refuse(new AppError('COORDINATOR_STATE', `run ${cmd.runId} finished but ${state.running ? `run ${state.running.runId}` : 'no run'} is in progress`));
       }
       return [{ type: 'runFinished', runId: cmd.runId, requestIds: state.running.requests.map((r) => r.requestId) }];
     default:
-      return assertNever(cmd);
+      return assertNever(cmd, 'coordinator command');
   }
 }
 
@@ -77,13 +78,19 @@ export function evolveCoordinator(state: CoordinatorState, e: CoordinatorEvent):
     case 'runFinished':
       return { ...state, running: null };
     default:
-      return assertNever(e);
+      return assertNever(e, 'coordinator event');
   }
 }
 
-/** Decide then evolve: the new state and what happened. */
-export function handleCoordinator(state: CoordinatorState, cmd: CoordinatorCommand): { state: CoordinatorState; events: CoordinatorEvent[] } {
-  const events = decideCoordinator(cmd, state);
+export const coordinatorDecider: Decider<CoordinatorCommand, CoordinatorState, CoordinatorEvent> = {
+  initial: initialCoordinatorState,
+  decide: decideCoordinator,
+  evolve: evolveCoordinator,
+};
+
+/** Decide then evolve: the new state and what happened. Throws a refusal: the service's state went wrong, a bug to crash on. */
+export function handleCoordinator(state: CoordinatorState, cmd: CoordinatorCommand): { state: CoordinatorState; events: readonly CoordinatorEvent[] } {
+  const events = eventsOrThrow(decideCoordinator(cmd, state));
   return { state: events.reduce(evolveCoordinator, state), events };
 }
 
@@ -91,8 +98,4 @@ function withIds(seen: ReadonlySet<string>, ids: readonly string[]): ReadonlySet
   const next = new Set(seen);
   for (const id of ids) next.add(id);
   return next;
-}
-
-function assertNever(x: never): never {
-  throw new AppError('UNREACHABLE', `unhandled case ${JSON.stringify(x)}`);
 }

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TrainingRequested } from '../schemas/types.js';
-import {
-  evolveCoordinator,
-  handleCoordinator,
-  initialCoordinatorState,
-  type CoordinatorCommand,
-  type CoordinatorEvent,
-  type CoordinatorState,
-} from './training-coordinator.js';
+import { AppError } from '../lib/errors.js';
+import { isRefusal } from '../domain/decider.js';
+import { givenWhenThen } from '../domain/given-when-then.js';
+import { coordinatorDecider, handleCoordinator, initialCoordinatorState, type CoordinatorCommand, type CoordinatorEvent } from './training-coordinator.js';
 import { planRun } from '../domain/training/request.js';
 
 const req = (id: string, trigger: TrainingRequested['trigger'], extra: Partial<TrainingRequested> = {}): TrainingRequested => ({
@@ -22,15 +18,10 @@ const req = (id: string, trigger: TrainingRequested['trigger'], extra: Partial<T
   ...extra,
 });
 
-/** given events, when commands, then: the events the commands produced and the final state. */
+/** given events, when commands, then: the events the commands produced and the final state (a refusal fails the test). */
 function scenario(given: CoordinatorEvent[], when: CoordinatorCommand[]) {
-  let state: CoordinatorState = given.reduce(evolveCoordinator, initialCoordinatorState);
-  const then: CoordinatorEvent[] = [];
-  for (const cmd of when) {
-    const r = handleCoordinator(state, cmd);
-    state = r.state;
-    then.push(...r.events);
-  }
+  const { then, state } = givenWhenThen(coordinatorDecider, given, when);
+  if (isRefusal(then)) throw then.refusal;
   return { then, state };
 }
 
@@ -102,6 +93,8 @@ describe('training coordinator', () => {
 
   it('given no run, when a finish arrives, then it is refused', () => {
     assert.throws(() => handleCoordinator(initialCoordinatorState, { type: 'finish', runId: 'x' }), /COORDINATOR|no run/);
+    const { then } = givenWhenThen(coordinatorDecider, [], { type: 'finish', runId: 'x' });
+    assert.ok(isRefusal(then) && then.refusal instanceof AppError && then.refusal.code === 'COORDINATOR_STATE', 'the decider refuses; handle throws the refusal');
   });
 });
 
