@@ -15,8 +15,8 @@
  * It fires when advanced / total >= fraction (and at least one series
  * advanced), once; the next firing needs newer data than this one.
  */
-import { AppError } from '../lib/errors.js';
 import { weeksBetween } from '../lib/weeks.js';
+import { assertNever, type Decider } from '../domain/decider.js';
 
 export interface SeriesSpan {
   readonly first: string;
@@ -62,7 +62,7 @@ export function measure(state: ThresholdState, minWeeks: number, weeks = 1): { b
   return { basis, advanced, total: state.series.size, dataWeek };
 }
 
-/** Zero or one `thresholdReached`; pure. */
+/** Zero or one `thresholdReached`; pure; never refuses (a check that does not fire decides nothing). */
 export function decideThreshold(cmd: CheckThreshold, state: ThresholdState): ThresholdEvent[] {
   const { basis, advanced, total, dataWeek } = measure(state, cmd.minWeeks, cmd.weeks);
   if (total === 0 || advanced === 0 || dataWeek === null) return [];
@@ -88,9 +88,15 @@ export function evolveThreshold(state: ThresholdState, e: ThresholdEvent): Thres
     case 'thresholdReached':
       return { ...state, firedWeek: later(state.firedWeek, e.dataWeek) };
     default:
-      throw new AppError('UNREACHABLE', `unhandled threshold event ${JSON.stringify(e satisfies never)}`);
+      return assertNever(e, 'threshold event');
   }
 }
+
+export const thresholdDecider: Decider<CheckThreshold, ThresholdState, ThresholdEvent> = {
+  initial: initialThresholdState,
+  decide: decideThreshold,
+  evolve: evolveThreshold,
+};
 
 /** The human reason a threshold request carries. */
 export function thresholdReason(e: Extract<ThresholdEvent, { type: 'thresholdReached' }>, fraction: number): string {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addWeeks } from '../lib/weeks.js';
-import { decideThreshold, evolveThreshold, initialThresholdState, measure, type ThresholdEvent, type ThresholdState } from './threshold.js';
+import { foldAll } from '../domain/decider.js';
+import { givenWhenThen } from '../domain/given-when-then.js';
+import { decideThreshold, evolveThreshold, measure, thresholdDecider, type ThresholdEvent, type ThresholdState } from './threshold.js';
 
 const W0 = '2012-01-06';
 const wk = (i: number) => addWeeks(W0, i);
@@ -10,13 +12,13 @@ const history = (n: number, keys = ['1:1', '1:2', '2:1', '2:2']): ThresholdEvent
   type: 'weeksObserved',
   weeks: keys.flatMap((key) => Array.from({ length: n }, (_, i) => ({ key, week: wk(i) }))),
 });
-const given = (events: ThresholdEvent[]): ThresholdState => events.reduce(evolveThreshold, initialThresholdState);
+const given = (events: ThresholdEvent[]): ThresholdState => foldAll(thresholdDecider, events);
 const check = { type: 'check', fraction: 0.5, minWeeks: 10 } as const;
 
 describe('threshold trigger', () => {
   it('given a champion trained to week 9, when 1 of 4 series gets week 10, then it does not fire (25% < 50%)', () => {
-    const s = given([history(10), { type: 'championChanged', dataWeek: wk(9) }, { type: 'weeksObserved', weeks: [{ key: '1:1', week: wk(10) }] }]);
-    assert.deepEqual(decideThreshold(check, s), []);
+    const { then, state: s } = givenWhenThen(thresholdDecider, [history(10), { type: 'championChanged', dataWeek: wk(9) }, { type: 'weeksObserved', weeks: [{ key: '1:1', week: wk(10) }] }], check);
+    assert.deepEqual(then, []);
     assert.deepEqual(measure(s, 10), { basis: wk(9), advanced: 1, total: 4, dataWeek: wk(10) });
   });
 
@@ -38,6 +40,16 @@ describe('threshold trigger', () => {
     // week 11 for 3 of 4 series is new data: it fires again
     s = evolveThreshold(s, { type: 'weeksObserved', weeks: ['1:1', '1:2', '2:1'].map((key) => ({ key, week: wk(11) })) });
     assert.equal(decideThreshold(check, s)[0]?.type, 'thresholdReached');
+  });
+
+  it('given 2 of 4 series at week 10, when checked twice, then exactly one thresholdReached', () => {
+    const { then, state } = givenWhenThen(
+      thresholdDecider,
+      [history(10), { type: 'championChanged', dataWeek: wk(9) }, { type: 'weeksObserved', weeks: [{ key: '1:1', week: wk(10) }, { key: '2:2', week: wk(10) }] }],
+      [check, check],
+    );
+    assert.deepEqual(then, [{ type: 'thresholdReached', dataWeek: wk(10), basis: wk(9), advanced: 2, total: 4, share: 0.5 }]);
+    assert.equal(state.firedWeek, wk(10));
   });
 
   it('given no champion, then it waits for enough history (10 weeks) in enough series', () => {
