@@ -20,6 +20,7 @@ import { FEATURE_VERSION } from '../domain/features/features.js';
 import type { EventPublisher } from '../domain/training/event-publisher.js';
 import { holdoutIntervals, scoreHoldout, scoreHoldoutBands, splitHoldout, type HoldoutSplit } from './holdout.js';
 import { decidePromotion } from '../domain/registry/promotion-policy.js';
+import { eventsOrThrow } from '../domain/decider.js';
 import { promotionOfRun } from '../domain/registry/commands.js';
 import { championOf, nextVersion, runMetrics, type RegistryState, type RunMetrics } from '../domain/registry/state.js';
 import type { RegistryView } from '../domain/registry/view.js';
@@ -123,7 +124,7 @@ async function trainAndDecide(plan: RunPlan, ctx: RunContext, id: RunIdentity, s
       intervals: holdoutIntervals(split, served, H, validation),
     };
   });
-  const verdict = decidePromotion({
+  const [verdict] = eventsOrThrow(decidePromotion({
     type: 'evaluate',
     version: id.version,
     model: comparison.metrics.model!,
@@ -132,7 +133,7 @@ async function trainAndDecide(plan: RunPlan, ctx: RunContext, id: RunIdentity, s
     ...(champ && 'note' in champ ? { championNote: champ.note } : {}),
     margin: cfg.trainer.promotionMargin,
     bands: bands.map((b) => ({ label: b.label, model: b.comparison.metrics.model!, seasonalNaive: b.comparison.metrics.seasonalNaive!, champion: b.comparison.metrics.champion ?? null })),
-  });
+  }));
   const artifact = await phase('publish', () => ctx.publisher.artifact(result.onnx, { version: String(id.version), runId: id.runId, featureVersion: FEATURE_VERSION }));
   const trained = trainedRecord(
     id,

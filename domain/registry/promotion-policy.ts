@@ -14,6 +14,7 @@
  * verdict carries its numbers and a sentence saying why.
  */
 import { ValidationError } from '../../lib/errors.js';
+import { refuse, type Decider, type Refusal } from '../decider.js';
 import type { Metrics } from './metrics.js';
 
 export interface EvaluateChallenger {
@@ -79,9 +80,9 @@ export function beats(a: number, b: number, margin: number): boolean {
   return Number.isFinite(a) && Number.isFinite(b) && a < b * (1 - margin);
 }
 
-/** The policy's verdict on one challenger; pure. Throws ValidationError on a margin outside [0, 1). */
-export function decidePromotion(cmd: EvaluateChallenger): PromotionVerdict {
-  if (!(cmd.margin >= 0 && cmd.margin < 1)) throw new ValidationError('promotionMargin', 'a fraction in [0, 1)', cmd.margin);
+/** The policy's verdict on one challenger; pure. Refuses (ValidationError) a margin outside [0, 1). */
+export function decidePromotion(cmd: EvaluateChallenger): [PromotionVerdict] | Refusal {
+  if (!(cmd.margin >= 0 && cmd.margin < 1)) return refuse(new ValidationError('promotionMargin', 'a fraction in [0, 1)', cmd.margin));
   const m = cmd.model.wape;
   const sn = cmd.seasonalNaive.wape;
   const ch = cmd.champion ? cmd.champion.metrics.wape : null;
@@ -105,12 +106,23 @@ export function decidePromotion(cmd: EvaluateChallenger): PromotionVerdict {
     parts.push(`no loss in any horizon band (${cmd.bands.map((b) => `h ${b.label} ${pct(b.model.wape)}`).join(', ')})`);
   }
   const margin = `margin ${pct(cmd.margin)}`;
-  return {
+  return [{
     type: promoted ? 'challengerPromoted' : 'challengerRejected',
     version: cmd.version,
     decision: promoted ? 'promoted' : 'rejected',
     reason: `${promoted ? 'promoted' : 'rejected'}: ${parts.join('; ')}; ${margin}`,
     numbers: { model: m, seasonalNaive: sn, champion: ch, margin: cmd.margin, bars: { seasonalNaive: barSn, champion: barCh } },
     bandLosses: losses,
-  };
+  }];
 }
+
+/**
+ * The policy as a decider. It keeps no state (null): everything it judges,
+ * the champion's numbers included, comes in the command, so the verdict
+ * depends on the command alone.
+ */
+export const promotionPolicy: Decider<EvaluateChallenger, null, PromotionVerdict> = {
+  initial: null,
+  decide: (cmd) => decidePromotion(cmd),
+  evolve: (s) => s,
+};

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Metrics } from './metrics.js';
-import { beats, decidePromotion, type EvaluateChallenger } from './promotion-policy.js';
+import { ValidationError } from '../../lib/errors.js';
+import { isRefusal } from '../decider.js';
+import { givenWhenThen } from '../given-when-then.js';
+import { beats, promotionPolicy, type EvaluateChallenger, type PromotionVerdict } from './promotion-policy.js';
+
+/** given nothing (the policy keeps no state), when a challenger is evaluated, then its one verdict; throws the refusal. */
+function decidePromotion(c: EvaluateChallenger): PromotionVerdict {
+  const { then } = givenWhenThen(promotionPolicy, [], c);
+  if (isRefusal(then)) throw then.refusal;
+  assert.equal(then.length, 1);
+  return then[0]!;
+}
 
 const m = (wape: number): Metrics => ({ n: 100, wape, mae: 0, rmse: 0, wmae: 0 });
 const cmd = (over: Partial<EvaluateChallenger>): EvaluateChallenger => ({
@@ -60,6 +71,8 @@ describe('promotion policy', () => {
 
   it('refuses a margin outside [0, 1)', () => {
     assert.throws(() => decidePromotion(cmd({ margin: 1 })), /promotionMargin/);
+    const { then } = givenWhenThen(promotionPolicy, [], cmd({ margin: -0.1 }));
+    assert.ok(isRefusal(then) && then.refusal instanceof ValidationError && then.refusal.field === 'promotionMargin');
   });
 
   it('given a challenger that wins overall and at h = 1..4 but loses to the champion at 5..13, then it is rejected and the reason names the band', () => {
