@@ -24,6 +24,7 @@ import { opsRoutes } from './routes/ops.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { predictRoutes } from './routes/predict.js';
 import { seriesRoutes } from './routes/series.js';
+import { levelHistoryRoutes } from './routes/level-history.js';
 
 export interface AppOptions {
   webDir: string;
@@ -34,7 +35,7 @@ export interface AppOptions {
 
 /** Every route of the gateway, in documentation order. */
 export function allRoutes(g: GatewayContext): Route[] {
-  return [...predictRoutes(g), ...forecastRoutes(g), ...seriesRoutes(g), ...registryRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...scheduleRoutes(g), ...paceRoutes(g), ...deadLetterRoutes(g), ...healthRoutes(g)];
+  return [...predictRoutes(g), ...forecastRoutes(g), ...seriesRoutes(g), ...levelHistoryRoutes(g), ...registryRoutes(g), ...modelRoutes(g), ...backtestRoutes(g), ...opsRoutes(g), ...scheduleRoutes(g), ...paceRoutes(g), ...deadLetterRoutes(g), ...healthRoutes(g)];
 }
 
 /**

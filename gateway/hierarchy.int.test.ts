@@ -107,6 +107,34 @@ describe('coherent forecasts per level of the hierarchy', { timeout: 300_000 }, 
     assert.equal(series.body.source, 'cache');
   });
 
+  it('GET /v1/series/level: an aggregate\'s actuals are its series\' sales summed per week, up to the published origin; bad combinations are 422 naming the field', async () => {
+    const sumOf = (keep: (store: number, dept: number) => boolean) => {
+      const m = new Map<string, number>();
+      for (const e of f.events) if (keep(e.store, e.dept)) m.set(e.week, (m.get(e.week) ?? 0) + e.weeklySales);
+      return m;
+    };
+    const origin = gw.forecasts.aggregate('total', 0, 0)!.origin;
+    for (const [q, keep] of [
+      ['level=total', () => true],
+      ['level=store&store=2', (s: number) => s === 2],
+      ['level=dept&dept=3', (_s: number, d: number) => d === 3],
+    ] as const) {
+      const r = await call(gw.url, 'GET', `/v1/series/level?${q}&weeks=20`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const want = sumOf(keep);
+      const weeks = [...want.keys()].filter((w) => w <= origin).sort().slice(-20);
+      assert.deepEqual(r.body.weeks, weeks, q);
+      assert.equal(r.body.until, origin, `${q}: up to the published forecast's origin`);
+      r.body.actual.forEach((y: number, i: number) => assert.ok(Math.abs(y - want.get(weeks[i]!)!) < 0.006, `${q} ${weeks[i]}: ${y} vs ${want.get(weeks[i]!)}`));
+    }
+    for (const [q, status, field] of [['level=store', 422, 'store'], ['level=total&store=1', 422, 'store'], ['level=dept&dept=2&store=1', 422, 'store'], ['level=store&store=1&dept=2', 422, 'dept'], ['level=series&store=1&dept=1', 400, 'level']] as const) {
+      const r = await call(gw.url, 'GET', `/v1/series/level?${q}`);
+      assert.equal(r.status, status, q);
+      assert.equal(r.body.error.field, field, q);
+    }
+    assert.equal((await call(gw.url, 'GET', '/v1/series/level?level=store&store=99')).status, 404);
+  });
+
   it('the export (GET /v1/forecasts) filters by level, store and dept, and refuses a key the level does not take, naming it', async () => {
     const db = f.cfg.clickhouse.database;
     const week = (await rows<{ w: string }>(ch, `SELECT toString(min(week)) AS w FROM ${db}.forecasts FINAL WHERE level = 'total' AND model_version = 1 AND origin = (SELECT max(origin) FROM ${db}.forecasts WHERE level = 'total')`))[0]!.w;

@@ -34,3 +34,22 @@ export const AggregateForecastResponse = z
     ),
   })
   .meta({ id: 'AggregateForecastResponse' });
+
+export const LevelHistoryQuery = z.strictObject({
+  level: ForecastLevel.exclude(['series']).describe('total, store (store=) or dept (dept=, across stores); a series\' history is GET /v1/series'),
+  store: QueryInt(1, 65535).optional().describe('Store number: with level store only'),
+  dept: QueryInt(1, 65535).optional().describe('Department number: with level dept only'),
+  weeks: QueryInt(1, 520).optional().describe('how many recent weeks (default 104)'),
+});
+
+export const LevelHistoryResponse = z
+  .object({
+    level: ForecastLevel.exclude(['series']),
+    store: z.int().describe('0 = all stores (levels total and dept)'),
+    dept: z.int().describe('0 = all departments (levels total and store)'),
+    until: Week.nullable().describe('the last week summed: the origin of the published forecast of this node when there is one (a week still streaming in, series by series, is not drawn as a dip), else the latest week held'),
+    weeks: z.array(Week),
+    actual: z.array(z.number()).describe('the sales of the node\'s series summed per week (a gap adds nothing), rounded to cents'),
+    series: z.array(z.int()).describe('how many of the node\'s series had a value that week'),
+  })
+  .meta({ id: 'LevelHistoryResponse' });
