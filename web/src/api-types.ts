@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { DeadLettersResponse } from '../../gateway/api/dead-letter-schemas.js';
 import type { PaceResponse } from '../../gateway/api/pace-schemas.js';
 import type { CompareResponse } from '../../gateway/api/registry-schemas.js';
+import type { AggregateForecastResponse, LevelHistoryResponse } from '../../gateway/api/hierarchy-schemas.js';
 import type { CatalogResponse, ForecastResponse, Prediction as PredictionSchema, ScheduleResponse, SeriesResponse } from '../../gateway/api/schemas.js';
 
 /** GET /v1/dead-letters */
@@ -23,6 +24,10 @@ export type Schedule = z.output<typeof ScheduleResponse>;
 export type SeriesData = z.output<typeof SeriesResponse>;
 /** GET /v1/forecast */
 export type ForecastData = z.output<typeof ForecastResponse>;
+/** GET /v1/forecast?level=total|store|dept */
+export type AggregateForecast = z.output<typeof AggregateForecastResponse>;
+/** GET /v1/series/level */
+export type LevelHistory = z.output<typeof LevelHistoryResponse>;
 /** GET /v1/catalog */
 export type Catalog = z.output<typeof CatalogResponse>;
 /** GET /v1/predict (one item) */

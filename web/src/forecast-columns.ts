@@ -48,3 +48,26 @@ export const FORECAST_BANDS: uPlot.Band[] = [
   { series: [4, 5], fill: 'var(--band95)' },
   { series: [6, 7], fill: 'var(--band80)' },
 ];
+
+/** What the chart reads of GET /v1/series/level (an aggregate's summed actuals). */
+export interface LevelHistoryData {
+  weeks: string[];
+  actual: number[];
+}
+
+/**
+ * [x, actual, forecast, upper95, lower95, upper80, lower80] for a store, a
+ * department or the total: its summed actuals, then its published forecast
+ * with both intervals. No one-week-ahead column: aggregates are published
+ * from the latest origin only.
+ */
+export function levelColumns(h: LevelHistoryData, f: ForecastData | null): uPlot.AlignedData {
+  const [x, actual, , ...rest] = forecastColumns({ modelVersion: null, weeks: h.weeks, actual: h.actual, predicted: [] }, f);
+  return [x!, actual!, ...rest];
+}
+
+/** The uPlot bands for levelColumns' layout: 95% (series 3-4) and 80% (series 5-6). */
+export const LEVEL_BANDS: uPlot.Band[] = [
+  { series: [3, 4], fill: 'var(--band95)' },
+  { series: [5, 6], fill: 'var(--band80)' },
+];

@@ -1,14 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { api } from '../api.js';
 import { Chart, COLORS } from '../chart.js';
 import { fmt, isoToSec, pct, wapeOf } from '../format.js';
 import { live, type LiveState } from '../live.js';
 import type { ModelRow } from '../../../domain/live/protocol.js';
 import { DataTable, type Column } from '../table.js';
-import { SeriesPicker } from '../series-picker.js';
+import { ForecastPanel } from './forecast-panel.js';
 import { useStore } from '../store.js';
-import { FORECAST_BANDS, forecastColumns, type ForecastData, type SeriesData } from '../forecast-columns.js';
 
 
 /** Holdout WAPE per version: the model against the baselines and the champion it was compared with. */
@@ -79,58 +76,7 @@ export function PerformanceView() {
           <DataTable columns={LIVE_COLUMNS} rows={a.overall} testId="live-accuracy" csvName="live-accuracy" rowKey={(o) => String(o.version)} />
         </div>
       </div>
-      <SeriesForecastPanel latest={s.totals?.latestWeek} serving={s.model?.serving} />
-    </div>
-  );
-}
-
-/** Actual vs the champion's one-week-ahead forecasts, then its next 1..H weeks, with the 80% and 95% intervals as bands. */
-function SeriesForecastPanel({ latest, serving }: { latest: string | null | undefined; serving: unknown }) {
-  const [pick, setPick] = useState({ store: 1, dept: 1 });
-  const [series, setSeries] = useState<SeriesData | null>(null);
-  const [ahead, setAhead] = useState<ForecastData | null>(null);
-  const [err, setErr] = useState<string | null>(null);
-  useEffect(() => {
-    api<SeriesData>('GET', `/v1/series?store=${pick.store}&dept=${pick.dept}&weeks=104`).then(
-      (d) => {
-        setSeries(d);
-        setErr(null);
-      },
-      (e: Error) => setErr(e.message),
-    );
-    // the next 1..H weeks (H = the trainer horizon, capped at the champion's); none before a model
-    api<ForecastData>('GET', `/v1/forecast?store=${pick.store}&dept=${pick.dept}`).then(setAhead, () => setAhead(null));
-  }, [pick.store, pick.dept, latest, serving]);
-  return (
-    <div class="panel">
-      <div class="row" style="justify-content:space-between">
-        <h3>
-          Actual vs predicted (one week ahead, then the next {ahead?.points.length ?? 0} weeks{series?.modelVersion != null ? `, champion v${series.modelVersion}` : ''}; shaded: 80% and 95%
-          intervals)
-        </h3>
-        <div class="row">
-          <SeriesPicker store={pick.store} dept={pick.dept} onChange={(store, dept) => setPick({ store, dept })} />
-        </div>
-      </div>
-      {err ? <div class="banner bad">{err}</div> : null}
-      <Chart
-        testId="chart-series"
-        height={260}
-        version={series ? series.weeks.length + (ahead?.points.length ?? 0) * 100_000 + (series.modelVersion ?? 0) * 1000 + pick.store * 7 + pick.dept : 0}
-        data={series ? forecastColumns(series, ahead) : [[], [], [], [], [], [], [], []]}
-        series={[
-          { label: 'actual', stroke: COLORS[0], width: 2 },
-          { label: 'predicted (h=1)', stroke: COLORS[2], width: 2, dash: [5, 3] },
-          { label: 'forecast', stroke: COLORS[3], width: 2 },
-          { label: '95% upper', stroke: 'var(--band-edge95)', width: 1 },
-          { label: '95% lower', stroke: 'var(--band-edge95)', width: 1 },
-          { label: '80% upper', stroke: 'var(--band-edge80)', width: 1 },
-          { label: '80% lower', stroke: 'var(--band-edge80)', width: 1 },
-        ]}
-        bands={FORECAST_BANDS}
-        x="date"
-        axes={[{ label: 'sales', size: 70 }]}
-      />
+      <ForecastPanel latest={s.totals?.latestWeek} serving={s.model?.serving} />
     </div>
   );
 }
