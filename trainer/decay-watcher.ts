@@ -30,7 +30,7 @@ import { newRequest } from '../domain/training/request.js';
 import { SEASON_DAYS, SEASON_WEEKS } from '../domain/baselines/baselines.js';
 import { every } from '../lib/periodic.js';
 import { checkDataGate, committedPositions, logEnds, settleGate, type GateReporter, type GateVerdict } from './data-gate.js';
-import { decayReason, decayRequestId, decideDecay, evolveDecay, initialDecayState, liveSummary, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';
+import { decayReason, decayRequestId, decayThreshold, decideDecay, evolveDecay, initialDecayState, liveSummary, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';
 
 /** Weeks read beyond the window: room for weeks in which the champion scored nothing (a pause, a gap in the data). */
 const SLACK_WEEKS = 8;
@@ -140,7 +140,10 @@ export function startDecayWatcher(o: {
     if (w && (before.version !== status.version || before.window?.to !== w.to || before.window.points !== w.points)) {
       const text = liveSummary(champion.version, w, o.policy);
       o.log.info(`decay: ${text}`);
-      publishTraining({ type: 'decay', version: champion.version, decayed: decided.length > 0, text, at: Date.now() });
+      const threshold = decayThreshold(w, o.policy);
+      // JSON has no Infinity: a window without a finite bar goes out as text only
+      const figures = Number.isFinite(w.wmae) && Number.isFinite(threshold) ? { window: { from: w.from, to: w.to, wmae: w.wmae, threshold } } : {};
+      publishTraining({ type: 'decay', version: champion.version, decayed: decided.length > 0, text, at: Date.now(), ...figures });
     }
     for (const e of decided) {
       if (e.type !== 'decayDetected') continue;

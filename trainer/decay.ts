@@ -122,6 +122,17 @@ export function evolveDecay(state: DecayState, e: DecayEvent): DecayState {
   }
 }
 
+/**
+ * The live WMAE from which a window counts as decayed: the lower of the two
+ * bars (naiveRatio x seasonal naive's WMAE, backtestFactor x the backtest
+ * WMAE; the naive bar alone without a backtest figure). What the dashboard
+ * draws as the threshold line, in the same units as the live WMAE.
+ */
+export function decayThreshold(w: Pick<LiveWindow, 'naiveWmae' | 'backtestWmae'>, policy: DecayPolicy): number {
+  const naiveBar = policy.naiveRatio * w.naiveWmae;
+  return w.backtestWmae === null ? naiveBar : Math.min(naiveBar, policy.backtestFactor * w.backtestWmae);
+}
+
 const money = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
 const times = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}x` : 'infinitely');
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decayReason, decayRequestId, decideDecay, evolveDecay, initialDecayState, liveSummary, measureDecay, parseDecayRequestId, type DecayPolicy, type WeekErrors } from './decay.js';
+import { decayReason, decayThreshold, decayRequestId, decideDecay, evolveDecay, initialDecayState, liveSummary, measureDecay, parseDecayRequestId, type DecayPolicy, type WeekErrors } from './decay.js';
 
 const policy: DecayPolicy = { weeks: 2, naiveRatio: 1, backtestFactor: 2 };
 /** A week with `points` points of weight 1 each; errors as totals. */
@@ -37,6 +37,18 @@ describe('accuracy decay trigger', () => {
     assert.deepEqual(decideDecay({ type: 'check', champion: champion(100), weeks: [wk('2012-01-13', 1990, 3000), wk('2012-01-20', 1990, 3000)], policy }, initialDecayState), []);
     // no backtest figure: only the naive comparison decides
     assert.deepEqual(decideDecay({ type: 'check', champion: champion(null), weeks: [wk('2012-01-13', 2000, 3000), wk('2012-01-20', 2000, 3000)], policy }, initialDecayState), []);
+  });
+
+  it('the threshold is the lower bar in WMAE: a window fires exactly from it', () => {
+    // naive bar 1 x 300 = 300, backtest bar 2 x 100 = 200: 200
+    assert.equal(decayThreshold({ naiveWmae: 300, backtestWmae: 100 }, policy), 200);
+    // naive bar 150 below the backtest bar 2 x 100 = 200: 150
+    assert.equal(decayThreshold({ naiveWmae: 150, backtestWmae: 100 }, policy), 150);
+    assert.equal(decayThreshold({ naiveWmae: 300, backtestWmae: null }, policy), 300, 'no backtest figure: the naive bar');
+    // at the threshold it fires, just under it it does not (backtest bar 200, as in the case above)
+    const at = (err: number) => decideDecay({ type: 'check', champion: champion(100), weeks: [wk('2012-01-13', err, 3000), wk('2012-01-20', err, 3000)], policy }, initialDecayState).length;
+    assert.equal(at(2000), 1);
+    assert.equal(at(1990), 0);
   });
 
   it('asks once per champion and window: again only after a window that shares no week, and at once for a new champion', () => {

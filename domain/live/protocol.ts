@@ -47,6 +47,22 @@ export interface TrainingLine {
   kind: 'requested' | 'started' | 'phase' | 'log' | 'finished' | 'promoted' | 'load' | 'trigger' | 'decay';
   text: string;
   level: 'info' | 'warn' | 'error';
+  /** On a `decay` line: the window's figures (absent from a trainer that sends the text only). */
+  decay?: DecayPoint;
+}
+
+/** One measured decay window of a champion: what the dashboard's decay chart draws (WMAE in sales units). */
+export interface DecayPoint {
+  version: number;
+  from: string;
+  /** The window's last week: where the point goes on the x axis. */
+  to: string;
+  /** The champion's live WMAE over the window. */
+  wmae: number;
+  /** The live WMAE from which the window counts as decayed. */
+  threshold: number;
+  /** Whether it asked for a retraining (a `decay` training request). */
+  decayed: boolean;
 }
 
 export interface RequestRow {
@@ -125,6 +141,8 @@ export interface Snapshot {
   accuracy: AccuracyColumns;
   models: ModelsMessage;
   training: TrainingLine[];
+  /** The decay windows measured, oldest first (the last DECAY_CAP). */
+  decay: DecayPoint[];
   pace: PaceStatus;
   /** Whether write operations need a token (the sidebar asks for one). */
   writesNeedToken: boolean;

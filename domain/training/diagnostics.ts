@@ -18,8 +18,16 @@ export type TrainingDiagnostic =
   | { type: 'finished'; runId: string; version: number; decision: 'promoted' | 'rejected' | 'failed'; reason: string; durationMs: number; at: number }
   /** A trigger waits for the sales log to be materialized before it decides (waiting), or its wait ended; `reason` is the log line. */
   | { type: 'trigger'; trigger: string; waiting: boolean; reason: string; at: number }
-  /** The decay trigger measured a new window of the champion's live accuracy (`decayed`: it asked for a retraining); `text` has the numbers. */
-  | { type: 'decay'; version: number; decayed: boolean; text: string; at: number };
+  /** The decay trigger measured a new window of the champion's live accuracy (`decayed`: it asked for a retraining); `text` has the numbers, `window` those the dashboard draws. */
+  | { type: 'decay'; version: number; decayed: boolean; text: string; at: number; window?: DecayWindowFigures };
+
+/** A measured decay window as the dashboard draws it: its weeks, the live WMAE and the WMAE from which it fires (trainer/decay.ts decayThreshold). */
+export interface DecayWindowFigures {
+  from: string;
+  to: string;
+  wmae: number;
+  threshold: number;
+}
 
 /** Publishes one message when someone listens. */
 export function publishTraining(msg: TrainingDiagnostic): void {

@@ -37,7 +37,8 @@ const DiagnosticSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), runId: str, line: TrainerLineSchema }),
   z.object({ type: z.literal('finished'), runId: str, version: num, decision: z.enum(['promoted', 'rejected', 'failed']), reason: str, durationMs: num, at: num }),
   z.object({ type: z.literal('trigger'), trigger: str, waiting: z.boolean(), reason: str, at: num }),
-  z.object({ type: z.literal('decay'), version: num, decayed: z.boolean(), text: str, at: num }),
+  // `window` is optional: a relay from before it was added sends the text only
+  z.object({ type: z.literal('decay'), version: num, decayed: z.boolean(), text: str, at: num, window: z.object({ from: str, to: str, wmae: num, threshold: num }).optional() }),
 ]);
 const RecordSchema = z.object({ v: z.literal(1), host: str, pid: z.int(), relay: str, seq: z.int().min(1), at: num, msg: DiagnosticSchema });
 

@@ -20,7 +20,8 @@ import type { LiveAccuracy } from '../../domain/live/accuracy.js';
 import { Columns, percentile } from './columns.js';
 import { every, type Periodic } from '../../lib/periodic.js';
 import { readSupervision } from '../../lib/supervision.js';
-import { STATUS_KEYS, type Component, type ModelState, type ModelsMessage, type PaceStatus, type Snapshot, type StatusKey, type Tick, type Totals, type TrainingLine } from '../../domain/live/protocol.js';
+import { STATUS_KEYS, type Component, type ModelState, type ModelsMessage, type PaceStatus, type Snapshot, type StatusKey, type Tick, type Totals, type TrainingLine, type DecayPoint } from '../../domain/live/protocol.js';
+import { addDecayPoint } from '../../domain/live/decay-points.js';
 
 const TRAINING_LINES = 400;
 const LATENCY_ROUTES = new Set(['/v1/predict', '/v1/forecast']);
@@ -56,6 +57,8 @@ export class LiveStatus extends EventEmitter {
   private triggerLine: TrainingLine | null = null;
   /** The last window the decay trigger measured (one line per new week of live accuracy; null before any). */
   private decayLine: TrainingLine | null = null;
+  /** The decay windows measured (the dashboard's decay chart), kept apart from the capped log so they outlive its lines. */
+  private decayPoints: DecayPoint[] = [];
   private latencies: number[] = [];
   private requestsInWindow = 0;
   private predictions = 0;
@@ -118,6 +121,7 @@ export class LiveStatus extends EventEmitter {
   trainingLine(line: TrainingLine): void {
     if (line.kind === 'trigger') this.triggerLine = line;
     if (line.kind === 'decay') this.decayLine = line;
+    if (line.decay) this.decayPoints = addDecayPoint(this.decayPoints, line.decay);
     this.training.push(line);
     if (this.training.length > TRAINING_LINES) this.training.splice(0, this.training.length - TRAINING_LINES);
     this.emit('training', line);
@@ -151,6 +155,7 @@ export class LiveStatus extends EventEmitter {
       accuracy: this.deps.accuracy.columns(),
       models: this.modelsMessage(),
       training: [...this.training],
+      decay: [...this.decayPoints],
       pace: this.deps.pace(),
       writesNeedToken: true,
     };

@@ -85,7 +85,14 @@ export function lineOfDiagnostic(d: TrainingDiagnostic, at = Date.now()): Traini
       // a wait is a warning: no training is asked for until the data is materialized
       return { at: d.at, runId: null, kind: 'trigger', level: d.waiting ? 'warn' : 'info', text: d.reason };
     case 'decay':
-      return { at: d.at, runId: null, kind: 'decay', level: d.decayed ? 'warn' : 'info', text: d.text };
+      return {
+        at: d.at,
+        runId: null,
+        kind: 'decay',
+        level: d.decayed ? 'warn' : 'info',
+        text: d.text,
+        ...(d.window ? { decay: { version: d.version, ...d.window, decayed: d.decayed } } : {}),
+      };
     default: {
       const never: never = d;
       throw new Error(`unhandled ${JSON.stringify(never)}`);

@@ -46,6 +46,14 @@ describe('training lines relayed over Kafka', () => {
     assert.equal(toLine(rec(2, { ...d, decayed: false }))?.level, 'info');
   });
 
+  it('carries the window figures the decay chart draws through the topic; a malformed window is skipped', () => {
+    const toLine = relayedLines();
+    const window = { from: '2011-08-26', to: '2011-09-02', wmae: 1916.4, threshold: 1368.2 };
+    const d: TrainingDiagnostic = { type: 'decay', version: 1, decayed: true, text: 'v1 live WMAE 1,916 over ...', at: 9, window };
+    assert.deepEqual(toLine(decodeTrainingLog(encodeTrainingLog(rec(1, d)))!)?.decay, { version: 1, ...window, decayed: true });
+    assert.equal(decodeTrainingLog(encodeTrainingLog(rec(2, { ...d, window: { ...window, wmae: 'high' } } as unknown as TrainingDiagnostic))), null);
+  });
+
   it('leaves requested and finished to the model log', () => {
     const toLine = relayedLines();
     assert.equal(toLine(rec(1, { type: 'finished', runId: 'run-1', version: 1, decision: 'promoted', reason: 'ok', durationMs: 1, at: 1 })), null);

@@ -26,6 +26,8 @@ export interface ChartProps {
   zero?: boolean;
   /** How y values read in the chart's text alternative (default: by magnitude). */
   yText?: (v: number) => string;
+  /** x values marked by a dashed vertical line in --red (events on the time axis, e.g. a retraining asked for). */
+  markers?: readonly number[];
 }
 
 
@@ -81,7 +83,7 @@ function xRange(kind: XKind): uPlot.Scale.Range {
  * (no re-creation per update, so thousands of points stay cheap), and that
  * follows its container's width.
  */
-export function Chart({ data, series, version, height = 180, x = 'clock', yLabel, testId, axes, scales, bands, zero, yText }: ChartProps) {
+export function Chart({ data, series, version, height = 180, x = 'clock', yLabel, testId, axes, scales, bands, zero, yText, markers }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   // the x range the reader zoomed to (drag to zoom, double-click to reset); null while following the data
@@ -89,6 +91,9 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
   const shape = series.map((s) => s.label).join('|');
   // a canvas keeps the colours it was given: a new theme re-creates the chart with the new ones
   const { resolved } = useStore(theme);
+  // read by the draw hook, so new markers need no re-creation
+  const marks = useRef<readonly number[]>(markers ?? []);
+  marks.current = markers ?? [];
 
   useEffect(() => {
     const el = host.current;
@@ -105,6 +110,7 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
         setScale: [(u, key) => key === 'x' && followZoom(u, zoomed, host.current)],
         // the x row of the legend only while the pointer is on the chart (no "week: –" row at rest)
         setCursor: [(u) => host.current && (host.current.dataset.hover = String(u.cursor.idx != null))],
+        draw: [(u) => drawMarkers(u, marks.current)],
       },
       axes: [themed(xAxis(x)), ...yAxes],
       // room on the right for half of the last date or time label, which would otherwise be cut
@@ -135,8 +141,9 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
       const xs = data[0];
       host.current.dataset.points = String(xs?.length ?? 0);
       host.current.dataset.lastX = String(xs?.[xs.length - 1] ?? '');
+      host.current.dataset.markers = marks.current.join(',');
     }
-  }, [version, data]);
+  }, [version, data, markers?.join(',')]);
 
   // the canvas has no text: a summary of what it shows is the chart's text alternative
   return (
@@ -147,6 +154,26 @@ export function Chart({ data, series, version, height = 180, x = 'clock', yLabel
       </figcaption>
     </figure>
   );
+}
+
+/** Dashed vertical lines across the plot area at the x values in view. */
+function drawMarkers(u: uPlot, xs: readonly number[]): void {
+  if (xs.length === 0) return;
+  const ctx = u.ctx;
+  const { top, height } = u.bbox;
+  ctx.save();
+  ctx.strokeStyle = cssColor('var(--red)');
+  ctx.lineWidth = 2 * uPlot.pxRatio;
+  ctx.setLineDash([6 * uPlot.pxRatio, 4 * uPlot.pxRatio]);
+  for (const x of xs) {
+    const px = Math.round(u.valToPos(x, 'x', true));
+    if (px < u.bbox.left || px > u.bbox.left + u.bbox.width) continue;
+    ctx.beginPath();
+    ctx.moveTo(px, top);
+    ctx.lineTo(px, top + height);
+    ctx.stroke();
+  }
+  ctx.restore();
 }
 
 /**

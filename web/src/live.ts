@@ -5,8 +5,9 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { AccuracyColumns } from '../../domain/live/accuracy.js';
-import type { Component, ModelState, ModelsMessage, PaceStatus, ServerEvents, Snapshot, StatusColumns, StatusKey, Totals, TrainingLine } from '../../domain/live/protocol.js';
+import type { Component, DecayPoint, ModelState, ModelsMessage, PaceStatus, ServerEvents, Snapshot, StatusColumns, StatusKey, Totals, TrainingLine } from '../../domain/live/protocol.js';
 import { Store } from './store.js';
+import { addDecayPoint } from '../../domain/live/decay-points.js';
 
 const KEYS: StatusKey[] = ['sales', 'requests', 'trained', 'promoted', 'dead', 'matLag', 'gwLag', 'rows', 'p50', 'p99', 'rps'];
 const CAP = 300;
@@ -25,6 +26,8 @@ export interface LiveState {
   accuracy: AccuracyColumns;
   models: ModelsMessage;
   training: TrainingLine[];
+  /** The decay windows measured (gateway snapshot, then `decay` lines as they arrive). */
+  decay: DecayPoint[];
   /** The simulator's pace (simulation.pace), null before the first snapshot. */
   pace: PaceStatus | null;
   lastTickAt: number;
@@ -45,6 +48,7 @@ export const live = new Store<LiveState>({
   accuracy: { weeks: [], versions: [], wape: [], overall: [] },
   models: { champion: null, models: [], requests: [] },
   training: [],
+  decay: [],
   pace: null,
   lastTickAt: 0,
 });
@@ -72,6 +76,8 @@ export function connectLive(token: () => string | null): void {
       accuracy: snap.accuracy,
       models: snap.models,
       training: snap.training.slice(-LOG_CAP),
+      // a gateway from before the decay chart sends none
+      decay: snap.decay ?? [],
       pace: snap.pace,
       lastTickAt: Date.now(),
     })),
@@ -90,7 +96,9 @@ export function connectLive(token: () => string | null): void {
   );
   socket.on('models', (m) => live.set((s) => ({ ...s, models: m })));
   socket.on('accuracy', (a) => live.set((s) => ({ ...s, accuracy: a })));
-  socket.on('training', (l) => live.set((s) => ({ ...s, training: [...s.training.slice(-(LOG_CAP - 1)), l] })));
+  socket.on('training', (l) =>
+    live.set((s) => ({ ...s, training: [...s.training.slice(-(LOG_CAP - 1)), l], decay: l.decay ? addDecayPoint(s.decay, l.decay) : s.decay })),
+  );
 }
 
 /** Reconnects (after the token changed). */

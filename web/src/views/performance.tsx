@@ -6,6 +6,8 @@ import type { ModelRow } from '../../../domain/live/protocol.js';
 import { DataTable, type Column } from '../table.js';
 import { ForecastPanel } from './forecast-panel.js';
 import { useStore } from '../store.js';
+import { decayColumns } from '../decay-columns.js';
+import type { DecayPoint } from '../../../domain/live/protocol.js';
 
 
 /** Holdout WAPE per version: the model against the baselines and the champion it was compared with. */
@@ -76,7 +78,37 @@ export function PerformanceView() {
           <DataTable columns={LIVE_COLUMNS} rows={a.overall} testId="live-accuracy" csvName="live-accuracy" rowKey={(o) => String(o.version)} />
         </div>
       </div>
+      <DecayPanel points={s.decay} />
       <ForecastPanel latest={s.totals?.latestWeek} serving={s.model?.serving} />
+    </div>
+  );
+}
+
+/**
+ * The decay trigger's view of the champion: its live WMAE over the trailing
+ * window at each new week, the threshold from which it asks for a
+ * retraining (dashed), and a red dashed vertical line at each window that did.
+ */
+function DecayPanel({ points }: { points: DecayPoint[] }) {
+  const c = decayColumns(points);
+  const fired = points.filter((p) => p.decayed);
+  const series: uPlot.Series[] = [
+    ...c.versions.map((v, i) => ({ label: `v${v} live WMAE`, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: false, points: { show: true } })),
+    { label: 'decay threshold', stroke: 'var(--red)', width: 1.5, dash: [6, 4] },
+  ];
+  return (
+    <div class="panel">
+      <h3>Accuracy decay: the champion's live WMAE over the trailing window against the threshold (dashed red lines: retraining asked for)</h3>
+      {points.length === 0 ? <p class="muted">The decay trigger measures the champion's live WMAE once it has a full window of scored weeks.</p> : null}
+      <Chart testId="chart-decay" x="date" version={points.length * 1000 + fired.length} data={c.data} series={series} markers={c.markers}
+        axes={[{ label: 'WMAE', size: 70 }]} yText={(v) => fmt(Math.round(v))} zero />
+      <ul class="decay-requests" data-testid="decay-requests">
+        {fired.map((p) => (
+          <li key={`${p.version}-${p.to}`}>
+            retraining asked for: v{p.version} live WMAE {fmt(Math.round(p.wmae))} over {p.from}..{p.to}, threshold {fmt(Math.round(p.threshold))}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
