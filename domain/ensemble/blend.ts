@@ -21,6 +21,7 @@
  * from the same vector (`forecastAt`).
  */
 import { ValidationError } from '../../lib/errors.js';
+import { assertNever } from '../decider.js';
 import { COL, FEATURE_COUNT, type TrainingMatrix } from '../features/features.js';
 import { HOLIDAY_WEIGHT } from '../registry/metrics.js';
 import { bandIndex, horizonBands } from '../registry/bands.js';
@@ -99,7 +100,7 @@ function youngForecast(X: ArrayLike<number>, offset: number, young: YoungMember)
     case 'mean4':
       return unscaled(X, offset, COL.windows);
     default:
-      return assertNever(young);
+      return assertNever(young, 'young member');
   }
 }
 
@@ -107,10 +108,6 @@ function youngForecast(X: ArrayLike<number>, offset: number, young: YoungMember)
 function unscaled(X: ArrayLike<number>, offset: number, col: number): number {
   const v = (X[offset + COL.level] as number) + (X[offset + COL.scale] as number) * (X[offset + col] as number);
   return Number.isFinite(v) ? v : 0;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected young member ${String(x)}`);
 }
 
 /** The served forecast of one row: the model's sales forecast blended with the statistical member by the row's band. */

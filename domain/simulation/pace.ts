@@ -7,6 +7,7 @@
 import { UnprocessableError, ValidationError } from '../../lib/errors.js';
 import type { PaceAction, SimulationPaceChanged } from '../../schemas/types.js';
 import type { PaceStatus } from '../live/protocol.js';
+import { assertNever, checked, eventsOrThrow, isRefusal, refuse, type Decider, type Refusal } from '../decider.js';
 
 /** Bounds of a pace in seconds per simulated week: faster floods a demo, slower looks stuck. */
 export const MIN_SECONDS_PER_WEEK = 5;
@@ -32,10 +33,8 @@ export function evolvePace(s: PaceState, e: SimulationPaceChanged): PaceState {
       return { ...s, paused: true, last };
     case 'resumed':
       return { ...s, paused: false, last };
-    default: {
-      const never: never = e.action;
-      throw new Error(`unknown pace action ${String(never)}`);
-    }
+    default:
+      return assertNever(e.action, 'pace action');
   }
 }
 
@@ -113,10 +112,23 @@ export interface PaceCommand {
   at: number;
 }
 
-/** The event a change appends; UnprocessableError naming `secondsPerWeek` when it does not fit the action. */
+/** The event a change appends, or the refusal: UnprocessableError naming `secondsPerWeek` when it does not fit the action. */
+export function decidePace(cmd: PaceCommand): [SimulationPaceChanged] | Refusal {
+  if (cmd.action === 'paced' && cmd.secondsPerWeek === undefined) return refuse(new UnprocessableError('secondsPerWeek', `an integer from ${MIN_SECONDS_PER_WEEK} to ${MAX_SECONDS_PER_WEEK} with action paced`));
+  if (cmd.action !== 'paced' && cmd.secondsPerWeek !== undefined) return refuse(new UnprocessableError('secondsPerWeek', `no value with action ${cmd.action} (only paced sets it)`, cmd.secondsPerWeek));
+  const secondsPerWeek = checked(() => validatePaceSeconds(cmd.action, cmd.secondsPerWeek ?? null, 'body'));
+  if (isRefusal(secondsPerWeek)) return secondsPerWeek;
+  return [{ action: cmd.action, secondsPerWeek, reason: cmd.reason ?? '', changedBy: cmd.by, changedAt: cmd.at }];
+}
+
+/** The pace as a decider: any change may follow any other (the latest wins), so the state only matters to readers. */
+export const paceDecider: Decider<PaceCommand, PaceState, SimulationPaceChanged> = {
+  initial: initialPace,
+  decide: (cmd) => decidePace(cmd),
+  evolve: evolvePace,
+};
+
+/** The event a change appends; throws decidePace's refusal (for the gateway's route, which answers with exceptions). */
 export function paceEvent(cmd: PaceCommand): SimulationPaceChanged {
-  if (cmd.action === 'paced' && cmd.secondsPerWeek === undefined) throw new UnprocessableError('secondsPerWeek', `an integer from ${MIN_SECONDS_PER_WEEK} to ${MAX_SECONDS_PER_WEEK} with action paced`);
-  if (cmd.action !== 'paced' && cmd.secondsPerWeek !== undefined) throw new UnprocessableError('secondsPerWeek', `no value with action ${cmd.action} (only paced sets it)`, cmd.secondsPerWeek);
-  const secondsPerWeek = validatePaceSeconds(cmd.action, cmd.secondsPerWeek ?? null, 'body');
-  return { action: cmd.action, secondsPerWeek, reason: cmd.reason ?? '', changedBy: cmd.by, changedAt: cmd.at };
+  return eventsOrThrow(decidePace(cmd))[0];
 }

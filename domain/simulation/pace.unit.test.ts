@@ -3,12 +3,15 @@ import { describe, it } from 'node:test';
 import { UnprocessableError, ValidationError } from '../../lib/errors.js';
 import type { SimulationPaceChanged } from '../../schemas/types.js';
 import { SIMULATION_PACE_CHANGED } from '../contracts.js';
-import { batchPlan, effectivePace, eventsPerSecond, evolvePace, initialPace, paceEvent, paceStatus, secondsPerWeekAt, type PaceState } from './pace.js';
+import { AppError } from '../../lib/errors.js';
+import { foldAll, isRefusal } from '../decider.js';
+import { givenWhenThen } from '../given-when-then.js';
+import { batchPlan, effectivePace, eventsPerSecond, evolvePace, initialPace, paceDecider, paceEvent, paceStatus, secondsPerWeekAt, type PaceState } from './pace.js';
 
 const ev = (action: SimulationPaceChanged['action'], secondsPerWeek: number | null = null, changedAt = 1000): SimulationPaceChanged => ({
   action, secondsPerWeek, reason: '', changedBy: 'test', changedAt,
 });
-const fold = (events: SimulationPaceChanged[]): PaceState => events.reduce(evolvePace, initialPace);
+const fold = (events: SimulationPaceChanged[]): PaceState => foldAll(paceDecider, events);
 
 describe('simulation pace: the fold', () => {
   it('no event: running at the default, nothing changed yet', () => {
@@ -104,5 +107,30 @@ describe('simulation pace: the command', () => {
       assert.throws(() => paceEvent({ ...cmd, by: 'me', at: 5 }), (err: unknown) => err instanceof UnprocessableError && err.field === 'secondsPerWeek');
     }
     assert.throws(() => paceEvent({ action: 'paced', secondsPerWeek: 2, by: 'me', at: 5 }), /body\.secondsPerWeek: expected an integer from 5 to 3600/);
+  });
+
+  it('given paced 45 s/week, when paused then resumed, then both are recorded and the pace is kept, running', () => {
+    const { then, state } = givenWhenThen(
+      paceDecider,
+      [{ action: 'paced', secondsPerWeek: 45, reason: '', changedBy: 'me', changedAt: 1 }],
+      [{ action: 'paused', reason: 'lunch', by: 'ops', at: 2 }, { action: 'resumed', by: 'ops', at: 3 }],
+    );
+    assert.deepEqual(then, [
+      { action: 'paused', secondsPerWeek: null, reason: 'lunch', changedBy: 'ops', changedAt: 2 },
+      { action: 'resumed', secondsPerWeek: null, reason: '', changedBy: 'ops', changedAt: 3 },
+    ]);
+    assert.deepEqual({ secondsPerWeek: state.secondsPerWeek, paused: state.paused }, { secondsPerWeek: 45, paused: false });
+  });
+
+  it('given nothing, when paced at 2 s/week (below 5), then the refusal names body.secondsPerWeek', () => {
+    const { then } = givenWhenThen(paceDecider, [], { action: 'paced', secondsPerWeek: 2, by: 'me', at: 5 });
+    assert.ok(isRefusal(then) && then.refusal instanceof ValidationError && then.refusal.field === 'body.secondsPerWeek');
+  });
+
+  it('an action outside the contract is a bug: the fold throws UNREACHABLE naming it', () => {
+    assert.throws(
+      () => evolvePace(initialPace, { action: 'sped-up' as never, secondsPerWeek: null, reason: '', changedBy: 'x', changedAt: 1 }),
+      (e: unknown) => e instanceof AppError && e.code === 'UNREACHABLE' && /pace action "sped-up"/.test(e.message),
+    );
   });
 });

@@ -8,6 +8,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { ConfigError, messageOf } from '../../lib/errors.js';
 import type { ScheduleChanged, TrainingRequested } from '../../schemas/types.js';
 import { newRequest } from './request.js';
+import type { Decider } from '../decider.js';
 
 function parse(cron: string, at: number) {
   try {
@@ -53,6 +54,26 @@ export const initialSchedule: ScheduleState = { paused: false, reason: '', chang
 export function evolveSchedule(_s: ScheduleState, e: ScheduleChanged): ScheduleState {
   return { paused: e.action === 'paused', reason: e.reason, changedBy: e.changedBy, changedAt: e.changedAt };
 }
+
+/** Pause or resume the schedule (the gateway's POST /v1/schedule). */
+export interface ScheduleCommand {
+  action: ScheduleChanged['action'];
+  reason?: string;
+  by: string;
+  /** When (epoch ms). */
+  at: number;
+}
+
+/**
+ * The schedule as a decider. Every command is recorded, even a pause of a
+ * paused schedule: the log keeps who asked and why, and the state is the
+ * latest event's either way.
+ */
+export const scheduleDecider: Decider<ScheduleCommand, ScheduleState, ScheduleChanged> = {
+  initial: initialSchedule,
+  decide: (cmd) => [{ action: cmd.action, reason: cmd.reason ?? '', changedBy: cmd.by, changedAt: cmd.at }],
+  evolve: evolveSchedule,
+};
 
 /**
  * The tick a restarted trainer catches up on, once: the latest tick before

@@ -5,6 +5,7 @@
  */
 import type { TrainingRequested } from '../../schemas/types.js';
 import { emptyRegistry, evolveRegistry, type RegistryEvent, type RegistryState } from '../../domain/registry/state.js';
+import { assertNever, type Fold } from '../../domain/decider.js';
 
 /** A training request, or any registry event (runs, promotions, annotations, aliases). */
 export type ModelLogEvent = { type: 'requested'; event: TrainingRequested } | RegistryEvent;
@@ -30,12 +31,13 @@ export function evolveGatewayRegistry(s: GatewayRegistry, e: ModelLogEvent): Gat
     case 'annotated':
     case 'aliased':
       return { ...s, registry: evolveRegistry(s.registry, e) };
-    default: {
-      const never: never = e;
-      throw new Error(`unhandled model-log event ${JSON.stringify(never)}`);
-    }
+    default:
+      return assertNever(e, 'model-log event');
   }
 }
+
+/** The gateway's model-log projection as a fold (no commands: the gateway only reads the log here). */
+export const gatewayRegistryFold: Fold<GatewayRegistry, ModelLogEvent> = { initial: initialGatewayRegistry, evolve: evolveGatewayRegistry };
 
 /** Request id -> the run that answered it. */
 export function runOfRequest(s: GatewayRegistry): Map<string, string> {

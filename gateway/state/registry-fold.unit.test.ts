@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ModelPromoted, ModelTrained, TrainingRequested } from '../../schemas/types.js';
 import { championOf, foldRegistry, type RegistryEvent } from '../../domain/registry/state.js';
-import { evolveGatewayRegistry, initialGatewayRegistry, runOfRequest, type ModelLogEvent } from './registry-fold.js';
+import { AppError } from '../../lib/errors.js';
+import { foldAll } from '../../domain/decider.js';
+import { evolveGatewayRegistry, gatewayRegistryFold, initialGatewayRegistry, runOfRequest, type ModelLogEvent } from './registry-fold.js';
 
 const req = (id: string): TrainingRequested => ({ requestId: id, trigger: 'manual', reason: 'r', cutoffWeek: null, requestedBy: 't', requestedAt: 1, params: null });
 const run = (version: number, requestIds: string[]): ModelTrained =>
@@ -10,7 +12,7 @@ const run = (version: number, requestIds: string[]): ModelTrained =>
 const promo = (version: number, at: number, previousVersion: number | null = null): ModelPromoted =>
   ({ version, runId: `run-${version}`, previousVersion, kind: 'promotion', reason: '', artifactSha256: '', artifactUri: '', promotedBy: 't', promotedAt: at }) as ModelPromoted;
 
-const fold = (events: ModelLogEvent[]) => events.reduce(evolveGatewayRegistry, initialGatewayRegistry);
+const fold = (events: ModelLogEvent[]) => foldAll(gatewayRegistryFold, events);
 
 describe('gateway registry fold', () => {
   it('given requests, runs and promotions, the last promotion is the champion and requests know their run', () => {
@@ -42,5 +44,12 @@ describe('gateway registry fold', () => {
   it('replaying the same events rebuilds an equal state', () => {
     const events: ModelLogEvent[] = [{ type: 'requested', event: req('a') }, { type: 'trained', event: run(1, ['a']) }, { type: 'promoted', event: promo(1, 5) }];
     assert.deepEqual(fold(events), fold(events));
+  });
+
+  it('an event type outside the union is a bug: the fold throws UNREACHABLE naming it', () => {
+    assert.throws(
+      () => evolveGatewayRegistry(initialGatewayRegistry, { type: 'renamed', event: {} } as never),
+      (e: unknown) => e instanceof AppError && e.code === 'UNREACHABLE' && /model-log event/.test(e.message),
+    );
   });
 });
