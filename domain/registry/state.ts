@@ -23,7 +23,7 @@
  * wrong `previousVersion` that a later rollback would follow.
  */
 import { AppError, NotFoundError, UnprocessableError } from '../../lib/errors.js';
-import { assertNever } from '../decider.js';
+import { assertNever, foldAll, type Fold } from '../decider.js';
 import type { ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained } from '../../schemas/types.js';
 import { applyAlias, sameAliasChange } from './aliases.js';
 import { applyAnnotation, type Annotations } from './annotations.js';
@@ -168,10 +168,11 @@ function samePromotion(a: ModelPromoted, b: ModelPromoted): boolean {
 
 /** Folds events from the empty registry. */
 export function foldRegistry(events: Iterable<RegistryEvent>, from: RegistryState = emptyRegistry): RegistryState {
-  let s = from;
-  for (const e of events) s = evolveRegistry(s, e);
-  return s;
+  return foldAll(registryFold, events, from);
 }
+
+/** The registry as a fold (registryDecider in commands.ts adds the commands). */
+export const registryFold: Fold<RegistryState, RegistryEvent> = { initial: emptyRegistry, evolve: evolveRegistry };
 
 /** The latest applied promotion (the champion's record), or null before the first one. */
 export function championOf(state: RegistryState): ModelPromoted | null {
