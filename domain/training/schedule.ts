@@ -71,9 +71,14 @@ export interface ScheduleCommand {
  */
 export const scheduleDecider: Decider<ScheduleCommand, ScheduleState, ScheduleChanged> = {
   initial: initialSchedule,
-  decide: (cmd) => [{ action: cmd.action, reason: cmd.reason ?? '', changedBy: cmd.by, changedAt: cmd.at }],
+  decide: (cmd) => [scheduleEvent(cmd)],
   evolve: evolveSchedule,
 };
+
+/** The event a pause or resume appends (the decision does not depend on the state: see scheduleDecider). */
+export function scheduleEvent(cmd: ScheduleCommand): ScheduleChanged {
+  return { action: cmd.action, reason: cmd.reason ?? '', changedBy: cmd.by, changedAt: cmd.at };
+}
 
 /**
  * The tick a restarted trainer catches up on, once: the latest tick before

@@ -13,6 +13,7 @@ import type { AliasCommand } from '../../domain/registry/aliases.js';
 import type { AnnotateCommand, Annotations } from '../../domain/registry/annotations.js';
 import type { RegistryState } from '../../domain/registry/state.js';
 import { DEFAULT_TRAIN_PARAMS, newRequest } from '../../domain/training/request.js';
+import { scheduleEvent } from '../../domain/training/schedule.js';
 import { parseRequest, type RawRequest } from '../../domain/backtest/request.js';
 import { unscorableProblems } from '../../domain/backtest/scorable.js';
 import { UnprocessableError } from '../../lib/errors.js';
@@ -137,7 +138,7 @@ export function createOperations(deps: {
       return { backtestId, topic: cfg.topics.backtestRequests };
     },
     async setSchedule({ action, reason, by }) {
-      const e: ScheduleChanged = { action, reason: reason ?? '', changedBy: by, changedAt: Date.now() };
+      const e = scheduleEvent({ action, ...(reason === undefined ? {} : { reason }), by, at: Date.now() });
       await (await events()).scheduleChanged(e);
       return e;
     },
