@@ -24,7 +24,7 @@ import { generateWeek } from '../domain/simulation/generator.js';
 import { addWeeks } from '../lib/weeks.js';
 import { setUp, SIM, type Fixture } from '../gateway/test/fixture.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
-import type { LiveWindow } from './decay.js';
+import { decayThreshold, type LiveWindow } from './decay.js';
 import { readTopic, until, waitForRows } from './test/fixture.js';
 import { startTrainer, type TrainerService } from './trainer-service.js';
 
@@ -35,6 +35,8 @@ const FACTOR = 0.5;
 const WINDOW = 2;
 /** Broken weeks sent after the first retraining, at most, for the live error to come back. */
 const MAX_WEEKS_AFTER = 8;
+/** Fires at seasonal naive's WMAE or twice the backtest's (the defaults), over WINDOW weeks. */
+const POLICY = { weeks: WINDOW, naiveRatio: 1, backtestFactor: 2 };
 const breakFrom = addWeeks(SIM.startWeek, SIM.weeks + WINDOW);
 const broken = { ...SIM, breaks: [{ dept: BROKEN_DEPT, factor: FACTOR, fromWeek: breakFrom }] };
 
@@ -45,6 +47,9 @@ let trainer: TrainerService;
 let gw: Gateway;
 /** The next simulated week index to send. */
 let next = SIM.weeks;
+/** Series-weeks known so far (for seasonal naive's year-before actual), and the points each sent week can score. */
+let known = new Set<string>();
+const scorable = new Map<string, number>();
 
 /**
  * Waits until the gateway has published `version`'s forecasts from `origin` for
@@ -65,6 +70,10 @@ async function forecastsFrom(origin: string, version: number): Promise<void> {
 /** Sends the next simulated week (broken from `breakFrom` on) and waits for `version`'s forecasts from it. */
 async function sendWeek(version: number): Promise<string> {
   const week = generateWeek(broken, next++);
+  // the points live accuracy will score: series forecast from the week before, with their actual a year before
+  const forecast = new Set([...gw.forecasts.values()].map((x) => `${x.event.store}:${x.event.dept}`));
+  scorable.set(week[0]!.week, week.filter((e) => forecast.has(`${e.store}:${e.dept}`) && known.has(`${e.store}:${e.dept}:${addWeeks(e.week, -52)}`)).length);
+  known = new Set([...known, ...week.map((e) => `${e.store}:${e.dept}:${e.week}`)]);
   await f.sales.send(week);
   await forecastsFrom(week[0]!.week, version);
   return week[0]!.week;
@@ -79,6 +88,13 @@ const windowOf = (version: number, to: string): LiveWindow | null => {
   const d = trainer.decay();
   return d?.version === version && d.window?.to === to ? d.window : null;
 };
+/** The window once it scores every point of its weeks (a measurement may come before the last forecast row is visible). */
+const fullWindowOf = (version: number, to: string): LiveWindow | null => {
+  const w = windowOf(version, to);
+  let expected = 0;
+  for (let i = 0; i < WINDOW; i++) expected += scorable.get(addWeeks(to, -i)) ?? NaN;
+  return w && w.points === expected ? w : null;
+};
 /**
  * Waits for the run answering `requestId` and, when it was promoted, for the
  * gateway to serve it and publish its forecasts from the latest week.
@@ -92,7 +108,8 @@ async function settle(requestId: string) {
   }
   return run;
 }
-const fmt = (w: LiveWindow) => `WMAE ${w.wmae.toFixed(0)} over ${w.from}..${w.to} (${w.points} points), ${w.ratioToNaive.toFixed(2)}x seasonal naive, ${w.ratioToBacktest?.toFixed(2) ?? '-'}x backtest ${w.backtestWmae?.toFixed(0) ?? '-'}`;
+const fmt = (w: LiveWindow) =>
+  `WMAE ${w.wmae.toFixed(0)} over ${w.from}..${w.to} (${w.points} points), ${w.ratioToNaive.toFixed(2)}x seasonal naive ${w.naiveWmae.toFixed(0)}, ${w.ratioToBacktest?.toFixed(2) ?? '-'}x backtest ${w.backtestWmae?.toFixed(0) ?? '-'}, threshold ${decayThreshold(w, POLICY).toFixed(0)}`;
 
 let detected: LiveWindow;
 
@@ -101,7 +118,7 @@ describe('recovery from a structural break: decay detected, retrained, promoted,
     f = await setUp('decayrec', {
       patch: (d) => {
         d.materializer.batchMs = 100;
-        d.trainer.decay = { weeks: WINDOW, naiveRatio: 1, backtestFactor: 2 };
+        d.trainer.decay = POLICY;
         // The first retraining comes one broken week after the break: its training rows end before its 8-week
         // holdout, so it has seen none of the break and is v1 again with 8 more weeks (observed: holdout WAPE
         // 14.95% against v1's 14.97%). With the fixture's margin 0 its promotion is a coin toss on 0.02 points;
@@ -111,6 +128,7 @@ describe('recovery from a structural break: decay detected, retrained, promoted,
         d.trainer.promotionMargin = 0.02;
       },
     });
+    known = new Set(f.events.map((e) => `${e.store}:${e.dept}:${e.week}`));
     mat = await startMaterializer(f.cfg);
     await waitForRows(f.cfg, f.events.length);
     projector = await startProjector(f.cfg, FORECAST_PROJECTION, { flushMs: 50 });
@@ -131,8 +149,8 @@ describe('recovery from a structural break: decay detected, retrained, promoted,
     await forecastsFrom(addWeeks(SIM.startWeek, SIM.weeks - 1), 1);
     let last = '';
     for (let i = 0; i < WINDOW; i++) last = await sendWeek(1);
-    await until(() => windowOf(1, last) !== null, 60_000, `v1's live window up to ${last}`, () => trainer.decay());
-    const w = windowOf(1, last)!;
+    await until(() => fullWindowOf(1, last) !== null, 60_000, `v1's live window up to ${last}, every point scored`, () => ({ decay: trainer.decay(), scorable: [...scorable] }));
+    const w = fullWindowOf(1, last)!;
     t.diagnostic(`healthy: v1 ${fmt(w)}`);
     assert.ok(w.ratioToNaive < 1 && (w.ratioToBacktest ?? 0) < 2, `v1 healthy live: ${fmt(w)}`);
     assert.deepEqual(await decayRequests(), []);
@@ -185,8 +203,8 @@ describe('recovery from a structural break: decay detected, retrained, promoted,
         timeline.push(`${week}: v${version} (week ${served.get(version)} of its first window)`);
         continue;
       }
-      await until(() => windowOf(version, week) !== null, 60_000, `v${version}'s live window up to ${week}`, () => trainer.decay());
-      const w = windowOf(version, week)!;
+      await until(() => fullWindowOf(version, week) !== null, 60_000, `v${version}'s live window up to ${week}, every point scored`, () => ({ decay: trainer.decay(), scorable: [...scorable] }));
+      const w = fullWindowOf(version, week)!;
       // a request made for this window (a retraining of the retrained model) is run before the next week arrives
       const asked = (await decayRequests()).find((r) => r.requestId === `decay-v${version}-${week}`);
       const run = asked ? await settle(asked.requestId) : null;

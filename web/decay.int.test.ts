@@ -36,7 +36,7 @@ const WINDOWS: Extract<TrainingDiagnostic, { type: 'decay' }>[] = [
   { version: 1, decayed: false, from: '2011-08-19', to: '2011-08-26', wmae: 1074, threshold: 1368 },
   { version: 1, decayed: true, from: '2011-08-26', to: '2011-09-02', wmae: 1916, threshold: 1368 },
   { version: 1, decayed: true, from: '2011-09-09', to: '2011-09-16', wmae: 3284, threshold: 1368 },
-  { version: 3, decayed: false, from: '2011-09-23', to: '2011-09-30', wmae: 1576, threshold: 3940 },
+  { version: 3, decayed: false, from: '2011-09-23', to: '2011-09-30', wmae: 1576, threshold: 3961 },
 ].map(({ version, decayed, ...window }, i) => ({ type: 'decay', version, decayed, text: `v${version} live WMAE ${window.wmae} over ${window.from}..${window.to}`, at: 1_700_000_000_000 + i, window }));
 
 let f: Fixture;
