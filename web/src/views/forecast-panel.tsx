@@ -5,6 +5,7 @@
  * (the summed actuals, then the published coherent forecast). 80% and 95%
  * intervals are drawn as bands at every level.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import type { AggregateForecast, LevelHistory } from '../api-types.js';
@@ -27,47 +28,60 @@ export function ForecastPanel({ latest, serving }: Props) {
   const cat = useCatalog();
   const stores = cat?.stores.map((s) => s.store) ?? [];
   const depts = [...new Set(cat?.stores.flatMap((s) => s.depts) ?? [])].sort((a, b) => a - b);
+  const controls = (
+    <div class="row">
+      <label>
+        level
+        <select data-testid="pick-level" value={level} onChange={(e) => setLevel((e.target as HTMLSelectElement).value as Level)}>
+          {(Object.keys(LEVEL_NAMES) as Level[]).map((l) => <option value={l}>{LEVEL_NAMES[l]}</option>)}
+        </select>
+      </label>
+      {level === 'series' ? <SeriesPicker store={pick.store} dept={pick.dept} onChange={(store, dept) => setPick({ store, dept })} /> : null}
+      {level === 'store' ? (
+        <label>
+          store
+          <select data-testid="pick-level-store" value={pick.store} onChange={(e) => setPick({ ...pick, store: Number((e.target as HTMLSelectElement).value) })}>
+            {stores.map((s) => <option value={s}>{s}</option>)}
+          </select>
+        </label>
+      ) : null}
+      {level === 'dept' ? (
+        <label>
+          dept
+          <select data-testid="pick-level-dept" value={pick.dept} onChange={(e) => setPick({ ...pick, dept: Number((e.target as HTMLSelectElement).value) })}>
+            {depts.map((d) => <option value={d}>{d}</option>)}
+          </select>
+        </label>
+      ) : null}
+    </div>
+  );
   return (
     <div class="panel" data-testid="forecast-panel" data-level={level}>
-      <div class="row" style="justify-content:space-between">
-        <h3>{level === 'series' ? 'Actual vs predicted' : `Actual vs forecast: ${nodeName(level, pick)}`} (shaded: 80% and 95% intervals)</h3>
-        <div class="row">
-          <label>
-            level
-            <select data-testid="pick-level" value={level} onChange={(e) => setLevel((e.target as HTMLSelectElement).value as Level)}>
-              {(Object.keys(LEVEL_NAMES) as Level[]).map((l) => <option value={l}>{LEVEL_NAMES[l]}</option>)}
-            </select>
-          </label>
-          {level === 'series' ? <SeriesPicker store={pick.store} dept={pick.dept} onChange={(store, dept) => setPick({ store, dept })} /> : null}
-          {level === 'store' ? (
-            <label>
-              store
-              <select data-testid="pick-level-store" value={pick.store} onChange={(e) => setPick({ ...pick, store: Number((e.target as HTMLSelectElement).value) })}>
-                {stores.map((s) => <option value={s}>{s}</option>)}
-              </select>
-            </label>
-          ) : null}
-          {level === 'dept' ? (
-            <label>
-              dept
-              <select data-testid="pick-level-dept" value={pick.dept} onChange={(e) => setPick({ ...pick, dept: Number((e.target as HTMLSelectElement).value) })}>
-                {depts.map((d) => <option value={d}>{d}</option>)}
-              </select>
-            </label>
-          ) : null}
-        </div>
-      </div>
-      {level === 'series' ? <SeriesChart store={pick.store} dept={pick.dept} latest={latest} serving={serving} /> : <LevelChart level={level} store={pick.store} dept={pick.dept} latest={latest} serving={serving} />}
+      {level === 'series' ? (
+        <SeriesChart store={pick.store} dept={pick.dept} latest={latest} serving={serving} controls={controls} />
+      ) : (
+        <LevelChart level={level} store={pick.store} dept={pick.dept} latest={latest} serving={serving} controls={controls} />
+      )}
     </div>
   );
 }
 
-function nodeName(level: Exclude<Level, 'series'>, pick: { store: number; dept: number }): string {
-  return level === 'total' ? 'all stores' : level === 'store' ? `store ${pick.store}` : `department ${pick.dept} across stores`;
+/** The panel's heading beside the level picker. */
+function Head({ title, controls }: { title: string; controls: ComponentChildren }) {
+  return (
+    <div class="row" style="justify-content:space-between">
+      <h3>{title}</h3>
+      {controls}
+    </div>
+  );
+}
+
+function nodeName(level: Exclude<Level, 'series'>, store: number, dept: number): string {
+  return level === 'total' ? 'all stores' : level === 'store' ? `store ${store}` : `department ${dept} across stores`;
 }
 
 /** One series: actual vs the champion's one-week-ahead forecasts, then its next 1..H weeks. */
-function SeriesChart({ store, dept, latest, serving }: Props & { store: number; dept: number }) {
+function SeriesChart({ store, dept, latest, serving, controls }: Props & { store: number; dept: number; controls: ComponentChildren }) {
   const [series, setSeries] = useState<SeriesData | null>(null);
   const [ahead, setAhead] = useState<ForecastData | null>(null);
   const [err, setErr] = useState<string | null>(null);
@@ -84,9 +98,10 @@ function SeriesChart({ store, dept, latest, serving }: Props & { store: number; 
   }, [store, dept, latest, serving]);
   return (
     <>
-      <p class="muted">
-        One week ahead, then the next {ahead?.points.length ?? 0} weeks{series?.modelVersion != null ? `, champion v${series.modelVersion}` : ''}.
-      </p>
+      <Head
+        title={`Actual vs predicted (one week ahead, then the next ${ahead?.points.length ?? 0} weeks${series?.modelVersion != null ? `, champion v${series.modelVersion}` : ''}; shaded: 80% and 95% intervals)`}
+        controls={controls}
+      />
       {err ? <div class="banner bad">{err}</div> : null}
       <Chart
         testId="chart-series"
@@ -115,7 +130,7 @@ function SeriesChart({ store, dept, latest, serving }: Props & { store: number; 
  * /v1/series/level) and the champion's published coherent forecast (GET
  * /v1/forecast?level=), as the gateway sends them.
  */
-function LevelChart({ level, store, dept, latest, serving }: Props & { level: Exclude<Level, 'series'>; store: number; dept: number }) {
+function LevelChart({ level, store, dept, latest, serving, controls }: Props & { level: Exclude<Level, 'series'>; store: number; dept: number; controls: ComponentChildren }) {
   const [hist, setHist] = useState<LevelHistory | null>(null);
   const [ahead, setAhead] = useState<AggregateForecast | null>(null);
   const [err, setErr] = useState<string | null>(null);
@@ -151,6 +166,7 @@ function LevelChart({ level, store, dept, latest, serving }: Props & { level: Ex
   const shown = hist && hist.level === level && hist.store === (level === 'store' ? store : 0) && hist.dept === (level === 'dept' ? dept : 0) ? hist : null;
   return (
     <>
+      <Head title={`Actual vs forecast: ${nodeName(level, store, dept)} (shaded: 80% and 95% intervals)`} controls={controls} />
       <p class="muted" data-testid="level-origin">
         {ahead ? `Published from ${ahead.origin} by champion v${ahead.modelVersion}: the bottom-up sum of its series' forecasts, the next ${ahead.points.length} weeks.` : 'No forecast published for this level yet.'}
         {shown ? ` Actuals: the node's series summed per week, up to ${shown.until ?? '-'}.` : ''}
