@@ -78,8 +78,8 @@ export function PerformanceView() {
           <DataTable columns={LIVE_COLUMNS} rows={a.overall} testId="live-accuracy" csvName="live-accuracy" rowKey={(o) => String(o.version)} />
         </div>
       </div>
-      <DecayPanel points={s.decay} />
       <ForecastPanel latest={s.totals?.latestWeek} serving={s.model?.serving} />
+      <DecayPanel points={s.decay} />
     </div>
   );
 }
