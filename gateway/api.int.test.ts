@@ -255,9 +255,10 @@ describe('gateway API', { timeout: 240_000 }, () => {
     });
 
     const forecastCases: [string, string, string, (400 | 422)?][] = [
-      ['missing store', 'dept=1', 'store'],
+      // store and dept are optional in the schema (level total needs neither): their absence at level series is a cross-field refusal
+      ['missing store', 'dept=1', 'store', 422],
       ['store not a number', 'store=abc&dept=1', 'store'],
-      ['missing dept', 'store=1', 'dept'],
+      ['missing dept', 'store=1', 'dept', 422],
       ['horizon 0', 'store=1&dept=1&horizon=0', 'horizon'],
       ['horizon over 52', 'store=1&dept=1&horizon=99', 'horizon'],
       ['horizon above the model horizon', 'store=1&dept=1&horizon=10', 'horizon', 422],
@@ -358,7 +359,7 @@ describe('gateway API', { timeout: 240_000 }, () => {
       assert.equal(batch.properties.items.maxItems, f.cfg.gateway.maxBatch, 'the documented batch limit is the enforced one');
       assert.deepEqual(r.body.paths['/v1/ops/train'].post.security, [{ bearer: [] }]);
       const fq = r.body.paths['/v1/forecast'].get.parameters.map((p: { name: string }) => p.name);
-      assert.deepEqual(fq, ['store', 'dept', 'horizon', 'alias']);
+      assert.deepEqual(fq, ['level', 'store', 'dept', 'horizon', 'alias']);
       assert.deepEqual(r.body.paths['/v1/predict'].post.parameters.map((p: { name: string }) => p.name), ['alias']);
       for (const path of ['/v1/models/compare', '/v1/models/{version}/artifact', '/v1/models/{version}/annotations', '/v1/aliases', '/v1/aliases/{alias}', '/v1/aliases/{alias}/remove']) {
         assert.ok(r.body.paths[path], `documents ${path}`);
