@@ -216,8 +216,10 @@ describe('operations views in chromium', { timeout: 600_000 }, () => {
     assert.match(cells[5]!, /^week: expected a date on series 1:1's 7-day grid .*got "2011-03-03"$/);
     assert.match(await page.getByTestId('dlq-groups').innerText(), new RegExp(`${f.cfg.topics.sales.replace(/\./g, '\\.')}\\tweek: expected`));
 
-    // keyboard: from the CSV button, Tab reaches the row; Enter opens it
+    // keyboard: from the CSV button, Tab reaches the table's scroll region (focusable so a keyboard can scroll it), then the row; Enter opens it
     await page.getByTestId('dlq-table-csv').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'region');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), `dlq-row-${dead!.id}`);
     await page.keyboard.press('Enter');
