@@ -13,7 +13,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { bootstrapContracts } from '../lib/bootstrap.js';
 import { loadConfig, type Config } from '../lib/config.js';
@@ -23,20 +22,10 @@ import { SalesProducer } from '../domain/sales/producer.js';
 import { generateHistory, generateWeek, historyEventCount, scaledOptions } from '../domain/simulation/generator.js';
 import { WEB_DIST } from '../gateway/server.js';
 import { dropFresh, freshConfig } from './backfill.js';
+import { freePort } from './free-port.js';
 import { rssMb } from './materializer-process.js';
 
 const s1 = (ms: number) => +(ms / 1000).toFixed(1);
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? res(a.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 interface Start {
   readyMs: number;

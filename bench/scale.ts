@@ -14,7 +14,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConformalIntervals } from '../domain/intervals/conformal.js';
@@ -33,6 +32,7 @@ import { runBacktest } from '../trainer/backtest/run.js';
 import { WEB_DIST } from '../gateway/server.js';
 import { dropFresh, freshConfig, timedBackfill } from './backfill.js';
 import { forecastAllSeries, loadedModel } from './forecast-all.js';
+import { freePort } from './free-port.js';
 import { rssMb, spawnMaterializer } from './materializer-process.js';
 
 type Row = Record<string, number | string>;
@@ -107,17 +107,6 @@ async function forecasts(cfg: Readonly<Config>, sim: GeneratorOptions, t: TrainF
   } finally {
     await model.scorer.release();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? res(a.port) : rej(new Error('no port'))));
-    });
-  });
 }
 
 /** Step: the gateway process from spawn to /readyz 200 (state caught up with the log, model loaded), then its RSS. */
