@@ -95,6 +95,16 @@ function findTests(root: string): string[] {
   return [...unit, ...found.filter((f) => f.includes('.int.test.')).sort()];
 }
 
+/** The unit tests in one process (stack/unit-entry.ts says why). */
+function unitTestArgv(cfg: Readonly<Config>): string[] {
+  const files = findTests(cfg.root).filter((f) => !f.includes('.int.test.')).map((f) => join(cfg.root, f));
+  return ['node', '--import', 'tsx', join(cfg.root, 'stack/unit-entry.ts'), ...files];
+}
+
+function splitArgv(argv: string[]): [string, string[]] {
+  return [argv[0]!, argv.slice(1)];
+}
+
 async function test(cfg: Readonly<Config>): Promise<number> {
   installTestTools(cfg, log);
   const started = await up(cfg);
@@ -103,7 +113,10 @@ async function test(cfg: Readonly<Config>): Promise<number> {
     // the browser tests drive the built dashboard, so build it from this checkout's sources
     ['dashboard build', ['npx', 'vite', 'build', 'web', '--logLevel', 'warn']],
     ['lint', ['npx', 'eslint', '.']],
-    ['tests', ['node', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000', ...findTests(cfg.root)]],
+    // unit tests in one process (stack/unit-entry.ts says why), then each integration test file in its own
+    ['unit tests', unitTestArgv(cfg)],
+    ['integration tests', ['node', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000',
+      ...findTests(cfg.root).filter((f) => f.includes('.int.test.'))]],
   ];
   let code = 0;
   try {
@@ -113,7 +126,6 @@ async function test(cfg: Readonly<Config>): Promise<number> {
       if (c !== 0) {
         log.error(`${name} failed (exit ${c})`);
         code = c;
-        if (name !== 'tests') continue;
       }
     }
   } finally {
@@ -211,8 +223,8 @@ async function main({ positionals, values }: CliArgs): Promise<number> {
     case 'test':
       return test(cfg);
     case 'unit':
-      // the pure-logic tests only: no stack, no installs, seconds
-      return runInherit('node', ['--import', 'tsx', '--test', ...findTests(cfg.root).filter((f) => f.includes('.unit.test.'))]);
+      // the pure-logic tests only: no stack, no installs
+      return runInherit(...splitArgv(unitTestArgv(cfg)));
     default:
       throw wrongCommand(cmd);
   }
