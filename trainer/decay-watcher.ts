@@ -30,7 +30,8 @@ import { newRequest } from '../domain/training/request.js';
 import { SEASON_DAYS, SEASON_WEEKS } from '../domain/baselines/baselines.js';
 import { every } from '../lib/periodic.js';
 import { checkDataGate, committedPositions, logEnds, settleGate, type GateReporter, type GateVerdict } from './data-gate.js';
-import { decayReason, decayRequestId, decayThreshold, decideDecay, evolveDecay, initialDecayState, liveSummary, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';
+import { eventsOrThrow, foldAll } from '../domain/decider.js';
+import { decayDecider, decayReason, decayRequestId, decayThreshold, liveSummary, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';
 
 /** Weeks read beyond the window: room for weeks in which the champion scored nothing (a pause, a gap in the data). */
 const SLACK_WEEKS = 8;
@@ -103,7 +104,7 @@ export function startDecayWatcher(o: {
   logged: readonly { version: number; to: string }[];
   everyMs?: number;
 }): DecayWatcher {
-  let state: DecayState = o.logged.reduce((s, l) => evolveDecay(s, { type: 'decayRequested', ...l }), initialDecayState);
+  let state: DecayState = foldAll(decayDecider, o.logged.map((l) => ({ type: 'decayRequested' as const, ...l })));
   let status: DecayStatus = { version: null, window: null, checkedAt: null };
   /**
    * The champion and the ends of both logs at the last measurement: nothing
@@ -134,7 +135,8 @@ export function startDecayWatcher(o: {
     measuredWhen = Date.now();
     const before = status;
     status = { version: champion.version, window: measureDecay(weeks, o.policy, backtestWmae), checkedAt: Date.now() };
-    const decided = decideDecay({ type: 'check', champion: { version: champion.version, backtestWmae }, weeks, policy: o.policy }, state);
+    // a refusal (an impossible policy, weeks out of order) is thrown and logged by the periodic check's catch
+    const decided = eventsOrThrow(decayDecider.decide({ type: 'check', champion: { version: champion.version, backtestWmae }, weeks, policy: o.policy }, state));
     // said once per new window (a new week of actuals, or a new champion): the dashboard's Components panel shows the last
     const w = status.window;
     if (w && (before.version !== status.version || before.window?.to !== w.to || before.window.points !== w.points)) {
@@ -151,7 +153,7 @@ export function startDecayWatcher(o: {
       await o.publisher.trainingRequested(req);
       o.log.info(`decay: requested training: ${req.reason}`);
       publishTraining({ type: 'requested', requestId: req.requestId, trigger: req.trigger, reason: req.reason, at: req.requestedAt });
-      state = evolveDecay(state, e);
+      state = decayDecider.evolve(state, e);
     }
   };
   const everyMs = o.everyMs ?? 10_000;

@@ -9,8 +9,9 @@
  * the same champion needs a window that shares no week with the last one
  * (a retraining that was rejected does not make a request per new week).
  */
-import { AppError } from '../lib/errors.js';
+import { ValidationError } from '../lib/errors.js';
 import { weeksBetween } from '../lib/weeks.js';
+import { assertNever, refuse, type Decider, type Decision } from '../domain/decider.js';
 
 /** One week's weighted absolute errors (WMAE weights: 5 on holiday weeks, else 1) over the points scored that week. */
 export interface WeekErrors {
@@ -98,8 +99,25 @@ export function measureDecay(weeks: readonly WeekErrors[], policy: DecayPolicy, 
   };
 }
 
-/** Zero or one `decayDetected`; pure. */
-export function decideDecay(cmd: CheckDecay, state: DecayState): DecayEvent[] {
+/**
+ * What makes a check impossible to decide: a policy outside its range (the
+ * config allows 1..52 weeks and positive ratios) or weeks not strictly
+ * ascending (a window would mix up which weeks are the trailing ones).
+ */
+function invalidCheck(cmd: CheckDecay): ValidationError | null {
+  const { weeks, naiveRatio, backtestFactor } = cmd.policy;
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) return new ValidationError('policy.weeks', 'an integer 1..52', weeks);
+  if (!(naiveRatio > 0) || !Number.isFinite(naiveRatio)) return new ValidationError('policy.naiveRatio', 'a positive number', naiveRatio);
+  if (!(backtestFactor > 0) || !Number.isFinite(backtestFactor)) return new ValidationError('policy.backtestFactor', 'a positive number', backtestFactor);
+  const i = cmd.weeks.findIndex((w, k) => k > 0 && w.week <= cmd.weeks[k - 1]!.week);
+  if (i > 0) return new ValidationError(`weeks.${i}.week`, `a week after ${cmd.weeks[i - 1]!.week} (weeks ascending, each once)`, cmd.weeks[i]!.week);
+  return null;
+}
+
+/** Zero or one `decayDetected`, or the refusal of an impossible check; pure. */
+export function decideDecay(cmd: CheckDecay, state: DecayState): Decision<DecayEvent> {
+  const invalid = invalidCheck(cmd);
+  if (invalid) return refuse(invalid);
   if (!cmd.champion) return [];
   const m = measureDecay(cmd.weeks, cmd.policy, cmd.champion.backtestWmae);
   if (!m) return [];
@@ -118,9 +136,16 @@ export function evolveDecay(state: DecayState, e: DecayEvent): DecayState {
       return { fired: new Map(state.fired).set(e.version, e.to) };
     }
     default:
-      throw new AppError('UNREACHABLE', `unhandled decay event ${JSON.stringify(e satisfies never)}`);
+      return assertNever(e, 'decay event');
   }
 }
+
+/** The decay trigger on the one Decider shape: a check decides zero or one `decayDetected` (or refuses), a detection or a logged request moves the window mark. */
+export const decayDecider: Decider<CheckDecay, DecayState, DecayEvent> = {
+  initial: initialDecayState,
+  decide: decideDecay,
+  evolve: evolveDecay,
+};
 
 /**
  * The live WMAE from which a window counts as decayed: the lower of the two
