@@ -16,15 +16,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Message } from 'kafkajs';
 import { loadConfig, topicNames, withOverrides, type Config } from '../lib/config.js';
-import { createClickhouse, exec, rows } from '../lib/clickhouse.js';
-import { createKafka, ensureTopics, topicSpecs } from '../lib/kafka.js';
+import { createClickhouse, exec, rows } from '../lib/clickhouse/client.js';
+import { createKafka, ensureTopics, topicSpecs } from '../lib/kafka/client.js';
 import { setLogLevel } from '../lib/log.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { generateHistory, generateWeek, scaledOptions, seriesCatalog, type GeneratorOptions } from '../domain/simulation/generator.js';
 import { SalesProducer } from '../domain/sales/producer.js';
 import { seriesKey, type SalesWeek } from '../schemas/types.js';
 import { validateSalesWeek } from '../domain/sales/validate.js';
-import type { AvroCodec } from '../lib/avro.js';
+import type { AvroCodec } from '../lib/avro/codec.js';
 import { spawnMaterializer } from './materializer-process.js';
 
 type Ch = ReturnType<typeof createClickhouse>;

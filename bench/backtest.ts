@@ -15,13 +15,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClickhouse, exec } from '../lib/clickhouse.js';
+import { createClickhouse, exec } from '../lib/clickhouse/client.js';
 import { loadConfig, topicNames, withOverrides } from '../lib/config.js';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { generateHistory } from '../domain/simulation/generator.js';
 import { SalesProducer } from '../domain/sales/producer.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { parseRequest } from '../domain/backtest/request.js';
 import { runBacktest } from '../trainer/backtest/run.js';
 

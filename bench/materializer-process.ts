@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Config } from '../lib/config.js';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka/client.js';
 
 export interface MaterializerProcess {
   child: ChildProcess;

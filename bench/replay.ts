@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { loadConfig, topicNames, withOverrides } from '../lib/config.js';
-import { createClickhouse, exec } from '../lib/clickhouse.js';
-import { createKafka } from '../lib/kafka.js';
+import { createClickhouse, exec } from '../lib/clickhouse/client.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { setLogLevel } from '../lib/log.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { startMaterializer } from '../consumers/materializer/main.js';
 import { selectProjections } from '../consumers/replay/projections.js';
 import { replay } from '../consumers/replay/replay.js';

@@ -14,9 +14,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootstrapContracts } from '../lib/bootstrap.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { loadConfig, type Config } from '../lib/config.js';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { setLogLevel } from '../lib/log.js';
 import { SalesProducer } from '../domain/sales/producer.js';
 import { generateHistory, generateWeek, historyEventCount, scaledOptions } from '../domain/simulation/generator.js';

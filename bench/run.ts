@@ -4,12 +4,12 @@
  * printed by each script; the README keeps the latest ones. The last one,
  * bench/walk-forward.ts, needs no stack: it prints the issue-9 accuracy
  * figures (band ratios to seasonal naive, interval coverage) in-process.
- * Flags are checked here (lib/cli.ts) before any benchmark starts, then
+ * Flags are checked here (lib/process/cli.ts) before any benchmark starts, then
  * passed to each benchmark, which reads the ones it knows.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { runCli, UsageError, type CliArgs } from '../lib/cli.js';
+import { runCli, UsageError, type CliArgs } from '../lib/process/cli.js';
 
 const USAGE = `usage: npm run bench -- [real | hierarchy [real|sim]] [options]
   (nothing)            backfill, train, predict, replay, backtest and walk-forward, against the running stack

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createClickhouse, exec, insertRowBinary } from '../lib/clickhouse.js';
-import { rowBinaryEncoder } from '../lib/row-binary.js';
+import { createClickhouse, exec, insertRowBinary } from '../lib/clickhouse/client.js';
+import { rowBinaryEncoder } from '../lib/clickhouse/row-binary.js';
 import { isolatedConfig } from '../lib/testing.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
-import { createKafka } from '../lib/kafka.js';
-import { startProjector } from '../lib/projector.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
+import { createKafka } from '../lib/kafka/client.js';
+import { startProjector } from '../lib/projection/projector.js';
 import { SalesProducer } from '../domain/sales/producer.js';
 import { SALES_PROJECTION } from '../domain/sales/projection.js';
 import { generateHistory } from '../domain/simulation/generator.js';

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ident, rows } from '../lib/clickhouse.js';
+import { ident, rows } from '../lib/clickhouse/client.js';
 import { SALES_COLUMNS, SALES_TABLE } from '../domain/sales/table.js';
 import type { SalesWeek } from '../schemas/types.js';
 

@@ -4,9 +4,9 @@
  * and the model are back, and no forecast it gives differs from the answers
  * recorded before the restart (a 503 is honest; a different number is wrong).
  */
-import { AvroCodec } from '../lib/avro.js';
+import { AvroCodec } from '../lib/avro/codec.js';
 import { AppError } from '../lib/errors.js';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { eventually } from '../lib/testing.js';
 import { EventPublisher } from '../domain/training/event-publisher.js';
 import { newRequest } from '../domain/training/request.js';

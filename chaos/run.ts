@@ -3,7 +3,7 @@
  * stack instances (one at a time: the machine is shared), then the table.
  * Exits 1 when any scenario fails, 2 on a bad option. `--help` lists the options.
  */
-import { runCli, UsageError, type CliArgs } from '../lib/cli.js';
+import { runCli, UsageError, type CliArgs } from '../lib/process/cli.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { messageOf } from '../lib/errors.js';
 import { instanceConfig, startInstance, stopInstance } from './instance.js';
@@ -102,7 +102,7 @@ const OPTIONS = {
   keep: { type: 'boolean' },
 } as const;
 
-/** The options of the command line (lib/cli.ts parsed the flags); throws a UsageError that says which is wrong and what was expected. */
+/** The options of the command line (lib/process/cli.ts parsed the flags); throws a UsageError that says which is wrong and what was expected. */
 export function chaosOptions(values: { short?: boolean; only?: string; scenario?: string; repeat?: string; ports?: string; keep?: boolean }): ChaosOptions {
   const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new UsageError('--repeat', `expected a whole number of runs, 1 or more, got '${values.repeat}'`);

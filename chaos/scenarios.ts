@@ -4,7 +4,7 @@
  */
 import { AppError } from '../lib/errors.js';
 import { eventually } from '../lib/testing.js';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { kafkaNodeName } from '../stack/services.js';
 import { coordinatorNode } from './coordinator.js';
 import { killService, restartService, stopService } from './instance.js';

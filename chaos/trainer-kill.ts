@@ -5,11 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AvroCodec } from '../lib/avro.js';
+import { AvroCodec } from '../lib/avro/codec.js';
 import { AppError } from '../lib/errors.js';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { createLogger } from '../lib/log.js';
-import { startTail, tailOf } from '../lib/topic-tail.js';
+import { startTail, tailOf } from '../lib/kafka/topic-tail.js';
 import { eventually } from '../lib/testing.js';
 import { MODEL_TRAINED } from '../domain/contracts.js';
 import { EventPublisher } from '../domain/training/event-publisher.js';

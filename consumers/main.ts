@@ -3,12 +3,12 @@
  * the consumer, stop it gracefully on the first SIGINT/SIGTERM (flush, commit,
  * leave the group), and exit non-zero when it stops for good on its own.
  */
-import { cliArgs, serviceUsage } from '../lib/cli.js';
+import { cliArgs, serviceUsage } from '../lib/process/cli.js';
 import { loadConfig, type Config } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
-import { waitForDependencies } from '../lib/wait-for.js';
+import { waitForDependencies } from '../lib/process/wait-for.js';
 import { createLogger, setLogLevel, type Logger } from '../lib/log.js';
-import type { RunningConsumer } from '../lib/runner.js';
+import type { RunningConsumer } from '../lib/kafka/runner.js';
 
 /** Runs `start` as a process until a signal or a fatal stop; `--help` says what it is (`about`). */
 export function runConsumerProcess(name: string, start: (cfg: Readonly<Config>, log: Logger) => Promise<{ running: RunningConsumer; stop(): Promise<void> }>, about = `the ${name} consumer`): void {

@@ -1,13 +1,13 @@
 /**
  * The typed contracts: each Avro contract with the one validator every
- * consumer of its topic runs (lib/avro.ts `decode(contract, bytes)`). The
+ * consumer of its topic runs (lib/avro/codec.ts `decode(contract, bytes)`). The
  * field readers check what Avro's types cannot say to TypeScript; the domain
  * rules (a real calendar date, ids in range, the event id) come from the
  * concept's own module.
  */
-import { typedContract } from '../lib/avro.js';
+import { typedContract } from '../lib/avro/codec.js';
 import { ValidationError } from '../lib/errors.js';
-import { FieldReader } from '../lib/fields.js';
+import { FieldReader } from '../lib/avro/fields.js';
 import { addWeeks, isIsoDate } from '../lib/weeks.js';
 import type {
   BacktestFinished, BacktestRequested, ForecastPoint, ForecastPublished, ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained, SalesWeek, ScheduleChanged, SimulationPaceChanged, TrainingRequested,

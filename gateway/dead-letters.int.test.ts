@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { deadLetter } from '../lib/dead-letter.js';
-import { readDeadLetters } from '../lib/dead-letter-log.js';
-import { createKafka } from '../lib/kafka.js';
+import { deadLetter } from '../lib/kafka/dead-letter.js';
+import { readDeadLetters } from '../lib/kafka/dead-letter-log.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { eventually } from '../lib/testing.js';
-import type { Delivery } from '../lib/runner.js';
+import type { Delivery } from '../lib/kafka/runner.js';
 import { startGateway, type Gateway } from './server.js';
 import { auth, call, setUp, type Fixture } from './test/fixture.js';
 
@@ -119,7 +119,7 @@ describe('dead-letter API', { timeout: 120_000 }, () => {
     const all = await Promise.all(Array.from({ length: 20 }, () => call(gw.url, 'GET', '/v1/dead-letters?limit=1')));
     assert.deepEqual([...new Set(all.map((r) => r.status))], [200]);
     const refreshes = gw.deadLetters.refreshes - before;
-    // calls that arrive while a refresh is in flight share it (lib/dead-letter-tail.int.test.ts: 20 at once -> 1); over HTTP they arrive spread out
+    // calls that arrive while a refresh is in flight share it (lib/kafka/dead-letter-tail.int.test.ts: 20 at once -> 1); over HTTP they arrive spread out
     assert.ok(refreshes >= 1 && refreshes <= 20, `refreshes ${refreshes}`);
     console.log(`20 concurrent GET /v1/dead-letters: ${refreshes} end-offset lookup(s)`);
     const admin = createKafka(f.cfg, 'test-dlq-api-groups').admin();

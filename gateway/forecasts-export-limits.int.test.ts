@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { createClickhouse, exec, rows } from '../lib/clickhouse.js';
+import { createClickhouse, exec, rows } from '../lib/clickhouse/client.js';
 import { eventually } from '../lib/testing.js';
 import { createForecastTable } from '../domain/forecasts/table.js';
 import { startGateway, type Gateway } from './server.js';

@@ -9,10 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createClickhouse, rows } from '../lib/clickhouse.js';
+import { createClickhouse, rows } from '../lib/clickhouse/client.js';
 import { eventually } from '../lib/testing.js';
 import { addWeeks } from '../lib/weeks.js';
-import { startProjector, type Projector } from '../lib/projector.js';
+import { startProjector, type Projector } from '../lib/projection/projector.js';
 import { FORECAST_PROJECTION } from '../domain/forecasts/projection.js';
 import { dropForecastTable } from '../domain/forecasts/table.js';
 import { seriesKey } from '../schemas/types.js';

@@ -11,14 +11,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AvroCodec, contractText } from '../lib/avro.js';
-import { createClickhouse, exec, rows } from '../lib/clickhouse.js';
+import { AvroCodec, contractText } from '../lib/avro/codec.js';
+import { createClickhouse, exec, rows } from '../lib/clickhouse/client.js';
 import { eventually } from '../lib/testing.js';
-import { startProjector, type Projector } from '../lib/projector.js';
+import { startProjector, type Projector } from '../lib/projection/projector.js';
 import { FORECAST_PUBLISHED } from '../domain/contracts.js';
 import { FORECAST_PROJECTION } from '../domain/forecasts/projection.js';
 import { createForecastTable, forecastTable } from '../domain/forecasts/table.js';
-import { tableDdl } from '../lib/clickhouse-ddl.js';
+import { tableDdl } from '../lib/clickhouse/ddl.js';
 import type { ConformalIntervals } from '../domain/intervals/conformal.js';
 import { startGateway, type Gateway } from './server.js';
 import { call, publishModel, setUp, SIM, trainModel, type Fixture } from './test/fixture.js';

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sha256Hex } from '../lib/artifacts.js';
+import { sha256Hex } from '../lib/kafka/artifacts.js';
 import { eventually } from '../lib/testing.js';
 import { startGateway, type Gateway } from './server.js';
 import { auth, call, publishModel, setUp, trainModel, type Fixture } from './test/fixture.js';

@@ -5,13 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliArgs, serviceUsage } from '../lib/cli.js';
+import { cliArgs, serviceUsage } from '../lib/process/cli.js';
 import { loadConfig } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel, type Logger } from '../lib/log.js';
-import { gatewayTokenNotice } from '../lib/gateway-token.js';
+import { gatewayTokenNotice } from '../lib/process/gateway-token.js';
 import { assertTokenFitsHost } from './http/auth.js';
-import { waitForDependencies } from '../lib/wait-for.js';
+import { waitForDependencies } from '../lib/process/wait-for.js';
 import { startGateway, WEB_DIST } from './server.js';
 
 /** Builds web/ into web/dist with Vite; on failure the gateway still serves the API and a page saying why. */

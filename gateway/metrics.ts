@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { readSupervision } from '../lib/supervision.js';
+import { readSupervision } from '../lib/process/supervision.js';
 
 /** The gateway's Prometheus metrics, on a registry of its own (several gateways can share a process in tests). */
 export interface GatewayMetrics {

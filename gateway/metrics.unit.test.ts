@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { writeSupervision } from '../lib/supervision.js';
+import { writeSupervision } from '../lib/process/supervision.js';
 import { createMetrics, MAX_VERSION_LABELS } from './metrics.js';
 
 test('model_version labels stay bounded: the newest versions keep their series, older ones share "older"', async () => {

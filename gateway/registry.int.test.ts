@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sha256Hex } from '../lib/artifacts.js';
+import { sha256Hex } from '../lib/kafka/artifacts.js';
 import { eventually } from '../lib/testing.js';
 import { readTopic } from '../trainer/test/fixture.js';
 import { MODEL_ALIAS_CHANGED, MODEL_ANNOTATED } from '../domain/contracts.js';

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { createClickhouse } from '../lib/clickhouse.js';
+import { createClickhouse } from '../lib/clickhouse/client.js';
 import { eventually } from '../lib/testing.js';
 import { createSalesTable } from '../domain/sales/table.js';
 import { createRegistryTables } from '../domain/registry/projection/tables.js';

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createClickhouse, rows } from '../lib/clickhouse.js';
+import { createClickhouse, rows } from '../lib/clickhouse/client.js';
 import { eventually } from '../lib/testing.js';
 import { isoOfDay } from '../lib/weeks.js';
 import { startMaterializer, type Materializer } from '../consumers/materializer/main.js';

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createClickhouse } from '../lib/clickhouse.js';
+import { createClickhouse } from '../lib/clickhouse/client.js';
 import { withOverrides } from '../lib/config.js';
 import type { Logger } from '../lib/log.js';
 import { historiesChecksum } from '../domain/features/history-codec.js';

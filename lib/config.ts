@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
-import { KafkaSecurityEnv, parseKafkaSecurity, type KafkaSecurity } from './kafka-security.js';
+import { KafkaSecurityEnv, parseKafkaSecurity, type KafkaSecurity } from './kafka/security.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
@@ -33,7 +33,7 @@ const EnvSchema = z.object({
   KAFKA_NODES: z.coerce.number().int().min(1).max(9).default(1),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(9).optional(),
   KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(9).optional(),
-  // TLS and SASL of the client (lib/kafka-security.ts): KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*_FILE, KAFKA_SASL_*
+  // TLS and SASL of the client (lib/kafka/security.ts): KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*_FILE, KAFKA_SASL_*
   ...KafkaSecurityEnv.shape,
   SALES_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
   REGISTRY_PORT: port.default(18081),
@@ -52,7 +52,7 @@ const EnvSchema = z.object({
   MATERIALIZER_GROUP: z.string().default('materializer'),
   MATERIALIZER_BATCH_ROWS: z.coerce.number().int().min(1).default(50000),
   MATERIALIZER_BATCH_MS: z.coerce.number().int().min(10).default(500),
-  // the stalled-consumer watchdog (lib/stall-watchdog.ts): behind with no commit for this long, the process exits and is restarted; 0 = off
+  // the stalled-consumer watchdog (lib/kafka/stall-watchdog.ts): behind with no commit for this long, the process exits and is restarted; 0 = off
   CONSUMER_STALL_S: z.coerce.number().int().min(0).default(60),
   SIM_SEED: z.coerce.number().int().default(42),
   SIM_STORES: z.coerce.number().int().min(1).max(500).default(45),

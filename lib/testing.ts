@@ -1,8 +1,8 @@
 import { createServer as createNetServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { loadConfig, topicNames, withOverrides, type Config } from './config.js';
-import { createClickhouse, exec } from './clickhouse.js';
-import { createKafka } from './kafka.js';
+import { createClickhouse, exec } from './clickhouse/client.js';
+import { createKafka } from './kafka/client.js';
 import { setLogLevel } from './log.js';
 
 /**

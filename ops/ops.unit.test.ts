@@ -15,7 +15,7 @@ import { describe, it } from 'node:test';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createMetrics } from '../gateway/metrics.js';
 import { createLogger } from '../lib/log.js';
-import { createProcessMetrics } from '../lib/metrics-server.js';
+import { createProcessMetrics } from '../lib/process/metrics-server.js';
 
 interface Panel {
   title: string;

@@ -1,15 +1,15 @@
 import { loadConfig, type Config } from '../lib/config.js';
-import { runCli, UsageError, type CliArgs } from '../lib/cli.js';
-import { createKafka } from '../lib/kafka.js';
+import { runCli, UsageError, type CliArgs } from '../lib/process/cli.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { generateHistory, generateWeek, historyEventCount, type GeneratorOptions } from '../domain/simulation/generator.js';
 import { addWeeks } from '../lib/weeks.js';
 import { formatTraits, measureTraits, type SalesPoint } from '../domain/simulation/traits.js';
 import { formatIssue, readSalesCsv } from './csv.js';
 import { importCsv } from './import.js';
 import { injectNextWeek, latestLoggedWeek, nextWeekIndex } from '../domain/simulation/next-week.js';
-import { progressBar } from '../lib/progress.js';
+import { progressBar } from '../lib/process/progress.js';
 import { SalesProducer } from '../domain/sales/producer.js';
 import { followPace as followPaceOf, runContinuous, type PaceFollower } from './continuous.js';
 

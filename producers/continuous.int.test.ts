@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { AvroCodec } from '../lib/avro.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
+import type { AvroCodec } from '../lib/avro/codec.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { withOverrides, type Config } from '../lib/config.js';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { createLogger } from '../lib/log.js';
 import { eventually, isolatedConfig } from '../lib/testing.js';
 import { SALES_WEEK } from '../domain/contracts.js';

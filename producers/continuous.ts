@@ -8,9 +8,9 @@
  * each; their ids stay `store-dept-week`.
  */
 import type { Kafka } from 'kafkajs';
-import type { AvroCodec } from '../lib/avro.js';
+import type { AvroCodec } from '../lib/avro/codec.js';
 import type { Logger } from '../lib/log.js';
-import { startTail, tailOf } from '../lib/topic-tail.js';
+import { startTail, tailOf } from '../lib/kafka/topic-tail.js';
 import { addWeeks } from '../lib/weeks.js';
 import { SIMULATION_PACE_CHANGED } from '../domain/contracts.js';
 import { generateWeek, type GeneratorOptions } from '../domain/simulation/generator.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createClickhouse, rows } from '../lib/clickhouse.js';
-import { createKafka } from '../lib/kafka.js';
+import { createClickhouse, rows } from '../lib/clickhouse/client.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { createLogger } from '../lib/log.js';
 import { eventually, isolatedConfig } from '../lib/testing.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { startMaterializer } from '../consumers/materializer/main.js';
 import { importCsv } from './import.js';
 import { SalesProducer } from '../domain/sales/producer.js';

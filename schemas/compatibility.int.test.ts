@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { AvroCodec, contractText } from '../lib/avro.js';
+import { AvroCodec, contractText } from '../lib/avro/codec.js';
 import { MODEL_TRAINED, TRAINING_REQUESTED } from '../domain/contracts.js';
 import { newRequest } from '../domain/training/request.js';
 import { trained } from '../domain/registry/test/events.js';

@@ -3,13 +3,13 @@
  * own process group (so the terminal's Ctrl-C reaches only the supervisor,
  * and each child gets exactly one SIGTERM from it), restarts a process that
  * exits with backoff (1 s doubling to 30 s, back to 1 s after a minute up),
- * and writes what it sees for the dashboard and /metrics (lib/supervision.ts).
+ * and writes what it sees for the dashboard and /metrics (lib/process/supervision.ts).
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../lib/log.js';
-import { writeSupervision, type SupervisedProcess } from '../lib/supervision.js';
+import { writeSupervision, type SupervisedProcess } from '../lib/process/supervision.js';
 
 export interface ProcessSpec {
   name: string;

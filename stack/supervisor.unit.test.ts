@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createLogger, setLogLevel } from '../lib/log.js';
-import { readSupervision } from '../lib/supervision.js';
+import { readSupervision } from '../lib/process/supervision.js';
 import { Supervisor } from './supervisor.js';
 
 setLogLevel('error');

@@ -10,11 +10,11 @@
  * requests); two would each run a queued backtest.
  */
 import type { Kafka } from 'kafkajs';
-import type { AvroCodec } from '../lib/avro.js';
+import type { AvroCodec } from '../lib/avro/codec.js';
 import type { Config } from '../lib/config.js';
 import { messageOf } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import { startTail, tailOf, type TopicTail } from '../lib/topic-tail.js';
+import { startTail, tailOf, type TopicTail } from '../lib/kafka/topic-tail.js';
 import type { BacktestRequested } from '../schemas/types.js';
 import { BACKTEST_FINISHED, BACKTEST_REQUESTED } from '../domain/contracts.js';
 import { parseRequest, type BacktestRequest } from '../domain/backtest/request.js';

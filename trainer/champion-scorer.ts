@@ -6,7 +6,7 @@
  * then reported as not comparable rather than scored on garbage.
  */
 import type { Kafka } from 'kafkajs';
-import { fetchArtifact } from '../lib/artifacts.js';
+import { fetchArtifact } from '../lib/kafka/artifacts.js';
 import { AppError } from '../lib/errors.js';
 import type { ModelPromoted, ModelTrained } from '../schemas/types.js';
 import { FEATURE_VERSION, inverseTargets, type TrainingMatrix } from '../domain/features/features.js';

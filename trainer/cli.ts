@@ -1,7 +1,7 @@
 /**
  * The registry and training CLI. User errors print one line naming what was
  * wrong (exit 2); dependency failures print their message (exit 1); no stack
- * traces unless LOG_LEVEL=debug (lib/cli.ts).
+ * traces unless LOG_LEVEL=debug (lib/process/cli.ts).
  *
  *   npx tsx trainer/cli.ts models list
  *   npx tsx trainer/cli.ts models show <version>
@@ -15,7 +15,7 @@
  */
 import { userInfo } from 'node:os';
 import { loadConfig, type Config } from '../lib/config.js';
-import { parseCli, runCli, type CliSpec } from '../lib/cli.js';
+import { parseCli, runCli, type CliSpec } from '../lib/process/cli.js';
 import { ConflictError, ValidationError } from '../lib/errors.js';
 import { setLogLevel } from '../lib/log.js';
 import { openRegistryClient, type ModelDetail, type ModelSummary } from './registry-api.js';
@@ -32,7 +32,7 @@ options: --by <name> (default: the OS user)
                             (default: the champion read from the log just before)
          -h, --help         this text`;
 
-/** The models CLI's flags (lib/cli.ts parses them strictly: an unknown or value-less flag is named). */
+/** The models CLI's flags (lib/process/cli.ts parses them strictly: an unknown or value-less flag is named). */
 export const MODELS_CLI = {
   usage: USAGE,
   options: { reason: { type: 'string' }, cutoff: { type: 'string' }, params: { type: 'string' }, by: { type: 'string' }, expect: { type: 'string' } },

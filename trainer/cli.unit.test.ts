@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConflictError } from '../lib/errors.js';
-import { parseCli } from '../lib/cli.js';
+import { parseCli } from '../lib/process/cli.js';
 import { MODELS_CLI, conflictMessage, expectArg, formatList } from './cli.js';
 
 describe('trainer CLI', () => {

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
-import { createKafka, groupLag } from '../lib/kafka.js';
+import { createKafka, groupLag } from '../lib/kafka/client.js';
 import { createLogger } from '../lib/log.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { SalesProducer } from '../domain/sales/producer.js';
 import { generateWeek } from '../domain/simulation/generator.js';
 import { startMaterializer, type Materializer } from '../consumers/materializer/main.js';

@@ -12,7 +12,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
-import { dateLit, ident, rows, strLit } from '../lib/clickhouse.js';
+import { dateLit, ident, rows, strLit } from '../lib/clickhouse/client.js';
 import { addWeeks } from '../lib/weeks.js';
 import type { Config } from '../lib/config.js';
 import { messageOf } from '../lib/errors.js';
@@ -20,7 +20,7 @@ import type { Logger } from '../lib/log.js';
 import { SALES_TABLE } from '../domain/sales/table.js';
 import { FORECASTS_TABLE } from '../domain/forecasts/table.js';
 import { FORECAST_PROJECTION } from '../domain/forecasts/projection.js';
-import { projectorGroupId } from '../lib/projector.js';
+import { projectorGroupId } from '../lib/projection/projector.js';
 import { HOLIDAY_WEIGHT } from '../domain/registry/metrics.js';
 import { championOf, runMetrics } from '../domain/registry/state.js';
 import type { RegistryView } from '../domain/registry/view.js';
@@ -28,7 +28,7 @@ import type { EventPublisher } from '../domain/training/event-publisher.js';
 import { publishTraining } from '../domain/training/diagnostics.js';
 import { newRequest } from '../domain/training/request.js';
 import { SEASON_DAYS, SEASON_WEEKS } from '../domain/baselines/baselines.js';
-import { every } from '../lib/periodic.js';
+import { every } from '../lib/process/periodic.js';
 import { checkDataGate, committedPositions, logEnds, settleGate, type GateReporter, type GateVerdict } from './data-gate.js';
 import { eventsOrThrow, foldAll } from '../domain/decider.js';
 import { decayDecider, decayReason, decayRequestId, decayThreshold, liveSummary, measureDecay, type DecayPolicy, type DecayState, type LiveWindow, type WeekErrors } from './decay.js';

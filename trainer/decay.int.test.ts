@@ -15,11 +15,11 @@
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { after, before, describe, it } from 'node:test';
-import { createKafka } from '../lib/kafka.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
-import type { AvroCodec } from '../lib/avro.js';
+import { createKafka } from '../lib/kafka/client.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
+import type { AvroCodec } from '../lib/avro/codec.js';
 import { addWeeks } from '../lib/weeks.js';
-import { startProjector, type Projector } from '../lib/projector.js';
+import { startProjector, type Projector } from '../lib/projection/projector.js';
 import { FORECAST_PROJECTION } from '../domain/forecasts/projection.js';
 import { EventPublisher } from '../domain/training/event-publisher.js';
 import { TRAINING_REQUESTED } from '../domain/contracts.js';

@@ -4,12 +4,12 @@
  * consumer, let a run in progress record itself, then exit.
  * Run: npx tsx trainer/main.ts
  */
-import { cliArgs, serviceUsage } from '../lib/cli.js';
+import { cliArgs, serviceUsage } from '../lib/process/cli.js';
 import { loadConfig } from '../lib/config.js';
 import { messageOf } from '../lib/errors.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
-import { waitForDependencies } from '../lib/wait-for.js';
-import { createProcessMetrics, serveMetrics } from '../lib/metrics-server.js';
+import { waitForDependencies } from '../lib/process/wait-for.js';
+import { createProcessMetrics, serveMetrics } from '../lib/process/metrics-server.js';
 import { TRAINING_CHANNEL, type TrainingDiagnostic } from '../domain/training/diagnostics.js';
 import { startTrainer } from './trainer-service.js';
 

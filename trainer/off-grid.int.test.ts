@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createClickhouse, ident, rows } from '../lib/clickhouse.js';
-import { createKafka } from '../lib/kafka.js';
+import { createClickhouse, ident, rows } from '../lib/clickhouse/client.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { salesEventId, type SalesWeek } from '../schemas/types.js';
 import { SALES_TABLE } from '../domain/sales/table.js';
 import { startGateway, type Gateway } from '../gateway/server.js';

@@ -9,14 +9,14 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
-import type { AvroCodec } from '../lib/avro.js';
-import { createClickhouse } from '../lib/clickhouse.js';
+import type { AvroCodec } from '../lib/avro/codec.js';
+import { createClickhouse } from '../lib/clickhouse/client.js';
 import type { Config } from '../lib/config.js';
 import { NotFoundError } from '../lib/errors.js';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { createLogger } from '../lib/log.js';
 import type { ModelPromoted, ModelTrained, PromotionKind, TrainingRequested, TrainingTrigger } from '../schemas/types.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { readRegistry, readRequests } from '../domain/registry/projection/read.js';
 import { EventPublisher } from '../domain/training/event-publisher.js';
 import type { RegistryCommand } from '../domain/registry/commands.js';

@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { bootstrapContracts } from '../lib/bootstrap.js';
-import type { AvroCodec } from '../lib/avro.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
+import type { AvroCodec } from '../lib/avro/codec.js';
 import { ConflictError } from '../lib/errors.js';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { createLogger } from '../lib/log.js';
 import type { ModelPromoted, ModelTrained } from '../schemas/types.js';
 import { runRegistryCommand } from '../domain/registry/command-handler.js';

@@ -19,13 +19,13 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin, Kafka } from 'kafkajs';
-import type { AvroCodec } from '../lib/avro.js';
-import { ident, rows, strLit } from '../lib/clickhouse.js';
+import type { AvroCodec } from '../lib/avro/codec.js';
+import { ident, rows, strLit } from '../lib/clickhouse/client.js';
 import type { Config } from '../lib/config.js';
 import { AppError, messageOf } from '../lib/errors.js';
-import { DeadLetters } from '../lib/dead-letter.js';
+import { DeadLetters } from '../lib/kafka/dead-letter.js';
 import type { Logger } from '../lib/log.js';
-import { runBuffered, type Delivery } from '../lib/runner.js';
+import { runBuffered, type Delivery } from '../lib/kafka/runner.js';
 import { SALES_TABLE } from '../domain/sales/table.js';
 import { seriesKey } from '../schemas/types.js';
 import { SALES_WEEK } from '../domain/contracts.js';

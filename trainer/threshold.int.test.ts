@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKafka, groupLag } from '../lib/kafka.js';
+import { createKafka, groupLag } from '../lib/kafka/client.js';
 import { MODEL_TRAINED, TRAINING_REQUESTED } from '../domain/contracts.js';
 import { cleanUp, loadHistory, readTopic, sendWeek, smallSim, uniqueConfig, until, waitForRows, type History } from './test/fixture.js';
 import { championDataWeek } from '../domain/registry/state.js';

@@ -7,7 +7,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
-import { dateLit, ident } from '../lib/clickhouse.js';
+import { dateLit, ident } from '../lib/clickhouse/client.js';
 import { DependencyError, messageOf } from '../lib/errors.js';
 import { SALES_COLUMN_NAMES, SALES_TABLE } from '../domain/sales/table.js';
 import { SeriesHistory, type HistoryRow } from '../domain/features/features.js';

@@ -11,9 +11,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKafka, groupLag } from '../lib/kafka.js';
+import { createKafka, groupLag } from '../lib/kafka/client.js';
 import { createLogger } from '../lib/log.js';
-import { bootstrapContracts } from '../lib/bootstrap.js';
+import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { addWeeks } from '../lib/weeks.js';
 import { SalesProducer } from '../domain/sales/producer.js';
 import { generateHistory } from '../domain/simulation/generator.js';

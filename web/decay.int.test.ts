@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Producer } from 'kafkajs';
-import { createKafka } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka/client.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { setUp, type Fixture } from '../gateway/test/fixture.js';
 import { encodeTrainingLog, keyOf } from '../domain/training/log-record.js';

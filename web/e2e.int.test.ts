@@ -22,7 +22,7 @@ import { setUp, SIM, TOKEN, type Fixture } from '../gateway/test/fixture.js';
 import { generateWeek } from '../domain/simulation/generator.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-import { createClickhouse, rows } from '../lib/clickhouse.js';
+import { createClickhouse, rows } from '../lib/clickhouse/client.js';
 
 const SHOTS = join(process.cwd(), '.stack', 'artifacts', 'screenshots');
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { eventually } from '../lib/testing.js';
-import { startProjector, type Projector } from '../lib/projector.js';
+import { startProjector, type Projector } from '../lib/projection/projector.js';
 import { FORECAST_PROJECTION } from '../domain/forecasts/projection.js';
 import type { ConformalIntervals } from '../domain/intervals/conformal.js';
 import { axeViolations, buildDashboard, launchChromium, pageOf } from './test/browser.js';

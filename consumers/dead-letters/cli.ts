@@ -3,12 +3,12 @@
  * re-drive messages after a fix. Needs only Kafka (and the schema registry
  * to show a record's fields).
  */
-import { AvroCodec } from '../../lib/avro.js';
+import { AvroCodec } from '../../lib/avro/codec.js';
 import { loadConfig, type Config } from '../../lib/config.js';
-import { runCli, UsageError, type CliArgs } from '../../lib/cli.js';
+import { runCli, UsageError, type CliArgs } from '../../lib/process/cli.js';
 import { messageOf } from '../../lib/errors.js';
-import { readDeadLetters, redrive, type DeadMessage } from '../../lib/dead-letter-log.js';
-import { createKafka } from '../../lib/kafka.js';
+import { readDeadLetters, redrive, type DeadMessage } from '../../lib/kafka/dead-letter-log.js';
+import { createKafka } from '../../lib/kafka/client.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
 
 const log = createLogger('dlq');

@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { deadLetter } from '../../lib/dead-letter.js';
-import { readDeadLetters } from '../../lib/dead-letter-log.js';
-import { createKafka, ensureTopics, topicSpecs } from '../../lib/kafka.js';
-import type { Delivery } from '../../lib/runner.js';
+import { deadLetter } from '../../lib/kafka/dead-letter.js';
+import { readDeadLetters } from '../../lib/kafka/dead-letter-log.js';
+import { createKafka, ensureTopics, topicSpecs } from '../../lib/kafka/client.js';
+import type { Delivery } from '../../lib/kafka/runner.js';
 import { isolatedConfig, isolatedEnv } from '../../lib/testing.js';
 
 describe('npm run dlq', { timeout: 120_000 }, () => {

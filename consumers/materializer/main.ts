@@ -1,17 +1,17 @@
 /**
  * The sales materializer: `sales.weekly` into ClickHouse through the one
- * projector (lib/projector.ts) with the sales projection (domain/sales),
+ * projector (lib/projection/projector.ts) with the sales projection (domain/sales),
  * plus a lag and throughput line every 2 s. Run: npx tsx consumers/materializer/main.ts
  */
 import type { Config } from '../../lib/config.js';
 import { messageOf } from '../../lib/errors.js';
-import { createKafka, groupLag } from '../../lib/kafka.js';
+import { createKafka, groupLag } from '../../lib/kafka/client.js';
 import { createLogger, type Logger } from '../../lib/log.js';
-import { createProcessMetrics, serveMetrics, type ProcessMetrics } from '../../lib/metrics-server.js';
-import { every } from '../../lib/periodic.js';
-import { startProjector } from '../../lib/projector.js';
-import type { RoutedBatch } from '../../lib/routed-sink.js';
-import type { RunningConsumer } from '../../lib/runner.js';
+import { createProcessMetrics, serveMetrics, type ProcessMetrics } from '../../lib/process/metrics-server.js';
+import { every } from '../../lib/process/periodic.js';
+import { startProjector } from '../../lib/projection/projector.js';
+import type { RoutedBatch } from '../../lib/projection/routed-sink.js';
+import type { RunningConsumer } from '../../lib/kafka/runner.js';
 import { SALES_PROJECTION } from '../../domain/sales/projection.js';
 import { SALES_TABLE } from '../../domain/sales/table.js';
 import { runConsumerProcess } from '../main.js';

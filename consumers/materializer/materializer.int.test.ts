@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { createClickhouse, rows } from '../../lib/clickhouse.js';
-import { createKafka } from '../../lib/kafka.js';
+import { createClickhouse, rows } from '../../lib/clickhouse/client.js';
+import { createKafka } from '../../lib/kafka/client.js';
 import { eventually, isolatedConfig, isolatedEnv } from '../../lib/testing.js';
-import { bootstrapContracts } from '../../lib/bootstrap.js';
+import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { generateHistory } from '../../domain/simulation/generator.js';
 import { SalesProducer } from '../../domain/sales/producer.js';
 import type { SalesWeek } from '../../schemas/types.js';

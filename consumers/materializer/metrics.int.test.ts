@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createKafka } from '../../lib/kafka.js';
+import { createKafka } from '../../lib/kafka/client.js';
 import { createLogger } from '../../lib/log.js';
-import { createProcessMetrics, serveMetrics } from '../../lib/metrics-server.js';
+import { createProcessMetrics, serveMetrics } from '../../lib/process/metrics-server.js';
 import { eventually, isolatedConfig } from '../../lib/testing.js';
-import { bootstrapContracts } from '../../lib/bootstrap.js';
+import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { generateHistory } from '../../domain/simulation/generator.js';
 import { SalesProducer } from '../../domain/sales/producer.js';
 import { startMaterializer, type Materializer } from './main.js';

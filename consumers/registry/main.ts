@@ -8,9 +8,9 @@
  */
 import type { Config } from '../../lib/config.js';
 import { createLogger, type Logger } from '../../lib/log.js';
-import { createKafka } from '../../lib/kafka.js';
-import { createProcessMetrics, serveMetrics, type ProcessMetrics } from '../../lib/metrics-server.js';
-import { startProjector, type Projector } from '../../lib/projector.js';
+import { createKafka } from '../../lib/kafka/client.js';
+import { createProcessMetrics, serveMetrics, type ProcessMetrics } from '../../lib/process/metrics-server.js';
+import { startProjector, type Projector } from '../../lib/projection/projector.js';
 import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
 import { FORECAST_PROJECTION } from '../../domain/forecasts/projection.js';
 import { REGISTRY_PROJECTION } from '../../domain/registry/projection/spec.js';

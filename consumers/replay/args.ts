@@ -1,4 +1,4 @@
-import { UsageError } from '../../lib/cli.js';
+import { UsageError } from '../../lib/process/cli.js';
 import type { ReplayStart } from './replay.js';
 
 /**

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createClickhouse, exec, ident, rows, strLit } from '../../lib/clickhouse.js';
+import { createClickhouse, exec, ident, rows, strLit } from '../../lib/clickhouse/client.js';
 import { isolatedConfig } from '../../lib/testing.js';
 import { tableChecksum } from './checksum.js';
 import { PROJECTIONS } from './projections.js';

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ident, rows, strLit } from '../../lib/clickhouse.js';
+import { ident, rows, strLit } from '../../lib/clickhouse/client.js';
 import type { ChecksumTable } from './projections.js';
 
 export interface TableChecksum {

@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../../lib/config.js';
-import { runCli, UsageError, type CliArgs } from '../../lib/cli.js';
+import { runCli, UsageError, type CliArgs } from '../../lib/process/cli.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
-import { progressBar } from '../../lib/progress.js';
+import { progressBar } from '../../lib/process/progress.js';
 import { selectProjections } from './projections.js';
 import { replayStart } from './args.js';
 import { replay } from './replay.js';

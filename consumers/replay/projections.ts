@@ -1,17 +1,17 @@
 /**
  * Every projection replay can rebuild: the same declarations the live
- * projectors run (lib/projector.ts), so a rebuilt table is written by exactly
+ * projectors run (lib/projection/projector.ts), so a rebuilt table is written by exactly
  * the code that wrote the live one.
  */
-import { UsageError } from '../../lib/cli.js';
-import type { ProjectionSpec } from '../../lib/projector.js';
+import { UsageError } from '../../lib/process/cli.js';
+import type { ProjectionSpec } from '../../lib/projection/projector.js';
 import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
 import { FORECAST_PROJECTION } from '../../domain/forecasts/projection.js';
 import { REGISTRY_PROJECTION } from '../../domain/registry/projection/spec.js';
 import { SEARCH_PROJECTION } from '../../domain/registry/projection/search-spec.js';
 import { SALES_PROJECTION } from '../../domain/sales/projection.js';
 
-export type { ChecksumTable } from '../../lib/projector.js';
+export type { ChecksumTable } from '../../lib/projection/projector.js';
 
 /** Every projection of the system, in the order replay rebuilds them (replay names: sales, registry, search, backtests, forecasts). */
 export const PROJECTIONS: { name: string; spec: ProjectionSpec }[] = [

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
-import { AvroCodec } from '../../lib/avro.js';
-import { createClickhouse, exec, ident } from '../../lib/clickhouse.js';
-import { dropTableDdl } from '../../lib/clickhouse-ddl.js';
+import { AvroCodec } from '../../lib/avro/codec.js';
+import { createClickhouse, exec, ident } from '../../lib/clickhouse/client.js';
+import { dropTableDdl } from '../../lib/clickhouse/ddl.js';
 import type { Config } from '../../lib/config.js';
-import { createKafka } from '../../lib/kafka.js';
+import { createKafka } from '../../lib/kafka/client.js';
 import { createLogger } from '../../lib/log.js';
-import { routedSink } from '../../lib/routed-sink.js';
-import { runBuffered } from '../../lib/runner.js';
+import { routedSink } from '../../lib/projection/routed-sink.js';
+import { runBuffered } from '../../lib/kafka/runner.js';
 import { compareDatabases } from './checksum.js';
 import type { Projection } from './projections.js';
 

@@ -9,11 +9,11 @@
  */
 import type { Config } from '../../lib/config.js';
 import { AppError, messageOf } from '../../lib/errors.js';
-import { DeadLetters } from '../../lib/dead-letter.js';
-import { createKafka } from '../../lib/kafka.js';
+import { DeadLetters } from '../../lib/kafka/dead-letter.js';
+import { createKafka } from '../../lib/kafka/client.js';
 import { createLogger, type Logger } from '../../lib/log.js';
-import { runBuffered, type Delivery, type RunningConsumer } from '../../lib/runner.js';
-import { AvroCodec } from '../../lib/avro.js';
+import { runBuffered, type Delivery, type RunningConsumer } from '../../lib/kafka/runner.js';
+import { AvroCodec } from '../../lib/avro/codec.js';
 import { MODEL_PROMOTED, MODEL_TRAINED } from '../../domain/contracts.js';
 import { runConsumerProcess } from '../main.js';
 import { redactText, redactUrl } from '../../lib/redact.js';

@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
-import type { AvroCodec } from '../../lib/avro.js';
+import type { AvroCodec } from '../../lib/avro/codec.js';
 import type { Topics } from '../../lib/config.js';
-import { AvroPublisher } from '../../lib/publisher.js';
+import { AvroPublisher } from '../../lib/kafka/publisher.js';
 import type { BacktestFinished, BacktestRequested } from '../../schemas/types.js';
 
 /** A new backtest id, `bt-YYYYMMDD-HHMMSS-xxxxxx` (UTC, sortable, safe as a folder name). */

@@ -4,8 +4,8 @@
  * origin, model version), so the table is a pure fold of the topic: a
  * replay into a fresh database rebuilds it row for row.
  */
-import type { ProjectionSpec } from '../../lib/projector.js';
-import { routeEach } from '../../lib/routed-sink.js';
+import type { ProjectionSpec } from '../../lib/projection/projector.js';
+import { routeEach } from '../../lib/projection/routed-sink.js';
 import { FORECAST_PUBLISHED } from '../contracts.js';
 import { createForecastTable, FORECASTS_TABLE, forecastRows } from './table.js';
 

@@ -10,9 +10,9 @@
  * Nullable(Float64), no LowCardinality, no DateTime64).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { exec, ident, rows, strLit } from '../../lib/clickhouse.js';
-import { dropTableDdl, tableDdl, type TableDdl } from '../../lib/clickhouse-ddl.js';
-import type { LogPosition } from '../../lib/routed-sink.js';
+import { exec, ident, rows, strLit } from '../../lib/clickhouse/client.js';
+import { dropTableDdl, tableDdl, type TableDdl } from '../../lib/clickhouse/ddl.js';
+import type { LogPosition } from '../../lib/projection/routed-sink.js';
 import type { ForecastPublished } from '../../schemas/types.js';
 
 export const FORECASTS_TABLE = 'forecasts';

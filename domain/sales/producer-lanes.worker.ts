@@ -14,7 +14,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Partitioners } from 'kafkajs';
 import type { Config } from '../../lib/config.js';
-import { createKafka, type KafkaRetry } from '../../lib/kafka.js';
+import { createKafka, type KafkaRetry } from '../../lib/kafka/client.js';
 import { Lanes } from './producer-lanes.js';
 
 export interface LanesInit {

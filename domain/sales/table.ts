@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { exec, ident } from '../../lib/clickhouse.js';
-import { tableDdl, type TableDdl } from '../../lib/clickhouse-ddl.js';
+import { exec, ident } from '../../lib/clickhouse/client.js';
+import { tableDdl, type TableDdl } from '../../lib/clickhouse/ddl.js';
 import type { SalesWeek } from '../../schemas/types.js';
 
 /** Name of the sales projection table. */
@@ -55,7 +55,7 @@ export const SALES_COLUMNS: readonly SalesColumn[] = [
 /** Every column name, in table order (the replay checksum compares all of them). */
 export const SALES_COLUMN_NAMES: readonly string[] = SALES_COLUMNS.map((c) => c.name);
 
-/** The sales table as data: the DDL of one server or of a cluster is generated from it (lib/clickhouse-ddl.ts). */
+/** The sales table as data: the DDL of one server or of a cluster is generated from it (lib/clickhouse/ddl.ts). */
 function salesTable(database: string): TableDdl {
   return {
     database,

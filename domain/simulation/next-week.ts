@@ -3,9 +3,9 @@
  * Kafka and the schema registry, never a projection (ARCHITECTURE.md).
  */
 import type { Kafka } from 'kafkajs';
-import type { AvroCodec } from '../../lib/avro.js';
+import type { AvroCodec } from '../../lib/avro/codec.js';
 import type { Logger } from '../../lib/log.js';
-import { readTopicEnd } from '../../lib/topic-end.js';
+import { readTopicEnd } from '../../lib/kafka/topic-end.js';
 import { weeksBetween } from '../../lib/weeks.js';
 import { SALES_WEEK } from '../contracts.js';
 import { generateWeek, type GeneratorOptions } from './generator.js';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { QueryInt } from '../../lib/query.js';
 
-/** `topic/partition@offset`, as lib/dead-letter-log.ts names an original message. */
+/** `topic/partition@offset`, as lib/kafka/dead-letter-log.ts names an original message. */
 const MessageId = z
   .string()
   .regex(/^[A-Za-z0-9._-]+\/\d+@\d+$/, { error: 'a message id topic/partition@offset, as GET /v1/dead-letters lists it' })

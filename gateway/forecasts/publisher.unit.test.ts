@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import avro from 'avsc';
 import { FORECAST_PUBLISHED } from '../../domain/contracts.js';
 import { mulberry32, type Rng } from '../../domain/simulation/random.js';
-import { contractText } from '../../lib/avro.js';
+import { contractText } from '../../lib/avro/codec.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
 import { addWeeks } from '../../lib/weeks.js';
 import type { ForecastPublished, SalesWeek } from '../../schemas/types.js';

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
-import { rows } from '../../lib/clickhouse.js';
-import { activeRowsSql } from '../../lib/clickhouse-ddl.js';
+import { rows } from '../../lib/clickhouse/client.js';
+import { activeRowsSql } from '../../lib/clickhouse/ddl.js';
 import type { Config } from '../../lib/config.js';
 import { messageOf } from '../../lib/errors.js';
-import { groupLag } from '../../lib/kafka.js';
+import { groupLag } from '../../lib/kafka/client.js';
 import type { Logger } from '../../lib/log.js';
 import { SALES_TABLE } from '../../domain/sales/table.js';
 import { championOf } from '../../domain/registry/state.js';
@@ -18,8 +18,8 @@ import { runOfRequest, type GatewayRegistry } from '../state/registry-fold.js';
 import { listVersions } from '../routes/models.js';
 import type { LiveAccuracy } from '../../domain/live/accuracy.js';
 import { Columns, percentile } from './columns.js';
-import { every, type Periodic } from '../../lib/periodic.js';
-import { readSupervision } from '../../lib/supervision.js';
+import { every, type Periodic } from '../../lib/process/periodic.js';
+import { readSupervision } from '../../lib/process/supervision.js';
 import { STATUS_KEYS, type Component, type ModelState, type ModelsMessage, type PaceStatus, type Snapshot, type StatusKey, type Tick, type Totals, type TrainingLine, type DecayPoint } from '../../domain/live/protocol.js';
 import { addDecayPoint } from '../../domain/live/decay-points.js';
 

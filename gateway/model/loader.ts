@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { fetchArtifact, parseArtifactUri } from '../../lib/artifacts.js';
+import { fetchArtifact, parseArtifactUri } from '../../lib/kafka/artifacts.js';
 import { AppError, messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';

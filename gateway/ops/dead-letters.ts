@@ -1,8 +1,8 @@
 import type { Kafka } from 'kafkajs';
-import type { AvroCodec } from '../../lib/avro.js';
+import type { AvroCodec } from '../../lib/avro/codec.js';
 import { NotFoundError, messageOf } from '../../lib/errors.js';
-import { readDeadLetters, redrive, type DeadMessage } from '../../lib/dead-letter-log.js';
-import { deadLetterTail } from '../../lib/dead-letter-tail.js';
+import { readDeadLetters, redrive, type DeadMessage } from '../../lib/kafka/dead-letter-log.js';
+import { deadLetterTail } from '../../lib/kafka/dead-letter-tail.js';
 import { HttpError } from '../http/errors.js';
 
 /** One dead-lettered message as the API shows it: origin, letters, re-drives and the decoded record when it decodes. */
@@ -19,7 +19,7 @@ export interface DeadLetterView {
   undecodable: string | null;
 }
 
-/** Browsing and re-driving the dead-letter topic (lib/dead-letter-log.ts, the same code as `npm run dlq`). */
+/** Browsing and re-driving the dead-letter topic (lib/kafka/dead-letter-log.ts, the same code as `npm run dlq`). */
 export interface DeadLetterOps {
   /**
    * One page of the dead-lettered messages, newest first: at most `limit`, older than the page `pageToken`

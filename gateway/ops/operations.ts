@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import type { AvroCodec } from '../../lib/avro.js';
+import type { AvroCodec } from '../../lib/avro/codec.js';
 import type { Config } from '../../lib/config.js';
 import { injectNextWeek } from '../../domain/simulation/next-week.js';
 import { SalesProducer } from '../../domain/sales/producer.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { clickhouseCode } from '../../lib/clickhouse.js';
+import { clickhouseCode } from '../../lib/clickhouse/client.js';
 import { DependencyError } from '../../lib/errors.js';
 import { exportFilterRefusal, forecastExportSql } from '../../domain/forecasts/export.js';
 import { UnprocessableError } from '../../lib/errors.js';

@@ -9,11 +9,11 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
-import { exec, ident, insertRowBinary, strLit } from '../../lib/clickhouse.js';
-import { tableDdl } from '../../lib/clickhouse-ddl.js';
+import { exec, ident, insertRowBinary, strLit } from '../../lib/clickhouse/client.js';
+import { tableDdl } from '../../lib/clickhouse/ddl.js';
 import { DependencyError, messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
-import { every, type Periodic } from '../../lib/periodic.js';
+import { every, type Periodic } from '../../lib/process/periodic.js';
 import { capture, encodeSnapshot, offsetsOf, parseMeta, snapshotRefusal, SnapshotReader, type SnapshotMeta } from './snapshot.js';
 import type { SeriesStore } from './series-store.js';
 
@@ -98,7 +98,7 @@ export class SnapshotStore {
   }
 
   private dropPartition(table: string, id: string): string {
-    // on a cluster the data sits in each shard's <table>_local (lib/clickhouse-ddl.ts)
+    // on a cluster the data sits in each shard's <table>_local (lib/clickhouse/ddl.ts)
     if (this.cluster) return `ALTER TABLE ${this.t(`${table}_local`)} ON CLUSTER ${ident(this.cluster, 'CLICKHOUSE_CLUSTER')} DROP PARTITION ${strLit(id)}`;
     return `ALTER TABLE ${this.t(table)} DROP PARTITION ${strLit(id)}`;
   }

@@ -2,13 +2,13 @@
  * `npm run backtest -- [options]` runs a walk-forward backtest;
  * `npm run backtest -- list` shows past ones from the projection.
  * User errors print one line naming the flag and exit 2; dependency errors
- * exit 1; no stack trace unless LOG_LEVEL=debug (lib/cli.ts).
+ * exit 1; no stack trace unless LOG_LEVEL=debug (lib/process/cli.ts).
  */
-import { runCli, type CliArgs } from '../../lib/cli.js';
+import { runCli, type CliArgs } from '../../lib/process/cli.js';
 import { loadConfig } from '../../lib/config.js';
 import { ValidationError } from '../../lib/errors.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
-import { progressBar } from '../../lib/progress.js';
+import { progressBar } from '../../lib/process/progress.js';
 import { listBacktests, type BacktestListing } from '../../domain/backtest/projection/read.js';
 import { parseRequest } from '../../domain/backtest/request.js';
 import { runBacktest, type BacktestProgress } from './run.js';

@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createKafka } from '../../lib/kafka.js';
+import { createKafka } from '../../lib/kafka/client.js';
 import { createLogger } from '../../lib/log.js';
 import { isolatedConfig } from '../../lib/testing.js';
 import { importCsv } from '../../producers/import.js';
 import { SalesProducer } from '../../domain/sales/producer.js';
-import { bootstrapContracts } from '../../lib/bootstrap.js';
+import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { parseRequest } from '../../domain/backtest/request.js';
 import { runBacktest } from './run.js';
 

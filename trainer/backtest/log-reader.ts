@@ -6,7 +6,7 @@
  * materializer would dead-letter (unreadable, invalid) are not data here either.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import type { AvroCodec } from '../../lib/avro.js';
+import type { AvroCodec } from '../../lib/avro/codec.js';
 import { AppError, DependencyError, messageOf } from '../../lib/errors.js';
 import { SALES_WEEK } from '../../domain/contracts.js';
 import { SeriesGrid } from '../../domain/sales/grid.js';

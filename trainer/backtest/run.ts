@@ -8,11 +8,11 @@
 import { resolve } from 'node:path';
 import type { Config } from '../../lib/config.js';
 import { AppError, messageOf } from '../../lib/errors.js';
-import { createKafka } from '../../lib/kafka.js';
+import { createKafka } from '../../lib/kafka/client.js';
 import { createLogger, type Logger } from '../../lib/log.js';
 import { isoOfDay } from '../../lib/weeks.js';
 import type { BacktestFinished, BacktestRequested } from '../../schemas/types.js';
-import { bootstrapContracts } from '../../lib/bootstrap.js';
+import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { DEFAULT_TRAIN_PARAMS } from '../../domain/training/request.js';
 import { summarize } from './aggregate.js';
 import { summarizeEveryPoint } from './every-point.js';

@@ -5,18 +5,18 @@
  * clean-up. Not a test file itself.
  */
 import { randomBytes } from 'node:crypto';
-import { createClickhouse, exec, ident, rows } from '../../lib/clickhouse.js';
+import { createClickhouse, exec, ident, rows } from '../../lib/clickhouse/client.js';
 import { loadConfig, topicNames, withOverrides, type Config } from '../../lib/config.js';
-import { createKafka } from '../../lib/kafka.js';
+import { createKafka } from '../../lib/kafka/client.js';
 import { createLogger, setLogLevel, type Logger } from '../../lib/log.js';
 import { startMaterializer, type Materializer } from '../../consumers/materializer/main.js';
 import { SALES_TABLE } from '../../domain/sales/table.js';
 import { generateHistory, generateWeek, type GeneratorOptions } from '../../domain/simulation/generator.js';
 import { SalesProducer } from '../../domain/sales/producer.js';
-import { bootstrapContracts } from '../../lib/bootstrap.js';
+import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import type { SalesWeek } from '../../schemas/types.js';
-import { AvroCodec, type TypedContract } from '../../lib/avro.js';
-import { startTail, tailOf } from '../../lib/topic-tail.js';
+import { AvroCodec, type TypedContract } from '../../lib/avro/codec.js';
+import { startTail, tailOf } from '../../lib/kafka/topic-tail.js';
 
 /** A unique config: topic prefix, database, materializer group. */
 export function uniqueConfig(tag: string, patch: (d: Config) => void = () => {}): Readonly<Config> {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createClickhouse, ident, rows, strLit } from '../../../lib/clickhouse.js';
+import { createClickhouse, ident, rows, strLit } from '../../../lib/clickhouse/client.js';
 import type { Config } from '../../../lib/config.js';
 import { ValidationError } from '../../../lib/errors.js';
 import type { Metrics } from '../../registry/metrics.js';

@@ -8,7 +8,7 @@
  * SQL kept to what ClickHouse 18.16 and current releases both accept.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { exec, ident } from '../../../lib/clickhouse.js';
+import { exec, ident } from '../../../lib/clickhouse/client.js';
 
 export const BACKTEST_REQUESTS_TABLE = 'backtest_requests';
 export const BACKTEST_RESULTS_TABLE = 'backtest_results';

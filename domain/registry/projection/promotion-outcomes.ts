@@ -8,7 +8,7 @@
  * first time (the log at an offset never changes).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ident, rows } from '../../../lib/clickhouse.js';
+import { ident, rows } from '../../../lib/clickhouse/client.js';
 import { AppError } from '../../../lib/errors.js';
 import type { ModelPromoted } from '../../../schemas/types.js';
 import { emptyRegistry, evolveRegistry, type RegistryState } from '../state.js';

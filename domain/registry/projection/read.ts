@@ -4,7 +4,7 @@
  * so the CLI and the gateway see the same stages the trainer decides with.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ident, rows, strLit } from '../../../lib/clickhouse.js';
+import { ident, rows, strLit } from '../../../lib/clickhouse/client.js';
 import { AppError } from '../../../lib/errors.js';
 import type { TrainingRequested } from '../../../schemas/types.js';
 import { foldRegistry, type RegistryEvent, type RegistryState } from '../state.js';

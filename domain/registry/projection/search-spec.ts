@@ -8,9 +8,9 @@
  * latest event per (version, key) wins, a removal included.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { exec, ident } from '../../../lib/clickhouse.js';
-import type { ProjectionSpec } from '../../../lib/projector.js';
-import { route } from '../../../lib/routed-sink.js';
+import { exec, ident } from '../../../lib/clickhouse/client.js';
+import type { ProjectionSpec } from '../../../lib/projection/projector.js';
+import { route } from '../../../lib/projection/routed-sink.js';
 import { MODEL_ANNOTATED, MODEL_TRAINED } from '../../contracts.js';
 import { runValueRows, tagRows } from './search-rows.js';
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createClickhouse, exec, ident, insertRows } from '../../../lib/clickhouse.js';
+import { createClickhouse, exec, ident, insertRows } from '../../../lib/clickhouse/client.js';
 import { ValidationError } from '../../../lib/errors.js';
 import { isolatedConfig } from '../../../lib/testing.js';
 import type { ModelPromoted, ModelTrained } from '../../../schemas/types.js';

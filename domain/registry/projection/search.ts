@@ -4,7 +4,7 @@
  * follow. The gateway turns versions into summaries from its own fold.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ident, rows, strLit } from '../../../lib/clickhouse.js';
+import { ident, rows, strLit } from '../../../lib/clickhouse/client.js';
 import { AppError } from '../../../lib/errors.js';
 import { bind, championSql, compileSearch, type SearchQuery } from '../search/sql.js';
 import { RUN_VALUES_TABLE, TAGS_TABLE } from './search-spec.js';

@@ -1,6 +1,6 @@
 /** The registry projection: training requests, runs and promotions into their tables (see tables.ts). */
-import type { ProjectionSpec } from '../../../lib/projector.js';
-import { route } from '../../../lib/routed-sink.js';
+import type { ProjectionSpec } from '../../../lib/projection/projector.js';
+import { route } from '../../../lib/projection/routed-sink.js';
 import { MODEL_PROMOTED, MODEL_TRAINED, TRAINING_REQUESTED } from '../../contracts.js';
 import { PromotionOutcomes } from './promotion-outcomes.js';
 import { promotionRow, requestRow, runRow } from './rows.js';

@@ -10,7 +10,7 @@
  * SQL kept to what ClickHouse 18.16 and current releases both accept.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { exec, ident } from '../../../lib/clickhouse.js';
+import { exec, ident } from '../../../lib/clickhouse/client.js';
 
 export const REQUESTS_TABLE = 'training_requests';
 export const RUNS_TABLE = 'model_runs';
