@@ -94,7 +94,8 @@ export async function computedPredictions(model: LoadedModel, rows: readonly Sco
     if (r.overrides) for (const [c, value] of r.overrides) scratch[COL.exo + c] = value;
     for (let c = 0, at = k * F; c < F; c++) X[at + c] = scratch[c]!;
     days[k] = s.firstDay + 7 * r.t;
-    heads[k] = `{"store":${s.store},"dept":${s.dept},"week":${JSON.stringify(r.week)},"horizon":${r.horizon},"origin":"${weekName(s.firstDay, o)}","forecast":`;
+    // the week is a real ISO date here (resolveItem checked it, rowAt named it): no character to escape, so no JSON.stringify (0.1 µs a row)
+    heads[k] = `{"store":${s.store},"dept":${s.dept},"week":"${r.week}","horizon":${r.horizon},"origin":"${weekName(s.firstDay, o)}","forecast":`;
     actuals[k] = numJson(s.salesAt(r.t));
   }
   // small calls of the same loop turn share one model run (coalesce.ts)
