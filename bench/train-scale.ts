@@ -6,11 +6,11 @@
  * Run: npx tsx bench/train-scale.ts [horizon, default 13] [maxTrainRows] [rounds] [maxDepth]
  */
 import { generateHistory } from '../domain/simulation/generator.js';
-import { splitByTime } from '../trainer/dataset.js';
+import { splitByTime } from '../trainer/run/dataset.js';
 import { SeriesHistory } from '../domain/features/series-history.js';
 import { baselineForecasts } from '../domain/baselines/baselines.js';
 import { compareOnSamePoints } from '../domain/registry/metrics.js';
-import { trainXgboost } from '../trainer/xgboost.js';
+import { trainXgboost } from '../trainer/run/xgboost.js';
 
 const [horizonArg, maxRows, rounds, maxDepth] = process.argv.slice(2).map(Number);
 const horizon = horizonArg || 13;

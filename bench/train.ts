@@ -32,8 +32,8 @@ import { EventPublisher } from '../domain/training/event-publisher.js';
 import type { Metrics } from '../domain/registry/metrics.js';
 import { startRegistryView } from '../domain/registry/view.js';
 import { newRequest, planRun } from '../domain/training/request.js';
-import { executeRun, type RunOutcome } from '../trainer/training-run.js';
-import { TRAIN_SCRIPT } from '../trainer/xgboost.js';
+import { executeRun, type RunOutcome } from '../trainer/run/training-run.js';
+import { TRAIN_SCRIPT } from '../trainer/run/xgboost.js';
 
 const log = createLogger('bench');
 

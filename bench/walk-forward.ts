@@ -18,7 +18,7 @@ import type { EveryPointMetrics } from '../trainer/backtest/every-point.js';
 import type { CutoffSpec } from '../trainer/backtest/cutoffs.js';
 import { SalesLogBuilder, type SalesLog } from '../trainer/backtest/sales-log.js';
 import { runProtocol } from './real.js';
-import { DEFAULT_PYTHON } from '../trainer/xgboost.js';
+import { DEFAULT_PYTHON } from '../trainer/run/xgboost.js';
 
 export interface Evaluation {
   name: string;

@@ -13,7 +13,7 @@ import { readTopic } from '../trainer/test/fixture.js';
 import { MODEL_ALIAS_CHANGED, MODEL_ANNOTATED } from '../domain/contracts.js';
 import { FEATURE_NAMES } from '../domain/features/features.js';
 import type { ModelTrained } from '../schemas/types.js';
-import type { TrainResult, XgbParams } from '../trainer/xgboost.js';
+import type { TrainResult, XgbParams } from '../trainer/run/xgboost.js';
 import { startGateway, type Gateway } from './server.js';
 import { auth, call, publishModel, publishRecordedRun, setUp, trainModel, type Fixture } from './test/fixture.js';
 

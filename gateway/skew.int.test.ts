@@ -13,7 +13,7 @@ import { eventually } from '../lib/testing.js';
 import { isoOfDay } from '../lib/weeks.js';
 import { startMaterializer, type Materializer } from '../consumers/materializer/main.js';
 import { buildTrainingMatrix, FEATURE_COUNT, featureVector } from '../domain/features/features.js';
-import { loadTrainingData } from '../trainer/training-data.js';
+import { loadTrainingData } from '../trainer/run/training-data.js';
 import { startGateway, type Gateway } from './server.js';
 import { call, setUp, type Fixture } from './test/fixture.js';
 

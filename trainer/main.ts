@@ -11,7 +11,7 @@ import { createLogger, setLogLevel } from '../lib/log.js';
 import { waitForDependencies } from '../lib/process/wait-for.js';
 import { createProcessMetrics, serveMetrics } from '../lib/process/metrics-server.js';
 import { TRAINING_CHANNEL, type TrainingDiagnostic } from '../domain/training/diagnostics.js';
-import { startTrainer } from './trainer-service.js';
+import { startTrainer } from './service/trainer-service.js';
 
 async function main(): Promise<void> {
   cliArgs({ usage: serviceUsage('trainer', 'the trainer (training requests, cron and threshold triggers, one run at a time)'), positionals: false });

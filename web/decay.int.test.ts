@@ -1,11 +1,11 @@
 /**
  * The decay chart in Debian's chromium, light and dark, against the real
  * stack: decay windows written to `training.log` the way a trainer in another
- * process relays them (trainer/training-log-relay.ts) reach the gateway's
+ * process relays them (trainer/service/training-log-relay.ts) reach the gateway's
  * follower, its live status and the dashboard, which draws each champion's
  * live WMAE over the trailing window, the threshold line, and a marker at
  * the window that asked for a retraining; after a reload the gateway's
- * snapshot carries them. The figures are those trainer/decay-recovery.int.test.ts
+ * snapshot carries them. The figures are those trainer/triggers/decay-recovery.int.test.ts
  * observed (docs/training.md, "Decay scenario"); the whole pipeline that
  * produces them is tested there. axe-core: no serious or critical WCAG A/AA
  * violation. Screenshots go to .stack/artifacts/screenshots (git-ignored).
@@ -29,7 +29,7 @@ const SHOTS = join(process.cwd(), '.stack', 'artifacts', 'screenshots');
 const sec = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
 
 /**
- * The windows of the decay scenario (trainer/decay-recovery.int.test.ts, WMAE rounded): v1 healthy, v1 past
+ * The windows of the decay scenario (trainer/triggers/decay-recovery.int.test.ts, WMAE rounded): v1 healthy, v1 past
  * its threshold twice (the first retraining was rejected), then v3, retrained on the broken weeks.
  */
 const WINDOWS: Extract<TrainingDiagnostic, { type: 'decay' }>[] = [

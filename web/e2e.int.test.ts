@@ -16,7 +16,7 @@ import { launchChromium, pageOf, openDashboard } from './test/browser.js';
 import { withOverrides } from '../lib/config.js';
 import { eventually } from '../lib/testing.js';
 import { startMaterializer, type Materializer } from '../consumers/materializer/main.js';
-import { startTrainer, type TrainerService } from '../trainer/trainer-service.js';
+import { startTrainer, type TrainerService } from '../trainer/service/trainer-service.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { setUp, SIM, TOKEN, type Fixture } from '../gateway/test/fixture.js';
 import { generateWeek } from '../domain/simulation/generator.js';

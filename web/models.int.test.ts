@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, pageOf } from './test/browser.js';
 import { sha256Hex } from '../lib/kafka/artifacts.js';
-import type { TrainResult } from '../trainer/xgboost.js';
+import type { TrainResult } from '../trainer/run/xgboost.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { call, publishModel, publishRecordedRun, setUp, trainModel, TOKEN, type Fixture } from '../gateway/test/fixture.js';
 

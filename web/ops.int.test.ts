@@ -23,7 +23,7 @@ import { eventually } from '../lib/testing.js';
 import { salesEventId } from '../schemas/types.js';
 import { SCHEDULE_CHANGED, TRAINING_REQUESTED } from '../domain/contracts.js';
 import { startMaterializer, type Materializer } from '../consumers/materializer/main.js';
-import { startTrainer, type TrainerService } from '../trainer/trainer-service.js';
+import { startTrainer, type TrainerService } from '../trainer/service/trainer-service.js';
 import { readTopic } from '../trainer/test/fixture.js';
 import { startGateway, type Gateway } from '../gateway/server.js';
 import { call, setUp, TOKEN, type Fixture } from '../gateway/test/fixture.js';

@@ -361,7 +361,7 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
   });
 
   it('"now" on every page: the run training with its round and time left, a backtest with its cut-off i/n, the run live in the Runs table; the log follows its end, with a jump to the start', async () => {
-    // a trainer in another process relays its lines on training.log, as trainer/training-log-relay.ts does
+    // a trainer in another process relays its lines on training.log, as trainer/service/training-log-relay.ts does
     const producer = createKafka(f.cfg, 'test-now').producer();
     await producer.connect();
     let seq = 0;

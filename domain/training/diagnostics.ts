@@ -21,7 +21,7 @@ export type TrainingDiagnostic =
   /** The decay trigger measured a new window of the champion's live accuracy (`decayed`: it asked for a retraining); `text` has the numbers, `window` those the dashboard draws. */
   | { type: 'decay'; version: number; decayed: boolean; text: string; at: number; window?: DecayWindowFigures };
 
-/** A measured decay window as the dashboard draws it: its weeks, the live WMAE and the WMAE from which it fires (trainer/decay.ts decayThreshold). */
+/** A measured decay window as the dashboard draws it: its weeks, the live WMAE and the WMAE from which it fires (trainer/triggers/decay.ts decayThreshold). */
 export interface DecayWindowFigures {
   from: string;
   to: string;

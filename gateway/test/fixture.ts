@@ -18,7 +18,7 @@ import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { EventPublisher } from '../../domain/training/event-publisher.js';
 import { buildTrainingMatrix, FEATURE_NAMES, FEATURE_VERSION, SeriesHistory } from '../../domain/features/features.js';
 import { addWeeks } from '../../lib/weeks.js';
-import { trainXgboost, type TrainResult, type XgbParams } from '../../trainer/xgboost.js';
+import { trainXgboost, type TrainResult, type XgbParams } from '../../trainer/run/xgboost.js';
 
 export const TOKEN = 'test-token-0123456789';
 /** 3 stores x 4 depts x 80 weeks (11 series with this seed; 1:3 and 2:3 start later): enough for 52-week lags, small enough for two shared cores. */

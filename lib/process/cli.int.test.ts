@@ -58,7 +58,7 @@ describe('every CLI answers --help and an unknown flag the same way', { timeout:
   const files = entries();
 
   it('finds the CLIs of package.json and the services', () => {
-    for (const f of ['stack/cli.ts', 'producers/cli.ts', 'trainer/cli.ts', 'consumers/replay/cli.ts', 'consumers/dead-letters/cli.ts', 'bench/run.ts', 'chaos/run.ts', 'consumers/materializer/main.ts', 'gateway/main.ts']) {
+    for (const f of ['stack/cli.ts', 'producers/cli.ts', 'trainer/cli/cli.ts', 'consumers/replay/cli.ts', 'consumers/dead-letters/cli.ts', 'bench/run.ts', 'chaos/run.ts', 'consumers/materializer/main.ts', 'gateway/main.ts']) {
       assert.ok(files.includes(f), `${f} is checked (found ${files.join(', ')})`);
     }
   });

@@ -4,7 +4,7 @@
  */
 import { dirname } from 'node:path';
 import type { BacktestFinished } from '../../schemas/types.js';
-import type { XgbParams } from '../xgboost.js';
+import type { XgbParams } from '../run/xgboost.js';
 import type { BacktestMetrics } from './aggregate.js';
 import type { EveryPointMetrics } from './every-point.js';
 import type { HierarchyReport } from './hierarchy.js';

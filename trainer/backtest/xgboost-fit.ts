@@ -12,8 +12,8 @@ import { inverseTargets, type TrainingMatrix } from '../../domain/features/featu
 import { YOUNG_MEMBERS, blendForecasts, fitBlend, type Blend, type OutOfSample } from '../../domain/ensemble/blend.js';
 import { calibrateOnRows, type CalibrationPart, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import { OnnxModel } from '../../domain/model/onnx-model.js';
-import { takeRows } from '../dataset.js';
-import { trainXgboost, type XgbParams } from '../xgboost.js';
+import { takeRows } from '../run/dataset.js';
+import { trainXgboost, type XgbParams } from '../run/xgboost.js';
 import type { FitFn } from './walk-forward.js';
 
 /** Target weeks held out of each fit for calibration: the trainer's default holdout (TRAIN_HOLDOUT_WEEKS). */

@@ -2,7 +2,7 @@
 
 Usage: python train.py <manifest.json>
 
-The manifest (written by trainer/xgboost.ts) names raw little-endian float32
+The manifest (written by trainer/run/xgboost.ts) names raw little-endian float32
 files relative to its own folder:
   {"cols": C, "featureNames": [...],
    "train":   {"rows": n, "X": "train_X.f32", "y": "train_y.f32", "w": "train_w.f32"},
