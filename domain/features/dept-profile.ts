@@ -10,7 +10,8 @@
  * Both paths hold one DeptProfiles over the whole collection of histories
  * they feature (the trainer's series, the backtest's as-of view, the
  * gateway's store), attached to every history; it is rebuilt lazily after
- * `invalidate()`, in (store, dept) order so both paths sum in the same order.
+ * `invalidate()` (one department's after `invalidate(dept)`), in (store,
+ * dept) order so both paths sum in the same order.
  */
 import type { SeriesHistory } from './series-history.js';
 
@@ -31,15 +32,25 @@ interface Profile {
 
 export class DeptProfiles {
   private built: Map<number, Profile> | null = null;
+  /** Departments whose profile is stale while the others still hold (see `invalidate`). */
+  private readonly stale = new Set<number>();
   private anchorDay = Number.NaN;
   private weeks = 0;
 
   /** `source` yields every history of the collection (called on each rebuild). */
   constructor(private readonly source: () => Iterable<SeriesHistory>) {}
 
-  /** Marks the profiles stale: the next read rebuilds them from the source. */
-  invalidate(): void {
-    this.built = null;
+  /**
+   * Marks the profiles stale: the next read rebuilds them from the source.
+   * With `dept`, only that department's (a week of one of its series
+   * changed): the gateway marks one per sales event, and rebuilding all of
+   * them after each took 5 to 11 ms at 3,300 series, on the next computed
+   * prediction. The next read still rebuilds everything when the
+   * collection's span of weeks moved (a new last week, an earlier first one).
+   */
+  invalidate(dept?: number): void {
+    if (dept === undefined) this.built = null;
+    else if (this.built) this.stale.add(dept);
   }
 
   /** The dept's mean normalized sales in the week ending on `day` (days since 1970-01-01); NaN when unknown. */
@@ -53,7 +64,7 @@ export class DeptProfiles {
   }
 
   private read(dept: number, day: number, which: keyof Profile): number {
-    const built = this.build();
+    const built = this.built !== null && this.stale.size === 0 ? this.built : this.build();
     const p = built.get(dept);
     const off = day - this.anchorDay;
     if (!p || off < 0 || off % 7 !== 0) return Number.NaN;
@@ -62,20 +73,31 @@ export class DeptProfiles {
   }
 
   private build(): Map<number, Profile> {
-    if (this.built) return this.built;
-    const series = [...this.source()].filter((s) => s.length > 0).sort((a, b) => a.store - b.store || a.dept - b.dept);
-    this.anchorDay = Math.min(...series.map((s) => s.firstDay));
-    this.weeks = Math.max(0, ...series.map((s) => (s.firstDay - this.anchorDay) / 7 + s.length));
+    const all = [...this.source()].filter((s) => s.length > 0);
+    let anchorDay = Infinity;
+    for (const s of all) anchorDay = Math.min(anchorDay, s.firstDay);
+    let weeks = 0;
+    for (const s of all) weeks = Math.max(weeks, (s.firstDay - anchorDay) / 7 + s.length);
+    // the same span: only the stale departments change (each sums only its own series)
+    const only = this.built !== null && anchorDay === this.anchorDay && weeks === this.weeks ? new Set(this.stale) : null;
+    const built = only ? this.built! : new Map<number, Profile>();
+    this.stale.clear();
+    this.anchorDay = anchorDay;
+    this.weeks = weeks;
+    // in (store, dept) order, so every path sums a dept-week in the same order
+    const series = (only ? all.filter((s) => only.has(s.dept)) : all).sort((a, b) => a.store - b.store || a.dept - b.dept);
     const sums = new Map<number, { sum: Float64Array; n: Int32Array }>();
     for (const s of series) {
-      const shift = (s.firstDay - this.anchorDay) / 7;
+      const shift = (s.firstDay - anchorDay) / 7;
       if (!Number.isInteger(shift)) continue; // another weekday grid: not comparable week by week
       let acc = sums.get(s.dept);
-      if (!acc) sums.set(s.dept, (acc = { sum: new Float64Array(this.weeks), n: new Int32Array(this.weeks) }));
+      if (!acc) sums.set(s.dept, (acc = { sum: new Float64Array(weeks), n: new Int32Array(weeks) }));
       addNormalized(s, shift, acc.sum, acc.n);
     }
-    this.built = new Map([...sums].map(([dept, acc]) => [dept, profileOf(acc.sum, acc.n)]));
-    return this.built;
+    if (only) for (const dept of only) built.delete(dept);
+    for (const [dept, acc] of sums) built.set(dept, profileOf(acc.sum, acc.n));
+    this.built = built;
+    return built;
   }
 }
 

@@ -65,3 +65,40 @@ describe('department profiles', () => {
     assert.ok(compared > 10, `compared ${compared} rows with a dept ratio`);
   });
 });
+
+describe('department profiles, one department invalidated', () => {
+  /** Every profile value of depts 7 and 8 over the span (NaN kept as NaN), to compare two DeptProfiles bit for bit. */
+  const values = (p: DeptProfiles, weeks: number) => [7, 8].flatMap((d) => Array.from({ length: weeks + 2 }, (_, i) => [p.meanAt(d, day(i - 1)), p.baseAt(d, day(i - 1))]).flat());
+
+  it('rebuilds only the changed department, and equals a full rebuild after each kind of change', () => {
+    const series = collection(60);
+    const kept = new DeptProfiles(() => series);
+    values(kept, 60); // built once
+    const changes: [string, () => number][] = [
+      ['a week inside the span, dept 7', () => (series[1]!.upsert({ week: wk(30), sales: 5000 }), 7)],
+      ['a week made missing, dept 7', () => (series[0]!.upsert({ week: wk(40), sales: null }), 7)],
+      ['a week inside the span, dept 8', () => (series[3]!.upsert({ week: wk(25), sales: 1 }), 8)],
+      ['a new last week (the span grows), dept 8', () => (series[3]!.upsert({ week: wk(60), sales: 70 }), 8)],
+      ['a new series in dept 8', () => (series.push(SeriesHistory.fromRows(5, 8, Array.from({ length: 61 }, (_, i) => ({ week: wk(i), sales: 30 + i })))), 8)],
+      ['an earlier first week (the span moves), dept 7', () => (series[2]!.upsert({ week: wk(-2), sales: 9 }), 7)],
+    ];
+    for (const [what, change] of changes) {
+      kept.invalidate(change());
+      const fresh = new DeptProfiles(() => series);
+      const weeks = 64;
+      assert.deepEqual(values(kept, weeks), values(fresh, weeks), what);
+    }
+  });
+
+  it('a wrong department would be seen: invalidating dept 8 after a change to dept 7 leaves the old profile', () => {
+    const series = collection(60);
+    const kept = new DeptProfiles(() => series);
+    const before = values(kept, 60);
+    series[1]!.upsert({ week: wk(30), sales: 5000 });
+    kept.invalidate(8);
+    assert.deepEqual(values(kept, 60), before, 'dept 7 still the old one');
+    assert.notDeepEqual(values(new DeptProfiles(() => series), 60), before);
+    kept.invalidate(7);
+    assert.deepEqual(values(kept, 60), values(new DeptProfiles(() => series), 60));
+  });
+});

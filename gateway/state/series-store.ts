@@ -50,7 +50,8 @@ export class SeriesStore {
     let h = this.series.get(key);
     if (!h) h = this.add(new SeriesHistory(e.store, e.dept));
     h.upsert(rowOfSalesWeek(e));
-    this.profiles.invalidate();
+    // only this department's profile: a rebuild of all of them per event cost the next computed prediction milliseconds
+    this.profiles.invalidate(e.dept);
     this.events++;
     if (at) this.covered(at.partition, at.offset);
     if (this.latestWeek === null || e.week > this.latestWeek) this.latestWeek = e.week;
