@@ -54,6 +54,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // a bug in the online state stops its follower (lib/projection/handler-sink.ts): exit with the stack, the supervisor restarts the gateway
+  await gw.done.catch((err: unknown) => {
+    log.error(`online state stopped: ${messageOf(err)}`);
+    if (!(err instanceof AppError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  });
 }
 
 main().catch((err: unknown) => {

@@ -4,15 +4,17 @@
  * that still fails gets a dead-letter record (the original bytes, the URL's
  * host and fingerprint and the last failure as the reason), and the stream moves on. Offsets are
  * committed after every URL has been tried, so a restart re-delivers at most
- * the last batch (receivers dedupe on the body's `id`).
+ * the last batch (receivers dedupe on the body's `id`). The consumer edge is
+ * lib/projection/handler-sink.ts: an event its contract refuses is
+ * dead-lettered, a registry outage retried, a bug stops the process.
  * Run: npx tsx consumers/webhooks/main.ts
  */
 import type { Config } from '../../lib/config.js';
-import { AppError, messageOf } from '../../lib/errors.js';
 import { DeadLetters } from '../../lib/kafka/dead-letter.js';
 import { createKafka } from '../../lib/kafka/client.js';
 import { createLogger, type Logger } from '../../lib/log.js';
-import { runBuffered, type Delivery, type RunningConsumer } from '../../lib/kafka/runner.js';
+import { runBuffered, type RunningConsumer } from '../../lib/kafka/runner.js';
+import { handlerSink, on } from '../../lib/projection/handler-sink.js';
 import { AvroCodec } from '../../lib/avro/codec.js';
 import { MODEL_PROMOTED, MODEL_TRAINED } from '../../domain/contracts.js';
 import { runConsumerProcess } from '../main.js';
@@ -37,33 +39,27 @@ export async function startWebhooks(cfg: Readonly<Config>, opts: { log?: Logger;
   const codec = AvroCodec.fromConfig(cfg);
   const dead = await DeadLetters.connect(kafka, cfg.topics.deadLetter, groupId);
   const counts = { delivered: 0, failed: 0 };
-  const decode = async (d: Delivery): Promise<WebhookEvent> =>
-    d.topic === cfg.topics.modelTrained ? { type: 'model.trained', event: await codec.decode(MODEL_TRAINED, d.value) } : { type: 'model.promoted', event: await codec.decode(MODEL_PROMOTED, d.value) };
-  const sink = async (batch: Delivery[]) => {
-    for (const d of batch) {
-      let e: WebhookEvent;
-      try {
-        e = await decode(d);
-      } catch (err) {
-        if (err instanceof AppError && err.retriable) throw err;
-        await dead.send(d, messageOf(err));
+  /** POSTs one event to every URL; a URL that still fails after its retries leaves a dead letter naming it, and the next URL is tried. */
+  const deliverAll = async (e: WebhookEvent, deadLetter: (reason: string) => void) => {
+    const body = webhookBody(e, Date.now());
+    for (const url of cfg.webhooks.urls) {
+      const r = await deliver(url, webhookId(e), body, cfg.webhooks.secret, cfg.webhooks.maxAttempts, opts.baseMs);
+      if (r.ok) {
+        counts.delivered++;
         continue;
       }
-      const body = webhookBody(e, Date.now());
-      for (const url of cfg.webhooks.urls) {
-        const r = await deliver(url, webhookId(e), body, cfg.webhooks.secret, cfg.webhooks.maxAttempts, opts.baseMs);
-        if (r.ok) {
-          counts.delivered++;
-          continue;
-        }
-        counts.failed++;
-        // the URL is the secret for Slack-style hooks: logs and the (openly readable) dead letter name its host and a fingerprint
-        const where = `webhook ${redactUrl(url)}`;
-        log.warn(`${where}: ${e.type} not delivered after ${r.attempts} attempts (${redactText(r.reason)}); dead-lettered`);
-        await dead.send(d, `${where}: ${r.reason} after ${r.attempts} attempts`);
-      }
+      counts.failed++;
+      // the URL is the secret for Slack-style hooks: logs and the (openly readable) dead letter name its host and a fingerprint
+      const where = `webhook ${redactUrl(url)}`;
+      log.warn(`${where}: ${e.type} not delivered after ${r.attempts} attempts (${redactText(r.reason)}); dead-lettered`);
+      deadLetter(`${where}: ${r.reason} after ${r.attempts} attempts`);
     }
   };
+  // the one consumer edge: an event its contract refuses is dead-lettered, a registry outage retried, a bug stops the process
+  const sink = handlerSink({ codec, deadLetters: dead }, {
+    [cfg.topics.modelTrained]: on(MODEL_TRAINED, (event, _d, deadLetter) => deliverAll({ type: 'model.trained', event }, deadLetter)),
+    [cfg.topics.modelPromoted]: on(MODEL_PROMOTED, (event, _d, deadLetter) => deliverAll({ type: 'model.promoted', event }, deadLetter)),
+  });
   const running = await runBuffered({ kafka, groupId, topics: [cfg.topics.modelTrained, cfg.topics.modelPromoted], fromBeginning: opts.fromBeginning ?? false, flushRows: 100, flushMs: 100, log, sink });
   return {
     running,

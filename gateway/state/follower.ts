@@ -13,7 +13,12 @@ export interface FollowerOptions {
   kafka: Kafka;
   admin: Admin;
   topics: string[];
-  /** Called for each message in log order per partition; a retriable throw is retried with backoff, any other skips the message (it is logged). */
+  /**
+   * Called for each message in log order per partition (refused input is
+   * dead-lettered inside it: lib's messageHandler); a retriable throw is
+   * retried with backoff, any other is a bug: the follower stops and `done`
+   * rejects with it.
+   */
   handle: (m: Followed) => Promise<void> | void;
   /** Called after each fetched batch (cheap hook for "the stream went quiet" logic). */
   afterBatch?: () => void;
@@ -23,6 +28,8 @@ export interface FollowerOptions {
 }
 
 export interface Follower {
+  /** Rejects when a handler threw something not retriable (a bug): the follower stopped there, nothing after it is applied. */
+  done: Promise<void>;
   /** Resolves once every partition has been read up to its end offset as of start-up. */
   caughtUp: Promise<void>;
   isCaughtUp(): boolean;
@@ -58,6 +65,17 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
     heartbeatInterval: 3_000,
   });
   const progress = await Progress.at(opts.admin, opts.topics, opts.startAt);
+  let fail!: (err: unknown) => void;
+  const done = new Promise<void>((_resolve, reject) => (fail = reject));
+  // the owner may never await it (a test's gateway): an unobserved rejection must not end the process by itself
+  done.catch(() => undefined);
+  let failed = false;
+  const crash = (k: string, offset: string, err: unknown) => {
+    failed = true;
+    opts.log.error(`stopped at ${k}@${offset}: ${messageOf(err)}`);
+    fail(err);
+    setImmediate(() => void consumer.stop().catch(() => undefined));
+  };
   await consumer.connect();
   await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
   await consumer.run({
@@ -67,24 +85,10 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
       const k = `${batch.topic}/${batch.partition}`;
       const { positions, ends } = progress;
       for (const m of batch.messages) {
-        if (!isRunning()) return;
+        if (!isRunning() || failed) return;
         const d: Delivery = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, timestamp: m.timestamp, headers: {} };
-        // a dependency outage (the schema registry) is waited out, so the state never silently misses an event
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await opts.handle(d);
-            break;
-          } catch (err) {
-            if (!isRetriable(err) || !isRunning()) {
-              opts.log.warn(`skipped ${k}@${m.offset}: ${messageOf(err)}`);
-              break;
-            }
-            const wait = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6));
-            opts.log.warn(`${k}@${m.offset} not handled yet (${messageOf(err)}); retrying in ${wait} ms`);
-            await new Promise((r) => setTimeout(r, wait));
-            await heartbeat().catch(() => undefined);
-          }
-        }
+        const handled = await handleWithRetry(opts, d, k, () => isRunning(), heartbeat);
+        if (handled !== true) return crash(k, m.offset, handled.error);
         positions.set(k, BigInt(m.offset) + 1n);
       }
       const high = BigInt(batch.highWatermark);
@@ -101,6 +105,7 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
   }
 
   return {
+    done,
     caughtUp: progress.caughtUp,
     isCaughtUp: () => progress.caught,
     lag: () => progress.lag(),
@@ -126,6 +131,27 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
       await opts.admin.deleteGroups([groupId]).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Handles one message; a dependency outage (the schema registry) is waited
+ * out with backoff, so the state never silently misses an event. True once
+ * handled (or when stopping), else the error that is not retriable (a bug).
+ */
+async function handleWithRetry(opts: FollowerOptions, d: Delivery, k: string, isRunning: () => boolean, heartbeat: () => Promise<void>): Promise<true | { error: unknown }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await opts.handle(d);
+      return true;
+    } catch (err) {
+      if (!isRetriable(err)) return { error: err };
+      if (!isRunning()) return true;
+      const wait = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6));
+      opts.log.warn(`${k}@${d.offset} not handled yet (${messageOf(err)}); retrying in ${wait} ms`);
+      await new Promise((r) => setTimeout(r, wait));
+      await heartbeat().catch(() => undefined);
+    }
+  }
 }
 
 /** How far the follower has read: positions, end offsets, and "caught up" with what existed at start-up. */

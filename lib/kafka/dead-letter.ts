@@ -25,10 +25,11 @@ export function deadLetter(d: Delivery, reason: string, consumerGroup: string): 
 }
 
 /**
- * The dead-letter path of a consumer that is not a projection (the gateway,
- * the trainer's request consumer, the threshold watcher): each refused
- * message goes to the dead-letter topic with its reason, acked by all
- * replicas, before the consumer moves past it.
+ * The dead-letter producer of a consumer that is not a projection (the
+ * gateway, the trainer's request consumer, the threshold watcher, the
+ * webhooks; lib/projection/handler-sink.ts sends through it): refused
+ * messages go to the dead-letter topic with their reasons, acked by all
+ * replicas, before the consumer moves past them.
  */
 export class DeadLetters {
   private constructor(private readonly producer: Producer, private readonly topic: string, private readonly group: string) {}
@@ -40,8 +41,10 @@ export class DeadLetters {
     return new DeadLetters(producer, topic, consumerGroup);
   }
 
-  async send(d: Delivery, reason: string): Promise<void> {
-    await this.producer.send({ topic: this.topic, acks: -1, messages: [deadLetter(d, reason, this.group)] });
+  /** One send for all `letters` (a batch's). */
+  async sendAll(letters: readonly { delivery: Delivery; reason: string }[]): Promise<void> {
+    if (letters.length === 0) return;
+    await this.producer.send({ topic: this.topic, acks: -1, messages: letters.map((l) => deadLetter(l.delivery, l.reason, this.group)) });
   }
 
   async disconnect(): Promise<void> {

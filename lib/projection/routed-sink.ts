@@ -3,7 +3,8 @@ import type { Producer } from 'kafkajs';
 import { UNKNOWN_SCHEMA, type AvroCodec, type TypedContract } from '../avro/codec.js';
 import { ident, insertRowBinary, insertRows, RowsRefusedError } from '../clickhouse/client.js';
 import { rowBinaryEncoder, RowBinaryValueError, type BinaryColumn } from '../clickhouse/row-binary.js';
-import { AppError, messageOf } from '../errors.js';
+import { messageOf } from '../errors.js';
+import { isRefusedInput } from './handler-sink.js';
 import type { BatchSink, Delivery } from '../kafka/runner.js';
 import { deadLetter } from '../kafka/dead-letter.js';
 
@@ -95,8 +96,8 @@ async function routeBatch(codec: AvroCodec, routes: readonly Route[], batch: Del
       if (Array.isArray(row)) for (const x of row as object[]) into.push({ row: x, delivery: d });
       else into.push({ row, delivery: d });
     } catch (err) {
-      // refused by the contract (an AppError that is not retriable): a dead letter; an outage or a bug: thrown
-      if (!(err instanceof AppError) || err.retriable) throw err;
+      // refused by the contract: a dead letter; an outage or a bug: thrown (the one crash policy, handler-sink.ts)
+      if (!isRefusedInput(err)) throw err;
       out.dead.push({ delivery: d, reason: messageOf(err) });
     }
   }

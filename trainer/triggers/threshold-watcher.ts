@@ -22,19 +22,21 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../lib/avro/codec.js';
 import { ident, rows, strLit } from '../../lib/clickhouse/client.js';
 import type { Config } from '../../lib/config.js';
-import { AppError, messageOf } from '../../lib/errors.js';
+import { messageOf } from '../../lib/errors.js';
 import { DeadLetters } from '../../lib/kafka/dead-letter.js';
 import type { Logger } from '../../lib/log.js';
 import { runBuffered, type Delivery } from '../../lib/kafka/runner.js';
+import { handlerSink, on } from '../../lib/projection/handler-sink.js';
+import { eventsOrThrow, foldAll } from '../../domain/decider.js';
 import { SALES_TABLE } from '../../domain/sales/table.js';
 import { seriesKey } from '../../schemas/types.js';
 import { SALES_WEEK } from '../../domain/contracts.js';
 import { SeriesGrid } from '../../domain/sales/grid.js';
 import { publishTraining } from '../../domain/training/diagnostics.js';
-import type { EventPublisher } from '../../domain/training/event-publisher.js';
+import type { EventPublisher } from '../../domain/training/io/event-publisher.js';
 import { championDataWeek } from '../../domain/registry/state.js';
-import type { RegistryView } from '../../domain/registry/view.js';
-import { decideThreshold, evolveThreshold, initialThresholdState, thresholdReason, type ThresholdEvent, type ThresholdState } from './threshold.js';
+import type { RegistryView } from '../../domain/registry/io/view.js';
+import { thresholdDecider, thresholdReason, type ThresholdEvent, type ThresholdState } from './threshold.js';
 import { newRequest } from '../../domain/training/request.js';
 import { checkDataGate, committedPositions, laterPositions, type GateReporter, type GateVerdict } from './data-gate.js';
 
@@ -66,126 +68,31 @@ export interface ThresholdWatcher {
 
 /** Starts the watcher (seeded, subscribed, consuming). */
 export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise<ThresholdWatcher> {
-  const minWeeks = o.minWeeks ?? 52 + o.cfg.trainer.holdoutWeeks;
   const spans = await seriesSpans(o.ch, o.cfg.clickhouse.database);
-  let state = evolveThreshold(initialThresholdState, {
-    type: 'weeksObserved',
-    weeks: spans.flatMap((s) => [{ key: seriesKey(s.store, s.dept), week: s.first }, { key: seriesKey(s.store, s.dept), week: s.latest }]),
-  });
-  state = evolveThreshold(state, { type: 'championChanged', dataWeek: championDataWeek(o.view.state()) });
-  if (o.firedWeek) state = evolveThreshold(state, { type: 'thresholdReached', dataWeek: o.firedWeek, basis: null, advanced: 0, total: 0, share: 0 });
-  const unsubscribe = o.view.onChange((s) => {
-    const week = championDataWeek(s);
-    if (week !== state.championWeek) state = evolveThreshold(state, { type: 'championChanged', dataWeek: week });
-  });
-  o.log.info(`threshold: ${state.series.size} series known, champion window ${state.championWeek ?? '-'}, last fired ${state.firedWeek ?? '-'}`);
-
+  const w = new Watcher(o, seed(o, spans));
+  const unsubscribe = o.view.onChange((s) => w.championChanged(championDataWeek(s)));
+  o.log.info(`threshold: ${w.state.series.size} series known, champion window ${w.state.championWeek ?? '-'}, last fired ${w.state.firedWeek ?? '-'}`);
   const grid = new SeriesGrid();
   for (const s of spans) grid.seed(s.store, s.dept, s.first);
   const dead = await DeadLetters.connect(o.kafka, o.cfg.topics.deadLetter, o.groupId);
-  const fraction = o.cfg.trainer.thresholdFraction;
-  const topic = o.cfg.topics.sales;
-  /** Next offset per partition this watcher has folded into `state` (its batch counts before the runner commits it). */
-  const folded = new Map<number, number>();
-  const gate = (): Promise<GateVerdict> =>
-    checkDataGate(o.admin, topic, o.cfg.materializer.groupId, async () => [{ name: 'threshold watcher', next: laterPositions(await committedPositions(o.admin, o.groupId, topic), folded) }]);
-
-  const fire = async (e: ThresholdEvent, fraction: number) => {
-    if (e.type !== 'thresholdReached') return;
-    const req = newRequest({
-      trigger: 'threshold',
-      reason: thresholdReason(e, fraction),
-      requestedBy: 'threshold-watcher',
-      cutoffWeek: e.dataWeek,
-      // the same crossing gives the same id, so a redelivered batch cannot make a second run
-      requestId: `threshold-${e.basis ?? 'first'}-${e.dataWeek}`,
-    });
-    await o.publisher.trainingRequested(req);
-    o.log.info(`threshold: requested training: ${req.reason}`);
-    publishTraining({ type: 'requested', requestId: req.requestId, trigger: req.trigger, reason: req.reason, at: req.requestedAt });
-  };
-
-  // the batch handler and the firing step never interleave: both read and write `state`
-  let lock: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = lock.then(fn, fn);
-    lock = run.catch(() => undefined);
-    return run;
-  };
-  const decide = () => decideThreshold({ type: 'check', fraction, minWeeks, weeks: o.cfg.trainer.thresholdWeeks }, state);
-
-  /**
-   * Decides on `state` when the gate is open, else leaves the decision
-   * pending. The gate is read outside the lock, so batches keep folding into
-   * `state` (and moving this watcher's position) while it settles; the
-   * decision is then taken again on the state that covers the gate's ends.
-   */
-  let pending = true; // one check at start: a threshold reached before a restart is decided without waiting for new sales
-  const check = async () => {
-    const reached = decide();
-    if (reached.length === 0) {
-      pending = false;
-      o.gate.open();
-      return;
-    }
-    const verdict = await gate().catch((err: unknown): GateVerdict => ({ open: false, behind: {}, reason: `waiting: the log's offsets could not be read (${messageOf(err)})` }));
-    if (!verdict.open) {
-      const e = reached[0]!;
-      o.gate.waiting(verdict, `threshold reached (${e.type === 'thresholdReached' ? thresholdReason(e, fraction) : ''}) but not decided yet`);
-      return;
-    }
-    o.gate.open();
-    await exclusive(async () => {
-      for (const e of decide()) {
-        await fire(e, fraction);
-        state = evolveThreshold(state, e);
-      }
-      pending = false;
-    });
-  };
-
-  const sink = async (batch: Delivery[]) =>
-    exclusive(async () => {
-      const weeks: { key: string; week: string }[] = [];
-      const next = new Map<number, number>();
-      for (const d of batch) {
-        next.set(d.partition, Math.max(next.get(d.partition) ?? -1, Number(d.offset) + 1));
-        try {
-          const e = grid.check(await o.codec.decode(SALES_WEEK, d.value));
-          weeks.push({ key: seriesKey(e.store, e.dept), week: e.week });
-        } catch (err) {
-          // refused exactly as the materializer refuses it, so it never counts towards a threshold
-          if (err instanceof AppError && err.retriable) throw err;
-          await dead.send(d, messageOf(err));
-        }
-      }
-      state = evolveThreshold(state, { type: 'weeksObserved', weeks });
-      for (const [p, off] of next) if (off > (folded.get(p) ?? -1)) folded.set(p, off);
-      // decided by the check loop, not here: the batch's offsets are committed at once, and a restart decides again from the projection
-      pending = true;
-    });
-  let checking = false;
-  const timer = setInterval(() => {
-    if (!pending || checking) return;
-    checking = true;
-    check()
-      .catch((err: unknown) => o.log.warn(`threshold: check failed, tried again in ${o.recheckMs ?? 300} ms: ${messageOf(err)}`))
-      .finally(() => (checking = false));
-  }, o.recheckMs ?? 300);
-  timer.unref();
-
-  const running = await runBuffered({
-    kafka: o.kafka,
-    groupId: o.groupId,
-    topics: [o.cfg.topics.sales],
-    fromBeginning: true,
-    flushRows: 50_000,
-    flushMs: 300,
-    sink,
-    log: o.log,
+  // the one consumer edge: refused exactly as the materializer refuses it (contract, then the series' grid), so it never counts towards a threshold
+  let weeks: { key: string; week: string }[] = [];
+  const edge = handlerSink({ codec: o.codec, deadLetters: dead }, {
+    [o.cfg.topics.sales]: on(SALES_WEEK, (event) => {
+      const e = grid.check(event);
+      weeks.push({ key: seriesKey(e.store, e.dept), week: e.week });
+    }),
   });
+  const sink = (batch: Delivery[]) =>
+    w.exclusive(async () => {
+      weeks = [];
+      await edge(batch);
+      w.folded(batch, weeks);
+    });
+  const timer = w.startChecking(o.recheckMs ?? 300);
+  const running = await runBuffered({ kafka: o.kafka, groupId: o.groupId, topics: [o.cfg.topics.sales], fromBeginning: true, flushRows: 50_000, flushMs: 300, sink, log: o.log });
   return {
-    state: () => state,
+    state: () => w.state,
     done: running.done,
     async stop() {
       clearInterval(timer);
@@ -194,6 +101,120 @@ export async function startThresholdWatcher(o: ThresholdWatcherOptions): Promise
       await dead.disconnect();
     },
   };
+}
+
+/** The state at start: every series' span from the projection, the champion's window, the last request fired. */
+function seed(o: ThresholdWatcherOptions, spans: readonly { store: number; dept: number; first: string; latest: string }[]): ThresholdState {
+  const known: ThresholdEvent[] = [
+    { type: 'weeksObserved', weeks: spans.flatMap((s) => [{ key: seriesKey(s.store, s.dept), week: s.first }, { key: seriesKey(s.store, s.dept), week: s.latest }]) },
+    { type: 'championChanged', dataWeek: championDataWeek(o.view.state()) },
+  ];
+  if (o.firedWeek) known.push({ type: 'thresholdReached', dataWeek: o.firedWeek, basis: null, advanced: 0, total: 0, share: 0 });
+  return foldAll(thresholdDecider, known);
+}
+
+/** The decider's state, folded from batches and decided on by a timer; the two never interleave (`exclusive`). */
+class Watcher {
+  /** Next offset per partition folded into `state` (its batch counts before the runner commits it). */
+  private readonly positions = new Map<number, number>();
+  /** One check at start: a threshold reached before a restart is decided without waiting for new sales. */
+  private pending = true;
+  private lock: Promise<unknown> = Promise.resolve();
+  private readonly fraction: number;
+  private readonly minWeeks: number;
+
+  constructor(private readonly o: ThresholdWatcherOptions, public state: ThresholdState) {
+    this.fraction = o.cfg.trainer.thresholdFraction;
+    this.minWeeks = o.minWeeks ?? 52 + o.cfg.trainer.holdoutWeeks;
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  championChanged(week: string | null): void {
+    if (week !== this.state.championWeek) this.state = thresholdDecider.evolve(this.state, { type: 'championChanged', dataWeek: week });
+  }
+
+  /** A batch's weeks folded in; decided by the check loop, not here: the batch's offsets are committed at once, and a restart decides again from the projection. */
+  folded(batch: readonly Delivery[], weeks: { key: string; week: string }[]): void {
+    this.state = thresholdDecider.evolve(this.state, { type: 'weeksObserved', weeks });
+    for (const d of batch) {
+      const next = Number(d.offset) + 1;
+      if (next > (this.positions.get(d.partition) ?? -1)) this.positions.set(d.partition, next);
+    }
+    this.pending = true;
+  }
+
+  /** Checks every `everyMs` while something is new (or a reached threshold waits for the gate). */
+  startChecking(everyMs: number): NodeJS.Timeout {
+    let checking = false;
+    const timer = setInterval(() => {
+      if (!this.pending || checking) return;
+      checking = true;
+      this.check()
+        .catch((err: unknown) => this.o.log.warn(`threshold: check failed, tried again in ${everyMs} ms: ${messageOf(err)}`))
+        .finally(() => (checking = false));
+    }, everyMs);
+    timer.unref();
+    return timer;
+  }
+
+  private decide(): ThresholdEvent[] {
+    return eventsOrThrow(thresholdDecider.decide({ type: 'check', fraction: this.fraction, minWeeks: this.minWeeks, weeks: this.o.cfg.trainer.thresholdWeeks }, this.state)) as ThresholdEvent[];
+  }
+
+  private gate(): Promise<GateVerdict> {
+    const { admin, cfg, groupId } = this.o;
+    const topic = cfg.topics.sales;
+    return checkDataGate(admin, topic, cfg.materializer.groupId, async () => [{ name: 'threshold watcher', next: laterPositions(await committedPositions(admin, groupId, topic), this.positions) }]);
+  }
+
+  /**
+   * Decides on `state` when the gate is open, else leaves the decision
+   * pending. The gate is read outside the lock, so batches keep folding into
+   * `state` (and moving this watcher's position) while it settles; the
+   * decision is then taken again on the state that covers the gate's ends.
+   */
+  private async check(): Promise<void> {
+    const reached = this.decide();
+    if (reached.length === 0) {
+      this.pending = false;
+      this.o.gate.open();
+      return;
+    }
+    const verdict = await this.gate().catch((err: unknown): GateVerdict => ({ open: false, behind: {}, reason: `waiting: the log's offsets could not be read (${messageOf(err)})` }));
+    if (!verdict.open) {
+      const e = reached[0]!;
+      this.o.gate.waiting(verdict, `threshold reached (${e.type === 'thresholdReached' ? thresholdReason(e, this.fraction) : ''}) but not decided yet`);
+      return;
+    }
+    this.o.gate.open();
+    await this.exclusive(async () => {
+      for (const e of this.decide()) {
+        await this.fire(e);
+        this.state = thresholdDecider.evolve(this.state, e);
+      }
+      this.pending = false;
+    });
+  }
+
+  private async fire(e: ThresholdEvent): Promise<void> {
+    if (e.type !== 'thresholdReached') return;
+    const req = newRequest({
+      trigger: 'threshold',
+      reason: thresholdReason(e, this.fraction),
+      requestedBy: 'threshold-watcher',
+      cutoffWeek: e.dataWeek,
+      // the same crossing gives the same id, so a redelivered batch cannot make a second run
+      requestId: `threshold-${e.basis ?? 'first'}-${e.dataWeek}`,
+    });
+    await this.o.publisher.trainingRequested(req);
+    this.o.log.info(`threshold: requested training: ${req.reason}`);
+    publishTraining({ type: 'requested', requestId: req.requestId, trigger: req.trigger, reason: req.reason, at: req.requestedAt });
+  }
 }
 
 /** First and latest week of every series in the projection ([] when it does not exist yet). */
