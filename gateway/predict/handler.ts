@@ -19,7 +19,10 @@ export interface ParsedPredict {
  * front of Koa (fast-path.ts): parse one item or a batch, then answer it
  * with one model version, as JSON text.
  */
-export function createPredictHandler(g: GatewayContext) {
+/** What the predict handler takes from the gateway context. */
+export type PredictHandlerDeps = Pick<GatewayContext, 'aliasModels' | 'assertServing' | 'cfg' | 'forecasts' | 'holder' | 'scored' | 'store'>;
+
+export function createPredictHandler(g: PredictHandlerDeps) {
   const maxBatch = g.cfg.gateway.maxBatch;
   const batchSchema = predictBatch(maxBatch);
   return {
@@ -52,7 +55,7 @@ const itemField = (i: number) => `items.${i}.week`;
 const singleField = () => 'week';
 
 /** One request's answer by one leased model, `name` the alias that chose it. */
-async function answerWith(g: GatewayContext, { batch, items }: ParsedPredict, model: LoadedModel, name: string): Promise<string> {
+async function answerWith(g: PredictHandlerDeps, { batch, items }: ParsedPredict, model: LoadedModel, name: string): Promise<string> {
   const rows: ScoringRow[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) rows[i] = resolveItem(g.store, items[i]!, model.horizon, model.version, batch ? i : '');
   const a = await answerRows(model, g.forecasts, rows, batch ? itemField : singleField, name);

@@ -14,6 +14,9 @@ import type { GatewayContext } from '../context.js';
 import { REPORT_CSP } from '../http/security-headers.js';
 import { HttpError } from '../http/errors.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type BacktestRouteDeps = Pick<GatewayContext, 'cfg' | 'ch' | 'metrics' | 'ops'>;
+
 /**
  * Where this gateway looks for a backtest's report: the default folder only.
  * The path recorded in the log is never opened, so nothing on the log can
@@ -58,7 +61,7 @@ function detail(cfg: Readonly<Config>, d: Detail): z.output<typeof BacktestDetai
 }
 
 /** GET /v1/backtests, /v1/backtests/:id and its report: reads of the backtest projection (trainer/backtest). */
-export function backtestRoutes(g: GatewayContext): Route[] {
+export function backtestRoutes(g: BacktestRouteDeps): Route[] {
   const list = route(
     {
       method: 'get',
@@ -124,7 +127,7 @@ export function backtestRoutes(g: GatewayContext): Route[] {
 }
 
 /** GET /v1/backtests/:id/<name>: one of the files a backtest wrote, streamed, when it was written on this machine. */
-function fileRoute(g: GatewayContext, name: string, file: keyof typeof BACKTEST_FILES, contentType: string, summary: string): Route {
+function fileRoute(g: BacktestRouteDeps, name: string, file: keyof typeof BACKTEST_FILES, contentType: string, summary: string): Route {
   return route(
     {
       method: 'get',

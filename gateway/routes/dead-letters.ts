@@ -3,11 +3,14 @@ import { route, type Route } from '../api/route.js';
 import { DeadLettersQuery, DeadLettersResponse, RedriveBody, RedriveResponse } from '../api/dead-letter-schemas.js';
 import type { GatewayContext } from '../context.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type DeadLetterRouteDeps = Pick<GatewayContext, 'cfg' | 'deadLetters'>;
+
 /** Default number of messages GET /v1/dead-letters lists. */
 const LIMIT = 200;
 
 /** The dead-letter topic: browse the refused messages with their reasons, and re-drive them after a fix. */
-export function deadLetterRoutes(g: GatewayContext): Route[] {
+export function deadLetterRoutes(g: DeadLetterRouteDeps): Route[] {
   const list = route(
     {
       method: 'get',

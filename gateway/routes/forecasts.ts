@@ -9,6 +9,9 @@ import type { GatewayContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { Slots } from '../http/slots.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type ForecastRouteDeps = Pick<GatewayContext, 'cfg' | 'ch'>;
+
 const CSV = 'text/csv';
 const NDJSON = 'application/x-ndjson';
 
@@ -26,7 +29,7 @@ const BUSY_RETRY_S = 2;
  * rows for one target week (optionally one level, store, department), streamed from ClickHouse as it produces them (the gateway holds no
  * copy of the whole answer), CSV by default or NDJSON by Accept.
  */
-export function forecastRoutes(g: GatewayContext): Route[] {
+export function forecastRoutes(g: ForecastRouteDeps): Route[] {
   // each export holds a ClickHouse connection while the client reads: at most exportConcurrency at once, the rest refused
   const slots = new Slots(g.cfg.gateway.exportConcurrency);
   return [

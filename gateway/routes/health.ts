@@ -3,8 +3,11 @@ import { route, type Route } from '../api/route.js';
 import { HealthResponse, ReadyResponse } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type HealthRouteDeps = Pick<GatewayContext, 'metrics' | 'readiness' | 'startedAt'>;
+
 /** /healthz (the process answers) and /readyz (it can serve correct predictions). */
-export function healthRoutes(g: GatewayContext): Route[] {
+export function healthRoutes(g: HealthRouteDeps): Route[] {
   const healthz = route(
     {
       method: 'get',
@@ -37,7 +40,7 @@ export function healthRoutes(g: GatewayContext): Route[] {
 }
 
 /** /metrics in the Prometheus text format. */
-export function mountMetrics(router: Router, g: GatewayContext): void {
+export function mountMetrics(router: Router, g: HealthRouteDeps): void {
   router.get('/metrics', async (ctx) => {
     ctx.type = g.metrics.registry.contentType;
     ctx.body = await g.metrics.registry.metrics();

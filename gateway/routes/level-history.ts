@@ -5,12 +5,15 @@ import { route, type Route } from '../api/route.js';
 import { LevelHistoryQuery, LevelHistoryResponse } from '../api/hierarchy-schemas.js';
 import type { GatewayContext } from '../context.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type LevelHistoryRouteDeps = Pick<GatewayContext, 'forecasts' | 'store'>;
+
 /**
  * GET /v1/series/level: the summed actuals of a store, a department or the
  * total, from the gateway's in-memory series state (no database query), so
  * the dashboard can draw an aggregate's history beside its published forecast.
  */
-export function levelHistoryRoutes(g: GatewayContext): Route[] {
+export function levelHistoryRoutes(g: LevelHistoryRouteDeps): Route[] {
   return [
     route(
       {

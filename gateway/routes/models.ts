@@ -8,6 +8,9 @@ import type { GatewayContext } from '../context.js';
 import { runOfRequest } from '../state/registry-fold.js';
 import { isSearch, searchPage, SEARCH_ERRORS } from './run-search.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type ModelRouteDeps = Pick<GatewayContext, 'registry' | 'cfg' | 'ch'>;
+
 type Summary = z.output<typeof ModelSummary>;
 
 function json(text: string | undefined): Record<string, unknown> {
@@ -68,7 +71,7 @@ function summariesOf(s: RegistryState, versions: number[]): Summary[] {
 }
 
 /** GET /v1/models, /v1/models/:version, /v1/runs: reads of the gateway's fold of the model log. */
-export function modelRoutes(g: GatewayContext): Route[] {
+export function modelRoutes(g: ModelRouteDeps): Route[] {
   const list = route(
     {
       method: 'get',

@@ -3,12 +3,15 @@ import { route, type Route } from '../api/route.js';
 import { NextWeekResponse, PromoteBody, PromotionResponse, RollbackBody, TrainBody, TrainResponse, VersionParams } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type OpsRouteDeps = Pick<GatewayContext, 'ops'>;
+
 const by = (ctx: { ip: string }) => `gateway:${ctx.ip}`;
 /** Passes `expectedChampion` on only when the body gave one (null included: "no champion yet"). */
 const expect = (e: number | null | undefined) => (e === undefined ? {} : { expectedChampion: e });
 
 /** Write operations: each appends an event to the log. All need the bearer token. */
-export function opsRoutes(g: GatewayContext): Route[] {
+export function opsRoutes(g: OpsRouteDeps): Route[] {
   const nextWeek = route(
     {
       method: 'post',

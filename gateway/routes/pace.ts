@@ -4,13 +4,16 @@ import { route, type Route } from '../api/route.js';
 import { PaceBody, PaceResponse } from '../api/pace-schemas.js';
 import type { GatewayContext } from '../context.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type PaceRouteDeps = Pick<GatewayContext, 'cfg' | 'ops' | 'pace' | 'store' | 'syncPace'>;
+
 /** Series a simulated week holds, as the gateway sees them: the series of the log, or the configured catalogue before any. */
 export function paceSeries(g: Pick<GatewayContext, 'cfg' | 'store'>): number {
   return g.store.size > 0 ? g.store.size : g.cfg.simulator.stores * g.cfg.simulator.depts;
 }
 
 /** The continuous simulator's pace: read it, and set, pause or resume it as events on simulation.pace. */
-export function paceRoutes(g: GatewayContext): Route[] {
+export function paceRoutes(g: PaceRouteDeps): Route[] {
   const view = (): z.output<typeof PaceResponse> => {
     const s = g.pace();
     const { changedBy: _by, changedAt: _at, ...p } = paceStatus(s, g.cfg.simulator.rate, paceSeries(g));

@@ -22,6 +22,9 @@ import { AggregateForecastResponse, ForecastLevelQuery } from '../api/hierarchy-
 import { HttpError } from '../http/errors.js';
 import { NotFoundError } from '../../lib/errors.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type PredictRouteDeps = Pick<GatewayContext, 'aliasModels' | 'assertServing' | 'cfg' | 'forecasts' | 'holder' | 'scored' | 'store'>;
+
 const NOT_READY = 'no model is being served yet (before the first promotion, or while the first one loads)';
 const UNKNOWN = 'unknown store or dept, or an alias no version carries (`?alias=`; GET /v1/aliases lists them)';
 const UNPROCESSABLE = 'the request has the documented shape, but the series\' data or the served model cannot answer it (a week off the series\' 7-day grid or before its data, a horizon beyond the model\'s); `error.field` names the field';
@@ -37,12 +40,12 @@ function vectorOf(history: SeriesHistory, week: string, horizon: number): Float3
 }
 
 /** POST /v1/predict and GET /v1/forecast, /v1/features: the serving API. */
-export function predictRoutes(g: GatewayContext): Route[] {
+export function predictRoutes(g: PredictRouteDeps): Route[] {
   return [predictRoute(g), forecastRoute(g), featuresRoute(g)];
 }
 
 /** POST /v1/predict: one item or a batch, scored by one model version. */
-function predictRoute(g: GatewayContext): Route {
+function predictRoute(g: PredictRouteDeps): Route {
   const maxBatch = g.cfg.gateway.maxBatch;
   const handler = createPredictHandler(g);
   return route(
@@ -92,7 +95,7 @@ function levelKeys(q: z.output<typeof ForecastLevelQuery>): { level: keyof typeo
 }
 
 /** GET /v1/forecast: the next 1..H weeks of a series, a store, a department or the total, with their intervals. */
-function forecastRoute(g: GatewayContext): Route {
+function forecastRoute(g: PredictRouteDeps): Route {
   return route(
     {
       method: 'get',
@@ -141,7 +144,7 @@ function forecastRoute(g: GatewayContext): Route {
 }
 
 /** An aggregate's published forecasts, if they are the serving champion's. */
-function aggregateAnswer(g: GatewayContext, level: 'total' | 'store' | 'dept', store: number, dept: number, horizon: number | undefined) {
+function aggregateAnswer(g: PredictRouteDeps, level: 'total' | 'store' | 'dept', store: number, dept: number, horizon: number | undefined) {
   return withServedModel(g.aliasModels, undefined, (model) => {
     const e = g.forecasts.aggregate(level, store, dept);
     if (!e) {
@@ -161,7 +164,7 @@ function aggregateAnswer(g: GatewayContext, level: 'total' | 'store' | 'dept', s
 }
 
 /** GET /v1/features: the vector the model would see (debugging, skew checks). */
-function featuresRoute(g: GatewayContext): Route {
+function featuresRoute(g: PredictRouteDeps): Route {
   return route(
     {
       method: 'get',

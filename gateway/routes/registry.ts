@@ -19,11 +19,14 @@ import {
 import { VersionParams } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type RegistryRouteDeps = Pick<GatewayContext, 'aliasModels' | 'artifactFile' | 'holder' | 'ops' | 'registry'>;
+
 const by = (ctx: { ip: string }) => `gateway:${ctx.ip}`;
 const CONFLICT = 'the alias does not name `expectedVersion`, already names that version, or a concurrent change landed first; `error.conflict.actual` names the version it names';
 
 /** GET /v1/models/compare: curves and importance of N versions as columns. */
-function compareRoute(g: GatewayContext): Route {
+function compareRoute(g: RegistryRouteDeps): Route {
   return route(
     {
       method: 'get',
@@ -48,7 +51,7 @@ function compareRoute(g: GatewayContext): Route {
 }
 
 /** GET /v1/models/:version/artifact: the ONNX bytes, verified against the version's sha256, streamed. */
-function artifactRoute(g: GatewayContext): Route {
+function artifactRoute(g: RegistryRouteDeps): Route {
   return route(
     {
       method: 'get',
@@ -80,7 +83,7 @@ function artifactRoute(g: GatewayContext): Route {
 }
 
 /** POST /v1/models/:version/annotations: set or remove tags, set the description. */
-function annotateRoute(g: GatewayContext): Route {
+function annotateRoute(g: RegistryRouteDeps): Route {
   return route(
     {
       method: 'post',
@@ -103,7 +106,7 @@ function annotateRoute(g: GatewayContext): Route {
 }
 
 /** GET /v1/aliases, POST /v1/aliases/:alias and /v1/aliases/:alias/remove. */
-function aliasRoutes(g: GatewayContext): Route[] {
+function aliasRoutes(g: RegistryRouteDeps): Route[] {
   const list = route(
     {
       method: 'get',
@@ -163,6 +166,6 @@ function aliasRoutes(g: GatewayContext): Route[] {
 }
 
 /** Every route of this file; the compare route comes before /v1/models/:version would match "compare". */
-export function registryRoutes(g: GatewayContext): Route[] {
+export function registryRoutes(g: RegistryRouteDeps): Route[] {
   return [compareRoute(g), artifactRoute(g), annotateRoute(g), ...aliasRoutes(g)];
 }

@@ -14,6 +14,9 @@ import type { RunSearchQuery } from '../api/schemas.js';
 import { HttpError } from '../http/errors.js';
 import type { GatewayContext } from '../context.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type RunSearchDeps = Pick<GatewayContext, 'cfg' | 'ch'>;
+
 /** Page size when a search names none. */
 export const DEFAULT_PAGE = 100;
 export const SEARCH_ERRORS = {
@@ -28,7 +31,7 @@ export function isSearch(q: Query | undefined): q is Query {
 }
 
 /** The versions of one page of a search on `listing` (runs, models) and the next page's token (null on the last). */
-export async function searchPage(g: GatewayContext, listing: 'runs' | 'models', q: Query, defaultOrder: OrderKey[]): Promise<{ versions: number[]; next: string | null }> {
+export async function searchPage(g: RunSearchDeps, listing: 'runs' | 'models', q: Query, defaultOrder: OrderKey[]): Promise<{ versions: number[]; next: string | null }> {
   const problems: FieldProblem[] = [];
   const attempt = <T>(f: () => T, fallback: T): T => {
     try {

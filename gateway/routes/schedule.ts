@@ -4,11 +4,14 @@ import { route, type Route } from '../api/route.js';
 import { ScheduleBody, ScheduleResponse } from '../api/schemas.js';
 import type { GatewayContext } from '../context.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type ScheduleRouteDeps = Pick<GatewayContext, 'cfg' | 'ops' | 'schedule' | 'syncSchedule'>;
+
 /** How many upcoming ticks GET /v1/schedule lists. */
 const NEXT = 5;
 
 /** The training schedule: the next runs of the cron, and pause / resume as events on training.schedule. */
-export function scheduleRoutes(g: GatewayContext): Route[] {
+export function scheduleRoutes(g: ScheduleRouteDeps): Route[] {
   const view = (): z.output<typeof ScheduleResponse> => {
     const s = g.schedule();
     const cron = g.cfg.trainer.cron;

@@ -6,8 +6,11 @@ import { scoreWithIntervals } from '../predict/predictor.js';
 import { rowAt, type ScoringRow } from '../predict/resolve.js';
 import { COL, featureVector } from '../../domain/features/features.js';
 
+/** What these routes take from the gateway context, and nothing more. */
+export type SeriesRouteDeps = Pick<GatewayContext, 'holder' | 'scored' | 'store'>;
+
 /** Read-only views of the online state for the dashboard: the series catalog, and actual vs predicted for one series. */
-export function seriesRoutes(g: GatewayContext): Route[] {
+export function seriesRoutes(g: SeriesRouteDeps): Route[] {
   const catalog = route(
     {
       method: 'get',
