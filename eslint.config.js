@@ -73,6 +73,41 @@ const sharedLayer = {
   },
 };
 
+/**
+ * domain/ is pure: rules, folds and declarations, no side effects. Its I/O
+ * (Kafka, ClickHouse, the ONNX runtime, files, child processes, sockets,
+ * worker threads) lives in domain/<concept>/io/ (a concept's adapters) or in
+ * lib/ (generic). A pure file may import TYPES from lib/'s I/O rooms (a row's
+ * LogPosition), never their code.
+ */
+const DOMAIN_IO_MESSAGE = 'domain/ is pure: I/O goes in domain/<concept>/io/ (a concept\'s adapters) or lib/ (generic); see domain/README.md.';
+export const DOMAIN_IO_PACKAGES = [
+  'kafkajs', '@clickhouse/client', 'onnxruntime-node',
+  'node:fs', 'fs', 'node:fs/promises', 'fs/promises',
+  'node:child_process', 'child_process', 'node:net', 'net', 'node:worker_threads', 'worker_threads',
+];
+const pureDomain = {
+  files: ['domain/**/*.ts'],
+  ignores: ['domain/**/io/**', '**/*.test.ts', '**/test/**'],
+  rules: {
+    // replaces sharedLayer's options for these files (the last config's options win), so it repeats its pattern
+    'no-restricted-imports': ['error', {
+      paths: DOMAIN_IO_PACKAGES.map((name) => ({ name, message: DOMAIN_IO_MESSAGE })),
+      patterns: [{
+        regex: `^(\\.\\./)+(${[...PROCESS_FOLDERS, ...HARNESSES].join('|')})/`,
+        message: 'domain/, lib/ and schemas/ are shared layers: they may not import a process folder.',
+      }],
+    }],
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      patterns: [{
+        regex: '^(\\.\\./)+lib/(kafka/|projection/|process/|clickhouse/client\\.js$)|(^|/)io/',
+        allowTypeImports: true,
+        message: DOMAIN_IO_MESSAGE,
+      }],
+    }],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.stack/**', 'web/dist/**', 'data/**', '**/*.py'] },
   js.configs.recommended,
@@ -86,4 +121,5 @@ export default tseslint.config(
   ...PROCESS_FOLDERS.map(boundary),
   webBoundary,
   sharedLayer,
+  pureDomain,
 );

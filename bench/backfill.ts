@@ -21,7 +21,7 @@ import { createKafka, ensureTopics, topicSpecs } from '../lib/kafka/client.js';
 import { setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { generateHistory, generateWeek, scaledOptions, seriesCatalog, type GeneratorOptions } from '../domain/simulation/generator.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 import { seriesKey, type SalesWeek } from '../schemas/types.js';
 import { validateSalesWeek } from '../domain/sales/validate.js';
 import type { AvroCodec } from '../lib/avro/codec.js';

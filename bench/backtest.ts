@@ -20,7 +20,7 @@ import { loadConfig, topicNames, withOverrides } from '../lib/config.js';
 import { createKafka } from '../lib/kafka/client.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { generateHistory } from '../domain/simulation/generator.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { parseRequest } from '../domain/backtest/request.js';
 import { runBacktest } from '../trainer/backtest/run.js';

@@ -6,7 +6,7 @@
  * `forecast.published`: the compute is the same, publishing is not timed.
  */
 import type { ConformalIntervals } from '../domain/intervals/conformal.js';
-import { OnnxModel } from '../domain/model/onnx-model.js';
+import { OnnxModel } from '../domain/model/io/onnx-model.js';
 import { FEATURE_COUNT } from '../domain/features/features.js';
 import type { LoadedModel } from '../gateway/model/holder.js';
 import { scoreWithIntervals } from '../gateway/predict/predictor.js';

@@ -28,7 +28,7 @@ import { createKafka } from '../lib/kafka/client.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { isoOfDay } from '../lib/weeks.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 import { DEFAULT_TRAIN_PARAMS } from '../domain/training/request.js';
 import { readSalesCsv } from '../producers/csv.js';
 import { importCsv } from '../producers/import.js';

@@ -14,7 +14,7 @@ import { startMaterializer } from '../consumers/materializer/main.js';
 import { selectProjections } from '../consumers/replay/projections.js';
 import { replay } from '../consumers/replay/replay.js';
 import { generateHistory } from '../domain/simulation/generator.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 
 setLogLevel('warn');
 const tag = `r${Date.now().toString(36)}${randomUUID().slice(0, 4)}`;

@@ -18,7 +18,7 @@ import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { loadConfig, type Config } from '../lib/config.js';
 import { createKafka } from '../lib/kafka/client.js';
 import { setLogLevel } from '../lib/log.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 import { generateHistory, generateWeek, historyEventCount, scaledOptions } from '../domain/simulation/generator.js';
 import { WEB_DIST } from '../gateway/server.js';
 import { dropFresh, freshConfig } from './backfill.js';

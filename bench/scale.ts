@@ -24,7 +24,7 @@ import { loadConfig, withOverrides, type Config } from '../lib/config.js';
 import { createKafka } from '../lib/kafka/client.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { generateHistory, scaledOptions, type GeneratorOptions } from '../domain/simulation/generator.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 import { selectProjections } from '../consumers/replay/projections.js';
 import { replay } from '../consumers/replay/replay.js';
 import { parseRequest } from '../domain/backtest/request.js';

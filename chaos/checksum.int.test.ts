@@ -6,10 +6,11 @@ import { isolatedConfig } from '../lib/testing.js';
 import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { createKafka } from '../lib/kafka/client.js';
 import { startProjector } from '../lib/projection/projector.js';
-import { SalesProducer } from '../domain/sales/producer.js';
-import { SALES_PROJECTION } from '../domain/sales/projection.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
+import { SALES_PROJECTION } from '../domain/sales/io/projection.js';
 import { generateHistory } from '../domain/simulation/generator.js';
-import { createSalesTable, SALES_COLUMNS, SALES_TABLE, salesRow } from '../domain/sales/table.js';
+import { SALES_COLUMNS, SALES_TABLE, salesRow } from '../domain/sales/table.js';
+import { createSalesTable } from '../domain/sales/io/table.js';
 import type { SalesWeek } from '../schemas/types.js';
 import { expectedChecksum, tableChecksum } from './checksum.js';
 

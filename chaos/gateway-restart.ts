@@ -8,7 +8,7 @@ import { AvroCodec } from '../lib/avro/codec.js';
 import { AppError } from '../lib/errors.js';
 import { createKafka } from '../lib/kafka/client.js';
 import { eventually } from '../lib/testing.js';
-import { EventPublisher } from '../domain/training/event-publisher.js';
+import { EventPublisher } from '../domain/training/io/event-publisher.js';
 import { newRequest } from '../domain/training/request.js';
 import { PROCESSES, type FaultContext, type Scenario } from './scenario.js';
 

@@ -16,7 +16,7 @@ import { messageOf } from '../lib/errors.js';
 import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { eventually } from '../lib/testing.js';
 import { generateHistory, type GeneratorOptions } from '../domain/simulation/generator.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 import type { SalesWeek } from '../schemas/types.js';
 import { Supervisor, type ProcessSpec } from '../stack/supervisor.js';
 import { expectedChecksum, rawRows, tableChecksum } from './checksum.js';

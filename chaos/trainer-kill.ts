@@ -12,7 +12,7 @@ import { createLogger } from '../lib/log.js';
 import { startTail, tailOf } from '../lib/kafka/topic-tail.js';
 import { eventually } from '../lib/testing.js';
 import { MODEL_TRAINED } from '../domain/contracts.js';
-import { EventPublisher } from '../domain/training/event-publisher.js';
+import { EventPublisher } from '../domain/training/io/event-publisher.js';
 import { newRequest } from '../domain/training/request.js';
 import type { Config } from '../lib/config.js';
 import type { ModelTrained } from '../schemas/types.js';

@@ -10,7 +10,7 @@ import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createClickhouse, exec, rows } from '../lib/clickhouse/client.js';
 import { eventually } from '../lib/testing.js';
-import { createForecastTable } from '../domain/forecasts/table.js';
+import { createForecastTable } from '../domain/forecasts/io/table.js';
 import { startGateway, type Gateway } from './server.js';
 import { call, setUp, type Fixture } from './test/fixture.js';
 

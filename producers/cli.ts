@@ -8,9 +8,9 @@ import { addWeeks } from '../lib/weeks.js';
 import { formatTraits, measureTraits, type SalesPoint } from '../domain/simulation/traits.js';
 import { formatIssue, readSalesCsv } from './csv.js';
 import { importCsv } from './import.js';
-import { injectNextWeek, latestLoggedWeek, nextWeekIndex } from '../domain/simulation/next-week.js';
+import { injectNextWeek, latestLoggedWeek, nextWeekIndex } from '../domain/simulation/io/next-week.js';
 import { progressBar } from '../lib/process/progress.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 import { followPace as followPaceOf, runContinuous, type PaceFollower } from './continuous.js';
 
 const log = createLogger('simulator');

@@ -16,8 +16,8 @@ import { createLogger } from '../lib/log.js';
 import { eventually, isolatedConfig } from '../lib/testing.js';
 import { SALES_WEEK } from '../domain/contracts.js';
 import { generateWeek } from '../domain/simulation/generator.js';
-import { PacePublisher } from '../domain/simulation/pace-publisher.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { PacePublisher } from '../domain/simulation/io/pace-publisher.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 import type { SimulationPaceChanged } from '../schemas/types.js';
 import { followPace, runContinuous, type PaceFollower } from './continuous.js';
 

@@ -15,7 +15,7 @@ import { addWeeks } from '../lib/weeks.js';
 import { SIMULATION_PACE_CHANGED } from '../domain/contracts.js';
 import { generateWeek, type GeneratorOptions } from '../domain/simulation/generator.js';
 import { batchPlan, effectivePace, evolvePace, initialPace, type PaceState } from '../domain/simulation/pace.js';
-import type { SalesProducer } from '../domain/sales/producer.js';
+import type { SalesProducer } from '../domain/sales/io/producer.js';
 
 /** Longest single wait: a lost wake-up costs at most this much. */
 const MAX_WAIT_MS = 1000;

@@ -7,7 +7,7 @@ import { eventually, isolatedConfig } from '../lib/testing.js';
 import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { startMaterializer } from '../consumers/materializer/main.js';
 import { importCsv } from './import.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 
 // data/fixtures/walmart-small: 40 good rows (stores 1-2 x depts 1-2 x 10 weeks from 2010-02-05)
 // and 3 broken lines (12: Weekly_Sales "abc", 33: Date 2010-02-30, 44: 4 fields instead of 5).

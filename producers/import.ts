@@ -2,7 +2,7 @@ import type { Logger } from '../lib/log.js';
 import type { SalesWeek } from '../schemas/types.js';
 import { formatIssue, readSalesCsv } from './csv.js';
 import { progressBar } from '../lib/process/progress.js';
-import type { SalesProducer } from '../domain/sales/producer.js';
+import type { SalesProducer } from '../domain/sales/io/producer.js';
 
 export interface ImportResult {
   sent: number;

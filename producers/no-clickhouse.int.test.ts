@@ -18,9 +18,9 @@ import { createLogger } from '../lib/log.js';
 import { deadPort, isolatedConfig, isolatedEnv } from '../lib/testing.js';
 import { readTopicEnd } from '../lib/kafka/topic-end.js';
 import type { SalesWeek } from '../schemas/types.js';
-import { SalesProducer } from '../domain/sales/producer.js';
+import { SalesProducer } from '../domain/sales/io/producer.js';
 import { generateWeek } from '../domain/simulation/generator.js';
-import { latestLoggedWeek } from '../domain/simulation/next-week.js';
+import { latestLoggedWeek } from '../domain/simulation/io/next-week.js';
 
 const DIR = 'data/fixtures/walmart-small';
 const run = promisify(execFile);

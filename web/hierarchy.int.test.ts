@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { eventually } from '../lib/testing.js';
 import { startProjector, type Projector } from '../lib/projection/projector.js';
-import { FORECAST_PROJECTION } from '../domain/forecasts/projection.js';
+import { FORECAST_PROJECTION } from '../domain/forecasts/io/projection.js';
 import type { ConformalIntervals } from '../domain/intervals/conformal.js';
 import { axeViolations, buildDashboard, launchChromium, pageOf } from './test/browser.js';
 import { startGateway, type Gateway } from '../gateway/server.js';

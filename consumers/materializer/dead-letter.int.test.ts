@@ -5,7 +5,7 @@ import { createKafka } from '../../lib/kafka/client.js';
 import { eventually, isolatedConfig } from '../../lib/testing.js';
 import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { generateWeek } from '../../domain/simulation/generator.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
 import { seriesKey } from '../../schemas/types.js';
 import { startMaterializer } from './main.js';
 

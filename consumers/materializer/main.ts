@@ -12,7 +12,7 @@ import { every } from '../../lib/process/periodic.js';
 import { startProjector } from '../../lib/projection/projector.js';
 import type { RoutedBatch } from '../../lib/projection/routed-sink.js';
 import type { RunningConsumer } from '../../lib/kafka/runner.js';
-import { SALES_PROJECTION } from '../../domain/sales/projection.js';
+import { SALES_PROJECTION } from '../../domain/sales/io/projection.js';
 import { SALES_TABLE } from '../../domain/sales/table.js';
 import { runConsumerProcess } from '../main.js';
 

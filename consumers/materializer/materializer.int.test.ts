@@ -6,7 +6,7 @@ import { createKafka } from '../../lib/kafka/client.js';
 import { eventually, isolatedConfig, isolatedEnv } from '../../lib/testing.js';
 import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { generateHistory } from '../../domain/simulation/generator.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
 import type { SalesWeek } from '../../schemas/types.js';
 import { startMaterializer, type Materializer } from './main.js';
 

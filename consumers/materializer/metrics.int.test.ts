@@ -8,7 +8,7 @@ import { createProcessMetrics, serveMetrics } from '../../lib/process/metrics-se
 import { eventually, isolatedConfig } from '../../lib/testing.js';
 import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { generateHistory } from '../../domain/simulation/generator.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
 import { startMaterializer, type Materializer } from './main.js';
 
 describe('materializer metrics', () => {

@@ -11,10 +11,10 @@ import { createLogger, type Logger } from '../../lib/log.js';
 import { createKafka } from '../../lib/kafka/client.js';
 import { createProcessMetrics, serveMetrics, type ProcessMetrics } from '../../lib/process/metrics-server.js';
 import { startProjector, type Projector } from '../../lib/projection/projector.js';
-import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
-import { FORECAST_PROJECTION } from '../../domain/forecasts/projection.js';
-import { REGISTRY_PROJECTION } from '../../domain/registry/projection/spec.js';
-import { SEARCH_PROJECTION } from '../../domain/registry/projection/search-spec.js';
+import { BACKTEST_PROJECTION } from '../../domain/backtest/io/projection/spec.js';
+import { FORECAST_PROJECTION } from '../../domain/forecasts/io/projection.js';
+import { REGISTRY_PROJECTION } from '../../domain/registry/io/projection/spec.js';
+import { SEARCH_PROJECTION } from '../../domain/registry/io/projection/search-spec.js';
 import { PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from '../../domain/registry/projection/tables.js';
 import { runConsumerProcess } from '../main.js';
 

@@ -12,14 +12,15 @@ import { createClickhouse, ident } from '../../lib/clickhouse/client.js';
 import { createKafka } from '../../lib/kafka/client.js';
 import type { ModelTrained } from '../../schemas/types.js';
 import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
-import { EventPublisher } from '../../domain/training/event-publisher.js';
+import { EventPublisher } from '../../domain/training/io/event-publisher.js';
 import { cleanUp, uniqueConfig, until } from '../../trainer/test/fixture.js';
 import { decideRegistry, promotionOrThrow } from '../../domain/registry/commands.js';
 import { foldRegistry, summarize, type RegistryEvent } from '../../domain/registry/state.js';
 import { newRequest } from '../../domain/training/request.js';
 import { startRegistryProjector } from './main.js';
-import { readRegistry } from '../../domain/registry/projection/read.js';
-import { CHAMPION_VIEW, PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE, VERSIONS_VIEW, dropRegistryTables } from '../../domain/registry/projection/tables.js';
+import { readRegistry } from '../../domain/registry/io/projection/read.js';
+import { CHAMPION_VIEW, PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE, VERSIONS_VIEW } from '../../domain/registry/projection/tables.js';
+import { dropRegistryTables } from '../../domain/registry/io/projection/tables.js';
 
 const cfg = uniqueConfig('reg');
 let ch: ClickHouseClient;

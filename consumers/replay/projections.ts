@@ -5,11 +5,11 @@
  */
 import { UsageError } from '../../lib/process/cli.js';
 import type { ProjectionSpec } from '../../lib/projection/projector.js';
-import { BACKTEST_PROJECTION } from '../../domain/backtest/projection/spec.js';
-import { FORECAST_PROJECTION } from '../../domain/forecasts/projection.js';
-import { REGISTRY_PROJECTION } from '../../domain/registry/projection/spec.js';
-import { SEARCH_PROJECTION } from '../../domain/registry/projection/search-spec.js';
-import { SALES_PROJECTION } from '../../domain/sales/projection.js';
+import { BACKTEST_PROJECTION } from '../../domain/backtest/io/projection/spec.js';
+import { FORECAST_PROJECTION } from '../../domain/forecasts/io/projection.js';
+import { REGISTRY_PROJECTION } from '../../domain/registry/io/projection/spec.js';
+import { SEARCH_PROJECTION } from '../../domain/registry/io/projection/search-spec.js';
+import { SALES_PROJECTION } from '../../domain/sales/io/projection.js';
 
 export type { ChecksumTable } from '../../lib/projection/projector.js';
 

@@ -5,7 +5,7 @@ import { createKafka } from '../../lib/kafka/client.js';
 import { eventually, isolatedConfig } from '../../lib/testing.js';
 import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { generateHistory } from '../../domain/simulation/generator.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
 import { startMaterializer } from '../materializer/main.js';
 import { tableChecksum } from './checksum.js';
 import { selectProjections } from './projections.js';

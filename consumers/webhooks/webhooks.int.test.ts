@@ -17,7 +17,7 @@ import { readDeadLetters } from '../../lib/kafka/dead-letter-log.js';
 import { createKafka } from '../../lib/kafka/client.js';
 import { eventually, isolatedConfig } from '../../lib/testing.js';
 import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
-import { EventPublisher } from '../../domain/training/event-publisher.js';
+import { EventPublisher } from '../../domain/training/io/event-publisher.js';
 import { startWebhooks, type WebhookConsumer } from './main.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

@@ -3,7 +3,7 @@
  * of one target week read FINAL, as CSV or NDJSON. One SQL builder, so the
  * route and the cluster test run the same query.
  */
-import { dateLit, ident } from '../../lib/clickhouse/client.js';
+import { dateLit, ident } from '../../lib/clickhouse/sql.js';
 import { FORECASTS_TABLE } from './table.js';
 
 /** The export's columns; CSV writes a missing bound as an empty field (18.16 has no null representation setting). */

@@ -1,5 +1,4 @@
-import type { ClickHouseClient } from '@clickhouse/client';
-import { exec, ident } from '../../lib/clickhouse/client.js';
+import { ident } from '../../lib/clickhouse/sql.js';
 import { tableDdl, type TableDdl } from '../../lib/clickhouse/ddl.js';
 import type { SalesWeek } from '../../schemas/types.js';
 
@@ -83,16 +82,6 @@ export function salesTableStatements(database: string, cluster: string | null = 
 /** The CREATE TABLE statement of the sales projection in `db` on one server. */
 export function salesTableDdl(db: string): string {
   return salesTableStatements(db)[1]!;
-}
-
-/**
- * The sales projection: one row per series-week. ReplacingMergeTree keeps
- * the row with the highest `version` (the Kafka offset, so the last write in
- * the log wins); replays and redeliveries write identical rows. Readers use
- * FINAL (or argMax) so unmerged duplicates never show.
- */
-export async function createSalesTable(ch: ClickHouseClient, database: string, cluster: string | null = null): Promise<void> {
-  for (const statement of salesTableStatements(database, cluster)) await exec(ch, statement);
 }
 
 /**

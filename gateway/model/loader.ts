@@ -4,7 +4,7 @@ import { AppError, messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
 import { FEATURE_COUNT, FEATURE_VERSION } from '../../domain/features/features.js';
-import { OnnxModel } from '../../domain/model/onnx-model.js';
+import { OnnxModel } from '../../domain/model/io/onnx-model.js';
 import { isConformalIntervals, type ConformalIntervals } from '../../domain/intervals/conformal.js';
 import { isBlend, type Blend } from '../../domain/ensemble/blend.js';
 import { runMetrics } from '../../domain/registry/state.js';

@@ -1,12 +1,12 @@
 import type { Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../lib/avro/codec.js';
 import type { Config } from '../../lib/config.js';
-import { injectNextWeek } from '../../domain/simulation/next-week.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
+import { injectNextWeek } from '../../domain/simulation/io/next-week.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
 import type { ScheduleChanged, ModelAliasChanged, ModelPromoted, SimulationPaceChanged } from '../../schemas/types.js';
-import { PacePublisher } from '../../domain/simulation/pace-publisher.js';
+import { PacePublisher } from '../../domain/simulation/io/pace-publisher.js';
 import { paceEvent, type PaceCommand } from '../../domain/simulation/pace.js';
-import { EventPublisher } from '../../domain/training/event-publisher.js';
+import { EventPublisher } from '../../domain/training/io/event-publisher.js';
 import type { RegistryCommand } from '../../domain/registry/commands.js';
 import { runAliasCommand, runAnnotationCommand, runRegistryCommand, type AnnotationLog } from '../../domain/registry/command-handler.js';
 import type { AliasCommand } from '../../domain/registry/aliases.js';
@@ -17,8 +17,9 @@ import { scheduleEvent } from '../../domain/training/schedule.js';
 import { parseRequest, type RawRequest } from '../../domain/backtest/request.js';
 import { unscorableProblems } from '../../domain/backtest/scorable.js';
 import { UnprocessableError } from '../../lib/errors.js';
-import { BacktestPublisher, newBacktestId } from '../../domain/backtest/events.js';
-import { catchUpProjection } from '../../domain/backtest/projection/catch-up.js';
+import { newBacktestId } from '../../domain/backtest/events.js';
+import { BacktestPublisher } from '../../domain/backtest/io/publisher.js';
+import { catchUpProjection } from '../../domain/backtest/io/projection/catch-up.js';
 import { createLogger } from '../../lib/log.js';
 import type { XgbParams } from '../../domain/training/params.js';
 

@@ -6,7 +6,7 @@ import { NotFoundError, UnprocessableError, ValidationError } from '../../lib/er
 import type { Metrics } from '../../domain/registry/metrics.js';
 import { BACKTEST_FILES } from '../../domain/backtest/files.js';
 import { BACKTEST_ID } from '../../domain/backtest/events.js';
-import { backtestDir, listBacktests, readBacktest, type BacktestDetail as Detail, type BacktestListing } from '../../domain/backtest/projection/read.js';
+import { backtestDir, listBacktests, readBacktest, type BacktestDetail as Detail, type BacktestListing } from '../../domain/backtest/io/projection/read.js';
 import { BacktestDetail, BacktestParams, BacktestReport, BacktestsQuery, BacktestsResponse, BacktestStarted, type BacktestSummary } from '../../domain/backtest/api.js';
 import { route, type Route } from '../api/route.js';
 import { BacktestStartBody } from '../api/backtest-start-schemas.js';

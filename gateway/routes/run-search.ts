@@ -9,7 +9,7 @@ import { AppError, ValidationError, type FieldProblem } from '../../lib/errors.j
 import { parseFilter, type Comparison } from '../../domain/registry/search/filter.js';
 import { parseOrder, type OrderKey } from '../../domain/registry/search/order.js';
 import { decodePageToken, encodePageToken, fingerprint } from '../../domain/registry/search/page-token.js';
-import { searchVersions } from '../../domain/registry/projection/search.js';
+import { searchVersions } from '../../domain/registry/io/projection/search.js';
 import type { RunSearchQuery } from '../api/schemas.js';
 import { HttpError } from '../http/errors.js';
 import type { GatewayContext } from '../context.js';

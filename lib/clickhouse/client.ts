@@ -1,7 +1,10 @@
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../config.js';
-import { AppError, DependencyError, ValidationError } from '../errors.js';
+import { AppError, DependencyError } from '../errors.js';
+
+// the SQL literals are pure (lib/clickhouse/sql.ts): pure domain code imports them from there, without the client
+export { dateLit, ident, strLit } from './sql.js';
 
 /**
  * Session settings of every query on a cluster (CLICKHOUSE_CLUSTER), both
@@ -35,23 +38,6 @@ export function createClickhouse(cfg: Readonly<Config>): ClickHouseClient {
     // failures surface as DependencyError from the helpers below; the client's own error log would print them twice
     log: { level: ClickHouseLogLevel.OFF },
   });
-}
-
-/** A validated SQL identifier (database or table name). */
-export function ident(name: string, field = 'identifier'): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ValidationError(field, 'a SQL identifier ([A-Za-z_][A-Za-z0-9_]*)', name);
-  return name;
-}
-
-/** A SQL string literal of an ISO date after checking its shape. */
-export function dateLit(iso: string, field = 'week'): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) throw new ValidationError(field, 'a date YYYY-MM-DD', iso);
-  return `toDate('${iso}')`;
-}
-
-/** A SQL string literal with quotes and backslashes escaped. */
-export function strLit(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** Runs a statement, mapping connection failures to a retriable DependencyError. */

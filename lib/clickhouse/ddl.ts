@@ -9,7 +9,7 @@
  * to one shard, so its shard key is (part of) its sorting key.
  * The SQL runs on ClickHouse 18.16 and on current releases.
  */
-import { ident } from './client.js';
+import { ident } from './sql.js';
 
 export interface TableDdl {
   database: string;

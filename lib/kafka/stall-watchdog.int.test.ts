@@ -18,8 +18,8 @@ import { startProjector, type Projector } from '../projection/projector.js';
 import { StalledConsumerError } from './stall-watchdog.js';
 import { eventually, isolatedConfig } from '../testing.js';
 import { generateHistory } from '../../domain/simulation/generator.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
-import { SALES_PROJECTION } from '../../domain/sales/projection.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
+import { SALES_PROJECTION } from '../../domain/sales/io/projection.js';
 
 /** A TCP relay to `port`; while `swallow` is set, bytes in either direction are dropped (the peer waits forever). */
 async function relay(port: number): Promise<{ url: string; swallow: boolean; close(): Promise<void> }> {

@@ -8,12 +8,12 @@ import { AppError } from '../../lib/errors.js';
 import { createKafka } from '../../lib/kafka/client.js';
 import { createLogger } from '../../lib/log.js';
 import { isolatedConfig } from '../../lib/testing.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
 import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { selectProjections } from '../../consumers/replay/projections.js';
 import { replay } from '../../consumers/replay/replay.js';
 import { cyclicHistory } from './fixtures.js';
-import { listBacktests, readBacktest } from '../../domain/backtest/projection/read.js';
+import { listBacktests, readBacktest } from '../../domain/backtest/io/projection/read.js';
 import { parseRequest } from '../../domain/backtest/request.js';
 import { runBacktest } from './run.js';
 

@@ -9,7 +9,7 @@ import { loadConfig } from '../../lib/config.js';
 import { ValidationError } from '../../lib/errors.js';
 import { createLogger, setLogLevel } from '../../lib/log.js';
 import { progressBar } from '../../lib/process/progress.js';
-import { listBacktests, type BacktestListing } from '../../domain/backtest/projection/read.js';
+import { listBacktests, type BacktestListing } from '../../domain/backtest/io/projection/read.js';
 import { parseRequest } from '../../domain/backtest/request.js';
 import { runBacktest, type BacktestProgress } from './run.js';
 import { bandTableText } from './band-table.js';

@@ -7,7 +7,7 @@ import { createKafka } from '../../lib/kafka/client.js';
 import { createLogger } from '../../lib/log.js';
 import { isolatedConfig } from '../../lib/testing.js';
 import { importCsv } from '../../producers/import.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
 import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { parseRequest } from '../../domain/backtest/request.js';
 import { runBacktest } from './run.js';

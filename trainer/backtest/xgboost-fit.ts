@@ -11,7 +11,7 @@ import type { Logger } from '../../lib/log.js';
 import { inverseTargets, type TrainingMatrix } from '../../domain/features/features.js';
 import { YOUNG_MEMBERS, blendForecasts, fitBlend, type Blend, type OutOfSample } from '../../domain/ensemble/blend.js';
 import { calibrateOnRows, type CalibrationPart, type ConformalIntervals } from '../../domain/intervals/conformal.js';
-import { OnnxModel } from '../../domain/model/onnx-model.js';
+import { OnnxModel } from '../../domain/model/io/onnx-model.js';
 import { takeRows } from '../run/dataset.js';
 import { trainXgboost, type XgbParams } from '../run/xgboost.js';
 import type { FitFn } from './walk-forward.js';

@@ -10,7 +10,7 @@ import { fetchArtifact } from '../../lib/kafka/artifacts.js';
 import { AppError } from '../../lib/errors.js';
 import type { ModelPromoted, ModelTrained } from '../../schemas/types.js';
 import { FEATURE_VERSION, inverseTargets, type TrainingMatrix } from '../../domain/features/features.js';
-import { OnnxModel } from '../../domain/model/onnx-model.js';
+import { OnnxModel } from '../../domain/model/io/onnx-model.js';
 import { blendForecasts, isBlend } from '../../domain/ensemble/blend.js';
 import { runMetrics } from '../../domain/registry/state.js';
 

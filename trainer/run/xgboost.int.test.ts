@@ -17,7 +17,7 @@ import { earlyStoppingSplit, splitByTime, type Dataset } from './dataset.js';
 import { featureVector, inverseTarget, inverseTargets } from '../../domain/features/features.js';
 import { baselineForecasts } from '../../domain/baselines/baselines.js';
 import { compareOnSamePoints } from '../../domain/registry/metrics.js';
-import { OnnxModel } from '../../domain/model/onnx-model.js';
+import { OnnxModel } from '../../domain/model/io/onnx-model.js';
 import { SeriesHistory } from '../../domain/features/series-history.js';
 import { DEFAULT_PYTHON, DEFAULT_VALID_WEEKS, TRAIN_SCRIPT, trainXgboost, type TrainResult, type TrainerLine } from './xgboost.js';
 

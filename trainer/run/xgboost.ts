@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError, DependencyError, ValidationError, messageOf } from '../../lib/errors.js';
 import { inverseTargets, type TrainingMatrix } from '../../domain/features/features.js';
-import { OnnxModel } from '../../domain/model/onnx-model.js';
+import { OnnxModel } from '../../domain/model/io/onnx-model.js';
 import { boundCurves, validateImportance, type RawCurves } from '../../domain/training/curves.js';
 import type { FeatureGain, TrainingCurves } from '../../schemas/types.js';
 import { earlyStoppingSplit } from './dataset.js';

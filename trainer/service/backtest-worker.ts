@@ -19,7 +19,7 @@ import type { BacktestRequested } from '../../schemas/types.js';
 import { BACKTEST_FINISHED, BACKTEST_REQUESTED } from '../../domain/contracts.js';
 import { parseRequest, type BacktestRequest } from '../../domain/backtest/request.js';
 import { publishTraining } from '../../domain/training/diagnostics.js';
-import { catchUpProjection } from '../../domain/backtest/projection/catch-up.js';
+import { catchUpProjection } from '../../domain/backtest/io/projection/catch-up.js';
 import { runBacktest, type BacktestProgress } from '../backtest/run.js';
 
 /** The runner name a queued request carries. */

@@ -17,7 +17,7 @@ import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION } from '../../domain/feat
 import { holdoutIntervals, scoreHoldout, splitHoldout } from '../run/holdout.js';
 import { MODEL_PROMOTED, MODEL_TRAINED } from '../../domain/contracts.js';
 import { cleanUp, loadHistory, readTopic, smallSim, uniqueConfig, until, type History } from '../test/fixture.js';
-import { OnnxModel } from '../../domain/model/onnx-model.js';
+import { OnnxModel } from '../../domain/model/io/onnx-model.js';
 import { openRegistryClient } from '../cli/registry-api.js';
 import { championOf } from '../../domain/registry/state.js';
 import { loadTrainingData } from '../run/training-data.js';

@@ -12,7 +12,7 @@ import { createLogger, setLogLevel, type Logger } from '../../lib/log.js';
 import { startMaterializer, type Materializer } from '../../consumers/materializer/main.js';
 import { SALES_TABLE } from '../../domain/sales/table.js';
 import { generateHistory, generateWeek, type GeneratorOptions } from '../../domain/simulation/generator.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
 import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import type { SalesWeek } from '../../schemas/types.js';
 import { AvroCodec, type TypedContract } from '../../lib/avro/codec.js';

@@ -11,7 +11,7 @@ import type { Admin } from 'kafkajs';
 import { createKafka, groupLag } from '../../lib/kafka/client.js';
 import { createLogger } from '../../lib/log.js';
 import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
 import { generateWeek } from '../../domain/simulation/generator.js';
 import { startMaterializer, type Materializer } from '../../consumers/materializer/main.js';
 import { cleanUp, smallSim, uniqueConfig } from '../test/fixture.js';

@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startMaterializer, type Materializer } from '../../consumers/materializer/main.js';
 import { startProjector, type Projector } from '../../lib/projection/projector.js';
-import { FORECAST_PROJECTION } from '../../domain/forecasts/projection.js';
+import { FORECAST_PROJECTION } from '../../domain/forecasts/io/projection.js';
 import { TRAINING_REQUESTED, MODEL_TRAINED } from '../../domain/contracts.js';
 import { newRequest } from '../../domain/training/request.js';
 import { generateWeek } from '../../domain/simulation/generator.js';

@@ -15,7 +15,7 @@ import { createKafka, groupLag } from '../../lib/kafka/client.js';
 import { createLogger } from '../../lib/log.js';
 import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
 import { addWeeks } from '../../lib/weeks.js';
-import { SalesProducer } from '../../domain/sales/producer.js';
+import { SalesProducer } from '../../domain/sales/io/producer.js';
 import { generateHistory } from '../../domain/simulation/generator.js';
 import { TRAINING_REQUESTED } from '../../domain/contracts.js';
 import { startMaterializer, type Materializer } from '../../consumers/materializer/main.js';

@@ -7,8 +7,7 @@
  * "None" is 0 or '' in most columns; the checksum tells NULL apart anyway.
  * SQL kept to what ClickHouse 18.16 and current releases both accept.
  */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { exec, ident } from '../../../lib/clickhouse/client.js';
+import { ident } from '../../../lib/clickhouse/sql.js';
 
 export const BACKTEST_REQUESTS_TABLE = 'backtest_requests';
 export const BACKTEST_RESULTS_TABLE = 'backtest_results';
@@ -16,20 +15,16 @@ export const BACKTEST_RESULTS_TABLE = 'backtest_results';
 /** The tables replay compares; every column of each is hashed (consumers/replay/checksum.ts). */
 export const BACKTEST_CHECKSUM_TABLES = [{ table: BACKTEST_REQUESTS_TABLE }, { table: BACKTEST_RESULTS_TABLE }];
 
-/** Creates the database and both tables when missing (idempotent). */
-export async function createBacktestTables(ch: ClickHouseClient, database: string): Promise<void> {
+/** The statements that create the database and both tables when missing (IF NOT EXISTS: idempotent). */
+export function backtestTableStatements(database: string): string[] {
   const db = ident(database, 'database');
-  await exec(ch, `CREATE DATABASE IF NOT EXISTS ${db}`);
-  await exec(
-    ch,
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${db}`,
     `CREATE TABLE IF NOT EXISTS ${db}.${BACKTEST_REQUESTS_TABLE} (
       backtest_id String, cutoff_count UInt32, from_week String, to_week String,
       horizon UInt16, refit_every UInt16, params String, series Array(String), sales_topic String, topic_offsets String,
       reason String, requested_by String, requested_at UInt64, kafka_partition UInt16, kafka_offset UInt64
     ) ENGINE = ReplacingMergeTree(kafka_offset) ORDER BY backtest_id`,
-  );
-  await exec(
-    ch,
     `CREATE TABLE IF NOT EXISTS ${db}.${BACKTEST_RESULTS_TABLE} (
       backtest_id String, status String, reason String, notes Array(String), cutoffs Array(String),
       first_cutoff String, last_cutoff String, horizon UInt16, refit_every UInt16, refits UInt32, series UInt32,
@@ -39,5 +34,5 @@ export async function createBacktestTables(ch: ClickHouseClient, database: strin
       report_path String, output_dir String, requested_at UInt64, duration_ms UInt64, finished_at UInt64,
       kafka_partition UInt16, kafka_offset UInt64
     ) ENGINE = ReplacingMergeTree(kafka_offset) ORDER BY backtest_id`,
-  );
+  ];
 }

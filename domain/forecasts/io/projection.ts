@@ -4,10 +4,11 @@
  * origin, model version), so the table is a pure fold of the topic: a
  * replay into a fresh database rebuilds it row for row.
  */
-import type { ProjectionSpec } from '../../lib/projection/projector.js';
-import { routeEach } from '../../lib/projection/routed-sink.js';
-import { FORECAST_PUBLISHED } from '../contracts.js';
-import { createForecastTable, FORECASTS_TABLE, forecastRows } from './table.js';
+import type { ProjectionSpec } from '../../../lib/projection/projector.js';
+import { routeEach } from '../../../lib/projection/routed-sink.js';
+import { FORECAST_PUBLISHED } from '../../contracts.js';
+import { FORECASTS_TABLE, forecastRows } from '../table.js';
+import { createForecastTable } from './table.js';
 
 export const FORECAST_PROJECTION: ProjectionSpec = {
   name: 'forecasts',

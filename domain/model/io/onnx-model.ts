@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
-import { AppError, ValidationError, messageOf } from '../../lib/errors.js';
+import { AppError, ValidationError, messageOf } from '../../../lib/errors.js';
 
 export interface OnnxModelOptions {
   /** Threads one run may use; default 1 (the gateway scales by replicas and concurrent requests). */

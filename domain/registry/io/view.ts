@@ -5,12 +5,12 @@
  * (the threshold watcher follows the champion's data window).
  */
 import type { Kafka } from 'kafkajs';
-import type { AvroCodec } from '../../lib/avro/codec.js';
-import type { Topics } from '../../lib/config.js';
-import type { Logger } from '../../lib/log.js';
-import { emptyRegistry, evolveRegistry, type RegistryEvent, type RegistryState } from './state.js';
-import { startTail, tailOf } from '../../lib/kafka/topic-tail.js';
-import { MODEL_ALIAS_CHANGED, MODEL_ANNOTATED, MODEL_PROMOTED, MODEL_TRAINED } from '../contracts.js';
+import type { AvroCodec } from '../../../lib/avro/codec.js';
+import type { Topics } from '../../../lib/config.js';
+import type { Logger } from '../../../lib/log.js';
+import { emptyRegistry, evolveRegistry, type RegistryEvent, type RegistryState } from '../state.js';
+import { startTail, tailOf } from '../../../lib/kafka/topic-tail.js';
+import { MODEL_ALIAS_CHANGED, MODEL_ANNOTATED, MODEL_PROMOTED, MODEL_TRAINED } from '../../contracts.js';
 
 export interface RegistryView {
   state(): RegistryState;

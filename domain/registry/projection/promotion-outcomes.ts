@@ -7,13 +7,10 @@
  * rows it already wrote. A redelivered offset gets the answer it got the
  * first time (the log at an offset never changes).
  */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { ident, rows } from '../../../lib/clickhouse/client.js';
 import { AppError } from '../../../lib/errors.js';
 import type { ModelPromoted } from '../../../schemas/types.js';
 import { emptyRegistry, evolveRegistry, type RegistryState } from '../state.js';
 import { promotionOfRow, type LogPosition, type PromotionRow } from './rows.js';
-import { PROMOTIONS_TABLE } from './tables.js';
 
 export class PromotionOutcomes {
   private state: RegistryState = emptyRegistry;
@@ -34,12 +31,10 @@ export class PromotionOutcomes {
     return applied;
   }
 
-  /** Outcomes for the rows already in the table (the projector's restart or a redelivery into existing tables). */
-  static async load(ch: ClickHouseClient, database: string): Promise<PromotionOutcomes> {
+  /** Outcomes for the rows already in the table, in log order (the projector's restart or a redelivery into existing tables: ../io/projection/promotion-outcomes.ts reads them). */
+  static fromRows(rows: readonly PromotionRow[]): PromotionOutcomes {
     const out = new PromotionOutcomes();
-    const db = ident(database, 'database');
-    const r = await rows<PromotionRow>(ch, `SELECT * FROM ${db}.${PROMOTIONS_TABLE} FINAL ORDER BY kafka_partition, kafka_offset`);
-    for (const row of r) out.applied(promotionOfRow(row), { partition: Number(row.kafka_partition), offset: String(row.kafka_offset) });
+    for (const row of rows) out.applied(promotionOfRow(row), { partition: Number(row.kafka_partition), offset: String(row.kafka_offset) });
     return out;
   }
 }

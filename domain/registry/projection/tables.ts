@@ -9,8 +9,7 @@
  * (drop the registry tables and replay: consumers/replay).
  * SQL kept to what ClickHouse 18.16 and current releases both accept.
  */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { exec, ident } from '../../../lib/clickhouse/client.js';
+import { ident } from '../../../lib/clickhouse/sql.js';
 
 export const REQUESTS_TABLE = 'training_requests';
 export const RUNS_TABLE = 'model_runs';
@@ -20,19 +19,15 @@ export const CHAMPION_VIEW = 'model_champion';
 /** Everything this projection owns, views first (they depend on the tables). */
 export const REGISTRY_OBJECTS = [VERSIONS_VIEW, CHAMPION_VIEW, REQUESTS_TABLE, RUNS_TABLE, PROMOTIONS_TABLE] as const;
 
-/** Creates the database, tables and views when missing (idempotent). */
-export async function createRegistryTables(ch: ClickHouseClient, database: string): Promise<void> {
+/** The statements that create the database, tables and views when missing (IF NOT EXISTS: idempotent). */
+export function registryTableStatements(database: string): string[] {
   const db = ident(database, 'database');
-  await exec(ch, `CREATE DATABASE IF NOT EXISTS ${db}`);
-  await exec(
-    ch,
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${db}`,
     `CREATE TABLE IF NOT EXISTS ${db}.${REQUESTS_TABLE} (
       request_id String, trigger String, reason String, cutoff_week Nullable(String), requested_by String,
       requested_at UInt64, params Nullable(String), kafka_partition UInt16, kafka_offset UInt64
     ) ENGINE = ReplacingMergeTree(kafka_offset) ORDER BY request_id`,
-  );
-  await exec(
-    ch,
     `CREATE TABLE IF NOT EXISTS ${db}.${RUNS_TABLE} (
       version UInt32, run_id String, request_ids Array(String), trigger String, reasons Array(String),
       params String, feature_version String, features Array(String), horizon UInt16, metrics String,
@@ -41,27 +36,14 @@ export async function createRegistryTables(ch: ClickHouseClient, database: strin
       duration_ms UInt64, artifact_sha256 String, artifact_uri String, artifact_bytes UInt64,
       decision String, decision_reason String, trained_at UInt64, kafka_partition UInt16, kafka_offset UInt64
     ) ENGINE = ReplacingMergeTree(kafka_offset) ORDER BY version`,
-  );
-  await exec(
-    ch,
     `CREATE TABLE IF NOT EXISTS ${db}.${PROMOTIONS_TABLE} (
       version UInt32, run_id String, previous_version Nullable(UInt32), kind String, reason String,
       artifact_sha256 String, artifact_uri String, promoted_by String, promoted_at UInt64, applied UInt8,
       kafka_partition UInt16, kafka_offset UInt64
     ) ENGINE = ReplacingMergeTree(kafka_offset) ORDER BY (kafka_partition, kafka_offset)`,
-  );
-  // The champion is the latest applied promotion in the promotion log (one partition, so offset order is log order);
-  // a refused one (applied = 0: it did not replace the champion it named) changes nothing, as in the registry fold.
-  await exec(
-    ch,
     `CREATE VIEW IF NOT EXISTS ${db}.${CHAMPION_VIEW} AS
       SELECT version, run_id, previous_version, kind, reason, artifact_sha256, artifact_uri, promoted_by, promoted_at
       FROM ${db}.${PROMOTIONS_TABLE} FINAL WHERE applied = 1 ORDER BY kafka_partition DESC, kafka_offset DESC LIMIT 1`,
-  );
-  // Same rule as domain/registry/state.ts stageOf: champion, archived (was champion), else the run's decision;
-  // only applied promotions count.
-  await exec(
-    ch,
     `CREATE VIEW IF NOT EXISTS ${db}.${VERSIONS_VIEW} AS
       SELECT version, run_id, decision, wape_model, wape_seasonal_naive, wape_champion, data_max_week, trained_at, artifact_uri,
         multiIf(version = (SELECT version FROM ${db}.${PROMOTIONS_TABLE} FINAL WHERE applied = 1 ORDER BY kafka_partition DESC, kafka_offset DESC LIMIT 1), 'champion',
@@ -70,11 +52,5 @@ export async function createRegistryTables(ch: ClickHouseClient, database: strin
                 decision) AS stage
       FROM ${db}.${RUNS_TABLE} FINAL
       ANY LEFT JOIN (SELECT version, count() AS times_promoted FROM ${db}.${PROMOTIONS_TABLE} FINAL WHERE applied = 1 GROUP BY version) USING version`,
-  );
-}
-
-/** Drops the projection's tables and views (the rebuild test; an operator's reset). */
-export async function dropRegistryTables(ch: ClickHouseClient, database: string): Promise<void> {
-  const db = ident(database, 'database');
-  for (const name of REGISTRY_OBJECTS) await exec(ch, `DROP TABLE IF EXISTS ${db}.${name}`);
+  ];
 }

@@ -9,11 +9,11 @@
  * has no server-side query parameters (current ClickHouse does: the same
  * text with `query_params` would run there unchanged).
  */
-import { strLit } from '../../../lib/clickhouse/client.js';
+import { strLit } from '../../../lib/clickhouse/sql.js';
 import { ATTRIBUTES, type Attribute, type Comparison } from './filter.js';
 import type { OrderKey } from './order.js';
 import { PROMOTIONS_TABLE, RUNS_TABLE } from '../projection/tables.js';
-import { RUN_VALUES_TABLE, TAGS_TABLE } from '../projection/search-spec.js';
+import { RUN_VALUES_TABLE, TAGS_TABLE } from '../projection/search-tables.js';
 
 export type Param = { type: 'String'; value: string } | { type: 'Float64'; value: number } | { type: 'UInt32'; value: number };
 export interface Sql {
@@ -38,7 +38,7 @@ export function championSql(db: string): string {
   return `SELECT version FROM ${db}.${PROMOTIONS_TABLE} FINAL WHERE applied = 1 ORDER BY kafka_partition DESC, kafka_offset DESC LIMIT 1`;
 }
 
-/** `db` must already be a checked identifier (lib/clickhouse/client.ts ident); `champion` from championSql (null: none yet). */
+/** `db` must already be a checked identifier (lib/clickhouse/sql.ts ident); `champion` from championSql (null: none yet). */
 export function compileSearch(q: SearchQuery, db: string, champion: number | null): Sql {
   const params: Record<string, Param> = {};
   const p = (v: Param): string => {

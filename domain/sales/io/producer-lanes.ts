@@ -5,7 +5,7 @@
  * partition's requests one after the other.
  */
 import { CompressionTypes, Partitioners, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
-import { seriesKey } from '../../schemas/types.js';
+import { seriesKey } from '../../../schemas/types.js';
 
 /** What Lanes needs of its settings (the worker's LanesInit has them). */
 export interface LanesSettings {

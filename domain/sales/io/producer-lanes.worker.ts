@@ -2,7 +2,7 @@
  * The Kafka half of SalesProducer, on a worker thread of its own: kafkajs
  * builds every record and request in JavaScript, which took most of the
  * producing thread's time, so the thread that validates and Avro-encodes
- * (domain/sales/producer.ts) hands this one the encoded bytes, moved without
+ * (domain/sales/io/producer.ts) hands this one the encoded bytes, moved without
  * a copy, and goes on with the next chunk while this one sends.
  *
  * Lanes: kafkajs lets an idempotent producer have one request in flight per
@@ -13,8 +13,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Partitioners } from 'kafkajs';
-import type { Config } from '../../lib/config.js';
-import { createKafka, type KafkaRetry } from '../../lib/kafka/client.js';
+import type { Config } from '../../../lib/config.js';
+import { createKafka, type KafkaRetry } from '../../../lib/kafka/client.js';
 import { Lanes } from './producer-lanes.js';
 
 export interface LanesInit {

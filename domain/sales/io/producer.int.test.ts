@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SALES_WEEK } from '../contracts.js';
-import type { AvroCodec } from '../../lib/avro/codec.js';
-import { bootstrapContracts } from '../../lib/kafka/bootstrap.js';
-import { createKafka } from '../../lib/kafka/client.js';
-import { isolatedConfig } from '../../lib/testing.js';
-import { seriesKey, type SalesWeek } from '../../schemas/types.js';
-import { generateWeek } from '../simulation/generator.js';
+import { SALES_WEEK } from '../../contracts.js';
+import type { AvroCodec } from '../../../lib/avro/codec.js';
+import { bootstrapContracts } from '../../../lib/kafka/bootstrap.js';
+import { createKafka } from '../../../lib/kafka/client.js';
+import { isolatedConfig } from '../../../lib/testing.js';
+import { seriesKey, type SalesWeek } from '../../../schemas/types.js';
+import { generateWeek } from '../../simulation/generator.js';
 import { SalesProducer } from './producer.js';
 
 describe('sales producer (Kafka, registry)', { timeout: 120_000 }, () => {

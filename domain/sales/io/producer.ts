@@ -1,12 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { Kafka } from 'kafkajs';
-import { AvroCodec } from '../../lib/avro/codec.js';
-import type { Config } from '../../lib/config.js';
-import { DependencyError } from '../../lib/errors.js';
-import { kafkaOptions } from '../../lib/kafka/client.js';
-import type { SalesWeek } from '../../schemas/types.js';
+import { AvroCodec } from '../../../lib/avro/codec.js';
+import type { Config } from '../../../lib/config.js';
+import { DependencyError } from '../../../lib/errors.js';
+import { kafkaOptions } from '../../../lib/kafka/client.js';
+import type { SalesWeek } from '../../../schemas/types.js';
 import type { LanesInit, LanesReply, LanesRequest } from './producer-lanes.worker.js';
-import { validateSalesWeek } from './validate.js';
+import { validateSalesWeek } from '../validate.js';
 
 /**
  * Messages per produce request (see producer-lanes.worker.ts): a sales event

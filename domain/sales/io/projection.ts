@@ -4,12 +4,13 @@
  * 7-day grid; the grids are seeded from the rows the table already holds, so
  * a materializer resuming mid-log refuses exactly what a fresh one would.
  */
-import { ident, rows } from '../../lib/clickhouse/client.js';
-import type { ProjectionSpec } from '../../lib/projection/projector.js';
-import { route } from '../../lib/projection/routed-sink.js';
-import { SALES_WEEK } from '../contracts.js';
-import { SeriesGrid } from './grid.js';
-import { createSalesTable, SALES_COLUMNS, SALES_TABLE, salesRow } from './table.js';
+import { ident, rows } from '../../../lib/clickhouse/client.js';
+import type { ProjectionSpec } from '../../../lib/projection/projector.js';
+import { route } from '../../../lib/projection/routed-sink.js';
+import { SALES_WEEK } from '../../contracts.js';
+import { SeriesGrid } from '../grid.js';
+import { SALES_COLUMNS, SALES_TABLE, salesRow } from '../table.js';
+import { createSalesTable } from './table.js';
 
 export const SALES_PROJECTION: ProjectionSpec = {
   name: 'sales',

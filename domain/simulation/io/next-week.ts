@@ -3,13 +3,13 @@
  * Kafka and the schema registry, never a projection (ARCHITECTURE.md).
  */
 import type { Kafka } from 'kafkajs';
-import type { AvroCodec } from '../../lib/avro/codec.js';
-import type { Logger } from '../../lib/log.js';
-import { readTopicEnd } from '../../lib/kafka/topic-end.js';
-import { weeksBetween } from '../../lib/weeks.js';
-import { SALES_WEEK } from '../contracts.js';
-import { generateWeek, type GeneratorOptions } from './generator.js';
-import type { SalesProducer } from '../sales/producer.js';
+import type { AvroCodec } from '../../../lib/avro/codec.js';
+import type { Logger } from '../../../lib/log.js';
+import { readTopicEnd } from '../../../lib/kafka/topic-end.js';
+import { weeksBetween } from '../../../lib/weeks.js';
+import { SALES_WEEK } from '../../contracts.js';
+import { generateWeek, type GeneratorOptions } from '../generator.js';
+import type { SalesProducer } from '../../sales/io/producer.js';
 
 /**
  * The latest week in the sales log (ISO date), or null when it is empty:

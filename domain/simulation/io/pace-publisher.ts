@@ -4,9 +4,9 @@
  * control and tests write through it; the simulator only reads the topic.
  */
 import type { Kafka, Producer } from 'kafkajs';
-import type { AvroCodec } from '../../lib/avro/codec.js';
-import { AvroPublisher } from '../../lib/kafka/publisher.js';
-import type { SimulationPaceChanged } from '../../schemas/types.js';
+import type { AvroCodec } from '../../../lib/avro/codec.js';
+import { AvroPublisher } from '../../../lib/kafka/publisher.js';
+import type { SimulationPaceChanged } from '../../../schemas/types.js';
 
 export class PacePublisher extends AvroPublisher {
   private constructor(

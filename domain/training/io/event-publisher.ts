@@ -4,12 +4,12 @@
  * replicas before a call returns. Keys: request id, run id, version.
  */
 import type { Kafka, Producer } from 'kafkajs';
-import { publishArtifact } from '../../lib/kafka/artifacts.js';
-import type { AvroCodec } from '../../lib/avro/codec.js';
-import type { Topics } from '../../lib/config.js';
-import { AvroPublisher } from '../../lib/kafka/publisher.js';
-import { DependencyError, messageOf } from '../../lib/errors.js';
-import type { ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained, ScheduleChanged, TrainingRequested } from '../../schemas/types.js';
+import { publishArtifact } from '../../../lib/kafka/artifacts.js';
+import type { AvroCodec } from '../../../lib/avro/codec.js';
+import type { Topics } from '../../../lib/config.js';
+import { AvroPublisher } from '../../../lib/kafka/publisher.js';
+import { DependencyError, messageOf } from '../../../lib/errors.js';
+import type { ModelAliasChanged, ModelAnnotated, ModelPromoted, ModelTrained, ScheduleChanged, TrainingRequested } from '../../../schemas/types.js';
 
 export class EventPublisher extends AvroPublisher {
   private constructor(

@@ -1,7 +1,7 @@
-import type { Config } from '../../../lib/config.js';
-import { messageOf } from '../../../lib/errors.js';
-import type { Logger } from '../../../lib/log.js';
-import { startProjector } from '../../../lib/projection/projector.js';
+import type { Config } from '../../../../lib/config.js';
+import { messageOf } from '../../../../lib/errors.js';
+import type { Logger } from '../../../../lib/log.js';
+import { startProjector } from '../../../../lib/projection/projector.js';
 import { BACKTEST_PROJECTION } from './spec.js';
 
 /**

@@ -5,14 +5,14 @@
  */
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createClickhouse, ident, rows, strLit } from '../../../lib/clickhouse/client.js';
-import type { Config } from '../../../lib/config.js';
-import { ValidationError } from '../../../lib/errors.js';
-import type { Metrics } from '../../registry/metrics.js';
-import { BACKTEST_ID } from '../events.js';
-import type { Method } from '../points.js';
-import type { RequestRow, ResultRow } from './rows.js';
-import { BACKTEST_REQUESTS_TABLE, BACKTEST_RESULTS_TABLE } from './tables.js';
+import { createClickhouse, ident, rows, strLit } from '../../../../lib/clickhouse/client.js';
+import type { Config } from '../../../../lib/config.js';
+import { ValidationError } from '../../../../lib/errors.js';
+import type { Metrics } from '../../../registry/metrics.js';
+import { BACKTEST_ID } from '../../events.js';
+import type { Method } from '../../points.js';
+import type { RequestRow, ResultRow } from '../../projection/rows.js';
+import { BACKTEST_REQUESTS_TABLE, BACKTEST_RESULTS_TABLE } from '../../projection/tables.js';
 
 export interface BacktestListing {
   id: string;

@@ -4,12 +4,12 @@
  * so the CLI and the gateway see the same stages the trainer decides with.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ident, rows, strLit } from '../../../lib/clickhouse/client.js';
-import { AppError } from '../../../lib/errors.js';
-import type { TrainingRequested } from '../../../schemas/types.js';
-import { foldRegistry, type RegistryEvent, type RegistryState } from '../state.js';
-import { promotionOfRow, requestOfRow, runOfRow, type PromotionRow, type RequestRow, type RunRow } from './rows.js';
-import { PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from './tables.js';
+import { ident, rows, strLit } from '../../../../lib/clickhouse/client.js';
+import { AppError } from '../../../../lib/errors.js';
+import type { TrainingRequested } from '../../../../schemas/types.js';
+import { foldRegistry, type RegistryEvent, type RegistryState } from '../../state.js';
+import { promotionOfRow, requestOfRow, runOfRow, type PromotionRow, type RequestRow, type RunRow } from '../../projection/rows.js';
+import { PROMOTIONS_TABLE, REQUESTS_TABLE, RUNS_TABLE } from '../../projection/tables.js';
 
 /** The registry state from the projection tables; throws REGISTRY_UNAVAILABLE when they do not exist. */
 export async function readRegistry(ch: ClickHouseClient, database: string): Promise<RegistryState> {

@@ -8,32 +8,16 @@
  * latest event per (version, key) wins, a removal included.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { exec, ident } from '../../../lib/clickhouse/client.js';
-import type { ProjectionSpec } from '../../../lib/projection/projector.js';
-import { route } from '../../../lib/projection/routed-sink.js';
-import { MODEL_ANNOTATED, MODEL_TRAINED } from '../../contracts.js';
-import { runValueRows, tagRows } from './search-rows.js';
-
-export const RUN_VALUES_TABLE = 'model_run_values';
-export const TAGS_TABLE = 'model_tags';
-export const SEARCH_OBJECTS = [RUN_VALUES_TABLE, TAGS_TABLE] as const;
+import { exec, ident } from '../../../../lib/clickhouse/client.js';
+import type { ProjectionSpec } from '../../../../lib/projection/projector.js';
+import { route } from '../../../../lib/projection/routed-sink.js';
+import { MODEL_ANNOTATED, MODEL_TRAINED } from '../../../contracts.js';
+import { runValueRows, tagRows } from '../../projection/search-rows.js';
+import { RUN_VALUES_TABLE, SEARCH_OBJECTS, TAGS_TABLE, searchTableStatements } from '../../projection/search-tables.js';
 
 /** Creates the search tables when missing (idempotent). */
 export async function createSearchTables(ch: ClickHouseClient, database: string): Promise<void> {
-  const db = ident(database, 'database');
-  await exec(ch, `CREATE DATABASE IF NOT EXISTS ${db}`);
-  await exec(
-    ch,
-    `CREATE TABLE IF NOT EXISTS ${db}.${RUN_VALUES_TABLE} (
-      version UInt32, kind String, key String, num Float64, str String, kafka_partition UInt16, kafka_offset UInt64
-    ) ENGINE = ReplacingMergeTree(kafka_offset) ORDER BY (version, kind, key)`,
-  );
-  await exec(
-    ch,
-    `CREATE TABLE IF NOT EXISTS ${db}.${TAGS_TABLE} (
-      version UInt32, key String, value String, removed UInt8, kafka_partition UInt16, kafka_offset UInt64
-    ) ENGINE = ReplacingMergeTree(kafka_offset) ORDER BY (version, key)`,
-  );
+  for (const statement of searchTableStatements(database)) await exec(ch, statement);
 }
 
 /** Drops the search tables (tests; an operator's reset before a replay). */

@@ -4,11 +4,11 @@
  * follow. The gateway turns versions into summaries from its own fold.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ident, rows, strLit } from '../../../lib/clickhouse/client.js';
-import { AppError } from '../../../lib/errors.js';
-import { bind, championSql, compileSearch, type SearchQuery } from '../search/sql.js';
-import { RUN_VALUES_TABLE, TAGS_TABLE } from './search-spec.js';
-import { PROMOTIONS_TABLE, RUNS_TABLE } from './tables.js';
+import { ident, rows, strLit } from '../../../../lib/clickhouse/client.js';
+import { AppError } from '../../../../lib/errors.js';
+import { bind, championSql, compileSearch, type SearchQuery } from '../../search/sql.js';
+import { RUN_VALUES_TABLE, TAGS_TABLE } from '../../projection/search-tables.js';
+import { PROMOTIONS_TABLE, RUNS_TABLE } from '../../projection/tables.js';
 
 const NEEDED = [RUNS_TABLE, PROMOTIONS_TABLE, RUN_VALUES_TABLE, TAGS_TABLE];
 
