@@ -65,17 +65,7 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
     heartbeatInterval: 3_000,
   });
   const progress = await Progress.at(opts.admin, opts.topics, opts.startAt);
-  let fail!: (err: unknown) => void;
-  const done = new Promise<void>((_resolve, reject) => (fail = reject));
-  // the owner may never await it (a test's gateway): an unobserved rejection must not end the process by itself
-  done.catch(() => undefined);
-  let failed = false;
-  const crash = (k: string, offset: string, err: unknown) => {
-    failed = true;
-    opts.log.error(`stopped at ${k}@${offset}: ${messageOf(err)}`);
-    fail(err);
-    setImmediate(() => void consumer.stop().catch(() => undefined));
-  };
+  const stopped = crashLatch(opts.log, () => setImmediate(() => void consumer.stop().catch(() => undefined)));
   await consumer.connect();
   await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
   await consumer.run({
@@ -85,10 +75,10 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
       const k = `${batch.topic}/${batch.partition}`;
       const { positions, ends } = progress;
       for (const m of batch.messages) {
-        if (!isRunning() || failed) return;
+        if (!isRunning() || stopped.failed) return;
         const d: Delivery = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, timestamp: m.timestamp, headers: {} };
         const handled = await handleWithRetry(opts, d, k, () => isRunning(), heartbeat);
-        if (handled !== true) return crash(k, m.offset, handled.error);
+        if (handled !== true) return stopped.crash(`${k}@${m.offset}`, handled.error);
         positions.set(k, BigInt(m.offset) + 1n);
       }
       const high = BigInt(batch.highWatermark);
@@ -105,7 +95,7 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
   }
 
   return {
-    done,
+    done: stopped.done,
     caughtUp: progress.caughtUp,
     isCaughtUp: () => progress.caught,
     lag: () => progress.lag(),
@@ -114,23 +104,45 @@ export async function startFollower(opts: FollowerOptions): Promise<Follower> {
         for (const p of await opts.admin.fetchTopicOffsets(topic)) progress.ends.set(`${topic}/${p.partition}`, BigInt(p.high));
       }
     },
-    async sync(topics, timeoutMs = 10_000) {
-      const ends = (await Promise.all(topics.map(async (t) => (await opts.admin.fetchTopicOffsets(t)).map((p) => ({ k: `${t}/${p.partition}`, p }))))).flat();
-      const wanted = ends.filter(({ p }) => BigInt(p.high) > BigInt(p.low)).map(({ k, p }) => ({ k, high: BigInt(p.high) }));
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const behind = wanted.filter(({ k, high }) => (progress.positions.get(k) ?? 0n) < high).map(({ k }) => k);
-        if (behind.length === 0) return;
-        if (Date.now() > deadline) throw new DependencyError('kafka', `the gateway has not read ${behind.join(', ')} to its end within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    },
+    sync: (topics, timeoutMs = 10_000) => readTo(opts.admin, progress, topics, timeoutMs),
     async stop() {
       await consumer.disconnect().catch(() => undefined);
       // the group never held offsets; leaving it would only clutter the broker's group list
       await opts.admin.deleteGroups([groupId]).catch(() => undefined);
     },
   };
+}
+
+/** The follower's end on a bug: `done` rejects with it (once), and `stop` ends the consumer. */
+function crashLatch(log: Logger, stop: () => void) {
+  let fail!: (err: unknown) => void;
+  const done = new Promise<void>((_resolve, reject) => (fail = reject));
+  // the owner may never await it (a test's gateway): an unobserved rejection must not end the process by itself
+  done.catch(() => undefined);
+  const latch = {
+    done,
+    failed: false,
+    crash(where: string, err: unknown) {
+      latch.failed = true;
+      log.error(`stopped at ${where}: ${messageOf(err)}`);
+      fail(err);
+      stop();
+    },
+  };
+  return latch;
+}
+
+/** Resolves once every message written to `topics` before the call has been handled; DependencyError after `timeoutMs`. */
+async function readTo(admin: Admin, progress: Progress, topics: readonly string[], timeoutMs: number): Promise<void> {
+  const ends = (await Promise.all(topics.map(async (t) => (await admin.fetchTopicOffsets(t)).map((p) => ({ k: `${t}/${p.partition}`, p }))))).flat();
+  const wanted = ends.filter(({ p }) => BigInt(p.high) > BigInt(p.low)).map(({ k, p }) => ({ k, high: BigInt(p.high) }));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const behind = wanted.filter(({ k, high }) => (progress.positions.get(k) ?? 0n) < high).map(({ k }) => k);
+    if (behind.length === 0) return;
+    if (Date.now() > deadline) throw new DependencyError('kafka', `the gateway has not read ${behind.join(', ')} to its end within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /**
