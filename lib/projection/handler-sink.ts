@@ -78,7 +78,7 @@ export interface HandlerSinkDeps {
 }
 
 /**
- * A BatchSink for lib/runner.ts: each delivery in order through the edge,
+ * A BatchSink for lib/kafka/runner.ts: each delivery in order through the edge,
  * then the batch's dead letters in one send (acked by all replicas), and
  * only then does the runner commit. A batch retried after an outage may
  * run a handler twice for the same message: handlers must be idempotent
