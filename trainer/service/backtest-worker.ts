@@ -56,6 +56,27 @@ function progressLine(id: string, p: BacktestProgress): string | null {
   return `backtest ${id}: cut-off ${p.index}/${p.total} ${p.cutoff}${p.refit ? `, refit on ${p.refit.trainRows} rows` : ''}`;
 }
 
+/** Runs one queued backtest, saying its start, progress and end on the training log; a failure is said and logged, never thrown. */
+async function runQueued(cfg: Readonly<Config>, log: Logger, e: BacktestRequested): Promise<void> {
+  const say = (msg: string) => publishTraining({ type: 'log', runId: e.backtestId, line: { type: 'log', msg } });
+  try {
+    const req = requestOf(e, cfg.trainer.horizon);
+    say(`backtest ${e.backtestId} started (${e.reason})`);
+    // the listing shows the request as running at once, not only when it ends
+    await catchUpProjection(cfg, log);
+    const onProgress = (p: BacktestProgress) => {
+      const line = progressLine(e.backtestId, p);
+      if (line) say(line);
+    };
+    const r = await runBacktest(cfg, req, { id: e.backtestId, log, onProgress });
+    say(`backtest ${e.backtestId} finished: ${r.cutoffs.length} cut-offs, ${r.metrics.points} points`);
+  } catch (err) {
+    // runBacktest records a failed outcome itself; a request that does not parse is only logged (the gateway checked it)
+    log.warn(`backtest ${e.backtestId} failed: ${messageOf(err)}`);
+    say(`backtest ${e.backtestId} failed: ${messageOf(err)}`);
+  }
+}
+
 /** Follows the backtest topics and runs what is queued for the trainer. */
 export async function startBacktestWorker(deps: { cfg: Readonly<Config>; kafka: Kafka; codec: AvroCodec; log: Logger }): Promise<BacktestWorker> {
   const { cfg, log } = deps;
@@ -66,25 +87,7 @@ export async function startBacktestWorker(deps: { cfg: Readonly<Config>; kafka: 
   let stopped = false;
   let chain: Promise<void> = Promise.resolve();
 
-  const runOne = async (e: BacktestRequested) => {
-    const say = (msg: string) => publishTraining({ type: 'log', runId: e.backtestId, line: { type: 'log', msg } });
-    try {
-      const req = requestOf(e, cfg.trainer.horizon);
-      say(`backtest ${e.backtestId} started (${e.reason})`);
-      // the listing shows the request as running at once, not only when it ends
-      await catchUpProjection(cfg, log);
-      const onProgress = (p: BacktestProgress) => {
-        const line = progressLine(e.backtestId, p);
-        if (line) say(line);
-      };
-      const r = await runBacktest(cfg, req, { id: e.backtestId, log, onProgress });
-      say(`backtest ${e.backtestId} finished: ${r.cutoffs.length} cut-offs, ${r.metrics.points} points`);
-    } catch (err) {
-      // runBacktest records a failed outcome itself; a request that does not parse is only logged (the gateway checked it)
-      log.warn(`backtest ${e.backtestId} failed: ${messageOf(err)}`);
-      say(`backtest ${e.backtestId} failed: ${messageOf(err)}`);
-    }
-  };
+  const runOne = (e: BacktestRequested) => runQueued(cfg, log, e);
   const pump = () => {
     if (!ready || stopped || running) return;
     const next = [...queued.values()].find((e) => !done.has(e.backtestId));
