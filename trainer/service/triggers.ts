@@ -23,7 +23,7 @@ import { startDecayWatcher, type DecayStatus } from '../triggers/decay-watcher.j
 import { startScheduler, type Scheduler } from '../triggers/schedule.js';
 import { startThresholdWatcher } from '../triggers/threshold-watcher.js';
 import type { Recovered } from './requests.js';
-import type { TrainerOptions } from './trainer-service.js';
+import type { TrainerOptions } from './api.js';
 
 export interface TriggerDeps {
   cfg: Readonly<Config>;
