@@ -62,7 +62,19 @@ function detail(cfg: Readonly<Config>, d: Detail): z.output<typeof BacktestDetai
 
 /** GET /v1/backtests, /v1/backtests/:id and its report: reads of the backtest projection (trainer/backtest). */
 export function backtestRoutes(g: BacktestRouteDeps): Route[] {
-  const list = route(
+  return [
+    listBacktestsRoute(g),
+    startBacktestRoute(g),
+    oneBacktestRoute(g),
+    fileRoute(g, 'report', 'report', 'text/html', 'The self-contained HTML report of a backtest, when it was written on this machine'),
+    fileRoute(g, 'metrics.csv', 'metricsCsv', 'text/csv', 'The metrics of a backtest as CSV (overall, by horizon, by cut-off; one row per method)'),
+    fileRoute(g, 'points.csv', 'pointsCsv', 'text/csv', 'Every scored point of a backtest as CSV (series, cut-off, week, horizon, actual and each method\'s forecast), streamed'),
+  ];
+}
+
+/** GET /v1/backtests */
+function listBacktestsRoute(g: BacktestRouteDeps): Route {
+  return route(
     {
       method: 'get',
       path: '/v1/backtests',
@@ -78,7 +90,11 @@ export function backtestRoutes(g: BacktestRouteDeps): Route[] {
       return { backtests: backtests.map((b) => summary(g.cfg, b)) };
     },
   );
-  const one = route(
+}
+
+/** GET /v1/backtests/:id */
+function oneBacktestRoute(g: BacktestRouteDeps): Route {
+  return route(
     {
       method: 'get',
       path: '/v1/backtests/:id',
@@ -96,7 +112,11 @@ export function backtestRoutes(g: BacktestRouteDeps): Route[] {
       return detail(g.cfg, d);
     },
   );
-  const start = route(
+}
+
+/** POST /v1/backtests */
+function startBacktestRoute(g: BacktestRouteDeps): Route {
+  return route(
     {
       method: 'post',
       path: '/v1/backtests',
@@ -116,14 +136,6 @@ export function backtestRoutes(g: BacktestRouteDeps): Route[] {
       return { ...r, statusUrl: `/v1/backtests/${r.backtestId}` };
     },
   );
-  return [
-    list,
-    start,
-    one,
-    fileRoute(g, 'report', 'report', 'text/html', 'The self-contained HTML report of a backtest, when it was written on this machine'),
-    fileRoute(g, 'metrics.csv', 'metricsCsv', 'text/csv', 'The metrics of a backtest as CSV (overall, by horizon, by cut-off; one row per method)'),
-    fileRoute(g, 'points.csv', 'pointsCsv', 'text/csv', 'Every scored point of a backtest as CSV (series, cut-off, week, horizon, actual and each method\'s forecast), streamed'),
-  ];
 }
 
 /** GET /v1/backtests/:id/<name>: one of the files a backtest wrote, streamed, when it was written on this machine. */

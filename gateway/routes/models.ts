@@ -3,7 +3,8 @@ import { NotFoundError } from '../../lib/errors.js';
 import type { ModelTrained } from '../../schemas/types.js';
 import { aliasesOf, championOf, stageOf, type RegistryState } from '../../domain/registry/state.js';
 import { route, type Route } from '../api/route.js';
-import { ModelsResponse, ModelSummary, RunSearchQuery, RunsResponse, VersionParams } from '../api/schemas.js';
+import { VersionParams } from '../api/schemas.js';
+import { ModelsResponse, ModelSummary, RunSearchQuery, RunsResponse } from '../api/model-schemas.js';
 import type { GatewayContext } from '../context.js';
 import { runOfRequest } from '../state/registry-fold.js';
 import { isSearch, searchPage, SEARCH_ERRORS } from './run-search.js';
@@ -72,7 +73,12 @@ function summariesOf(s: RegistryState, versions: number[]): Summary[] {
 
 /** GET /v1/models, /v1/models/:version, /v1/runs: reads of the gateway's fold of the model log. */
 export function modelRoutes(g: ModelRouteDeps): Route[] {
-  const list = route(
+  return [listModelsRoute(g), oneModelRoute(g), runsRoute(g)];
+}
+
+/** GET /v1/models */
+function listModelsRoute(g: ModelRouteDeps): Route {
+  return route(
     {
       method: 'get',
       path: '/v1/models',
@@ -93,7 +99,11 @@ export function modelRoutes(g: ModelRouteDeps): Route[] {
       return { champion, models: summariesOf(s, page.versions), next_page_token: page.next };
     },
   );
-  const one = route(
+}
+
+/** GET /v1/models/:version */
+function oneModelRoute(g: ModelRouteDeps): Route {
+  return route(
     {
       method: 'get',
       path: '/v1/models/:version',
@@ -111,7 +121,11 @@ export function modelRoutes(g: ModelRouteDeps): Route[] {
       return summarizeVersion(s, version);
     },
   );
-  const runs = route(
+}
+
+/** GET /v1/runs */
+function runsRoute(g: ModelRouteDeps): Route {
+  return route(
     {
       method: 'get',
       path: '/v1/runs',
@@ -145,5 +159,4 @@ export function modelRoutes(g: ModelRouteDeps): Route[] {
       return { requests, runs: summariesOf(st.registry, page.versions), next_page_token: page.next };
     },
   );
-  return [list, one, runs];
 }

@@ -12,7 +12,12 @@ const expect = (e: number | null | undefined) => (e === undefined ? {} : { expec
 
 /** Write operations: each appends an event to the log. All need the bearer token. */
 export function opsRoutes(g: OpsRouteDeps): Route[] {
-  const nextWeek = route(
+  return [nextWeekRoute(g), trainRoute(g), promoteRoute(g), rollbackRoute(g)];
+}
+
+/** POST /v1/ops/next-week */
+function nextWeekRoute(g: OpsRouteDeps): Route {
+  return route(
     {
       method: 'post',
       path: '/v1/ops/next-week',
@@ -24,7 +29,11 @@ export function opsRoutes(g: OpsRouteDeps): Route[] {
     },
     () => g.ops.nextWeek(),
   );
-  const train = route(
+}
+
+/** POST /v1/ops/train */
+function trainRoute(g: OpsRouteDeps): Route {
+  return route(
     {
       method: 'post',
       path: '/v1/ops/train',
@@ -39,7 +48,11 @@ export function opsRoutes(g: OpsRouteDeps): Route[] {
       return g.ops.requestTraining({ ...b, by: by(ctx) });
     },
   );
-  const promote = route(
+}
+
+/** POST /v1/models/:version/promote */
+function promoteRoute(g: OpsRouteDeps): Route {
+  return route(
     {
       method: 'post',
       path: '/v1/models/:version/promote',
@@ -61,7 +74,11 @@ export function opsRoutes(g: OpsRouteDeps): Route[] {
       return { version: p.version, previousVersion: p.previousVersion, kind: p.kind };
     },
   );
-  const rollback = route(
+}
+
+/** POST /v1/ops/rollback */
+function rollbackRoute(g: OpsRouteDeps): Route {
+  return route(
     {
       method: 'post',
       path: '/v1/ops/rollback',
@@ -81,5 +98,4 @@ export function opsRoutes(g: OpsRouteDeps): Route[] {
       return { version: p.version, previousVersion: p.previousVersion, kind: p.kind };
     },
   );
-  return [nextWeek, train, promote, rollback];
 }

@@ -11,7 +11,12 @@ export type SeriesRouteDeps = Pick<GatewayContext, 'holder' | 'scored' | 'store'
 
 /** Read-only views of the online state for the dashboard: the series catalog, and actual vs predicted for one series. */
 export function seriesRoutes(g: SeriesRouteDeps): Route[] {
-  const catalog = route(
+  return [catalogRoute(g), seriesRoute(g)];
+}
+
+/** GET /v1/catalog */
+function catalogRoute(g: SeriesRouteDeps): Route {
+  return route(
     {
       method: 'get',
       path: '/v1/catalog',
@@ -22,8 +27,11 @@ export function seriesRoutes(g: SeriesRouteDeps): Route[] {
     },
     () => ({ series: g.store.size, stores: g.store.catalog(), firstWeek: g.store.firstWeek, latestWeek: g.store.latestWeek }),
   );
+}
 
-  const series = route(
+/** GET /v1/series */
+function seriesRoute(g: SeriesRouteDeps): Route {
+  return route(
     {
       method: 'get',
       path: '/v1/series',
@@ -79,5 +87,4 @@ export function seriesRoutes(g: SeriesRouteDeps): Route[] {
       }
     },
   );
-  return [catalog, series];
 }
