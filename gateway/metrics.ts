@@ -17,10 +17,10 @@ export interface GatewayMetrics {
   versionLabel(version: number): string;
 }
 
-/** Creates the metric set; latency buckets in seconds, from 0.5 ms to 2.5 s. */
 /** How many model versions keep their own label series (a long-lived gateway sees one per promotion). */
 export const MAX_VERSION_LABELS = 5;
 
+/** Creates the metric set; latency buckets in seconds, from 0.5 ms to 2.5 s. */
 export function createMetrics(stackDir?: string): GatewayMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'gateway' });
@@ -64,23 +64,25 @@ export function createMetrics(stackDir?: string): GatewayMetrics {
       registers: [registry],
     }),
   };
+  return { ...m, versionLabel: versionLabeller(m) };
+}
+
+/** The `versionLabel` of a metric set: keeps the newest MAX_VERSION_LABELS versions' series, removes older ones' and names them `older`. */
+function versionLabeller(m: Pick<GatewayMetrics, 'predictions' | 'liveWape'>): (version: number) => string {
   const versions: number[] = [];
-  return {
-    ...m,
-    versionLabel(version) {
-      // a version older than every tracked one, once the set is full, is counted under one shared label
-      if (versions.length >= MAX_VERSION_LABELS && version < versions[0]!) return 'older';
-      if (!versions.includes(version)) {
-        versions.push(version);
-        versions.sort((a, b) => a - b);
-        while (versions.length > MAX_VERSION_LABELS) {
-          const old = String(versions.shift());
-          for (const kind of ['predict', 'forecast', 'published', 'series']) m.predictions.remove({ model_version: old, kind });
-          m.liveWape.remove({ model_version: old });
-        }
+  return (version) => {
+    // a version older than every tracked one, once the set is full, is counted under one shared label
+    if (versions.length >= MAX_VERSION_LABELS && version < versions[0]!) return 'older';
+    if (!versions.includes(version)) {
+      versions.push(version);
+      versions.sort((a, b) => a - b);
+      while (versions.length > MAX_VERSION_LABELS) {
+        const old = String(versions.shift());
+        for (const kind of ['predict', 'forecast', 'published', 'series']) m.predictions.remove({ model_version: old, kind });
+        m.liveWape.remove({ model_version: old });
       }
-      return String(version);
-    },
+    }
+    return String(version);
   };
 }
 

@@ -20,7 +20,7 @@ import { UnprocessableError } from '../../lib/errors.js';
 import { newBacktestId } from '../../domain/backtest/events.js';
 import { BacktestPublisher } from '../../domain/backtest/io/publisher.js';
 import { catchUpProjection } from '../../domain/backtest/io/projection/catch-up.js';
-import { createLogger } from '../../lib/log.js';
+import { createLogger, type Logger } from '../../lib/log.js';
 import type { XgbParams } from '../../domain/training/params.js';
 
 /** The write operations the dashboard and scripts call; each one is an event on the log. */
@@ -46,13 +46,7 @@ export interface Operations {
   close(): Promise<void>;
 }
 
-/**
- * Operations over the shared producers. Producers connect on first use, so
- * a read-only gateway never opens one. Promotions run the registry's
- * command handler against the gateway's own fold of the model log, read to
- * the log's end offsets before deciding and again after appending.
- */
-export function createOperations(deps: {
+interface OperationsDeps {
   cfg: Readonly<Config>;
   kafka: Kafka;
   codec: AvroCodec;
@@ -60,24 +54,19 @@ export function createOperations(deps: {
   registryAtEnd: () => Promise<RegistryState>;
   /** The latest week of the sales log as the gateway's online state holds it, read to the log's end. */
   latestWeek: () => Promise<string | null>;
-}): Operations {
+}
+
+/**
+ * Operations over the shared producers. Producers connect on first use, so
+ * a read-only gateway never opens one. Promotions run the registry's
+ * command handler against the gateway's own fold of the model log, read to
+ * the log's end offsets before deciding and again after appending.
+ */
+export function createOperations(deps: OperationsDeps): Operations {
   const { cfg } = deps;
   const log = createLogger('gateway').child('backtests');
-  let sales: Promise<SalesProducer> | null = null;
-  let publisher: Promise<EventPublisher> | null = null;
-  const connectSales = () => (sales = SalesProducer.connect(deps.kafka, deps.codec, cfg).catch((err: unknown) => ((sales = null), Promise.reject(err))));
-  // a producer whose worker thread is gone (it crashed) is replaced by a new one
-  const salesProducer = async () => {
-    const p = await (sales ?? connectSales());
-    return p.usable ? p : connectSales();
-  };
-  let backtests: Promise<BacktestPublisher> | null = null;
-  let pace: Promise<PacePublisher> | null = null;
-  const paceEvents = () => (pace ??= PacePublisher.connect(deps.kafka, deps.codec, cfg.topics.simulationPace).catch((err: unknown) => ((pace = null), Promise.reject(err))));
-  const backtestEvents = () =>
-    (backtests ??= BacktestPublisher.connect(deps.kafka, deps.codec, cfg.topics).catch((err: unknown) => ((backtests = null), Promise.reject(err))));
-  const events = () =>
-    (publisher ??= EventPublisher.connect(deps.kafka, deps.codec, cfg.topics).catch((err: unknown) => ((publisher = null), Promise.reject(err))));
+  const producers = lazyProducers(deps);
+  const { events } = producers;
 
   const command = async (cmd: RegistryCommand) => {
     const pub = await events();
@@ -93,7 +82,7 @@ export function createOperations(deps: {
     async nextWeek() {
       const s = cfg.simulator;
       return injectNextWeek({
-        producer: await salesProducer(),
+        producer: await producers.salesProducer(),
         latestWeek: deps.latestWeek,
         sim: { seed: s.seed, stores: s.stores, depts: s.depts, startWeek: s.startWeek },
         source: 'next-week:gateway',
@@ -110,34 +99,7 @@ export function createOperations(deps: {
       command({ type: 'rollback', ...(version !== undefined ? { version } : {}), reason: reason ?? 'rolled back from the gateway', by, at: Date.now(), ...expect(expectedChampion) }),
     alias: async (cmd) => runAliasCommand(cmd, await annotationLog()),
     annotate: async (cmd) => runAnnotationCommand(cmd, await annotationLog()),
-    async requestBacktest({ by, ...raw }) {
-      const req = parseRequest({ ...raw, requestedBy: by, reason: raw.reason ?? 'backtest from the gateway' }, cfg.trainer.horizon);
-      // refused before it is queued: cut-offs past the last scorable one would leave the report partly blank
-      const unscorable = unscorableProblems(req.cutoffs, req.horizon, req.cutoffs.kind === 'range' ? await deps.latestWeek() : null);
-      if (unscorable.length > 0) throw UnprocessableError.of(unscorable);
-      const backtestId = newBacktestId();
-      const c = req.cutoffs;
-      await (await backtestEvents()).requested({
-        backtestId,
-        cutoffCount: c.kind === 'last' ? c.count : null,
-        fromWeek: c.kind === 'range' ? c.from : null,
-        toWeek: c.kind === 'range' ? c.to : null,
-        horizon: req.horizon,
-        refitEvery: req.refitEvery,
-        params: JSON.stringify({ ...DEFAULT_TRAIN_PARAMS, ...req.params }),
-        series: req.series,
-        salesTopic: cfg.topics.sales,
-        // the trainer reads the end offsets when it starts, and records them in the request it writes then
-        topicOffsets: '{}',
-        reason: req.reason,
-        requestedBy: req.requestedBy,
-        requestedAt: Date.now(),
-        runner: 'trainer',
-      });
-      // listed at once (status requested), so GET /v1/backtests/:id answers for what was just created
-      await catchUpProjection(cfg, log);
-      return { backtestId, topic: cfg.topics.backtestRequests };
-    },
+    requestBacktest: (input) => requestBacktest(input, { cfg, latestWeek: deps.latestWeek, publisher: producers.backtestEvents, log }),
     async setSchedule({ action, reason, by }) {
       const e = scheduleEvent({ action, ...(reason === undefined ? {} : { reason }), by, at: Date.now() });
       await (await events()).scheduleChanged(e);
@@ -146,12 +108,68 @@ export function createOperations(deps: {
     async setPace(cmd) {
       // checked before a producer connects: a refused change opens nothing
       const e = paceEvent(cmd);
-      await (await paceEvents()).paceChanged(e);
+      await (await producers.paceEvents()).paceChanged(e);
       return e;
     },
+    close: producers.close,
+  };
+}
+
+/** The producers the operations write with, each connected on first use; a failed connect is tried again on the next call. */
+function lazyProducers(deps: Pick<OperationsDeps, 'cfg' | 'kafka' | 'codec'>) {
+  const { cfg } = deps;
+  let sales: Promise<SalesProducer> | null = null;
+  let publisher: Promise<EventPublisher> | null = null;
+  let backtests: Promise<BacktestPublisher> | null = null;
+  let pace: Promise<PacePublisher> | null = null;
+  const connectSales = () => (sales = SalesProducer.connect(deps.kafka, deps.codec, cfg).catch((err: unknown) => ((sales = null), Promise.reject(err))));
+  return {
+    // a producer whose worker thread is gone (it crashed) is replaced by a new one
+    async salesProducer() {
+      const p = await (sales ?? connectSales());
+      return p.usable ? p : connectSales();
+    },
+    paceEvents: () => (pace ??= PacePublisher.connect(deps.kafka, deps.codec, cfg.topics.simulationPace).catch((err: unknown) => ((pace = null), Promise.reject(err)))),
+    backtestEvents: () =>
+      (backtests ??= BacktestPublisher.connect(deps.kafka, deps.codec, cfg.topics).catch((err: unknown) => ((backtests = null), Promise.reject(err)))),
+    events: () => (publisher ??= EventPublisher.connect(deps.kafka, deps.codec, cfg.topics).catch((err: unknown) => ((publisher = null), Promise.reject(err)))),
     async close() {
       const settled = await Promise.allSettled([sales, publisher, backtests, pace]);
       await Promise.allSettled(settled.map((r) => (r.status === 'fulfilled' && r.value ? r.value.disconnect() : undefined)));
     },
   };
+}
+
+/** Checks a backtest request (ValidationError naming the field, UnprocessableError for cut-offs past the last scorable one), queues it for the trainer and waits until it is listed. */
+async function requestBacktest(
+  { by, ...raw }: RawRequest & { by: string },
+  deps: { cfg: Readonly<Config>; latestWeek: () => Promise<string | null>; publisher: () => Promise<BacktestPublisher>; log: Logger },
+): Promise<{ backtestId: string; topic: string }> {
+  const { cfg } = deps;
+  const req = parseRequest({ ...raw, requestedBy: by, reason: raw.reason ?? 'backtest from the gateway' }, cfg.trainer.horizon);
+  // refused before it is queued: cut-offs past the last scorable one would leave the report partly blank
+  const unscorable = unscorableProblems(req.cutoffs, req.horizon, req.cutoffs.kind === 'range' ? await deps.latestWeek() : null);
+  if (unscorable.length > 0) throw UnprocessableError.of(unscorable);
+  const backtestId = newBacktestId();
+  const c = req.cutoffs;
+  await (await deps.publisher()).requested({
+    backtestId,
+    cutoffCount: c.kind === 'last' ? c.count : null,
+    fromWeek: c.kind === 'range' ? c.from : null,
+    toWeek: c.kind === 'range' ? c.to : null,
+    horizon: req.horizon,
+    refitEvery: req.refitEvery,
+    params: JSON.stringify({ ...DEFAULT_TRAIN_PARAMS, ...req.params }),
+    series: req.series,
+    salesTopic: cfg.topics.sales,
+    // the trainer reads the end offsets when it starts, and records them in the request it writes then
+    topicOffsets: '{}',
+    reason: req.reason,
+    requestedBy: req.requestedBy,
+    requestedAt: Date.now(),
+    runner: 'trainer',
+  });
+  // listed at once (status requested), so GET /v1/backtests/:id answers for what was just created
+  await catchUpProjection(cfg, deps.log);
+  return { backtestId, topic: cfg.topics.backtestRequests };
 }
