@@ -18,7 +18,28 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
   const openReads = opts.openReads ?? true;
   const needsToken = (access: Route['spec']['access']) => access === 'write' || (access === 'read' && !openReads);
   const components: Record<string, Json> = {};
-  const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
+  const schemaOf = schemaWriter(components);
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const { spec } of routes) {
+    const path = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    (paths[path] ??= {})[spec.method] = operationOf(spec, path, schemaOf, needsToken(spec.access));
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: `the gateway token from config (GATEWAY_TOKEN); required on writes${openReads ? '' : ' and reads'}` } },
+    },
+  };
+}
+
+type SchemaOf = (s: z.ZodType, io: 'input' | 'output') => Json;
+
+/** A zod schema as JSON Schema, its shared shapes (zod `id`) stored in `components` and referenced. */
+function schemaWriter(components: Record<string, Json>): SchemaOf {
+  return (s, io) => {
     const raw = JSON.stringify(z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }));
     // shared shapes (zod `id`) come back as $defs; in OpenAPI they live under components
     const out = JSON.parse(raw.replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
@@ -36,53 +57,44 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     }
     return out;
   };
-  const paths: Record<string, Record<string, Json>> = {};
-  for (const { spec } of routes) {
-    const path = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
-    const parameters: Json[] = [];
-    for (const [where, schema] of [['query', spec.query], ['path', spec.params]] as const) {
-      if (!schema) continue;
-      const obj = schemaOf(schema, 'output');
-      const props = (obj.properties ?? {}) as Record<string, Json>;
-      const required = new Set((obj.required ?? []) as string[]);
-      for (const [name, s] of Object.entries(props)) {
-        const { description, ...rest } = s;
-        parameters.push({ name, in: where, required: where === 'path' || required.has(name), description, schema: rest });
-      }
+}
+
+/** One operation of the document: parameters, responses (its errors included), security and body. */
+function operationOf(spec: Route['spec'], path: string, schemaOf: SchemaOf, token: boolean): Json {
+  const parameters: Json[] = [];
+  for (const [where, schema] of [['query', spec.query], ['path', spec.params]] as const) {
+    if (!schema) continue;
+    const obj = schemaOf(schema, 'output');
+    const props = (obj.properties ?? {}) as Record<string, Json>;
+    const required = new Set((obj.required ?? []) as string[]);
+    for (const [name, s] of Object.entries(props)) {
+      const { description, ...rest } = s;
+      parameters.push({ name, in: where, required: where === 'path' || required.has(name), description, schema: rest });
     }
-    const responses: Record<string, Json> = {
-      [String(spec.ok.status ?? 200)]: {
-        description: spec.ok.description,
-        content: Object.fromEntries([spec.ok.contentType ?? 'application/json'].flat().map((t) => [t, { schema: schemaOf(spec.ok.schema, 'output') }])),
-      },
-    };
-    const errors = errorsOf(spec, needsToken(spec.access));
-    for (const [status, why] of Object.entries(errors)) {
-      responses[status] = { description: why, content: { 'application/json': { schema: schemaOf(ErrorResponse, 'output') } } };
-    }
-    if (responses['429']) responses['429'].headers = { 'Retry-After': { description: 'seconds to wait', required: true, schema: { type: 'integer', minimum: 1 } } };
-    const op: Json = {
-      operationId: `${spec.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
-      summary: spec.summary,
-      description: spec.description,
-      tags: [spec.tag],
-      parameters: parameters.length > 0 ? parameters : undefined,
-      responses,
-    };
-    // every operation says what it needs: the token, or nothing (an empty list)
-    op.security = needsToken(spec.access) ? [{ bearer: [] }] : [];
-    if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } };
-    (paths[path] ??= {})[spec.method] = op;
   }
-  return {
-    openapi: '3.1.0',
-    info,
-    paths,
-    components: {
-      schemas: components,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: `the gateway token from config (GATEWAY_TOKEN); required on writes${openReads ? '' : ' and reads'}` } },
+  const responses: Record<string, Json> = {
+    [String(spec.ok.status ?? 200)]: {
+      description: spec.ok.description,
+      content: Object.fromEntries([spec.ok.contentType ?? 'application/json'].flat().map((t) => [t, { schema: schemaOf(spec.ok.schema, 'output') }])),
     },
   };
+  const errors = errorsOf(spec, token);
+  for (const [status, why] of Object.entries(errors)) {
+    responses[status] = { description: why, content: { 'application/json': { schema: schemaOf(ErrorResponse, 'output') } } };
+  }
+  if (responses['429']) responses['429'].headers = { 'Retry-After': { description: 'seconds to wait', required: true, schema: { type: 'integer', minimum: 1 } } };
+  const op: Json = {
+    operationId: `${spec.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
+    summary: spec.summary,
+    description: spec.description,
+    tags: [spec.tag],
+    parameters: parameters.length > 0 ? parameters : undefined,
+    responses,
+  };
+  // every operation says what it needs: the token, or nothing (an empty list)
+  op.security = token ? [{ bearer: [] }] : [];
+  if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } };
+  return op;
 }
 
 /** Every error status an operation can answer, with why: its own, plus those that follow from its spec. */

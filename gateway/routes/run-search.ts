@@ -10,7 +10,7 @@ import { parseFilter, type Comparison } from '../../domain/registry/search/filte
 import { parseOrder, type OrderKey } from '../../domain/registry/search/order.js';
 import { decodePageToken, encodePageToken, fingerprint } from '../../domain/registry/search/page-token.js';
 import { searchVersions } from '../../domain/registry/io/projection/search.js';
-import type { RunSearchQuery } from '../api/schemas.js';
+import type { RunSearchQuery } from '../api/model-schemas.js';
 import { HttpError } from '../http/errors.js';
 import type { GatewayContext } from '../context.js';
 
