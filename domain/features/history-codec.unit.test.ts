@@ -83,12 +83,47 @@ describe('history codec', () => {
     assert.throws(() => decodeHistories(bad), (e: unknown) => e instanceof ValidationError && e.field === 'snapshot chunk byte 444' && /an earlier series of store 1 with the same 4 weeks/.test(e.expected));
   });
 
+  it('decodes with spare room: the same slots, `spare` more weeks of NaN / holiday 255 in one block, and the next weeks land in place', () => {
+    const sameStore = SeriesHistory.fromRows(1, 3, rowsA.map((r) => ({ ...r, sales: 1 })));
+    const buf = encodeHistories([a(), sameStore, b()]);
+    const [x, y, z] = decodeHistories(buf, 3);
+    assertSameHistory(x!, a());
+    assertSameHistory(y!, sameStore);
+    assertSameHistory(z!, b());
+    // a: 4 weeks + 3 spare = 7 slots; b: 1 + 3 = 4
+    assert.deepEqual([x!.sales.length, x!.exo.length, x!.storeTypes.length, x!.storeSizes.length, x!.holiday.length], [7, 63, 7, 7, 7]);
+    assert.equal(z!.sales.length, 4);
+    assert.deepEqual([...x!.holiday], [0, 1, 255, 255, 255, 255, 255]);
+    assert.ok([4, 5, 6].every((i) => Number.isNaN(x!.sales[i]!) && Number.isNaN(x!.storeSizes[i]!)), 'spare weeks are missing');
+    assert.ok(x!.exo.subarray(4 * EXO_COUNT).every((v) => Number.isNaN(v)));
+    // one block per chunk: every array of every history on the same buffer, none on the chunk's
+    const block = x!.sales.buffer;
+    for (const h of [x!, y!, z!]) for (const arr of [h.sales, h.exo, h.storeTypes, h.storeSizes, h.holiday]) assert.equal(arr.buffer, block);
+    assert.notEqual(block, buf.buffer);
+    // weeks 4..6 fit: no reallocation; week 7 grows as a fold does
+    const sales = x!.sales;
+    x!.upsert({ week: wk(6), sales: 9, isHoliday: true, temperature: 1.5 });
+    assert.equal(x!.sales, sales, 'same array: the week landed in place');
+    assert.deepEqual([x!.length, x!.salesAt(6), x!.exo[6 * EXO_COUNT + 0], x!.holiday[6]], [7, 9, 1.5, 1]);
+    assert.ok(Number.isNaN(x!.salesAt(5)));
+    assert.ok(Number.isNaN(y!.exo[6 * EXO_COUNT]!), "the referring series' block is its own copy: x's new week is not in it");
+    assert.equal(y!.exo[0], 42.31);
+    x!.upsert({ week: wk(7), sales: 10 });
+    assert.notEqual(x!.sales, sales, 'past the spare room the arrays grow');
+    assert.deepEqual([x!.length, x!.salesAt(7), x!.salesAt(6), x!.salesAt(3)], [8, 10, 9, 0.1 + 0.2]);
+    // the same weeks as a fold of the same rows
+    const folded = SeriesHistory.fromRows(1, 2, [...rowsA, { week: wk(6), sales: 9, isHoliday: true, temperature: 1.5 }, { week: wk(7), sales: 10 }]);
+    assert.equal(historiesChecksum([x!]), historiesChecksum([folded]));
+  });
+
   it('refuses a truncated chunk and one with bytes left over, naming the byte offset', () => {
     const buf = encodeHistories([a(), b()]);
     assert.throws(() => decodeHistories(buf.subarray(0, buf.length - 1)), (e: unknown) => e instanceof ValidationError && /snapshot chunk byte 448/.test(e.field) && /series 7:1's 1 weeks/.test(e.expected));
     assert.throws(() => decodeHistories(buf.subarray(0, 10)), (e: unknown) => e instanceof ValidationError && /series 0's header/.test(e.expected));
     assert.throws(() => decodeHistories(Buffer.concat([buf, Buffer.from([0])])), (e: unknown) => e instanceof ValidationError && /the end of a chunk of 2 series/.test(e.expected));
     assert.throws(() => decodeHistories(Buffer.alloc(2)), (e: unknown) => e instanceof ValidationError && /the chunk header/.test(e.expected));
+    // with spare room too (the restore's path)
+    assert.throws(() => decodeHistories(buf.subarray(0, buf.length - 1), 8), (e: unknown) => e instanceof ValidationError && /snapshot chunk byte 448/.test(e.field));
   });
 
   it('checksum: equal for the same weeks whatever the arrival order, different when one value or one series differs', () => {
