@@ -13,6 +13,7 @@ import { gatewayTokenNotice } from '../lib/process/gateway-token.js';
 import { assertTokenFitsHost } from './http/auth.js';
 import { waitForDependencies } from '../lib/process/wait-for.js';
 import { startGateway, WEB_DIST } from './server.js';
+import { phase } from './state/startup-clock.js';
 
 /** Builds web/ into web/dist with Vite; on failure the gateway still serves the API and a page saying why. */
 async function ensureDashboard(log: Logger): Promise<void> {
@@ -32,11 +33,15 @@ async function main(): Promise<void> {
   const cfg = loadConfig();
   setLogLevel(cfg.logLevel, cfg.logFormat);
   const log = createLogger('gateway');
+  // node's start and the imports (through tsx) up to here
+  let t = phase(log, 'process and imports', 0);
   await ensureDashboard(log);
   // refused before waiting for anything: a guessable token off loopback is a configuration error (startGateway checks too)
   assertTokenFitsHost(cfg.gateway.host, cfg.gateway.token);
   await waitForDependencies(cfg, ['kafka', 'registry', 'clickhouse'], log);
+  t = phase(log, 'dashboard check and dependencies reachable', t);
   const gw = await startGateway(cfg, { log, waitForCatchUp: false });
+  phase(log, 'gateway listening, online state following', t, 'contracts, clients, HTTP, training-log follower, snapshot, follower start; the catch-up continues');
   log.info(`listening on ${gw.url} (dashboard /, API docs /docs, OpenAPI /openapi.json, metrics /metrics)`);
   if (cfg.gateway.tokenGenerated) process.stderr.write(`${gatewayTokenNotice(gw.url, cfg.gateway.token)}\n`);
   let stopping = false;

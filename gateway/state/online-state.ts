@@ -26,6 +26,7 @@ import { startFollower, type Follower } from './follower.js';
 import { ModelLog } from './model-log.js';
 import { initialGatewayRegistry, type GatewayRegistry } from './registry-fold.js';
 import { resumeSales } from './snapshot-store.js';
+import { phase } from './startup-clock.js';
 
 export interface OnlineState {
   follower: Follower;
@@ -65,20 +66,30 @@ type StateParts = Pick<Parts, 'cfg' | 'log' | 'kafka' | 'admin' | 'store' | 'acc
 export async function followState(p: StateParts, codec: AvroCodec, ch: ClickHouseClient, onFollower: (f: Follower) => void): Promise<OnlineState> {
   const { cfg, log, store } = p;
   let caught = false;
-  const t0 = Date.now();
-  const resume = await resumeSales({ ch, database: cfg.clickhouse.database, cluster: cfg.clickhouse.cluster, admin: p.admin, topic: cfg.topics.sales, featureVersion: FEATURE_VERSION, store, settings: cfg.gateway.snapshots, log: log.child('snapshot') });
-  const dead = await DeadLetters.connect(p.kafka, cfg.topics.deadLetter, 'gateway');
+  const t0 = performance.now();
+  // independent: the snapshot load (ClickHouse, then CPU) and the dead-letter producer's connection (Kafka)
+  const [resume, dead] = await Promise.all([
+    resumeSales({ ch, database: cfg.clickhouse.database, cluster: cfg.clickhouse.cluster, admin: p.admin, topic: cfg.topics.sales, featureVersion: FEATURE_VERSION, store, settings: cfg.gateway.snapshots, log: log.child('snapshot') }),
+    DeadLetters.connect(p.kafka, cfg.topics.deadLetter, 'gateway'),
+  ]);
+  let t = phase(log, 'snapshot load and dead-letter producer', t0, resume.loaded?.id ? `snapshot ${resume.loaded.id}, ${store.size} series, ${store.events} events` : 'no snapshot');
+  const restoredEvents = store.events;
   const folds = stateHandlers(p, () => caught);
   const handle = messageHandler({ codec, deadLetters: dead }, folds.handlers);
   const f = await startFollower({ kafka: p.kafka, admin: p.admin, topics: Object.keys(folds.handlers), handle, startAt: resume.startAt, log: log.child('follower') });
+  t = phase(log, 'follower started', t, `${Object.keys(folds.handlers).length} topics`);
   onFollower(f);
   const snapshots = resume.startWriter(() => caught);
   const caughtUp = f.caughtUp.then(async () => {
     caught = true;
     p.publisher.live = true;
-    log.info(`online state caught up in ${((Date.now() - t0) / 1000).toFixed(1)} s (${resume.loaded?.id ? `from snapshot ${resume.loaded.id}` : 'full fold'}): ${store.size} series, ${store.events} events, latest week ${store.latestWeek ?? '-'}`);
+    const tc = phase(log, 'follower caught up', t, `${store.events - restoredEvents} sales events applied after ${resume.loaded?.id ? 'the snapshot' : 'offset 0'} (group join, fetches, decode, fold)`);
+    log.info(`online state caught up in ${((tc - t0) / 1000).toFixed(1)} s (${resume.loaded?.id ? `from snapshot ${resume.loaded.id}` : 'full fold'}): ${store.size} series, ${store.events} events, latest week ${store.latestWeek ?? '-'}`);
     const champion = folds.champion();
-    if (champion) await p.loader.request(champion);
+    if (champion) {
+      await p.loader.request(champion);
+      phase(log, 'champion model load (after the state is ready)', tc, `v${champion.version}`);
+    }
     p.aliasModels.sync();
   });
   return {

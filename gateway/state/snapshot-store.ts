@@ -14,8 +14,9 @@ import { tableDdl } from '../../lib/clickhouse/ddl.js';
 import { DependencyError, messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import { every, type Periodic } from '../../lib/process/periodic.js';
-import { capture, encodeSnapshot, offsetsOf, parseMeta, snapshotRefusal, SnapshotReader, type SnapshotMeta } from './snapshot.js';
+import { capture, encodeSnapshot, offsetsOf, parseMeta, snapshotRefusal, SnapshotReader, type LogNow, type SnapshotMeta } from './snapshot.js';
 import type { SeriesStore } from './series-store.js';
+import { phase } from './startup-clock.js';
 
 export const HEADS_TABLE = 'gateway_snapshots';
 export const PARTS_TABLE = 'gateway_snapshot_parts';
@@ -125,13 +126,18 @@ export async function loadSnapshot(d: { snapshots: SnapshotStore; admin: Admin; 
     return { offsets: null, id: null, ms: performance.now() - t0 };
   };
   let heads: { id: string; meta: string }[];
+  let partitions: LogNow['partitions'];
   try {
-    heads = await d.snapshots.heads(d.topic);
+    // independent: the heads from ClickHouse, the topic's offsets from Kafka
+    [heads, partitions] = await Promise.all([
+      d.snapshots.heads(d.topic),
+      d.admin.fetchTopicOffsets(d.topic).then((ps) => ps.map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) }))),
+    ]);
   } catch (err) {
     return none(`snapshots unreadable: ${messageOf(err)}`);
   }
+  let t = phase(d.log, 'snapshot heads', t0, `${heads.length} stored for ${d.topic}`);
   if (heads.length === 0) return none(`none stored for ${d.topic}`);
-  const partitions = (await d.admin.fetchTopicOffsets(d.topic)).map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) }));
   for (const head of heads) {
     const meta = parseMeta(head.meta);
     const refused = 'refused' in meta ? meta.refused : snapshotRefusal(meta, { topic: d.topic, featureVersion: d.featureVersion, partitions });
@@ -151,8 +157,11 @@ export async function loadSnapshot(d: { snapshots: SnapshotStore; admin: Admin; 
       d.log.warn(`snapshot ${head.id} ignored: ${why}`);
       continue;
     }
+    const c = reader.cost;
+    t = phase(d.log, 'snapshot chunks', t, `${meta.parts} read, ${(c.bytes / 1e6).toFixed(1)} MB -> ${(c.rawBytes / 1e6).toFixed(1)} MB inflated (inflate ${(c.inflateMs / 1000).toFixed(2)} s on worker threads, decode ${(c.decodeMs / 1000).toFixed(2)} s), overlapping the ClickHouse read`);
     const offsets = offsetsOf(meta);
     d.store.restore(reader.histories, { events: meta.events, latestWeek: meta.latestWeek, firstWeek: meta.firstWeek, offsets });
+    phase(d.log, 'snapshot restore', t, `${meta.series} series into the store`);
     const ms = performance.now() - t0;
     d.log.info(`snapshot ${head.id} loaded in ${(ms / 1000).toFixed(1)} s: ${meta.series} series, ${meta.events} events; reading ${d.topic} from ${[...offsets].map(([p, o]) => `${p}@${o}`).join(' ')}`);
     return { offsets, id: head.id, ms };
