@@ -6,18 +6,19 @@
  * series) and answers /v1/forecast exactly like a gateway that folded the
  * whole log. Snapshots that do not match (another feature version, offsets
  * past the log end) are refused with the reason in the log, the next older
- * valid one is used, and with none left the full fold runs.
+ * valid one is used, and with none left the full fold runs; so are
+ * snapshots whose chunks are corrupt or missing (the gateway does not crash).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createClickhouse } from '../lib/clickhouse/client.js';
+import { createClickhouse, exec } from '../lib/clickhouse/client.js';
 import { withOverrides } from '../lib/config.js';
 import type { Logger } from '../lib/log.js';
 import { historiesChecksum } from '../domain/features/history-codec.js';
 import { SeriesHistory } from '../domain/features/features.js';
 import type { SalesWeek } from '../schemas/types.js';
 import { startGateway, type Gateway } from './server.js';
-import { SnapshotStore } from './state/snapshot-store.js';
+import { PARTS_TABLE, SnapshotStore } from './state/snapshot-store.js';
 import { parseMeta, type SnapshotMeta } from './state/snapshot.js';
 import { call, publishModel, setUp, trainModel, type Fixture } from './test/fixture.js';
 
@@ -133,5 +134,36 @@ describe('gateway restart from a snapshot', { timeout: 300_000 }, () => {
     assert.ok(e.lines.some((l) => l.includes('(full fold)')));
     assert.equal(historiesChecksum(e.gw.store.all()), expected);
     assert.equal(e.gw.store.events, first.length + rest.length);
+  });
+
+  it('refuses a snapshot whose chunk is corrupt or missing, with the reason, and the gateway folds the whole log instead (no crash)', async () => {
+    // a valid snapshot written by a gateway, then two copies whose head passes the meta checks but whose chunks do not make it
+    const a = await started(f, true);
+    await a.gw.close();
+    const [newest] = await snapshots.heads(f.cfg.topics.sales);
+    const good = parseMeta(newest!.meta) as SnapshotMeta;
+    assert.ok(good.parts >= 1, newest!.meta);
+    const garbage = Buffer.from('not a deflate stream at all');
+    const corrupt: SnapshotMeta = { ...good, id: `${good.createdAt + 1}-corrupt`, createdAt: good.createdAt + 1, parts: 1 };
+    // the good one's chunks, all of them, but its meta claims one more (as if the head were written before the last chunk)
+    const partly: SnapshotMeta = { ...good, id: `${good.createdAt + 2}-partly`, createdAt: good.createdAt + 2, parts: good.parts + 1 };
+    await snapshots.write(corrupt, [garbage]);
+    const parts = `${f.cfg.clickhouse.database}.${PARTS_TABLE}`;
+    await exec(ch, `INSERT INTO ${parts} (id, part, data) SELECT '${partly.id}', part, data FROM ${parts} WHERE id = '${good.id}'`);
+    await snapshots.write(partly, []);
+    await snapshots.prune(f.cfg.topics.sales, 2);
+    assert.deepEqual((await snapshots.heads(f.cfg.topics.sales)).map((h) => h.id), [partly.id, corrupt.id], 'only the two broken ones are left');
+    const expected = historiesChecksum(SeriesHistory.fromSalesWeeks([...first, ...rest]).values());
+
+    const g = await started(f, true);
+    await g.gw.close();
+    const ignored = g.lines.filter((l) => / ignored: /.test(l));
+    assert.equal(ignored.length, 2, g.lines.join('\n'));
+    assert.equal(ignored[0], `snapshot ${partly.id} ignored: ${good.parts} of its ${good.parts + 1} chunks are stored (written partly)`);
+    assert.match(ignored[1]!, new RegExp(`^snapshot ${corrupt.id} ignored: its chunks do not decode: .*(header|invalid|incorrect)`, 'i'));
+    assert.ok(g.lines.some((l) => /^no snapshot loaded \(every stored snapshot was refused\)/.test(l)), g.lines.join('\n'));
+    assert.ok(g.lines.some((l) => l.includes('(full fold)')));
+    assert.equal(historiesChecksum(g.gw.store.all()), expected);
+    assert.equal(g.gw.store.events, first.length + rest.length);
   });
 });
