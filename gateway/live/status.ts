@@ -1,13 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
-import { rows } from '../../lib/clickhouse/client.js';
-import { activeRowsSql } from '../../lib/clickhouse/ddl.js';
 import type { Config } from '../../lib/config.js';
-import { messageOf } from '../../lib/errors.js';
-import { groupLag } from '../../lib/kafka/client.js';
 import type { Logger } from '../../lib/log.js';
-import { SALES_TABLE } from '../../domain/sales/table.js';
 import { championOf } from '../../domain/registry/state.js';
 import type { ModelHolder } from '../model/holder.js';
 import type { GatewayMetrics } from '../metrics.js';
@@ -18,6 +13,7 @@ import { runOfRequest, type GatewayRegistry } from '../state/registry-fold.js';
 import { listVersions } from '../routes/models.js';
 import type { LiveAccuracy } from '../../domain/live/accuracy.js';
 import { Columns, percentile } from './columns.js';
+import { DependencyProbe } from './probe.js';
 import { every, type Periodic } from '../../lib/process/periodic.js';
 import { readSupervision } from '../../lib/process/supervision.js';
 import { STATUS_KEYS, type Component, type ModelState, type ModelsMessage, type PaceStatus, type Snapshot, type StatusKey, type Tick, type Totals, type TrainingLine, type DecayPoint } from '../../domain/live/protocol.js';
@@ -65,25 +61,22 @@ export class LiveStatus extends EventEmitter {
   private lastTick = Date.now();
   private timers: NodeJS.Timeout[] = [];
   private refresher: Periodic | null = null;
-  private ends: { at: number; byTopic: Record<string, number> } | null = null;
-  private rates: Partial<Record<StatusKey, number | null>> = {};
-  private matLag: number | null = null;
-  private matState = 'unknown';
-  private rowCount: number | null = null;
-  /** External dependencies' health from the last refresh (the gateway's own parts are read live). */
-  private dependencies: Component[] = [];
   private debounce = new Map<string, NodeJS.Timeout>();
   private lastFailure: ModelState['lastFailure'] = null;
 
+  /** End offsets, rates, lags, row count and the dependencies' health, refreshed off the hot path. */
+  private readonly probe: DependencyProbe;
+
   constructor(private readonly deps: StatusDeps) {
     super();
+    this.probe = new DependencyProbe(deps);
   }
 
   /** Starts the tick and refresh loops. */
   start(): void {
     const tickMs = this.deps.tickMs ?? 1000;
     this.timers.push(setInterval(() => this.tick(), tickMs));
-    this.refresher = every(2000, () => this.refresh(), { now: true });
+    this.refresher = every(2000, () => this.probe.refresh(), { now: true });
     for (const t of this.timers) t.unref();
   }
 
@@ -191,7 +184,7 @@ export class LiveStatus extends EventEmitter {
     const m = this.modelState();
     const lag = f ? Object.values(f.lag()).reduce((a, b) => a + b, 0) : null;
     return [
-      ...this.dependencies,
+      ...this.probe.dependencies,
       f?.isCaughtUp()
         ? { name: 'gateway state', ok: true, detail: `${this.deps.store.size} series, caught up${lag ? ` (${lag} behind)` : ''}` }
         : { name: 'gateway state', ok: false, detail: 'replaying the log into the online feature state' },
@@ -221,9 +214,9 @@ export class LiveStatus extends EventEmitter {
   }
 
   private totals(): Totals {
-    const byTopic = this.ends?.byTopic ?? {};
+    const byTopic = this.probe.ends?.byTopic ?? {};
     return {
-      rows: this.rowCount,
+      rows: this.probe.rowCount,
       series: this.deps.store.size,
       firstWeek: this.deps.store.firstWeek,
       latestWeek: this.deps.store.latestWeek,
@@ -240,14 +233,14 @@ export class LiveStatus extends EventEmitter {
     const f = this.deps.follower();
     const gwLag = f ? Object.values(f.lag()).reduce((a, b) => a + b, 0) : null;
     const values: Record<StatusKey, number | null> = {
-      sales: this.rates.sales ?? null,
-      requests: this.rates.requests ?? null,
-      trained: this.rates.trained ?? null,
-      promoted: this.rates.promoted ?? null,
-      dead: this.rates.dead ?? null,
-      matLag: this.matLag,
+      sales: this.probe.rates.sales ?? null,
+      requests: this.probe.rates.requests ?? null,
+      trained: this.probe.rates.trained ?? null,
+      promoted: this.probe.rates.promoted ?? null,
+      dead: this.probe.rates.dead ?? null,
+      matLag: this.probe.matLag,
       gwLag,
-      rows: this.rowCount,
+      rows: this.probe.rowCount,
       p50: round(percentile(this.latencies, 0.5)),
       p99: round(percentile(this.latencies, 0.99)),
       rps: Math.round(this.requestsInWindow / dt),
@@ -260,67 +253,6 @@ export class LiveStatus extends EventEmitter {
     this.deps.metrics.modelVersion.set(this.deps.holder.current?.version ?? 0);
     const tick: Tick = { t, values, totals: this.totals(), components: this.components(), model: this.modelState(), pace: this.deps.pace() };
     this.emit('tick', tick);
-  }
-
-  /** Off the hot path: end offsets, lag, row count and health, every 2 s, never overlapping. */
-  private async refresh(): Promise<void> {
-    const { cfg, admin, metrics } = this.deps;
-    try {
-      const topics: [StatusKey, string][] = [
-        ['sales', cfg.topics.sales],
-        ['requests', cfg.topics.trainingRequests],
-        ['trained', cfg.topics.modelTrained],
-        ['promoted', cfg.topics.modelPromoted],
-        ['dead', cfg.topics.deadLetter],
-      ];
-      const byTopic: Record<string, number> = {};
-      await Promise.all(
-        topics.map(async ([, topic]) => {
-          const parts = await admin.fetchTopicOffsets(topic).catch(() => null);
-          if (parts) byTopic[topic] = parts.reduce((a, p) => a + Number(p.high), 0);
-        }),
-      );
-      const at = Date.now();
-      if (this.ends) {
-        const dt = Math.max(0.001, (at - this.ends.at) / 1000);
-        for (const [key, topic] of topics) {
-          const a = this.ends.byTopic[topic];
-          const b = byTopic[topic];
-          this.rates[key] = a === undefined || b === undefined ? null : Math.round(((b - a) / dt) * 10) / 10;
-        }
-      }
-      this.ends = { at, byTopic };
-
-      const groupId = cfg.materializer.groupId;
-      this.matLag = await groupLag(admin, groupId, cfg.topics.sales).catch(() => null);
-      if (this.matLag !== null) metrics.consumerLag.set({ group: groupId, topic: cfg.topics.sales }, this.matLag);
-      const groups = await admin.describeGroups([groupId]).catch(() => null);
-      const g = groups?.groups[0];
-      this.matState = g ? `${g.state}${g.members.length > 0 ? `, ${g.members.length} member(s)` : ''}` : 'unknown';
-
-      const f = this.deps.follower();
-      if (f) {
-        await f.refreshLag().catch(() => undefined);
-        for (const [topic, lag] of Object.entries(f.lag())) metrics.consumerLag.set({ group: 'gateway', topic }, lag);
-      }
-      // rows of active parts: no error before the materializer has created the table, and no scan
-      this.rowCount = await rows<{ n: string | null; parts: string }>(
-        this.deps.ch,
-        activeRowsSql(cfg.clickhouse.database, SALES_TABLE, cfg.clickhouse.cluster),
-      )
-        .then((r) => (Number(r[0]?.parts ?? 0) > 0 ? Number(r[0]?.n ?? 0) : null))
-        .catch(() => null);
-
-      const c = (await this.deps.readiness.check()).checks;
-      this.dependencies = [
-        { name: 'kafka', ok: c.kafka?.ok ?? null, detail: c.kafka?.detail ?? '' },
-        { name: 'schema registry', ok: c.registry?.ok ?? null, detail: c.registry?.detail ?? '' },
-        { name: 'clickhouse', ok: c.clickhouse?.ok ?? null, detail: c.clickhouse?.detail ?? '' },
-        { name: 'materializer', ok: this.matState.startsWith('Stable') ? true : this.matState === 'unknown' ? null : false, detail: `group ${groupId}: ${this.matState}${this.matLag !== null ? `, lag ${this.matLag}` : ''}` },
-      ];
-    } catch (err) {
-      this.deps.log.warn(`status refresh failed: ${messageOf(err)}`);
-    }
   }
 }
 
