@@ -7,7 +7,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../lib/config.js';
 import { AppError } from '../lib/errors.js';
-import { portOpen, runningPid, services, startService, stopService } from '../stack/services.js';
+import { portOpen, services } from '../stack/services.js';
+import { runningPid, startService, stopService } from '../stack/processes.js';
 import { checkInstall } from '../stack/install.js';
 
 export interface Instance {

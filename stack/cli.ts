@@ -7,7 +7,8 @@ import { runCli, UsageError, type CliArgs } from '../lib/process/cli.js';
 import { createLogger, setLogLevel } from '../lib/log.js';
 import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { installPythonTestTools, installStack, installTestTools } from './install.js';
-import { kafkaNodeName, logFile, runningPid, services, startService, stopService } from './services.js';
+import { kafkaNodeName, services } from './services.js';
+import { logFile, runningPid, startService, stopService } from './processes.js';
 import { Supervisor } from './supervisor.js';
 
 const log = createLogger('stack');

@@ -39,7 +39,8 @@ import { liveWeekErrors } from '../trainer/triggers/decay-watcher.js';
 import { loadTrainingData } from '../trainer/run/training-data.js';
 import { clickhouseShardNode } from './clickhouse-config.js';
 import { checkInstall, installZookeeper } from './install.js';
-import { clickhouseServices, portOpen, startService, stopService } from './services.js';
+import { clickhouseServices, portOpen } from './services.js';
+import { startService, stopService } from './processes.js';
 
 /**
  * Below Linux's ephemeral range and away from the chaos instances
