@@ -65,19 +65,28 @@ function signature(rows: readonly ModelRow[]): string {
   return rows.map((r) => `${r.version}:${r.stage}:${Object.entries(r.tags).join(',')}:${r.aliases.join(',')}`).join('|');
 }
 
-/** A searchable, sortable, paged listing of `listing` (runs or models), live rows as its fallback. */
-export function useRunSearch(listing: 'runs' | 'models', liveRows: ModelRow[]): RunSearch {
-  const [input, setInput] = useState('');
-  const [filter, setFilter] = useState('');
-  const [sort, setSort] = useState<Sort | null>(null);
-  // tokens[i] opens page i (null: the first)
-  const [tokens, setTokens] = useState<(string | null)[]>([null]);
-  const [found, setFound] = useState<{ rows: ModelRow[]; next: string | null } | null>(null);
+interface Found {
+  rows: ModelRow[];
+  next: string | null;
+}
+
+/** One page of the search as the gateway answered it, and whether it is being asked. */
+interface SearchPage {
+  found: Found | null;
+  /** The gateway's refusal of the filter (a 400). */
+  error: string | null;
+  clearError(): void;
+  /** Why the search cannot answer (anything but a 400). */
+  unavailable: string | null;
+  loading: boolean;
+}
+
+/** Asks the gateway for the page `token` opens; again on every change of `live` and every REFRESH_MS. */
+function useSearchPage(listing: 'runs' | 'models', filter: string, sort: Sort | null, page: number, token: string | null, live: string): SearchPage {
+  const [found, setFound] = useState<Found | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [unavailable, setUnavailable] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const page = tokens.length - 1;
-  const live = signature(liveRows);
   const [tick, setTick] = useState(0);
   useEffect(() => {
     const t = setInterval(() => setTick((n) => n + 1), REFRESH_MS);
@@ -86,7 +95,7 @@ export function useRunSearch(listing: 'runs' | 'models', liveRows: ModelRow[]): 
   useEffect(() => {
     let current = true;
     setLoading(true);
-    const path = `/v1/${listing}?${searchQuery(filter, sort, tokens[page] ?? null)}`;
+    const path = `/v1/${listing}?${searchQuery(filter, sort, token)}`;
     api<{ runs?: ModelRow[]; models?: ModelRow[]; next_page_token: string | null }>('GET', path)
       .then((r) => {
         if (!current) return;
@@ -106,7 +115,19 @@ export function useRunSearch(listing: 'runs' | 'models', liveRows: ModelRow[]): 
     return () => {
       current = false;
     };
-  }, [listing, filter, sort?.key, sort?.desc, page, tokens[page], live, tick]);
+  }, [listing, filter, sort?.key, sort?.desc, page, token, live, tick]);
+  return { found, error, clearError: () => setError(null), unavailable, loading };
+}
+
+/** A searchable, sortable, paged listing of `listing` (runs or models), live rows as its fallback. */
+export function useRunSearch(listing: 'runs' | 'models', liveRows: ModelRow[]): RunSearch {
+  const [input, setInput] = useState('');
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<Sort | null>(null);
+  // tokens[i] opens page i (null: the first)
+  const [tokens, setTokens] = useState<(string | null)[]>([null]);
+  const page = tokens.length - 1;
+  const { found, error, clearError, unavailable, loading } = useSearchPage(listing, filter, sort, page, tokens[page] ?? null, signature(liveRows));
   const restart = () => setTokens([null]);
   return {
     rows: unavailable !== null || !found ? liveRows : found.rows,
@@ -120,7 +141,7 @@ export function useRunSearch(listing: 'runs' | 'models', liveRows: ModelRow[]): 
     clear: () => {
       setInput('');
       setFilter('');
-      setError(null);
+      clearError();
       restart();
     },
     sort,

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { injectNextWeek, toast, tokenRequest, trainNow } from './actions.js';
 import { VIEWS } from './app.js';
-import { live } from './live.js';
+import { live, type LiveState } from './live.js';
 import { useStore } from './store.js';
 import { fmt, plural } from './format.js';
 import { PaceControl } from './pace-control.js';
@@ -11,6 +11,71 @@ import { setTheme, theme, type ThemeChoice } from './theme.js';
 /** Navigation, headline facts, the two actions the demo is driven with, and the simulator's pace. */
 export function Sidebar({ view }: { view: string }) {
   const s = useStore(live);
+  return (
+    <aside>
+      <h1>Weekly sales forecasting</h1>
+      <Facts s={s} />
+      <NowStrip />
+      <Nav view={view} deadLetters={s.totals?.deadLetters} />
+      <DemoActions />
+      <PaceControl />
+      <ThemePicker />
+      <div class="facts" style="margin-top:auto">
+        <a href="/docs" style="color:#c9d4e6">API docs</a>
+        <a href="/metrics" style="color:#c9d4e6">Prometheus metrics</a>
+      </div>
+    </aside>
+  );
+}
+
+/** The headline facts: connection, latest week, the version serving, series, and dead letters if any. */
+function Facts({ s }: { s: LiveState }) {
+  return (
+    <div class="facts">
+      <span data-testid="connection">
+        <span class={`dot ${s.connected ? 'ok' : 'bad'}`} />
+        {s.connected ? 'live' : 'reconnecting…'}
+      </span>
+      <span>
+        latest week <b data-testid="latest-week">{s.totals?.latestWeek ?? '–'}</b>
+      </span>
+      <span>
+        serving <b data-testid="serving-version">{s.model?.serving != null ? `v${s.model.serving}` : 'no model'}</b>
+        {s.model?.champion != null && s.model.champion !== s.model.serving ? ` (champion v${s.model.champion})` : ''}
+      </span>
+      <span>
+        series <b>{fmt(s.totals?.series)}</b>
+      </span>
+      {s.totals?.deadLetters ? (
+        <a href="#/dead-letters" class="side-alert" data-testid="dead-letter-alert">
+          <span class="dot wait" aria-hidden="true" />
+          {plural(s.totals.deadLetters, 'dead letter')}
+        </a>
+      ) : null}
+    </div>
+  );
+}
+
+/** A link per view, the current one marked; the dead letters' link carries their count. */
+function Nav({ view, deadLetters }: { view: string; deadLetters: number | null | undefined }) {
+  return (
+    <nav>
+      {VIEWS.map((v) => (
+        <a href={`#/${v.id}`} class={v.id === view ? 'active' : ''} data-testid={`nav-${v.id}`}>
+          {v.title}
+          {v.id === 'dead-letters' && deadLetters ? (
+            <span class="badge" data-testid="nav-dead-letters-count" aria-label={plural(deadLetters, 'dead letter')}>
+              {fmt(deadLetters)}
+            </span>
+          ) : null}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+/** Inject next week and Train now, both disabled while either is under way. */
+function DemoActions() {
   const [busy, setBusy] = useState<string | null>(null);
   const run = (name: string, fn: () => Promise<void>) => async () => {
     setBusy(name);
@@ -21,56 +86,14 @@ export function Sidebar({ view }: { view: string }) {
     }
   };
   return (
-    <aside>
-      <h1>Weekly sales forecasting</h1>
-      <div class="facts">
-        <span data-testid="connection">
-          <span class={`dot ${s.connected ? 'ok' : 'bad'}`} />
-          {s.connected ? 'live' : 'reconnecting…'}
-        </span>
-        <span>
-          latest week <b data-testid="latest-week">{s.totals?.latestWeek ?? '–'}</b>
-        </span>
-        <span>
-          serving <b data-testid="serving-version">{s.model?.serving != null ? `v${s.model.serving}` : 'no model'}</b>
-          {s.model?.champion != null && s.model.champion !== s.model.serving ? ` (champion v${s.model.champion})` : ''}
-        </span>
-        <span>
-          series <b>{fmt(s.totals?.series)}</b>
-        </span>
-        {s.totals?.deadLetters ? (
-          <a href="#/dead-letters" class="side-alert" data-testid="dead-letter-alert">
-            <span class="dot wait" aria-hidden="true" />
-            {plural(s.totals.deadLetters, 'dead letter')}
-          </a>
-        ) : null}
-      </div>
-      <NowStrip />
-      <nav>
-        {VIEWS.map((v) => (
-          <a href={`#/${v.id}`} class={v.id === view ? 'active' : ''} data-testid={`nav-${v.id}`}>
-            {v.title}
-            {v.id === 'dead-letters' && s.totals?.deadLetters ? (
-              <span class="badge" data-testid="nav-dead-letters-count" aria-label={plural(s.totals.deadLetters, 'dead letter')}>
-                {fmt(s.totals.deadLetters)}
-              </span>
-            ) : null}
-          </a>
-        ))}
-      </nav>
+    <>
       <button data-testid="inject-next-week" disabled={busy !== null} onClick={run('inject', injectNextWeek)}>
         {busy === 'inject' ? 'Injecting…' : 'Inject next week'}
       </button>
       <button data-testid="train-now" class="secondary" disabled={busy !== null} onClick={run('train', trainNow)}>
         {busy === 'train' ? 'Requesting…' : 'Train now'}
       </button>
-      <PaceControl />
-      <ThemePicker />
-      <div class="facts" style="margin-top:auto">
-        <a href="/docs" style="color:#c9d4e6">API docs</a>
-        <a href="/metrics" style="color:#c9d4e6">Prometheus metrics</a>
-      </div>
-    </aside>
+    </>
   );
 }
 

@@ -22,25 +22,30 @@ function intOf(name: string, v: string): number | undefined {
   return Number(t);
 }
 
+type Fields = { cutoffs: string; lastCutoff: string; horizon: string; refitEvery: string; rounds: string; reason: string };
+
+/** The request body of POST /v1/backtests from the form's fields; throws naming the field that is not valid. */
+function backtestBody(f: Fields, latestWeek: string | null): Record<string, unknown> {
+  const params = paramsOf({ rounds: f.rounds });
+  const horizon = intOf('horizon', f.horizon);
+  const cutoffs = cutoffsOf(intOf('cutoffs', f.cutoffs), f.lastCutoff, horizon ?? 4, horizon === undefined ? null : latestWeek);
+  return { ...cutoffs, horizon, refitEvery: intOf('refitEvery', f.refitEvery), ...(f.reason.trim() ? { reason: f.reason.trim() } : {}), ...(params.rounds ? { params } : {}) };
+}
+
 /** Starts a walk-forward backtest (cut-offs, horizon, refit cadence, XGBoost rounds) and follows it to its outcome. */
 export function BacktestForm({ onDone }: { onDone: (id: string) => void }) {
   const s = useStore(live);
   const latestWeek = s.totals?.latestWeek ?? null;
-  const [f, setF] = useState({ cutoffs: '4', lastCutoff: '', horizon: '4', refitEvery: '2', rounds: '', reason: '' });
+  const [f, setF] = useState<Fields>({ cutoffs: '4', lastCutoff: '', horizon: '4', refitEvery: '2', rounds: '', reason: '' });
   const [err, setErr] = useState<string | null>(null);
   const [started, setStarted] = useState<string | null>(null);
-  const set = (k: keyof typeof f) => (e: Event) => setF((o) => ({ ...o, [k]: (e.target as HTMLInputElement).value }));
-  const horizonNow = /^\d+$/.test(f.horizon.trim()) ? Number(f.horizon) : null;
-  const lastScorable = latestWeek && horizonNow ? lastScorableCutoff(latestWeek, horizonNow) : null;
+  const set = (k: keyof Fields) => (e: Event) => setF((o) => ({ ...o, [k]: (e.target as HTMLInputElement).value }));
   const submit = async (e: Event) => {
     e.preventDefault();
     setErr(null);
     let body: Record<string, unknown>;
     try {
-      const params = paramsOf({ rounds: f.rounds });
-      const horizon = intOf('horizon', f.horizon);
-      const cutoffs = cutoffsOf(intOf('cutoffs', f.cutoffs), f.lastCutoff, horizon ?? 4, horizon === undefined ? null : latestWeek);
-      body = { ...cutoffs, horizon, refitEvery: intOf('refitEvery', f.refitEvery), ...(f.reason.trim() ? { reason: f.reason.trim() } : {}), ...(params.rounds ? { params } : {}) };
+      body = backtestBody(f, latestWeek);
     } catch (x) {
       setErr((x as Error).message);
       return;
@@ -51,7 +56,7 @@ export function BacktestForm({ onDone }: { onDone: (id: string) => void }) {
       say(`Backtest ${r.backtestId} queued for the trainer`);
     }
   };
-  const field = (k: keyof typeof f, label: string, width = 80) => (
+  const field = (k: keyof Fields, label: string, width = 80) => (
     <label>
       {label}
       <input data-testid={`bt-${k}`} style={`width:${width}px`} value={f[k]} onInput={set(k)} />
@@ -74,11 +79,7 @@ export function BacktestForm({ onDone }: { onDone: (id: string) => void }) {
           Start
         </button>
       </div>
-      <p class="muted" data-testid="bt-scorable">
-        {lastScorable
-          ? `Cut-offs up to ${lastScorable} can be scored on ${plural(horizonNow!, 'week')} after them (the data ends ${latestWeek}); an empty last cut-off takes ${lastScorable}.`
-          : 'No data yet: the cut-offs are the last N weeks the trainer finds.'}
-      </p>
+      <ScorableNote latestWeek={latestWeek} horizon={f.horizon} />
       {err ? (
         <div class="banner bad" role="alert" data-testid="bt-error" style="margin-top:8px">
           {err}
@@ -86,6 +87,19 @@ export function BacktestForm({ onDone }: { onDone: (id: string) => void }) {
       ) : null}
       {started ? <BacktestProgress id={started} onDone={onDone} /> : null}
     </form>
+  );
+}
+
+/** Which cut-offs can be scored with the horizon typed, given where the data ends. */
+function ScorableNote({ latestWeek, horizon }: { latestWeek: string | null; horizon: string }) {
+  const horizonNow = /^\d+$/.test(horizon.trim()) ? Number(horizon) : null;
+  const lastScorable = latestWeek && horizonNow ? lastScorableCutoff(latestWeek, horizonNow) : null;
+  return (
+    <p class="muted" data-testid="bt-scorable">
+      {lastScorable
+        ? `Cut-offs up to ${lastScorable} can be scored on ${plural(horizonNow!, 'week')} after them (the data ends ${latestWeek}); an empty last cut-off takes ${lastScorable}.`
+        : 'No data yet: the cut-offs are the last N weeks the trainer finds.'}
+    </p>
   );
 }
 

@@ -13,13 +13,11 @@ const consumers = (m: DeadLetter) => [...new Set(m.letters.map((l) => l.consumer
 const firstAt = (m: DeadLetter) => m.letters[0]?.at ?? '';
 const when = (iso: string) => (iso ? dateTime(Date.parse(iso)) : '–');
 
-/** Dead-lettered messages with why they were refused; pick one to see its record, re-drive it after a fix. */
-export function DeadLettersView() {
+/** The dead-letter listing, asked again whenever the live count of dead letters moves (a consumer refused a message). */
+function useDeadLetters(): { list: Listing | null; err: string | null; refresh(): Promise<void> } {
   const s = useStore(live);
   const [list, setList] = useState<Listing | null>(null);
   const [err, setErr] = useState<string | null>(null);
-  const [picked, setPicked] = useState<string | null>(null);
-  const [checked, setChecked] = useState<string[]>([]);
   const refresh = () =>
     api<Listing>('GET', '/v1/dead-letters').then(
       (r) => {
@@ -28,8 +26,15 @@ export function DeadLettersView() {
       },
       (e: Error) => setErr(e.message),
     );
-  // the live count of dead letters moves when a consumer refuses a message: list again then
   useEffect(() => void refresh(), [s.totals?.deadLetters]);
+  return { list, err, refresh };
+}
+
+/** Dead-lettered messages with why they were refused; pick one to see its record, re-drive it after a fix. */
+export function DeadLettersView() {
+  const { list, err, refresh } = useDeadLetters();
+  const [picked, setPicked] = useState<string | null>(null);
+  const [checked, setChecked] = useState<string[]>([]);
   const redrive = async (ids: string[], force: boolean) => {
     const r = await write<{ redriven: string[] }>('/v1/dead-letters/redrive', { ids, ...(force ? { force } : {}) });
     if (!r) return;
@@ -38,27 +43,13 @@ export function DeadLettersView() {
     await refresh();
   };
   const rows = list?.messages ?? [];
-  const letters = rows.reduce((n, m) => n + m.letters.length, 0);
   const origins = originTopics(rows);
   const shown = rows.find((m) => m.id === picked) ?? null;
   const toggle = (id: string) => setChecked((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
   return (
     <div class="grid">
       {err ? <div class="banner bad">{err}</div> : null}
-      {list && rows.length > 0 ? (
-        <div class="banner warn" role="status" data-testid="dlq-summary">
-          <b>
-            {plural(letters, 'letter')} about {plural(list.total, 'refused message', 'refused messages')}
-          </b>{' '}
-          from {origins.map((t, i) => (
-            <>
-              {i > 0 ? ', ' : ''}
-              <code>{t}</code>
-            </>
-          ))}
-          , kept on <code>{list.topic}</code>. Fix the cause, then re-drive them.
-        </div>
-      ) : null}
+      {list && rows.length > 0 ? <Summary list={list} origins={origins} /> : null}
       <ByTopic rows={rows} />
       <div class="panel">
         <div class="row" style="justify-content:space-between">
@@ -78,6 +69,25 @@ export function DeadLettersView() {
         {list && rows.length === 0 ? <p class="muted">No dead letter: every consumer accepted every message.</p> : <p class="muted">Click a row (or Tab to it and press Enter) to see its letters and record.</p>}
       </div>
       {shown ? <Detail m={shown} onRedrive={(force) => void redrive([shown.id], force)} /> : null}
+    </div>
+  );
+}
+
+/** How many letters about how many messages, from which topics, kept where. */
+function Summary({ list, origins }: { list: Listing; origins: string[] }) {
+  const letters = list.messages.reduce((n, m) => n + m.letters.length, 0);
+  return (
+    <div class="banner warn" role="status" data-testid="dlq-summary">
+      <b>
+        {plural(letters, 'letter')} about {plural(list.total, 'refused message', 'refused messages')}
+      </b>{' '}
+      from {origins.map((t, i) => (
+        <>
+          {i > 0 ? ', ' : ''}
+          <code>{t}</code>
+        </>
+      ))}
+      , kept on <code>{list.topic}</code>. Fix the cause, then re-drive them.
     </div>
   );
 }

@@ -131,6 +131,44 @@ function SeriesChart({ store, dept, latest, serving, controls }: Props & { store
  * /v1/forecast?level=), as the gateway sends them.
  */
 function LevelChart({ level, store, dept, latest, serving, controls }: Props & { level: Exclude<Level, 'series'>; store: number; dept: number; controls: ComponentChildren }) {
+  const { hist, ahead, err, wait } = useLevelData(level, store, dept, latest, serving);
+  const shown = hist && hist.level === level && hist.store === (level === 'store' ? store : 0) && hist.dept === (level === 'dept' ? dept : 0) ? hist : null;
+  return (
+    <>
+      <Head title={`Actual vs forecast: ${nodeName(level, store, dept)} (shaded: 80% and 95% intervals)`} controls={controls} />
+      <p class="muted" data-testid="level-origin">
+        {ahead ? `Published from ${ahead.origin} by champion v${ahead.modelVersion}: the bottom-up sum of its series' forecasts, the next ${ahead.points.length} weeks.` : 'No forecast published for this level yet.'}
+        {shown ? ` Actuals: the node's series summed per week, up to ${shown.until ?? '-'}.` : ''}
+      </p>
+      {err ? <div class="banner bad">{err}</div> : null}
+      {!err && wait ? <div class="banner info">{wait}</div> : null}
+      <Chart
+        testId="chart-level"
+        height={260}
+        version={(shown?.weeks.length ?? 0) + (ahead?.points.length ?? 0) * 100_000 + (ahead?.modelVersion ?? 0) * 1000 + store * 7 + dept * 13 + level.length * 100_000_000 + (ahead ? Date.parse(ahead.origin) / 86_400_000 : 0)}
+        data={shown ? levelColumns(shown, ahead) : [[], [], [], [], [], [], []]}
+        series={[
+          { label: 'actual (sum)', stroke: COLORS[0], width: 2 },
+          { label: 'forecast', stroke: COLORS[3], width: 2 },
+          { label: '95% upper', stroke: 'var(--band-edge95)', width: 1 },
+          { label: '95% lower', stroke: 'var(--band-edge95)', width: 1 },
+          { label: '80% upper', stroke: 'var(--band-edge80)', width: 1 },
+          { label: '80% lower', stroke: 'var(--band-edge80)', width: 1 },
+        ]}
+        bands={LEVEL_BANDS}
+        x="date"
+        axes={[{ label: 'sales', size: 80 }]}
+      />
+    </>
+  );
+}
+
+/**
+ * A level's summed actuals and its published forecast, asked again when the
+ * node, the latest week or the version serving changes; `wait` says why there
+ * is no forecast yet (a 503 until the publisher's first pass).
+ */
+function useLevelData(level: Exclude<Level, 'series'>, store: number, dept: number, latest: Props['latest'], serving: unknown) {
   const [hist, setHist] = useState<LevelHistory | null>(null);
   const [ahead, setAhead] = useState<AggregateForecast | null>(null);
   const [err, setErr] = useState<string | null>(null);
@@ -163,33 +201,5 @@ function LevelChart({ level, store, dept, latest, serving, controls }: Props & {
       live = false;
     };
   }, [level, keys, latest, serving]);
-  const shown = hist && hist.level === level && hist.store === (level === 'store' ? store : 0) && hist.dept === (level === 'dept' ? dept : 0) ? hist : null;
-  return (
-    <>
-      <Head title={`Actual vs forecast: ${nodeName(level, store, dept)} (shaded: 80% and 95% intervals)`} controls={controls} />
-      <p class="muted" data-testid="level-origin">
-        {ahead ? `Published from ${ahead.origin} by champion v${ahead.modelVersion}: the bottom-up sum of its series' forecasts, the next ${ahead.points.length} weeks.` : 'No forecast published for this level yet.'}
-        {shown ? ` Actuals: the node's series summed per week, up to ${shown.until ?? '-'}.` : ''}
-      </p>
-      {err ? <div class="banner bad">{err}</div> : null}
-      {!err && wait ? <div class="banner info">{wait}</div> : null}
-      <Chart
-        testId="chart-level"
-        height={260}
-        version={(shown?.weeks.length ?? 0) + (ahead?.points.length ?? 0) * 100_000 + (ahead?.modelVersion ?? 0) * 1000 + store * 7 + dept * 13 + level.length * 100_000_000 + (ahead ? Date.parse(ahead.origin) / 86_400_000 : 0)}
-        data={shown ? levelColumns(shown, ahead) : [[], [], [], [], [], [], []]}
-        series={[
-          { label: 'actual (sum)', stroke: COLORS[0], width: 2 },
-          { label: 'forecast', stroke: COLORS[3], width: 2 },
-          { label: '95% upper', stroke: 'var(--band-edge95)', width: 1 },
-          { label: '95% lower', stroke: 'var(--band-edge95)', width: 1 },
-          { label: '80% upper', stroke: 'var(--band-edge80)', width: 1 },
-          { label: '80% lower', stroke: 'var(--band-edge80)', width: 1 },
-        ]}
-        bands={LEVEL_BANDS}
-        x="date"
-        axes={[{ label: 'sales', size: 80 }]}
-      />
-    </>
-  );
+  return { hist, ahead, err, wait };
 }

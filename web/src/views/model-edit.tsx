@@ -5,17 +5,8 @@ import { annotate, downloadArtifact, removeAlias, setAlias } from '../model-acti
 /** One version's tags, description and aliases, edited as events; and its ONNX download. */
 export function EditPanel({ row, onClose }: { row: ModelRow; onClose: () => void }) {
   const [description, setDescription] = useState(row.description);
-  const [key, setKey] = useState('');
-  const [value, setValue] = useState('');
   // a new version picked, or the log changed the description: show what the registry holds
   useEffect(() => setDescription(row.description), [row.version, row.description]);
-  const addTag = async () => {
-    if (key.trim() === '') return;
-    if (await annotate(row.version, { setTags: { [key.trim()]: value } })) {
-      setKey('');
-      setValue('');
-    }
-  };
   const canServe = row.stage !== 'failed' && row.artifactSha256 !== '';
   return (
     <div class="panel" data-testid="edit-panel">
@@ -30,6 +21,32 @@ export function EditPanel({ row, onClose }: { row: ModelRow; onClose: () => void
           </button>
         </div>
       </div>
+      <TagEditor row={row} />
+      <h4 style="margin:10px 0 4px">Description</h4>
+      <textarea data-testid="description" aria-label={`description of v${row.version}`} rows={3} style="width:100%" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      <div class="row">
+        <button data-testid="description-save" disabled={description === row.description} onClick={() => void annotate(row.version, { description })}>
+          Save description
+        </button>
+      </div>
+      <AliasEditor row={row} canServe={canServe} />
+    </div>
+  );
+}
+
+/** A version's tags (remove), and a key and value to set one. */
+function TagEditor({ row }: { row: ModelRow }) {
+  const [key, setKey] = useState('');
+  const [value, setValue] = useState('');
+  const addTag = async () => {
+    if (key.trim() === '') return;
+    if (await annotate(row.version, { setTags: { [key.trim()]: value } })) {
+      setKey('');
+      setValue('');
+    }
+  };
+  return (
+    <>
       <h4 style="margin:8px 0 4px">Tags</h4>
       <div class="chips" data-testid="edit-tags">
         {Object.entries(row.tags).length === 0 ? <span class="muted">none</span> : null}
@@ -55,15 +72,7 @@ export function EditPanel({ row, onClose }: { row: ModelRow; onClose: () => void
           Set tag
         </button>
       </div>
-      <h4 style="margin:10px 0 4px">Description</h4>
-      <textarea data-testid="description" aria-label={`description of v${row.version}`} rows={3} style="width:100%" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-      <div class="row">
-        <button data-testid="description-save" disabled={description === row.description} onClick={() => void annotate(row.version, { description })}>
-          Save description
-        </button>
-      </div>
-      <AliasEditor row={row} canServe={canServe} />
-    </div>
+    </>
   );
 }
 

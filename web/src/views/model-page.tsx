@@ -1,4 +1,6 @@
 import type { ComponentChildren } from 'preact';
+import type { AccuracyColumns } from '../../../domain/live/accuracy.js';
+import type { ModelRow } from '../../../domain/live/protocol.js';
 import { promote } from '../actions.js';
 import { dateTime, dur, fmt, pct, plural, wapeOf } from '../format.js';
 import { live } from '../live.js';
@@ -31,78 +33,96 @@ export function ModelPage({ version }: { version: number }) {
       </div>
     );
   }
-  const champion = s.models.champion;
-  const liveAcc = s.accuracy.overall.find((o) => o.version === version);
-  const w = wapeOf(m.metrics, 'model');
-  const bands = bandRows(m.metrics);
   return (
     <div class="grid" data-testid="model-page">
       <div class="panel">
-        <div class="row" style="justify-content:space-between">
-          <h3 data-testid="model-page-title">
-            v{m.version} <span class={`stage ${m.stage}`}>{m.stage}</span>
-            {m.aliases.map((a) => (
-              <span class="stage alias">{a}</span>
-            ))}
-          </h3>
-          <nav class="row" aria-label={`v${m.version} links`}>
-            <a href="#/models">All versions</a>
-            {champion !== null && champion !== m.version ? (
-              <a href={`#/models?compare=${champion},${m.version}`} data-testid="model-page-compare">
-                Compare with the champion v{champion}
-              </a>
-            ) : null}
-            <a href="#/training" data-testid="model-page-log">
-              Training log
-            </a>
-            {m.stage !== 'champion' && m.stage !== 'failed' ? (
-              <button class="secondary small" data-testid="model-page-promote" onClick={() => void promote(m.version)}>
-                Promote
-              </button>
-            ) : null}
-          </nav>
-        </div>
+        <Header m={m} champion={s.models.champion} />
         {m.description ? <p data-testid="model-page-description">{m.description}</p> : null}
-        <table class="facts-table" data-testid="model-page-facts">
-          <tbody>
-            <Fact k="decision">
-              <b>{m.decision}</b>: {m.decisionReason || '–'}
-            </Fact>
-            <Fact k="holdout WAPE">
-              {pct(w)} (seasonal naive {pct(wapeOf(m.metrics, 'seasonalNaive'))}, last value {pct(wapeOf(m.metrics, 'lastValue'))}, champion then {pct(wapeOf(m.metrics, 'champion'))})
-            </Fact>
-            <Fact k="live accuracy">{liveAcc ? `WAPE ${pct(liveAcc.wape)} over ${plural(liveAcc.n, 'point')}` : 'no live point yet (forecasts are scored when their week arrives)'}</Fact>
-            <Fact k="trigger">
-              {m.trigger || '–'}
-              {m.reasons.length > 0 ? `: ${m.reasons.join('; ')}` : ''}
-            </Fact>
-            <Fact k="data">
-              up to {m.dataMaxWeek || '–'} ({plural(m.dataRows ?? 0, 'row')}, {plural(m.dataSeries ?? 0, 'series', 'series')}), horizon {m.horizon ?? '–'}
-            </Fact>
-            <Fact k="trained">
-              {dateTime(m.trainedAt)} in {dur(m.durationMs)}
-              {m.promotedAt ? ` · promoted ${dateTime(m.promotedAt)}` : ''}
-            </Fact>
-            <Fact k="parameters">
-              <code>{JSON.stringify(m.params)}</code>
-            </Fact>
-            <Fact k="features">{m.featureVersion}</Fact>
-            <Fact k="artifact">{m.artifactSha256 ? <Trunc text={`sha256 ${m.artifactSha256} (${plural(m.artifactBytes ?? 0, 'byte')})`} /> : 'none'}</Fact>
-          </tbody>
-        </table>
+        <Facts m={m} liveAcc={s.accuracy.overall.find((o) => o.version === version)} />
       </div>
-      <div class="panel">
-        <h3>Holdout WAPE by weeks ahead, against the baselines</h3>
-        {bands.length > 0 ? (
-          <DataTable columns={BAND_COLUMNS} rows={bands} testId="model-bands" csvName={`v${m.version}-wape-by-horizon`} rowKey={(b) => b.label} />
-        ) : (
-          <p class="muted" data-testid="model-bands-none">
-            This run recorded no per-horizon bands (runs before bands were measured).
-          </p>
-        )}
-      </div>
+      <BandsPanel m={m} />
       <ComparePanel rows={[m]} />
       <EditPanel row={m} onClose={() => (location.hash = '#/models')} />
+    </div>
+  );
+}
+
+/** The version, its stage and aliases; links to all versions, a comparison with the champion, the log; Promote. */
+function Header({ m, champion }: { m: ModelRow; champion: number | null }) {
+  return (
+    <div class="row" style="justify-content:space-between">
+      <h3 data-testid="model-page-title">
+        v{m.version} <span class={`stage ${m.stage}`}>{m.stage}</span>
+        {m.aliases.map((a) => (
+          <span class="stage alias">{a}</span>
+        ))}
+      </h3>
+      <nav class="row" aria-label={`v${m.version} links`}>
+        <a href="#/models">All versions</a>
+        {champion !== null && champion !== m.version ? (
+          <a href={`#/models?compare=${champion},${m.version}`} data-testid="model-page-compare">
+            Compare with the champion v{champion}
+          </a>
+        ) : null}
+        <a href="#/training" data-testid="model-page-log">
+          Training log
+        </a>
+        {m.stage !== 'champion' && m.stage !== 'failed' ? (
+          <button class="secondary small" data-testid="model-page-promote" onClick={() => void promote(m.version)}>
+            Promote
+          </button>
+        ) : null}
+      </nav>
+    </div>
+  );
+}
+
+/** What the version is and how it came to be: decision, holdout and live accuracy, trigger, data, training, parameters, artifact. */
+function Facts({ m, liveAcc }: { m: ModelRow; liveAcc: AccuracyColumns['overall'][number] | undefined }) {
+  return (
+    <table class="facts-table" data-testid="model-page-facts">
+      <tbody>
+        <Fact k="decision">
+          <b>{m.decision}</b>: {m.decisionReason || '–'}
+        </Fact>
+        <Fact k="holdout WAPE">
+          {pct(wapeOf(m.metrics, 'model'))} (seasonal naive {pct(wapeOf(m.metrics, 'seasonalNaive'))}, last value {pct(wapeOf(m.metrics, 'lastValue'))}, champion then {pct(wapeOf(m.metrics, 'champion'))})
+        </Fact>
+        <Fact k="live accuracy">{liveAcc ? `WAPE ${pct(liveAcc.wape)} over ${plural(liveAcc.n, 'point')}` : 'no live point yet (forecasts are scored when their week arrives)'}</Fact>
+        <Fact k="trigger">
+          {m.trigger || '–'}
+          {m.reasons.length > 0 ? `: ${m.reasons.join('; ')}` : ''}
+        </Fact>
+        <Fact k="data">
+          up to {m.dataMaxWeek || '–'} ({plural(m.dataRows ?? 0, 'row')}, {plural(m.dataSeries ?? 0, 'series', 'series')}), horizon {m.horizon ?? '–'}
+        </Fact>
+        <Fact k="trained">
+          {dateTime(m.trainedAt)} in {dur(m.durationMs)}
+          {m.promotedAt ? ` · promoted ${dateTime(m.promotedAt)}` : ''}
+        </Fact>
+        <Fact k="parameters">
+          <code>{JSON.stringify(m.params)}</code>
+        </Fact>
+        <Fact k="features">{m.featureVersion}</Fact>
+        <Fact k="artifact">{m.artifactSha256 ? <Trunc text={`sha256 ${m.artifactSha256} (${plural(m.artifactBytes ?? 0, 'byte')})`} /> : 'none'}</Fact>
+      </tbody>
+    </table>
+  );
+}
+
+/** Holdout WAPE by weeks ahead beside the baselines, or why there is none. */
+function BandsPanel({ m }: { m: ModelRow }) {
+  const bands = bandRows(m.metrics);
+  return (
+    <div class="panel">
+      <h3>Holdout WAPE by weeks ahead, against the baselines</h3>
+      {bands.length > 0 ? (
+        <DataTable columns={BAND_COLUMNS} rows={bands} testId="model-bands" csvName={`v${m.version}-wape-by-horizon`} rowKey={(b) => b.label} />
+      ) : (
+        <p class="muted" data-testid="model-bands-none">
+          This run recorded no per-horizon bands (runs before bands were measured).
+        </p>
+      )}
     </div>
   );
 }

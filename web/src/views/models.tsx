@@ -92,50 +92,55 @@ function VersionsTable({ rows, picked, toggle, edit, search }: { rows: ModelRow[
         </tr>
       </thead>
       <tbody>
-        {rows.map((m) => {
-          const w = wapeOf(m.metrics, 'model');
-          const sn = wapeOf(m.metrics, 'seasonalNaive');
-          const ch = wapeOf(m.metrics, 'champion');
-          return (
-            <tr data-testid={`model-row-${m.version}`}>
-              <td>
-                <input type="checkbox" checked={picked.includes(m.version)} onChange={() => toggle(m.version)} aria-label={`compare v${m.version}`} />
-              </td>
-              <td title={m.description || undefined}>
-                <a href={`#/models/v${m.version}`} data-testid={`model-link-${m.version}`}>
-                  v{m.version}
-                </a>
-              </td>
-              <td>
-                <span class={`stage ${m.stage}`}>{m.stage}</span>
-                {m.aliases.map((a) => (
-                  <span class="stage alias" data-testid={`row-alias-${m.version}-${a}`}>
-                    {a}
-                  </span>
-                ))}
-              </td>
-              <td class="tags">{Object.keys(m.tags).length > 0 ? <Trunc testId={`tags-${m.version}`} text={Object.entries(m.tags).map(([k, v]) => `${k}=${v}`).join(', ')} /> : '–'}</td>
-              <td class="nowrap">{m.trigger || '–'}</td>
-              <td class="num">{pct(w)}</td>
-              <td class={`num ${w !== null && sn !== null ? (w < sn ? 'better' : 'worse') : ''}`}>{pct(sn)}</td>
-              <td class={`num ${w !== null && ch !== null ? (w < ch ? 'better' : 'worse') : ''}`}>{pct(ch)}</td>
-              <td class="nowrap">{m.dataMaxWeek || '–'}</td>
-              <td class="num">{fmt(m.dataRows)}</td>
-              <td class="nowrap">{dateTime(m.trainedAt)}</td>
-              <td class="nowrap">
-                <button class="secondary" data-testid={`edit-${m.version}`} onClick={() => edit(m.version)}>
-                  Edit
-                </button>{' '}
-                {m.stage !== 'champion' && m.stage !== 'failed' ? (
-                  <button class="secondary" data-testid={`promote-${m.version}`} onClick={() => void promote(m.version)}>
-                    Promote
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          );
-        })}
+        {rows.map((m) => (
+          <VersionRow m={m} picked={picked.includes(m.version)} toggle={toggle} edit={edit} />
+        ))}
       </tbody>
     </table>
+  );
+}
+
+/** One version: compare box, link to its page, stage and aliases, tags, trigger, WAPE beside its baselines, data, when; Edit and Promote. */
+function VersionRow({ m, picked, toggle, edit }: { m: ModelRow; picked: boolean; toggle: (v: number) => void; edit: (v: number) => void }) {
+  const w = wapeOf(m.metrics, 'model');
+  const sn = wapeOf(m.metrics, 'seasonalNaive');
+  const ch = wapeOf(m.metrics, 'champion');
+  return (
+    <tr data-testid={`model-row-${m.version}`}>
+      <td>
+        <input type="checkbox" checked={picked} onChange={() => toggle(m.version)} aria-label={`compare v${m.version}`} />
+      </td>
+      <td title={m.description || undefined}>
+        <a href={`#/models/v${m.version}`} data-testid={`model-link-${m.version}`}>
+          v{m.version}
+        </a>
+      </td>
+      <td>
+        <span class={`stage ${m.stage}`}>{m.stage}</span>
+        {m.aliases.map((a) => (
+          <span class="stage alias" data-testid={`row-alias-${m.version}-${a}`}>
+            {a}
+          </span>
+        ))}
+      </td>
+      <td class="tags">{Object.keys(m.tags).length > 0 ? <Trunc testId={`tags-${m.version}`} text={Object.entries(m.tags).map(([k, v]) => `${k}=${v}`).join(', ')} /> : '–'}</td>
+      <td class="nowrap">{m.trigger || '–'}</td>
+      <td class="num">{pct(w)}</td>
+      <td class={`num ${w !== null && sn !== null ? (w < sn ? 'better' : 'worse') : ''}`}>{pct(sn)}</td>
+      <td class={`num ${w !== null && ch !== null ? (w < ch ? 'better' : 'worse') : ''}`}>{pct(ch)}</td>
+      <td class="nowrap">{m.dataMaxWeek || '–'}</td>
+      <td class="num">{fmt(m.dataRows)}</td>
+      <td class="nowrap">{dateTime(m.trainedAt)}</td>
+      <td class="nowrap">
+        <button class="secondary" data-testid={`edit-${m.version}`} onClick={() => edit(m.version)}>
+          Edit
+        </button>{' '}
+        {m.stage !== 'champion' && m.stage !== 'failed' ? (
+          <button class="secondary" data-testid={`promote-${m.version}`} onClick={() => void promote(m.version)}>
+            Promote
+          </button>
+        ) : null}
+      </td>
+    </tr>
   );
 }

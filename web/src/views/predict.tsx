@@ -39,33 +39,28 @@ function IntervalBands({ p }: { p: Prediction }) {
 
 const nextWeek = (iso: string | null | undefined) => (iso ? new Date(Date.parse(`${iso}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10) : '');
 
-/** Pick a series and a week; the prediction appears beside the actual when that week is known. */
-export function PredictView() {
-  const s = useStore(live);
-  const [pick, setPick] = useState({ store: 1, dept: 1 });
-  const [week, setWeek] = useState('');
-  const [horizon, setHorizon] = useState('');
-  const [result, setResult] = useState<Prediction | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  // a known week of the chosen series: its 7-day grid, to offer the nearest valid weeks before asking
+/**
+ * The weeks nearest `week` on the series' 7-day grid when `week` is not on it
+ * (null when it is, or before a known week of the series has been read).
+ */
+function useNearWeeks(store: number, dept: number, week: string): string[] | null {
   const [anchor, setAnchor] = useState<string | null>(null);
   useEffect(() => {
     setAnchor(null);
-    api<SeriesData>('GET', `/v1/series?store=${pick.store}&dept=${pick.dept}&weeks=1`).then((d) => setAnchor(d.weeks.at(-1) ?? null), () => setAnchor(null));
-  }, [pick.store, pick.dept]);
-  const near = anchor ? nearestWeeks(anchor, week) : null;
-  useEffect(() => {
-    if (!week && s.totals?.latestWeek) setWeek(nextWeek(s.totals.latestWeek));
-  }, [s.totals?.latestWeek]);
+    api<SeriesData>('GET', `/v1/series?store=${store}&dept=${dept}&weeks=1`).then((d) => setAnchor(d.weeks.at(-1) ?? null), () => setAnchor(null));
+  }, [store, dept]);
+  return anchor ? nearestWeeks(anchor, week) : null;
+}
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
+/** Asks the serving model (POST /v1/predict): its answer or refusal, and whether a request is out. */
+function usePrediction() {
+  const [result, setResult] = useState<Prediction | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ask = async (body: Record<string, unknown>) => {
     setBusy(true);
     setError(null);
     try {
-      const body: Record<string, unknown> = { store: pick.store, dept: pick.dept, week };
-      if (horizon) body.horizon = Number(horizon);
       setResult(await api<Prediction>('POST', '/v1/predict', body));
     } catch (err) {
       setResult(null);
@@ -73,6 +68,24 @@ export function PredictView() {
     } finally {
       setBusy(false);
     }
+  };
+  return { result, error, busy, ask };
+}
+
+/** Pick a series and a week; the prediction appears beside the actual when that week is known. */
+export function PredictView() {
+  const s = useStore(live);
+  const [pick, setPick] = useState({ store: 1, dept: 1 });
+  const [week, setWeek] = useState('');
+  const [horizon, setHorizon] = useState('');
+  const { result, error, busy, ask } = usePrediction();
+  const near = useNearWeeks(pick.store, pick.dept, week);
+  useEffect(() => {
+    if (!week && s.totals?.latestWeek) setWeek(nextWeek(s.totals.latestWeek));
+  }, [s.totals?.latestWeek]);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void ask({ store: pick.store, dept: pick.dept, week, ...(horizon ? { horizon: Number(horizon) } : {}) });
   };
   return (
     <div class="grid cols-2">
@@ -92,19 +105,7 @@ export function PredictView() {
             Predict
           </button>
         </div>
-        {near ? (
-          <div class="banner info" data-testid="predict-near">
-            {week} is not on series {pick.store}:{pick.dept}'s weekly grid. Use{' '}
-            {near.map((w, i) => (
-              <>
-                {i > 0 ? ' or ' : ''}
-                <button type="button" class="secondary small" data-testid={`predict-near-${i}`} onClick={() => setWeek(w)}>
-                  {w}
-                </button>
-              </>
-            ))}
-          </div>
-        ) : null}
+        {near ? <NearWeeks week={week} store={pick.store} dept={pick.dept} near={near} onPick={setWeek} /> : null}
         <p class="muted">Weeks follow the data's 7-day grid; without a horizon the origin is the series' last known week (or the week before a known one).</p>
         {error ? (
           <div class="banner bad" data-testid="predict-error">
@@ -120,6 +121,23 @@ export function PredictView() {
           <p class="muted">No prediction yet.</p>
         )}
       </div>
+    </div>
+  );
+}
+
+/** A week off the series' grid: the nearest weeks on it, each a button that picks it. */
+function NearWeeks({ week, store, dept, near, onPick }: { week: string; store: number; dept: number; near: string[]; onPick: (w: string) => void }) {
+  return (
+    <div class="banner info" data-testid="predict-near">
+      {week} is not on series {store}:{dept}'s weekly grid. Use{' '}
+      {near.map((w, i) => (
+        <>
+          {i > 0 ? ' or ' : ''}
+          <button type="button" class="secondary small" data-testid={`predict-near-${i}`} onClick={() => onPick(w)}>
+            {w}
+          </button>
+        </>
+      ))}
     </div>
   );
 }

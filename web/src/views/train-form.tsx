@@ -56,7 +56,6 @@ export function TrainForm() {
       say(`Training requested (${r.requestId.slice(0, 8)})`);
     }
   };
-  const field = (key: string, v: string) => setValues((o) => ({ ...o, [key]: v }));
   return (
     <form class="panel" data-testid="train-form" onSubmit={(e) => void submit(e)}>
       <h3>Trigger a run</h3>
@@ -70,14 +69,7 @@ export function TrainForm() {
           <IsoDateInput testId="train-cutoff" value={cutoff} onValue={setCutoff} />
         </label>
       </div>
-      <div class="row" style="margin-top:8px">
-        {PARAM_FIELDS.map((f) => (
-          <label title={f.hint}>
-            {f.label}
-            <input data-testid={`param-${f.key}`} type="text" inputMode="decimal" style="width:96px" placeholder={f.hint} value={values[f.key] ?? ''} onInput={(e) => field(f.key, (e.target as HTMLInputElement).value)} />
-          </label>
-        ))}
-      </div>
+      <ParamFields values={values} onField={(key, v) => setValues((o) => ({ ...o, [key]: v }))} />
       <div class="row" style="margin-top:8px">
         <button type="submit" data-testid="train-submit" disabled={busy}>
           {busy ? 'Requesting…' : 'Request the run'}
@@ -91,6 +83,20 @@ export function TrainForm() {
       ) : null}
       {requestId ? <RunProgress requestId={requestId} /> : null}
     </form>
+  );
+}
+
+/** A field per XGBoost override, empty for the trainer's default; its hint gives the range. */
+function ParamFields({ values, onField }: { values: Record<string, string>; onField: (key: string, v: string) => void }) {
+  return (
+    <div class="row" style="margin-top:8px">
+      {PARAM_FIELDS.map((f) => (
+        <label title={f.hint}>
+          {f.label}
+          <input data-testid={`param-${f.key}`} type="text" inputMode="decimal" style="width:96px" placeholder={f.hint} value={values[f.key] ?? ''} onInput={(e) => onField(f.key, (e.target as HTMLInputElement).value)} />
+        </label>
+      ))}
+    </div>
   );
 }
 

@@ -1,9 +1,9 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { dateTime, dur, pct, time, wapeOf } from '../format.js';
-import { left, runningRun } from '../now.js';
+import { left, runningRun, type RunningRun } from '../now.js';
 import { live } from '../live.js';
 import { useStore } from '../store.js';
-import type { ModelRow, RequestRow } from '../../../domain/live/protocol.js';
+import type { ModelRow, RequestRow, TrainingLine } from '../../../domain/live/protocol.js';
 import { DataTable, Trunc, type Column } from '../table.js';
 import { Pager, SearchBar, useRunSearch } from '../run-search.js';
 
@@ -35,65 +35,14 @@ const REQUEST_COLUMNS: Column<RequestRow>[] = [
 /** Runs with trigger, duration, decision and reason; requests; the training log streaming. */
 export function TrainingView() {
   const s = useStore(live);
-  const logRef = useRef<HTMLDivElement>(null);
-  // the log opens at its live end and follows it, until the reader scrolls up or jumps to the start
-  const [follow, setFollow] = useState(true);
   const liveRuns = [...s.models.models].filter((m) => m.trainedAt !== null).sort((a, b) => (b.trainedAt ?? 0) - (a.trainedAt ?? 0));
   const search = useRunSearch('runs', liveRuns);
-  const recorded: RunRow[] = search.rows;
   const running = runningRun(s.training, s.models.models);
   // the run training now leads the first page of the unfiltered list (it is not in the registry yet)
-  const runs: RunRow[] = running && search.page === 0 && !search.filtered && !search.sort
-    ? [
-        {
-          version: running.version,
-          trigger: '',
-          durationMs: Math.max(0, (s.training.at(-1)?.at ?? running.startedAt) - running.startedAt),
-          decision: 'running' as RunRow['decision'],
-          decisionReason: `${running.round !== null ? `round ${running.round}/${running.of}` : 'starting'}${running.leftMs !== null ? `, ~${left(running.leftMs)} left` : ''}`,
-          trainedAt: null,
-          metrics: {},
-        },
-        ...recorded,
-      ]
-    : recorded;
-  useLayoutEffect(() => {
-    const el = logRef.current;
-    if (el && follow) el.scrollTop = el.scrollHeight;
-  }, [s.training.length, follow]);
-  const onScroll = () => {
-    const el = logRef.current;
-    if (el) setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < 40);
-  };
-  const toStart = () => {
-    setFollow(false);
-    if (logRef.current) logRef.current.scrollTop = 0;
-  };
+  const runs: RunRow[] = running && search.page === 0 && !search.filtered && !search.sort ? [runningRow(running, s.training), ...search.rows] : search.rows;
   return (
     <div class="grid">
-      <div class="panel">
-        <div class="row" style="justify-content:space-between">
-          <h3>Training log</h3>
-          <div class="row">
-            <button class="secondary small" data-testid="log-start" onClick={toStart}>
-              Jump to the start
-            </button>
-            <button class="secondary small" data-testid="log-follow" aria-pressed={follow} onClick={() => setFollow(true)}>
-              {follow ? 'Following the end' : 'Follow the end'}
-            </button>
-          </div>
-        </div>
-        <div class="log" ref={logRef} data-testid="training-log" onScroll={onScroll} tabIndex={0} role="log" aria-label="training log">
-          {s.training.length === 0 ? <span class="muted">No training activity yet.</span> : null}
-          {s.training.map((l) => (
-            <div class={l.level}>
-              <span class="t">{time(l.at)}</span>
-              {l.runId ? <span class="t">{l.runId.slice(0, 8)}</span> : null}
-              {l.text}
-            </div>
-          ))}
-        </div>
-      </div>
+      <TrainingLog lines={s.training} />
       <div class="grid cols-2">
         <div class="panel">
           <h3>Runs</h3>
@@ -105,6 +54,62 @@ export function TrainingView() {
           <h3>Requests</h3>
           <DataTable columns={REQUEST_COLUMNS} rows={s.models.requests} testId="requests-table" csvName="training-requests" rowKey={(r) => r.requestId} />
         </div>
+      </div>
+    </div>
+  );
+}
+
+/** The run training now as a row of the Runs table: how long so far, its round and the time left. */
+function runningRow(running: RunningRun, training: readonly TrainingLine[]): RunRow {
+  return {
+    version: running.version,
+    trigger: '',
+    durationMs: Math.max(0, (training.at(-1)?.at ?? running.startedAt) - running.startedAt),
+    decision: 'running' as RunRow['decision'],
+    decisionReason: `${running.round !== null ? `round ${running.round}/${running.of}` : 'starting'}${running.leftMs !== null ? `, ~${left(running.leftMs)} left` : ''}`,
+    trainedAt: null,
+    metrics: {},
+  };
+}
+
+/** The training log: it opens at its live end and follows it, until the reader scrolls up or jumps to the start. */
+function TrainingLog({ lines }: { lines: TrainingLine[] }) {
+  const logRef = useRef<HTMLDivElement>(null);
+  const [follow, setFollow] = useState(true);
+  useLayoutEffect(() => {
+    const el = logRef.current;
+    if (el && follow) el.scrollTop = el.scrollHeight;
+  }, [lines.length, follow]);
+  const onScroll = () => {
+    const el = logRef.current;
+    if (el) setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < 40);
+  };
+  const toStart = () => {
+    setFollow(false);
+    if (logRef.current) logRef.current.scrollTop = 0;
+  };
+  return (
+    <div class="panel">
+      <div class="row" style="justify-content:space-between">
+        <h3>Training log</h3>
+        <div class="row">
+          <button class="secondary small" data-testid="log-start" onClick={toStart}>
+            Jump to the start
+          </button>
+          <button class="secondary small" data-testid="log-follow" aria-pressed={follow} onClick={() => setFollow(true)}>
+            {follow ? 'Following the end' : 'Follow the end'}
+          </button>
+        </div>
+      </div>
+      <div class="log" ref={logRef} data-testid="training-log" onScroll={onScroll} tabIndex={0} role="log" aria-label="training log">
+        {lines.length === 0 ? <span class="muted">No training activity yet.</span> : null}
+        {lines.map((l) => (
+          <div class={l.level}>
+            <span class="t">{time(l.at)}</span>
+            {l.runId ? <span class="t">{l.runId.slice(0, 8)}</span> : null}
+            {l.text}
+          </div>
+        ))}
       </div>
     </div>
   );
