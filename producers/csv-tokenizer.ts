@@ -49,31 +49,12 @@ export class CsvTokenizer {
       if (chunk.charCodeAt(0) === BOM) i = 1;
     }
     while (i < n) {
-      const c = chunk.charCodeAt(i);
       if (this.state === State.Quoted) {
-        let j = i;
-        while (j < n) {
-          const d = chunk.charCodeAt(j);
-          if (d === QUOTE || d === CR || d === LF) break;
-          j++;
-        }
-        if (j > i) {
-          this.field += chunk.slice(i, j);
-          this.lastCr = false;
-          i = j;
-        } else if (c === QUOTE) {
-          this.state = State.QuoteInQuoted;
-          this.lastCr = false;
-          i++;
-        } else {
-          this.field += c === CR ? '\r' : '\n';
-          this.countNewline(c);
-          i++;
-        }
+        i = this.inQuotes(chunk, i);
         continue;
       }
       if (this.state === State.QuoteInQuoted) {
-        if (c === QUOTE) {
+        if (chunk.charCodeAt(i) === QUOTE) {
           this.field += '"';
           this.state = State.Quoted;
           i++;
@@ -81,34 +62,67 @@ export class CsvTokenizer {
         }
         this.state = State.AfterQuote;
       }
-      if (c === COMMA) {
-        this.endField();
-        this.lastCr = false;
-        i++;
-      } else if (c === CR || c === LF) {
-        // The LF of a CRLF ends an empty record, which endRecord drops like a blank line.
-        this.countNewline(c);
-        this.endRecord(out);
-        i++;
-      } else if (c === QUOTE && this.state === State.FieldStart) {
-        this.state = State.Quoted;
-        this.lastCr = false;
-        i++;
-      } else {
-        if (this.state === State.AfterQuote) this.error ??= `field ${this.fields.length + 1}: text after a closing quote`;
-        else this.state = State.Unquoted;
-        let j = i + 1;
-        while (j < n) {
-          const d = chunk.charCodeAt(j);
-          if (d === COMMA || d === CR || d === LF) break;
-          j++;
-        }
-        this.field += chunk.slice(i, j);
-        this.lastCr = false;
-        i = j;
-      }
+      i = this.outsideQuotes(chunk, i, out);
     }
     return out;
+  }
+
+  /** Inside a quoted field: a run of plain text, a quote, or a line break kept in the field; returns where the next step starts. */
+  private inQuotes(chunk: string, i: number): number {
+    const n = chunk.length;
+    const c = chunk.charCodeAt(i);
+    let j = i;
+    while (j < n) {
+      const d = chunk.charCodeAt(j);
+      if (d === QUOTE || d === CR || d === LF) break;
+      j++;
+    }
+    if (j > i) {
+      this.field += chunk.slice(i, j);
+      this.lastCr = false;
+      return j;
+    }
+    if (c === QUOTE) {
+      this.state = State.QuoteInQuoted;
+      this.lastCr = false;
+    } else {
+      this.field += c === CR ? '\r' : '\n';
+      this.countNewline(c);
+    }
+    return i + 1;
+  }
+
+  /** Outside quotes: a comma, a line break (ending a record into `out`), an opening quote, or a run of unquoted text; returns where the next step starts. */
+  private outsideQuotes(chunk: string, i: number, out: CsvRecord[]): number {
+    const c = chunk.charCodeAt(i);
+    if (c === COMMA) {
+      this.endField();
+      this.lastCr = false;
+      return i + 1;
+    }
+    if (c === CR || c === LF) {
+      // The LF of a CRLF ends an empty record, which endRecord drops like a blank line.
+      this.countNewline(c);
+      this.endRecord(out);
+      return i + 1;
+    }
+    if (c === QUOTE && this.state === State.FieldStart) {
+      this.state = State.Quoted;
+      this.lastCr = false;
+      return i + 1;
+    }
+    if (this.state === State.AfterQuote) this.error ??= `field ${this.fields.length + 1}: text after a closing quote`;
+    else this.state = State.Unquoted;
+    const n = chunk.length;
+    let j = i + 1;
+    while (j < n) {
+      const d = chunk.charCodeAt(j);
+      if (d === COMMA || d === CR || d === LF) break;
+      j++;
+    }
+    this.field += chunk.slice(i, j);
+    this.lastCr = false;
+    return j;
   }
 
   /** Ends the input; returns the last record if the text did not end with a line break. */
