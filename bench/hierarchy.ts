@@ -23,9 +23,18 @@ import { hierarchyPoints } from './hierarchy-points.js';
 import { logOfFiles, PROTOCOLS, realFiles } from './real.js';
 import { generatedLog } from './walk-forward.js';
 
-async function main(): Promise<number> {
+interface Options {
+  source: 'real' | 'sim';
+  warmup: number;
+  refitEvery: number;
+  csv: string | undefined;
+  points: string | undefined;
+}
+
+/** The command line, or the exit code when it printed the usage (0) or refused a value (2, the flag named on stderr). */
+function parseOptions(argv: string[]): Options | number {
   const { values, positionals } = parseArgs({
-    args: process.argv.slice(2).filter((a) => a !== 'hierarchy'),
+    args: argv.filter((a) => a !== 'hierarchy'),
     allowPositionals: true,
     options: {
       points: { type: 'string' },
@@ -54,15 +63,22 @@ async function main(): Promise<number> {
     process.stderr.write(`--refit-every: expected a positive integer (cut-offs between model refits), got "${values['refit-every']}"\n`);
     return 2;
   }
+  return { source, warmup, refitEvery, csv: values.csv, points: values.points };
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2));
+  if (typeof opts === 'number') return opts;
+  const { source, warmup, refitEvery } = opts;
   setLogLevel('warn');
   const cfg = loadConfig();
   let log;
   if (source === 'real') {
-    const dir = resolve(values.csv ?? join(cfg.root, '..', 'shared', 'data', 'walmart-dev'));
+    const dir = resolve(opts.csv ?? join(cfg.root, '..', 'shared', 'data', 'walmart-dev'));
     const files = realFiles(dir);
     if ('missing' in files) {
       process.stdout.write(`hierarchy on real data skipped: ${files.missing}\n`);
-      return values.csv ? 2 : 0;
+      return opts.csv ? 2 : 0;
     }
     log = (await logOfFiles(files)).log;
   } else {
@@ -70,7 +86,7 @@ async function main(): Promise<number> {
   }
   const protocol = PROTOCOLS.find((p) => p.name === 'short')!;
   const t0 = performance.now();
-  const hp = await hierarchyPoints(log, { ...protocol, refitEvery, python: cfg.trainer.python, ...(values.points ? { cache: values.points } : {}) });
+  const hp = await hierarchyPoints(log, { ...protocol, refitEvery, python: cfg.trainer.python, ...(opts.points ? { cache: opts.points } : {}) });
   const t1 = performance.now();
   const { hierarchy, slices } = slicesOf(hp.points, hp.series, hp.cutoffs.map((c) => parseIsoDay(c)!));
   const report = evaluateHierarchy(hierarchy, slices, { warmup, covarianceEvery: 4 });

@@ -176,9 +176,21 @@ async function logViaKafka(cfg: Readonly<Config>, files: { train: string; featur
   }
 }
 
-async function main(): Promise<number> {
+interface Options {
+  /** The folder of train.csv[.gz], features.csv[.gz] and stores.csv, when given (default: the development slice beside the project). */
+  csv: string | undefined;
+  protocols: typeof PROTOCOLS;
+  inProcess: boolean;
+  noBlend: boolean;
+  keep: boolean;
+  maxRows: number | undefined;
+  params: Record<string, unknown>;
+}
+
+/** The command line, or the exit code when it printed the usage (0) or refused a value (2, the flag named on stderr). */
+function parseOptions(argv: string[]): Options | number {
   const { values } = parseArgs({
-    args: process.argv.slice(2).filter((a) => a !== 'real'),
+    args: argv.filter((a) => a !== 'real'),
     options: {
       csv: { type: 'string' },
       protocol: { type: 'string' },
@@ -193,15 +205,6 @@ async function main(): Promise<number> {
   if (values.help) {
     process.stdout.write('usage: npm run bench -- real [--csv DIR] [--protocol one|short|default] [--in-process] [--no-blend] [--max-rows N] [--params JSON] [--keep]\n');
     return 0;
-  }
-  setLogLevel('warn');
-  const cfg0 = loadConfig();
-  const dir = resolve(values.csv ?? join(cfg0.root, '..', 'shared', 'data', 'walmart-dev'));
-  const files = realFiles(dir);
-  if ('missing' in files) {
-    // the development slice lives beside the project, never in it: without it there is nothing to measure
-    process.stdout.write(`real-data evaluation skipped: ${files.missing} (pass --csv DIR with train.csv[.gz], features.csv[.gz], stores.csv)\n`);
-    return values.csv ? 2 : 0;
   }
   const protocols = values.protocol ? PROTOCOLS.filter((p) => p.name === values.protocol) : PROTOCOLS;
   if (protocols.length === 0) {
@@ -222,27 +225,42 @@ async function main(): Promise<number> {
       return 2;
     }
   }
+  return { csv: values.csv, protocols, inProcess: values['in-process'], noBlend: values['no-blend'], keep: values.keep, maxRows, params };
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2));
+  if (typeof opts === 'number') return opts;
+  setLogLevel('warn');
+  const cfg0 = loadConfig();
+  const dir = resolve(opts.csv ?? join(cfg0.root, '..', 'shared', 'data', 'walmart-dev'));
+  const files = realFiles(dir);
+  if ('missing' in files) {
+    // the development slice lives beside the project, never in it: without it there is nothing to measure
+    process.stdout.write(`real-data evaluation skipped: ${files.missing} (pass --csv DIR with train.csv[.gz], features.csv[.gz], stores.csv)\n`);
+    return opts.csv ? 2 : 0;
+  }
   const prefix = `real${Date.now().toString(36)}${randomUUID().slice(0, 4)}.`;
   const cfg = withOverrides(cfg0, (d) => {
     d.topics = topicNames(prefix);
     d.clickhouse.database = `bench_${prefix.replace(/[^A-Za-z0-9_]/g, '_')}`;
   });
   const t = performance.now();
-  const { log, rejected } = values['in-process'] ? await logOfFiles(files) : await logViaKafka(cfg, files);
+  const { log, rejected } = opts.inProcess ? await logOfFiles(files) : await logViaKafka(cfg, files);
   process.stdout.write(
-    `${dir}: ${log.events.toLocaleString('en-US')} events, ${log.series.length.toLocaleString('en-US')} series, ${log.weekDays.length} weeks ${isoOfDay(log.weekDays[0]!)} .. ${isoOfDay(log.weekDays.at(-1)!)}; ${rejected} rows rejected; read in ${((performance.now() - t) / 1000).toFixed(1)} s (${values['in-process'] ? 'in-process' : `via ${cfg.topics.sales}`})\n`,
+    `${dir}: ${log.events.toLocaleString('en-US')} events, ${log.series.length.toLocaleString('en-US')} series, ${log.weekDays.length} weeks ${isoOfDay(log.weekDays[0]!)} .. ${isoOfDay(log.weekDays.at(-1)!)}; ${rejected} rows rejected; read in ${((performance.now() - t) / 1000).toFixed(1)} s (${opts.inProcess ? 'in-process' : `via ${cfg.topics.sales}`})\n`,
   );
   const results: ProtocolResult[] = [];
   try {
-    for (const p of protocols) {
-      const r = await runProtocol(log, p, { blend: !values['no-blend'], params, python: cfg.trainer.python, ...(maxRows ? { maxTrainRows: maxRows } : {}), onRefit: (line) => process.stderr.write(`  ${line}\n`) });
+    for (const p of opts.protocols) {
+      const r = await runProtocol(log, p, { blend: !opts.noBlend, params: opts.params, python: cfg.trainer.python, ...(opts.maxRows ? { maxTrainRows: opts.maxRows } : {}), onRefit: (line) => process.stderr.write(`  ${line}\n`) });
       results.push(r);
       process.stdout.write(`${detailLines(r).join('\n')}\n`);
     }
-    process.stdout.write(`\nEvery point with an actual (model without a forecast: seasonal naive, else 0; seasonal naive without last year: 0)${values['no-blend'] ? ', model alone (--no-blend)' : ''}\n${headlineTable(results)}\n`);
+    process.stdout.write(`\nEvery point with an actual (model without a forecast: seasonal naive, else 0; seasonal naive without last year: 0)${opts.noBlend ? ', model alone (--no-blend)' : ''}\n${headlineTable(results)}\n`);
     for (const r of results) process.stdout.write(`\nSame points only (${r.protocol.name}: ${r.same.points.toLocaleString('en-US')} points where every method has a forecast, ${r.same.dropped.toLocaleString('en-US')} left out)\n${bandTableText(r.same)}\n`);
   } finally {
-    if (!values['in-process'] && !values.keep) await dropPrefix(cfg);
+    if (!opts.inProcess && !opts.keep) await dropPrefix(cfg);
   }
   return 0;
 }

@@ -32,7 +32,7 @@ import { EventPublisher } from '../domain/training/io/event-publisher.js';
 import type { Metrics } from '../domain/registry/metrics.js';
 import { startRegistryView } from '../domain/registry/io/view.js';
 import { newRequest, planRun } from '../domain/training/request.js';
-import { executeRun, type RunOutcome } from '../trainer/run/training-run.js';
+import { executeRun, type RunContext, type RunOutcome } from '../trainer/run/training-run.js';
 import { TRAIN_SCRIPT } from '../trainer/run/xgboost.js';
 
 const log = createLogger('bench');
@@ -177,6 +177,29 @@ function figures(o: RunOutcome, pythonKb: number, wallMs: number): Record<string
   };
 }
 
+/** One measured run: a manual request planned and executed as the trainer does, with Python's peak memory; its report printed. */
+async function measuredRun(i: number, deps: Pick<RunContext, 'cfg' | 'kafka' | 'admin' | 'ch' | 'publisher' | 'view' | 'log'>, probeDir: string, json: boolean): Promise<void> {
+  let pythonKb = 0;
+  const t0 = performance.now();
+  const plan = planRun([newRequest({ trigger: 'manual', reason: `benchmark run ${i}`, requestedBy: 'bench' })]);
+  const o = await executeRun(plan, {
+    ...deps,
+    cacheDir: join(probeDir, 'cache'),
+    materializerWaitMs: 5_000,
+    xgb: { script: memoryProbe(probeDir) },
+    onLine: (line) => {
+      const m = line.type === 'log' ? /^maxrss_kb=(\d+)$/.exec(line.msg) : null;
+      if (m) pythonKb = Number(m[1]);
+      else if (line.type === 'progress' && line.round % 50 === 0) log.info(`round ${line.round}/${line.of} valid MAE(z) ${line.validMae?.toFixed(4) ?? '-'}`);
+    },
+  });
+  const wall = performance.now() - t0;
+  if (o.trained.decision === 'failed') throw new Error(`run failed: ${o.trained.decisionReason}`);
+  process.stdout.write(`\n== run ${i} (v${o.trained.version}) ==\n${report(o, pythonKb, wall)}\n`);
+  if (json) process.stdout.write(`TRAIN_JSON ${JSON.stringify(figures(o, pythonKb, wall))}\n`);
+  process.stdout.write(`${wall < 60_000 ? 'PASS' : 'OVER'}: ${s(wall)} s end to end (target 60 s)\n`);
+}
+
 async function main(): Promise<void> {
   const base = loadConfig();
   setLogLevel(base.logLevel === 'info' ? 'warn' : base.logLevel);
@@ -207,33 +230,7 @@ async function main(): Promise<void> {
   const view = await startRegistryView(kafka, codec, cfg.topics, log);
   const probeDir = mkdtempSync(join(tmpdir(), 'bench-train-'));
   try {
-    for (let i = 1; i <= runs; i++) {
-      let pythonKb = 0;
-      const t0 = performance.now();
-      const plan = planRun([newRequest({ trigger: 'manual', reason: `benchmark run ${i}`, requestedBy: 'bench' })]);
-      const o = await executeRun(plan, {
-        cfg,
-        kafka,
-        admin,
-        ch,
-        publisher,
-        view,
-        log,
-        cacheDir: join(probeDir, 'cache'),
-        materializerWaitMs: 5_000,
-        xgb: { script: memoryProbe(probeDir) },
-        onLine: (line) => {
-          const m = line.type === 'log' ? /^maxrss_kb=(\d+)$/.exec(line.msg) : null;
-          if (m) pythonKb = Number(m[1]);
-          else if (line.type === 'progress' && line.round % 50 === 0) log.info(`round ${line.round}/${line.of} valid MAE(z) ${line.validMae?.toFixed(4) ?? '-'}`);
-        },
-      });
-      const wall = performance.now() - t0;
-      if (o.trained.decision === 'failed') throw new Error(`run failed: ${o.trained.decisionReason}`);
-      process.stdout.write(`\n== run ${i} (v${o.trained.version}) ==\n${report(o, pythonKb, wall)}\n`);
-      if (json) process.stdout.write(`TRAIN_JSON ${JSON.stringify(figures(o, pythonKb, wall))}\n`);
-      process.stdout.write(`${wall < 60_000 ? 'PASS' : 'OVER'}: ${s(wall)} s end to end (target 60 s)\n`);
-    }
+    for (let i = 1; i <= runs; i++) await measuredRun(i, { cfg, kafka, admin, ch, publisher, view, log }, probeDir, json);
   } finally {
     rmSync(probeDir, { recursive: true, force: true });
     await Promise.allSettled([view.stop(), publisher.disconnect()]);
