@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadConfig, readDotEnv } from './config.js';
+import { loadConfig } from './config.js';
+import { readDotEnv } from './config-env.js';
 import { ConfigError } from './errors.js';
 
 describe('config', () => {
