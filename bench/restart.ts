@@ -9,10 +9,16 @@
  * check; no model is trained here, so the model check stays red: its load
  * does not grow with the series), resident memory and memory per series,
  * and the shutdown (the snapshot write) time. Forecast publishing is off so
- * both starts do the same work.
+ * both starts do the same work. With `--compare DIR` (a checkout of other
+ * code, e.g. `git archive <commit>` with node_modules linked), that code and
+ * this one each restore the same snapshot twice, alternating, in the same
+ * minutes (stopped with SIGKILL so the snapshot stays the one measured);
+ * the last start of this code is then stopped with SIGTERM as above. Each
+ * start's `start-up <phase>` log lines are printed.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapContracts } from '../lib/kafka/bootstrap.js';
 import { loadConfig, type Config } from '../lib/config.js';
@@ -35,11 +41,12 @@ interface Start {
   lines: string[];
 }
 
-/** One gateway process: spawn -> /readyz state check ok -> RSS -> SIGTERM -> exit. */
-async function gatewayStart(cfg: Readonly<Config>, prefix: string): Promise<Start> {
+/** One gateway process (from `cwd`, default this checkout): spawn -> /readyz state check ok -> RSS -> `stop` (SIGTERM writes a snapshot, SIGKILL none) -> exit. */
+async function gatewayStart(cfg: Readonly<Config>, prefix: string, opts: { cwd?: string; stop?: 'SIGTERM' | 'SIGKILL' } = {}): Promise<Start> {
   const port = await freePort();
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
     env: {
       ...process.env,
       TOPIC_PREFIX: prefix,
@@ -78,7 +85,7 @@ async function gatewayStart(cfg: Readonly<Config>, prefix: string): Promise<Star
     const readyMs = performance.now() - t0;
     const rss = await rssMb(child.pid);
     const s0 = performance.now();
-    child.kill('SIGTERM');
+    child.kill(opts.stop ?? 'SIGTERM');
     await exited;
     return { readyMs, rssMb: rss, stopMs: performance.now() - s0, lines };
   } finally {
@@ -92,6 +99,9 @@ async function main(): Promise<void> {
   setLogLevel('warn');
   const i = process.argv.indexOf('--restart');
   const multiplier = Number(i >= 0 && /^\d+$/.test(process.argv[i + 1] ?? '') ? process.argv[i + 1] : 16);
+  const c = process.argv.indexOf('--compare');
+  const compare = c >= 0 ? process.argv[c + 1] : undefined;
+  if (c >= 0 && (!compare || !existsSync(join(compare, 'gateway', 'main.ts')))) throw new Error(`--compare: ${compare ?? '(nothing)'} is not a checkout with gateway/main.ts`);
   if (!existsSync(join(WEB_DIST, 'index.html'))) spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { stdio: 'inherit' });
   const { cfg, prefix } = freshConfig(base, 'r');
   const sim = scaledOptions({ seed: cfg.simulator.seed, stores: cfg.simulator.stores, depts: cfg.simulator.depts, startWeek: cfg.simulator.startWeek, weeks: cfg.simulator.weeks }, multiplier);
@@ -105,8 +115,16 @@ async function main(): Promise<void> {
     const next = generateWeek({ ...sim, producedAt: 1_700_000_000_000 }, cfg.simulator.weeks);
     await producer.send(next);
     await producer.disconnect();
+    const compared: [string, Start][] = [];
+    if (compare) {
+      for (let round = 1; round <= 2; round++) {
+        compared.push([`from the snapshot, ${compare} (${round})`, await gatewayStart(cfg, prefix, { cwd: compare, stop: 'SIGKILL' })]);
+        if (round === 1) compared.push([`from the snapshot, this code (${round})`, await gatewayStart(cfg, prefix, { stop: 'SIGKILL' })]);
+      }
+    }
     const restored = await gatewayStart(cfg, prefix);
-    const series = Number(/(\d+) series/.exec(full.lines.find((l) => l.includes('caught up')) ?? '')?.[1] ?? Number.NaN);
+    if (compare) compared.push(['from the snapshot, this code (2)', restored]);
+    const series = Number(/(\d+) series/.exec(full.lines.find((l) => l.includes('online state caught up')) ?? '')?.[1] ?? Number.NaN);
     const row = (name: string, s: Start) => ({
       start: name,
       'spawn to state caught up s': s1(s.readyMs),
@@ -114,9 +132,12 @@ async function main(): Promise<void> {
       'RSS KB per series': Math.round((s.rssMb * 1024) / series),
       'SIGTERM to exit s (snapshot write)': s1(s.stopMs),
     });
-    for (const l of [...full.lines, ...restored.lines]) console.log(`  ${l}`);
-    console.log(`\n== gateway start at x${multiplier}: ${series} series, ${events} events, then ${next.length} events after the snapshot`);
-    console.table([row('full fold (no snapshot stored)', full), row('from the snapshot', restored)]);
+    for (const [name, s] of [['full fold', full] as const, ...compared, ['from the snapshot', restored] as const]) {
+      console.log(`  -- ${name}`);
+      for (const l of s.lines) console.log(`  ${l}`);
+    }
+    console.log(`\n== gateway start at x${multiplier}: ${series} series, ${events} events, then ${next.length} events after the snapshot; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.table([row('full fold (no snapshot stored)', full), ...(compare ? compared.map(([n, s]) => row(n, s)) : [row('from the snapshot', restored)])]);
     console.log(`speed-up: ${(full.readyMs / restored.readyMs).toFixed(1)}x; target <= 10 s at x16: ${restored.readyMs <= 10_000 ? 'met' : 'missed'}`);
   } finally {
     await dropFresh(cfg);

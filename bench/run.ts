@@ -17,7 +17,8 @@ const USAGE = `usage: npm run bench -- [real | hierarchy [real|sim]] [options]
   hierarchy [real|sim] the per-level table of docs/hierarchy.md (bench/hierarchy.ts, no stack needed): base,
                        bottom-up and MinT-shrink scored per level on the real slice (default) or the simulator
   --scale 1,4,16       the scale curve instead (bench/scale.ts; --skip NAMES)
-  --restart N          the gateway's start with and without a snapshot, at N times the history (bench/restart.ts)
+  --restart N          the gateway's start with and without a snapshot, at N times the history (bench/restart.ts;
+                       --compare DIR also times a checkout in DIR restoring the same snapshot, e.g. the code before a change)
 passed to each benchmark, which reads those it knows:
   backfill  --multiplier N --rounds N        train     --database DB --prefix P --runs N --json --keep
   predict   --duration S --only NAME --target NAME (repeatable) --rate N --concurrency N --trees N --verbose
@@ -30,6 +31,7 @@ const OPTIONS = {
   scale: { type: 'string' },
   skip: { type: 'string' },
   restart: { type: 'string' },
+  compare: { type: 'string' },
   multiplier: { type: 'string' },
   rounds: { type: 'string' },
   database: { type: 'string' },
