@@ -9,7 +9,7 @@
  * can make one request expensive.
  */
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { foldDeadLetter, type DeadMessage } from './dead-letter-log.js';
 import { DependencyError, messageOf } from '../errors.js';
 
@@ -40,66 +40,101 @@ export interface DeadLetterTail {
   close(): Promise<void>;
 }
 
+/** The fold of the followed topic, bounded by messages and original bytes: the oldest go first, still counted in `total`. */
+class BoundedFold {
+  private readonly byId = new Map<string, DeadMessage>();
+  private total = 0;
+  private bytes = 0;
+  /** partition -> next offset folded */
+  readonly next = new Map<number, bigint>();
+
+  constructor(
+    private readonly maxMessages: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  add(partition: number, message: KafkaMessage): void {
+    // a copy: kafkajs hands out slices of the whole fetch buffer, which a kept slice would pin
+    const value = message.value ? Buffer.from(message.value) : null;
+    const known = this.byId.size;
+    const m = foldDeadLetter(this.byId, { ...message, value });
+    if (m && this.byId.size > known) {
+      this.total += 1;
+      this.bytes += value?.length ?? 0;
+      this.evict();
+    }
+    this.next.set(partition, BigInt(message.offset) + 1n);
+  }
+
+  clear(): void {
+    this.byId.clear();
+    this.next.clear();
+    this.total = 0;
+    this.bytes = 0;
+  }
+
+  snapshot(): DeadLetterSnapshot {
+    return { total: this.total, messages: [...this.byId.values()] };
+  }
+
+  private evict(): void {
+    for (const [id, m] of this.byId) {
+      if (this.byId.size <= this.maxMessages && this.bytes <= this.maxBytes) break;
+      this.byId.delete(id);
+      this.bytes -= m.value?.length ?? 0;
+    }
+  }
+}
+
+interface Following {
+  admin: Admin;
+  consumer: Consumer;
+  groupId: string;
+}
+
+/**
+ * Joins a group of its own, reads the topic from the beginning into `fold`
+ * and keeps following it. When the consumer gives up (a crash kafkajs does
+ * not restart), `gaveUp` is asked whether to let go (false once closed);
+ * if so the consumer and its group go, and the next read starts afresh.
+ */
+async function follow(opts: DeadLetterTailOptions, fold: BoundedFold, gaveUp: () => boolean): Promise<Following> {
+  const groupId = `${opts.name}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const admin = opts.kafka.admin();
+  const consumer = opts.kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 10 } });
+  try {
+    await admin.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [opts.topic], fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachMessage: async ({ partition, message }) => fold.add(partition, message) });
+  } catch (err) {
+    await Promise.allSettled([consumer.disconnect(), admin.disconnect()]);
+    throw new DependencyError('kafka', `following ${opts.topic} failed: ${messageOf(err)}`, err);
+  }
+  // a consumer that gives up (not one kafkajs restarts) leaves the view stale: the next read starts afresh
+  consumer.on(consumer.events.CRASH, (e) => {
+    if (e.payload.restart || !gaveUp()) return;
+    void Promise.allSettled([consumer.disconnect(), admin.deleteGroups([groupId]).finally(() => admin.disconnect())]);
+  });
+  return { admin, consumer, groupId };
+}
+
 /** A lazily started follower of a dead-letter topic; nothing connects before the first read. */
 export function deadLetterTail(opts: DeadLetterTailOptions): DeadLetterTail {
-  const maxMessages = opts.maxMessages ?? 10_000;
-  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
-  const byId = new Map<string, DeadMessage>();
-  let total = 0;
-  let bytes = 0;
-  const next = new Map<number, bigint>(); // partition -> next offset folded
-  let started: Promise<{ admin: Admin; consumer: Consumer; groupId: string }> | null = null;
+  const fold = new BoundedFold(opts.maxMessages ?? 10_000, opts.maxBytes ?? 64 * 1024 * 1024);
+  const { next } = fold;
+  let started: Promise<Following> | null = null;
   let inFlight: Promise<DeadLetterSnapshot> | null = null;
   let refreshes = 0;
   let closed = false;
 
-  const evict = () => {
-    for (const [id, m] of byId) {
-      if (byId.size <= maxMessages && bytes <= maxBytes) break;
-      byId.delete(id);
-      bytes -= m.value?.length ?? 0;
-    }
-  };
-
-  const start = async () => {
-    const groupId = `${opts.name}-${process.pid}-${randomUUID().slice(0, 8)}`;
-    const admin = opts.kafka.admin();
-    const consumer = opts.kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 10 } });
-    try {
-      await admin.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topics: [opts.topic], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          // a copy: kafkajs hands out slices of the whole fetch buffer, which a kept slice would pin
-          const value = message.value ? Buffer.from(message.value) : null;
-          const known = byId.size;
-          const m = foldDeadLetter(byId, { ...message, value });
-          if (m && byId.size > known) {
-            total += 1;
-            bytes += value?.length ?? 0;
-            evict();
-          }
-          next.set(partition, BigInt(message.offset) + 1n);
-        },
-      });
-    } catch (err) {
-      await Promise.allSettled([consumer.disconnect(), admin.disconnect()]);
-      throw new DependencyError('kafka', `following ${opts.topic} failed: ${messageOf(err)}`, err);
-    }
-    // a consumer that gives up (not one kafkajs restarts) leaves the view stale: the next read starts afresh
-    consumer.on(consumer.events.CRASH, (e) => {
-      if (e.payload.restart || closed) return;
+  const start = () =>
+    follow(opts, fold, () => {
+      if (closed) return false;
       started = null;
-      byId.clear();
-      next.clear();
-      total = 0;
-      bytes = 0;
-      void Promise.allSettled([consumer.disconnect(), admin.deleteGroups([groupId]).finally(() => admin.disconnect())]);
+      fold.clear();
+      return true;
     });
-    return { admin, consumer, groupId };
-  };
 
   const refresh = async (timeoutMs: number): Promise<DeadLetterSnapshot> => {
     started ??= start().catch((err: unknown) => {
@@ -122,7 +157,7 @@ export function deadLetterTail(opts: DeadLetterTailOptions): DeadLetterTail {
       if (Date.now() > deadline) throw new DependencyError('kafka', `${opts.topic} was not read to its end within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 25));
     }
-    return { total, messages: [...byId.values()] };
+    return fold.snapshot();
   };
 
   return {
