@@ -12,7 +12,7 @@ import { deadLetter } from '../lib/kafka/dead-letter.js';
 import { readDeadLetters } from '../lib/kafka/dead-letter-log.js';
 import { createKafka } from '../lib/kafka/client.js';
 import { eventually } from '../lib/testing.js';
-import type { Delivery } from '../lib/kafka/runner.js';
+import type { Delivery } from '../lib/kafka/delivery.js';
 import { startGateway, type Gateway } from './server.js';
 import { auth, call, setUp, type Fixture } from './test/fixture.js';
 

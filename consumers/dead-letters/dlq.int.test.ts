@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { deadLetter } from '../../lib/kafka/dead-letter.js';
 import { readDeadLetters } from '../../lib/kafka/dead-letter-log.js';
 import { createKafka, ensureTopics, topicSpecs } from '../../lib/kafka/client.js';
-import type { Delivery } from '../../lib/kafka/runner.js';
+import type { Delivery } from '../../lib/kafka/delivery.js';
 import { isolatedConfig, isolatedEnv } from '../../lib/testing.js';
 
 describe('npm run dlq', { timeout: 120_000 }, () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { DependencyError, isRetriable, messageOf } from '../../lib/errors.js';
-import type { Delivery } from '../../lib/kafka/runner.js';
+import type { Delivery } from '../../lib/kafka/delivery.js';
 import type { Logger } from '../../lib/log.js';
 
 /** One message as the follower hands it to a handler. */

@@ -10,7 +10,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { deadLetter } from './dead-letter.js';
 import { deadLetterTail, type DeadLetterTail } from './dead-letter-tail.js';
 import { createKafka, ensureTopics, topicSpecs } from './client.js';
-import type { Delivery } from './runner.js';
+import type { Delivery } from './delivery.js';
 import { isolatedConfig } from '../testing.js';
 
 describe('dead-letter tail', { timeout: 60_000 }, () => {

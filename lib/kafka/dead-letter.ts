@@ -1,6 +1,6 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { redactText } from '../redact.js';
-import type { Delivery } from './runner.js';
+import type { Delivery } from './delivery.js';
 
 /**
  * A dead letter keeps the original bytes and key untouched; the reason and

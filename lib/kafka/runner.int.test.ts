@@ -3,7 +3,8 @@ import { after, describe, it } from 'node:test';
 import { DependencyError, ValidationError } from '../errors.js';
 import { createKafka, ensureTopics, topicSpecs } from './client.js';
 import { createLogger } from '../log.js';
-import { runBuffered, type Delivery } from './runner.js';
+import { runBuffered } from './runner.js';
+import type { Delivery } from './delivery.js';
 import { eventually, isolatedConfig } from '../testing.js';
 
 describe('consumer runner', () => {

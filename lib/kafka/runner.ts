@@ -2,23 +2,8 @@ import { channel } from 'node:diagnostics_channel';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { isRetriable, messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
-
-/** One consumed message as a handler sees it: bytes plus where it came from. */
-export interface Delivery {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-  timestamp: string;
-  headers: Record<string, string>;
-}
-
-/**
- * Writes a buffered batch and resolves only when every write it covers has
- * succeeded; the runner commits the offsets after that, never before.
- */
-export type BatchSink = (batch: Delivery[]) => Promise<void>;
+import { deliveryOf, type BatchSink, type Delivery } from './delivery.js';
+import { CommitFailed, groupConsumerConfig, heartbeatWhile, isMembershipError, nextOffsets } from './commits.js';
 
 export interface RunnerStats {
   group: string;
@@ -105,6 +90,8 @@ class BufferedRunner {
   private rejoinNeeded: unknown = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Every subscribed topic, as pause and resume take them (a batch held pauses them all). */
+  private readonly allTopics: { topic: string }[];
   private resolveDone!: () => void;
   private rejectDone!: (err: unknown) => void;
 
@@ -112,21 +99,10 @@ class BufferedRunner {
     this.flushRows = opts.flushRows ?? 50_000;
     this.flushMs = opts.flushMs ?? 500;
     this.gapMs = Math.min(WRITE_GAP_MS, Math.floor(this.flushMs / 2));
+    this.allTopics = opts.topics.map((topic) => ({ topic }));
     this.stats = { group: opts.groupId, messages: 0, flushes: 0, lastFlushMs: 0, lastFlushSize: 0, rate: 0, writeFailures: 0 };
     this.diag = channel(opts.statsChannel ?? `forecast:consumer:${opts.groupId}`);
-    this.consumer = opts.kafka.consumer({
-      groupId: opts.groupId,
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      maxBytes: 32 * 1024 * 1024,
-      maxWaitTimeInMs: Math.min(this.flushMs, 500),
-      // a killed member is noticed in seconds, so its partitions move on quickly
-      sessionTimeout: 10_000,
-      heartbeatInterval: 2_000,
-      // kafkajs's default cap is 30 s between tries, and one retrier lives as long as the fetch loop:
-      // a few errors in a row during a leader move (a broker stopped) left it idle for 30 s at a
-      // time. Tries every 2 s at most keep a broker loss short; ten in a row still crash-restart it.
-      retry: CONSUMER_RETRY,
-    });
+    this.consumer = opts.kafka.consumer(groupConsumerConfig(opts.groupId, this.flushMs));
     this.done = new Promise<void>((res, rej) => {
       this.resolveDone = res;
       this.rejectDone = rej;
@@ -158,17 +134,8 @@ class BufferedRunner {
     // refused the same way until it has, so its fetchers stop at once (they are redelivered after)
     if (this.rejoinNeeded) throw this.rejoinNeeded;
     for (const m of batch.messages) {
-      // most events carry no headers: they share one frozen empty object (no allocation per message)
-      let headers = NO_HEADERS;
-      if (m.headers) {
-        for (const k in m.headers) {
-          if (m.headers[k] === undefined) continue;
-          if (headers === NO_HEADERS) headers = {};
-          headers[k] = String(m.headers[k]);
-        }
-      }
       if (this.buffer.length === 0) this.oldest = Date.now();
-      this.buffer.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, timestamp: m.timestamp, headers });
+      this.buffer.push(deliveryOf(batch.topic, batch.partition, m));
     }
     // flush on size or age, or as soon as this partition is caught up, so a
     // steady trickle is visible quickly while a backfill still gets big inserts
@@ -190,30 +157,9 @@ class BufferedRunner {
     const running = this.writing > 0 ? this.flushing : null;
     void this.flush();
     if (!running) return;
-    // A slow write must not cost the group membership: heartbeat while it runs. A heartbeat that
-    // says the group must be joined again (a rebalance, or the coordinator moved: its broker
-    // stopped) ends the wait and is thrown to kafkajs, which rejoins at once; swallowed, it left
-    // the fetch loop waiting on a commit to the old coordinator (the broker-loss stall). The
-    // write goes on; a rejoin meanwhile keeps it from committing (see writeAndCommit).
-    let rejoin: (err: unknown) => void = () => undefined;
-    const mustRejoin = new Promise<never>((_, reject) => (rejoin = reject));
-    // a heartbeat still in flight when the wait ended may reject it later, unheard
-    mustRejoin.catch(() => undefined);
-    const onBeatError = (err: unknown) => {
-      if (!needsRejoin(err)) return;
-      this.rejoinNeeded ??= err;
-      rejoin(err);
-    };
-    const beat = setInterval(() => void heartbeat().catch(onBeatError), HEARTBEAT_MS);
-    try {
-      await Promise.race([running, mustRejoin]);
-    } finally {
-      clearInterval(beat);
-    }
-    await heartbeat().catch((err: unknown) => {
-      onBeatError(err);
-      if (needsRejoin(err)) throw err;
-    });
+    // A slow write must not cost the group membership: heartbeat while it runs (see heartbeatWhile).
+    // The write goes on; a rejoin meanwhile keeps it from committing (see writeAndCommit).
+    await heartbeatWhile(running, heartbeat, (err) => (this.rejoinNeeded ??= err));
   }
 
   /** Flushes after `ms` unless a flush is already due by then. */
@@ -312,7 +258,7 @@ class BufferedRunner {
     this.held = [...batch, ...this.buffer];
     this.heldFor = { what: commit ? 'commit' : 'write', reason: messageOf(err) };
     this.buffer = [];
-    this.pauseAll();
+    this.consumer.pause(this.allTopics);
     const wait = Math.min(RETRY_CAP_MS, 250 * 2 ** Math.min(this.failures, 6));
     this.opts.log.warn(`holding ${this.held.length} messages, partitions paused; next try in ${wait} ms`);
     this.retryTimer = setTimeout(() => void this.retryHeld(), wait);
@@ -331,11 +277,11 @@ class BufferedRunner {
         await this.writeAndCommit(batch, generation);
         this.opts.log.info(`write succeeded after ${this.failures} failure(s); resuming`);
         this.failures = 0;
-        this.resumeAll();
+        this.consumer.resume(this.allTopics);
       } catch (err) {
         if (generation !== this.generation) return;
         this.onWriteFailed(batch, err);
-        if (!this.held) this.resumeAll();
+        if (!this.held) this.consumer.resume(this.allTopics);
       }
     });
     return this.flushing;
@@ -352,21 +298,13 @@ class BufferedRunner {
     this.retryTimer = null;
     this.held = null;
     this.buffer = [];
-    this.resumeAll();
+    this.consumer.resume(this.allTopics);
     if (dropped > 0) this.opts.log.warn(`rejoined the group: ${dropped} uncommitted messages will be redelivered`);
   }
 
   /** Why the runner holds back on purpose now: only a write retried on its dependency (see RunningConsumer.waiting). */
   waiting(): string | null {
     return this.held && this.heldFor?.what === 'write' ? `a write is retried while its dependency is down (${this.heldFor.reason})` : null;
-  }
-
-  private pauseAll(): void {
-    this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
-  }
-
-  private resumeAll(): void {
-    this.consumer.resume(this.opts.topics.map((topic) => ({ topic })));
   }
 
   private fail(err: unknown): void {
@@ -393,9 +331,6 @@ class BufferedRunner {
   }
 }
 
-const HEARTBEAT_MS = 2_000;
-/** The headers of a message without any (frozen: shared by every such delivery). */
-const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 /** At most one caught-up write per this many ms (see onBatch). */
 const WRITE_GAP_MS = 200;
 /** Writes of fewer rows are a trickle, not a bulk load: the next caught-up write is not held for the gap. */
@@ -403,80 +338,3 @@ const GAP_ROWS = 1_000;
 /** The longest wait between two tries of a held batch. */
 const RETRY_CAP_MS = 10_000;
 
-/** The consumer's kafkajs retry policy: at most 2 s between tries (see the constructor). */
-export const CONSUMER_RETRY = { retries: 10, initialRetryTime: 300, maxRetryTime: 2_000 } as const;
-
-/**
- * kafkajs errors (their `type`) that say this member's commit no longer counts: the group
- * rebalanced or forgot it, and a rejoin follows. A coordinator that moved
- * (NOT_COORDINATOR_FOR_GROUP, GROUP_COORDINATOR_NOT_AVAILABLE: kafkajs's names, not Java's)
- * is not one of them: the member is still in the group, so its commit is retried, not dropped.
- */
-const MEMBERSHIP_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID']);
-
-/** Heartbeat errors after which kafkajs must join the group again (its runner rejoins on these when they reach it). */
-const REJOIN_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
-
-/** Whether a heartbeat error means the group must be joined again (kafkajs rejoins when eachBatch throws it). */
-export function needsRejoin(err: unknown): boolean {
-  const type = (err as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && REJOIN_ERRORS.has(type);
-}
-
-/**
- * A commit that failed after its batch was written. Retriable when its root cause is (kafkajs
- * wraps the error it gave up on: KafkaJSNonRetriableError caused by KafkaJSBrokerNotFound when
- * the old coordinator's broker left the metadata, as its own crash policy reads it), when kafkajs
- * ran out of tries (KafkaJSNumberOfRetriesExceeded), or while the consumer was restarting (kafkajs
- * refuses commits between a crash and the rejoin): the write is idempotent, so the batch is held
- * and written and committed again. A root cause that is not retriable (a bad offset: a bug) stops.
- */
-export class CommitFailed extends Error {
-  readonly retriable: boolean;
-  readonly type: unknown;
-  constructor(cause: unknown, restarting: boolean) {
-    super(`commit failed: ${messageOf(cause)}`, { cause });
-    this.name = 'CommitFailed';
-    this.type = (cause as { type?: unknown } | null)?.type;
-    this.retriable = restarting || (cause as { name?: unknown } | null)?.name === 'KafkaJSNumberOfRetriesExceeded' || isRetriable(rootCause(cause));
-  }
-}
-
-/** The innermost `cause` of an error (at most 8 deep). */
-function rootCause(err: unknown): unknown {
-  let e = err;
-  for (let depth = 0; depth < 8; depth++) {
-    const next = (e as { cause?: unknown } | null)?.cause;
-    if (next === undefined || next === null) break;
-    e = next;
-  }
-  return e;
-}
-
-/** Whether `err` (or its cause) is a group-membership error of a commit. */
-export function isMembershipError(err: unknown): boolean {
-  for (let e = err as { type?: unknown; name?: unknown; cause?: unknown } | null, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.type === 'string' && MEMBERSHIP_ERRORS.has(e.type)) return true;
-    if (e.name === 'KafkaJSRebalanceInProgress' || e.name === 'KafkaJSNotImplemented') return e.name === 'KafkaJSRebalanceInProgress';
-  }
-  return false;
-}
-
-/**
- * Per topic-partition, the offset to commit after a batch: its highest
- * offset + 1. Offsets are decimal strings without leading zeros, so a longer
- * one is larger and equal lengths compare as text: no BigInt per message,
- * only one per partition for the + 1.
- */
-export function nextOffsets(batch: Delivery[]): Map<string, { topic: string; partition: number; offset: string }> {
-  const highest = new Map<string, Map<number, string>>();
-  for (const d of batch) {
-    let parts = highest.get(d.topic);
-    if (!parts) highest.set(d.topic, (parts = new Map()));
-    const prev = parts.get(d.partition);
-    if (prev === undefined || d.offset.length > prev.length || (d.offset.length === prev.length && d.offset > prev)) parts.set(d.partition, d.offset);
-  }
-  const out = new Map<string, { topic: string; partition: number; offset: string }>();
-  for (const [topic, parts] of highest) for (const [partition, offset] of parts) out.set(`${topic}/${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
-  return out;
-}

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRequire } from 'node:module';
-import { CommitFailed, isMembershipError, nextOffsets, type Delivery } from './runner.js';
+import type { Delivery } from './delivery.js';
+import { CommitFailed, isMembershipError, nextOffsets } from './commits.js';
 
 const at = (topic: string, partition: number, offset: string): Delivery => ({ topic, partition, offset, key: null, value: null, timestamp: '0', headers: {} });
 

@@ -19,7 +19,7 @@ import { UNKNOWN_SCHEMA, type AvroCodec, type TypedContract } from '../avro/code
 import { AppError, messageOf } from '../errors.js';
 import { isRefusal, type Refusal } from '../../domain/decider.js';
 import type { DeadLetters } from '../kafka/dead-letter.js';
-import type { BatchSink, Delivery } from '../kafka/runner.js';
+import type { BatchSink, Delivery } from '../kafka/delivery.js';
 
 /** What a handler may return: nothing (handled), or a refusal (dead-lettered with its reason). */
 type Handled = void | Refusal;

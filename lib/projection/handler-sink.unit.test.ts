@@ -9,7 +9,7 @@ import type { AvroCodec, TypedContract } from '../avro/codec.js';
 import { FieldReader } from '../avro/fields.js';
 import { AppError, DependencyError, ValidationError } from '../errors.js';
 import { assertNever, refuse } from '../../domain/decider.js';
-import type { Delivery } from '../kafka/runner.js';
+import type { Delivery } from '../kafka/delivery.js';
 import { deliveryEdge, handlerSink, isRefusedInput, on } from './handler-sink.js';
 
 const read = <T>(c: TypedContract<T>, b: Buffer | null) => c.validate(JSON.parse(b!.toString()));

@@ -10,7 +10,7 @@ import { AvroCodec, type TypedContract } from '../avro/codec.js';
 import { createClickhouse, exec, ident, rows } from '../clickhouse/client.js';
 import { FieldReader } from '../avro/fields.js';
 import { route, routedSink, type RoutedBatch } from './routed-sink.js';
-import type { Delivery } from '../kafka/runner.js';
+import type { Delivery } from '../kafka/delivery.js';
 import { isolatedConfig } from '../testing.js';
 
 /** A stand-in codec: the "bytes" are JSON, so the test needs no registry; routing and inserting are what is tested. */

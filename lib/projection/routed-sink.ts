@@ -5,7 +5,7 @@ import { ident, insertRowBinary, insertRows, RowsRefusedError } from '../clickho
 import { rowBinaryEncoder, RowBinaryValueError, type BinaryColumn } from '../clickhouse/row-binary.js';
 import { messageOf } from '../errors.js';
 import { isRefusedInput } from './handler-sink.js';
-import type { BatchSink, Delivery } from '../kafka/runner.js';
+import type { BatchSink, Delivery } from '../kafka/delivery.js';
 import { deadLetter } from '../kafka/dead-letter.js';
 
 /** Where a delivery sits in its partition (projections keep it to order rewrites). */
