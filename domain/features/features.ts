@@ -162,19 +162,7 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
   for (const s of series) s.profiles ??= profiles;
 
   // Pass 1 counts rows with cheap prefix counts so pass 2 writes into exact-size arrays.
-  const known: Int32Array[] = [];
-  let rows = 0;
-  for (const s of series) {
-    const pre = prefixKnown(s);
-    known.push(pre);
-    forEachRow(s, pre, H, from, to, requireActual, 1, () => rows++);
-  }
-  const candidates = rows;
-  const rate = opts.maxRows !== undefined && rows > opts.maxRows ? opts.maxRows / rows : 1;
-  if (rate < 1) {
-    rows = 0;
-    series.forEach((s, si) => forEachRow(s, known[si]!, H, from, to, requireActual, rate, () => rows++));
-  }
+  const { known, rows, rate, candidates } = countRows(series, H, from, to, requireActual, opts.maxRows);
 
   const cols = set.layout.count;
   const X = new Float32Array(rows * cols);
@@ -215,6 +203,28 @@ export function buildTrainingMatrix(allSeries: Iterable<SeriesHistory>, opts: Ma
     });
   });
   return { X, y, w, actual, rows, cols, names: set.layout.names, meta, sample: { rate, candidates } };
+}
+
+/**
+ * Pass 1 of buildTrainingMatrix: each series' prefix counts of known weeks,
+ * the candidate rows, the sampling rate that keeps at most `maxRows` of them,
+ * and the rows kept at that rate.
+ */
+function countRows(series: readonly SeriesHistory[], H: number, from: number, to: number, requireActual: boolean, maxRows: number | undefined) {
+  const known: Int32Array[] = [];
+  let rows = 0;
+  for (const s of series) {
+    const pre = prefixKnown(s);
+    known.push(pre);
+    forEachRow(s, pre, H, from, to, requireActual, 1, () => rows++);
+  }
+  const candidates = rows;
+  const rate = maxRows !== undefined && rows > maxRows ? maxRows / rows : 1;
+  if (rate < 1) {
+    rows = 0;
+    series.forEach((s, si) => forEachRow(s, known[si]!, H, from, to, requireActual, rate, () => rows++));
+  }
+  return { known, rows, rate, candidates };
 }
 
 /** Calls `emit(o, h)` for each kept row of a series, origins ascending then h ascending. */
