@@ -95,20 +95,7 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       }),
     );
   } else {
-    const rate = job.rate ?? 1000;
-    const inflight = new Set<Promise<void>>();
-    let sent = 0;
-    while (performance.now() < end) {
-      const due = Math.floor(((performance.now() - t0) * rate) / 1000);
-      while (sent < due) {
-        const scheduled = t0 + (sent * 1000) / rate;
-        sent++;
-        const p = one(scheduled).finally(() => inflight.delete(p));
-        inflight.add(p);
-      }
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    await Promise.all(inflight);
+    await openLoop(t0, end, job.rate ?? 1000, one);
   }
   agent.destroy();
   const sorted = Float64Array.from(lat).sort();
@@ -128,6 +115,23 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 12),
   };
+}
+
+/** Open loop: starts `one(scheduled)` at `rate` per second from t0 until `end`, whether or not earlier requests answered, then waits for all. */
+async function openLoop(t0: number, end: number, rate: number, one: (scheduled: number) => Promise<void>): Promise<void> {
+  const inflight = new Set<Promise<void>>();
+  let sent = 0;
+  while (performance.now() < end) {
+    const due = Math.floor(((performance.now() - t0) * rate) / 1000);
+    while (sent < due) {
+      const scheduled = t0 + (sent * 1000) / rate;
+      sent++;
+      const p = one(scheduled).finally(() => inflight.delete(p));
+      inflight.add(p);
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inflight);
 }
 
 // As a forked child: receive jobs, answer results.
