@@ -88,24 +88,7 @@ export async function trainXgboost(opts: TrainOptions): Promise<TrainResult> {
   const t0 = performance.now();
   const workDir = await mkdtemp(join(tmpdir(), 'xgb-'));
   try {
-    const validWeeks = opts.validWeeks ?? DEFAULT_VALID_WEEKS;
-    const { fit: tr, valid: va } = earlyStoppingSplit(train, validWeeks, opts.maxTrainWeeks ?? 0);
-    const files: Array<[string, Float32Array]> = [
-      ['train_X.f32', tr.X], ['train_y.f32', tr.y], ['train_w.f32', tr.w],
-      ['valid_X.f32', va.X], ['valid_y.f32', va.y], ['valid_w.f32', va.w],
-      ['holdout_X.f32', holdout.X],
-    ];
-    await Promise.all(files.map(([name, a]) => writeFile(join(workDir, name), Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
-    const manifest = {
-      cols: train.cols,
-      featureNames: train.names,
-      train: { rows: tr.rows, X: 'train_X.f32', y: 'train_y.f32', w: 'train_w.f32' },
-      ...(va.rows > 0 ? { valid: { rows: va.rows, X: 'valid_X.f32', y: 'valid_y.f32', w: 'valid_w.f32' } } : {}),
-      holdout: { rows: holdout.rows, X: 'holdout_X.f32' },
-      params: opts.params ?? {},
-      output: { model: 'model.onnx', result: 'result.json' },
-    };
-    await writeFile(join(workDir, 'manifest.json'), JSON.stringify(manifest));
+    const va = await writeInputs(workDir, opts);
     const t1 = performance.now();
 
     await runPython(opts.python ?? DEFAULT_PYTHON, opts.script ?? TRAIN_SCRIPT, join(workDir, 'manifest.json'), opts);
@@ -147,6 +130,30 @@ export async function trainXgboost(opts: TrainOptions): Promise<TrainResult> {
   } finally {
     if (!opts.keepWorkDir) await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Writes what train.py reads into `workDir`: the fit, early-stopping and holdout matrices as raw float32 files, and the manifest naming them; returns the early-stopping rows. */
+async function writeInputs(workDir: string, opts: TrainOptions): Promise<TrainingMatrix> {
+  const { train, holdout } = opts;
+  const validWeeks = opts.validWeeks ?? DEFAULT_VALID_WEEKS;
+  const { fit: tr, valid: va } = earlyStoppingSplit(train, validWeeks, opts.maxTrainWeeks ?? 0);
+  const files: Array<[string, Float32Array]> = [
+    ['train_X.f32', tr.X], ['train_y.f32', tr.y], ['train_w.f32', tr.w],
+    ['valid_X.f32', va.X], ['valid_y.f32', va.y], ['valid_w.f32', va.w],
+    ['holdout_X.f32', holdout.X],
+  ];
+  await Promise.all(files.map(([name, a]) => writeFile(join(workDir, name), Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+  const manifest = {
+    cols: train.cols,
+    featureNames: train.names,
+    train: { rows: tr.rows, X: 'train_X.f32', y: 'train_y.f32', w: 'train_w.f32' },
+    ...(va.rows > 0 ? { valid: { rows: va.rows, X: 'valid_X.f32', y: 'valid_y.f32', w: 'valid_w.f32' } } : {}),
+    holdout: { rows: holdout.rows, X: 'holdout_X.f32' },
+    params: opts.params ?? {},
+    output: { model: 'model.onnx', result: 'result.json' },
+  };
+  await writeFile(join(workDir, 'manifest.json'), JSON.stringify(manifest));
+  return va;
 }
 
 /** Runs python on the script, streaming JSON lines to onLog; maps its exit code to an AppError. */
