@@ -168,16 +168,7 @@ export function evaluateHierarchy(h: Hierarchy, slices: readonly Slice[], o: { w
     const forecastOf: Record<Reconciliation, (base: Float64Array) => Float64Array> = { base: (b) => b, bottomUp: (b) => bottomUp(h, b), mintShrink: reconcileMint };
     for (const r of RECONCILIATIONS) {
       // per level and horizon: the relative errors known at c, and their 80/95% quantiles
-      const errors = new Map<string, number[]>();
-      for (const x of known) {
-        const f = (r === 'mintShrink' ? mintOos.get(x) : undefined) ?? forecastOf[r](x.base);
-        for (let k = 0; k < n; k++) {
-          const key = `${levelOf[k]}:${x.s.horizon}`;
-          if (!errors.has(key)) errors.set(key, []);
-          errors.get(key)!.push(relative(x.actual[k]!, f[k]!));
-        }
-      }
-      const q = new Map([...errors].map(([key, e]) => [key, [conformalQuantile(e, 0.8), conformalQuantile(e, 0.95)] as const]));
+      const q = knownQuantiles(known, (x) => (r === 'mintShrink' ? mintOos.get(x) : undefined) ?? forecastOf[r](x.base), levelOf);
       for (const x of now) {
         const f = forecastOf[r](x.base);
         if (r === 'mintShrink') mintOos.set(x, f);
@@ -198,6 +189,31 @@ export function evaluateHierarchy(h: Hierarchy, slices: readonly Slice[], o: { w
       }
     }
   }
+  const { scores, combined } = scoresOf(acc, comb);
+  return { nodes, evaluatedCutoffs: evaluated, lambdas, incoherence, scores, combined };
+}
+
+type Known = { s: Slice; actual: Float64Array; base: Float64Array };
+
+/** Per level and horizon (`level:h`), the 80% and 95% conformal quantiles of the relative errors of `known` under `forecastOf`. */
+function knownQuantiles<K extends Known>(known: readonly K[], forecastOf: (x: K) => Float64Array, levelOf: readonly Level[]): Map<string, readonly [number, number]> {
+  const errors = new Map<string, number[]>();
+  for (const x of known) {
+    const f = forecastOf(x);
+    for (let k = 0; k < levelOf.length; k++) {
+      const key = `${levelOf[k]}:${x.s.horizon}`;
+      if (!errors.has(key)) errors.set(key, []);
+      errors.get(key)!.push(relative(x.actual[k]!, f[k]!));
+    }
+  }
+  return new Map([...errors].map(([key, e]) => [key, [conformalQuantile(e, 0.8), conformalQuantile(e, 0.95)] as const]));
+}
+
+/** The accumulated sums as the report's scores per reconciliation and level, and the combined intervals' coverage per rho. */
+function scoresOf(
+  acc: Record<Reconciliation, Record<Level, { points: number; w: number; err: number; naive: number; in80: number; in95: number }>>,
+  comb: Record<Level, { in80: number; in95: number; points: number }[]>,
+): Pick<HierarchyReport, 'scores' | 'combined'> {
   const scores = Object.fromEntries(
     RECONCILIATIONS.map((r) => [
       r,
@@ -212,7 +228,7 @@ export function evaluateHierarchy(h: Hierarchy, slices: readonly Slice[], o: { w
   const combined = Object.fromEntries(
     LEVELS.map((l) => [l, comb[l].map((c, i) => ({ rho: RHOS[i]!, cover80: c.in80 / c.points, cover95: c.in95 / c.points }))]),
   ) as HierarchyReport['combined'];
-  return { nodes, evaluatedCutoffs: evaluated, lambdas, incoherence, scores, combined };
+  return { scores, combined };
 }
 
 /** Coverage of bottom-up intervals combined from the model's own series half-widths, for each rho. */

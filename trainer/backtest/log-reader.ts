@@ -5,7 +5,7 @@
  * events produced meanwhile are not part of this backtest. Events the
  * materializer would dead-letter (unreadable, invalid) are not data here either.
  */
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Batch, Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../lib/avro/codec.js';
 import { AppError, DependencyError, messageOf } from '../../lib/errors.js';
 import { SALES_WEEK } from '../../domain/contracts.js';
@@ -39,6 +39,61 @@ export interface ReadResult {
   ms: number;
 }
 
+/** What a read has folded so far: the log being built, the partitions still to read with their end offsets, and the counts. */
+class SliceFold {
+  readonly builder = new SalesLogBuilder();
+  // the same refusals as the materializer (contract and 7-day grid): counted here, not re-dead-lettered,
+  // since the live materializer already sent each of them to the dead-letter topic once
+  private readonly grid = new SeriesGrid();
+  readonly pending = new Map<number, bigint>();
+  // next offset to take per partition: a batch kafkajs retries is not added twice
+  private readonly next = new Map<number, bigint>();
+  total = 0;
+  read = 0;
+  invalid = 0;
+
+  constructor(
+    slice: LogSlice,
+    private readonly codec: AvroCodec,
+  ) {
+    for (const [p, o] of slice) {
+      if (o.high > o.low) {
+        this.pending.set(p, o.high);
+        this.total += Number(o.high - o.low);
+      }
+    }
+  }
+
+  /** Folds a batch's messages below its partition's end offset; true once every partition is read to its end. */
+  async take(batch: Batch): Promise<boolean> {
+    const end = this.pending.get(batch.partition);
+    if (end === undefined) return false;
+    for (const m of batch.messages) {
+      const offset = BigInt(m.offset);
+      if (offset >= end) break;
+      if (offset < (this.next.get(batch.partition) ?? 0n)) continue;
+      try {
+        this.builder.add(this.grid.check(await this.codec.decode(SALES_WEEK, m.value)), batch.partition);
+      } catch (err) {
+        if (err instanceof AppError && err.retriable) throw err; // a registry outage: kafkajs retries the batch
+        this.invalid++;
+      }
+      this.read++;
+      this.next.set(batch.partition, offset + 1n);
+    }
+    const last = batch.messages[batch.messages.length - 1];
+    if (last && BigInt(last.offset) + 1n >= end) {
+      this.pending.delete(batch.partition);
+      return this.pending.size === 0;
+    }
+    return false;
+  }
+
+  result(t0: number): ReadResult {
+    return { log: this.builder.build(), read: this.read, invalid: this.invalid, ms: performance.now() - t0 };
+  }
+}
+
 /** Reads `slice` of `topic` into a SalesLog; `onProgress(done, total)` about every 250 ms. */
 export async function readSalesLog(
   kafka: Kafka,
@@ -48,23 +103,8 @@ export async function readSalesLog(
   opts: { groupId: string; onProgress?: (done: number, total: number) => void; timeoutMs?: number },
 ): Promise<ReadResult> {
   const t0 = performance.now();
-  const builder = new SalesLogBuilder();
-  // the same refusals as the materializer (contract and 7-day grid): counted here, not re-dead-lettered,
-  // since the live materializer already sent each of them to the dead-letter topic once
-  const grid = new SeriesGrid();
-  const pending = new Map<number, bigint>();
-  // next offset to take per partition: a batch kafkajs retries is not added twice
-  const next = new Map<number, bigint>();
-  let total = 0;
-  for (const [p, o] of slice) {
-    if (o.high > o.low) {
-      pending.set(p, o.high);
-      total += Number(o.high - o.low);
-    }
-  }
-  let read = 0;
-  let invalid = 0;
-  if (pending.size === 0) return { log: builder.build(), read, invalid, ms: performance.now() - t0 };
+  const fold = new SliceFold(slice, codec);
+  if (fold.pending.size === 0) return fold.result(t0);
 
   const consumer = kafka.consumer({ groupId: opts.groupId, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 200 });
   const admin = kafka.admin();
@@ -74,7 +114,7 @@ export async function readSalesLog(
     finish = res;
     fail = rej;
   });
-  const ticker = setInterval(() => opts.onProgress?.(read, total), 250);
+  const ticker = setInterval(() => opts.onProgress?.(fold.read, fold.total), 250);
   const timer = setTimeout(
     () => fail(new DependencyError('kafka', `reading ${topic} did not reach the requested end offsets within ${(opts.timeoutMs ?? 600_000) / 1000} s`)),
     opts.timeoutMs ?? 600_000,
@@ -89,26 +129,7 @@ export async function readSalesLog(
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        const end = pending.get(batch.partition);
-        if (end === undefined) return;
-        for (const m of batch.messages) {
-          const offset = BigInt(m.offset);
-          if (offset >= end) break;
-          if (offset < (next.get(batch.partition) ?? 0n)) continue;
-          try {
-            builder.add(grid.check(await codec.decode(SALES_WEEK, m.value)), batch.partition);
-          } catch (err) {
-            if (err instanceof AppError && err.retriable) throw err; // a registry outage: kafkajs retries the batch
-            invalid++;
-          }
-          read++;
-          next.set(batch.partition, offset + 1n);
-        }
-        const last = batch.messages[batch.messages.length - 1];
-        if (last && BigInt(last.offset) + 1n >= end) {
-          pending.delete(batch.partition);
-          if (pending.size === 0) finish();
-        }
+        if (await fold.take(batch)) finish();
       },
     });
     await finished;
@@ -122,6 +143,6 @@ export async function readSalesLog(
     await admin.deleteGroups([opts.groupId]).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   }
-  opts.onProgress?.(read, total);
-  return { log: builder.build(), read, invalid, ms: performance.now() - t0 };
+  opts.onProgress?.(fold.read, fold.total);
+  return fold.result(t0);
 }

@@ -20,7 +20,7 @@ import { scoreLevels } from './hierarchy.js';
 import { planCutoffs } from './cutoffs.js';
 import { newBacktestId } from '../../domain/backtest/events.js';
 import { BacktestPublisher } from '../../domain/backtest/io/publisher.js';
-import { readSalesLog, sliceJson, sliceOf } from './log-reader.js';
+import { readSalesLog, sliceJson, sliceOf, type LogSlice, type ReadResult } from './log-reader.js';
 import { filesIn, writeReportFiles, writeResultJson } from './outputs.js';
 import { catchUpProjection } from '../../domain/backtest/io/projection/catch-up.js';
 import { backtestDir } from '../../domain/backtest/io/projection/read.js';
@@ -119,9 +119,7 @@ async function execute(cfg: Readonly<Config>, req: BacktestRequest, c: Ctx): Pro
   c.log.info(`read ${read.read} events (${read.invalid} not valid sales events) from ${cfg.topics.sales} in ${(read.ms / 1000).toFixed(1)} s: ${salesLog.series.length} series, ${salesLog.weekDays.length} weeks`);
   const plan = planCutoffs(salesLog.weekDays, req.cutoffs, MIN_HISTORY_WEEKS);
   const notes = [...plan.notes];
-  if (read.invalid > 0) notes.push(`${read.invalid} messages of the topic are not valid sales events (the materializer dead-letters them) and were left out`);
-  if (salesLog.offGrid > 0) notes.push(`${salesLog.offGrid} events are not a whole number of weeks from their series' first week and were left out`);
-  if (salesLog.splitSeries > 0) notes.push(`${salesLog.splitSeries} series have events in more than one partition; their order across partitions is the order they were read`);
+  notes.push(...readNotes(read));
 
   const tw = performance.now();
   const walk = await walkForward(salesLog, {
@@ -135,9 +133,7 @@ async function execute(cfg: Readonly<Config>, req: BacktestRequest, c: Ctx): Pro
   const cutoffs = plan.cutoffs.map(isoOfDay);
   const metrics = summarize(walk.points, cutoffs, req.horizon);
   const everyPoint = summarizeEveryPoint(walk.points, cutoffs, req.horizon);
-  if (walk.pastEnd > 0) notes.push(`${walk.pastEnd} forecasts target weeks after the last one in the log (${isoOfDay(salesLog.weekDays[salesLog.weekDays.length - 1]!)}): not scored`);
-  if (walk.noActual > walk.pastEnd) notes.push(`${walk.noActual - walk.pastEnd} forecasts target a week their series has no value for: not scored`);
-  if (metrics.points === 0) notes.push('no point could be scored with every compared method');
+  notes.push(...unscoredNotes(walk, metrics.points, salesLog));
   const levels = scoreLevels(walk.points, salesLog.series, plan.cutoffs);
   if ('skipped' in levels) notes.push(levels.skipped);
 
@@ -148,24 +144,13 @@ async function execute(cfg: Readonly<Config>, req: BacktestRequest, c: Ctx): Pro
     ...errorCharts(metrics),
     ...picked.series.map((si) => seriesChart(salesLog, walk.points, si, plan.cutoffs[0]!, plan.cutoffs[plan.cutoffs.length - 1]!, req.horizon, metrics.methods)),
   ];
-  const weeks = salesLog.weekDays;
   const result: BacktestResult = {
     id: c.id,
     requestedAt: c.requestedAt,
     finishedAt: 0,
     durationMs: 0,
     spec: { cutoffs: req.cutoffs, horizon: req.horizon, refitEvery: req.refitEvery, params: c.params, series: picked.series.map((i) => salesLog.series[i]!.key) },
-    data: {
-      topic: cfg.topics.sales,
-      offsets: JSON.parse(sliceJson(c.slice)) as Record<string, number>,
-      read: read.read,
-      invalid: read.invalid,
-      events: salesLog.events,
-      series: salesLog.series.length,
-      firstWeek: weeks.length > 0 ? isoOfDay(weeks[0]!) : null,
-      lastWeek: weeks.length > 0 ? isoOfDay(weeks[weeks.length - 1]!) : null,
-      weeks: weeks.length,
-    },
+    data: dataRead(cfg.topics.sales, c.slice, read),
     cutoffs,
     refits: walk.refits,
     metrics,
@@ -184,6 +169,42 @@ async function execute(cfg: Readonly<Config>, req: BacktestRequest, c: Ctx): Pro
   result.timings.totalMs = Math.round(performance.now() - t0);
   await writeResultJson(result);
   return result;
+}
+
+/** Forecasts that could not be scored (past the log's end, no actual), and a walk that scored nothing, in words for the report. */
+function unscoredNotes(walk: { pastEnd: number; noActual: number }, points: number, salesLog: ReadResult['log']): string[] {
+  const notes: string[] = [];
+  if (walk.pastEnd > 0) notes.push(`${walk.pastEnd} forecasts target weeks after the last one in the log (${isoOfDay(salesLog.weekDays[salesLog.weekDays.length - 1]!)}): not scored`);
+  if (walk.noActual > walk.pastEnd) notes.push(`${walk.noActual - walk.pastEnd} forecasts target a week their series has no value for: not scored`);
+  if (points === 0) notes.push('no point could be scored with every compared method');
+  return notes;
+}
+
+/** What the read left out or could not order, in words for the report. */
+function readNotes(read: ReadResult): string[] {
+  const notes: string[] = [];
+  const salesLog = read.log;
+  if (read.invalid > 0) notes.push(`${read.invalid} messages of the topic are not valid sales events (the materializer dead-letters them) and were left out`);
+  if (salesLog.offGrid > 0) notes.push(`${salesLog.offGrid} events are not a whole number of weeks from their series' first week and were left out`);
+  if (salesLog.splitSeries > 0) notes.push(`${salesLog.splitSeries} series have events in more than one partition; their order across partitions is the order they were read`);
+  return notes;
+}
+
+/** The data a backtest read: the topic and its end offsets, the counts and the weeks. */
+function dataRead(topic: string, slice: LogSlice, read: ReadResult): BacktestResult['data'] {
+  const salesLog = read.log;
+  const weeks = salesLog.weekDays;
+  return {
+    topic,
+    offsets: JSON.parse(sliceJson(slice)) as Record<string, number>,
+    read: read.read,
+    invalid: read.invalid,
+    events: salesLog.events,
+    series: salesLog.series.length,
+    firstWeek: weeks.length > 0 ? isoOfDay(weeks[0]!) : null,
+    lastWeek: weeks.length > 0 ? isoOfDay(weeks[weeks.length - 1]!) : null,
+    weeks: weeks.length,
+  };
 }
 
 function failedEvent(id: string, req: BacktestRequest, err: unknown, requestedAt: number): BacktestFinished {
