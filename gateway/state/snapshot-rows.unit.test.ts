@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { partRows, rowBinaryString } from './snapshot-store.js';
+import { partRows, rowBinaryString } from './snapshot-rows.js';
 
 const u32 = (n: number) => {
   const b = Buffer.alloc(4);
