@@ -108,6 +108,20 @@ const pureDomain = {
   },
 };
 
+/**
+ * Rooms a reader can hold in their head (issue 23): no file over about 250
+ * lines and no function over about 60, blank lines and comments not counted.
+ * Tests are exempt (a table of cases is long by nature), as is generated code.
+ */
+const sizes = {
+  files: ['**/*.ts', '**/*.tsx'],
+  ignores: ['**/*.test.ts', '**/*.test.tsx', '**/test/**', '**/test-fixtures/**'],
+  rules: {
+    'max-lines': ['error', { max: 250, skipBlankLines: true, skipComments: true }],
+    'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.stack/**', 'web/dist/**', 'data/**', '**/*.py'] },
   js.configs.recommended,
@@ -122,4 +136,5 @@ export default tseslint.config(
   webBoundary,
   sharedLayer,
   pureDomain,
+  sizes,
 );
