@@ -10,6 +10,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ModelRow } from '../../domain/live/protocol.js';
 import { api, ApiError } from './api.js';
+import { usePoll } from './poll.js';
 
 /** Rows per page. */
 export const PAGE_SIZE = 25;
@@ -88,10 +89,8 @@ function useSearchPage(listing: 'runs' | 'models', filter: string, sort: Sort | 
   const [unavailable, setUnavailable] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const t = setInterval(() => setTick((n) => n + 1), REFRESH_MS);
-    return () => clearInterval(t);
-  }, []);
+  // the dashboard's one polling loop drives the refresh: a tick re-runs the search below
+  usePoll(() => setTick((n) => n + 1), REFRESH_MS, [], { immediate: false });
   useEffect(() => {
     let current = true;
     setLoading(true);
