@@ -468,6 +468,8 @@ describe('dashboard readability in chromium', { timeout: 300_000 }, () => {
     await view('models');
     await page.getByTestId('model-link-3').click({ timeout: 20_000 });
     await page.waitForURL(/#\/models\/v3$/);
+    // the hash changes before Preact renders the new route: wait for the heading (a timeout fails the test)
+    await page.locator('main h2', { hasText: 'Models › v3' }).waitFor({ timeout: 10_000 });
     assert.equal(await page.locator('main h2').innerText(), 'Models › v3');
     const facts = await page.getByTestId('model-page-facts').innerText();
     assert.match(facts, /decision\s+rejected: not better than the champion v1/);
