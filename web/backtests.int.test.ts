@@ -67,6 +67,8 @@ describe('Backtests view in chromium', { timeout: 240_000 }, () => {
 
     const detail = page.getByTestId('backtest-detail');
     await detail.filter({ hasText: `${bt.id}: WAPE by horizon` }).waitFor({ timeout: 10_000 });
+    // the chart sets data-points in an effect after it draws, a moment after the heading renders
+    await page.locator('[data-testid="chart-backtest-horizon"][data-points]').waitFor({ timeout: 10_000 });
     const points = await page.getByTestId('chart-backtest-horizon').getAttribute('data-points');
     assert.equal(points, '2', 'one point per horizon');
     const legend = await detail.locator('.u-legend').innerText();
