@@ -16,6 +16,14 @@ import { SeriesPicker, useCatalog } from '../series-picker.js';
 type Level = 'total' | 'store' | 'dept' | 'series';
 const LEVEL_NAMES: Record<Level, string> = { total: 'total (all stores)', store: 'store', dept: 'department (across stores)', series: 'series (store x department)' };
 
+/** The edges of the 80% and 95% intervals, drawn the same on the series and the level charts. */
+const INTERVAL_SERIES = [
+  { label: '95% upper', stroke: 'var(--band-edge95)', width: 1 },
+  { label: '95% lower', stroke: 'var(--band-edge95)', width: 1 },
+  { label: '80% upper', stroke: 'var(--band-edge80)', width: 1 },
+  { label: '80% lower', stroke: 'var(--band-edge80)', width: 1 },
+];
+
 interface Props {
   latest: string | null | undefined;
   serving: unknown;
@@ -112,10 +120,7 @@ function SeriesChart({ store, dept, latest, serving, controls }: Props & { store
           { label: 'actual', stroke: COLORS[0], width: 2 },
           { label: 'predicted (h=1)', stroke: COLORS[2], width: 2, dash: [5, 3] },
           { label: 'forecast', stroke: COLORS[3], width: 2 },
-          { label: '95% upper', stroke: 'var(--band-edge95)', width: 1 },
-          { label: '95% lower', stroke: 'var(--band-edge95)', width: 1 },
-          { label: '80% upper', stroke: 'var(--band-edge80)', width: 1 },
-          { label: '80% lower', stroke: 'var(--band-edge80)', width: 1 },
+          ...INTERVAL_SERIES,
         ]}
         bands={FORECAST_BANDS}
         x="date"
@@ -124,6 +129,7 @@ function SeriesChart({ store, dept, latest, serving, controls }: Props & { store
     </>
   );
 }
+
 
 /**
  * A store, a department or the total: its summed actuals (GET
@@ -150,10 +156,7 @@ function LevelChart({ level, store, dept, latest, serving, controls }: Props & {
         series={[
           { label: 'actual (sum)', stroke: COLORS[0], width: 2 },
           { label: 'forecast', stroke: COLORS[3], width: 2 },
-          { label: '95% upper', stroke: 'var(--band-edge95)', width: 1 },
-          { label: '95% lower', stroke: 'var(--band-edge95)', width: 1 },
-          { label: '80% upper', stroke: 'var(--band-edge80)', width: 1 },
-          { label: '80% lower', stroke: 'var(--band-edge80)', width: 1 },
+          ...INTERVAL_SERIES,
         ]}
         bands={LEVEL_BANDS}
         x="date"
